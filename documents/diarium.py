@@ -1,0 +1,61 @@
+"""The diarienummer allocator: the one place numbers are issued.
+
+Numbers are allocated inside the caller's transaction with a row lock on the
+series' counter for the year, so a rolled-back start does not burn a number
+and concurrent starts never get the same one.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from org.models import Body, Unit
+
+from .models import DiaryCounter, DiaryEntry, DiarySeries
+
+
+class NoDiarySeries(Exception):
+    """No series is configured for the case and there is no default series."""
+
+
+def series_for(*, body: Body | None = None, scope_unit: Unit | None = None) -> DiarySeries:
+    """The series a case is registered in: the deciding body's, else the body responsible
+    for the scope's, else the default series."""
+    candidates: list[Body] = []
+    if body is not None:
+        candidates.append(body)
+    if scope_unit is not None:
+        responsible = scope_unit.effective_responsible_body()
+        if responsible is not None:
+            candidates.append(responsible)
+    for b in candidates:
+        series = DiarySeries.objects.filter(body=b).first()
+        if series:
+            return series
+    series = DiarySeries.objects.filter(is_default=True).first()
+    if series is None:
+        raise NoDiarySeries("No diary series is configured; add a default series in the admin.")
+    return series
+
+
+def allocate(
+    series: DiarySeries, title: str, *, user=None, on: datetime.date | None = None
+) -> DiaryEntry:
+    """Issue the next diarienummer in ``series`` for the year of ``on`` (default today)."""
+    day = on or timezone.localdate()
+    year = day.year if series.restart_each_year else 0
+    with transaction.atomic():
+        # Make sure the counter row exists without racing on its creation,
+        # then lock it for the rest of the transaction.
+        DiaryCounter.objects.bulk_create(
+            [DiaryCounter(series=series, year=year, last_number=0)], ignore_conflicts=True
+        )
+        counter = DiaryCounter.objects.select_for_update().get(series=series, year=year)
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+        return DiaryEntry.objects.create(
+            series=series, year=day.year, number=counter.last_number, title=title[:300], registered_by=user
+        )

@@ -1,0 +1,595 @@
+"""Governing documents, their versions, decisions, the adoption rule set and the diarium."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Body, Position, Process, Unit
+
+
+class DocumentType(models.Model):
+    """A kind of governing document (policy, riktlinje, rutin, ...)."""
+
+    code = models.SlugField(
+        _("code"), max_length=40, unique=True, help_text=_("Stable identifier, e.g. 'policy'.")
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("E.g. 'Policy'."))
+    name_plural = models.CharField(
+        _("plural name"), max_length=100, help_text=_("Used in explanations, e.g. 'Policyer'.")
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What documents of this type are for.")
+    )
+    samverkan_required = models.BooleanField(
+        _("samverkan required"),
+        default=True,
+        help_text=_("Whether a draft must pass union samverkan before the decision."),
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review interval (months)"),
+        default=24,
+        help_text=_("Months from the valid-from date to the next review."),
+    )
+    default_validity_months = models.PositiveSmallIntegerField(
+        _("default validity (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Months a version is valid by default. Empty means until further notice."),
+    )
+    allowed_parent_types = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="allowed_child_types",
+        verbose_name=_("allowed parent types"),
+        help_text=_("Types of document a document of this type may implement."),
+    )
+    ordering = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Position in lists; political documents first.")
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive types cannot be used for new documents.")
+    )
+
+    class Meta:
+        ordering = ["ordering", "name"]
+        verbose_name = _("document type")
+        verbose_name_plural = _("document types")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeciderKind(models.TextChoices):
+    COUNCIL = "kf", _("The municipal council (KF)")
+    EXECUTIVE_BOARD = "ks", _("The municipal executive board (KS)")
+    RESPONSIBLE_COMMITTEE = "committee", _("The committee (nämnd) responsible for the scope")
+    COMPANY_BOARD = "company_board", _("The company board responsible for the scope")
+    MUNICIPAL_CHIEF = "municipal_chief", _("The municipal chief (chief of the top unit)")
+    UNIT_CHIEF = "unit_chief", _("The chief of the unit the document concerns")
+    PROCESS_OWNER = "process_owner", _("The owner of the document's process")
+
+
+BODY_DECIDERS = {
+    DeciderKind.COUNCIL,
+    DeciderKind.EXECUTIVE_BOARD,
+    DeciderKind.RESPONSIBLE_COMMITTEE,
+    DeciderKind.COMPANY_BOARD,
+}
+
+
+class AdoptionRule(models.Model):
+    """One entry of the adoption rule set: this kind of decider may adopt this type."""
+
+    document_type = models.ForeignKey(
+        DocumentType,
+        on_delete=models.CASCADE,
+        related_name="adoption_rules",
+        verbose_name=_("document type"),
+        help_text=_("The type of document."),
+    )
+    decider = models.CharField(
+        _("decider"),
+        max_length=30,
+        choices=DeciderKind.choices,
+        help_text=_("Who may adopt documents of the type."),
+    )
+    allow_higher_bodies = models.BooleanField(
+        _("higher bodies may also adopt"),
+        default=False,
+        help_text=_(
+            "For political bodies: a higher body (KF above KS above a nämnd) may adopt "
+            "what this one may."
+        ),
+    )
+
+    class Meta:
+        ordering = ["document_type", "decider"]
+        verbose_name = _("adoption rule")
+        verbose_name_plural = _("adoption rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document_type", "decider"], name="documents_adoptionrule_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_type}: {self.get_decider_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.allow_higher_bodies and self.decider not in BODY_DECIDERS:
+            raise ValidationError(
+                {
+                    "allow_higher_bodies": _(
+                        "Only rules for political bodies can allow higher bodies; a matter is "
+                        "never pushed down to an official without a delegation decision."
+                    )
+                }
+            )
+
+
+class DiarySeries(models.Model):
+    """A diarium series, e.g. 'KS' for the executive board's registry."""
+
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, help_text=_("Prefix of the diarienummer, e.g. 'KS'.")
+    )
+    name = models.CharField(_("name"), max_length=200, help_text=_("E.g. 'Kommunstyrelsens diarium'."))
+    body = models.OneToOneField(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="diary_series",
+        verbose_name=_("body"),
+        help_text=_("The body whose cases are registered in this series."),
+    )
+    is_default = models.BooleanField(
+        _("default series"),
+        default=False,
+        help_text=_("Used for cases no body's series covers. Exactly one series should be default."),
+    )
+    restart_each_year = models.BooleanField(
+        _("restart numbering each year"),
+        default=True,
+        help_text=_("Sequence numbers start at 1 every year (the year is part of the number)."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("diary series")
+        verbose_name_plural = _("diary series")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="documents_one_default_series"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class DiaryCounter(models.Model):
+    """The last sequence number issued in a series for a year (locked on allocation)."""
+
+    series = models.ForeignKey(
+        DiarySeries, on_delete=models.PROTECT, related_name="counters", help_text=_("The series.")
+    )
+    year = models.PositiveSmallIntegerField(help_text=_("The year numbered."))
+    last_number = models.PositiveIntegerField(default=0, help_text=_("The last number issued."))
+
+    class Meta:
+        verbose_name = _("diary counter")
+        verbose_name_plural = _("diary counters")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="documents_diarycounter_unique")
+        ]
+
+
+class DiaryEntry(models.Model):
+    """A case registered in the diarium under a diarienummer such as 'KS 2026/17'."""
+
+    series = models.ForeignKey(
+        DiarySeries,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("series"),
+        help_text=_("The diarium series."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("The registration year."))
+    number = models.PositiveIntegerField(_("number"), help_text=_("Sequence number in the series and year."))
+    title = models.CharField(_("case title"), max_length=300, help_text=_("What the case is about."))
+    registered_at = models.DateTimeField(
+        _("registered"), default=timezone.now, help_text=_("When the number was issued.")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+        help_text=_("Who started the case."),
+    )
+
+    class Meta:
+        ordering = ["-year", "series", "-number"]
+        verbose_name = _("diary entry")
+        verbose_name_plural = _("diary entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "year", "number"], name="documents_diaryentry_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.diarienummer
+
+    @property
+    def diarienummer(self) -> str:
+        return f"{self.series.code} {self.year}/{self.number}"
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft (never adopted)")
+    VALID = "valid", _("Valid")
+    REPEALED = "repealed", _("Repealed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Document(models.Model):
+    """A governing document across all its versions."""
+
+    title = models.CharField(_("title"), max_length=300, help_text=_("The document's title."))
+    document_type = models.ForeignKey(
+        DocumentType,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("type"),
+        help_text=_("The kind of governing document."),
+    )
+    scope_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="scoped_documents",
+        verbose_name=_("scope"),
+        help_text=_("The part of the organisation the document applies to (and all units below)."),
+    )
+    process = models.ForeignKey(
+        Process,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("process"),
+        help_text=_("The process the document belongs to (for rutiner)."),
+    )
+    owner_position = models.ForeignKey(
+        Position,
+        on_delete=models.PROTECT,
+        related_name="owned_documents",
+        verbose_name=_("owner (dokumentansvarig)"),
+        help_text=_("The position responsible for keeping the document up to date."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent document"),
+        help_text=_("The document this one implements, e.g. the policy behind a riktlinje."),
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("A short description."))
+    is_public = models.BooleanField(
+        _("public"),
+        default=True,
+        help_text=_("Public documents appear in the public register; others only for employees."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.DRAFT,
+        db_index=True,
+        help_text=_("Set by the lifecycle, never by hand."),
+    )
+    current_version = models.OneToOneField(
+        "DocumentVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("valid version"),
+        help_text=_("The version valid now. Set by publication, never by hand."),
+    )
+    repealed_on = models.DateField(
+        _("repealed on"), null=True, blank=True, help_text=_("Date of the repeal decision.")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, help_text=_("When the document was created."))
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id and self.document_type_id:
+            allowed = self.document_type.allowed_parent_types.all()
+            if allowed.exists() and self.parent.document_type not in allowed:
+                raise ValidationError(
+                    {
+                        "parent": _("A %(type)s cannot implement a %(parent)s.")
+                        % {"type": self.document_type, "parent": self.parent.document_type}
+                    }
+                )
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A document cannot be its own parent.")})
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ADOPTED = "adopted", _("Adopted, not yet valid")
+    VALID = "valid", _("Valid")
+    SUPERSEDED = "superseded", _("Superseded")
+    REJECTED = "rejected", _("Rejected")
+    REPEALED = "repealed", _("Repealed")
+
+
+def version_upload_to(instance: DocumentVersion, filename: str) -> str:
+    # A fresh random name per upload: files are never overwritten and the
+    # stored name reveals nothing guessable.
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"versions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class DocumentVersion(models.Model):
+    """One version of a document: its text, file, decision and validity."""
+
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        related_name="versions",
+        verbose_name=_("document"),
+        help_text=_("The document this is a version of."),
+    )
+    number = models.PositiveIntegerField(_("version"), help_text=_("1 for the first version, and so on."))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=VersionStatus.choices,
+        default=VersionStatus.DRAFT,
+        db_index=True,
+        help_text=_("Set by the lifecycle, never by hand."),
+    )
+    title = models.CharField(_("title"), max_length=300, help_text=_("The title as adopted in this version."))
+    body = models.TextField(_("text"), blank=True, help_text=_("The document text (HTML)."))
+    file = models.FileField(
+        _("file"),
+        upload_to=version_upload_to,
+        blank=True,
+        help_text=_("The uploaded document file (PDF, DOCX or ODT)."),
+    )
+    file_name = models.CharField(
+        _("original file name"), max_length=255, blank=True, help_text=_("Name of the file as uploaded.")
+    )
+    diary_entry = models.ForeignKey(
+        DiaryEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="versions",
+        verbose_name=_("diarienummer"),
+        help_text=_("The case the version was handled in."),
+    )
+    adoption = models.OneToOneField(
+        "Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_version",
+        verbose_name=_("adoption decision"),
+        help_text=_("The decision that adopted this version."),
+    )
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
+        help_text=_("The version this one replaces."),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True, help_text=_("First day the version applies."))
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, help_text=_("Last day the version applies, if limited.")
+    )
+    next_review = models.DateField(
+        _("next review"), null=True, blank=True, help_text=_("When the owner must review the document.")
+    )
+    superseded_on = models.DateField(
+        _("superseded on"), null=True, blank=True, help_text=_("The day a newer version took over.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+        help_text=_("The person who started the version."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, help_text=_("When the version was started."))
+
+    class Meta:
+        ordering = ["document", "-number"]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="documents_version_unique_number"),
+            # The register's core promise: never two valid versions of one document.
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=Q(status="valid"),
+                name="documents_one_valid_version",
+                violation_error_message=_("A document can have only one valid version."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.number})"
+
+
+class DecisionKind(models.TextChoices):
+    ADOPTION = "adoption", _("Adoption")
+    REPEAL = "repeal", _("Repeal")
+
+
+class DecisionOutcome(models.TextChoices):
+    ADOPTED = "adopted", _("Adopted")
+    RETURNED = "returned", _("Sent back (återremiss)")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Decision(models.Model):
+    """A decision on a document: by a political body (minutes paragraph) or an official."""
+
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("document"),
+        help_text=_("The document decided on."),
+    )
+    version = models.ForeignKey(
+        DocumentVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("version"),
+        help_text=_("The version decided on."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DecisionKind.choices, help_text=_("Adoption or repeal.")
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=DecisionOutcome.choices, help_text=_("What was decided.")
+    )
+    body = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("deciding body"),
+        help_text=_("The political body that decided, if any."),
+    )
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("deciding position"),
+        help_text=_("The official's position that decided, if not a body."),
+    )
+    decision_date = models.DateField(_("decision date"), help_text=_("The day of the decision or meeting."))
+    paragraph = models.CharField(
+        _("paragraph"), max_length=20, blank=True, help_text=_("Minutes paragraph, e.g. '§ 26'.")
+    )
+    motivation = models.TextField(
+        _("motivation"), blank=True, help_text=_("Why; required when sending back or rejecting.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+        help_text=_("The person who recorded the decision (the official or the body's secretary)."),
+    )
+    recorded_as = models.ForeignKey(
+        Position,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded as"),
+        help_text=_("The position the recorder acted in."),
+    )
+    recorded_as_substitute = models.BooleanField(
+        _("as substitute"), default=False, help_text=_("Whether the recorder acted as a substitute.")
+    )
+    diary_entry = models.ForeignKey(
+        DiaryEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("diarienummer"),
+        help_text=_("The case the decision belongs to."),
+    )
+    # Registration by the registrar.
+    registered_at = models.DateTimeField(
+        _("registered"), null=True, blank=True, help_text=_("When the registrar registered it.")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+        help_text=_("The registrar."),
+    )
+    minutes_extract = models.FileField(
+        _("minutes extract"),
+        upload_to="minutes/%Y/",
+        blank=True,
+        help_text=_("Protokollsutdrag or the delegation decision document."),
+    )
+    justering_date = models.DateField(
+        _("minutes checked (justering)"), null=True, blank=True, help_text=_("When the minutes were checked and signed.")
+    )
+    anslag_date = models.DateField(
+        _("posted on notice board (anslag)"), null=True, blank=True, help_text=_("First day on the official notice board.")
+    )
+    legal_force_date = models.DateField(
+        _("legal force (laga kraft)"), null=True, blank=True, help_text=_("Computed: posting day + 3 weeks.")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, help_text=_("When the decision was recorded."))
+
+    class Meta:
+        ordering = ["-decision_date", "-pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(body__isnull=False) & Q(position__isnull=True))
+                | (Q(body__isnull=True) & Q(position__isnull=False)),
+                name="documents_decision_body_xor_position",
+                violation_error_message=_("A decision is made either by a body or by a position."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.document} ({self.decision_date})"
+
+    @property
+    def decider_name(self) -> str:
+        return str(self.body or self.position)

@@ -1,0 +1,544 @@
+"""The municipality as data: the officials' tree, political bodies, positions,
+processes and samverkan groups.
+
+Names of levels, titles and bodies are data, so any Swedish municipality can
+be described without code changes.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class DateRangeQuerySet(models.QuerySet):
+    """Rows with ``start``/``end`` dates (``end`` null = open-ended)."""
+
+    def active_on(self, day: datetime.date) -> DateRangeQuerySet:
+        return self.filter(Q(start__lte=day), Q(end__isnull=True) | Q(end__gte=day))
+
+
+class DateRangeModel(models.Model):
+    start = models.DateField(_("from"), help_text=_("First day the assignment applies."))
+    end = models.DateField(
+        _("until"),
+        null=True,
+        blank=True,
+        help_text=_("Last day the assignment applies. Empty means until further notice."),
+    )
+
+    objects = DateRangeQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The end date cannot be before the start date.")})
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.start <= day and (self.end is None or self.end >= day)
+
+
+class SamverkanLevel(models.TextChoices):
+    UNIT = "unit", _("Unit")
+    SECTOR = "sector", _("Sector")
+    CENTRAL = "central", _("Central")
+
+
+class UnitLevel(models.Model):
+    """A level of the officials' tree, e.g. kommun, sektor, område, enhet."""
+
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, help_text=_("The level's name, e.g. 'Sektor'.")
+    )
+    depth = models.PositiveSmallIntegerField(
+        _("depth"),
+        unique=True,
+        help_text=_("0 for the whole municipality, 1 for the level below it, and so on."),
+    )
+    chief_title = models.CharField(
+        _("chief's title"),
+        max_length=100,
+        help_text=_("Title of a unit chief on this level, e.g. 'sektorschef'."),
+    )
+    samverkan_level = models.CharField(
+        _("samverkan level"),
+        max_length=20,
+        choices=SamverkanLevel.choices,
+        help_text=_(
+            "Which samverkan level a samverkan group attached to a unit of this level works on."
+        ),
+    )
+
+    class Meta:
+        ordering = ["depth"]
+        verbose_name = _("unit level")
+        verbose_name_plural = _("unit levels")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """An organisational unit of the officials' side (förvaltning, sektor, enhet...)."""
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("The unit's name."))
+    code = models.SlugField(
+        _("code"), max_length=50, unique=True, help_text=_("Short unique code, e.g. 'utb-fsk'.")
+    )
+    level = models.ForeignKey(
+        UnitLevel,
+        on_delete=models.PROTECT,
+        related_name="units",
+        verbose_name=_("level"),
+        help_text=_("The unit's level in the organisation."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+        help_text=_("The unit above this one. Empty only for the whole municipality."),
+    )
+    responsible_body = models.ForeignKey(
+        "Body",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_for_units",
+        verbose_name=_("responsible body"),
+        help_text=_(
+            "The nämnd or company board responsible for this unit's area. "
+            "Empty means the same as the parent unit."
+        ),
+    )
+    path = models.CharField(
+        _("path"),
+        max_length=255,
+        editable=False,
+        db_index=True,
+        help_text=_("Materialised path of ids from the top unit, e.g. '/1/4/9/'."),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive units are kept for history only.")
+    )
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is None and self.level_id and self.level.depth != 0:
+            raise ValidationError({"parent": _("Only the top level may lack a parent unit.")})
+        if self.parent_id:
+            if self.pk and (self.parent_id == self.pk or f"/{self.pk}/" in self.parent.path):
+                raise ValidationError({"parent": _("A unit cannot be placed below itself.")})
+            if self.level_id and self.parent.level.depth >= self.level.depth:
+                raise ValidationError(
+                    {"level": _("A unit's level must be below its parent unit's level.")}
+                )
+
+    def save(self, *args, **kwargs) -> None:
+        old_path = self.path
+        if self.pk is None:
+            super().save(*args, **kwargs)
+            kwargs.pop("force_insert", None)
+        self.path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                child.path = self.path + child.path[len(old_path) :]
+                Unit.objects.filter(pk=child.pk).update(path=child.path)
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the top unit down to and including this one."""
+        return [int(p) for p in self.path.strip("/").split("/") if p]
+
+    def ancestors(self, include_self: bool = True) -> list[Unit]:
+        """Units from this one up to the top, closest first."""
+        ids = self.ancestor_ids if include_self else self.ancestor_ids[:-1]
+        by_id = {u.pk: u for u in Unit.objects.select_related("level").filter(pk__in=ids)}
+        return [by_id[i] for i in reversed(ids) if i in by_id]
+
+    def descendants(self, include_self: bool = True) -> models.QuerySet[Unit]:
+        qs = Unit.objects.filter(path__startswith=self.path)
+        return qs if include_self else qs.exclude(pk=self.pk)
+
+    def effective_responsible_body(self) -> Body | None:
+        for unit in self.ancestors():
+            if unit.responsible_body_id:
+                return unit.responsible_body
+        return None
+
+    @property
+    def chief_position(self) -> Position | None:
+        return self.positions.filter(kind=PositionKind.CHIEF).first()
+
+
+class BodyKind(models.TextChoices):
+    COUNCIL = "kf", _("Municipal council (KF)")
+    EXECUTIVE_BOARD = "ks", _("Municipal executive board (KS)")
+    WORKING_COMMITTEE = "au", _("Working committee (arbetsutskott)")
+    COMMITTEE = "namnd", _("Committee (nämnd)")
+    COMPANY_BOARD = "bolag", _("Company board (bolagsstyrelse)")
+
+
+# Political rank: a higher body may adopt what a lower one may, where the rule
+# set allows it. Working committees prepare matters but never adopt.
+BODY_RANK = {
+    BodyKind.COUNCIL: 40,
+    BodyKind.EXECUTIVE_BOARD: 30,
+    BodyKind.COMMITTEE: 20,
+    BodyKind.COMPANY_BOARD: 20,
+    BodyKind.WORKING_COMMITTEE: 0,
+}
+
+
+class Body(models.Model):
+    """A political body: KF, KS, KSAU, a nämnd or a company board."""
+
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, help_text=_("E.g. 'Kommunstyrelsen'.")
+    )
+    short_name = models.CharField(
+        _("short name"), max_length=20, unique=True, help_text=_("E.g. 'KS'.")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=BodyKind.choices, help_text=_("What kind of body.")
+    )
+    prepares_for = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="prepared_by",
+        verbose_name=_("prepares matters for"),
+        help_text=_("The body this body prepares matters for, e.g. KSAU -> KS, KS -> KF."),
+    )
+    secretary_position = models.ForeignKey(
+        "Position",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="secretary_of",
+        verbose_name=_("secretary position"),
+        help_text=_("The position that acts as the body's secretary (nämndsekreterare)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("Inactive bodies are kept for history."))
+
+    class Meta:
+        ordering = ["-kind", "name"]
+        verbose_name = _("political body")
+        verbose_name_plural = _("political bodies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def rank(self) -> int:
+        return BODY_RANK.get(self.kind, 0)
+
+    def clean(self) -> None:
+        super().clean()
+        seen = {self.pk}
+        body = self.prepares_for
+        while body is not None:
+            if body.pk in seen:
+                raise ValidationError({"prepares_for": _("The preparation chain forms a loop.")})
+            seen.add(body.pk)
+            body = body.prepares_for
+
+    def preparing_bodies(self) -> list[Body]:
+        """Bodies a matter passes before this body decides, in order (KSAU, KS for KF)."""
+        chain: list[Body] = []
+        current = self
+        seen = {self.pk}
+        while True:
+            before = [b for b in current.prepared_by.filter(is_active=True) if b.pk not in seen]
+            if not before:
+                break
+            # The highest-ranked preparer is the one the matter goes through
+            # (KS before KF); working committees come first of all.
+            before.sort(key=lambda b: -b.rank)
+            current = before[0]
+            seen.add(current.pk)
+            chain.insert(0, current)
+        return chain
+
+
+class BodyMemberRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    MEMBER = "member", _("Member")
+    DEPUTY = "deputy", _("Deputy member (ersättare)")
+
+
+class BodyMembership(DateRangeModel):
+    body = models.ForeignKey(
+        Body,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("body"),
+        help_text=_("The body."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="body_memberships",
+        verbose_name=_("person"),
+        help_text=_("The elected member."),
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=10,
+        choices=BodyMemberRole.choices,
+        default=BodyMemberRole.MEMBER,
+        help_text=_("The member's role in the body."),
+    )
+
+    class Meta:
+        ordering = ["body", "role", "user__last_name"]
+        verbose_name = _("body membership")
+        verbose_name_plural = _("body memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user} ({self.body.short_name})"
+
+
+class PositionKind(models.TextChoices):
+    CHIEF = "chief", _("Chief of a unit")
+    PROCESS_OWNER = "process_owner", _("Process owner")
+    REGISTRAR = "registrar", _("Registrar")
+    BODY_SECRETARY = "secretary", _("Body secretary")
+    OFFICIAL = "official", _("Official (handläggare)")
+    OTHER = "other", _("Other")
+
+
+class Position(models.Model):
+    """A role in the organisation that people hold over time."""
+
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("E.g. 'Enhetschef Förskolan Solrosen'.")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=PositionKind.choices, help_text=_("What the position is.")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="positions",
+        verbose_name=_("unit"),
+        help_text=_("The unit the position belongs to; for a chief, the unit they lead."),
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(kind="chief"),
+                name="org_position_one_chief_per_unit",
+                violation_error_message=_("A unit can have only one chief position."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PositionHolding(DateRangeModel):
+    """A person holding a position for a date range."""
+
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.CASCADE,
+        related_name="holdings",
+        verbose_name=_("position"),
+        help_text=_("The position held."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="position_holdings",
+        verbose_name=_("person"),
+        help_text=_("The person holding the position."),
+    )
+
+    class Meta:
+        ordering = ["position", "-start"]
+        verbose_name = _("position holding")
+        verbose_name_plural = _("position holdings")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user}: {self.position}"
+
+
+class Substitution(DateRangeModel):
+    """A temporary substitute (ersättare) acting in a position for a date range."""
+
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.CASCADE,
+        related_name="substitutions",
+        verbose_name=_("position"),
+        help_text=_("The position the substitute acts in."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="substitutions",
+        verbose_name=_("substitute"),
+        help_text=_("The person acting in the position."),
+    )
+    reason = models.CharField(
+        _("reason"), max_length=200, blank=True, help_text=_("E.g. 'Semester' or 'Föräldraledighet'.")
+    )
+
+    class Meta:
+        ordering = ["position", "-start"]
+        verbose_name = _("substitute")
+        verbose_name_plural = _("substitutes")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user} ({_('substitute')}): {self.position}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start and not self.end:
+            raise ValidationError({"end": _("A substitution must have an end date.")})
+
+
+class Process(models.Model):
+    """A process (verksamhetsprocess) whose owner adopts its rutiner."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True, help_text=_("The process name."))
+    description = models.TextField(_("description"), blank=True, help_text=_("What the process covers."))
+    owner_position = models.ForeignKey(
+        Position,
+        on_delete=models.PROTECT,
+        related_name="owned_processes",
+        verbose_name=_("process owner"),
+        help_text=_("The position that owns the process (processägare)."),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="processes",
+        verbose_name=_("unit"),
+        help_text=_("The part of the organisation the process runs in."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("process")
+        verbose_name_plural = _("processes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Union(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("E.g. 'Kommunal'."))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("union")
+        verbose_name_plural = _("unions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SamverkanGroup(models.Model):
+    """A samverkan forum on the unit, sector or central level."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True, help_text=_("The group's name."))
+    level = models.CharField(
+        _("level"),
+        max_length=20,
+        choices=SamverkanLevel.choices,
+        help_text=_("Unit, sector or central samverkan."),
+    )
+    unit = models.OneToOneField(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="samverkan_group",
+        verbose_name=_("unit"),
+        help_text=_("The unit the group serves; for central samverkan, the whole municipality."),
+    )
+    chair_position = models.ForeignKey(
+        Position,
+        on_delete=models.PROTECT,
+        related_name="chaired_samverkan_groups",
+        verbose_name=_("chair (employer side)"),
+        help_text=_("The employer-side position that chairs the group."),
+    )
+
+    class Meta:
+        ordering = ["unit__path"]
+        verbose_name = _("samverkan group")
+        verbose_name_plural = _("samverkan groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.unit_id and self.level and self.unit.level.samverkan_level != self.level:
+            raise ValidationError(
+                {
+                    "level": _("A group attached to a unit of level %(level)s works on the %(sl)s level.")
+                    % {
+                        "level": self.unit.level,
+                        "sl": self.unit.level.get_samverkan_level_display(),
+                    }
+                }
+            )
+
+
+class UnionRepresentative(DateRangeModel):
+    group = models.ForeignKey(
+        SamverkanGroup,
+        on_delete=models.CASCADE,
+        related_name="representatives",
+        verbose_name=_("samverkan group"),
+        help_text=_("The group the person represents their union in."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="union_representations",
+        verbose_name=_("person"),
+        help_text=_("The union representative."),
+    )
+    union = models.ForeignKey(
+        Union,
+        on_delete=models.PROTECT,
+        related_name="representatives",
+        verbose_name=_("union"),
+        help_text=_("The union represented."),
+    )
+
+    class Meta:
+        ordering = ["group", "union"]
+        verbose_name = _("union representative")
+        verbose_name_plural = _("union representatives")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user} ({self.union}, {self.group})"

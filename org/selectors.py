@@ -1,0 +1,112 @@
+"""Read-side questions about the organisation: who acts in which position, when."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import (
+    Body,
+    BodyMembership,
+    Position,
+    PositionHolding,
+    SamverkanGroup,
+    Substitution,
+    Unit,
+    UnionRepresentative,
+)
+
+User = get_user_model()
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class Acting:
+    """A user acting in a position, either as its holder or as a substitute."""
+
+    position: Position
+    as_substitute: bool
+
+
+def holders(position: Position, on: datetime.date | None = None) -> QuerySet:
+    """Users holding ``position`` on the day (not substitutes)."""
+    day = on or today()
+    return User.objects.filter(
+        pk__in=PositionHolding.objects.active_on(day)
+        .filter(position=position)
+        .values("user_id")
+    )
+
+
+def acting_users(position: Position, on: datetime.date | None = None) -> QuerySet:
+    """Users who may act in ``position`` on the day: holders and active substitutes."""
+    day = on or today()
+    holder_ids = PositionHolding.objects.active_on(day).filter(position=position).values("user_id")
+    substitute_ids = Substitution.objects.active_on(day).filter(position=position).values("user_id")
+    return User.objects.filter(pk__in=holder_ids.union(substitute_ids)).filter(is_active=True)
+
+
+def acting_in(user, on: datetime.date | None = None) -> list[Acting]:
+    """Positions ``user`` acts in on the day, held ones first, then substitutions."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    day = on or today()
+    held = [
+        Acting(h.position, False)
+        for h in PositionHolding.objects.active_on(day)
+        .filter(user=user)
+        .select_related("position", "position__unit")
+    ]
+    held_ids = {a.position.pk for a in held}
+    subs = [
+        Acting(s.position, True)
+        for s in Substitution.objects.active_on(day)
+        .filter(user=user)
+        .select_related("position", "position__unit")
+        if s.position.pk not in held_ids
+    ]
+    return held + subs
+
+
+def acting_as(user, position: Position, on: datetime.date | None = None) -> Acting | None:
+    """How ``user`` acts in ``position`` on the day, or None if they do not."""
+    day = on or today()
+    if PositionHolding.objects.active_on(day).filter(user=user, position=position).exists():
+        return Acting(position, False)
+    if Substitution.objects.active_on(day).filter(user=user, position=position).exists():
+        return Acting(position, True)
+    return None
+
+
+def body_members(body: Body, on: datetime.date | None = None) -> QuerySet:
+    day = on or today()
+    return User.objects.filter(
+        pk__in=BodyMembership.objects.active_on(day).filter(body=body).values("user_id")
+    )
+
+
+def group_representatives(
+    group: SamverkanGroup, on: datetime.date | None = None
+) -> QuerySet[UnionRepresentative]:
+    day = on or today()
+    return (
+        UnionRepresentative.objects.active_on(day)
+        .filter(group=group, user__is_active=True)
+        .select_related("user", "union")
+    )
+
+
+def top_unit() -> Unit | None:
+    return Unit.objects.filter(parent__isnull=True).select_related("level").first()
+
+
+def units_of_user(user, on: datetime.date | None = None) -> list[Unit]:
+    """The units where ``user`` acts in a position on the day."""
+    return [a.position.unit for a in acting_in(user, on)]
