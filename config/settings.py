@@ -88,9 +88,7 @@ TEMPLATES = [
 # SQLite by default; DATABASE_URL (postgres://...) selects PostgreSQL.
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'styrdok.sqlite3'}"
-    )
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'styrdok.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # BEGIN IMMEDIATE takes the write lock at the start of each transaction, so
@@ -195,3 +193,5 @@ LOGGING = {
 # --- Styrdok --------------------------------------------------------------
 # Days a public decision may be appealed after posting on the notice board.
 STYRDOK_APPEAL_DAYS = 21
+# Absolute address of the site, for links in e-mails.
+STYRDOK_BASE_URL = env("STYRDOK_BASE_URL", default="http://127.0.0.1:8000")

@@ -15,5 +15,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("documents/", include("documents.urls")),
+    path("work/", include("workflows.urls")),
 ]
-

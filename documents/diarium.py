@@ -57,5 +57,9 @@ def allocate(
         counter.last_number += 1
         counter.save(update_fields=["last_number"])
         return DiaryEntry.objects.create(
-            series=series, year=day.year, number=counter.last_number, title=title[:300], registered_by=user
+            series=series,
+            year=day.year,
+            number=counter.last_number,
+            title=title[:300],
+            registered_by=user,
         )

@@ -140,7 +140,9 @@ class DiarySeries(models.Model):
     code = models.CharField(
         _("code"), max_length=20, unique=True, help_text=_("Prefix of the diarienummer, e.g. 'KS'.")
     )
-    name = models.CharField(_("name"), max_length=200, help_text=_("E.g. 'Kommunstyrelsens diarium'."))
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("E.g. 'Kommunstyrelsens diarium'.")
+    )
     body = models.OneToOneField(
         Body,
         on_delete=models.PROTECT,
@@ -153,7 +155,9 @@ class DiarySeries(models.Model):
     is_default = models.BooleanField(
         _("default series"),
         default=False,
-        help_text=_("Used for cases no body's series covers. Exactly one series should be default."),
+        help_text=_(
+            "Used for cases no body's series covers. Exactly one series should be default."
+        ),
     )
     restart_each_year = models.BooleanField(
         _("restart numbering each year"),
@@ -167,7 +171,9 @@ class DiarySeries(models.Model):
         verbose_name_plural = _("diary series")
         constraints = [
             models.UniqueConstraint(
-                fields=["is_default"], condition=Q(is_default=True), name="documents_one_default_series"
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="documents_one_default_series",
             )
         ]
 
@@ -191,6 +197,9 @@ class DiaryCounter(models.Model):
             models.UniqueConstraint(fields=["series", "year"], name="documents_diarycounter_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.series.code} {self.year}: {self.last_number}"
+
 
 class DiaryEntry(models.Model):
     """A case registered in the diarium under a diarienummer such as 'KS 2026/17'."""
@@ -203,8 +212,12 @@ class DiaryEntry(models.Model):
         help_text=_("The diarium series."),
     )
     year = models.PositiveSmallIntegerField(_("year"), help_text=_("The registration year."))
-    number = models.PositiveIntegerField(_("number"), help_text=_("Sequence number in the series and year."))
-    title = models.CharField(_("case title"), max_length=300, help_text=_("What the case is about."))
+    number = models.PositiveIntegerField(
+        _("number"), help_text=_("Sequence number in the series and year.")
+    )
+    title = models.CharField(
+        _("case title"), max_length=300, help_text=_("What the case is about.")
+    )
     registered_at = models.DateTimeField(
         _("registered"), default=timezone.now, help_text=_("When the number was issued.")
     )
@@ -312,7 +325,9 @@ class Document(models.Model):
     repealed_on = models.DateField(
         _("repealed on"), null=True, blank=True, help_text=_("Date of the repeal decision.")
     )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, help_text=_("When the document was created."))
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, help_text=_("When the document was created.")
+    )
 
     class Meta:
         ordering = ["title"]
@@ -366,7 +381,9 @@ class DocumentVersion(models.Model):
         verbose_name=_("document"),
         help_text=_("The document this is a version of."),
     )
-    number = models.PositiveIntegerField(_("version"), help_text=_("1 for the first version, and so on."))
+    number = models.PositiveIntegerField(
+        _("version"), help_text=_("1 for the first version, and so on.")
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -375,17 +392,10 @@ class DocumentVersion(models.Model):
         db_index=True,
         help_text=_("Set by the lifecycle, never by hand."),
     )
-    title = models.CharField(_("title"), max_length=300, help_text=_("The title as adopted in this version."))
+    title = models.CharField(
+        _("title"), max_length=300, help_text=_("The title as adopted in this version.")
+    )
     body = models.TextField(_("text"), blank=True, help_text=_("The document text (HTML)."))
-    file = models.FileField(
-        _("file"),
-        upload_to=version_upload_to,
-        blank=True,
-        help_text=_("The uploaded document file (PDF, DOCX or ODT)."),
-    )
-    file_name = models.CharField(
-        _("original file name"), max_length=255, blank=True, help_text=_("Name of the file as uploaded.")
-    )
     diary_entry = models.ForeignKey(
         DiaryEntry,
         on_delete=models.PROTECT,
@@ -413,12 +423,20 @@ class DocumentVersion(models.Model):
         verbose_name=_("replaces"),
         help_text=_("The version this one replaces."),
     )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True, help_text=_("First day the version applies."))
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True, help_text=_("First day the version applies.")
+    )
     valid_until = models.DateField(
-        _("valid until"), null=True, blank=True, help_text=_("Last day the version applies, if limited.")
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Last day the version applies, if limited."),
     )
     next_review = models.DateField(
-        _("next review"), null=True, blank=True, help_text=_("When the owner must review the document.")
+        _("next review"),
+        null=True,
+        blank=True,
+        help_text=_("When the owner must review the document."),
     )
     superseded_on = models.DateField(
         _("superseded on"), null=True, blank=True, help_text=_("The day a newer version took over.")
@@ -432,14 +450,18 @@ class DocumentVersion(models.Model):
         verbose_name=_("author"),
         help_text=_("The person who started the version."),
     )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, help_text=_("When the version was started."))
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, help_text=_("When the version was started.")
+    )
 
     class Meta:
         ordering = ["document", "-number"]
         verbose_name = _("document version")
         verbose_name_plural = _("document versions")
         constraints = [
-            models.UniqueConstraint(fields=["document", "number"], name="documents_version_unique_number"),
+            models.UniqueConstraint(
+                fields=["document", "number"], name="documents_version_unique_number"
+            ),
             # The register's core promise: never two valid versions of one document.
             models.UniqueConstraint(
                 fields=["document"],
@@ -451,6 +473,75 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.number})"
+
+    @property
+    def adoption_line(self) -> str:
+        """The decision record in one line, as municipalities write it."""
+        from django.utils.translation import gettext
+
+        decision = self.adoption
+        if decision is None:
+            return ""
+        parts = [
+            gettext("Adopted by %(decider)s %(date)s")
+            % {
+                "decider": decision.decider_name.lower()
+                if decision.body_id
+                else decision.decider_name,
+                "date": decision.decision_date.strftime("%Y-%m-%d"),
+            }
+        ]
+        if decision.paragraph:
+            parts.append(decision.paragraph)
+        if self.diary_entry_id:
+            parts.append(gettext("Dnr %(dnr)s") % {"dnr": self.diary_entry.diarienummer})
+        return ", ".join(parts)
+
+
+class VersionFile(models.Model):
+    """An uploaded document file. Every upload is kept; the newest is the version's file."""
+
+    version = models.ForeignKey(
+        DocumentVersion,
+        on_delete=models.PROTECT,
+        related_name="files",
+        verbose_name=_("version"),
+        help_text=_("The version the file belongs to."),
+    )
+    file = models.FileField(
+        _("file"), upload_to=version_upload_to, help_text=_("The stored file (PDF, DOCX or ODT).")
+    )
+    original_name = models.CharField(
+        _("original file name"), max_length=255, help_text=_("The file's name as uploaded.")
+    )
+    content_type = models.CharField(
+        _("content type"), max_length=100, help_text=_("Detected from the file's content.")
+    )
+    size = models.PositiveBigIntegerField(_("size (bytes)"), help_text=_("File size in bytes."))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, help_text=_("Checksum of the content."))
+    extracted_text = models.TextField(
+        _("extracted text"), blank=True, help_text=_("Text extracted for search.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+        help_text=_("Who uploaded the file."),
+    )
+    uploaded_at = models.DateTimeField(
+        _("uploaded"), default=timezone.now, help_text=_("When the file was uploaded.")
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("document file")
+        verbose_name_plural = _("document files")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class DecisionKind(models.TextChoices):
@@ -487,7 +578,10 @@ class Decision(models.Model):
         _("kind"), max_length=20, choices=DecisionKind.choices, help_text=_("Adoption or repeal.")
     )
     outcome = models.CharField(
-        _("outcome"), max_length=20, choices=DecisionOutcome.choices, help_text=_("What was decided.")
+        _("outcome"),
+        max_length=20,
+        choices=DecisionOutcome.choices,
+        help_text=_("What was decided."),
     )
     body = models.ForeignKey(
         Body,
@@ -507,7 +601,9 @@ class Decision(models.Model):
         verbose_name=_("deciding position"),
         help_text=_("The official's position that decided, if not a body."),
     )
-    decision_date = models.DateField(_("decision date"), help_text=_("The day of the decision or meeting."))
+    decision_date = models.DateField(
+        _("decision date"), help_text=_("The day of the decision or meeting.")
+    )
     paragraph = models.CharField(
         _("paragraph"), max_length=20, blank=True, help_text=_("Minutes paragraph, e.g. '§ 26'.")
     )
@@ -533,7 +629,9 @@ class Decision(models.Model):
         help_text=_("The position the recorder acted in."),
     )
     recorded_as_substitute = models.BooleanField(
-        _("as substitute"), default=False, help_text=_("Whether the recorder acted as a substitute.")
+        _("as substitute"),
+        default=False,
+        help_text=_("Whether the recorder acted as a substitute."),
     )
     diary_entry = models.ForeignKey(
         DiaryEntry,
@@ -564,15 +662,26 @@ class Decision(models.Model):
         help_text=_("Protokollsutdrag or the delegation decision document."),
     )
     justering_date = models.DateField(
-        _("minutes checked (justering)"), null=True, blank=True, help_text=_("When the minutes were checked and signed.")
+        _("minutes checked (justering)"),
+        null=True,
+        blank=True,
+        help_text=_("When the minutes were checked and signed."),
     )
     anslag_date = models.DateField(
-        _("posted on notice board (anslag)"), null=True, blank=True, help_text=_("First day on the official notice board.")
+        _("posted on notice board (anslag)"),
+        null=True,
+        blank=True,
+        help_text=_("First day on the official notice board."),
     )
     legal_force_date = models.DateField(
-        _("legal force (laga kraft)"), null=True, blank=True, help_text=_("Computed: posting day + 3 weeks.")
+        _("legal force (laga kraft)"),
+        null=True,
+        blank=True,
+        help_text=_("Computed: posting day + 3 weeks."),
     )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, help_text=_("When the decision was recorded."))
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, help_text=_("When the decision was recorded.")
+    )
 
     class Meta:
         ordering = ["-decision_date", "-pk"]

@@ -93,7 +93,8 @@ def allowed_deciders(
     rules = list(AdoptionRule.objects.filter(document_type=document_type))
     if not rules:
         unresolved.append(
-            _("No one may adopt %(types)s: the rule set has no entry for the type.") % {"types": types}
+            _("No one may adopt %(types)s: the rule set has no entry for the type.")
+            % {"types": types}
         )
 
     for rule in rules:
@@ -103,29 +104,51 @@ def allowed_deciders(
             body = _single_body(BodyKind.COUNCIL)
             if body:
                 allowed.append(
-                    Decider(_("%(types)s are adopted by %(body)s.") % {"types": types, "body": body}, body=body)
+                    Decider(
+                        _("%(types)s are adopted by %(body)s.") % {"types": types, "body": body},
+                        body=body,
+                    )
                 )
             else:
-                unresolved.append(_("%(types)s are adopted by the municipal council, but none is configured.") % {"types": types})
+                unresolved.append(
+                    _("%(types)s are adopted by the municipal council, but none is configured.")
+                    % {"types": types}
+                )
         elif kind == DeciderKind.EXECUTIVE_BOARD:
             body = _single_body(BodyKind.EXECUTIVE_BOARD)
             if body:
                 allowed.append(
-                    Decider(_("%(types)s may be adopted by %(body)s.") % {"types": types, "body": body}, body=body)
+                    Decider(
+                        _("%(types)s may be adopted by %(body)s.") % {"types": types, "body": body},
+                        body=body,
+                    )
                 )
             else:
-                unresolved.append(_("%(types)s may be adopted by the executive board, but none is configured.") % {"types": types})
+                unresolved.append(
+                    _("%(types)s may be adopted by the executive board, but none is configured.")
+                    % {"types": types}
+                )
         elif kind in (DeciderKind.RESPONSIBLE_COMMITTEE, DeciderKind.COMPANY_BOARD):
-            wanted = BodyKind.COMMITTEE if kind == DeciderKind.RESPONSIBLE_COMMITTEE else BodyKind.COMPANY_BOARD
+            wanted = (
+                BodyKind.COMMITTEE
+                if kind == DeciderKind.RESPONSIBLE_COMMITTEE
+                else BodyKind.COMPANY_BOARD
+            )
             responsible = scope_unit.effective_responsible_body()
             if responsible is not None and responsible.kind == wanted and responsible.is_active:
                 body = responsible
                 msg = (
-                    _("%(types)s for %(unit)s may be adopted by the committee responsible for it, %(body)s.")
+                    _(
+                        "%(types)s for %(unit)s may be adopted by the committee responsible for it, %(body)s."
+                    )
                     if wanted == BodyKind.COMMITTEE
-                    else _("%(types)s for %(unit)s may be adopted by the company board responsible for it, %(body)s.")
+                    else _(
+                        "%(types)s for %(unit)s may be adopted by the company board responsible for it, %(body)s."
+                    )
                 )
-                allowed.append(Decider(msg % {"types": types, "unit": scope_unit, "body": body}, body=body))
+                allowed.append(
+                    Decider(msg % {"types": types, "unit": scope_unit, "body": body}, body=body)
+                )
         elif kind == DeciderKind.MUNICIPAL_CHIEF:
             top = top_unit()
             position = top.chief_position if top else None
@@ -138,32 +161,50 @@ def allowed_deciders(
                     )
                 )
             else:
-                unresolved.append(_("%(types)s may be adopted by the municipal chief, but that position is not configured.") % {"types": types})
+                unresolved.append(
+                    _(
+                        "%(types)s may be adopted by the municipal chief, but that position is not configured."
+                    )
+                    % {"types": types}
+                )
         elif kind == DeciderKind.UNIT_CHIEF:
             position = scope_unit.chief_position
             if position:
                 allowed.append(
                     Decider(
-                        _("%(types)s for %(unit)s are adopted by the chief of the unit, the %(title)s (%(position)s).")
-                        % {"types": types, "unit": scope_unit, "title": scope_unit.level.chief_title, "position": position},
+                        _(
+                            "%(types)s for %(unit)s are adopted by the chief of the unit, the %(title)s (%(position)s)."
+                        )
+                        % {
+                            "types": types,
+                            "unit": scope_unit,
+                            "title": scope_unit.level.chief_title,
+                            "position": position,
+                        },
                         position=position,
                     )
                 )
             else:
                 unresolved.append(
-                    _("%(types)s for %(unit)s are adopted by the unit's chief, but %(unit)s has no chief position.")
+                    _(
+                        "%(types)s for %(unit)s are adopted by the unit's chief, but %(unit)s has no chief position."
+                    )
                     % {"types": types, "unit": scope_unit}
                 )
         elif kind == DeciderKind.PROCESS_OWNER:
             if process is None:
                 unresolved.append(
-                    _("%(types)s are adopted by the owner of the process they belong to, but no process is given.")
+                    _(
+                        "%(types)s are adopted by the owner of the process they belong to, but no process is given."
+                    )
                     % {"types": types}
                 )
             else:
                 allowed.append(
                     Decider(
-                        _("%(types)s are adopted by the process owner of the process %(process)s (%(position)s).")
+                        _(
+                            "%(types)s are adopted by the process owner of the process %(process)s (%(position)s)."
+                        )
                         % {"types": types, "process": process, "position": process.owner_position},
                         position=process.owner_position,
                     )
@@ -172,7 +213,8 @@ def allowed_deciders(
             for higher in _higher_bodies(body):
                 allowed.append(
                     Decider(
-                        _("%(body)s may adopt it as a body above %(lower)s.") % {"body": higher, "lower": body},
+                        _("%(body)s may adopt it as a body above %(lower)s.")
+                        % {"body": higher, "lower": body},
                         body=higher,
                         via_higher_body=True,
                     )
@@ -224,7 +266,9 @@ def samverkan_for(document_type: DocumentType, scope_unit: Unit) -> SamverkanRou
         if group is None:
             continue
         if unit_id == scope_unit.pk:
-            reason = _("The document applies to %(unit)s, so %(group)s (%(level)s level) consults on it.")
+            reason = _(
+                "The document applies to %(unit)s, so %(group)s (%(level)s level) consults on it."
+            )
         else:
             reason = _(
                 "The document applies to %(unit)s, which has no samverkan group of its own; the closest "
@@ -233,11 +277,14 @@ def samverkan_for(document_type: DocumentType, scope_unit: Unit) -> SamverkanRou
         return SamverkanRouting(
             required=True,
             group=group,
-            reason=reason % {"unit": scope_unit, "group": group, "level": group.get_level_display().lower()},
+            reason=reason
+            % {"unit": scope_unit, "group": group, "level": group.get_level_display().lower()},
         )
     return SamverkanRouting(
         required=True,
-        reason=_("Samverkan is required, but no samverkan group serves %(unit)s or any unit above it.")
+        reason=_(
+            "Samverkan is required, but no samverkan group serves %(unit)s or any unit above it."
+        )
         % {"unit": scope_unit},
     )
 

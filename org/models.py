@@ -140,18 +140,6 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        super().clean()
-        if self.parent_id is None and self.level_id and self.level.depth != 0:
-            raise ValidationError({"parent": _("Only the top level may lack a parent unit.")})
-        if self.parent_id:
-            if self.pk and (self.parent_id == self.pk or f"/{self.pk}/" in self.parent.path):
-                raise ValidationError({"parent": _("A unit cannot be placed below itself.")})
-            if self.level_id and self.parent.level.depth >= self.level.depth:
-                raise ValidationError(
-                    {"level": _("A unit's level must be below its parent unit's level.")}
-                )
-
     def save(self, *args, **kwargs) -> None:
         old_path = self.path
         if self.pk is None:
@@ -163,6 +151,18 @@ class Unit(models.Model):
             for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
                 child.path = self.path + child.path[len(old_path) :]
                 Unit.objects.filter(pk=child.pk).update(path=child.path)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is None and self.level_id and self.level.depth != 0:
+            raise ValidationError({"parent": _("Only the top level may lack a parent unit.")})
+        if self.parent_id:
+            if self.pk and (self.parent_id == self.pk or f"/{self.pk}/" in self.parent.path):
+                raise ValidationError({"parent": _("A unit cannot be placed below itself.")})
+            if self.level_id and self.parent.level.depth >= self.level.depth:
+                raise ValidationError(
+                    {"level": _("A unit's level must be below its parent unit's level.")}
+                )
 
     @property
     def ancestor_ids(self) -> list[int]:
@@ -239,7 +239,9 @@ class Body(models.Model):
         verbose_name=_("secretary position"),
         help_text=_("The position that acts as the body's secretary (nämndsekreterare)."),
     )
-    is_active = models.BooleanField(_("active"), default=True, help_text=_("Inactive bodies are kept for history."))
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive bodies are kept for history.")
+    )
 
     class Meta:
         ordering = ["-kind", "name"]
@@ -407,7 +409,10 @@ class Substitution(DateRangeModel):
         help_text=_("The person acting in the position."),
     )
     reason = models.CharField(
-        _("reason"), max_length=200, blank=True, help_text=_("E.g. 'Semester' or 'Föräldraledighet'.")
+        _("reason"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. 'Semester' or 'Föräldraledighet'."),
     )
 
     class Meta:
@@ -427,8 +432,12 @@ class Substitution(DateRangeModel):
 class Process(models.Model):
     """A process (verksamhetsprocess) whose owner adopts its rutiner."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True, help_text=_("The process name."))
-    description = models.TextField(_("description"), blank=True, help_text=_("What the process covers."))
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, help_text=_("The process name.")
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What the process covers.")
+    )
     owner_position = models.ForeignKey(
         Position,
         on_delete=models.PROTECT,
@@ -468,7 +477,9 @@ class Union(models.Model):
 class SamverkanGroup(models.Model):
     """A samverkan forum on the unit, sector or central level."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True, help_text=_("The group's name."))
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, help_text=_("The group's name.")
+    )
     level = models.CharField(
         _("level"),
         max_length=20,
@@ -503,7 +514,9 @@ class SamverkanGroup(models.Model):
         if self.unit_id and self.level and self.unit.level.samverkan_level != self.level:
             raise ValidationError(
                 {
-                    "level": _("A group attached to a unit of level %(level)s works on the %(sl)s level.")
+                    "level": _(
+                        "A group attached to a unit of level %(level)s works on the %(sl)s level."
+                    )
                     % {
                         "level": self.unit.level,
                         "sl": self.unit.level.get_samverkan_level_display(),

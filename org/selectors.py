@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import (
@@ -16,8 +16,8 @@ from .models import (
     PositionHolding,
     SamverkanGroup,
     Substitution,
-    Unit,
     UnionRepresentative,
+    Unit,
 )
 
 User = get_user_model()
@@ -39,9 +39,7 @@ def holders(position: Position, on: datetime.date | None = None) -> QuerySet:
     """Users holding ``position`` on the day (not substitutes)."""
     day = on or today()
     return User.objects.filter(
-        pk__in=PositionHolding.objects.active_on(day)
-        .filter(position=position)
-        .values("user_id")
+        pk__in=PositionHolding.objects.active_on(day).filter(position=position).values("user_id")
     )
 
 
@@ -50,7 +48,7 @@ def acting_users(position: Position, on: datetime.date | None = None) -> QuerySe
     day = on or today()
     holder_ids = PositionHolding.objects.active_on(day).filter(position=position).values("user_id")
     substitute_ids = Substitution.objects.active_on(day).filter(position=position).values("user_id")
-    return User.objects.filter(pk__in=holder_ids.union(substitute_ids)).filter(is_active=True)
+    return User.objects.filter(Q(pk__in=holder_ids) | Q(pk__in=substitute_ids), is_active=True)
 
 
 def acting_in(user, on: datetime.date | None = None) -> list[Acting]:

@@ -8,6 +8,29 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
+ACTION_LABELS = {
+    "case_started": _("Case started"),
+    "task_created": _("New step"),
+    "task_claimed": _("Task claimed"),
+    "task_released": _("Task released"),
+    "task_completed": _("Step completed"),
+    "draft_saved": _("Draft saved"),
+    "file_uploaded": _("File uploaded"),
+    "coauthor_added": _("Co-author added"),
+    "samverkan_skipped": _("Samverkan not required"),
+    "samverkan_statement": _("Union position given"),
+    "samverkan_meeting": _("Samverkan meeting recorded"),
+    "negotiation": _("MBL negotiation recorded"),
+    "proposal_written": _("Decision proposal written"),
+    "preparation": _("Preparation recorded"),
+    "decision": _("Decision recorded"),
+    "decision_registered": _("Decision registered"),
+    "version_published": _("Version published"),
+    "version_superseded": _("Version superseded"),
+    "document_repealed": _("Document repealed"),
+    "case_closed": _("Case closed"),
+}
+
 
 class AuditQuerySet(models.QuerySet):
     def update(self, **kwargs):  # noqa: ARG002
@@ -20,7 +43,9 @@ class AuditQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """One append-only line of the audit trail."""
 
-    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True, help_text=_("When it happened."))
+    at = models.DateTimeField(
+        _("time"), default=timezone.now, db_index=True, help_text=_("When it happened.")
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -42,10 +67,18 @@ class AuditEntry(models.Model):
     as_substitute = models.BooleanField(
         _("as substitute"), default=False, help_text=_("Whether the person acted as a substitute.")
     )
-    action = models.CharField(_("action"), max_length=60, db_index=True, help_text=_("What was done, as a code."))
-    target_type = models.CharField(_("object type"), max_length=60, blank=True, help_text=_("Kind of object."))
-    target_id = models.CharField(_("object id"), max_length=40, blank=True, db_index=True, help_text=_("Id of the object."))
-    target_label = models.CharField(_("object"), max_length=300, blank=True, help_text=_("The object as it was named then."))
+    action = models.CharField(
+        _("action"), max_length=60, db_index=True, help_text=_("What was done, as a code.")
+    )
+    target_type = models.CharField(
+        _("object type"), max_length=60, blank=True, help_text=_("Kind of object.")
+    )
+    target_id = models.CharField(
+        _("object id"), max_length=40, blank=True, db_index=True, help_text=_("Id of the object.")
+    )
+    target_label = models.CharField(
+        _("object"), max_length=300, blank=True, help_text=_("The object as it was named then.")
+    )
     case = models.ForeignKey(
         "workflows.Case",
         on_delete=models.PROTECT,
@@ -55,10 +88,14 @@ class AuditEntry(models.Model):
         verbose_name=_("case"),
         help_text=_("The case the entry belongs to, if any."),
     )
-    from_state = models.CharField(_("from"), max_length=60, blank=True, help_text=_("State before."))
+    from_state = models.CharField(
+        _("from"), max_length=60, blank=True, help_text=_("State before.")
+    )
     to_state = models.CharField(_("to"), max_length=60, blank=True, help_text=_("State after."))
     comment = models.TextField(_("comment"), blank=True, help_text=_("Details in words."))
-    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True, help_text=_("Client address, for log-ins."))
+    ip_address = models.GenericIPAddressField(
+        _("address"), null=True, blank=True, help_text=_("Client address, for log-ins.")
+    )
 
     objects = AuditQuerySet.as_manager()
 
@@ -79,6 +116,10 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
 
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
 
 class CaseKind(models.TextChoices):
     NEW_DOCUMENT = "new", _("New document")
@@ -86,10 +127,21 @@ class CaseKind(models.TextChoices):
     REPEAL = "repeal", _("Repeal")
 
 
+class CaseOutcome(models.TextChoices):
+    OPEN = "", _("Open")
+    PUBLISHED = "published", _("Adopted and published")
+    ADOPTED = "adopted", _("Adopted, waiting for valid-from date")
+    REJECTED = "rejected", _("Rejected")
+    REPEALED = "repealed", _("Repealed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 class Case(Process):
     """A case (ärende) about one governing document, driven by a viewflow flow."""
 
-    kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices, help_text=_("What the case is for."))
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=CaseKind.choices, help_text=_("What the case is for.")
+    )
     diary_entry = models.OneToOneField(
         "documents.DiaryEntry",
         on_delete=models.PROTECT,
@@ -120,6 +172,91 @@ class Case(Process):
         verbose_name=_("started by"),
         help_text=_("The official who started the case."),
     )
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="authored_cases",
+        blank=True,
+        verbose_name=_("authors"),
+        help_text=_("The author and co-authors who may edit the draft. They may never decide it."),
+    )
+    decider_body = models.ForeignKey(
+        "org.Body",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases_to_decide",
+        verbose_name=_("deciding body"),
+        help_text=_("The body that is to decide, chosen among those the rule set allows."),
+    )
+    decider_position = models.ForeignKey(
+        "org.Position",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases_to_decide",
+        verbose_name=_("deciding official"),
+        help_text=_("The official's position that is to decide, if not a body."),
+    )
+    samverkan_group = models.ForeignKey(
+        "org.SamverkanGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("samverkan group"),
+        help_text=_("The group that consults on the case, picked by the samverkan rule."),
+    )
+    samverkan_note = models.TextField(
+        _("samverkan routing"),
+        blank=True,
+        help_text=_("Why the case went to this group, or why samverkan was skipped."),
+    )
+    proposal = models.TextField(
+        _("decision proposal (beslutsförslag)"),
+        blank=True,
+        help_text=_("The proposal the body decides on."),
+    )
+    round = models.PositiveSmallIntegerField(
+        _("drafting round"),
+        default=0,
+        help_text=_(
+            "How many times the draft has been submitted; samverkan records belong to a round."
+        ),
+    )
+    preparation_index = models.PositiveSmallIntegerField(
+        _("preparation step"),
+        default=0,
+        help_text=_("How many preparing bodies the matter has passed."),
+    )
+    return_motivation = models.TextField(
+        _("sent back because"),
+        blank=True,
+        help_text=_("The latest motivation for sending the draft back."),
+    )
+    repeal_motivation = models.TextField(
+        _("repeal motivation"), blank=True, help_text=_("Why the document should be repealed.")
+    )
+    current_step = models.CharField(
+        _("current step"),
+        max_length=60,
+        blank=True,
+        db_index=True,
+        help_text=_("The step the case waits in now."),
+    )
+    step_since = models.DateTimeField(
+        _("in step since"),
+        null=True,
+        blank=True,
+        help_text=_("When the case entered its current step."),
+    )
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=20,
+        choices=CaseOutcome.choices,
+        blank=True,
+        default="",
+        help_text=_("How the case ended."),
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -127,3 +264,248 @@ class Case(Process):
 
     def __str__(self) -> str:
         return f"{self.diary_entry} {self.document}"
+
+    @property
+    def diarienummer(self) -> str:
+        return self.diary_entry.diarienummer
+
+    @property
+    def decider(self):
+        return self.decider_body or self.decider_position
+
+
+class UnionStance(models.TextChoices):
+    SUPPORTS = "supports", _("Supports")
+    NO_OBJECTIONS = "no_objections", _("No objections")
+    OPPOSES = "opposes", _("Opposes")
+    DEMANDS_MBL = "demands_mbl", _("Demands negotiation under MBL §11")
+
+
+class SamverkanStatement(models.Model):
+    """A union representative's position on the draft in samverkan."""
+
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name=_("case"),
+        help_text=_("The case."),
+    )
+    round = models.PositiveSmallIntegerField(
+        _("drafting round"), default=0, help_text=_("The drafting round the record belongs to.")
+    )
+    representative = models.ForeignKey(
+        "org.UnionRepresentative",
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name=_("representative"),
+        help_text=_("The union representative who stated the position."),
+    )
+    union = models.ForeignKey(
+        "org.Union",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("union"),
+        help_text=_("The union."),
+    )
+    stance = models.CharField(
+        _("position"),
+        max_length=20,
+        choices=UnionStance.choices,
+        help_text=_("The union's position."),
+    )
+    comment = models.TextField(
+        _("comment"), blank=True, help_text=_("The union's comment on the draft.")
+    )
+    version = models.ForeignKey(
+        "documents.DocumentVersion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("version"),
+        help_text=_("The draft commented on."),
+    )
+    created_at = models.DateTimeField(
+        _("given"), default=timezone.now, help_text=_("When the position was given.")
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("samverkan statement")
+        verbose_name_plural = _("samverkan statements")
+
+    def __str__(self) -> str:
+        return f"{self.union}: {self.get_stance_display()}"
+
+
+class Agreement(models.TextChoices):
+    AGREEMENT = "agreement", _("Agreement (enighet)")
+    DISAGREEMENT = "disagreement", _("Disagreement (oenighet)")
+
+
+class SamverkanMeeting(models.Model):
+    """The samverkan meeting's record, kept by the employer-side chair."""
+
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        related_name="samverkan_meetings",
+        verbose_name=_("case"),
+        help_text=_("The case."),
+    )
+    round = models.PositiveSmallIntegerField(
+        _("drafting round"), default=0, help_text=_("The drafting round the record belongs to.")
+    )
+    group = models.ForeignKey(
+        "org.SamverkanGroup",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("group"),
+        help_text=_("The samverkan group."),
+    )
+    meeting_date = models.DateField(
+        _("meeting date"), help_text=_("The day of the samverkan meeting.")
+    )
+    agreement = models.CharField(
+        _("result"),
+        max_length=20,
+        choices=Agreement.choices,
+        help_text=_("Agreement or disagreement."),
+    )
+    minutes_reference = models.CharField(
+        _("minutes reference"),
+        max_length=200,
+        help_text=_("Where the minutes are, e.g. 'Protokoll CSG 2026-03-02 § 4'."),
+    )
+    reservations = models.TextField(
+        _("reservations (protokollsanteckningar)"),
+        blank=True,
+        help_text=_("Unions' notes in the minutes."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+        help_text=_("The chair."),
+    )
+    created_at = models.DateTimeField(
+        _("recorded"), default=timezone.now, help_text=_("When it was recorded.")
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("samverkan meeting")
+        verbose_name_plural = _("samverkan meetings")
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.meeting_date}"
+
+
+class NegotiationOutcome(models.TextChoices):
+    AGREED = "agreed", _("Agreed")
+    NOT_AGREED = "not_agreed", _("Not agreed (negotiation concluded in disagreement)")
+
+
+class Negotiation(models.Model):
+    """An MBL §11 negotiation demanded by a union, which must finish before the decision."""
+
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        related_name="negotiations",
+        verbose_name=_("case"),
+        help_text=_("The case."),
+    )
+    round = models.PositiveSmallIntegerField(
+        _("drafting round"), default=0, help_text=_("The drafting round the record belongs to.")
+    )
+    negotiation_date = models.DateField(
+        _("negotiation date"), help_text=_("The day the negotiation was concluded.")
+    )
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=20,
+        choices=NegotiationOutcome.choices,
+        help_text=_("How the negotiation ended."),
+    )
+    minutes_reference = models.CharField(
+        _("minutes reference"), max_length=200, help_text=_("Where the negotiation minutes are.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+        help_text=_("Who recorded it."),
+    )
+    created_at = models.DateTimeField(
+        _("recorded"), default=timezone.now, help_text=_("When it was recorded.")
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("negotiation")
+        verbose_name_plural = _("negotiations")
+
+    def __str__(self) -> str:
+        return f"MBL {self.negotiation_date}"
+
+
+class PreparationOutcome(models.TextChoices):
+    FORWARDED = "forwarded", _("Forwarded with the proposal")
+    RETURNED = "returned", _("Sent back to drafting")
+
+
+class PreparationStep(models.Model):
+    """A preparing body's handling of the matter (e.g. KSAU, or KS for a KF matter)."""
+
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        related_name="preparation_steps",
+        verbose_name=_("case"),
+        help_text=_("The case."),
+    )
+    round = models.PositiveSmallIntegerField(
+        _("drafting round"), default=0, help_text=_("The drafting round the record belongs to.")
+    )
+    body = models.ForeignKey(
+        "org.Body",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("body"),
+        help_text=_("The preparing body."),
+    )
+    meeting_date = models.DateField(
+        _("meeting date"), help_text=_("The body's meeting that handled the matter.")
+    )
+    paragraph = models.CharField(
+        _("paragraph"), max_length=20, blank=True, help_text=_("Minutes paragraph, if any.")
+    )
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=20,
+        choices=PreparationOutcome.choices,
+        help_text=_("What the body did."),
+    )
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("The body's proposal or why it was sent back.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+        help_text=_("The secretary."),
+    )
+    created_at = models.DateTimeField(
+        _("recorded"), default=timezone.now, help_text=_("When it was recorded.")
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("preparation step")
+        verbose_name_plural = _("preparation steps")
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.meeting_date}"

@@ -1,0 +1,114 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AdoptionRule, DiaryEntry, DiarySeries, Document, DocumentType, DocumentVersion
+
+
+class AdoptionRuleInline(admin.TabularInline):
+    model = AdoptionRule
+    extra = 0
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "samverkan_required",
+        "review_interval_months",
+        "default_validity_months",
+        "deciders",
+        "is_active",
+    ]
+    list_filter = ["samverkan_required", "is_active"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["allowed_parent_types"]
+    inlines = [AdoptionRuleInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("adoption_rules")
+
+    @admin.display(description=_("may be adopted by"))
+    def deciders(self, obj: DocumentType) -> str:
+        return "; ".join(r.get_decider_display() for r in obj.adoption_rules.all())
+
+
+@admin.register(DiarySeries)
+class DiarySeriesAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "body", "is_default", "restart_each_year"]
+    list_filter = ["is_default", "restart_each_year"]
+    search_fields = ["code", "name"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the lifecycle: visible in the admin, never edited there."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DiaryEntry)
+class DiaryEntryAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "title", "registered_at", "registered_by"]
+    list_filter = ["series", "year"]
+    search_fields = ["title", "number"]
+    list_select_related = ["series", "registered_by"]
+
+
+class DocumentVersionInline(admin.TabularInline):
+    model = DocumentVersion
+    fk_name = "document"
+    extra = 0
+    fields = [
+        "number",
+        "status",
+        "title",
+        "valid_from",
+        "valid_until",
+        "next_review",
+        "diary_entry",
+    ]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    """Metadata an administrator may correct; status and versions come from the lifecycle."""
+
+    list_display = ["title", "document_type", "scope_unit", "status", "is_public", "owner_position"]
+    list_filter = ["document_type", "status", "is_public", "scope_unit__level"]
+    search_fields = ["title", "summary"]
+    list_select_related = ["document_type", "scope_unit", "owner_position"]
+    # Type, scope and process decide who may adopt the document, so they change
+    # only through a new case, never here.
+    readonly_fields = [
+        "title",
+        "document_type",
+        "scope_unit",
+        "process",
+        "status",
+        "current_version",
+        "repealed_on",
+        "created_at",
+    ]
+    autocomplete_fields = ["owner_position", "parent"]
+    inlines = [DocumentVersionInline]
+
+    def has_add_permission(self, request) -> bool:
+        # Documents come into being by starting a case.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Governing documents are official records (arkivlagen): never destroyed here.
+        return False

@@ -1,0 +1,132 @@
+"""Write-side services for documents: publication, repeal, files.
+
+Callers run these inside the flow's transaction; each writes its audit entry there.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from org.selectors import Acting
+from workflows import audit
+
+from .dates import add_months
+from .files import EXTENSIONS, check_upload
+from .models import (
+    Decision,
+    Document,
+    DocumentStatus,
+    DocumentVersion,
+    VersionFile,
+    VersionStatus,
+)
+
+
+class PublicationError(Exception):
+    pass
+
+
+def publish_version(
+    version: DocumentVersion, *, on: datetime.date | None = None, case=None
+) -> None:
+    """Make an adopted version the valid one; the previous valid version is superseded.
+
+    Idempotent: publishing an already valid version does nothing.
+    """
+    day = on or timezone.localdate()
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=version.document_id)
+        version.refresh_from_db()
+        if version.status == VersionStatus.VALID:
+            return
+        if version.status != VersionStatus.ADOPTED:
+            raise PublicationError(f"Version {version.pk} is {version.status}, not adopted.")
+        if version.valid_from and version.valid_from > day:
+            raise PublicationError(f"Version {version.pk} is valid from {version.valid_from}.")
+        previous = (
+            DocumentVersion.objects.select_for_update()
+            .filter(document=document, status=VersionStatus.VALID)
+            .first()
+        )
+        if previous is not None:
+            previous.status = VersionStatus.SUPERSEDED
+            previous.superseded_on = version.valid_from or day
+            previous.save(update_fields=["status", "superseded_on"])
+            audit.record(
+                "version_superseded",
+                target=previous,
+                case=case,
+                from_state="valid",
+                to_state="superseded",
+            )
+        doc_type = document.document_type
+        version.status = VersionStatus.VALID
+        version.valid_from = version.valid_from or day
+        if version.replaces_id is None and previous is not None:
+            version.replaces = previous
+        if version.next_review is None:
+            version.next_review = add_months(version.valid_from, doc_type.review_interval_months)
+        if version.valid_until is None and doc_type.default_validity_months:
+            version.valid_until = add_months(
+                version.valid_from, doc_type.default_validity_months
+            ) - datetime.timedelta(days=1)
+        version.save()
+        old_status = document.status
+        document.status = DocumentStatus.VALID
+        document.current_version = version
+        document.title = version.title
+        document.save(update_fields=["status", "current_version", "title"])
+        audit.record(
+            "version_published",
+            target=version,
+            case=case,
+            from_state=old_status,
+            to_state="valid",
+            comment=f"valid from {version.valid_from:%Y-%m-%d}",
+        )
+
+
+def repeal_document(document: Document, decision: Decision, *, case=None) -> None:
+    """Mark a document repealed on the decision's date; all versions stay in the archive."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.status == DocumentStatus.REPEALED:
+            return
+        DocumentVersion.objects.filter(document=document, status=VersionStatus.VALID).update(
+            status=VersionStatus.REPEALED, valid_until=decision.decision_date
+        )
+        old = document.status
+        document.status = DocumentStatus.REPEALED
+        document.repealed_on = decision.decision_date
+        document.save(update_fields=["status", "repealed_on"])
+        audit.record(
+            "document_repealed", target=document, case=case, from_state=old, to_state="repealed"
+        )
+
+
+def add_version_file(
+    version: DocumentVersion, upload: UploadedFile, *, user, acting: Acting | None = None, case=None
+) -> VersionFile:
+    """Store an upload as a new file of the version; earlier uploads are kept."""
+    checked = check_upload(upload)
+    original = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1] or "document"
+    # The stored name comes from the detected type, never from the client.
+    upload.name = f"upload{EXTENSIONS[checked.content_type]}"
+    vf = VersionFile.objects.create(
+        version=version,
+        file=upload,
+        original_name=original[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        extracted_text=checked.extracted_text,
+        uploaded_by=user,
+    )
+    audit.record(
+        "file_uploaded", actor=user, acting=acting, target=version, case=case, comment=original
+    )
+    return vf

@@ -1,0 +1,183 @@
+"""The lifecycle as viewflow flows: one for a new document or version, one for a repeal.
+
+Nodes only route. Every write happens in ``workflows.services`` (human steps,
+called by views) or in the Function callbacks below, which call the same
+services; all run inside the flow's lock and transaction.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from . import services
+from .models import Case
+from .nodes import MultiSplit
+
+# A real row lock on PostgreSQL (SQLite serialises writers by itself).
+CASE_LOCK = lock.SelectForUpdateLock(nowait=False, attempts=1)
+
+
+def _human(title):
+    # Our own views render and complete these tasks (see workflows.views).
+    return flow.View(services.task_view_placeholder, task_title=title)
+
+
+class CaseFlowCallbacks:
+    """Conditions and callbacks shared by both flows."""
+
+    def task_created(self, activation):
+        services.on_task_created(activation)
+
+    def decided_by_body(self, activation) -> bool:
+        return activation.process.decider_body_id is not None
+
+    def preparation_pending(self, activation) -> bool:
+        return services.preparing_body_pending(activation.process)
+
+    def sent_back_in_preparation(self, activation) -> bool:
+        return services.last_preparation_returned(activation.process)
+
+    def is_adopted(self, activation) -> bool:
+        return services.last_decision_outcome(activation.process) == "adopted"
+
+    def is_returned(self, activation) -> bool:
+        return services.last_decision_outcome(activation.process) == "returned"
+
+    def close_rejected(self, activation):
+        services.close_rejected(activation.process)
+
+
+class DocumentFlow(CaseFlowCallbacks, flow.Flow):
+    """Styrdokument: new document or new version
+
+    Drafting, samverkan at the level the scope gives, preparation in the
+    political bodies, decision by an allowed decider, registration, publication.
+    """
+
+    process_class = Case
+    lock_impl = CASE_LOCK
+    process_title = _("Governing document case")
+
+    start = flow.StartHandle(this.start_case).Next(this.draft)
+    draft = _human(_("Drafting")).onCreate(this.task_created).Next(this.needs_samverkan)
+    needs_samverkan = (
+        flow.If(this.samverkan_required).Then(this.samverkan).Else(this.skip_samverkan)
+    )
+    skip_samverkan = flow.Function(this.record_samverkan_skipped).Next(this.needs_preparation)
+    samverkan = MultiSplit().Next(this.union_statement, data_source=this.representatives)
+    union_statement = (
+        _human(_("Union position in samverkan"))
+        .onCreate(this.task_created)
+        .Next(this.statements_in)
+    )
+    statements_in = flow.Join().Next(this.samverkan_meeting)
+    samverkan_meeting = (
+        _human(_("Samverkan meeting")).onCreate(this.task_created).Next(this.negotiation_demanded)
+    )
+    negotiation_demanded = (
+        flow.If(this.mbl_demanded).Then(this.negotiation).Else(this.needs_preparation)
+    )
+    negotiation = (
+        _human(_("MBL negotiation")).onCreate(this.task_created).Next(this.needs_preparation)
+    )
+    needs_preparation = flow.If(this.decided_by_body).Then(this.proposal).Else(this.decision)
+    proposal = (
+        _human(_("Decision proposal")).onCreate(this.task_created).Next(this.more_preparation)
+    )
+    more_preparation = flow.If(this.preparation_pending).Then(this.preparation).Else(this.decision)
+    preparation = (
+        _human(_("Preparation in a body")).onCreate(this.task_created).Next(this.preparation_result)
+    )
+    preparation_result = (
+        flow.If(this.sent_back_in_preparation).Then(this.draft).Else(this.more_preparation)
+    )
+    decision = _human(_("Decision")).onCreate(this.task_created).Next(this.decision_result)
+    decision_result = (
+        flow.Switch()
+        .Case(this.registration, this.is_adopted)
+        .Case(this.draft, this.is_returned)
+        .Default(this.rejected)
+    )
+    rejected = flow.Function(this.close_rejected).Next(this.end_rejected)
+    registration = (
+        _human(_("Registration of the decision")).onCreate(this.task_created).Next(this.valid_now)
+    )
+    valid_now = flow.If(this.valid_from_reached).Then(this.publish).Else(this.await_valid_from)
+    await_valid_from = flow.Handle(this.on_valid_from).Next(this.publish)
+    publish = flow.Function(this.publish_version).Next(this.end)
+    end = flow.End()
+    end_rejected = flow.End()
+
+    def start_case(self, activation, **kwargs):
+        return services.init_case(activation, **kwargs)
+
+    def samverkan_required(self, activation) -> bool:
+        return activation.process.samverkan_group_id is not None
+
+    def record_samverkan_skipped(self, activation):
+        services.record_samverkan_skipped(activation.process)
+
+    def representatives(self, activation):
+        return services.samverkan_task_data(activation.process)
+
+    def mbl_demanded(self, activation) -> bool:
+        return services.negotiation_demanded(activation.process)
+
+    def valid_from_reached(self, activation) -> bool:
+        return services.valid_from_reached(activation.process)
+
+    def on_valid_from(self, activation, **kwargs):
+        services.mark_step(activation.process, "await_valid_from")
+
+    def publish_version(self, activation):
+        services.publish_case_version(activation.process)
+
+
+class RepealFlow(CaseFlowCallbacks, flow.Flow):
+    """Styrdokument: repeal
+
+    A valid document is repealed by a decision of a body or official allowed
+    to adopt it; after registration it is marked repealed and kept in the archive.
+    """
+
+    process_class = Case
+    lock_impl = CASE_LOCK
+    process_title = _("Repeal case")
+
+    start = flow.StartHandle(this.start_case).Next(this.repeal_draft)
+    repeal_draft = (
+        _human(_("Repeal proposal")).onCreate(this.task_created).Next(this.needs_preparation)
+    )
+    needs_preparation = flow.If(this.decided_by_body).Then(this.proposal).Else(this.decision)
+    proposal = (
+        _human(_("Decision proposal")).onCreate(this.task_created).Next(this.more_preparation)
+    )
+    more_preparation = flow.If(this.preparation_pending).Then(this.preparation).Else(this.decision)
+    preparation = (
+        _human(_("Preparation in a body")).onCreate(this.task_created).Next(this.preparation_result)
+    )
+    preparation_result = (
+        flow.If(this.sent_back_in_preparation).Then(this.repeal_draft).Else(this.more_preparation)
+    )
+    decision = _human(_("Decision")).onCreate(this.task_created).Next(this.decision_result)
+    decision_result = (
+        flow.Switch()
+        .Case(this.registration, this.is_adopted)
+        .Case(this.repeal_draft, this.is_returned)
+        .Default(this.rejected)
+    )
+    rejected = flow.Function(this.close_rejected).Next(this.end_rejected)
+    registration = (
+        _human(_("Registration of the decision"))
+        .onCreate(this.task_created)
+        .Next(this.apply_repeal)
+    )
+    apply_repeal = flow.Function(this.repeal).Next(this.end)
+    end = flow.End()
+    end_rejected = flow.End()
+
+    def start_case(self, activation, **kwargs):
+        return services.init_case(activation, **kwargs)
+
+    def repeal(self, activation):
+        services.apply_repeal(activation.process)

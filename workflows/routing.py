@@ -1,0 +1,126 @@
+"""Who gets each task of a case: the one place tasks are routed.
+
+A task is routed to a position (anyone acting in it: holder or active
+substitute; one of them claims it), to one named user (a union
+representative), to the case's authors, or to the registrars. The routing is
+stored on viewflow's task (owner / owner_permission fields) so the inbox can
+query it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Position, PositionKind
+
+from .models import Case
+
+TO_POSITION = "org.act_in_position"
+TO_AUTHORS = "workflows.case_author"
+TO_REGISTRARS = "workflows.registrar"
+
+# Human titles of the steps, shown in the inbox, the timeline and the dashboard.
+STEP_TITLES = {
+    "draft": _("Drafting"),
+    "union_statement": _("Union position in samverkan"),
+    "samverkan_meeting": _("Samverkan meeting"),
+    "negotiation": _("MBL negotiation"),
+    "proposal": _("Decision proposal"),
+    "preparation": _("Preparation in a body"),
+    "decision": _("Decision"),
+    "registration": _("Registration of the decision"),
+    "await_valid_from": _("Waiting for the valid-from date"),
+    "repeal_draft": _("Repeal proposal"),
+}
+
+
+def step_title(name: str) -> str:
+    return str(STEP_TITLES.get(name, name))
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str  # TO_POSITION, TO_AUTHORS, TO_REGISTRARS or "user"
+    position: Position | None = None
+    user_id: int | None = None
+
+
+class RoutingError(Exception):
+    pass
+
+
+def preparing_body(case: Case):
+    chain = case.decider_body.preparing_bodies() if case.decider_body else []
+    return chain[case.preparation_index] if case.preparation_index < len(chain) else None
+
+
+def _secretary(body) -> Position:
+    if body is None or body.secretary_position_id is None:
+        raise RoutingError(f"{body} has no secretary position")
+    return body.secretary_position
+
+
+def route_for(node_name: str, case: Case, task_data: dict) -> Route:
+    if node_name in ("draft", "repeal_draft"):
+        return Route(TO_AUTHORS)
+    if node_name == "union_statement":
+        return Route("user", user_id=task_data["user_id"])
+    if node_name in ("samverkan_meeting", "negotiation"):
+        return Route(TO_POSITION, position=case.samverkan_group.chair_position)
+    if node_name == "proposal":
+        chain = case.decider_body.preparing_bodies()
+        return Route(TO_POSITION, position=_secretary(chain[0] if chain else case.decider_body))
+    if node_name == "preparation":
+        return Route(TO_POSITION, position=_secretary(preparing_body(case)))
+    if node_name == "decision":
+        if case.decider_body_id:
+            return Route(TO_POSITION, position=_secretary(case.decider_body))
+        return Route(TO_POSITION, position=case.decider_position)
+    if node_name == "registration":
+        return Route(TO_REGISTRARS)
+    raise RoutingError(f"No route for step {node_name}")
+
+
+def apply_route(task, case: Case) -> Route:
+    """Store the route on a freshly created task and mark the case's current step."""
+    route = route_for(task.flow_task.name, case, task.data or {})
+    if route.kind == "user":
+        task.owner_id = route.user_id
+        task.status = "ASSIGNED"
+    elif route.kind == TO_POSITION:
+        task.owner_permission = TO_POSITION
+        task.owner_permission_content_type = ContentType.objects.get_for_model(Position)
+        task.owner_permission_obj_pk = str(route.position.pk)
+    elif route.kind == TO_AUTHORS:
+        task.owner_permission = TO_AUTHORS
+        task.owner_permission_content_type = ContentType.objects.get_for_model(Case)
+        task.owner_permission_obj_pk = str(case.pk)
+    else:
+        task.owner_permission = TO_REGISTRARS
+    task.save()
+    Case.objects.filter(pk=case.pk).update(
+        current_step=task.flow_task.name, step_since=timezone.now()
+    )
+    case.current_step = task.flow_task.name
+    return route
+
+
+def route_of(task) -> Route:
+    """Read back the route stored on a task."""
+    if task.owner_permission == TO_POSITION:
+        return Route(
+            TO_POSITION, position=Position.objects.get(pk=int(task.owner_permission_obj_pk))
+        )
+    if task.owner_permission == TO_AUTHORS:
+        return Route(TO_AUTHORS)
+    if task.owner_permission == TO_REGISTRARS:
+        return Route(TO_REGISTRARS)
+    return Route("user", user_id=task.owner_id)
+
+
+def registrar_positions():
+    return Position.objects.filter(kind=PositionKind.REGISTRAR)

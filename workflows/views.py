@@ -1,0 +1,238 @@
+"""Pages of the lifecycle: start a case, the inbox, a task, a case with its timeline."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from viewflow.workflow import chart
+from viewflow.workflow.models import Task
+
+from documents.models import Decision, Document
+
+from . import access, routing, services
+from .forms import STEP_FORMS, RepealStartForm, StartDocumentForm
+from .models import AuditEntry, Case
+
+
+def _case_or_404(user, case_id: int) -> Case:
+    case = (
+        Case.objects.select_related(
+            "diary_entry__series",
+            "document__document_type",
+            "document__scope_unit",
+            "document__process",
+            "document__owner_position__unit",
+            "version",
+            "decider_body",
+            "decider_position",
+            "samverkan_group",
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+    # The same answer whether the case exists or not.
+    if case is None or not access.can_view_case(user, case):
+        raise Http404
+    return case
+
+
+@login_required
+def inbox(request):
+    tasks = list(access.inbox(request.user))
+    cases = {
+        c.pk: c
+        for c in Case.objects.filter(pk__in={t.process_id for t in tasks}).select_related(
+            "diary_entry__series", "document__document_type"
+        )
+    }
+    rows = [
+        {
+            "task": t,
+            "case": cases.get(t.process_id),
+            "step": routing.step_title(t.flow_task.name),
+            "claimed_by_other": bool(t.owner_id and t.owner_id != request.user.pk),
+        }
+        for t in tasks
+    ]
+    my_cases = (
+        access.visible_cases(request.user)
+        .filter(authors=request.user, finished__isnull=True)
+        .order_by("-created")[:50]
+    )
+    return render(request, "workflows/inbox.html", {"rows": rows, "my_cases": my_cases})
+
+
+@login_required
+def case_list(request):
+    cases = access.visible_cases(request.user).order_by("-created")[:200]
+    return render(request, "workflows/case_list.html", {"cases": cases})
+
+
+@login_required
+def start_document(request):
+    permit = access.can_start_case(request.user)
+    if not permit:
+        messages.error(request, permit.reason)
+        return redirect("workflows:inbox")
+    form = StartDocumentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.start_new_document(user=request.user, **form.cleaned_data)
+        except services.CaseError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("Case %(dnr)s started. Write the draft.") % {"dnr": case.diarienummer}
+            )
+            task = Task.objects.filter(process=case, status__in=access.OPEN_TASK).first()
+            return (
+                redirect("workflows:task", task.pk) if task else redirect("workflows:case", case.pk)
+            )
+    return render(request, "workflows/start.html", {"form": form})
+
+
+@login_required
+@require_POST
+def start_revision(request, document_id: int):
+    document = get_object_or_404(Document, pk=document_id)
+    try:
+        case = services.start_revision(user=request.user, document=document)
+    except services.CaseError as exc:
+        messages.error(request, exc.message)
+        return redirect("documents:detail", document.pk)
+    messages.success(
+        request,
+        _("Case %(dnr)s started with the current text as the draft.") % {"dnr": case.diarienummer},
+    )
+    task = Task.objects.filter(process=case, status__in=access.OPEN_TASK).first()
+    return redirect("workflows:task", task.pk)
+
+
+@login_required
+def start_repeal(request, document_id: int):
+    document = get_object_or_404(Document, pk=document_id)
+    form = RepealStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.start_repeal(
+                user=request.user, document=document, motivation=form.cleaned_data["motivation"]
+            )
+        except services.CaseError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("Repeal case %(dnr)s started.") % {"dnr": case.diarienummer}
+            )
+            return redirect("workflows:case", case.pk)
+    return render(request, "workflows/start_repeal.html", {"form": form, "document": document})
+
+
+def _task_or_404(user, task_id: int) -> tuple[Task, Case]:
+    task = Task.objects.select_related("owner").filter(pk=task_id, flow_task_type="HUMAN").first()
+    if task is None:
+        raise Http404
+    case = _case_or_404(user, task.process_id)
+    return task, case
+
+
+@login_required
+def task_detail(request, task_id: int):
+    task, case = _task_or_404(request.user, task_id)
+    step = task.flow_task.name
+    form_class = STEP_FORMS[step]
+    permit = access.can_execute_task(request.user, task, case)
+    claim = access.can_claim_task(request.user, task, case)
+    release = access.can_release_task(request.user, task, case)
+    form = None
+    if request.method == "POST":
+        action = request.POST.get("action", "complete")
+        try:
+            if action == "claim":
+                services.claim_task(user=request.user, task_id=task.pk)
+                messages.success(request, _("The task is yours."))
+                return redirect("workflows:task", task.pk)
+            if action == "release":
+                services.release_task(user=request.user, task_id=task.pk)
+                messages.success(request, _("The task is released."))
+                return redirect("workflows:inbox")
+            form = form_class(request.POST, request.FILES, case=case)
+            if form.is_valid():
+                data = form.service_data() if hasattr(form, "service_data") else form.cleaned_data
+                if action == "save" and step == "draft":
+                    services.save_draft(user=request.user, case_id=case.pk, **data)
+                    messages.success(request, _("The draft is saved."))
+                    return redirect("workflows:task", task.pk)
+                services.complete_task(user=request.user, task_id=task.pk, data=data)
+                messages.success(request, _("Done: %(step)s.") % {"step": routing.step_title(step)})
+                return redirect("workflows:case", case.pk)
+        except services.CaseError as exc:
+            if form is None:
+                messages.error(request, exc.message)
+                return redirect("workflows:task", task.pk)
+            form.add_error(None, exc.message)
+    if form is None:
+        form = form_class(case=case)
+    context = {
+        "task": task,
+        "case": case,
+        "form": form,
+        "step": step,
+        "step_title": routing.step_title(step),
+        "permit": permit,
+        "can_claim": claim.allowed,
+        "can_release": release.allowed,
+        **_case_records(case),
+    }
+    return render(request, "workflows/task.html", context, status=400 if form.errors else 200)
+
+
+def _case_records(case: Case) -> dict:
+    return {
+        "statements": case.statements.select_related("union", "representative__user").all(),
+        "meetings": case.samverkan_meetings.all(),
+        "negotiations": case.negotiations.all(),
+        "preparations": case.preparation_steps.select_related("body").all(),
+        "decisions": Decision.objects.filter(diary_entry=case.diary_entry).select_related(
+            "body", "position"
+        ),
+        "files": case.version.files.all() if case.version_id else [],
+    }
+
+
+@login_required
+def case_detail(request, case_id: int):
+    case = _case_or_404(request.user, case_id)
+    timeline = (
+        AuditEntry.objects.filter(case=case)
+        .select_related("actor", "acting_as")
+        .order_by("at", "pk")
+    )
+    tasks = (
+        Task.objects.filter(process=case, flow_task_type="HUMAN")
+        .select_related("owner")
+        .order_by("created")
+    )
+    open_tasks = [t for t in tasks if t.status in access.OPEN_TASK]
+    context = {
+        "case": case,
+        "timeline": timeline,
+        "open_tasks": open_tasks,
+        "step_title": routing.step_title(case.current_step) if case.current_step else "",
+        **_case_records(case),
+    }
+    return render(request, "workflows/case.html", context)
+
+
+@login_required
+def case_chart(request, case_id: int):
+    case = _case_or_404(request.user, case_id)
+    flow_class = case.flow_class
+    grid = chart.calc_layout_data(flow_class)
+    chart.calc_cell_status(flow_class, grid, case.pk)
+    response = HttpResponse(chart.grid_to_svg(grid), content_type="image/svg+xml")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
