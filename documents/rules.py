@@ -90,6 +90,9 @@ def allowed_deciders(
     types = document_type.name_plural
     allowed: list[Decider] = []
     unresolved: list[str] = []
+    # Rules that do not apply to this scope; they explain a refusal only when
+    # nobody at all may adopt (otherwise they would be noise).
+    not_applicable: list[str] = []
     rules = list(AdoptionRule.objects.filter(document_type=document_type))
     if not rules:
         unresolved.append(
@@ -149,6 +152,17 @@ def allowed_deciders(
                 allowed.append(
                     Decider(msg % {"types": types, "unit": scope_unit, "body": body}, body=body)
                 )
+            else:
+                msg = (
+                    _(
+                        "%(types)s may be adopted by the committee responsible for the scope, but no committee is responsible for %(unit)s."
+                    )
+                    if wanted == BodyKind.COMMITTEE
+                    else _(
+                        "%(types)s may be adopted by the company board responsible for the scope, but no company board is responsible for %(unit)s."
+                    )
+                )
+                not_applicable.append(msg % {"types": types, "unit": scope_unit})
         elif kind == DeciderKind.MUNICIPAL_CHIEF:
             top = top_unit()
             position = top.chief_position if top else None
@@ -220,6 +234,8 @@ def allowed_deciders(
                     )
                 )
 
+    if not allowed:
+        unresolved.extend(not_applicable)
     unique: dict[tuple[str, int], Decider] = {}
     for d in allowed:
         if d.key not in unique or (unique[d.key].via_higher_body and not d.via_higher_body):
