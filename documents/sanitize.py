@@ -3,7 +3,7 @@
 import nh3
 
 ALLOWED_TAGS = {
-    "a", "b", "blockquote", "br", "caption", "code", "em", "h2", "h3", "h4", "hr", "i", "li",
+    "a", "b", "blockquote", "br", "caption", "code", "del", "div", "em", "h1", "h2", "h3", "h4", "hr", "i", "li",
     "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
     "tr", "u", "ul",
 }  # fmt: skip

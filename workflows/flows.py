@@ -12,14 +12,19 @@ from viewflow.workflow import flow, lock
 from . import services
 from .models import Case
 from .nodes import MultiSplit
+from .routing import STEP_TITLES
 
 # A real row lock on PostgreSQL (SQLite serialises writers by itself).
 CASE_LOCK = lock.SelectForUpdateLock(nowait=False, attempts=1)
 
 
-def _human(title):
+def _human(step: str):
     # Our own views render and complete these tasks (see workflows.views).
-    return flow.View(services.task_view_placeholder, task_title=title)
+    return (
+        flow.View(services.task_view_placeholder)
+        .Annotation(title=STEP_TITLES[step])
+        .onCreate(this.task_created)
+    )
 
 
 class CaseFlowCallbacks:
@@ -59,52 +64,48 @@ class DocumentFlow(CaseFlowCallbacks, flow.Flow):
     process_title = _("Governing document case")
 
     start = flow.StartHandle(this.start_case).Next(this.draft)
-    draft = _human(_("Drafting")).onCreate(this.task_created).Next(this.needs_samverkan)
+    draft = _human("draft").Next(this.needs_samverkan)
     needs_samverkan = (
         flow.If(this.samverkan_required).Then(this.samverkan).Else(this.skip_samverkan)
     )
-    skip_samverkan = flow.Function(this.record_samverkan_skipped).Next(this.needs_preparation)
+    skip_samverkan = (
+        flow.Function(this.record_samverkan_skipped)
+        .Annotation(title=_("Samverkan not required"))
+        .Next(this.needs_preparation)
+    )
     samverkan = MultiSplit().Next(this.union_statement, data_source=this.representatives)
-    union_statement = (
-        _human(_("Union position in samverkan"))
-        .onCreate(this.task_created)
-        .Next(this.statements_in)
-    )
+    union_statement = _human("union_statement").Next(this.statements_in)
     statements_in = flow.Join().Next(this.samverkan_meeting)
-    samverkan_meeting = (
-        _human(_("Samverkan meeting")).onCreate(this.task_created).Next(this.negotiation_demanded)
-    )
+    samverkan_meeting = _human("samverkan_meeting").Next(this.negotiation_demanded)
     negotiation_demanded = (
         flow.If(this.mbl_demanded).Then(this.negotiation).Else(this.needs_preparation)
     )
-    negotiation = (
-        _human(_("MBL negotiation")).onCreate(this.task_created).Next(this.needs_preparation)
-    )
+    negotiation = _human("negotiation").Next(this.needs_preparation)
     needs_preparation = flow.If(this.decided_by_body).Then(this.proposal).Else(this.decision)
-    proposal = (
-        _human(_("Decision proposal")).onCreate(this.task_created).Next(this.more_preparation)
-    )
+    proposal = _human("proposal").Next(this.more_preparation)
     more_preparation = flow.If(this.preparation_pending).Then(this.preparation).Else(this.decision)
-    preparation = (
-        _human(_("Preparation in a body")).onCreate(this.task_created).Next(this.preparation_result)
-    )
+    preparation = _human("preparation").Next(this.preparation_result)
     preparation_result = (
         flow.If(this.sent_back_in_preparation).Then(this.draft).Else(this.more_preparation)
     )
-    decision = _human(_("Decision")).onCreate(this.task_created).Next(this.decision_result)
+    decision = _human("decision").Next(this.decision_result)
     decision_result = (
         flow.Switch()
         .Case(this.registration, this.is_adopted)
         .Case(this.draft, this.is_returned)
         .Default(this.rejected)
     )
-    rejected = flow.Function(this.close_rejected).Next(this.end_rejected)
-    registration = (
-        _human(_("Registration of the decision")).onCreate(this.task_created).Next(this.valid_now)
+    rejected = (
+        flow.Function(this.close_rejected).Annotation(title=_("Rejected")).Next(this.end_rejected)
     )
+    registration = _human("registration").Next(this.valid_now)
     valid_now = flow.If(this.valid_from_reached).Then(this.publish).Else(this.await_valid_from)
-    await_valid_from = flow.Handle(this.on_valid_from).Next(this.publish)
-    publish = flow.Function(this.publish_version).Next(this.end)
+    await_valid_from = (
+        flow.Handle(this.on_valid_from)
+        .Annotation(title=STEP_TITLES["await_valid_from"])
+        .Next(this.publish)
+    )
+    publish = flow.Function(this.publish_version).Annotation(title=_("Publication")).Next(this.end)
     end = flow.End()
     end_rejected = flow.End()
 
@@ -145,34 +146,26 @@ class RepealFlow(CaseFlowCallbacks, flow.Flow):
     process_title = _("Repeal case")
 
     start = flow.StartHandle(this.start_case).Next(this.repeal_draft)
-    repeal_draft = (
-        _human(_("Repeal proposal")).onCreate(this.task_created).Next(this.needs_preparation)
-    )
+    repeal_draft = _human("repeal_draft").Next(this.needs_preparation)
     needs_preparation = flow.If(this.decided_by_body).Then(this.proposal).Else(this.decision)
-    proposal = (
-        _human(_("Decision proposal")).onCreate(this.task_created).Next(this.more_preparation)
-    )
+    proposal = _human("proposal").Next(this.more_preparation)
     more_preparation = flow.If(this.preparation_pending).Then(this.preparation).Else(this.decision)
-    preparation = (
-        _human(_("Preparation in a body")).onCreate(this.task_created).Next(this.preparation_result)
-    )
+    preparation = _human("preparation").Next(this.preparation_result)
     preparation_result = (
         flow.If(this.sent_back_in_preparation).Then(this.repeal_draft).Else(this.more_preparation)
     )
-    decision = _human(_("Decision")).onCreate(this.task_created).Next(this.decision_result)
+    decision = _human("decision").Next(this.decision_result)
     decision_result = (
         flow.Switch()
         .Case(this.registration, this.is_adopted)
         .Case(this.repeal_draft, this.is_returned)
         .Default(this.rejected)
     )
-    rejected = flow.Function(this.close_rejected).Next(this.end_rejected)
-    registration = (
-        _human(_("Registration of the decision"))
-        .onCreate(this.task_created)
-        .Next(this.apply_repeal)
+    rejected = (
+        flow.Function(this.close_rejected).Annotation(title=_("Rejected")).Next(this.end_rejected)
     )
-    apply_repeal = flow.Function(this.repeal).Next(this.end)
+    registration = _human("registration").Next(this.apply_repeal)
+    apply_repeal = flow.Function(this.repeal).Annotation(title=_("Marked repealed")).Next(this.end)
     end = flow.End()
     end_rejected = flow.End()
 

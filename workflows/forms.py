@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document, DocumentStatus, DocumentType
+from documents.widgets import RichTextWidget
 from org.models import Position, Process, Unit
 
 from . import services
@@ -102,7 +103,7 @@ class DraftForm(CaseStepForm):
     )
     body = forms.CharField(
         label=_("Text"),
-        widget=forms.Textarea(attrs={"rows": 20}),
+        widget=RichTextWidget(attrs={"rows": 20}),
         required=False,
         help_text=_(
             "Headings, paragraphs, lists and tables are kept; other formatting is removed."
