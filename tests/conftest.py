@@ -48,3 +48,15 @@ def shared_org_tree(django_db_setup, django_db_blocker) -> Municipality:
         tree = build_municipality()
         yield tree
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def town(db, settings, tmp_path):
+    """The municipality of ``tests.lifecycle.build_town``: ready for whole cases.
+
+    Uploaded files go to a temporary directory.
+    """
+    from tests.lifecycle import build_town
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return build_town()
