@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from documents import health as document_health
+from documents import register as document_register
 from documents import views as document_views
 
 admin.site.site_header = _("Styrdok administration")
@@ -15,6 +17,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("register/", document_register.register, name="register"),
+    path("register/health/", document_health.health, name="register_health"),
     path("documents/", include("documents.urls")),
     path("work/", include("workflows.urls")),
 ]

@@ -1,0 +1,110 @@
+"""The register's filters, shared by the HTML register and the JSON API."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Body, Position, Process, Unit
+
+from . import selectors
+from .models import DocumentType, VersionStatus
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+# No choice means "valid" (today, or on the chosen date).
+STATUS_CHOICES = [
+    ("under_revision", _("Under revision")),
+    ("expired", _("Expired (valid-until passed)")),
+    ("superseded", _("Superseded")),
+    ("repealed", _("Repealed")),
+]
+
+
+class RegisterFilter(django_filters.FilterSet):
+    type = django_filters.ModelMultipleChoiceFilter(
+        field_name="document__document_type",
+        queryset=DocumentType.objects.filter(is_active=True),
+        label=_("Type"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.filter(is_active=True),
+        method="filter_applies_to",
+        label=_("Applies to unit"),
+        help_text=_("Documents for the unit and for every unit above it."),
+    )
+    process = django_filters.ModelChoiceFilter(
+        field_name="document__process", queryset=Process.objects.all(), label=_("Process")
+    )
+    owner = django_filters.ModelChoiceFilter(
+        field_name="document__owner_position",
+        queryset=Position.objects.filter(owned_documents__isnull=False).distinct(),
+        label=_("Owner (dokumentansvarig)"),
+    )
+    body = django_filters.ModelChoiceFilter(
+        field_name="adoption__body",
+        queryset=Body.objects.filter(is_active=True),
+        label=_("Adopted by body"),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="filter_status", label=_("Status"), empty_label=_("Valid")
+    )
+    valid_on = django_filters.DateFilter(
+        method="filter_valid_on",
+        label=_("Valid on"),
+        widget=DateInput,
+        help_text=_("What applied on a given day."),
+    )
+    review_before = django_filters.DateFilter(
+        field_name="next_review", lookup_expr="lte", label=_("Review due by"), widget=DateInput
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("title", "title"),
+            ("document__document_type__ordering", "type"),
+            ("document__scope_unit__path", "scope"),
+            ("valid_from", "valid_from"),
+            ("next_review", "next_review"),
+        ),
+        field_labels={
+            "title": _("Title"),
+            "document__document_type__ordering": _("Type"),
+            "document__scope_unit__path": _("Applies to"),
+            "valid_from": _("Valid from"),
+            "next_review": _("Next review"),
+        },
+        label=_("Sort by"),
+    )
+
+    def filter_applies_to(self, queryset, name, unit: Unit):
+        return queryset.filter(document__scope_unit_id__in=unit.ancestor_ids)
+
+    def filter_status(self, queryset, name, value):
+        if value == "under_revision":
+            return selectors.under_revision(queryset)
+        if value == "expired":
+            return selectors.expired(queryset)
+        if value == "superseded":
+            return queryset.filter(status=VersionStatus.SUPERSEDED)
+        if value == "repealed":
+            return queryset.filter(status=VersionStatus.REPEALED)
+        return queryset
+
+    def filter_valid_on(self, queryset, name, day):
+        return queryset.filter(selectors.valid_on(day))
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        # Without a status or a date, the register shows what is valid today.
+        if not data.get("status") and not data.get("valid_on"):
+            queryset = queryset.filter(selectors.valid_on(timezone.localdate()))
+        qs = super().filter_queryset(queryset)
+        if not data.get("sort"):
+            qs = qs.order_by("title", "pk")
+        return qs

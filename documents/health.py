@@ -1,0 +1,91 @@
+"""Health of the register: documents that need someone's attention."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from org.models import PositionHolding, Substitution
+from org.selectors import acting_in
+
+from .models import Document, DocumentStatus
+
+REVIEW_WARNING_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Problem:
+    key: str
+    title: str
+    documents: QuerySet
+
+
+def _valid_documents() -> QuerySet[Document]:
+    return Document.objects.filter(status=DocumentStatus.VALID).select_related(
+        "document_type", "scope_unit", "owner_position", "current_version", "parent"
+    )
+
+
+def problems(documents: QuerySet[Document], today: datetime.date | None = None) -> list[Problem]:
+    day = today or timezone.localdate()
+    soon = day + datetime.timedelta(days=REVIEW_WARNING_DAYS)
+    occupied = Q(
+        Exists(PositionHolding.objects.active_on(day).filter(position=OuterRef("owner_position")))
+    ) | Q(Exists(Substitution.objects.active_on(day).filter(position=OuterRef("owner_position"))))
+    parent_gone = Q(parent__status=DocumentStatus.REPEALED) | Q(
+        parent__current_version__valid_until__lt=day
+    )
+    return [
+        Problem(
+            "review_overdue",
+            _("Review date passed"),
+            documents.filter(current_version__next_review__lt=day).order_by(
+                "current_version__next_review"
+            ),
+        ),
+        Problem(
+            "review_soon",
+            _("Review due within 90 days"),
+            documents.filter(
+                current_version__next_review__gte=day, current_version__next_review__lte=soon
+            ).order_by("current_version__next_review"),
+        ),
+        Problem(
+            "expired",
+            _("Valid-until date passed"),
+            documents.filter(current_version__valid_until__lt=day).order_by(
+                "current_version__valid_until"
+            ),
+        ),
+        Problem(
+            "parent_gone",
+            _("Parent document repealed or expired while this one is valid"),
+            documents.filter(parent_gone).order_by("title"),
+        ),
+        Problem(
+            "owner_vacant",
+            _("Owner position vacant"),
+            documents.exclude(occupied).order_by("title"),
+        ),
+    ]
+
+
+@login_required
+def health(request):
+    """For the registrar: the whole register. For owners: the documents they own."""
+    from workflows.access import is_registrar
+
+    documents = _valid_documents()
+    if not (is_registrar(request.user) or request.user.is_superuser):
+        owned = [a.position.pk for a in acting_in(request.user)]
+        if not owned or not Document.objects.filter(owner_position__in=owned).exists():
+            raise PermissionDenied
+        documents = documents.filter(owner_position__in=owned)
+    return render(request, "documents/health.html", {"problems": problems(documents)})

@@ -1,0 +1,45 @@
+"""The register page: documents valid for a unit today, filtered, sorted, paginated."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from org.selectors import acting_in
+
+from . import selectors
+from .filters import RegisterFilter
+
+PAGE_SIZE = 25
+
+
+def register(request):
+    if request.user.is_authenticated and not request.GET:
+        # A manager lands on what is valid for their own unit.
+        acting = acting_in(request.user)
+        if acting:
+            return redirect(
+                f"{reverse('register')}?{urlencode({'unit': acting[0].position.unit_id})}"
+            )
+    # Always bound, so an empty query still gets the default "valid today".
+    filterset = RegisterFilter(request.GET, queryset=selectors.register_versions(request.user))
+    if not filterset.is_valid():
+        versions = selectors.register_versions(request.user).none()
+    else:
+        versions = filterset.qs
+    page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "documents/register.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "querystring": query.urlencode(),
+            "status": request.GET.get("status", ""),
+        },
+        status=400 if filterset.errors else 200,
+    )
