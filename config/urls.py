@@ -18,6 +18,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("register/", document_register.register, name="register"),
+    path("api/v1/", include("documents.api.urls")),
     path("register/health/", document_health.health, name="register_health"),
     path("documents/", include("documents.urls")),
     path("work/", include("workflows.urls")),

@@ -1,0 +1,78 @@
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from documents.models import DocumentVersion
+
+
+class RegisterEntrySerializer(serializers.ModelSerializer):
+    """One document in the register, as the version that applies (no personal names)."""
+
+    document_id = serializers.IntegerField(source="document.pk", read_only=True)
+    version = serializers.IntegerField(source="number", read_only=True)
+    type = serializers.CharField(source="document.document_type.name", read_only=True)
+    type_code = serializers.CharField(source="document.document_type.code", read_only=True)
+    applies_to = serializers.CharField(source="document.scope_unit.name", read_only=True)
+    applies_to_id = serializers.IntegerField(source="document.scope_unit_id", read_only=True)
+    owner = serializers.CharField(source="document.owner_position.title", read_only=True)
+    summary = serializers.CharField(source="document.summary", read_only=True)
+    public = serializers.BooleanField(source="document.is_public", read_only=True)
+    adopted_by = serializers.SerializerMethodField()
+    decision_date = serializers.DateField(
+        source="adoption.decision_date", read_only=True, default=None
+    )
+    paragraph = serializers.CharField(source="adoption.paragraph", read_only=True, default="")
+    diarienummer = serializers.SerializerMethodField()
+    decision_record = serializers.CharField(source="adoption_line", read_only=True)
+    url = serializers.SerializerMethodField()
+    version_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DocumentVersion
+        fields = [
+            "id",
+            "document_id",
+            "version",
+            "title",
+            "type",
+            "type_code",
+            "status",
+            "applies_to",
+            "applies_to_id",
+            "owner",
+            "summary",
+            "public",
+            "adopted_by",
+            "decision_date",
+            "paragraph",
+            "diarienummer",
+            "decision_record",
+            "valid_from",
+            "valid_until",
+            "next_review",
+            "url",
+            "version_url",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_adopted_by(self, obj: DocumentVersion) -> str | None:
+        decision = obj.adoption
+        return decision.decider_name if decision else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_diarienummer(self, obj: DocumentVersion) -> str | None:
+        return obj.diary_entry.diarienummer if obj.diary_entry_id else None
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_url(self, obj: DocumentVersion) -> str:
+        return self._absolute(reverse("documents:detail", args=[obj.document_id]))
+
+    def get_version_url(self, obj: DocumentVersion) -> str:
+        try:
+            path = reverse("documents:version", args=[obj.document_id, obj.number])
+        except Exception:  # the fixed-version page may not be routed in every deployment
+            path = reverse("documents:detail", args=[obj.document_id])
+        return self._absolute(path)

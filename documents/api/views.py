@@ -1,0 +1,45 @@
+"""Read-only JSON API of the register, with the register's own filters and visibility."""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.pagination import PageNumberPagination
+
+from documents import selectors
+from documents.filters import RegisterFilter
+
+from .serializers import RegisterEntrySerializer
+
+
+class RegisterPagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The register",
+        description=(
+            "Documents as the version that applies: valid today by default, or on `valid_on`, "
+            "or with `status`. Anonymous callers see public documents; a token "
+            "(`Authorization: Token <key>`) also shows internal ones."
+        ),
+        parameters=[OpenApiParameter("q", str, description="Search text (Swedish).")],
+    ),
+    retrieve=extend_schema(summary="One register entry (a version)"),
+)
+class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RegisterEntrySerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RegisterFilter
+    pagination_class = RegisterPagination
+
+    def get_queryset(self):
+        return selectors.register_versions(self.request.user)
+
+    def filter_queryset(self, queryset):
+        # One entry is addressed by its id whatever the date; filters are for lists.
+        if self.action == "retrieve":
+            return queryset
+        return super().filter_queryset(queryset)
