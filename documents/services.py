@@ -96,8 +96,10 @@ def repeal_document(document: Document, decision: Decision, *, case=None) -> Non
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.status == DocumentStatus.REPEALED:
             return
+        # In force until the day before the repeal decision's date.
         DocumentVersion.objects.filter(document=document, status=VersionStatus.VALID).update(
-            status=VersionStatus.REPEALED, valid_until=decision.decision_date
+            status=VersionStatus.REPEALED,
+            valid_until=decision.decision_date - datetime.timedelta(days=1),
         )
         old = document.status
         document.status = DocumentStatus.REPEALED

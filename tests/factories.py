@@ -490,3 +490,122 @@ def build_municipality(*, with_rules: bool = True) -> Municipality:
         groups=groups,
         types=build_default_rule_set() if with_rules else {},
     )
+
+
+class PublishedVersionFactory(DocumentVersionFactory):
+    """A version adopted and then published with ``publish_version``: valid and searchable.
+
+    ``document__summary="..."`` sets the document's summary; ``publish=False`` leaves the
+    version adopted.
+    """
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    status = "adopted"
+
+    @factory.post_generation
+    def publish(obj, create, extracted, **kwargs):
+        from documents.services import publish_version
+
+        if create and extracted is not False:
+            publish_version(obj)
+
+
+# --- Documents with a history (the document page) ---------------------------------
+
+# A minimal PDF: the upload check recognises a PDF by its first bytes.
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+class DiaryEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = "documents.DiaryEntry"
+
+    series = factory.SubFactory(DiarySeriesFactory)
+    year = 2026
+    number = factory.Sequence(lambda n: n + 1)
+    title = "Ärende om ett styrdokument"
+
+
+class VersionFileFactory(DjangoModelFactory):
+    """An uploaded PDF of a version, stored in ``MEDIA_ROOT`` (point it at a temporary
+    directory in the test)."""
+
+    class Meta:
+        model = "documents.VersionFile"
+
+    version = factory.SubFactory(DocumentVersionFactory)
+    file = factory.django.FileField(filename="upload.pdf", data=MINIMAL_PDF)
+    original_name = "Rutin.pdf"
+    content_type = "application/pdf"
+    size = len(MINIMAL_PDF)
+    sha256 = factory.LazyFunction(lambda: _sha256(MINIMAL_PDF))
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def document_with_history(
+    versions: int = 2,
+    *,
+    repealed: bool = False,
+    body_texts: list[str] | None = None,
+    decided_by: Body | None = None,
+    series: DiarySeries | None = None,
+    **document_fields,
+) -> Document:
+    """A document adopted ``versions`` times, as the lifecycle leaves it: versions 1..n-1
+    superseded, version n valid (or repealed, with the document, when ``repealed``). Each
+    version has an adoption decision (by ``decided_by``, a new body if not given; paragraph
+    "§ <10 + n>") and a diarienummer in ``series`` (a new series if not given). Version k is
+    valid from 1 March of 2015 + k.
+    ``body_texts`` gives the versions' HTML (default "<p>Text i version k.</p>").
+    """
+    from documents.models import DocumentStatus, VersionStatus
+
+    body = decided_by or BodyFactory()
+    series = series or DiarySeriesFactory()
+    document = DocumentFactory(**document_fields)
+    previous = None
+    for k in range(1, versions + 1):
+        valid_from = datetime.date(2015 + k, 3, 1)
+        last = k == versions
+        version = DocumentVersionFactory(
+            document=document,
+            number=k,
+            title=document.title,
+            body=body_texts[k - 1] if body_texts else f"<p>Text i version {k}.</p>",
+            status=VersionStatus.ADOPTED,
+            diary_entry=DiaryEntryFactory(series=series, year=2015 + k, title=document.title),
+            replaces=previous,
+            valid_from=valid_from,
+            next_review=datetime.date(2017 + k, 3, 1),
+        )
+        version.adoption = DecisionFactory(
+            document=document,
+            version=version,
+            body=body,
+            decision_date=valid_from - datetime.timedelta(days=20),
+            paragraph=f"§ {10 + k}",
+            diary_entry=version.diary_entry,
+        )
+        if last:
+            version.status = VersionStatus.REPEALED if repealed else VersionStatus.VALID
+            if repealed:
+                version.valid_until = datetime.date(2015 + k, 12, 31)
+        if previous is not None:
+            previous.status = VersionStatus.SUPERSEDED
+            previous.superseded_on = valid_from
+            previous.save(update_fields=["status", "superseded_on"])
+        version.save()
+        previous = version
+    document.current_version = previous
+    document.status = DocumentStatus.REPEALED if repealed else DocumentStatus.VALID
+    if repealed:
+        document.repealed_on = datetime.date(2015 + versions, 12, 31)
+    document.save()
+    return document
