@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -59,9 +60,41 @@ def _xml_text(data: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(t for t in root.itertext())).strip()
 
 
+# Text beyond this many pages is not extracted (bounds the work a hostile PDF can cause).
+MAX_PDF_PAGES = 1000
+
+_LINE_HYPHEN = re.compile(r"([^\W\d_])-[ \t]*\r?\n\s*([^\W\d_])")
+
+logger = logging.getLogger(__name__)
+
+
+def _pdf_text(upload: UploadedFile) -> str:
+    from pypdf import PdfReader
+
+    parts: list[str] = []
+    try:
+        reader = PdfReader(upload)
+        for number, page in enumerate(reader.pages):
+            if number >= MAX_PDF_PAGES:
+                break
+            try:
+                # Join words hyphenated at the end of a line ("samverkans-\ngruppen").
+                parts.append(_LINE_HYPHEN.sub(r"\1\2", page.extract_text() or ""))
+            except Exception:  # noqa: BLE001 - one broken page must not lose the others
+                logger.warning("Could not extract text from page %s of a PDF", number + 1)
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds of errors on broken files
+        logger.warning("Could not read a PDF for text extraction", exc_info=True)
+    return re.sub(r"\s+", " ", " ".join(parts)).strip()
+
+
 def extract_text(upload: UploadedFile, content_type: str) -> str:
-    """Plain text of a DOCX or ODT file (PDF text is extracted by the search indexer)."""
+    """Plain text of a PDF, DOCX or ODT file, for search; empty when nothing can be read."""
     upload.seek(0)
+    if content_type == PDF:
+        try:
+            return _pdf_text(upload)
+        finally:
+            upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as zf:
             if content_type == DOCX:

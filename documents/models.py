@@ -702,3 +702,67 @@ class Decision(models.Model):
     @property
     def decider_name(self) -> str:
         return str(self.body or self.position)
+
+
+class SearchField(models.IntegerChoices):
+    """Where in a version a search term occurs; the value orders the fields by weight."""
+
+    TITLE = 3, _("title")
+    SUMMARY = 2, _("summary")
+    TEXT = 1, _("text")
+
+
+class SearchTerm(models.Model):
+    """One row of the portable full-text index: a term of a version, its field and count.
+
+    Written only by ``documents.search`` from ``documents.text.analyse``, so SQLite and
+    PostgreSQL hold the same terms. On PostgreSQL the ``term`` column uses the "C" collation
+    (set by the migration) so prefix ranges compare by code point, as on SQLite; keep that
+    if a later migration alters the column.
+    """
+
+    version = models.ForeignKey(
+        DocumentVersion,
+        on_delete=models.CASCADE,
+        related_name="search_terms",
+        verbose_name=_("version"),
+        help_text=_("The document version the term occurs in."),
+    )
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.CASCADE,
+        related_name="search_terms",
+        db_index=False,  # covered by the (term, version, document) index
+        verbose_name=_("document"),
+        help_text=_("The version's document (copied from the version for joins)."),
+    )
+    term = models.CharField(
+        _("term"),
+        max_length=64,
+        help_text=_("A stemmed, normalised word (see documents.text)."),
+    )
+    field = models.PositiveSmallIntegerField(
+        _("field"),
+        choices=SearchField.choices,
+        help_text=_("Where the term occurs: title, summary or text (including uploaded files)."),
+    )
+    count = models.PositiveIntegerField(
+        _("count"), help_text=_("How often the term occurs in the field.")
+    )
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        constraints = [
+            # Column order (version, term, field): also serves the per-version score lookup.
+            models.UniqueConstraint(
+                fields=["version", "term", "field"], name="documents_searchterm_unique"
+            )
+        ]
+        indexes = [
+            # Serves "which versions have a term (or a term in a prefix range)".
+            models.Index(fields=["term", "version", "document"], name="documents_searchterm_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.get_field_display()} ×{self.count})"

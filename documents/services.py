@@ -24,6 +24,7 @@ from .models import (
     VersionFile,
     VersionStatus,
 )
+from .search import index_version, reindex_if_searchable
 
 
 class PublicationError(Exception):
@@ -80,6 +81,7 @@ def publish_version(
         document.current_version = version
         document.title = version.title
         document.save(update_fields=["status", "current_version", "title"])
+        index_version(version)  # search index: the newly valid version
         audit.record(
             "version_published",
             target=version,
@@ -128,6 +130,7 @@ def add_version_file(
         extracted_text=checked.extracted_text,
         uploaded_by=user,
     )
+    reindex_if_searchable(version)  # search index: the file's text
     audit.record(
         "file_uploaded", actor=user, acting=acting, target=version, case=case, comment=original
     )

@@ -106,6 +106,11 @@ def decision_refusal(user, case: Case) -> str:
         )
         if not verdict.allowed:
             return verdict.reason
+        # Allowed by the rule set, but the draft named another decider for this case.
+        named = _(
+            "%(position)s may adopt documents like this, but this case is to be decided by %(decider)s, as named in the draft."
+        ) % {"position": position, "decider": case.decider}
+        return f"{named} {deciders.explanation}"
     return (
         _("You may not decide this case.")
         + " "
@@ -165,7 +170,7 @@ def can_release_task(user, task: Task, case: Case) -> Permit:
     if routing.route_of(task).kind == "user":
         return _no(_("Personal tasks cannot be released."))
     if task.owner_id == user.pk:
-        return _yes()
+        return eligible_for_task(user, task, case) or _yes()  # record the position acted in
     return eligible_for_task(user, task, case)
 
 

@@ -173,6 +173,9 @@ def init_case(
     case.decider_position = decider.position
     case.repeal_motivation = motivation
     case.save()
+    if version is not None and kind != CaseKind.REPEAL:  # the version is handled in this case
+        version.diary_entry = diary_entry
+        version.save(update_fields=["diary_entry"])
     case.authors.add(user)
     audit.record(
         "case_started",
@@ -834,21 +837,37 @@ def _record_preparation(
     )
 
 
-def check_ready_for_decision(case: Case) -> None:
-    """Samverkan, and a demanded negotiation, must be finished before any decision."""
+def check_ready_for_decision(case: Case, decision_date: datetime.date | None = None) -> None:
+    """Samverkan, and a demanded negotiation, must be finished before any decision
+    (and before the day it is dated)."""
     if case.kind == CaseKind.REPEAL:
         return
     if case.samverkan_group_id:
-        if not SamverkanMeeting.objects.filter(case=case, round=case.round).exists():
+        meeting = (
+            SamverkanMeeting.objects.filter(case=case, round=case.round).order_by("-pk").first()
+        )
+        if meeting is None:
             raise CaseError(
                 _("Samverkan is not finished: no samverkan meeting is recorded for this draft.")
             )
-        if (
-            negotiation_demanded(case)
-            and not Negotiation.objects.filter(case=case, round=case.round).exists()
-        ):
+        if decision_date and decision_date < meeting.meeting_date:
+            raise CaseError(
+                _("The decision cannot be dated before the samverkan meeting (%(day)s).")
+                % {"day": meeting.meeting_date.isoformat()}
+            )
+        negotiation = (
+            Negotiation.objects.filter(case=case, round=case.round).order_by("-pk").first()
+        )
+        if negotiation_demanded(case) and negotiation is None:
             raise CaseError(
                 _("A union demanded an MBL negotiation; it must be concluded before the decision.")
+            )
+        if negotiation and decision_date and decision_date < negotiation.negotiation_date:
+            raise CaseError(
+                _(
+                    "The decision cannot be dated before the MBL negotiation was concluded (%(day)s)."
+                )
+                % {"day": negotiation.negotiation_date.isoformat()}
             )
     elif case.document.document_type.samverkan_required:
         raise CaseError(_("Samverkan is required for this type but has not been held."))
@@ -865,7 +884,9 @@ def _decide(
     valid_until: datetime.date | None = None,
 ) -> None:
     case, version = step.case, step.case.version
-    check_ready_for_decision(case)
+    if decision_date > timezone.localdate():
+        raise CaseError(_("A decision cannot be recorded before the day it is made."))
+    check_ready_for_decision(case, decision_date)
     if outcome not in DecisionOutcome.values:
         raise CaseError(_("Choose the outcome of the decision."))
     if case.decider_body_id and not paragraph.strip():
@@ -997,7 +1018,8 @@ def publish_due_versions(*, on: datetime.date | None = None) -> list[Case]:
 
     from .flows import DocumentFlow
 
-    day = on or timezone.localdate()
+    # Never ahead of today: a later --date only looks, it cannot publish early.
+    day = min(on or timezone.localdate(), timezone.localdate())
     published = []
     waiting = Task.objects.filter(
         flow_task=DocumentFlow.await_valid_from,

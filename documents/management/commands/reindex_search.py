@@ -1,0 +1,100 @@
+"""Rebuild the full-text search index (after changing documents.text, or to repair it)."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, OutputWrapper
+from django.db import transaction
+
+from documents.models import DocumentVersion, SearchTerm
+from documents.search import SEARCHABLE_STATUSES, index_versions
+
+
+class ProgressBar:
+    """A one-line text progress bar, redrawn in place on a terminal, plain lines otherwise."""
+
+    def __init__(self, total: int, stream: OutputWrapper, width: int = 40) -> None:
+        self.total, self.stream, self.width = total, stream, width
+        self.done = 0
+        self.started = time.monotonic()
+        self.tty = stream.isatty()
+        self._last_percent = -1
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        percent = 100 if self.total == 0 else self.done * 100 // self.total
+        if not self.tty and percent // 10 == self._last_percent // 10 and self.done < self.total:
+            return  # without a terminal, a line per 10 %
+        self._last_percent = percent
+        filled = self.width * percent // 100
+        elapsed = time.monotonic() - self.started
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        line = (
+            f"[{'#' * filled}{'.' * (self.width - filled)}] {percent:3d}% "
+            f"{self.done}/{self.total} versions, {rate:.0f}/s"
+        )
+        self.stream.write(f"\r{line}" if self.tty else line, ending="" if self.tty else "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("")
+            self.stream.flush()
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild the search index of document versions: valid, superseded and repealed "
+        "versions (all versions with --all)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--all", action="store_true", help="Index every version, drafts included."
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=200,
+            help="Versions indexed per transaction (default 200).",
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help="Do not draw the progress bar."
+        )
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        versions = DocumentVersion.objects.all()
+        if not options["all"]:
+            versions = versions.filter(status__in=SEARCHABLE_STATUSES)
+        ids = list(versions.order_by("pk").values_list("pk", flat=True))
+        batch_size = max(1, options["batch_size"])
+        progress = None
+        if not options["no_progress"]:
+            progress = ProgressBar(len(ids), self.stderr)
+
+        rows = 0
+        with transaction.atomic():
+            # Rows of versions no longer indexed (e.g. drafts after a run with --all) go too.
+            if not options["all"]:
+                SearchTerm.objects.exclude(version__status__in=SEARCHABLE_STATUSES).delete()
+        for start in range(0, len(ids), batch_size):
+            chunk = ids[start : start + batch_size]
+            batch = (
+                DocumentVersion.objects.filter(pk__in=chunk)
+                .select_related("document")
+                .prefetch_related("files")
+            )
+            rows += index_versions(batch)
+            if progress:
+                progress.advance(len(chunk))
+        if progress:
+            progress.close()
+
+        seconds = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Indexed {len(ids)} versions ({rows} index rows) in {seconds:.1f} s."
+            )
+        )

@@ -1,0 +1,339 @@
+"""Full-text search in Swedish over document versions, the same on SQLite and PostgreSQL.
+
+A portable inverted index: ``SearchTerm`` rows (version, field, term, count) written from
+``documents.text.analyse``; no tsvector, no FTS5. A search is one SQL query:
+
+* every query term must match (AND): one ``version IN (SELECT version FROM index WHERE ...)``
+  per term, uncorrelated, served by the (term, version, document) index;
+* the last query word is a prefix: ``term >= p AND term < p'`` where ``p'`` is ``p`` with its
+  last character incremented, so a plain btree serves it on both databases (on PostgreSQL
+  the column uses the "C" collation, so the order is the code point order SQLite uses);
+* the score is one correlated subquery per term: for each field, the occurrences of the term
+  (at most ``COUNT_CAP``) times the field's weight. With weights 10000 / 100 / 1 and the cap
+  at 9, the tiers are strict for up to ``MAX_QUERY_TERMS`` terms: any title hit ranks above
+  any document without one, and a summary hit above text-only hits.
+
+The indexed version is chosen by ``version_field``: each document's current (valid) version
+by default, or any other single-valued path to a ``DocumentVersion`` (``"pk"`` when searching
+a ``DocumentVersion`` queryset).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import (
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Least
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import (
+    Document,
+    DocumentVersion,
+    SearchField,
+    SearchTerm,
+    VersionFile,
+    VersionStatus,
+)
+from .text import (
+    ACCENT_FOLD,
+    MAX_QUERY_TERMS,
+    TOKEN_RE,
+    analyse,
+    html_to_text,
+    is_indexable,
+    query_terms,
+    stem,
+    term_matches,
+    tokens,
+)
+
+# Versions the register can show; ``reindex_search`` indexes these (or all, with --all).
+SEARCHABLE_STATUSES = (VersionStatus.VALID, VersionStatus.SUPERSEDED, VersionStatus.REPEALED)
+
+WEIGHTS = {SearchField.TITLE: 10_000, SearchField.SUMMARY: 100, SearchField.TEXT: 1}
+COUNT_CAP = 9
+assert COUNT_CAP * MAX_QUERY_TERMS * WEIGHTS[SearchField.TEXT] < WEIGHTS[SearchField.SUMMARY]
+assert COUNT_CAP * MAX_QUERY_TERMS * WEIGHTS[SearchField.SUMMARY] < WEIGHTS[SearchField.TITLE]
+
+SCORE = "score"
+
+
+# --- Indexing -------------------------------------------------------------------
+
+
+def version_file(version: DocumentVersion) -> VersionFile | None:
+    """The version's file: the newest upload (uses prefetched ``files`` when present)."""
+    files = list(version.files.all())
+    return max(files, key=lambda f: (f.uploaded_at, f.pk)) if files else None
+
+
+def version_text(version: DocumentVersion) -> str:
+    """The searchable text of a version: its HTML text as plain text, then its file's text."""
+    body = html_to_text(version.body)
+    current = version_file(version)
+    file_text = current.extracted_text if current is not None else ""
+    return f"{body}\n{file_text}" if body and file_text else body or file_text
+
+
+def _rows(version: DocumentVersion, summary: str) -> list[SearchTerm]:
+    fields = {
+        SearchField.TITLE: version.title,
+        SearchField.SUMMARY: summary,
+        SearchField.TEXT: version_text(version),
+    }
+    return [
+        SearchTerm(
+            version_id=version.pk,
+            document_id=version.document_id,
+            term=term,
+            field=field,
+            count=count,
+        )
+        for field, text in fields.items()
+        for term, count in Counter(analyse(text)).items()
+    ]
+
+
+def index_versions(versions: Iterable[DocumentVersion]) -> int:
+    """Replace the index rows of the versions, in one transaction; returns the rows written.
+
+    Load the versions with ``select_related("document")`` and ``prefetch_related("files")``
+    to index many at once without a query per version.
+    """
+    versions = list(versions)
+    if not versions:
+        return 0
+    rows = [row for v in versions for row in _rows(v, v.document.summary)]
+    with transaction.atomic():
+        SearchTerm.objects.filter(version__in=[v.pk for v in versions]).delete()
+        SearchTerm.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def index_version(version: DocumentVersion) -> int:
+    """(Re)index one version: its title, its document's summary, its text and file."""
+    with transaction.atomic():
+        # Lock the version so two concurrent reindexings cannot both insert its rows.
+        locked = (
+            DocumentVersion.objects.select_for_update(of=("self",))
+            .select_related("document")
+            .prefetch_related("files")
+            .get(pk=version.pk)
+        )
+        return index_versions([locked])
+
+
+def reindex_if_searchable(version: DocumentVersion) -> int:
+    """Reindex a version the register can show (valid, superseded, repealed); else nothing."""
+    if version.status in SEARCHABLE_STATUSES:
+        return index_version(version)
+    return 0
+
+
+def remove_version(version: DocumentVersion) -> None:
+    """Drop a version's rows from the index."""
+    SearchTerm.objects.filter(version=version).delete()
+
+
+# --- Searching ------------------------------------------------------------------
+
+
+def _successor(prefix: str) -> str:
+    """The smallest string above every string that starts with ``prefix``."""
+    code = ord(prefix[-1]) + 1
+    if 0xD800 <= code <= 0xDFFF:  # surrogates cannot be stored; skip to the next character
+        code = 0xE000
+    return prefix[:-1] + chr(code)
+
+
+def _matching(term: str, is_prefix: bool) -> QuerySet[SearchTerm]:
+    if is_prefix:
+        return SearchTerm.objects.filter(term__gte=term, term__lt=_successor(term))
+    return SearchTerm.objects.filter(term=term)
+
+
+def _term_score(matching: QuerySet[SearchTerm], version_ref: OuterRef) -> Subquery:
+    integer = IntegerField()
+
+    def field_score(field: SearchField):
+        total = Coalesce(Sum("count", filter=Q(field=field)), 0, output_field=integer)
+        capped = Least(total, Value(COUNT_CAP), output_field=integer)
+        return ExpressionWrapper(capped * Value(WEIGHTS[field]), output_field=integer)
+
+    title, summary, text = (field_score(f) for f in SearchField)
+    return Subquery(
+        matching.filter(version=version_ref)
+        .order_by()
+        .values("version")
+        .annotate(s=ExpressionWrapper(title + summary + text, output_field=integer))
+        .values("s"),
+        output_field=integer,
+    )
+
+
+def search(queryset: QuerySet, q: str, *, version_field: str = "current_version") -> QuerySet:
+    """The queryset narrowed to rows whose indexed version matches every term of ``q``.
+
+    Rows are annotated with ``score`` and ordered by it (best first), then by the queryset's
+    own ordering. Still one lazy queryset: filter, paginate or re-order it as any other; the
+    search adds subqueries, never a second query. A query without search terms (empty,
+    punctuation, only stopwords) leaves the queryset as it is, with a score of 0.
+
+    ``version_field`` is the path from the queryset's model to the ``DocumentVersion``
+    searched: ``"current_version"`` for documents (their valid version), ``"pk"`` for
+    versions. It must be single-valued (no to-many relation), or rows would repeat.
+    """
+    terms = query_terms(q)
+    if not terms:
+        return queryset.annotate(**{SCORE: Value(0, output_field=IntegerField())})
+    version_ref = OuterRef(version_field)
+    score = Value(0, output_field=IntegerField())
+    for term, is_prefix in terms:
+        matching = _matching(term, is_prefix)
+        queryset = queryset.filter(**{f"{version_field}__in": matching.values("version_id")})
+        score = score + Coalesce(_term_score(matching, version_ref), 0, output_field=IntegerField())
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    return queryset.annotate(**{SCORE: score}).order_by(f"-{SCORE}", *ordering, "pk")
+
+
+def search_documents(q: str, queryset: QuerySet[Document] | None = None) -> QuerySet[Document]:
+    """Convenience: documents whose current version matches ``q`` (all documents by default)."""
+    return search(Document.objects.all() if queryset is None else queryset, q)
+
+
+# --- Snippets -------------------------------------------------------------------
+
+_SPACE = re.compile(r"\s+")
+
+
+def _match_spans(text: str, terms: list[tuple[str, bool]]) -> list[tuple[int, int, str]]:
+    """``(start, end, term)`` of the words of ``text`` whose stem matches a query term.
+
+    Fast path: a stem is a prefix of its word, so only words starting with a query term are
+    candidates; a regular expression finds them in a lower-cased copy of the same length,
+    and each candidate is then analysed exactly as the index does.
+    """
+    if not terms or not text:
+        return []
+    folded = text.lower()
+    if len(folded) == len(text):
+        folded = folded.translate(ACCENT_FOLD)
+        alternatives = "|".join(re.escape(t) for t, _ in sorted(terms, key=lambda x: -len(x[0])))
+        pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*")
+        words = (m.span() for m in pattern.finditer(folded))
+    else:  # a character that changes length when lower-cased: look at every word
+        words = (m.span() for m in TOKEN_RE.finditer(text))
+    spans: list[tuple[int, int, str]] = []
+    for start, end in words:
+        term = _matched_term(text[start:end], terms)
+        if term is not None:
+            spans.append((start, end, term))
+    return spans
+
+
+def _matched_term(word: str, terms: list[tuple[str, bool]]) -> str | None:
+    for normalised in tokens(word):
+        if is_indexable(normalised):
+            stemmed = stem(normalised)
+            for term, is_prefix in terms:
+                if term_matches(stemmed, [(term, is_prefix)]):
+                    return term
+    return None
+
+
+def _best_window(spans: list[tuple[int, int, str]], length: int) -> int:
+    """Start of the window of ``length`` characters with the most distinct matched terms."""
+    spans = spans[:500]
+    best, best_key = spans[0][0], (0, 0)
+    for i, (start, _end, _term) in enumerate(spans):
+        distinct: set[str] = set()
+        count = 0
+        for s in spans[i:]:
+            if s[1] > start + length:
+                break
+            distinct.add(s[2])
+            count += 1
+        if (len(distinct), count) > best_key:
+            best, best_key = start, (len(distinct), count)
+    return best
+
+
+def highlight(text: str, q: str | list[tuple[str, bool]]) -> SafeString:
+    """The whole text, HTML-escaped, with ``<mark>`` around the words matching ``q``."""
+    terms = query_terms(q) if isinstance(q, str) else q
+    return _render(text or "", _match_spans(text or "", terms), 0, len(text or ""))
+
+
+def _render(text: str, spans, start: int, end: int) -> SafeString:
+    parts: list[str] = []
+    position = start
+    for s, e, _term in spans:
+        if s < start or e > end:
+            continue
+        parts.append(escape(text[position:s]))
+        parts.append(f"<mark>{escape(text[s:e])}</mark>")
+        position = e
+    parts.append(escape(text[position:end]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
+
+
+def snippet(version: DocumentVersion, q: str, length: int = 200) -> SafeString:
+    """About ``length`` characters of the version's text around its best match, as safe HTML.
+
+    Words matching the query (by stem, as in the search) are wrapped in ``<mark>``; all
+    text is HTML-escaped. Looks in the version's text, then its file's text; without a
+    match, the beginning of the text. Uses prefetched ``files`` when present: load a page of
+    results with ``prefetch_related("current_version__files")`` for a fixed query count.
+    """
+    terms = query_terms(q)
+    body = _SPACE.sub(" ", html_to_text(version.body)).strip()
+    sources = [body]
+    current = version_file(version)
+    if current is not None and current.extracted_text:
+        sources.append(_SPACE.sub(" ", current.extracted_text).strip())
+    sources = [s for s in sources if s] or [""]
+    text, spans = sources[0], []
+    for candidate in sources:
+        found = _match_spans(candidate, terms)
+        if found:
+            text, spans = candidate, found
+            break
+    if len(text) <= length:
+        return _render(text, spans, 0, len(text))
+    if spans:
+        anchor = _best_window(spans, length)
+        start = max(0, anchor - length // 5)
+    else:
+        start = 0
+    end = min(len(text), start + length)
+    if end == len(text):
+        start = max(0, end - length)
+    # Whole words only: move the edges to spaces, never cutting through a match.
+    if start > 0:
+        space = text.find(" ", start, start + 30)
+        if space != -1 and not any(s <= space < e for s, e, _ in spans):
+            start = space + 1
+    if end < len(text):
+        space = text.rfind(" ", max(start, end - 30), end)
+        if space > start:
+            end = space
+    first = next((s for s in spans if s[0] >= start), None)
+    if first is not None and first[1] > end:  # a very long word: show it whole
+        end = first[1]
+    html = _render(text, spans, start, end)
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(f"{prefix}{html}{suffix}")  # noqa: S308 - _render escapes the text
