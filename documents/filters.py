@@ -4,17 +4,55 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters import fields as filter_fields
 
 from org.models import Body, Position, Process, Unit
 
-from . import selectors
+from . import search, selectors
 from .models import DocumentType, VersionStatus
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class _OnceIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.objects():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.objects()) + (self.field.empty_label is not None)
+
+
+class OnceModelChoiceField(filter_fields.ModelChoiceField):
+    """Loads its choices once per form: rendering and validating share one query."""
+
+    iterator = _OnceIterator
+
+    def objects(self) -> list:
+        if getattr(self, "_objects", None) is None:
+            self._objects = list(self.queryset)
+        return self._objects
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        for obj in self.objects():
+            if str(obj.pk) == str(value):
+                return obj
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
+class OnceModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = OnceModelChoiceField
 
 
 # No choice means "valid" (today, or on the chosen date).
@@ -27,27 +65,34 @@ STATUS_CHOICES = [
 
 
 class RegisterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label=_("Search"),
+        help_text=_(
+            "Words from the title, summary, text or attached file; the last word may be unfinished."
+        ),
+    )
     type = django_filters.ModelMultipleChoiceFilter(
         field_name="document__document_type",
         queryset=DocumentType.objects.filter(is_active=True),
         label=_("Type"),
         widget=forms.CheckboxSelectMultiple,
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = OnceModelChoiceFilter(
         queryset=Unit.objects.filter(is_active=True),
         method="filter_applies_to",
         label=_("Applies to unit"),
         help_text=_("Documents for the unit and for every unit above it."),
     )
-    process = django_filters.ModelChoiceFilter(
+    process = OnceModelChoiceFilter(
         field_name="document__process", queryset=Process.objects.all(), label=_("Process")
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = OnceModelChoiceFilter(
         field_name="document__owner_position",
         queryset=Position.objects.filter(owned_documents__isnull=False).distinct(),
         label=_("Owner (dokumentansvarig)"),
     )
-    body = django_filters.ModelChoiceFilter(
+    body = OnceModelChoiceFilter(
         field_name="adoption__body",
         queryset=Body.objects.filter(is_active=True),
         label=_("Adopted by body"),
@@ -82,6 +127,9 @@ class RegisterFilter(django_filters.FilterSet):
         label=_("Sort by"),
     )
 
+    def filter_search(self, queryset, name, value: str):
+        return search.search(queryset, value, version_field="pk")
+
     def filter_applies_to(self, queryset, name, unit: Unit):
         return queryset.filter(document__scope_unit_id__in=unit.ancestor_ids)
 
@@ -105,6 +153,7 @@ class RegisterFilter(django_filters.FilterSet):
         if not data.get("status") and not data.get("valid_on"):
             queryset = queryset.filter(selectors.valid_on(timezone.localdate()))
         qs = super().filter_queryset(queryset)
-        if not data.get("sort"):
+        # Search results come best first; otherwise alphabetical.
+        if not data.get("sort") and not (data.get("q") or "").strip():
             qs = qs.order_by("title", "pk")
         return qs

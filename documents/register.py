@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 
 from org.selectors import acting_in
 
-from . import selectors
+from . import search, selectors
 from .filters import RegisterFilter
 
 PAGE_SIZE = 25
@@ -29,7 +29,14 @@ def register(request):
         versions = selectors.register_versions(request.user).none()
     else:
         versions = filterset.qs
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        # Snippets read the versions' files: one query for the page.
+        versions = versions.prefetch_related("files")
     page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
+    if q:
+        for version in page.object_list:
+            version.snippet = search.snippet(version, q)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

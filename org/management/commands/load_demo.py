@@ -37,9 +37,12 @@ from documents.models import (
     DocumentStatus,
     DocumentType,
     DocumentVersion,
+    SearchTerm,
     VersionStatus,
 )
 from documents.rules import check_decider
+from documents.search import index_versions
+from documents.selectors import REGISTER_STATUSES
 from fixtures.demo_municipality import (
     BODIES,
     BODY_MEMBERS,
@@ -211,6 +214,17 @@ class DemoLoader:
         self.load_samverkan()
         self.load_diary_series()
         self.load_documents()
+        self.index_for_search()
+
+    def index_for_search(self) -> None:
+        """The demo's history is written directly, not published, so index it here."""
+        if SearchTerm.objects.exists():
+            return
+        index_versions(
+            DocumentVersion.objects.filter(status__in=REGISTER_STATUSES)
+            .select_related("document")
+            .prefetch_related("files")
+        )
 
     def refuse_other_organisation(self) -> None:
         other = Unit.objects.filter(parent__isnull=True).exclude(code=TOP_UNIT).first()
