@@ -725,6 +725,7 @@ class SearchTerm(models.Model):
         DocumentVersion,
         on_delete=models.CASCADE,
         related_name="search_terms",
+        db_index=False,  # the unique (version, term, field) index serves version lookups
         verbose_name=_("version"),
         help_text=_("The document version the term occurs in."),
     )

@@ -8,10 +8,12 @@ A portable inverted index: ``SearchTerm`` rows (version, field, term, count) wri
 * the last query word is a prefix: ``term >= p AND term < p'`` where ``p'`` is ``p`` with its
   last character incremented, so a plain btree serves it on both databases (on PostgreSQL
   the column uses the "C" collation, so the order is the code point order SQLite uses);
-* the score is one correlated subquery per term: for each field, the occurrences of the term
-  (at most ``COUNT_CAP``) times the field's weight. With weights 10000 / 100 / 1 and the cap
-  at 9, the tiers are strict for up to ``MAX_QUERY_TERMS`` terms: any title hit ranks above
-  any document without one, and a summary hit above text-only hits.
+* the score is one correlated subquery per term, a seek in the (version, term, field)
+  index (a row-value range for a prefix, see ``_VersionTermRange``): for each field, the
+  occurrences of the term (at most ``COUNT_CAP``) times the field's weight. With weights
+  10000 / 100 / 1 and the cap at 9, the tiers are strict for up to ``MAX_QUERY_TERMS`` terms: any title hit ranks above
+  any document without one, and a summary hit above text-only hits. Its cost grows with the
+  number of hits (a few microseconds each), as every hit is ranked.
 
 The indexed version is chosen by ``version_field``: each document's current (valid) version
 by default, or any other single-valued path to a ``DocumentVersion`` (``"pk"`` when searching
@@ -26,7 +28,10 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import (
+    BooleanField,
     ExpressionWrapper,
+    F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -160,12 +165,52 @@ def _successor(prefix: str) -> str:
 
 
 def _matching(term: str, is_prefix: bool) -> QuerySet[SearchTerm]:
+    """Index rows of any version with the term (a prefix: a range, served by a btree)."""
     if is_prefix:
         return SearchTerm.objects.filter(term__gte=term, term__lt=_successor(term))
     return SearchTerm.objects.filter(term=term)
 
 
-def _term_score(matching: QuerySet[SearchTerm], version_ref: OuterRef) -> Subquery:
+class _VersionTermRange(Func):
+    """``(version, term) >= (v, low) AND (version, term) < (v, high)``: a row-value range.
+
+    The rows of one version whose term lies in a range, written so that only an index on
+    (version, term, ...) can serve it. Given ``version = v AND term >= low AND term < high``
+    PostgreSQL, misjudging how many rows a prefix covers, may walk the (term, version) index
+    through every version's rows instead, once per document. PostgreSQL also gets the
+    equality ``version = v``, as it estimates a row-value range by its first column alone;
+    SQLite would seek by that equality only and scan all of the version's terms.
+    """
+
+    output_field = BooleanField()
+
+    def _parts(self, compiler):
+        return [compiler.compile(e) for e in self.get_source_expressions()]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (version, vp), (term, tp), (ref, rp), (low, lp), (high, hp) = self._parts(compiler)
+        sql = f"({version}, {term}) >= ({ref}, {low}) AND ({version}, {term}) < ({ref}, {high})"
+        return sql, (*vp, *tp, *rp, *lp, *vp, *tp, *rp, *hp)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = self.as_sql(compiler, connection, **extra_context)
+        (version, vp), _term, (ref, rp), _low, _high = self._parts(compiler)
+        return f"{sql} AND {version} = {ref}", (*params, *vp, *rp)
+
+
+def _version_rows(term: str, is_prefix: bool, version_ref: OuterRef) -> QuerySet[SearchTerm]:
+    """Index rows of the outer query's version with the term."""
+    if is_prefix:
+        return SearchTerm.objects.filter(
+            _VersionTermRange(
+                F("version"), F("term"), version_ref, Value(term), Value(_successor(term))
+            )
+        )
+    return SearchTerm.objects.filter(version=version_ref, term=term)
+
+
+def _term_score(rows: QuerySet[SearchTerm]) -> Subquery:
+    """Per field, the term's occurrences (at most ``COUNT_CAP``) times the field's weight."""
     integer = IntegerField()
 
     def field_score(field: SearchField):
@@ -175,8 +220,7 @@ def _term_score(matching: QuerySet[SearchTerm], version_ref: OuterRef) -> Subque
 
     title, summary, text = (field_score(f) for f in SearchField)
     return Subquery(
-        matching.filter(version=version_ref)
-        .order_by()
+        rows.order_by()
         .values("version")
         .annotate(s=ExpressionWrapper(title + summary + text, output_field=integer))
         .values("s"),
@@ -202,9 +246,10 @@ def search(queryset: QuerySet, q: str, *, version_field: str = "current_version"
     version_ref = OuterRef(version_field)
     score = Value(0, output_field=IntegerField())
     for term, is_prefix in terms:
-        matching = _matching(term, is_prefix)
-        queryset = queryset.filter(**{f"{version_field}__in": matching.values("version_id")})
-        score = score + Coalesce(_term_score(matching, version_ref), 0, output_field=IntegerField())
+        matching = _matching(term, is_prefix).values("version_id")
+        queryset = queryset.filter(**{f"{version_field}__in": matching})
+        term_score = _term_score(_version_rows(term, is_prefix, version_ref))
+        score = score + Coalesce(term_score, 0, output_field=IntegerField())
     ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
     return queryset.annotate(**{SCORE: score}).order_by(f"-{SCORE}", *ordering, "pk")
 

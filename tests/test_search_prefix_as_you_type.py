@@ -7,7 +7,7 @@ import pytest
 
 from documents.models import Document
 from documents.search import search
-from documents.text import query_terms
+from documents.text import analyse, query_terms
 from tests.factories import PublishedVersionFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +75,20 @@ def test_prefix_range_matches_startswith_exactly():
 
     assert titles("plan") == ["Planering"]
     assert titles("pla") == ["Planering", "Plaza"]
+
+
+def test_prefix_ranges_follow_code_points_not_a_locale():
+    """å, ä and ö are ordered differently by Swedish and English collations; the index must
+    not care (on PostgreSQL the term column compares by code point, as SQLite does)."""
+    words = ["planäng", "planång", "planöga", "planzon", "planbok", "plan9", "planering"]
+    for word in words:
+        PublishedVersionFactory(title=word.capitalize())
+
+    for typed in ["planä", "planå", "planö", "planz", "plan9", "plane", "plan"]:
+        expected = sorted(
+            w.capitalize()
+            for w in words
+            if any(t.startswith(query_terms(typed)[0][0]) for t in analyse(w))
+        )
+        assert titles(typed) == expected, typed
+        assert expected, typed
