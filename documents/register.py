@@ -30,9 +30,10 @@ def register(request):
     else:
         versions = filterset.qs
     q = (request.GET.get("q") or "").strip()
-    if q:
-        # Snippets read the versions' files: one query for the page.
-        versions = versions.prefetch_related("files")
+    if q and filterset.is_valid():
+        # Rank on ids, join wide rows for the page only; snippets read the page's files.
+        wide = selectors.register_versions(request.user).prefetch_related("files")
+        versions = selectors.RankedRows(versions, wide, q)
     page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
     if q:
         for version in page.object_list:

@@ -51,3 +51,30 @@ def under_revision(qs: QuerySet[DocumentVersion]) -> QuerySet[DocumentVersion]:
 def expired(qs: QuerySet[DocumentVersion], today: datetime.date | None = None) -> QuerySet:
     day = today or timezone.localdate()
     return qs.filter(status=VersionStatus.VALID, valid_until__lt=day)
+
+
+class RankedRows:
+    """A page-able view of ranked search results that joins wide rows for one page only.
+
+    Ranking every hit with all the register's joined columns (and each version's text)
+    carried through the sort is what makes common words slow; here the hits are ranked
+    on their ids alone, and only the page's ids are fetched with everything a row shows.
+    Still one query per page (plus the count), so page size does not change the count.
+    """
+
+    def __init__(self, ranked: QuerySet, wide: QuerySet, q: str):
+        self.ranked, self.wide, self.q = ranked, wide, q
+
+    def count(self) -> int:
+        return self.ranked.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        from . import search
+
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        page_ids = self.ranked.values("pk")[index]
+        return list(search.search(self.wide.filter(pk__in=page_ids), self.q, version_field="pk"))

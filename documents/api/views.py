@@ -38,6 +38,12 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.register_versions(self.request.user)
 
+    def paginate_queryset(self, queryset):
+        q = (self.request.query_params.get("q") or "").strip()
+        if q and self.action == "list":
+            queryset = selectors.RankedRows(queryset, self.get_queryset(), q)
+        return super().paginate_queryset(queryset)
+
     def filter_queryset(self, queryset):
         # One entry is addressed by its id whatever the date; filters are for lists.
         if self.action == "retrieve":
