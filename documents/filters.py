@@ -8,6 +8,8 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from org.models import Body, Position, Process, Unit
 
@@ -130,6 +132,7 @@ class RegisterFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value: str):
         return search.search(queryset, value, version_field="pk")
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_applies_to(self, queryset, name, unit: Unit):
         return queryset.filter(document__scope_unit_id__in=unit.ancestor_ids)
 
