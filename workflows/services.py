@@ -457,6 +457,18 @@ class Step:
     case: Case
     task: Task
 
+    def record(self, action: str, *, target=None, to_state: str = "", comment: str = "") -> None:
+        """Audit an action of this step's user, on the case unless another target is given."""
+        audit.record(
+            action,
+            actor=self.user,
+            acting=self.acting,
+            target=target if target is not None else self.case,
+            case=self.case,
+            to_state=to_state,
+            comment=comment,
+        )
+
 
 def _lock_case(case_id: int, flow_class):
     return flow_class.lock(case_id)
@@ -612,21 +624,15 @@ def _apply_draft(
     for co_author in co_authors or []:
         if not case.authors.filter(pk=co_author.pk).exists():
             case.authors.add(co_author)
-            audit.record(
+            step.record(
                 "coauthor_added",
-                actor=step.user,
-                acting=step.acting,
                 target=case,
-                case=case,
                 comment=co_author.get_full_name() or co_author.username,
             )
     if changes:
-        audit.record(
+        step.record(
             "draft_saved",
-            actor=step.user,
-            acting=step.acting,
             target=version,
-            case=case,
             comment=", ".join(changes),
         )
 
@@ -730,11 +736,8 @@ def _give_statement(step: Step, *, stance: str, comment: str = "") -> None:
         comment=comment,
         version=step.case.version,
     )
-    audit.record(
+    step.record(
         "samverkan_statement",
-        actor=step.user,
-        target=step.case,
-        case=step.case,
         to_state=stance,
         comment=f"{rep.union}: {comment}".strip(),
     )
@@ -758,12 +761,8 @@ def _record_samverkan_meeting(
         reservations=reservations,
         recorded_by=step.user,
     )
-    audit.record(
+    step.record(
         "samverkan_meeting",
-        actor=step.user,
-        acting=step.acting,
-        target=step.case,
-        case=step.case,
         to_state=agreement,
         comment=minutes_reference,
     )
@@ -780,12 +779,8 @@ def _record_negotiation(
         minutes_reference=minutes_reference,
         recorded_by=step.user,
     )
-    audit.record(
+    step.record(
         "negotiation",
-        actor=step.user,
-        acting=step.acting,
-        target=step.case,
-        case=step.case,
         to_state=outcome,
         comment=minutes_reference,
     )
@@ -798,9 +793,7 @@ def _write_proposal(step: Step, *, proposal: str) -> None:
     step.case.proposal = proposal
     step.case.preparation_index = 0
     step.case.save(update_fields=["proposal", "preparation_index"])
-    audit.record(
-        "proposal_written", actor=step.user, acting=step.acting, target=step.case, case=step.case
-    )
+    step.record("proposal_written")
 
 
 def _record_preparation(
@@ -826,12 +819,9 @@ def _record_preparation(
         case.preparation_index = 0
         case.return_motivation = note
     case.save(update_fields=["preparation_index", "return_motivation"])
-    audit.record(
+    step.record(
         "preparation",
-        actor=step.user,
-        acting=step.acting,
         target=case,
-        case=case,
         to_state=outcome,
         comment=f"{body.short_name} {meeting_date:%Y-%m-%d} {paragraph} {note}".strip(),
     )
@@ -926,12 +916,9 @@ def _decide(
         case.return_motivation = motivation
         case.preparation_index = 0
         case.save(update_fields=["return_motivation", "preparation_index"])
-    audit.record(
+    step.record(
         "decision",
-        actor=step.user,
-        acting=step.acting,
         target=decision,
-        case=case,
         to_state=outcome,
         comment=f"{decision.decider_name} {decision_date:%Y-%m-%d} {paragraph}".strip(),
     )
@@ -981,12 +968,9 @@ def _register(
     decision.registered_at = timezone.now()
     decision.registered_by = step.user
     decision.save()
-    audit.record(
+    step.record(
         "decision_registered",
-        actor=step.user,
-        acting=step.acting,
         target=decision,
-        case=case,
         comment=case.diarienummer,
     )
     if (
