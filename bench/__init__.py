@@ -1,0 +1,1 @@
+"""Benchmarks of Styrdok at municipal scale; run ``python -m bench.run`` (see bench/run.py)."""

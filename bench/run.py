@@ -1,0 +1,459 @@
+"""Benchmarks of the register and search at municipal scale, on SQLite or PostgreSQL.
+
+One command::
+
+    .venv/bin/python -m bench.run                                # SQLite, var/bench.sqlite3
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/styrdok_bench .venv/bin/python -m bench.run
+
+Runs against whatever ``DATABASE_URL`` points at; without it, the SQLite file
+``var/bench.sqlite3``. A database without an organisation is migrated and filled by
+``manage.py generate_municipality`` (default size: 400 units, 5,000 people, 20,000
+documents, 100,000 versions, 10,000 open cases) first.
+
+Each scenario is a page requested in-process with ``django.test.Client``: 5 warm-up
+requests, then 50 measured ones. Server time is the wall time of ``client.get`` (the whole
+Django request: middleware, view, queries, template); the SQL query count comes from
+``CaptureQueriesContext``. The table of p50/p95/max and queries per scenario is printed
+and written to ``bench/results/<database>-<date>.md``.
+
+Options: ``--scenarios register,search,api`` (groups or scenario keys, default all),
+``-n``/``--warmup``, ``--profile KEY`` (pyinstrument, if installed, on one scenario),
+``--explain KEY`` (the query plan of each SQL statement of one request), ``--no-write``,
+``--proposals`` (measure with the changes proposed in bench/proposals.py patched in; the
+file is then named ``<database>-<date>-proposals.md``).
+
+Timings need a quiet machine: the 1-minute load average before and after is written down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+
+# Targets of issues 4 and 7.
+TARGET_P95_MS = 50.0
+TARGET_QUERIES = 10
+
+
+@dataclass
+class Scenario:
+    key: str
+    group: str
+    title: str
+    url: str
+    user: object | None = None  # None: anonymous
+    note: str = ""
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    times_ms: list[float]
+    queries: list[int]
+    hits: str = ""
+    status: int = 200
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.times_ms)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.times_ms)
+        return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+    @property
+    def max(self) -> float:
+        return max(self.times_ms)
+
+    @property
+    def query_count(self) -> str:
+        low, high = min(self.queries), max(self.queries)
+        return str(low) if low == high else f"{low}–{high}"
+
+    @property
+    def ok(self) -> bool:
+        return self.p95 <= TARGET_P95_MS and max(self.queries) <= TARGET_QUERIES
+
+
+@dataclass
+class Data:
+    """What the scenarios are about, found in the generated data."""
+
+    unit: object
+    manager: object
+    types: dict[str, int]
+    sizes: dict[str, int] = field(default_factory=dict)
+
+
+def setup_django() -> bool:
+    """Point Django at the benchmark database; returns whether it is the default SQLite file."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "False")  # templates and queries as in production
+    default = not os.environ.get("DATABASE_URL")
+    if default:
+        os.environ["DATABASE_URL"] = f"sqlite:///{BASE_DIR / 'var' / 'bench.sqlite3'}"
+    import django
+
+    django.setup()
+    return default
+
+
+def ensure_data() -> None:
+    """Migrate and generate the municipality if the database has none."""
+    from django.core.management import call_command
+
+    from org.models import Unit
+
+    call_command("migrate", verbosity=0)
+    if not Unit.objects.exists():
+        print("The benchmark database is empty: generating the municipality (a few minutes) ...")
+        call_command("generate_municipality")
+
+
+def discover() -> Data:
+    """A deep unit with many documents applying to it, its chief, and the type ids."""
+    from django.db.models import Count
+
+    from documents.models import Document, DocumentStatus, DocumentType
+    from org.models import Unit
+    from org.selectors import holders
+
+    scoped = dict(
+        Document.objects.filter(status=DocumentStatus.VALID)
+        .values_list("scope_unit")
+        .annotate(n=Count("pk"))
+    )
+    deep = list(Unit.objects.filter(level__depth=3).order_by("pk"))
+    best = max(deep, key=lambda u: (sum(scoped.get(i, 0) for i in u.ancestor_ids), -u.pk))
+    manager = holders(best.chief_position).first()
+    if manager is None:
+        from org.models import PositionHolding
+
+        manager = PositionHolding.objects.filter(position__unit=best).first().user
+    types = dict(DocumentType.objects.values_list("code", "pk"))
+    return Data(unit=best, manager=manager, types=types, sizes=sizes())
+
+
+def sizes() -> dict[str, int]:
+    from django.contrib.auth import get_user_model
+
+    from documents.models import Document, DocumentVersion, SearchTerm
+    from org.models import Unit
+    from workflows.models import AuditEntry, Case
+
+    return {
+        "units": Unit.objects.count(),
+        "people": get_user_model().objects.count(),
+        "documents": Document.objects.count(),
+        "versions": DocumentVersion.objects.count(),
+        "open cases": Case.objects.filter(finished__isnull=True).count(),
+        "audit entries": AuditEntry.objects.count(),
+        "search index rows": SearchTerm.objects.count(),
+    }
+
+
+def scenarios(data: Data) -> list[Scenario]:
+    from fixtures.generator_vocabulary import RARE_WORD
+
+    today = datetime.date.today()
+    review = (today + datetime.timedelta(days=365)).isoformat()
+    unit = data.unit.pk
+    rutin, riktlinje = data.types["rutin"], data.types["riktlinje"]
+    search = "/register/"
+    manager = data.manager
+    return [
+        Scenario(
+            "register-unit", "register", f"register: valid for a unit ({data.unit.name})",
+            f"/register/?unit={unit}", manager,
+        ),
+        Scenario(
+            "register-filtered", "register", "register: type + status + review date",
+            f"/register/?type={rutin}&type={riktlinje}&status=under_revision&review_before={review}",
+            manager,
+        ),
+        Scenario("register-page5", "register", "register: page 5 of all valid", "/register/?page=5", manager),
+        Scenario("search-common", "search", "search: common word 'rutin'", f"{search}?q=rutin", manager),
+        Scenario(
+            "search-rare", "search", f"search: rare word '{RARE_WORD}'", f"{search}?q={RARE_WORD}", manager
+        ),
+        Scenario(
+            "search-inflected", "search", "search: inflected 'samverkansgruppen'",
+            f"{search}?q=samverkansgruppen", manager,
+        ),
+        Scenario("search-prefix", "search", "search: prefix 'samverk'", f"{search}?q=samverk", manager),
+        Scenario(
+            "search-filtered", "search", "search + filter: 'rutiner' valid for the unit",
+            f"{search}?q=rutiner&unit={unit}", manager,
+        ),
+        Scenario(
+            "api-filtered", "api", "API: list, unit + type + review date (anonymous)",
+            f"/api/v1/register/?unit={unit}&type={rutin}&review_before={review}",
+        ),
+        Scenario(
+            "api-page100", "api", "API: same, page_size=100",
+            f"/api/v1/register/?unit={unit}&type={rutin}&review_before={review}&page_size=100",
+        ),
+    ]  # fmt: skip
+
+
+HITS_HTML = re.compile(r'role="status">\s*([\d\s\u00a0]+)')
+
+
+def hits_of(response) -> str:
+    content = response.content
+    if response.get("Content-Type", "").startswith("application/json"):
+        import json
+
+        return str(json.loads(content).get("count", ""))
+    match = HITS_HTML.search(content.decode())
+    return re.sub(r"\D", "", match.group(1)) if match else ""
+
+
+def measure(scenario: Scenario, n: int, warmup: int) -> Result:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    if scenario.user is not None:
+        client.force_login(scenario.user)
+    for _ in range(warmup):
+        response = client.get(scenario.url)
+    times, queries = [], []
+    for _ in range(n):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(scenario.url)
+            elapsed = time.perf_counter() - started
+        times.append(elapsed * 1000)
+        queries.append(len(captured.captured_queries))
+    return Result(scenario, times, queries, hits_of(response), response.status_code)
+
+
+def profile(scenario: Scenario, n: int) -> str:
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        return "pyinstrument is not installed (.venv/bin/pip install pyinstrument)"
+    from django.test import Client
+
+    client = Client()
+    if scenario.user is not None:
+        client.force_login(scenario.user)
+    client.get(scenario.url)
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _ in range(n):
+        client.get(scenario.url)
+    profiler.stop()
+    return profiler.output_text(unicode=True, color=False, show_all=False)
+
+
+def explain(scenario: Scenario) -> str:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    if scenario.user is not None:
+        client.force_login(scenario.user)
+    client.get(scenario.url)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(scenario.url)
+    out = []
+    prefix = (
+        "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    )
+    for q in captured.captured_queries:
+        sql = q["sql"]
+        out.append(f"-- {q['time']} s\n{sql}")
+        if sql.lstrip().upper().startswith("SELECT"):
+            with connection.cursor() as cursor:
+                cursor.execute(prefix + sql)
+                out.extend("   " + " | ".join(str(c) for c in row) for row in cursor.fetchall())
+    return "\n".join(out)
+
+
+def machine() -> dict[str, str]:
+    from django import get_version
+    from django.db import connection
+
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kb / 1024 / 1024:.0f} GB"
+    except (OSError, ValueError, IndexError):
+        pass
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+            database = (
+                f"SQLite {cursor.fetchone()[0]} (WAL, file {connection.settings_dict['NAME']})"
+            )
+        else:
+            cursor.execute("show server_version")
+            database = (
+                f"PostgreSQL {cursor.fetchone()[0]} on {connection.settings_dict.get('HOST')}"
+            )
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=BASE_DIR
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return {
+        "CPU": f"{cpu}, {os.cpu_count()} cores",
+        "memory": memory,
+        "database": database,
+        "Python / Django": f"{platform.python_version()} / {get_version()}",
+        "commit": f"{commit} (with uncommitted changes)" if commit else "",
+    }
+
+
+def table(results: list[Result]) -> str:
+    lines = [
+        "| scenario | p50 ms | p95 ms | max ms | queries | hits | target |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        verdict = "ok" if r.ok else "**missed**"
+        if r.status != 200:
+            verdict = f"**HTTP {r.status}**"
+        lines.append(
+            f"| {r.scenario.title} | {r.p50:.1f} | {r.p95:.1f} | {r.max:.1f} | "
+            f"{r.query_count} | {r.hits} | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def report(
+    results: list[Result], data: Data, n: int, warmup: int, load: tuple, patched: list[str]
+) -> str:
+    from django.db import connection
+
+    info = machine()
+    info["load average (1 min) before / after"] = f"{load[0]:.2f} / {load[1]:.2f}"
+    today = datetime.date.today().isoformat()
+    title = f"# Register and search benchmark, {connection.vendor}, {today}"
+    parts = [
+        title + (" — with the proposals of bench/proposals.py" if patched else ""),
+        "",
+        *([f"Patched in for this run: {'; '.join(patched)}.", ""] if patched else []),
+        f"Targets: p95 ≤ {TARGET_P95_MS:.0f} ms server time, ≤ {TARGET_QUERIES} SQL queries per "
+        "page, the same number of queries whatever the page size.",
+        f"Each scenario: {warmup} warm-up requests, then {n} measured, in-process with "
+        "`django.test.Client` (DEBUG off), queries counted with `CaptureQueriesContext`. "
+        "Logged-in scenarios run as the chief of the unit (session and user queries included).",
+        "",
+        table(results),
+        "",
+        "Machine and data:",
+        "",
+        *[f"- {k}: {v}" for k, v in info.items() if v],
+        "- data: " + ", ".join(f"{v:,} {k}".replace(",", " ") for k, v in data.sizes.items()),
+        f"- unit of the unit scenarios: {data.unit.name} (id {data.unit.pk}, depth 3)",
+        "",
+        "Run with `.venv/bin/python -m bench.run` (see bench/run.py).",
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--scenarios", default="all", help="groups or keys, comma separated")
+    parser.add_argument("-n", type=int, default=50, help="measured requests per scenario")
+    parser.add_argument("--warmup", type=int, default=5, help="warm-up requests per scenario")
+    parser.add_argument("--profile", metavar="KEY", help="profile one scenario with pyinstrument")
+    parser.add_argument("--explain", metavar="KEY", help="show the query plans of one scenario")
+    parser.add_argument("--no-write", action="store_true", help="do not write bench/results/")
+    parser.add_argument(
+        "--proposals", action="store_true", help="patch in the changes of bench/proposals.py"
+    )
+    args = parser.parse_args(argv)
+
+    setup_django()
+    ensure_data()
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import override_settings
+
+    data = discover()
+    patched = []
+    if args.proposals:
+        from bench import proposals
+
+        patched = proposals.apply()
+    load_before = os.getloadavg()[0]
+    if load_before > 0.7:
+        print(
+            f"Note: the load average is {load_before:.2f}; other work on the machine skews timings.",
+            file=sys.stderr,
+        )
+    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+        all_scenarios = scenarios(data)
+        by_key = {s.key: s for s in all_scenarios}
+        if args.profile or args.explain:
+            key = args.profile or args.explain
+            if key not in by_key:
+                parser.error(f"unknown scenario {key}; one of {', '.join(by_key)}")
+            print(profile(by_key[key], args.n) if args.profile else explain(by_key[key]))
+            return 0
+        wanted = {w.strip() for w in args.scenarios.split(",") if w.strip()}
+        chosen = [
+            s
+            for s in all_scenarios
+            if "all" in wanted
+            or s.key in wanted
+            or s.group in wanted
+            or ("register" in wanted and s.group in ("search", "api"))
+        ]
+        if not chosen:
+            parser.error(f"no scenario matches {args.scenarios}; keys: {', '.join(by_key)}")
+        if patched:
+            from bench import proposals
+
+            client = __import__("django.test", fromlist=["Client"]).Client()
+            client.get("/register/")  # load templates, URLs and translations, as a warm server
+            proposals.freeze_after_startup()
+        results = []
+        for scenario in chosen:
+            print(f"  {scenario.title} ...", file=sys.stderr, flush=True)
+            results.append(measure(scenario, args.n, args.warmup))
+    text = report(results, data, args.n, args.warmup, (load_before, os.getloadavg()[0]), patched)
+    print()
+    print(table(results))
+    if not args.no_write:
+        RESULTS.mkdir(exist_ok=True)
+        suffix = "-proposals" if patched else ""
+        path = RESULTS / f"{connection.vendor}-{datetime.date.today().isoformat()}{suffix}.md"
+        path.write_text(text, encoding="utf-8")
+        print(f"\nWritten to {path.relative_to(BASE_DIR)}")
+    return 0 if all(r.ok and r.status == 200 for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
