@@ -166,17 +166,19 @@ def apply() -> list[str]:
     RegisterFilter.base_filters["type"].distinct = False
     from django.db import connection
 
+    sqlite = []
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA mmap_size = 268435456")
             cursor.execute("PRAGMA cache_size = -65536")
+        sqlite = ["SQLite: mmap_size 256 MB, cache_size 64 MB"]
     return [
         "selectors.valid_on: status='valid' for today and later",
         "search pages: ids and total in one query, wide rows by id (RankedPaginator)",
         "RegisterFilter: unit/process/owner/body rendered by FastSelect",
         "RegisterFilter.type: distinct=False",
         "selectors.under_revision: document IN (open cases), not a correlated EXISTS",
-        "SQLite: mmap_size 256 MB, cache_size 64 MB",
+        *sqlite,
         "gc.freeze() after start-up",
     ]
 

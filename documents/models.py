@@ -470,6 +470,19 @@ class DocumentVersion(models.Model):
                 violation_error_message=_("A document can have only one valid version."),
             ),
         ]
+        indexes = [
+            # The register's "in force on a day" filter, covering per document.
+            models.Index(
+                fields=["document", "status", "valid_from", "valid_until", "superseded_on"],
+                name="documents_version_in_force",
+            ),
+            # Valid versions in the register's default order: an index walk with LIMIT.
+            models.Index(
+                fields=["title", "id"],
+                condition=Q(status="valid"),
+                name="documents_version_valid_title",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.number})"
