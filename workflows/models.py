@@ -274,6 +274,36 @@ class Case(Process):
         return self.decider_body or self.decider_position
 
 
+class CaseRecord(models.Model):
+    """A record made in a case: belongs to a drafting round, kept in the order written."""
+
+    round = models.PositiveSmallIntegerField(
+        _("drafting round"), default=0, help_text=_("The drafting round the record belongs to.")
+    )
+    created_at = models.DateTimeField(
+        _("recorded"), default=timezone.now, help_text=_("When it was recorded.")
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at"]
+
+
+class RecordedCaseRecord(CaseRecord):
+    """A case record written by a person on the employer's side (chair, secretary)."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+        help_text=_("Who recorded it."),
+    )
+
+    class Meta(CaseRecord.Meta):
+        abstract = True
+
+
 class UnionStance(models.TextChoices):
     SUPPORTS = "supports", _("Supports")
     NO_OBJECTIONS = "no_objections", _("No objections")
@@ -281,7 +311,7 @@ class UnionStance(models.TextChoices):
     DEMANDS_MBL = "demands_mbl", _("Demands negotiation under MBL §11")
 
 
-class SamverkanStatement(models.Model):
+class SamverkanStatement(CaseRecord):
     """A union representative's position on the draft in samverkan."""
 
     case = models.ForeignKey(
@@ -290,9 +320,6 @@ class SamverkanStatement(models.Model):
         related_name="statements",
         verbose_name=_("case"),
         help_text=_("The case."),
-    )
-    round = models.PositiveSmallIntegerField(
-        _("drafting round"), default=0, help_text=_("The drafting round the record belongs to.")
     )
     representative = models.ForeignKey(
         "org.UnionRepresentative",
@@ -324,12 +351,8 @@ class SamverkanStatement(models.Model):
         verbose_name=_("version"),
         help_text=_("The draft commented on."),
     )
-    created_at = models.DateTimeField(
-        _("given"), default=timezone.now, help_text=_("When the position was given.")
-    )
 
-    class Meta:
-        ordering = ["created_at"]
+    class Meta(CaseRecord.Meta):
         verbose_name = _("samverkan statement")
         verbose_name_plural = _("samverkan statements")
 
@@ -342,7 +365,7 @@ class Agreement(models.TextChoices):
     DISAGREEMENT = "disagreement", _("Disagreement (oenighet)")
 
 
-class SamverkanMeeting(models.Model):
+class SamverkanMeeting(RecordedCaseRecord):
     """The samverkan meeting's record, kept by the employer-side chair."""
 
     case = models.ForeignKey(
@@ -351,9 +374,6 @@ class SamverkanMeeting(models.Model):
         related_name="samverkan_meetings",
         verbose_name=_("case"),
         help_text=_("The case."),
-    )
-    round = models.PositiveSmallIntegerField(
-        _("drafting round"), default=0, help_text=_("The drafting round the record belongs to.")
     )
     group = models.ForeignKey(
         "org.SamverkanGroup",
@@ -381,19 +401,8 @@ class SamverkanMeeting(models.Model):
         blank=True,
         help_text=_("Unions' notes in the minutes."),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-        help_text=_("The chair."),
-    )
-    created_at = models.DateTimeField(
-        _("recorded"), default=timezone.now, help_text=_("When it was recorded.")
-    )
 
-    class Meta:
-        ordering = ["created_at"]
+    class Meta(CaseRecord.Meta):
         verbose_name = _("samverkan meeting")
         verbose_name_plural = _("samverkan meetings")
 
@@ -406,7 +415,7 @@ class NegotiationOutcome(models.TextChoices):
     NOT_AGREED = "not_agreed", _("Not agreed (negotiation concluded in disagreement)")
 
 
-class Negotiation(models.Model):
+class Negotiation(RecordedCaseRecord):
     """An MBL §11 negotiation demanded by a union, which must finish before the decision."""
 
     case = models.ForeignKey(
@@ -415,9 +424,6 @@ class Negotiation(models.Model):
         related_name="negotiations",
         verbose_name=_("case"),
         help_text=_("The case."),
-    )
-    round = models.PositiveSmallIntegerField(
-        _("drafting round"), default=0, help_text=_("The drafting round the record belongs to.")
     )
     negotiation_date = models.DateField(
         _("negotiation date"), help_text=_("The day the negotiation was concluded.")
@@ -431,19 +437,8 @@ class Negotiation(models.Model):
     minutes_reference = models.CharField(
         _("minutes reference"), max_length=200, help_text=_("Where the negotiation minutes are.")
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-        help_text=_("Who recorded it."),
-    )
-    created_at = models.DateTimeField(
-        _("recorded"), default=timezone.now, help_text=_("When it was recorded.")
-    )
 
-    class Meta:
-        ordering = ["created_at"]
+    class Meta(CaseRecord.Meta):
         verbose_name = _("negotiation")
         verbose_name_plural = _("negotiations")
 
@@ -456,7 +451,7 @@ class PreparationOutcome(models.TextChoices):
     RETURNED = "returned", _("Sent back to drafting")
 
 
-class PreparationStep(models.Model):
+class PreparationStep(RecordedCaseRecord):
     """A preparing body's handling of the matter (e.g. KSAU, or KS for a KF matter)."""
 
     case = models.ForeignKey(
@@ -465,9 +460,6 @@ class PreparationStep(models.Model):
         related_name="preparation_steps",
         verbose_name=_("case"),
         help_text=_("The case."),
-    )
-    round = models.PositiveSmallIntegerField(
-        _("drafting round"), default=0, help_text=_("The drafting round the record belongs to.")
     )
     body = models.ForeignKey(
         "org.Body",
@@ -491,19 +483,8 @@ class PreparationStep(models.Model):
     note = models.TextField(
         _("note"), blank=True, help_text=_("The body's proposal or why it was sent back.")
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-        help_text=_("The secretary."),
-    )
-    created_at = models.DateTimeField(
-        _("recorded"), default=timezone.now, help_text=_("When it was recorded.")
-    )
 
-    class Meta:
-        ordering = ["created_at"]
+    class Meta(CaseRecord.Meta):
         verbose_name = _("preparation step")
         verbose_name_plural = _("preparation steps")
 
