@@ -19,8 +19,12 @@ and written to ``bench/results/<database>-<date>.md``.
 Options: ``--scenarios register,search,api`` (groups or scenario keys, default all),
 ``-n``/``--warmup``, ``--profile KEY`` (pyinstrument, if installed, on one scenario),
 ``--explain KEY`` (the query plan of each SQL statement of one request), ``--no-write``,
-``--proposals`` (measure with the changes proposed in bench/proposals.py patched in; the
-file is then named ``<database>-<date>-proposals.md``).
+``--quick`` (shorter throughput runs).
+
+Scenario modules listed in ``SCENARIO_MODULES`` add pages (``bench.pages``: document page,
+diff, inbox) and benchmarks that are rates rather than pages (``bench.lifecycle``: cases per
+second against a bare viewflow flow; ``bench.http``: requests per second under gunicorn
+against a bare Django view).
 
 Timings need a quiet machine: the 1-minute load average before and after is written down.
 """
@@ -46,6 +50,16 @@ RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_P95_MS = 50.0
 TARGET_QUERIES = 10
 
+# Pluggable scenario modules, one per line. Each may define
+#   scenarios(data: Data) -> list[Scenario]      pages requested in-process (timed, counted)
+#   benchmarks(data: Data, quick: bool) -> list[Outcome]    anything else (throughput, ratios)
+# The register and search scenarios are this module's own (``scenarios`` below).
+SCENARIO_MODULES = [
+    "bench.pages",  # document page with history, diff of two long versions, inbox
+    "bench.lifecycle",  # one case through the service layer vs a bare viewflow flow
+    "bench.http",  # gunicorn, 2 workers: public register vs a bare Django view (wrk)
+]
+
 
 @dataclass
 class Scenario:
@@ -54,6 +68,24 @@ class Scenario:
     title: str
     url: str
     user: object | None = None  # None: anonymous
+    note: str = ""
+    target_ms: float = TARGET_P95_MS
+    max_queries: int = TARGET_QUERIES
+
+
+@dataclass
+class Outcome:
+    """A benchmark that is not one page: a rate of ours against a reference, as a ratio."""
+
+    key: str
+    group: str
+    title: str
+    ours: float
+    reference: float
+    unit: str  # e.g. "cases/s", "requests/s"
+    target: str  # e.g. "≤ 2×", "≥ 40 %"
+    ok: bool
+    ratio: str
     note: str = ""
 
 
@@ -85,7 +117,9 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return self.p95 <= TARGET_P95_MS and max(self.queries) <= TARGET_QUERIES
+        return (
+            self.p95 <= self.scenario.target_ms and max(self.queries) <= self.scenario.max_queries
+        )
 
 
 @dataclass
@@ -96,6 +130,13 @@ class Data:
     manager: object
     types: dict[str, int]
     sizes: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)  # for scenario modules
+
+
+def modules() -> list:
+    from importlib import import_module
+
+    return [import_module(name) for name in SCENARIO_MODULES]
 
 
 def setup_django() -> bool:
@@ -333,8 +374,8 @@ def machine() -> dict[str, str]:
 
 def table(results: list[Result]) -> str:
     lines = [
-        "| scenario | p50 ms | p95 ms | max ms | queries | hits | target |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| scenario | p50 ms | p95 ms | max ms | queries | hits | target p95 | |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         verdict = "ok" if r.ok else "**missed**"
@@ -342,39 +383,58 @@ def table(results: list[Result]) -> str:
             verdict = f"**HTTP {r.status}**"
         lines.append(
             f"| {r.scenario.title} | {r.p50:.1f} | {r.p95:.1f} | {r.max:.1f} | "
-            f"{r.query_count} | {r.hits} | {verdict} |"
+            f"{r.query_count} | {r.hits} | ≤ {r.scenario.target_ms:.0f} ms | {verdict} |"
         )
     return "\n".join(lines)
 
 
+def outcome_table(outcomes: list[Outcome]) -> str:
+    lines = [
+        "| benchmark | ours | reference | ratio | target | |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for o in outcomes:
+        lines.append(
+            f"| {o.title} | {o.ours:.1f} {o.unit} | {o.reference:.1f} {o.unit} | {o.ratio} | "
+            f"{o.target} | {'ok' if o.ok else '**missed**'} |"
+        )
+    notes = [f"- {o.title}: {o.note}" for o in outcomes if o.note]
+    return "\n".join(lines + ([""] + notes if notes else []))
+
+
 def report(
-    results: list[Result], data: Data, n: int, warmup: int, load: tuple, patched: list[str]
+    results: list[Result],
+    data: Data,
+    n: int,
+    warmup: int,
+    load: tuple,
+    outcomes: list[Outcome] | None = None,
 ) -> str:
     from django.db import connection
 
     info = machine()
     info["load average (1 min) before / after"] = f"{load[0]:.2f} / {load[1]:.2f}"
     today = datetime.date.today().isoformat()
-    title = f"# Register and search benchmark, {connection.vendor}, {today}"
+    title = f"# Benchmarks, {connection.vendor}, {today}"
     parts = [
-        title + (" — with the proposals of bench/proposals.py" if patched else ""),
+        title,
         "",
-        *([f"Patched in for this run: {'; '.join(patched)}.", ""] if patched else []),
-        f"Targets: p95 ≤ {TARGET_P95_MS:.0f} ms server time, ≤ {TARGET_QUERIES} SQL queries per "
-        "page, the same number of queries whatever the page size.",
+        f"Targets: register and search p95 ≤ {TARGET_P95_MS:.0f} ms server time, inbox ≤ 80 ms; "
+        f"≤ {TARGET_QUERIES} SQL queries per page, the same number whatever the page size.",
         f"Each scenario: {warmup} warm-up requests, then {n} measured, in-process with "
         "`django.test.Client` (DEBUG off), queries counted with `CaptureQueriesContext`. "
         "Logged-in scenarios run as the chief of the unit (session and user queries included).",
         "",
         table(results),
         "",
+        *([outcome_table(outcomes), ""] if outcomes else []),
         "Machine and data:",
         "",
         *[f"- {k}: {v}" for k, v in info.items() if v],
         "- data: " + ", ".join(f"{v:,} {k}".replace(",", " ") for k, v in data.sizes.items()),
         f"- unit of the unit scenarios: {data.unit.name} (id {data.unit.pk}, depth 3)",
         "",
-        "Run with `.venv/bin/python -m bench.run` (see bench/run.py).",
+        "Run with `.venv/bin/python -m bench.run` (see bench/run.py and docs/performance.md).",
         "",
     ]
     return "\n".join(parts)
@@ -391,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explain", metavar="KEY", help="show the query plans of one scenario")
     parser.add_argument("--no-write", action="store_true", help="do not write bench/results/")
     parser.add_argument(
-        "--proposals", action="store_true", help="patch in the changes of bench/proposals.py"
+        "--quick", action="store_true", help="shorter throughput runs (HTTP, lifecycle)"
     )
     args = parser.parse_args(argv)
 
@@ -402,11 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.test.utils import override_settings
 
     data = discover()
-    patched = []
-    if args.proposals:
-        from bench import proposals
-
-        patched = proposals.apply()
+    plugins = modules()
     load_before = os.getloadavg()[0]
     if load_before > 0.7:
         print(
@@ -415,6 +471,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
         all_scenarios = scenarios(data)
+        for module in plugins:
+            if hasattr(module, "scenarios"):
+                all_scenarios.extend(module.scenarios(data))
         by_key = {s.key: s for s in all_scenarios}
         if args.profile or args.explain:
             key = args.profile or args.explain
@@ -423,36 +482,54 @@ def main(argv: list[str] | None = None) -> int:
             print(profile(by_key[key], args.n) if args.profile else explain(by_key[key]))
             return 0
         wanted = {w.strip() for w in args.scenarios.split(",") if w.strip()}
-        chosen = [
-            s
-            for s in all_scenarios
-            if "all" in wanted
-            or s.key in wanted
-            or s.group in wanted
-            or ("register" in wanted and s.group in ("search", "api"))
-        ]
-        if not chosen:
-            parser.error(f"no scenario matches {args.scenarios}; keys: {', '.join(by_key)}")
-        if patched:
-            from bench import proposals
 
-            client = __import__("django.test", fromlist=["Client"]).Client()
-            client.get("/register/")  # load templates, URLs and translations, as a warm server
-            proposals.freeze_after_startup()
+        def chosen_(key: str, group: str) -> bool:
+            return (
+                "all" in wanted
+                or key in wanted
+                or group in wanted
+                or ("register" in wanted and group in ("search", "api"))
+            )
+
+        chosen = [s for s in all_scenarios if chosen_(s.key, s.group)]
+        benchmark_modules = [
+            m
+            for m in plugins
+            if hasattr(m, "benchmarks")
+            and any(chosen_(key, group) for key, group in getattr(m, "BENCHMARKS", []))
+        ]
+        if not chosen and not benchmark_modules:
+            parser.error(f"no scenario matches {args.scenarios}; keys: {', '.join(by_key)}")
+        # As config/wsgi.py does in a server: start-up objects out of the collector's walk.
+        from django.test import Client
+
+        Client().get("/register/")  # load templates, URLs and translations, as a warm server
+        import gc
+
+        gc.collect()
+        gc.freeze()
         results = []
         for scenario in chosen:
             print(f"  {scenario.title} ...", file=sys.stderr, flush=True)
             results.append(measure(scenario, args.n, args.warmup))
-    text = report(results, data, args.n, args.warmup, (load_before, os.getloadavg()[0]), patched)
+    outcomes: list[Outcome] = []
+    for module in benchmark_modules:
+        outcomes.extend(o for o in module.benchmarks(data, args.quick) if chosen_(o.key, o.group))
+    load = (load_before, os.getloadavg()[0])
+    text = report(results, data, args.n, args.warmup, load, outcomes)
     print()
     print(table(results))
+    if outcomes:
+        print()
+        print(outcome_table(outcomes))
+    print(f"\nload average (1 min) before / after: {load[0]:.2f} / {load[1]:.2f}")
     if not args.no_write:
         RESULTS.mkdir(exist_ok=True)
-        suffix = "-proposals" if patched else ""
-        path = RESULTS / f"{connection.vendor}-{datetime.date.today().isoformat()}{suffix}.md"
+        path = RESULTS / f"{connection.vendor}-{datetime.date.today().isoformat()}.md"
         path.write_text(text, encoding="utf-8")
         print(f"\nWritten to {path.relative_to(BASE_DIR)}")
-    return 0 if all(r.ok and r.status == 200 for r in results) else 1
+    ok = all(r.ok and r.status == 200 for r in results) and all(o.ok for o in outcomes)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

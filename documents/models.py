@@ -763,6 +763,15 @@ class SearchTerm(models.Model):
     count = models.PositiveIntegerField(
         _("count"), help_text=_("How often the term occurs in the field.")
     )
+    is_current = models.BooleanField(
+        _("current"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Whether the version is its document's valid version (kept in step by "
+            "documents.search when a version is published, superseded or repealed)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("search term")
@@ -775,7 +784,16 @@ class SearchTerm(models.Model):
         ]
         indexes = [
             # Serves "which versions have a term (or a term in a prefix range)".
-            models.Index(fields=["term", "version", "document"], name="documents_searchterm_lookup")
+            models.Index(
+                fields=["term", "version", "document"], name="documents_searchterm_lookup"
+            ),
+            # The same for valid versions only, which is what the register shows by default:
+            # most index rows belong to superseded versions.
+            models.Index(
+                fields=["term", "version"],
+                condition=Q(is_current=True),
+                name="documents_searchterm_current",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -34,7 +33,7 @@ def register(request):
         # Rank on ids, join wide rows for the page only; snippets read the page's files.
         wide = selectors.register_versions(request.user).prefetch_related("files")
         versions = selectors.RankedRows(versions, wide, q)
-    page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.RankedPaginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
     if q:
         for version in page.object_list:
             version.snippet = search.snippet(version, q)

@@ -94,6 +94,7 @@ def version_text(version: DocumentVersion) -> str:
 
 
 def _rows(version: DocumentVersion, summary: str) -> list[SearchTerm]:
+    current = version.status == VersionStatus.VALID
     fields = {
         SearchField.TITLE: version.title,
         SearchField.SUMMARY: summary,
@@ -106,6 +107,7 @@ def _rows(version: DocumentVersion, summary: str) -> list[SearchTerm]:
             term=term,
             field=field,
             count=count,
+            is_current=current,
         )
         for field, text in fields.items()
         for term, count in Counter(analyse(text)).items()
@@ -153,6 +155,13 @@ def remove_version(version: DocumentVersion) -> None:
     SearchTerm.objects.filter(version=version).delete()
 
 
+def mark_not_current(versions: QuerySet[DocumentVersion] | Iterable[DocumentVersion]) -> int:
+    """The versions are no longer valid (superseded, repealed): their rows leave the
+    default search's part of the index. Call in the transaction that changes the status."""
+    ids = versions.values("pk") if isinstance(versions, QuerySet) else [v.pk for v in versions]
+    return SearchTerm.objects.filter(version__in=ids, is_current=True).update(is_current=False)
+
+
 # --- Searching ------------------------------------------------------------------
 
 
@@ -164,11 +173,13 @@ def _successor(prefix: str) -> str:
     return prefix[:-1] + chr(code)
 
 
-def _matching(term: str, is_prefix: bool) -> QuerySet[SearchTerm]:
-    """Index rows of any version with the term (a prefix: a range, served by a btree)."""
+def _matching(term: str, is_prefix: bool, current_only: bool = False) -> QuerySet[SearchTerm]:
+    """Index rows of any version with the term (a prefix: a range, served by a btree);
+    with ``current_only``, of valid versions only (served by a partial index)."""
+    rows = SearchTerm.objects.filter(is_current=True) if current_only else SearchTerm.objects
     if is_prefix:
-        return SearchTerm.objects.filter(term__gte=term, term__lt=_successor(term))
-    return SearchTerm.objects.filter(term=term)
+        return rows.filter(term__gte=term, term__lt=_successor(term))
+    return rows.filter(term=term)
 
 
 class _VersionTermRange(Func):
@@ -228,7 +239,13 @@ def _term_score(rows: QuerySet[SearchTerm]) -> Subquery:
     )
 
 
-def search(queryset: QuerySet, q: str, *, version_field: str = "current_version") -> QuerySet:
+def search(
+    queryset: QuerySet,
+    q: str,
+    *,
+    version_field: str = "current_version",
+    current_only: bool = False,
+) -> QuerySet:
     """The queryset narrowed to rows whose indexed version matches every term of ``q``.
 
     Rows are annotated with ``score`` and ordered by it (best first), then by the queryset's
@@ -239,6 +256,10 @@ def search(queryset: QuerySet, q: str, *, version_field: str = "current_version"
     ``version_field`` is the path from the queryset's model to the ``DocumentVersion``
     searched: ``"current_version"`` for documents (their valid version), ``"pk"`` for
     versions. It must be single-valued (no to-many relation), or rows would repeat.
+
+    ``current_only``: the caller's queryset holds valid versions only (the register's
+    default "valid today"); the search then reads only the index rows of valid versions.
+    Passing it for a queryset with other versions would drop their hits.
     """
     terms = query_terms(q)
     if not terms:
@@ -246,7 +267,7 @@ def search(queryset: QuerySet, q: str, *, version_field: str = "current_version"
     version_ref = OuterRef(version_field)
     score = Value(0, output_field=IntegerField())
     for term, is_prefix in terms:
-        matching = _matching(term, is_prefix).values("version_id")
+        matching = _matching(term, is_prefix, current_only).values("version_id")
         queryset = queryset.filter(**{f"{version_field}__in": matching})
         term_score = _term_score(_version_rows(term, is_prefix, version_ref))
         score = score + Coalesce(term_score, 0, output_field=IntegerField())

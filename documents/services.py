@@ -24,7 +24,7 @@ from .models import (
     VersionFile,
     VersionStatus,
 )
-from .search import index_version, reindex_if_searchable
+from .search import index_version, mark_not_current, reindex_if_searchable
 
 
 class PublicationError(Exception):
@@ -57,6 +57,7 @@ def publish_version(
             previous.status = VersionStatus.SUPERSEDED
             previous.superseded_on = version.valid_from or day
             previous.save(update_fields=["status", "superseded_on"])
+            mark_not_current([previous])  # search index: no longer the valid version
             audit.record(
                 "version_superseded",
                 target=previous,
@@ -99,7 +100,9 @@ def repeal_document(document: Document, decision: Decision, *, case=None) -> Non
         if document.status == DocumentStatus.REPEALED:
             return
         # In force until the day before the repeal decision's date.
-        DocumentVersion.objects.filter(document=document, status=VersionStatus.VALID).update(
+        valid = DocumentVersion.objects.filter(document=document, status=VersionStatus.VALID)
+        mark_not_current(valid)  # search index: before the status changes
+        valid.update(
             status=VersionStatus.REPEALED,
             valid_until=decision.decision_date - datetime.timedelta(days=1),
         )

@@ -56,6 +56,9 @@ def acting_in(user, on: datetime.date | None = None) -> list[Acting]:
     if not getattr(user, "is_authenticated", False):
         return []
     day = on or today()
+    memo = getattr(user, "_acting_memo", None)  # set for one GET request, see below
+    if memo is not None and day in memo:
+        return list(memo[day])
     held = [
         Acting(h.position, False)
         for h in PositionHolding.objects.active_on(day)
@@ -70,7 +73,27 @@ def acting_in(user, on: datetime.date | None = None) -> list[Acting]:
         .select_related("position", "position__unit")
         if s.position.pk not in held_ids
     ]
+    if memo is not None:
+        memo[day] = held + subs
     return held + subs
+
+
+class ActingMemoMiddleware:
+    """Within one GET or HEAD request, ``acting_in`` reads the user's positions once.
+
+    A page asks several access checks about the same user (the inbox: four times); each
+    would read the holdings and substitutions again. The memo lives on the request's own
+    user object, so it ends with the request; requests that write never use it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if request.method in ("GET", "HEAD") and getattr(user, "is_authenticated", False):
+            user._acting_memo = {}
+        return self.get_response(request)
 
 
 def acting_as(user, position: Position, on: datetime.date | None = None) -> Acting | None:

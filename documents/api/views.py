@@ -15,6 +15,7 @@ class RegisterPagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+    django_paginator_class = selectors.RankedPaginator
 
 
 @extend_schema_view(

@@ -1,0 +1,201 @@
+"""Scenario module: the full lifecycle of one case through the service layer, in cases per
+second, against the same number of steps in a bare viewflow flow (issue 7: our overhead over
+the engine, target at most 2×). See ``SCENARIO_MODULES`` in bench/run.py.
+
+Our case: a unit chief starts a handlingsplan for their unit (``start_new_document``), and
+every open task is completed with ``complete_task`` and ordinary answers (draft, the union
+statements and the samverkan meeting where the scope needs samverkan, the chief's decision,
+the registration) until the version is published. Everything a real case does is included:
+the diarienummer, the access checks, the audit entries, the search indexing on publication.
+
+The bare flow: viewflow's own ``Process`` and a chain of as many human ``View`` tasks as our
+case completed, each assigned, started and executed under the same lock and in its own
+transaction, as ``complete_task`` does, with nothing else.
+
+Both run in a transaction that is rolled back, so the benchmark database is unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+from django.db import transaction
+from viewflow import this
+from viewflow.workflow import flow
+from viewflow.workflow.models import Process, Task
+
+BENCHMARKS = [("lifecycle", "lifecycle")]
+TARGET_RATIO = 2.0
+BARE_STEPS = 12  # the bare flow's chain is this long; a run completes as many as ours did
+
+
+def _bare_view(request, **kwargs):  # never rendered: tasks are completed in code
+    raise NotImplementedError
+
+
+def _bare_chain():
+    attrs = {
+        "__module__": __name__,
+        "__qualname__": "BareFlow",
+        "__doc__": "Bare flow\n\nA chain of human tasks and nothing else (benchmark only).",
+        "process_class": Process,
+        "start": flow.StartHandle(this.begin).Next(this.step_1),
+        "end": flow.End(),
+        "begin": lambda self, activation, **kwargs: activation.process,
+    }
+    for i in range(1, BARE_STEPS + 1):
+        following = this.end if i == BARE_STEPS else getattr(this, f"step_{i + 1}")
+        attrs[f"step_{i}"] = flow.View(_bare_view).Next(following)
+    return type("BareFlow", (flow.Flow,), attrs)
+
+
+BareFlow = _bare_chain()
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _doer(task, case, registrar):
+    from org.selectors import holders
+    from workflows import routing
+
+    if task.owner_id:
+        return task.owner
+    route = routing.route_of(task)
+    if route.kind == routing.TO_AUTHORS:
+        return case.started_by
+    if route.kind == routing.TO_REGISTRARS:
+        return registrar
+    return holders(route.position).first()
+
+
+def _answers(case, step: str) -> dict:
+    today = datetime.date.today()
+    by_body = case.decider_body_id is not None
+    return {
+        "draft": {"body": "<h2>Syfte</h2><p>Handlingsplanen beskriver hur enheten arbetar.</p>"},
+        "union_statement": {"stance": "supports", "comment": ""},
+        "samverkan_meeting": {
+            "meeting_date": today,
+            "agreement": "agreement",
+            "minutes_reference": "Protokoll samverkan § 1",
+        },
+        "negotiation": {"negotiation_date": today, "outcome": "agreed", "minutes_reference": "MBL"},
+        "proposal": {"proposal": "Förslag till beslut: att anta dokumentet."},
+        "preparation": {"meeting_date": today, "paragraph": "§ 1", "outcome": "forwarded"},
+        "decision": {
+            "outcome": "adopted",
+            "decision_date": today,
+            "paragraph": "§ 1" if by_body else "",
+            "valid_from": today,
+        },
+        "registration": {},
+    }[step]
+
+
+def one_case(data, registrar, n: int) -> int:
+    """Run one case from start to publication; returns the number of tasks completed."""
+    from documents.models import DocumentType
+    from org.models import Position, PositionKind
+    from workflows import services
+    from workflows.models import Case
+
+    unit = data.unit
+    chief = Position.objects.get(unit=unit, kind=PositionKind.CHIEF)
+    case = services.start_new_document(
+        user=data.manager,
+        document_type=DocumentType.objects.get(code="handlingsplan"),
+        title=f"Handlingsplan för arbetsmiljö {n}",
+        scope_unit=unit,
+        owner_position=chief,
+    )
+    done = 0
+    while True:
+        tasks = list(
+            Task.objects.filter(
+                process_id=case.pk, status__in=["NEW", "ASSIGNED"], flow_task_type="HUMAN"
+            ).order_by("pk")
+        )
+        if not tasks:
+            break
+        for task in tasks:
+            case = Case.objects.get(pk=case.pk)
+            step = task.flow_task.name
+            services.complete_task(
+                user=_doer(task, case, registrar), task_id=task.pk, data=_answers(case, step)
+            )
+            done += 1
+    case = Case.objects.get(pk=case.pk)
+    assert case.finished is not None, f"the benchmark case stopped at {case.status}"
+    return done
+
+
+def one_bare(user, steps: int) -> None:
+    process = BareFlow.start.run()
+    for _ in range(steps):
+        task = Task.objects.filter(
+            process_id=process.pk, status__in=["NEW", "ASSIGNED"], flow_task_type="HUMAN"
+        ).get()
+        with transaction.atomic(), BareFlow.lock(process.pk):
+            task = Task.objects.get(pk=task.pk)
+            activation = task.flow_task.activation_class(task)
+            activation.assign(user)
+            activation.start(None)
+            activation.execute()
+
+
+def _rate(run, count: int) -> tuple[float, int]:
+    """Cases per second over ``count`` runs (after one warm-up), all rolled back."""
+    steps = 0
+    try:
+        with transaction.atomic():
+            steps = run(0)
+            started = time.perf_counter()
+            for i in range(1, count + 1):
+                run(i)
+            elapsed = time.perf_counter() - started
+            raise _Rollback
+    except _Rollback:
+        pass
+    return count / elapsed, steps
+
+
+def benchmarks(data, quick: bool) -> list:
+    from bench.run import Outcome
+    from org.selectors import holders
+    from workflows.access import registrar_acting
+    from workflows.routing import registrar_positions
+
+    registrar = next(
+        (u for p in registrar_positions() for u in holders(p) if registrar_acting(u)), None
+    )
+    count = 5 if quick else 20
+    ours, steps = _rate(lambda i: one_case(data, registrar, i), count)
+    if steps > BARE_STEPS:
+        raise RuntimeError(f"our case took {steps} steps; make BARE_STEPS at least that")
+
+    def bare(i: int) -> int:
+        one_bare(data.manager, steps)
+        return steps
+
+    reference, _ = _rate(bare, count)
+    ratio = reference / ours
+    return [
+        Outcome(
+            "lifecycle",
+            "lifecycle",
+            f"lifecycle of one case ({steps} tasks, service layer) vs bare viewflow",
+            ours,
+            reference,
+            "cases/s",
+            f"≤ {TARGET_RATIO:.0f}× slower",
+            ratio <= TARGET_RATIO,
+            f"{ratio:.2f}×",
+            note=(
+                f"{count} cases each after one warm-up, in a rolled-back transaction; the bare "
+                f"flow completes the same {steps} human tasks under the same lock"
+            ),
+        )
+    ]
