@@ -28,15 +28,28 @@ def _longest_pair():
 
     from documents.models import DocumentStatus, DocumentVersion
 
-    return (
+    best = (
         DocumentVersion.objects.filter(
-            status="valid", number__gte=2, document__status=DocumentStatus.VALID
+            status="valid",
+            number__gte=2,
+            document__status=DocumentStatus.VALID,
+            document__is_public=True,
+            document__versions__status="superseded",
         )
         .annotate(size=Length("body"))
         .order_by("-size", "pk")
         .values_list("document_id", "number", "size")
         .first()
     )
+    if best is None:
+        return None
+    first = (
+        DocumentVersion.objects.filter(document_id=best[0], status="superseded")
+        .order_by("number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return (best[0], first, *best[1:])
 
 
 def _user_with_inbox(size: int):
@@ -91,14 +104,16 @@ def scenarios(data) -> list:
         )
     pair = _longest_pair()
     if pair:
-        doc_id, number, size = pair
-        data.extra["diff document"] = f"id {doc_id}, v1 → v{number}, {size:,} characters of HTML"
+        doc_id, first, number, size = pair
+        data.extra["diff document"] = (
+            f"id {doc_id}, v{first} → v{number}, {size:,} characters of HTML in v{number}"
+        )
         out.append(
             Scenario(
                 "document-diff",
                 "pages",
-                f"diff of v1 and v{number} ({size // 1000} kB of HTML)",
-                f"/documents/{doc_id}/diff/?from=1&to={number}",
+                f"diff of v{first} and v{number} ({size // 1000} kB of HTML, anonymous)",
+                f"/documents/{doc_id}/diff/?from={first}&to={number}",
             )
         )
     user, tasks = _user_with_inbox(INBOX_TASKS)

@@ -96,6 +96,12 @@ class Result:
     queries: list[int]
     hits: str = ""
     status: int = 200
+    cpu_ms: list[float] = field(default_factory=list)
+
+    @property
+    def cpu_p95(self) -> float:
+        ordered = sorted(self.cpu_ms) or [0.0]
+        return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
     @property
     def p50(self) -> float:
@@ -141,7 +147,7 @@ def modules() -> list:
 
 def setup_django() -> bool:
     """Point Django at the benchmark database; returns whether it is the default SQLite file."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     os.environ.setdefault("DEBUG", "False")  # templates and queries as in production
     default = not os.environ.get("DATABASE_URL")
     if default:
@@ -226,6 +232,7 @@ def scenarios(data: Data) -> list[Scenario]:
             manager,
         ),
         Scenario("register-page5", "register", "register: page 5 of all valid", "/register/?page=5", manager),
+        Scenario("register-public", "register", "register: public, first page (anonymous)", "/register/"),
         Scenario("search-common", "search", "search: common word 'rutin'", f"{search}?q=rutin", manager),
         Scenario(
             "search-rare", "search", f"search: rare word '{RARE_WORD}'", f"{search}?q={RARE_WORD}", manager
@@ -273,15 +280,16 @@ def measure(scenario: Scenario, n: int, warmup: int) -> Result:
         client.force_login(scenario.user)
     for _ in range(warmup):
         response = client.get(scenario.url)
-    times, queries = [], []
+    times, queries, cpu = [], [], []
     for _ in range(n):
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(scenario.url)
-            elapsed = time.perf_counter() - started
+            elapsed, elapsed_cpu = time.perf_counter() - started, time.process_time() - started_cpu
         times.append(elapsed * 1000)
+        cpu.append(elapsed_cpu * 1000)
         queries.append(len(captured.captured_queries))
-    return Result(scenario, times, queries, hits_of(response), response.status_code)
+    return Result(scenario, times, queries, hits_of(response), response.status_code, cpu)
 
 
 def profile(scenario: Scenario, n: int) -> str:
@@ -374,15 +382,21 @@ def machine() -> dict[str, str]:
 
 def table(results: list[Result]) -> str:
     lines = [
-        "| scenario | p50 ms | p95 ms | max ms | queries | hits | target p95 | |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| scenario | p50 ms | p95 ms | max ms | p95 CPU ms | queries | hits | target p95 | |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         verdict = "ok" if r.ok else "**missed**"
+        if (
+            not r.ok
+            and r.cpu_p95 <= r.scenario.target_ms
+            and max(r.queries) <= r.scenario.max_queries
+        ):
+            verdict = "**missed** (CPU time ok)"
         if r.status != 200:
             verdict = f"**HTTP {r.status}**"
         lines.append(
-            f"| {r.scenario.title} | {r.p50:.1f} | {r.p95:.1f} | {r.max:.1f} | "
+            f"| {r.scenario.title} | {r.p50:.1f} | {r.p95:.1f} | {r.max:.1f} | {r.cpu_p95:.1f} | "
             f"{r.query_count} | {r.hits} | ≤ {r.scenario.target_ms:.0f} ms | {verdict} |"
         )
     return "\n".join(lines)
@@ -423,7 +437,10 @@ def report(
         f"≤ {TARGET_QUERIES} SQL queries per page, the same number whatever the page size.",
         f"Each scenario: {warmup} warm-up requests, then {n} measured, in-process with "
         "`django.test.Client` (DEBUG off), queries counted with `CaptureQueriesContext`. "
-        "Logged-in scenarios run as the chief of the unit (session and user queries included).",
+        "Logged-in scenarios run as the chief of the unit (session and user queries included). "
+        "*p95 CPU ms* is this process's CPU time per request (`time.process_time`): on a "
+        "loaded machine wall time includes waiting for a core; on SQLite the CPU time covers "
+        "the queries too, on PostgreSQL it leaves out the database server's work.",
         "",
         table(results),
         "",
