@@ -6,3 +6,8 @@ class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Governing documents")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import cache
+
+        cache.connect()  # cached register output follows every change

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from drf_spectacular.types import OpenApiTypes
@@ -13,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from org.models import Body, Position, Process, Unit
 
+from . import cache as register_cache
 from . import search, selectors
 from .models import DocumentType, VersionStatus
 from .widgets import FastSelect
@@ -38,9 +40,19 @@ class OnceModelChoiceField(filter_fields.ModelChoiceField):
 
     iterator = _OnceIterator
 
+    # Set by RegisterFilter: the choices are then kept per process for the register's
+    # generation (documents.cache) instead of read on every request.
+    cache_key: str | None = None
+    generation: int | None = None
+
     def objects(self) -> list:
         if getattr(self, "_objects", None) is None:
-            self._objects = list(self.queryset)
+            if self.cache_key is not None:
+                self._objects = register_cache.choices(
+                    self.cache_key, self.generation, lambda: self.queryset
+                )
+            else:
+                self._objects = list(self.queryset)
         return self._objects
 
     def to_python(self, value):
@@ -136,6 +148,22 @@ class RegisterFilter(django_filters.FilterSet):
         },
         label=_("Sort by"),
     )
+
+    CACHED_CHOICES = ("unit", "process", "owner", "body")
+
+    @cached_property
+    def generation(self) -> int | None:
+        """The register's generation at the start of this request (documents.cache)."""
+        return register_cache.current()
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name in self.CACHED_CHOICES:
+                form.fields[name].cache_key = f"register-filter-{name}"
+                form.fields[name].generation = self.generation
+        return self._form
 
     def filter_search(self, queryset, name, value: str):
         # Applied in filter_queryset, after the other filters, which decide whether only

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from org.selectors import acting_in
 
+from . import cache as register_cache
 from . import search, selectors
 from .filters import RegisterFilter
 
@@ -24,6 +27,17 @@ def register(request):
             )
     # Always bound, so an empty query still gets the default "valid today".
     filterset = RegisterFilter(request.GET, queryset=selectors.register_versions(request.user))
+    # The public register is the same for every anonymous visitor: its content is cached
+    # per generation of the register (documents.cache); the frame (base.html with its
+    # messages and CSRF token) is rendered for each request.
+    key = None
+    if not request.user.is_authenticated and filterset.generation is not None:
+        key = register_cache.page_key(
+            filterset.generation, request.LANGUAGE_CODE, request.GET.urlencode()
+        )
+        body = register_cache.get_page(key)
+        if body is not None:
+            return render(request, "documents/register.html", {"body": mark_safe(body)})  # noqa: S308 - rendered by our template
     if not filterset.is_valid():
         versions = selectors.register_versions(request.user).none()
     else:
@@ -39,14 +53,18 @@ def register(request):
             version.snippet = search.snippet(version, q)
     query = request.GET.copy()
     query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "querystring": query.urlencode(),
+        "status": request.GET.get("status", ""),
+    }
+    body = render_to_string("documents/_register_body.html", context, request)
+    if key is not None and not filterset.errors:
+        register_cache.set_page(key, body)
     return render(
         request,
         "documents/register.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "querystring": query.urlencode(),
-            "status": request.GET.get("status", ""),
-        },
+        {**context, "body": mark_safe(body)},  # noqa: S308 - rendered by our template
         status=400 if filterset.errors else 200,
     )
