@@ -58,7 +58,8 @@ def _user_with_inbox(size: int):
     from django.db.models import Count
     from viewflow.workflow.models import Task
 
-    from org.models import PositionHolding
+    from org.models import Position
+    from org.selectors import holders
     from workflows import access, routing
 
     per_position = (
@@ -80,10 +81,10 @@ def _user_with_inbox(size: int):
         if enough
         else max(counts, key=lambda p: (counts[p], -p))
     )
-    holding = PositionHolding.objects.filter(position_id=position).order_by("pk").first()
-    if holding is None:
+    user = holders(Position.objects.get(pk=position)).order_by("pk").first()  # holds it today
+    if user is None:
         return None, 0
-    return holding.user, access.inbox(holding.user).count()
+    return user, access.inbox(user).count()
 
 
 def scenarios(data) -> list:

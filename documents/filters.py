@@ -150,11 +150,15 @@ class RegisterFilter(django_filters.FilterSet):
     )
 
     CACHED_CHOICES = ("unit", "process", "owner", "body")
+    # Set by the HTML register for anonymous visitors, whose page is cached anyway: reading
+    # the generation is one more query, which only pays off together with the page cache
+    # (a cold process would otherwise exceed the register's 10 queries).
+    use_cache = False
 
     @cached_property
     def generation(self) -> int | None:
         """The register's generation at the start of this request (documents.cache)."""
-        return register_cache.current()
+        return register_cache.current() if self.use_cache else None
 
     @property
     def form(self):

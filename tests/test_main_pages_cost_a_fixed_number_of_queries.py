@@ -12,7 +12,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from documents.models import RegisterGeneration
 from tests.factories import DocumentFactory, PositionHoldingFactory, PublishedVersionFactory
 from tests.lifecycle import run_until
 
@@ -43,9 +42,6 @@ def publish_rutiner(org_tree, count: int, start: int = 0) -> None:
 
 @pytest.fixture
 def manager(client, org_tree):
-    # As in any database whose register has changed once: the filter form's choices are
-    # then cached per generation (documents.cache) instead of read on every request.
-    RegisterGeneration.objects.create(pk=1, value=1)
     holding = PositionHoldingFactory(position=org_tree.positions["enhetschef"])
     client.force_login(holding.user)
     return holding.user
