@@ -1,4 +1,4 @@
-"""Benchmarks of the register and search at municipal scale, on SQLite or PostgreSQL.
+"""Benchmarks at municipal scale (issues 4 and 7), on SQLite or PostgreSQL.
 
 One command::
 
@@ -26,7 +26,9 @@ diff, inbox) and benchmarks that are rates rather than pages (``bench.lifecycle`
 second against a bare viewflow flow; ``bench.http``: requests per second under gunicorn
 against a bare Django view).
 
-Timings need a quiet machine: the 1-minute load average before and after is written down.
+Runs under ``bench.settings`` (the application's settings plus the bare view and the bare
+flow). Timings need a quiet machine: the 1-minute load average before and after is written
+down, and the process's CPU time per request is shown beside the wall time.
 """
 
 from __future__ import annotations
