@@ -6,3 +6,6 @@ class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Cases and workflow")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the audit receivers

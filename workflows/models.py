@@ -29,6 +29,25 @@ ACTION_LABELS = {
     "version_superseded": _("Version superseded"),
     "document_repealed": _("Document repealed"),
     "case_closed": _("Case closed"),
+    # Log-ins (workflows.signals)
+    "login": _("Logged in"),
+    "logout": _("Logged out"),
+    "login_failed": _("Failed log-in"),
+    "login_locked_out": _("Log-in locked after repeated failures"),
+    # Permissions
+    "user_flags_changed": _("Account status changed"),
+    "user_groups_changed": _("Group membership changed"),
+    "user_permissions_changed": _("User permissions changed"),
+    "group_permissions_changed": _("Group permissions changed"),
+    "object_permission_granted": _("Object permission granted"),
+    "object_permission_revoked": _("Object permission revoked"),
+    # Positions and memberships that give power
+    "role_added": _("Position or membership added"),
+    "role_changed": _("Position or membership changed"),
+    "role_removed": _("Position or membership removed"),
+    # Downloads of material that is not public
+    "file_downloaded": _("Non-public file downloaded"),
+    "pdf_downloaded": _("Non-public PDF downloaded"),
 }
 
 
