@@ -4,9 +4,8 @@ Development needs nothing: SQLite under ``var/`` and a development secret key.
 Production (``DJANGO_ENV=production``) refuses to start without ``SECRET_KEY``.
 """
 
-from pathlib import Path
-
 import datetime
+from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -69,9 +68,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "config.middleware.SessionTimeoutMiddleware",
     "config.middleware.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -83,7 +83,7 @@ def _connect_axes() -> None:
             "login_locked_out",
             actor=None,
             target_type="auth.user",
-        target_label=tried,
+            target_label=tried,
             ip_address=ip_address or _ip(request),
             comment=f"username: {tried}",
         )
@@ -195,7 +195,9 @@ def _connect_guardian() -> None:
 
     for model in (UserObjectPermission, GroupObjectPermission):
 
-        @receiver(post_save, sender=model, weak=False, dispatch_uid=f"styrdok_audit_{model.__name__}_save")
+        @receiver(
+            post_save, sender=model, weak=False, dispatch_uid=f"styrdok_audit_{model.__name__}_save"
+        )
         def _granted(sender, instance, created, raw=False, **kwargs):
             if raw:
                 return
@@ -206,7 +208,12 @@ def _connect_guardian() -> None:
                 comment="" if created else "changed",
             )
 
-        @receiver(post_delete, sender=model, weak=False, dispatch_uid=f"styrdok_audit_{model.__name__}_delete")
+        @receiver(
+            post_delete,
+            sender=model,
+            weak=False,
+            dispatch_uid=f"styrdok_audit_{model.__name__}_delete",
+        )
         def _revoked(sender, instance, **kwargs):
             record_now(
                 "object_permission_revoked",
@@ -280,10 +287,16 @@ def _role_label_before_delete(sender, instance, **kwargs):
 
 
 for _model in ROLE_MODELS:
-    pre_save.connect(_role_before, sender=_model, dispatch_uid=f"styrdok_audit_{_model.__name__}_pre")
-    post_save.connect(_role_after, sender=_model, dispatch_uid=f"styrdok_audit_{_model.__name__}_post")
+    pre_save.connect(
+        _role_before, sender=_model, dispatch_uid=f"styrdok_audit_{_model.__name__}_pre"
+    )
+    post_save.connect(
+        _role_after, sender=_model, dispatch_uid=f"styrdok_audit_{_model.__name__}_post"
+    )
     pre_delete.connect(
-        _role_label_before_delete, sender=_model, dispatch_uid=f"styrdok_audit_{_model.__name__}_pre_del"
+        _role_label_before_delete,
+        sender=_model,
+        dispatch_uid=f"styrdok_audit_{_model.__name__}_pre_del",
     )
     post_delete.connect(
         _role_deleted, sender=_model, dispatch_uid=f"styrdok_audit_{_model.__name__}_del"
