@@ -78,7 +78,8 @@ def start_document(request):
     if not permit:
         messages.error(request, permit.reason)
         return redirect("workflows:inbox")
-    form = StartDocumentForm(request.POST or None)
+    # Bound on every POST, also an empty one, so that it gets its errors.
+    form = StartDocumentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.start_new_document(user=request.user, **form.cleaned_data)
@@ -115,7 +116,7 @@ def start_revision(request, document_id: int):
 @login_required
 def start_repeal(request, document_id: int):
     document = get_object_or_404(Document, pk=document_id)
-    form = RepealStartForm(request.POST or None)
+    form = RepealStartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.start_repeal(
