@@ -239,7 +239,7 @@ if PRODUCTION:
 # Content-Security-Policy (django-csp), in every environment so that the tests and the
 # browser test see what production sends. Scripts and styles come from our own static files
 # only; no inline script, no style attribute. The one exception is the <style> element the
-# Trix editor inserts: it carries the request's nonce (from <meta name="trix-style-nonce">
+# Trix editor inserts: it carries the request's nonce (from <meta name="trix-csp-nonce">
 # in base.html). Trix's toolbar icons are data: images.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

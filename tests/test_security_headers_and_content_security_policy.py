@@ -74,7 +74,7 @@ def test_the_editor_page_gives_trix_a_style_nonce_and_nothing_inline(town):
     _task, response = desk.open(case, "draft")
     html = response.content.decode()
 
-    nonce = re.search(r'<meta name="trix-style-nonce" content="([^"]+)">', html).group(1)
+    nonce = re.search(r'<meta name="trix-csp-nonce" content="([^"]+)">', html).group(1)
     assert f"'nonce-{nonce}'" in _policy(response)["style-src"]
     assert "trix.js" in html and "<trix-editor" in html
     _assert_no_inline(html, "task page")
