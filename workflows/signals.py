@@ -48,6 +48,9 @@ def _logged_in(sender, request, user, **kwargs):
         now = int(time.time())
         request.session[SessionTimeoutMiddleware.LOGIN_KEY] = now
         request.session[SessionTimeoutMiddleware.SEEN_KEY] = now
+        from .context_processors import remember_navigation
+
+        remember_navigation(request, user)
     record_now("login", actor=user, target=user, ip_address=_ip(request))
 
 
