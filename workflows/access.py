@@ -312,10 +312,18 @@ def can_see_desk(user) -> Permit:
     and need to see where those matters are; the registrar alone registers records and
     plans meetings of every body.
     """
+    from org.models import Body
+
     if not getattr(user, "is_authenticated", False):
         return _no(_("Log in to see the registrar's desk."))
-    if user.is_superuser or is_registrar(user) or secretary_bodies(user):
-        return _yes(registrar_acting(user))
+    acting = acting_in(user)
+    registrar = next((a for a in acting if a.position.kind == PositionKind.REGISTRAR), None)
+    if registrar or user.is_superuser:
+        return _yes(registrar)
+    if Body.objects.filter(
+        secretary_position_id__in=[a.position.pk for a in acting], is_active=True
+    ).exists():
+        return _yes(acting[0])
     return _no(_("Only the registrar and the secretaries of the political bodies see the desk."))
 
 

@@ -340,16 +340,17 @@ class DeskRow:
     days_total: int
     step_late: bool
     deadline_late: bool
+    step_title: str = ""
 
     @property
     def overdue(self) -> bool:
         return self.step_late or self.deadline_late
 
-    @property
-    def step_title(self) -> str:
-        if self.case.finished:
-            return self.case.get_outcome_display()
-        return routing.step_title(self.case.current_step) if self.case.current_step else ""
+
+def _step_title(case: Case) -> str:
+    if case.finished:
+        return str(case.get_outcome_display())
+    return routing.step_title(case.current_step) if case.current_step else ""
 
 
 def holders_of(cases) -> dict[int, str]:
@@ -413,6 +414,7 @@ def rows_for(cases: list[Case], holders: dict[int, str]) -> list[DeskRow]:
                 days_total=(end - case.created).days,
                 step_late=bool(getattr(case, "step_late", False)),
                 deadline_late=bool(getattr(case, "deadline_late", False)),
+                step_title=_step_title(case),
             )
         )
     return rows

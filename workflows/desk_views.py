@@ -107,7 +107,6 @@ def dashboard(request):
         "limits": sorted(
             (routing.step_title(k), v) for k, v in settings.STYRDOK_STEP_LIMIT_DAYS.items()
         ),
-        "is_registrar": access.is_registrar(request.user),
         **_figures(),
     }
     return render(request, "workflows/desk/dashboard.html", context)
@@ -305,7 +304,9 @@ def _case_for_desk(request, case_id: int) -> Case:
         .filter(pk=case_id)
         .first()
     )
-    if case is None or not access.can_view_case(request.user, case):
+    if case is None or not (
+        access.can_view_case(request.user, case) or access.can_see_desk(request.user)
+    ):
         raise Http404
     return case
 
