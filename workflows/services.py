@@ -1090,7 +1090,8 @@ def set_target_meeting(*, user, case_id: int, meeting_id: int | None) -> Case:
                     )
                     % {"meeting": meeting, "body": meeting.body}
                 )
-            if meeting.date <= timezone.localdate():
+            # A meeting held today still takes matters until it is recorded.
+            if meeting.date < timezone.localdate():
                 raise CaseError(
                     _("%(meeting)s has already been held; choose a coming meeting.")
                     % {"meeting": meeting}
