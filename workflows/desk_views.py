@@ -52,8 +52,8 @@ def _page_size(request) -> int:
 
 
 def _figures() -> dict:
-    counts = desk.step_counts()
-    lead = desk.lead_time_figures()
+    lead = desk.figures()
+    counts = lead["counts"]
     return {
         "step_counts": counts,
         "lead_steps": lead["steps"],
@@ -86,11 +86,9 @@ def _figures() -> dict:
 
 @desk_required
 def dashboard(request):
-    filterset = desk.DeskFilter(request.GET or None, queryset=desk.desk_cases())
+    filterset = desk.DeskFilter(request.GET or None, queryset=Case.objects.all())
     qs = Case.objects.none() if not filterset.is_valid() else filterset.qs
-    paginator = Paginator(qs, _page_size(request))
-    page = paginator.get_page(request.GET.get("page"))
-    cases = list(page.object_list)
+    page, cases = desk.page_of_cases(qs, request.GET.get("page"), _page_size(request))
     rows = desk.rows_for(cases, desk.holders_of([c.pk for c in cases]) if cases else {})
     query = request.GET.copy()
     query.pop("page", None)
@@ -113,7 +111,7 @@ def dashboard(request):
 
 
 def _export_rows(request):
-    filterset = desk.DeskFilter(request.GET or None, queryset=desk.desk_cases())
+    filterset = desk.DeskFilter(request.GET or None, queryset=Case.objects.all())
     if not filterset.is_valid():
         return []
     return desk.export_rows(filterset.qs)

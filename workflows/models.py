@@ -273,6 +273,8 @@ class Case(Process):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        # The desk lists open cases longest-waiting first.
+        indexes = [models.Index(fields=["step_since"], name="workflows_case_step_since")]
 
     def __str__(self) -> str:
         return f"{self.diary_entry} {self.document}"
