@@ -5,11 +5,12 @@ others' input is kept in the form."""
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from documents.models import DecisionOutcome
 from tests.desk_support import aim, held_today, ks_meeting, ks_policy
-from tests.lifecycle import decisions, open_steps, refresh, today
+from tests.lifecycle import decisions, english, open_steps, refresh, today
 from workflows import services
 from workflows.models import AuditEntry
 
@@ -127,7 +128,7 @@ def test_a_matter_not_yet_at_the_decision_is_refused(town):
     aim(early, meeting)
 
     with_early = [*cases, early]
-    try:
+    with english(), pytest.raises(services.BatchRefused) as refused:
         services.record_meeting_decisions(
             user=town.users["sekr_ks"],
             meeting_id=meeting.pk,
@@ -136,12 +137,9 @@ def test_a_matter_not_yet_at_the_decision_is_refused(town):
                 for i, c in enumerate(with_early, 1)
             ],
         )
-    except services.BatchRefused as exc:
-        assert exc.errors == {
-            early.pk: f"{early.diarienummer} is not waiting for a decision (it is in: Utkast)."
-        }
-    else:
-        raise AssertionError("the batch was not refused")
+    assert refused.value.errors == {
+        early.pk: f"{early.diarienummer} is not waiting for a decision (it is in: Drafting)."
+    }
     assert list(decisions(cases[0])) == []
 
 
@@ -209,16 +207,13 @@ def test_only_the_bodys_secretary_records_and_only_after_the_meeting(town):
     coming = ks_meeting(town, in_days=5)
     aim(cases[0], coming)
     assert town.desk("sekr_ks").get(url(coming)).context["form"] is None
-    try:
+    with english(), pytest.raises(services.CaseError) as refused:
         services.record_meeting_decisions(
             user=town.users["sekr_ks"],
             meeting_id=coming.pk,
             decisions=[services.MatterDecision(cases[0].pk, "§ 1", "adopted", valid_from=today())],
         )
-    except services.CaseError as exc:
-        assert exc.message == "The meeting has not been held yet."
-    else:
-        raise AssertionError("recorded before the meeting")
+    assert refused.value.message == "The meeting has not been held yet."
     assert list(decisions(cases[0])) == []
 
 
