@@ -4,6 +4,7 @@ number was allocated gives the number back (no gap, no reuse)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from unittest import mock
 
@@ -95,3 +96,59 @@ def test_a_number_the_counter_passed_without_an_entry_is_shown_as_missing(town):
 def test_an_unknown_series_or_year_shows_the_first_series(town):
     page = town.desk("registrator").get(URL, data={"series": "x", "year": "y"})
     assert page.status_code == 200
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_case_starts_get_distinct_numbers_without_gaps(settings, tmp_path):
+    """Whole case starts (not just the allocator) in parallel threads on PostgreSQL; one
+    of them fails after its number was allocated and gives it back."""
+    import threading
+
+    from django.db import connection
+
+    from tests.lifecycle import build_town
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    town = build_town()
+    threads, per_thread = 4, 3
+    barrier = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    real_init_case = services.init_case
+
+    def failing_init_case(activation, **kwargs):
+        if kwargs["document"].title == "Misslyckad":
+            raise RuntimeError("the flow broke after the number was allocated")
+        return real_init_case(activation, **kwargs)
+
+    def work(n: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            for i in range(per_thread):
+                with contextlib.suppress(RuntimeError):
+                    services.start_new_document(
+                        user=town.users["hrstrateg"],
+                        document_type=town.types["policy"],
+                        title="Misslyckad" if (n, i) == (0, 1) else f"Parallell {n}-{i}",
+                        scope_unit=town.units["top"],
+                        owner_position=town.positions["hrstrateg"],
+                    )
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with mock.patch.object(services, "init_case", failing_init_case):
+        workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(timeout=60)
+
+    assert errors == []
+    numbers = sorted(
+        DiaryEntry.objects.filter(series=town.series["KS"]).values_list("number", flat=True)
+    )
+    assert numbers == list(range(1, threads * per_thread))
+    assert desk.diarium_register(town.series["KS"], today().year)[1] == []
