@@ -151,3 +151,13 @@ def test_the_calendar_counts_the_matters_per_meeting(town):
     MeetingFactory(body=town.bodies["KS"], date=today() - datetime.timedelta(days=200))
     (shown,) = desk.calendar()
     assert shown == meeting and shown.n_matters == 1
+
+
+def test_the_administrator_keeps_the_calendars_in_the_admin(town, admin_client):
+    meeting = ks_meeting(town)
+    listing = admin_client.get(reverse("admin:workflows_meeting_changelist"))
+    assert listing.status_code == 200 and str(meeting.date.year) in listing.content.decode()
+    assert (
+        admin_client.get(reverse("admin:workflows_registeredrecord_changelist")).status_code == 200
+    )
+    assert admin_client.get(reverse("admin:workflows_registeredrecord_add")).status_code == 403
