@@ -414,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
-        all_scenarios = scenarios(data)
+        all_scenarios = scenarios(data) + __import__("bench.desk").desk.scenarios(data)
         by_key = {s.key: s for s in all_scenarios}
         if args.profile or args.explain:
             key = args.profile or args.explain

@@ -269,6 +269,23 @@ LOGGING = {
 STYRDOK_APPEAL_DAYS = 21
 # Absolute address of the site, for links in e-mails.
 STYRDOK_BASE_URL = env("STYRDOK_BASE_URL", default="http://127.0.0.1:8000")
+# The registrar's desk: a case is overdue when it has waited in its step longer than the
+# step's limit here (days; steps not listed have no limit), or when the deadline of its
+# target meeting has passed while it is not yet ready for that meeting.
+STYRDOK_STEP_LIMIT_DAYS = {
+    "draft": 90,
+    "repeal_draft": 30,
+    "union_statement": 14,
+    "samverkan_meeting": 21,
+    "negotiation": 30,
+    "proposal": 14,
+    "preparation": 30,
+    "decision": 45,
+    "registration": 7,
+}
+# Lead-time figures on the desk are computed from the whole step history; they are
+# cached this many seconds (the case list itself is always live).
+STYRDOK_DESK_FIGURES_SECONDS = env.int("STYRDOK_DESK_FIGURES_SECONDS", default=300)
 
 # --- JSON API -------------------------------------------------------------
 REST_FRAMEWORK = {

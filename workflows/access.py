@@ -287,3 +287,100 @@ def visible_cases(user) -> QuerySet:
         | Q(pk__in=samverkan_cases)
         | Q(pk__in=decision_cases)
     ).distinct()
+
+
+# --------------------------------------------------------------------------
+# The registrar's desk
+
+
+def secretary_bodies(user) -> list:
+    """The political bodies whose secretary position ``user`` acts in today."""
+    from org.models import Body
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    position_ids = [a.position.pk for a in acting_in(user)]
+    if not position_ids:
+        return []
+    return list(Body.objects.filter(secretary_position_id__in=position_ids, is_active=True))
+
+
+def can_see_desk(user) -> Permit:
+    """The desk (dashboard, diarium, meetings) is for registrars and the bodies' secretaries.
+
+    Secretaries see the whole dashboard read-only: they prepare matters for their bodies
+    and need to see where those matters are; the registrar alone registers records and
+    plans meetings of every body.
+    """
+    from org.models import Body
+
+    if not getattr(user, "is_authenticated", False):
+        return _no(_("Log in to see the registrar's desk."))
+    acting = acting_in(user)
+    registrar = next((a for a in acting if a.position.kind == PositionKind.REGISTRAR), None)
+    if registrar or user.is_superuser:
+        return _yes(registrar)
+    if Body.objects.filter(
+        secretary_position_id__in=[a.position.pk for a in acting], is_active=True
+    ).exists():
+        return _yes(acting[0])
+    return _no(_("Only the registrar and the secretaries of the political bodies see the desk."))
+
+
+def can_register_records(user, case: Case) -> Permit:
+    """Only the registrar registers incoming and outgoing records on a case."""
+    acting = registrar_acting(user) if getattr(user, "is_authenticated", False) else None
+    if acting is None:
+        return _no(_("Only the registrar registers records on a case."))
+    return _yes(acting)
+
+
+def can_plan_meetings(user, body) -> Permit:
+    """The registrar plans every body's meetings; a secretary those of their own body."""
+    if not getattr(user, "is_authenticated", False):
+        return _no(_("Log in to plan meetings."))
+    acting = registrar_acting(user)
+    if acting:
+        return _yes(acting)
+    if body is not None and body.secretary_position_id:
+        acting = acting_as(user, body.secretary_position)
+        if acting:
+            return _yes(acting)
+    return _no(
+        _("Only the registrar or the secretary of %(body)s plans its meetings.") % {"body": body}
+    )
+
+
+def can_set_target_meeting(user, case: Case) -> Permit:
+    """The registrar, or the secretary of the deciding body or a preparing body."""
+    if not getattr(user, "is_authenticated", False):
+        return _no(_("Log in to plan meetings."))
+    acting = registrar_acting(user)
+    if acting:
+        return _yes(acting)
+    if case.decider_body_id:
+        for body in [*case.decider_body.preparing_bodies(), case.decider_body]:
+            if body.secretary_position_id:
+                acting = acting_as(user, body.secretary_position)
+                if acting:
+                    return _yes(acting)
+    return _no(
+        _(
+            "Only the registrar or a secretary of the deciding or preparing bodies sets the meeting of a case."
+        )
+    )
+
+
+def can_record_meeting_decisions(user, meeting) -> Permit:
+    """The secretary of the meeting's body records its decisions (each one is then checked
+    like a single decision task by ``can_execute_task``)."""
+    if not getattr(user, "is_authenticated", False):
+        return _no(_("Log in to record decisions."))
+    position = meeting.body.secretary_position
+    acting = acting_as(user, position) if position is not None else None
+    if acting is None:
+        return _no(
+            _("Only the secretary of %(body)s records the decisions of its meetings.")
+            % {"body": meeting.body}
+        )
+    return _yes(acting)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, file_views, views
+from . import audit_views, desk_views, file_views, views
 
 app_name = "workflows"
 
@@ -20,4 +20,17 @@ urlpatterns = [
     path("documents/<int:document_id>/repeal/", views.start_repeal, name="start_repeal"),
     path("audit/", audit_views.audit_list, name="audit"),
     path("audit/export.csv", audit_views.audit_export, name="audit_export"),
+    path("desk/", desk_views.dashboard, name="desk"),
+    path("desk/export.csv", desk_views.export_csv, name="desk_csv"),
+    path("desk/export.xlsx", desk_views.export_xlsx, name="desk_xlsx"),
+    path("desk/diarium/", desk_views.diarium, name="desk_diarium"),
+    path("desk/meetings/", desk_views.meetings, name="desk_meetings"),
+    path("desk/meetings/<int:meeting_id>/", desk_views.meeting_detail, name="desk_meeting"),
+    path(
+        "cases/<int:case_id>/target-meeting/",
+        desk_views.set_target_meeting,
+        name="desk_target_meeting",
+    ),
+    path("cases/<int:case_id>/records/new/", desk_views.register_record, name="desk_record"),
+    path("records/<int:record_id>/file/", desk_views.record_file, name="desk_record_file"),
 ]

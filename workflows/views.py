@@ -63,7 +63,15 @@ def inbox(request):
         .filter(authors=request.user, finished__isnull=True)
         .order_by("-created")[:50]
     )
-    return render(request, "workflows/inbox.html", {"rows": rows, "my_cases": my_cases})
+    return render(
+        request,
+        "workflows/inbox.html",
+        {
+            "rows": rows,
+            "my_cases": my_cases,
+            "sees_desk": access.can_see_desk(request.user).allowed,
+        },
+    )
 
 
 @login_required
@@ -225,6 +233,9 @@ def case_detail(request, case_id: int):
         "step_title": routing.step_title(case.current_step) if case.current_step else "",
         **_case_records(case),
     }
+    from .desk_views import case_desk_context
+
+    context.update(case_desk_context(request, case))
     return render(request, "workflows/case.html", context)
 
 
