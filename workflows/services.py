@@ -1019,3 +1019,68 @@ def publish_due_versions(*, on: datetime.date | None = None) -> list[Case]:
             continue  # completed meanwhile by another run
         published.append(Case.objects.get(pk=task.process_id))
     return published
+
+
+# --------------------------------------------------------------------------
+# Explicit read access (guardian object permissions)
+
+
+def _reader_permission():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(content_type__app_label="workflows", codename="view_case")
+
+
+def grant_case_reader(*, user, case_id: int, reader) -> Case:
+    """The registrar lets ``reader`` read one case (e.g. an expert asked for an opinion)."""
+    from guardian.shortcuts import assign_perm
+
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        if case is None:
+            raise CaseError(_("There is no such case."))
+        permit = access.can_grant_reader(user, case)
+        if not permit:
+            raise NotAllowed(permit.reason)
+        if reader is None or not reader.is_active:
+            raise CaseError(_("Choose an active user."))
+        if access.has_reader_grant(reader, case):
+            raise CaseError(
+                _("%(name)s may already read this case.")
+                % {"name": reader.get_full_name() or reader}
+            )
+        assign_perm(_reader_permission(), reader, case)
+        audit.record(
+            "reader_granted",
+            actor=user,
+            acting=permit.acting,
+            target=case,
+            case=case,
+            comment=reader.get_full_name() or reader.get_username(),
+        )
+    return case
+
+
+def revoke_case_reader(*, user, case_id: int, reader) -> Case:
+    """Withdraw a grant made with ``grant_case_reader``."""
+    from guardian.shortcuts import remove_perm
+
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        if case is None:
+            raise CaseError(_("There is no such case."))
+        permit = access.can_grant_reader(user, case)
+        if not permit:
+            raise NotAllowed(permit.reason)
+        if reader is None or not access.has_reader_grant(reader, case):
+            raise CaseError(_("This person has no read access granted to this case."))
+        remove_perm(_reader_permission(), reader, case)
+        audit.record(
+            "reader_revoked",
+            actor=user,
+            acting=permit.acting,
+            target=case,
+            case=case,
+            comment=reader.get_full_name() or reader.get_username(),
+        )
+    return case
