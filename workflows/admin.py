@@ -74,3 +74,23 @@ for model, model_admin in [(Process, ProcessAdmin), (Task, TaskAdmin)]:
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, model_admin)
+
+
+def guard_history_views(site: admin.AdminSite) -> None:
+    """Django's object history page looks the object up before it checks permissions, so
+    a staff user without them would tell an existing id (403) from a missing one (a
+    redirect). Check the model permission first, for every registered model."""
+    from django.core.exceptions import PermissionDenied
+
+    for model_admin in site._registry.values():
+        if getattr(model_admin, "_history_guarded", False):
+            continue
+        original = model_admin.history_view
+
+        def history_view(request, object_id, extra_context=None, _ma=model_admin, _view=original):
+            if not _ma.has_view_or_change_permission(request):
+                raise PermissionDenied
+            return _view(request, object_id, extra_context)
+
+        model_admin.history_view = history_view
+        model_admin._history_guarded = True
