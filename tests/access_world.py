@@ -41,6 +41,7 @@ from tests.lifecycle import (
     run_until,
 )
 from workflows.models import Case
+from workflows.services import grant_case_reader
 
 ROLES = [
     "anonymous",
@@ -58,6 +59,7 @@ ROLES = [
     "body_member",  # member of the deciding body
     "other_body_member",  # member of another body
     "process_owner",
+    "granted",  # an official the registrar gave read access to the draft and decision cases
     "staff",  # staff with admin permissions on documents, not a superuser
     "administrator",  # superuser
 ]
@@ -137,6 +139,10 @@ def _people(town: Town) -> dict:
             codename__in=["view_document", "change_document", "view_diaryentry"],
         )
     )
+    granted = UserFactory(username="expert", first_name="Erik", last_name="Expertsson")
+    PositionHoldingFactory(
+        position=PositionFactory(title="Jurist", unit=town.units["top"]), user=granted
+    )
     admin = UserFactory(username="admin", first_name="Ada", last_name="Adminsson")
     admin.is_staff = admin.is_superuser = True
     admin.save()
@@ -156,6 +162,7 @@ def _people(town: Town) -> dict:
         "body_member": body_member,
         "other_body_member": other_member,
         "process_owner": town.users["processagare"],
+        "granted": granted,
         "staff": staff,
         "administrator": admin,
     }
@@ -262,6 +269,11 @@ def build_world() -> World:
     run_to_end(town, repeal)
     version = DocumentVersion.objects.get(pk=adopted.version_id)
     states["repealed"] = subject("repealed", repeal, version=version)
+
+    for state in ("draft", "decision"):
+        grant_case_reader(
+            user=users["registrar"], case_id=states[state].case.pk, reader=users["granted"]
+        )
 
     for key, expected in [
         ("superseded", "superseded"),
