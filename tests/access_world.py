@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission
+from rest_framework.authtoken.models import Token
 from viewflow.workflow.models import Task
 
 from documents.models import Document, DocumentVersion
@@ -143,6 +144,9 @@ def _people(town: Town) -> dict:
     PositionHoldingFactory(
         position=PositionFactory(title="Jurist", unit=town.units["top"]), user=granted
     )
+    # Rows for every model the admin shows, so its addresses are tried with real ids.
+    Group.objects.create(name="Regelverk")
+    Token.objects.create(user=staff)
     admin = UserFactory(username="admin", first_name="Ada", last_name="Adminsson")
     admin.is_staff = admin.is_superuser = True
     admin.save()

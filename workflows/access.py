@@ -198,8 +198,6 @@ def can_edit_draft(user, case: Case) -> Permit:
 SAMVERKAN_STEPS = ("union_statement",)
 POLITICAL_STEPS = ("proposal", "preparation", "decision")
 
-VIEW_CASE_PERMISSION = "workflows.view_case"
-
 
 def _active(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
