@@ -7,6 +7,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from .access import register_versions_q
 from .models import DocumentVersion, VersionStatus
 
 # Versions that have been in force; drafts, adopted-but-not-yet-valid and
@@ -25,7 +26,7 @@ def valid_on(day: datetime.date) -> Q:
 
 def register_versions(user) -> QuerySet[DocumentVersion]:
     """All register versions the user may see, with what a register row shows."""
-    qs = DocumentVersion.objects.filter(status__in=REGISTER_STATUSES).select_related(
+    qs = DocumentVersion.objects.filter(register_versions_q(user)).select_related(
         "document__document_type",
         "document__scope_unit",
         "document__owner_position",
@@ -33,8 +34,6 @@ def register_versions(user) -> QuerySet[DocumentVersion]:
         "adoption__position",
         "diary_entry__series",
     )
-    if not getattr(user, "is_authenticated", False):
-        qs = qs.filter(document__is_public=True)
     return qs
 
 

@@ -22,7 +22,7 @@ from .sanitize import clean_html
 def home(request):
     """The start page: what the user can do and the documents valid now."""
     acting = acting_in(request.user) if request.user.is_authenticated else []
-    valid = document_access.visible_documents(request.user).filter(status=DocumentStatus.VALID)
+    valid = document_access.register_documents(request.user).filter(status=DocumentStatus.VALID)
     position_ids = [a.position.pk for a in acting]
     context = {
         "acting": acting,
@@ -149,7 +149,7 @@ def _version_context(request, document: Document, version: DocumentVersion | Non
     if parent is not None and not document_access.can_view_document(user, parent):
         parent = None
     children = (
-        document_access.visible_documents(user)
+        document_access.register_documents(user)
         .filter(parent=document, status=DocumentStatus.VALID)
         .select_related("document_type")
         .order_by("title")

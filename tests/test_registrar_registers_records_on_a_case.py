@@ -52,6 +52,16 @@ def test_an_incoming_letter_with_a_file_is_registered_and_shown(town):
     download = registrar.get(letter.link)
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+    # Served as an attachment that cannot run script, stored under a random name, and the
+    # download of case material is in the audit trail.
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in download["Content-Security-Policy"]
+    assert "yttrande" not in record.file.name and record.file.name.endswith(".pdf")
+    assert AuditEntry.objects.filter(
+        case=case, action="file_downloaded", actor=town.users["registrator"]
+    ).exists()
 
 
 def test_an_outgoing_letter_gets_the_next_number(town):

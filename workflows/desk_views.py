@@ -7,22 +7,26 @@ from __future__ import annotations
 import csv
 import io
 from functools import wraps
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from documents.files import EXTENSIONS
 from documents.models import DiarySeries
+from documents.views import stored_file_response
 
 from . import access, charts, desk, routing, services
+from .audit import record_now
 from .desk_forms import MeetingDecisionsForm, MeetingForm, RecordForm, TargetMeetingForm
 from .models import Case, Meeting, RegisteredRecord
 
@@ -375,9 +379,17 @@ def record_file(request, record_id: int):
     record = get_object_or_404(RegisteredRecord.objects.select_related("case"), pk=record_id)
     if not record.file or not access.can_view_case(request.user, record.case):
         raise Http404
-    return FileResponse(
-        record.file.open("rb"), as_attachment=True, filename=record.original_name or None
+    suffix = PurePath(record.file.name).suffix.lower()
+    record.content_type = next((t for t, ext in EXTENSIONS.items() if ext == suffix), "")
+    response = stored_file_response(record)
+    record_now(
+        "file_downloaded",
+        actor=request.user,
+        target=record,
+        case=record.case,
+        comment=f"{record.case.diarienummer}-{record.sequence}",
     )
+    return response
 
 
 def case_desk_context(request, case: Case) -> dict:

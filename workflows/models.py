@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 from viewflow.workflow.models import Process
 
 ACTION_LABELS = {
@@ -51,6 +52,8 @@ ACTION_LABELS = {
     "meeting_planned": _("Meeting planned"),
     "meeting_targeted": _("Target meeting set"),
     "record_registered": _("Record registered"),
+    "reader_granted": _("Read access granted"),
+    "reader_revoked": _("Read access revoked"),
 }
 
 
@@ -305,6 +308,23 @@ class Case(Process):
     @property
     def decider(self):
         return self.decider_body or self.decider_position
+
+
+class CaseReaderGrant(UserObjectPermissionBase):
+    """An explicit object permission on one case (django-guardian, direct foreign key):
+    the registrar lets a person read a case no rule of the access module lets them see."""
+
+    content_object = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="reader_grants",
+        verbose_name=_("case"),
+        help_text=_("The case the person may read."),
+    )
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("case reader grant")
+        verbose_name_plural = _("case reader grants")
 
 
 class CaseRecord(models.Model):

@@ -15,6 +15,7 @@ urlpatterns = [
         file_views.case_file_download,
         name="case_file",
     ),
+    path("cases/<int:case_id>/readers/", views.case_readers, name="case_readers"),
     path("tasks/<int:task_id>/", views.task_detail, name="task"),
     path("documents/<int:document_id>/new-version/", views.start_revision, name="start_revision"),
     path("documents/<int:document_id>/repeal/", views.start_repeal, name="start_repeal"),
