@@ -60,6 +60,7 @@ SCENARIO_MODULES = [
     "bench.pages",  # document page with history, diff of two long versions, inbox
     "bench.lifecycle",  # one case through the service layer vs a bare viewflow flow
     "bench.http",  # gunicorn, 2 workers: public register vs a bare Django view (wrk)
+    "bench.desk",  # the registrar's desk over the generated open cases
 ]
 
 

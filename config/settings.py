@@ -4,9 +4,11 @@ Development needs nothing: SQLite under ``var/`` and a development secret key.
 Production (``DJANGO_ENV=production``) refuses to start without ``SECRET_KEY``.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "guardian",
+    "axes",
     "viewflow",
     "viewflow.workflow",
     "org",
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.DefaultLanguageMiddleware",
@@ -65,8 +69,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "org.selectors.ActingMemoMiddleware",
+    "config.middleware.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -83,6 +91,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "workflows.context_processors.navigation",
             ],
         },
     },
@@ -125,12 +135,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses log-ins while a user name or address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -138,8 +153,33 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
+# Sessions (config.middleware.SessionTimeoutMiddleware): a log-in lasts at most
+# SESSION_COOKIE_AGE (a working day, 10 hours) and ends after STYRDOK_SESSION_IDLE_SECONDS
+# (2 hours) without a request; closing the browser ends it too.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=10 * 3600)
+STYRDOK_SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=2 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Client address -------------------------------------------------------
+# Behind a reverse proxy every request comes from the proxy. Set TRUSTED_PROXY_COUNT to the
+# number of proxies in front of Styrdok that append to X-Forwarded-For; the client address is
+# then read from that header (config.client_ip). 0 (the default) uses the connection's address.
+STYRDOK_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Log-in throttling (django-axes) --------------------------------------
+# After AXES_FAILURE_LIMIT failed log-ins for one user name, or from one address, further
+# attempts are refused for AXES_COOLOFF_TIME, with a Swedish page (status 429).
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_VERBOSE = False
+# A failed attempt during the lockout does not extend it (the page names when it ends).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "sv"
@@ -187,15 +227,43 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="styrdok@localhost")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: forms carry the token in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The __Host- prefix: the browser accepts the cookie only over HTTPS, for this host.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+# Content-Security-Policy (django-csp), in every environment so that the tests and the
+# browser test see what production sends. Scripts and styles come from our own static files
+# only; no inline script, no style attribute. The one exception is the <style> element the
+# Trix editor inserts: it carries the request's nonce (from <meta name="trix-csp-nonce">
+# in base.html). Trix's toolbar icons are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -210,6 +278,23 @@ LOGGING = {
 STYRDOK_APPEAL_DAYS = 21
 # Absolute address of the site, for links in e-mails.
 STYRDOK_BASE_URL = env("STYRDOK_BASE_URL", default="http://127.0.0.1:8000")
+# The registrar's desk: a case is overdue when it has waited in its step longer than the
+# step's limit here (days; steps not listed have no limit), or when the deadline of its
+# target meeting has passed while it is not yet ready for that meeting.
+STYRDOK_STEP_LIMIT_DAYS = {
+    "draft": 90,
+    "repeal_draft": 30,
+    "union_statement": 14,
+    "samverkan_meeting": 21,
+    "negotiation": 30,
+    "proposal": 14,
+    "preparation": 30,
+    "decision": 45,
+    "registration": 7,
+}
+# Lead-time figures on the desk are computed from the whole step history; they are
+# cached this many seconds (the case list itself is always live).
+STYRDOK_DESK_FIGURES_SECONDS = env.int("STYRDOK_DESK_FIGURES_SECONDS", default=300)
 
 # --- JSON API -------------------------------------------------------------
 REST_FRAMEWORK = {

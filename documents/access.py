@@ -1,8 +1,21 @@
-"""Who may see which document (register side). Case material is in workflows.access."""
+"""Who may see which document and version (register side). Case material is in
+workflows.access; a document or version that is case material is visible exactly to
+those who may see one of its cases.
+
+The rules, each once, with a queryset expression that says the same:
+
+- register versions (valid, superseded, repealed) of a valid or repealed document:
+  public documents for everyone, anonymous visitors included; internal ones for every
+  logged-in user;
+- everything else (drafts, adopted but not yet valid, rejected; documents never
+  adopted): only for those who may see one of its cases.
+
+Tests compare each ``can_view_x`` with ``visible_x`` over a populated municipality.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import Document, DocumentStatus, DocumentVersion, VersionStatus
 
@@ -13,35 +26,101 @@ REGISTER_VERSION_STATUSES = (
     VersionStatus.SUPERSEDED,
     VersionStatus.REPEALED,
 )
+# Documents in the register; the others (never adopted) are case material.
+REGISTER_DOCUMENT_STATUSES = (DocumentStatus.VALID, DocumentStatus.REPEALED)
+
+
+def _logged_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _may_read_register(user, document: Document) -> bool:
+    """The register rule: public documents for everyone, internal ones for logged-in users."""
+    return document.is_public or _logged_in(user)
+
+
+def register_q(user) -> Q:
+    """The register rule as a filter on documents."""
+    q = Q(status__in=REGISTER_DOCUMENT_STATUSES)
+    if not _logged_in(user):
+        q &= Q(is_public=True)
+    return q
+
+
+def _visible_case_ids(user) -> QuerySet:
+    from workflows import access as case_access
+
+    return case_access.visible_cases(user).values("pk")
+
+
+def _any_case_visible(user, cases) -> bool:
+    if not _logged_in(user):
+        return False
+    from workflows import access as case_access
+
+    return any(case_access.can_view_case(user, c) for c in cases)
 
 
 def can_view_document(user, document: Document) -> bool:
-    """Valid and repealed documents: public ones for everyone, internal ones for employees.
-    Documents that were never adopted are case material: visible through their case."""
-    if document.status in (DocumentStatus.VALID, DocumentStatus.REPEALED):
-        return document.is_public or getattr(user, "is_authenticated", False)
-    if not getattr(user, "is_authenticated", False):
-        return False
-    from workflows import access as case_access
-
-    return any(case_access.can_view_case(user, c) for c in document.cases.all())
+    """Valid and repealed documents by the register rule; documents that were never
+    adopted are case material, visible through their case."""
+    if document.status in REGISTER_DOCUMENT_STATUSES:
+        return _may_read_register(user, document)
+    return _any_case_visible(user, document.cases.all())
 
 
 def visible_documents(user) -> QuerySet[Document]:
-    qs = Document.objects.filter(status__in=[DocumentStatus.VALID, DocumentStatus.REPEALED])
-    if not getattr(user, "is_authenticated", False):
-        qs = qs.filter(is_public=True)
-    return qs
+    """Documents the user may see: the same rules as ``can_view_document``."""
+    q = register_q(user)
+    if _logged_in(user):
+        q |= ~Q(status__in=REGISTER_DOCUMENT_STATUSES) & Q(
+            pk__in=_case_documents(_visible_case_ids(user))
+        )
+    return Document.objects.filter(q)
+
+
+def register_documents(user) -> QuerySet[Document]:
+    """Valid and repealed documents the user may see (lists of the register: the start
+    page, a document's children); no case material."""
+    return Document.objects.filter(register_q(user))
+
+
+def _case_documents(case_ids: QuerySet) -> QuerySet:
+    from workflows.models import Case
+
+    return Case.objects.filter(pk__in=case_ids).values("document_id")
 
 
 def can_view_version(user, version: DocumentVersion) -> bool:
-    """A version of the register (valid, superseded, repealed) for whoever may see its
-    document; drafts, adopted-not-yet-valid and rejected versions only for those who may see
-    one of the version's cases."""
+    """A version of the register (valid, superseded, repealed) by the register rule (such a
+    version's document is always valid or repealed); drafts, adopted-not-yet-valid and
+    rejected versions only for those who may see one of the version's cases."""
     if version.status in REGISTER_VERSION_STATUSES:
-        return can_view_document(user, version.document)
-    if not getattr(user, "is_authenticated", False):
-        return False
-    from workflows import access as case_access
+        return _may_read_register(user, version.document)
+    return _any_case_visible(user, version.cases.all())
 
-    return any(case_access.can_view_case(user, c) for c in version.cases.all())
+
+def register_versions_q(user) -> Q:
+    """Register versions the user may see (the register's and the API's visibility)."""
+    q = Q(status__in=REGISTER_VERSION_STATUSES)
+    if not _logged_in(user):
+        q &= Q(document__is_public=True)
+    return q
+
+
+def visible_versions(user) -> QuerySet[DocumentVersion]:
+    """Versions the user may see: the same rules as ``can_view_version``."""
+    from workflows.models import Case
+
+    q = register_versions_q(user)
+    if _logged_in(user):
+        q |= ~Q(status__in=REGISTER_VERSION_STATUSES) & Q(
+            pk__in=Case.objects.filter(pk__in=_visible_case_ids(user)).values("version_id")
+        )
+    return DocumentVersion.objects.filter(q)
+
+
+def can_view_in_search(user, version: DocumentVersion) -> bool:
+    """Search shows only register versions the user may open: never a draft, not even to
+    its author (drafts are found through the case list)."""
+    return version.status in REGISTER_VERSION_STATUSES and can_view_version(user, version)

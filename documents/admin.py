@@ -1,7 +1,14 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import access
 from .models import AdoptionRule, DiaryEntry, DiarySeries, Document, DocumentType, DocumentVersion
+
+# The admin is for administrators: staff users with the model permission for what they
+# open (Django's own check), and superusers. Case material (documents never adopted,
+# drafts, diary entries of cases) is further limited, for anyone but a superuser, to what
+# the access module lets the user see anywhere else.
 
 
 class AdoptionRuleInline(admin.TabularInline):
@@ -60,6 +67,17 @@ class DiaryEntryAdmin(ReadOnlyAdmin):
     search_fields = ["title", "number"]
     list_select_related = ["series", "registered_by"]
 
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        from workflows.access import visible_cases
+
+        return qs.filter(
+            Q(case__in=visible_cases(request.user).values("pk"))
+            | Q(versions__in=access.visible_versions(request.user).values("pk"))
+        ).distinct()
+
 
 class DocumentVersionInline(admin.TabularInline):
     model = DocumentVersion
@@ -80,6 +98,12 @@ class DocumentVersionInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(pk__in=access.visible_versions(request.user).values("pk"))
 
 
 @admin.register(Document)
@@ -104,6 +128,12 @@ class DocumentAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["owner_position", "parent"]
     inlines = [DocumentVersionInline]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(pk__in=access.visible_documents(request.user).values("pk"))
 
     def has_add_permission(self, request) -> bool:
         # Documents come into being by starting a case.

@@ -74,6 +74,30 @@ class OnceModelChoiceFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+# Largest id the databases can compare (64-bit); larger numbers are no id at all.
+MAX_ID = 2**63 - 1
+
+
+class IdMultipleChoiceField(filter_fields.ModelMultipleChoiceField):
+    """Refuses values that are no id before the database sees them (a 20-digit number made
+    SQLite raise OverflowError and PostgreSQL an out-of-range error)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+class IdMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = IdMultipleChoiceField
+
+
 # No choice means "valid" (today, or on the chosen date).
 STATUS_CHOICES = [
     ("under_revision", _("Under revision")),
@@ -91,7 +115,7 @@ class RegisterFilter(django_filters.FilterSet):
             "Words from the title, summary, text or attached file; the last word may be unfinished."
         ),
     )
-    type = django_filters.ModelMultipleChoiceFilter(
+    type = IdMultipleChoiceFilter(
         field_name="document__document_type",
         queryset=DocumentType.objects.filter(is_active=True),
         label=_("Type"),

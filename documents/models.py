@@ -367,7 +367,10 @@ def version_upload_to(instance: DocumentVersion, filename: str) -> str:
     import uuid
     from pathlib import PurePath
 
-    suffix = PurePath(filename).suffix.lower()[:10]
+    suffix = PurePath(filename).suffix.lower()
+    # The content was checked to be PDF, DOCX or ODT; any other name keeps no extension.
+    if suffix not in (".pdf", ".docx", ".odt"):
+        suffix = ""
     return f"versions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 

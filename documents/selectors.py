@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .access import register_versions_q
 from .models import DocumentVersion, VersionStatus
 
 # Versions that have been in force; drafts, adopted-but-not-yet-valid and
@@ -38,7 +39,7 @@ def valid_on(day: datetime.date) -> Q:
 
 def register_versions(user) -> QuerySet[DocumentVersion]:
     """All register versions the user may see, with what a register row shows."""
-    qs = DocumentVersion.objects.filter(status__in=REGISTER_STATUSES).select_related(
+    qs = DocumentVersion.objects.filter(register_versions_q(user)).select_related(
         "document__document_type",
         "document__scope_unit",
         "document__owner_position",
@@ -46,8 +47,6 @@ def register_versions(user) -> QuerySet[DocumentVersion]:
         "adoption__position",
         "diary_entry__series",
     )
-    if not getattr(user, "is_authenticated", False):
-        qs = qs.filter(document__is_public=True)
     return qs
 
 

@@ -22,7 +22,7 @@ from .sanitize import clean_html
 def home(request):
     """The start page: what the user can do and the documents valid now."""
     acting = acting_in(request.user) if request.user.is_authenticated else []
-    valid = document_access.visible_documents(request.user).filter(status=DocumentStatus.VALID)
+    valid = document_access.register_documents(request.user).filter(status=DocumentStatus.VALID)
     position_ids = [a.position.pk for a in acting]
     context = {
         "acting": acting,
@@ -149,7 +149,7 @@ def _version_context(request, document: Document, version: DocumentVersion | Non
     if parent is not None and not document_access.can_view_document(user, parent):
         parent = None
     children = (
-        document_access.visible_documents(user)
+        document_access.register_documents(user)
         .filter(parent=document, status=DocumentStatus.VALID)
         .select_related("document_type")
         .order_by("title")
@@ -294,7 +294,26 @@ def _attachment(response, filename: str):
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-cache"
+    # Even if a browser rendered the file, it could run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def _record_download(request, action: str, document: Document, version: DocumentVersion, target):
+    """Downloads of material that is not public (internal documents, case material) go into
+    the audit trail; public documents are public records and are not logged."""
+    if document.is_public and version.status in document_access.REGISTER_VERSION_STATUSES:
+        return
+    from workflows.audit import record_now
+
+    case = version.cases.order_by("-pk").first()
+    record_now(
+        action,
+        actor=request.user,
+        target=target,
+        case=case,
+        comment=f"{document.title} v{version.number}",
+    )
 
 
 def _pdf_response(document: Document, version: DocumentVersion) -> HttpResponse:
@@ -322,13 +341,18 @@ def document_pdf_download(request, document_id: int):
     version = _shown_version(document)
     if version is None:
         raise Http404
-    return _pdf_response(document, version)
+    response = _pdf_response(document, version)
+    _record_download(request, "pdf_downloaded", document, version, version)
+    return response
 
 
 def version_pdf_download(request, document_id: int, number: int):
     """/documents/<id>/versions/<n>/pdf/: a PDF of one version."""
     document = _document_or_404(request, document_id)
-    return _pdf_response(document, _version_or_404(request, document, number))
+    version = _version_or_404(request, document, number)
+    response = _pdf_response(document, version)
+    _record_download(request, "pdf_downloaded", document, version, version)
+    return response
 
 
 def version_file_download(request, document_id: int, number: int):
@@ -339,6 +363,15 @@ def version_file_download(request, document_id: int, number: int):
     stored = version.files.order_by("-uploaded_at", "-pk").first()
     if stored is None:
         raise Http404
+    response = stored_file_response(stored)
+    _record_download(request, "file_downloaded", document, version, stored)
+    return response
+
+
+def stored_file_response(stored) -> FileResponse:
+    """An uploaded file as a download: always an attachment, of a type detected from its
+    content when it was uploaded (PDF, DOCX, ODT; anything else as octet-stream), never
+    sniffed into HTML by the browser."""
     try:
         handle = stored.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:

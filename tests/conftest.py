@@ -60,3 +60,22 @@ def town(db, settings, tmp_path):
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return build_town()
+
+
+@pytest.fixture(scope="module")
+def access_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """``tests.access_world.build_world``: a case or document in every state and a person
+    in every role, built once per module (rolled back after it; read-only tests only)."""
+    from django.test import override_settings
+
+    from tests.access_world import build_world
+
+    media = str(tmp_path_factory.mktemp("media"))
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        world = build_world()
+        yield world
+        transaction.set_rollback(True)

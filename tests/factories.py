@@ -609,3 +609,15 @@ def document_with_history(
         document.repealed_on = datetime.date(2015 + versions, 12, 31)
     document.save()
     return document
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting of a political body; the deadline two weeks before the day."""
+
+    class Meta:
+        model = "workflows.Meeting"
+
+    body = factory.SubFactory(BodyFactory)
+    date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    deadline = factory.LazyAttribute(lambda m: m.date - datetime.timedelta(days=14))
+    place = "Kommunhuset"

@@ -41,3 +41,51 @@ def test_bulk_changes_are_refused(entry):
     with pytest.raises(PermissionError):
         AuditEntry.objects.all().delete()
     assert AuditEntry.objects.get(pk=entry.pk).comment == ""
+
+
+@pytest.fixture
+def superuser_client(client, db):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_the_admin_shows_an_entry_read_only(superuser_client, entry):
+    from django.urls import reverse
+
+    url = reverse("admin:workflows_auditentry_change", args=[entry.pk])
+    page = superuser_client.get(url)
+    posted = superuser_client.post(url, {"comment": "efterhandskonstruktion", "action": "x"})
+
+    assert page.status_code == 200
+    assert b'name="comment"' not in page.content  # shown, not editable
+    assert posted.status_code == 403
+    assert AuditEntry.objects.get(pk=entry.pk).comment == ""
+
+
+def test_the_admin_cannot_delete_or_add_entries(superuser_client, entry):
+    from django.urls import reverse
+
+    delete_url = reverse("admin:workflows_auditentry_delete", args=[entry.pk])
+    assert superuser_client.get(delete_url).status_code == 403
+    assert superuser_client.post(delete_url, {"post": "yes"}).status_code == 403
+    bulk = superuser_client.post(
+        reverse("admin:workflows_auditentry_changelist"),
+        {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
+    )
+    assert bulk.status_code in (200, 302)
+    assert superuser_client.get(reverse("admin:workflows_auditentry_add")).status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_admin_of_other_models_is_not_a_way_around(superuser_client, entry):
+    # Entries protect the users they name: deleting such a user is refused by the database.
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        entry.actor.delete()
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_api_offers_no_audit_trail(client, entry):
+    for url in ["/api/v1/audit/", f"/api/v1/audit/{entry.pk}/", "/api/v1/auditentry/"]:
+        assert client.get(url).status_code == 404

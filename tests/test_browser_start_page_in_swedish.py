@@ -97,3 +97,73 @@ def test_log_in_and_see_the_start_page_in_swedish(plain_user, live_server, page)
     assert "Anna Provare" in page.locator("header").inner_text()
     heading = page.locator("main h1")
     assert heading.inner_text().strip() == "Styrdokument"
+
+
+# Collects Content-Security-Policy violations in the page (an init script runs outside the
+# page's policy); the console messages are checked as well.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline") +
+    " " + (e.sourceFile || "") + ":" + (e.lineNumber || ""));
+});
+"""
+
+
+def test_the_editor_register_and_case_pages_break_no_content_security_policy(
+    live_server, page, settings, tmp_path
+):
+    from tests.lifecycle import Desk, build_town
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    town = build_town()
+    author = town.users["samordnare"]
+    author.set_password(PASSWORD)
+    author.save()
+    case = Desk(author).start_document(
+        document_type=town.types["handlingsplan"],
+        title="Handlingsplan 2027",
+        scope_unit=town.units["unit"],
+        owner_position=town.positions["enhetschef"],
+    )
+    from tests.lifecycle import open_tasks
+
+    task = open_tasks(case, "draft")[0]
+
+    console: list[str] = []
+    failed: list[str] = []
+    page.on("console", lambda msg: console.append(msg.text))
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    page.add_init_script(CSP_LISTENER)
+
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", author.username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+    visited = []
+    for path in [
+        f"/work/tasks/{task.pk}/",
+        "/register/?all=1",
+        f"/work/cases/{case.pk}/",
+        "/",
+    ]:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None and response.ok, (path, response and response.status)
+        if path.startswith("/work/tasks/"):
+            # Trix is running: it replaced the fallback textarea with its toolbar and
+            # editor, and its inserted <style> (with the nonce) applies.
+            page.wait_for_selector("trix-toolbar")
+            editor = page.locator("trix-editor")
+            editor.click()
+            page.keyboard.type("Språkutveckling varje dag")
+            assert "Språkutveckling" in editor.inner_text()
+            assert editor.evaluate("e => getComputedStyle(e).display") == "block"
+        visited.append((path, page.evaluate("window.__cspViolations")))
+
+    for path, violations in visited:
+        assert violations == [], f"{path}: {violations}"
+    assert not [m for m in console if "Content Security Policy" in m], console
+    # Every script, style sheet and image loaded (a browser may still ask for a favicon).
+    assert [u for u in failed if not u.endswith("/favicon.ico")] == []

@@ -10,15 +10,17 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import get_objects_for_user
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from documents import rules
-from org.models import Position, PositionKind
-from org.selectors import Acting, acting_as, acting_in
+from org.models import Body, BodyMembership, Position, PositionKind, UnionRepresentative
+from org.selectors import Acting, acting_as, acting_in, today
 
 from . import routing
-from .models import Case
+from .models import Case, CaseReaderGrant
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -185,8 +187,192 @@ def can_edit_draft(user, case: Case) -> Permit:
     return _yes()
 
 
+# --- Who may see a case (and its draft) -------------------------------------------
+#
+# Each rule below is one function with a matching queryset expression in
+# ``visible_cases``; tests compare the two over a populated municipality.
+# Dates: positions, substitutions, body memberships and union representations count
+# on the day asked (today), like the routing of tasks.
+
+# Steps whose first task marks that the case has reached a stage.
+SAMVERKAN_STEPS = ("union_statement",)
+POLITICAL_STEPS = ("proposal", "preparation", "decision")
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_administrator(user) -> bool:
+    """Administrators (superusers) see every case and configure the system."""
+    return _active(user) and user.is_superuser
+
+
 def _acting_position_ids(user) -> list[str]:
     return [str(a.position.pk) for a in acting_in(user)]
+
+
+def _step_q(steps: tuple[str, ...]) -> Q:
+    q = Q()
+    for step in steps:
+        q |= Q(flow_task__endswith=f".{step}")
+    return q
+
+
+def reached(case: Case, steps: tuple[str, ...]) -> bool:
+    """Whether the case has (or had) a task of one of ``steps``."""
+    return Task.objects.filter(process=case).filter(_step_q(steps)).exists()
+
+
+def is_case_author(user, case: Case) -> bool:
+    """Rule 1: the official who started the case and the (co-)authors."""
+    return case.started_by_id == user.pk or is_author(user, case)
+
+
+def is_owner_unit_chief(user, case: Case) -> bool:
+    """Rule 2: the chief of the owner position's unit, or their substitute on the day."""
+    chief = case.document.owner_position.unit.chief_position
+    return chief is not None and acting_as(user, chief) is not None
+
+
+def has_task_in_case(user, case: Case) -> bool:
+    """Rule 3: whoever has or had a task in the case: tasks they own (claimed, done, or
+    personal like a union statement) and tasks of a position they act in."""
+    position_ids = _acting_position_ids(user)
+    return (
+        Task.objects.filter(process=case)
+        .filter(
+            Q(owner=user)
+            | Q(owner_permission=routing.TO_POSITION, owner_permission_obj_pk__in=position_ids)
+        )
+        .exists()
+    )
+
+
+def in_consulting_group(user, case: Case) -> bool:
+    """Rule 4: the union representatives of the consulting samverkan group, once the case
+    has reached samverkan (never before)."""
+    if not case.samverkan_group_id:
+        return False
+    is_member = (
+        UnionRepresentative.objects.active_on(today())
+        .filter(group_id=case.samverkan_group_id, user=user)
+        .exists()
+    )
+    return is_member and reached(case, SAMVERKAN_STEPS)
+
+
+def in_deciding_body(user, case: Case) -> bool:
+    """Rule 5: the deciding body's members and secretary, once the case has reached the
+    political stage (decision proposal, preparation or decision)."""
+    body = case.decider_body
+    if body is None:
+        return False
+    is_member = BodyMembership.objects.active_on(today()).filter(body=body, user=user).exists()
+    is_secretary = bool(
+        body.secretary_position_id and acting_as(user, body.secretary_position) is not None
+    )
+    return (is_member or is_secretary) and reached(case, POLITICAL_STEPS)
+
+
+def has_reader_grant(user, case: Case) -> bool:
+    """Rule 6: an explicit grant by the registrar (a guardian object permission)."""
+    return ObjectPermissionChecker(user).has_perm("view_case", case)
+
+
+def can_view_case(user, case: Case) -> bool:
+    """May ``user`` see the case, its draft and its files? Administrators, registrars, and
+    whoever one of the rules above lets in."""
+    if not _active(user):
+        return False
+    if is_administrator(user) or is_registrar(user):
+        return True
+    return (
+        is_case_author(user, case)
+        or is_owner_unit_chief(user, case)
+        or has_task_in_case(user, case)
+        or in_consulting_group(user, case)
+        or in_deciding_body(user, case)
+        or has_reader_grant(user, case)
+    )
+
+
+def can_view_samverkan_records(user, case: Case) -> bool:
+    """Union positions, samverkan meetings and negotiations: for those who may see the
+    case, once it has reached samverkan."""
+    return can_view_case(user, case) and reached(case, SAMVERKAN_STEPS)
+
+
+def can_grant_reader(user, case: Case) -> Permit:
+    """Only the registrar (or an administrator) grants someone read access to a case."""
+    if not _active(user):
+        return _no(_("Log in first."))
+    acting = registrar_acting(user)
+    if acting is None and not is_administrator(user):
+        return _no(_("Only the registrar grants read access to a case."))
+    return _yes(acting)
+
+
+def case_readers(case: Case) -> list:
+    """People with an explicit read grant on the case (for the registrar's list)."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(
+            pk__in=CaseReaderGrant.objects.filter(
+                content_object=case, permission__codename="view_case"
+            ).values("user_id")
+        )
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def visible_cases(user) -> QuerySet:
+    """Cases the user may see, for lists: the same rules as ``can_view_case``."""
+    qs = Case.objects.select_related("diary_entry__series", "document__document_type")
+    if not _active(user):
+        return qs.none()
+    acting = acting_in(user)
+    if is_administrator(user) or any(a.position.kind == PositionKind.REGISTRAR for a in acting):
+        return qs
+    day = today()
+    position_ids = [str(a.position.pk) for a in acting]
+    # Rule 2: units whose chief position the user acts in.
+    chief_units = Position.objects.filter(
+        pk__in=[int(p) for p in position_ids], kind=PositionKind.CHIEF
+    ).values("unit_id")
+    # Rule 3.
+    task_cases = Task.objects.filter(
+        Q(owner=user)
+        | Q(owner_permission=routing.TO_POSITION, owner_permission_obj_pk__in=position_ids)
+    ).values("process_id")
+    # Rule 4.
+    my_groups = UnionRepresentative.objects.active_on(day).filter(user=user).values("group_id")
+    samverkan_reached = Task.objects.filter(_step_q(SAMVERKAN_STEPS)).values("process_id")
+    # Rule 5.
+    my_bodies = Body.objects.filter(
+        Q(pk__in=BodyMembership.objects.active_on(day).filter(user=user).values("body_id"))
+        | Q(secretary_position_id__in=[int(p) for p in position_ids])
+    ).values("pk")
+    political_reached = Task.objects.filter(_step_q(POLITICAL_STEPS)).values("process_id")
+    # Rule 6.
+    granted = get_objects_for_user(
+        user,
+        "view_case",
+        klass=Case,
+        with_superuser=False,
+        accept_global_perms=False,
+    ).values("pk")
+    return qs.filter(
+        Q(started_by=user)
+        | Q(pk__in=Case.authors.through.objects.filter(user=user).values("case_id"))
+        | Q(document__owner_position__unit_id__in=chief_units)
+        | Q(pk__in=task_cases)
+        | Q(samverkan_group_id__in=my_groups, pk__in=samverkan_reached)
+        | Q(decider_body_id__in=my_bodies, pk__in=political_reached)
+        | Q(pk__in=granted)
+    )
 
 
 def inbox(user) -> QuerySet:
@@ -214,76 +400,98 @@ def inbox(user) -> QuerySet:
     )
 
 
-def has_task_in_case(user, case: Case) -> bool:
-    position_ids = _acting_position_ids(user)
-    return (
-        Task.objects.filter(process=case)
-        .filter(
-            Q(owner=user)
-            | Q(owner_permission=routing.TO_POSITION, owner_permission_obj_pk__in=position_ids)
-        )
-        .exists()
+# --------------------------------------------------------------------------
+# The registrar's desk
+
+
+def secretary_bodies(user) -> list:
+    """The political bodies whose secretary position ``user`` acts in today."""
+    from org.models import Body
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    position_ids = [a.position.pk for a in acting_in(user)]
+    if not position_ids:
+        return []
+    return list(Body.objects.filter(secretary_position_id__in=position_ids, is_active=True))
+
+
+def can_see_desk(user) -> Permit:
+    """The desk (dashboard, diarium, meetings) is for registrars and the bodies' secretaries.
+
+    Secretaries see the whole dashboard read-only: they prepare matters for their bodies
+    and need to see where those matters are; the registrar alone registers records and
+    plans meetings of every body.
+    """
+    from org.models import Body
+
+    if not getattr(user, "is_authenticated", False):
+        return _no(_("Log in to see the registrar's desk."))
+    acting = acting_in(user)
+    registrar = next((a for a in acting if a.position.kind == PositionKind.REGISTRAR), None)
+    if registrar or user.is_superuser:
+        return _yes(registrar)
+    if Body.objects.filter(
+        secretary_position_id__in=[a.position.pk for a in acting], is_active=True
+    ).exists():
+        return _yes(acting[0])
+    return _no(_("Only the registrar and the secretaries of the political bodies see the desk."))
+
+
+def can_register_records(user, case: Case) -> Permit:
+    """Only the registrar registers incoming and outgoing records on a case."""
+    acting = registrar_acting(user) if getattr(user, "is_authenticated", False) else None
+    if acting is None:
+        return _no(_("Only the registrar registers records on a case."))
+    return _yes(acting)
+
+
+def can_plan_meetings(user, body) -> Permit:
+    """The registrar plans every body's meetings; a secretary those of their own body."""
+    if not getattr(user, "is_authenticated", False):
+        return _no(_("Log in to plan meetings."))
+    acting = registrar_acting(user)
+    if acting:
+        return _yes(acting)
+    if body is not None and body.secretary_position_id:
+        acting = acting_as(user, body.secretary_position)
+        if acting:
+            return _yes(acting)
+    return _no(
+        _("Only the registrar or the secretary of %(body)s plans its meetings.") % {"body": body}
     )
 
 
-def can_view_case(user, case: Case) -> bool:
-    """Drafts and cases: authors, the owner unit's chief, registrars, whoever has or had a
-    task in the case, the samverkan group once the case reached it, and the deciding
-    body's secretary and members at the decision stage."""
+def can_set_target_meeting(user, case: Case) -> Permit:
+    """The registrar, or the secretary of the deciding body or a preparing body."""
     if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser or case.started_by_id == user.pk or is_author(user, case):
-        return True
-    if is_registrar(user) or has_task_in_case(user, case):
-        return True
-    owner_unit = case.document.owner_position.unit
-    chief = owner_unit.chief_position
-    if chief and acting_as(user, chief):
-        return True
-    if (
-        case.samverkan_group_id
-        and case.samverkan_group.representatives.filter(user=user).exists()
-        and Task.objects.filter(process=case, flow_task__endswith=".union_statement").exists()
-    ):
-        return True
-    if (
-        case.decider_body_id
-        and Task.objects.filter(process=case, flow_task__endswith=".decision").exists()
-    ):
-        return case.decider_body.memberships.filter(user=user).exists()
-    return False
-
-
-def visible_cases(user) -> QuerySet:
-    """Cases the user may see, for lists (same rule as can_view_case)."""
-    if not getattr(user, "is_authenticated", False):
-        return Case.objects.none()
-    qs = Case.objects.select_related("diary_entry__series", "document__document_type")
-    if user.is_superuser or is_registrar(user):
-        return qs
-    position_ids = [int(p) for p in _acting_position_ids(user)]
-    chief_units = Position.objects.filter(pk__in=position_ids, kind=PositionKind.CHIEF).values(
-        "unit_id"
-    )
-    task_cases = Task.objects.filter(
-        Q(owner=user)
-        | Q(
-            owner_permission=routing.TO_POSITION,
-            owner_permission_obj_pk__in=[str(p) for p in position_ids],
+        return _no(_("Log in to plan meetings."))
+    acting = registrar_acting(user)
+    if acting:
+        return _yes(acting)
+    if case.decider_body_id:
+        for body in [*case.decider_body.preparing_bodies(), case.decider_body]:
+            if body.secretary_position_id:
+                acting = acting_as(user, body.secretary_position)
+                if acting:
+                    return _yes(acting)
+    return _no(
+        _(
+            "Only the registrar or a secretary of the deciding or preparing bodies sets the meeting of a case."
         )
-    ).values("process_id")
-    samverkan_cases = Task.objects.filter(
-        flow_task__endswith=".union_statement",
-        process__case__samverkan_group__representatives__user=user,
-    ).values("process_id")
-    decision_cases = Task.objects.filter(
-        flow_task__endswith=".decision", process__case__decider_body__memberships__user=user
-    ).values("process_id")
-    return qs.filter(
-        Q(started_by=user)
-        | Q(authors=user)
-        | Q(document__owner_position__unit_id__in=chief_units)
-        | Q(pk__in=task_cases)
-        | Q(pk__in=samverkan_cases)
-        | Q(pk__in=decision_cases)
-    ).distinct()
+    )
+
+
+def can_record_meeting_decisions(user, meeting) -> Permit:
+    """The secretary of the meeting's body records its decisions (each one is then checked
+    like a single decision task by ``can_execute_task``)."""
+    if not getattr(user, "is_authenticated", False):
+        return _no(_("Log in to record decisions."))
+    position = meeting.body.secretary_position
+    acting = acting_as(user, position) if position is not None else None
+    if acting is None:
+        return _no(
+            _("Only the secretary of %(body)s records the decisions of its meetings.")
+            % {"body": meeting.body}
+        )
+    return _yes(acting)

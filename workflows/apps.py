@@ -6,3 +6,13 @@ class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Cases and workflow")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.contrib import admin
+
+        from . import signals  # noqa: F401 - connects the audit receivers
+        from .admin import guard_history_views
+
+        # After every app's admin module has registered its models (autodiscover runs in
+        # the admin app's ready(), which comes first).
+        guard_history_views(admin.site)

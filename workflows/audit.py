@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.db import models, transaction
 
 from org.selectors import Acting
 
 from .models import AuditEntry, Case
+
+# The request being answered, set by config.middleware.CurrentRequestMiddleware. Receivers of
+# model signals (the admin, the organisation and permission models) read the actor and the
+# client address from it; outside a request (commands, tests) it is None and entries name
+# no person.
+current_request: ContextVar = ContextVar("styrdok_current_request", default=None)
+
+
+def current_actor():
+    request = current_request.get()
+    user = getattr(request, "user", None) if request is not None else None
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def current_ip() -> str | None:
+    request = current_request.get()
+    if request is None:
+        return None
+    from config.client_ip import client_ip
+
+    return client_ip(request)
 
 
 def record(
@@ -20,8 +43,13 @@ def record(
     to_state: str = "",
     comment: str = "",
     ip_address: str | None = None,
+    target_type: str = "",
+    target_label: str = "",
 ) -> AuditEntry:
-    """Append an entry. Must run inside the transaction that makes the change."""
+    """Append an entry. Must run inside the transaction that makes the change.
+
+    ``target_type`` and ``target_label`` name the object when there is no row to pass as
+    ``target`` (a user name tried at log-in) or its name must be fixed beforehand."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError(
             "Audit entries are written in the transaction of the change they record."
@@ -31,12 +59,22 @@ def record(
         acting_as=acting.position if acting else None,
         as_substitute=bool(acting and acting.as_substitute),
         action=action,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        target_label=str(target)[:300] if target is not None else "",
+        target_type=target_type or (target._meta.label_lower if target is not None else ""),
+        target_id=str(target.pk) if target is not None and target.pk is not None else "",
+        target_label=(target_label or (str(target) if target is not None else ""))[:300],
         case=case,
         from_state=from_state,
         to_state=to_state,
         comment=comment,
         ip_address=ip_address,
     )
+
+
+def record_now(action: str, **kwargs) -> AuditEntry:
+    """``record`` for receivers and views that may run outside a transaction: joins the
+    caller's transaction when there is one, and takes the actor and address from the
+    current request unless given."""
+    kwargs.setdefault("actor", current_actor())
+    kwargs.setdefault("ip_address", current_ip())
+    with transaction.atomic():
+        return record(action, **kwargs)

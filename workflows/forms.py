@@ -63,6 +63,28 @@ class StartDocumentForm(forms.Form):
     )
 
 
+class ReaderGrantForm(forms.Form):
+    """The registrar names a person who may read one case."""
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("The log-in name of the person who may read the case."),
+    )
+    action = forms.ChoiceField(
+        choices=[("grant", _("Grant")), ("revoke", _("Withdraw"))],
+        initial="grant",
+        widget=forms.HiddenInput,
+    )
+
+    def clean_username(self):
+        name = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username=name, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("There is no active user with that username."))
+        return user
+
+
 class RevisionForm(forms.Form):
     confirm = forms.BooleanField(label=_("Start a new version of this document"), required=True)
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 from viewflow.workflow.models import Process
 
 ACTION_LABELS = {
@@ -29,6 +30,30 @@ ACTION_LABELS = {
     "version_superseded": _("Version superseded"),
     "document_repealed": _("Document repealed"),
     "case_closed": _("Case closed"),
+    # Log-ins (workflows.signals)
+    "login": _("Logged in"),
+    "logout": _("Logged out"),
+    "login_failed": _("Failed log-in"),
+    "login_locked_out": _("Log-in locked after repeated failures"),
+    # Permissions
+    "user_flags_changed": _("Account status changed"),
+    "user_groups_changed": _("Group membership changed"),
+    "user_permissions_changed": _("User permissions changed"),
+    "group_permissions_changed": _("Group permissions changed"),
+    "object_permission_granted": _("Object permission granted"),
+    "object_permission_revoked": _("Object permission revoked"),
+    # Positions and memberships that give power
+    "role_added": _("Position or membership added"),
+    "role_changed": _("Position or membership changed"),
+    "role_removed": _("Position or membership removed"),
+    # Downloads of material that is not public
+    "file_downloaded": _("Non-public file downloaded"),
+    "pdf_downloaded": _("Non-public PDF downloaded"),
+    "meeting_planned": _("Meeting planned"),
+    "meeting_targeted": _("Target meeting set"),
+    "record_registered": _("Record registered"),
+    "reader_granted": _("Read access granted"),
+    "reader_revoked": _("Read access revoked"),
 }
 
 
@@ -257,10 +282,21 @@ class Case(Process):
         default="",
         help_text=_("How the case ended."),
     )
+    target_meeting = models.ForeignKey(
+        "workflows.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matters",
+        verbose_name=_("target meeting"),
+        help_text=_("The meeting of the deciding or a preparing body the matter is aimed at."),
+    )
 
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        # The desk lists open cases longest-waiting first.
+        indexes = [models.Index(fields=["step_since"], name="workflows_case_step_since")]
 
     def __str__(self) -> str:
         return f"{self.diary_entry} {self.document}"
@@ -272,6 +308,23 @@ class Case(Process):
     @property
     def decider(self):
         return self.decider_body or self.decider_position
+
+
+class CaseReaderGrant(UserObjectPermissionBase):
+    """An explicit object permission on one case (django-guardian, direct foreign key):
+    the registrar lets a person read a case no rule of the access module lets them see."""
+
+    content_object = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="reader_grants",
+        verbose_name=_("case"),
+        help_text=_("The case the person may read."),
+    )
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("case reader grant")
+        verbose_name_plural = _("case reader grants")
 
 
 class CaseRecord(models.Model):
@@ -490,3 +543,111 @@ class PreparationStep(RecordedCaseRecord):
 
     def __str__(self) -> str:
         return f"{self.body} {self.meeting_date}"
+
+
+class Meeting(models.Model):
+    """A meeting of a political body in its calendar, with the deadline for matters."""
+
+    body = models.ForeignKey(
+        "org.Body",
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name=_("body"),
+        help_text=_("The political body that meets."),
+    )
+    date = models.DateField(_("meeting date"), help_text=_("The day of the meeting."))
+    deadline = models.DateField(
+        _("deadline for matters"),
+        help_text=_("The last day a matter must be ready to go on the agenda."),
+    )
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, help_text=_("Where the body meets.")
+    )
+
+    class Meta:
+        ordering = ["date", "body__name"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.UniqueConstraint(fields=["body", "date"], name="workflows_meeting_one_per_day"),
+            models.CheckConstraint(
+                condition=models.Q(deadline__lte=models.F("date")),
+                name="workflows_meeting_deadline_before_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body.short_name} {self.date:%Y-%m-%d}"
+
+
+class RecordDirection(models.TextChoices):
+    INCOMING = "in", _("Incoming")
+    OUTGOING = "out", _("Outgoing")
+    DRAWN_UP = "drawn_up", _("Drawn up")
+
+
+class RegisteredRecord(models.Model):
+    """A record (handling) the registrar registered on a case: a letter in or out."""
+
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        related_name="registered_records",
+        verbose_name=_("case"),
+        help_text=_("The case the record belongs to."),
+    )
+    sequence = models.PositiveIntegerField(
+        _("record number"), help_text=_("The record's number within the case (1, 2, ...).")
+    )
+    direction = models.CharField(
+        _("direction"),
+        max_length=10,
+        choices=[
+            (RecordDirection.INCOMING, RecordDirection.INCOMING.label),
+            (RecordDirection.OUTGOING, RecordDirection.OUTGOING.label),
+        ],
+        help_text=_("Whether the record came in or went out."),
+    )
+    record_date = models.DateField(
+        _("date"), help_text=_("The day the record came in or was sent.")
+    )
+    counterpart = models.CharField(
+        _("sender or recipient"),
+        max_length=200,
+        help_text=_("Who sent the record (incoming) or who it was sent to (outgoing)."),
+    )
+    subject = models.CharField(
+        _("subject"), max_length=300, help_text=_("What the record is about.")
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to="records/%Y/",
+        blank=True,
+        help_text=_("The record as a PDF, DOCX or ODT file, if there is one."),
+    )
+    original_name = models.CharField(
+        _("file name"), max_length=255, blank=True, help_text=_("The uploaded file's name.")
+    )
+    registered_at = models.DateTimeField(
+        _("registered"), default=timezone.now, help_text=_("When the record was registered.")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registered by"),
+        help_text=_("The registrar who registered it."),
+    )
+
+    class Meta:
+        ordering = ["case", "sequence"]
+        verbose_name = _("registered record")
+        verbose_name_plural = _("registered records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "sequence"], name="workflows_record_unique_sequence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.diary_entry}-{self.sequence} {self.subject}"

@@ -45,9 +45,12 @@ from .models import (
     Case,
     CaseKind,
     CaseOutcome,
+    Meeting,
     Negotiation,
     PreparationOutcome,
     PreparationStep,
+    RecordDirection,
+    RegisteredRecord,
     SamverkanMeeting,
     SamverkanStatement,
     UnionStance,
@@ -1019,3 +1022,373 @@ def publish_due_versions(*, on: datetime.date | None = None) -> list[Case]:
             continue  # completed meanwhile by another run
         published.append(Case.objects.get(pk=task.process_id))
     return published
+
+
+# --------------------------------------------------------------------------
+# The registrar's desk: meetings, target meetings, registered records, and the
+# decisions of a whole meeting at once.
+
+
+def plan_meeting(
+    *, user, body, date: datetime.date, deadline: datetime.date, place: str = ""
+) -> Meeting:
+    """Put a meeting in a body's calendar (the registrar, or the body's secretary)."""
+    permit = access.can_plan_meetings(user, body)
+    if not permit:
+        raise NotAllowed(permit.reason)
+    if deadline > date:
+        raise CaseError(_("The deadline for matters must be on or before the meeting day."))
+    with transaction.atomic():
+        if Meeting.objects.filter(body=body, date=date).exists():
+            raise CaseError(
+                _("%(body)s already has a meeting on %(day)s.")
+                % {"body": body, "day": date.isoformat()}
+            )
+        meeting = Meeting.objects.create(
+            body=body, date=date, deadline=deadline, place=(place or "").strip()
+        )
+        audit.record(
+            "meeting_planned",
+            actor=user,
+            acting=permit.acting,
+            target=meeting,
+            comment=f"{meeting} ({_('deadline')} {deadline:%Y-%m-%d})",
+        )
+    return meeting
+
+
+def set_target_meeting(*, user, case_id: int, meeting_id: int | None) -> Case:
+    """Aim a case at a meeting of its deciding or a preparing body (or clear the aim)."""
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("decider_body", "diary_entry__series", "target_meeting__body")
+            .filter(pk=case_id)
+            .first()
+        )
+        if case is None:
+            raise CaseError(_("There is no such case."))
+        permit = access.can_set_target_meeting(user, case)
+        if not permit:
+            raise NotAllowed(permit.reason)
+        if case.finished is not None:
+            raise CaseError(_("The case is closed."))
+        meeting = None
+        if meeting_id is not None:
+            meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
+            if meeting is None:
+                raise CaseError(_("There is no such meeting."))
+            bodies = (
+                [*case.decider_body.preparing_bodies(), case.decider_body]
+                if case.decider_body_id
+                else []
+            )
+            if meeting.body not in bodies:
+                raise CaseError(
+                    _(
+                        "%(meeting)s is a meeting of %(body)s, which neither decides nor prepares this case."
+                    )
+                    % {"meeting": meeting, "body": meeting.body}
+                )
+            # A meeting held today still takes matters until it is recorded.
+            if meeting.date < timezone.localdate():
+                raise CaseError(
+                    _("%(meeting)s has already been held; choose a coming meeting.")
+                    % {"meeting": meeting}
+                )
+        before = str(case.target_meeting) if case.target_meeting_id else ""
+        case.target_meeting = meeting
+        case.save(update_fields=["target_meeting"])
+        audit.record(
+            "meeting_targeted",
+            actor=user,
+            acting=permit.acting,
+            target=case,
+            case=case,
+            from_state=before,
+            to_state=str(meeting) if meeting else "",
+        )
+    return case
+
+
+def register_record(
+    *,
+    user,
+    case_id: int,
+    direction: str,
+    record_date: datetime.date,
+    counterpart: str,
+    subject: str,
+    upload=None,
+) -> RegisteredRecord:
+    """The registrar registers an incoming or outgoing record (a letter, an opinion) on a case."""
+    counterpart, subject = (counterpart or "").strip(), (subject or "").strip()
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("diary_entry__series")
+            .filter(pk=case_id)
+            .first()
+        )
+        if case is None:
+            raise CaseError(_("There is no such case."))
+        permit = access.can_register_records(user, case)
+        if not permit:
+            raise NotAllowed(permit.reason)
+        if direction not in (RecordDirection.INCOMING, RecordDirection.OUTGOING):
+            raise CaseError(_("Choose whether the record came in or went out."))
+        if record_date is None or record_date > timezone.localdate():
+            raise CaseError(_("The record's date cannot be in the future."))
+        if not counterpart:
+            raise CaseError(
+                _("Give the sender.")
+                if direction == RecordDirection.INCOMING
+                else _("Give the recipient.")
+            )
+        if not subject:
+            raise CaseError(_("Give the subject of the record."))
+        checked = None
+        if upload is not None:
+            from documents.files import check_upload
+
+            try:
+                checked = check_upload(upload)
+            except ValidationError as exc:
+                raise CaseError(" ".join(exc.messages)) from exc
+        sequence = (
+            RegisteredRecord.objects.filter(case=case)
+            .order_by("-sequence")
+            .values_list("sequence", flat=True)
+            .first()
+            or 0
+        ) + 1
+        record = RegisteredRecord(
+            case=case,
+            sequence=sequence,
+            direction=direction,
+            record_date=record_date,
+            counterpart=counterpart[:200],
+            subject=subject[:300],
+            registered_by=user,
+        )
+        if checked is not None:
+            import uuid
+
+            from documents.files import EXTENSIONS
+
+            record.original_name = upload.name[:255]
+            # A random stored name with the extension of the checked content: never the
+            # sender's name, never overwritten.
+            record.file.save(
+                f"{uuid.uuid4().hex}{EXTENSIONS[checked.content_type]}", upload, save=False
+            )
+        record.save()
+        audit.record(
+            "record_registered",
+            actor=user,
+            acting=permit.acting,
+            target=record,
+            case=case,
+            to_state=direction,
+            comment=f"{record.get_direction_display()}: {counterpart} – {subject}",
+        )
+    return record
+
+
+@dataclass
+class MatterDecision:
+    """One matter's line in the decisions of a meeting."""
+
+    case_id: int
+    paragraph: str
+    outcome: str
+    motivation: str = ""
+    valid_from: datetime.date | None = None
+    valid_until: datetime.date | None = None
+
+
+class BatchRefused(CaseError):
+    """Some matters of a meeting could not be decided; nothing was saved.
+
+    ``errors`` maps a case id to the reason (key None: about the whole batch).
+    """
+
+    def __init__(self, errors: dict[int | None, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+def _paragraph_number(paragraph: str) -> int | None:
+    digits = "".join(ch for ch in paragraph if ch.isdigit())
+    return int(digits) if digits else None
+
+
+def record_meeting_decisions(
+    *, user, meeting_id: int, decisions: list[MatterDecision]
+) -> list[Case]:
+    """The secretary records the decisions of a meeting's matters in one go.
+
+    Each matter's decision task is completed by ``complete_task`` under the same rules
+    as one by one. All or nothing: if one matter is refused, none is saved and every
+    refusal is reported, so the secretary corrects those lines and sends the same list
+    again (the minutes are one document; half of it recorded would leave gaps in them).
+    """
+    meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise CaseError(_("There is no such meeting."))
+    permit = access.can_record_meeting_decisions(user, meeting)
+    if not permit:
+        raise NotAllowed(permit.reason)
+    if meeting.date > timezone.localdate():
+        raise CaseError(_("The meeting has not been held yet."))
+    if not decisions:
+        raise CaseError(_("Give the decision of at least one matter."))
+    errors: dict[int | None, str] = {}
+    seen: dict[int, int] = {}
+    used = {
+        _paragraph_number(p)
+        for p in Decision.objects.filter(body=meeting.body, decision_date=meeting.date).values_list(
+            "paragraph", flat=True
+        )
+    }
+    previous: int | None = None
+    for item in decisions:
+        number = _paragraph_number(item.paragraph or "")
+        if number is None:
+            errors[item.case_id] = _("Give the paragraph (§) of the minutes.")
+        elif number in seen:
+            errors[item.case_id] = _("§ %(n)s is given to two matters.") % {"n": number}
+        elif number in used:
+            errors[item.case_id] = _(
+                "§ %(n)s of this meeting's minutes is already used by another decision."
+            ) % {"n": number}
+        elif previous is not None and number < previous:
+            errors[item.case_id] = _(
+                "The paragraphs must follow the order of the agenda (§ %(n)s comes after § %(p)s)."
+            ) % {"n": number, "p": previous}
+        if number is not None:
+            seen.setdefault(number, item.case_id)
+            previous = number if previous is None else max(previous, number)
+    done: list[Case] = []
+    with transaction.atomic():
+        for item in decisions:
+            if item.case_id in errors:
+                continue
+            case = (
+                Case.objects.select_related("decider_body", "diary_entry__series")
+                .filter(pk=item.case_id)
+                .first()
+            )
+            if case is None:
+                errors[item.case_id] = _("There is no such case.")
+                continue
+            if case.decider_body_id != meeting.body_id:
+                errors[item.case_id] = _("%(dnr)s is decided by %(decider)s, not by %(body)s.") % {
+                    "dnr": case.diarienummer,
+                    "decider": case.decider,
+                    "body": meeting.body,
+                }
+                continue
+            if case.target_meeting_id != meeting.pk:
+                errors[item.case_id] = _("%(dnr)s is not on the agenda of %(meeting)s.") % {
+                    "dnr": case.diarienummer,
+                    "meeting": meeting,
+                }
+                continue
+            task = Task.objects.filter(
+                process=case, flow_task__endswith=".decision", status__in=access.OPEN_TASK
+            ).first()
+            if task is None:
+                errors[item.case_id] = _(
+                    "%(dnr)s is not waiting for a decision (it is in: %(step)s)."
+                ) % {
+                    "dnr": case.diarienummer,
+                    "step": routing.step_title(case.current_step) if case.current_step else "–",
+                }
+                continue
+            try:
+                done.append(
+                    complete_task(
+                        user=user,
+                        task_id=task.pk,
+                        data={
+                            "outcome": item.outcome,
+                            "decision_date": meeting.date,
+                            "paragraph": f"§ {_paragraph_number(item.paragraph)}",
+                            "motivation": item.motivation or "",
+                            "valid_from": item.valid_from,
+                            "valid_until": item.valid_until,
+                        },
+                    )
+                )
+            except CaseError as exc:
+                errors[item.case_id] = f"{case.diarienummer}: {exc.message}"
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise BatchRefused(errors)
+    return done
+
+
+# Explicit read access (guardian object permissions)
+
+
+def _reader_permission():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(content_type__app_label="workflows", codename="view_case")
+
+
+def grant_case_reader(*, user, case_id: int, reader) -> Case:
+    """The registrar lets ``reader`` read one case (e.g. an expert asked for an opinion)."""
+    from guardian.shortcuts import assign_perm
+
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        if case is None:
+            raise CaseError(_("There is no such case."))
+        permit = access.can_grant_reader(user, case)
+        if not permit:
+            raise NotAllowed(permit.reason)
+        if reader is None or not reader.is_active:
+            raise CaseError(_("Choose an active user."))
+        if access.has_reader_grant(reader, case):
+            raise CaseError(
+                _("%(name)s may already read this case.")
+                % {"name": reader.get_full_name() or reader}
+            )
+        assign_perm(_reader_permission(), reader, case)
+        audit.record(
+            "reader_granted",
+            actor=user,
+            acting=permit.acting,
+            target=case,
+            case=case,
+            comment=reader.get_full_name() or reader.get_username(),
+        )
+    return case
+
+
+def revoke_case_reader(*, user, case_id: int, reader) -> Case:
+    """Withdraw a grant made with ``grant_case_reader``."""
+    from guardian.shortcuts import remove_perm
+
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        if case is None:
+            raise CaseError(_("There is no such case."))
+        permit = access.can_grant_reader(user, case)
+        if not permit:
+            raise NotAllowed(permit.reason)
+        if reader is None or not access.has_reader_grant(reader, case):
+            raise CaseError(_("This person has no read access granted to this case."))
+        remove_perm(_reader_permission(), reader, case)
+        audit.record(
+            "reader_revoked",
+            actor=user,
+            acting=permit.acting,
+            target=case,
+            case=case,
+            comment=reader.get_full_name() or reader.get_username(),
+        )
+    return case

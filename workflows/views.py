@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from viewflow.workflow import chart
 from viewflow.workflow.models import Task
 
+from documents import access as document_access
 from documents.models import Decision, Document
+from documents.views import MAX_ID
 
 from . import access, routing, services
-from .forms import STEP_FORMS, RepealStartForm, StartDocumentForm
+from .forms import STEP_FORMS, ReaderGrantForm, RepealStartForm, StartDocumentForm
 from .models import AuditEntry, Case
 
 
@@ -33,6 +35,8 @@ def _case_or_404(user, case_id: int) -> Case:
         )
         .filter(pk=case_id)
         .first()
+        if case_id <= MAX_ID
+        else None
     )
     # The same answer whether the case exists or not.
     if case is None or not access.can_view_case(user, case):
@@ -63,7 +67,15 @@ def inbox(request):
         .filter(authors=request.user, finished__isnull=True)
         .order_by("-created")[:50]
     )
-    return render(request, "workflows/inbox.html", {"rows": rows, "my_cases": my_cases})
+    return render(
+        request,
+        "workflows/inbox.html",
+        {
+            "rows": rows,
+            "my_cases": my_cases,
+            "sees_desk": access.can_see_desk(request.user).allowed,
+        },
+    )
 
 
 @login_required
@@ -78,7 +90,8 @@ def start_document(request):
     if not permit:
         messages.error(request, permit.reason)
         return redirect("workflows:inbox")
-    form = StartDocumentForm(request.POST or None)
+    # Bound on every POST, also an empty one, so that it gets its errors.
+    form = StartDocumentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.start_new_document(user=request.user, **form.cleaned_data)
@@ -95,10 +108,18 @@ def start_document(request):
     return render(request, "workflows/start.html", {"form": form})
 
 
+def _document_or_404(user, document_id: int) -> Document:
+    """The document, if the user may see it; the same 404 whether it exists or not."""
+    document = Document.objects.filter(pk=document_id).first() if document_id <= MAX_ID else None
+    if document is None or not document_access.can_view_document(user, document):
+        raise Http404
+    return document
+
+
 @login_required
 @require_POST
 def start_revision(request, document_id: int):
-    document = get_object_or_404(Document, pk=document_id)
+    document = _document_or_404(request.user, document_id)
     try:
         case = services.start_revision(user=request.user, document=document)
     except services.CaseError as exc:
@@ -114,8 +135,8 @@ def start_revision(request, document_id: int):
 
 @login_required
 def start_repeal(request, document_id: int):
-    document = get_object_or_404(Document, pk=document_id)
-    form = RepealStartForm(request.POST or None)
+    document = _document_or_404(request.user, document_id)
+    form = RepealStartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.start_repeal(
@@ -132,7 +153,11 @@ def start_repeal(request, document_id: int):
 
 
 def _task_or_404(user, task_id: int) -> tuple[Task, Case]:
-    task = Task.objects.select_related("owner").filter(pk=task_id, flow_task_type="HUMAN").first()
+    task = (
+        Task.objects.select_related("owner").filter(pk=task_id, flow_task_type="HUMAN").first()
+        if task_id <= MAX_ID
+        else None
+    )
     if task is None:
         raise Http404
     case = _case_or_404(user, task.process_id)
@@ -185,16 +210,21 @@ def task_detail(request, task_id: int):
         "permit": permit,
         "can_claim": claim.allowed,
         "can_release": release.allowed,
-        **_case_records(case),
+        **_case_records(request.user, case),
     }
     return render(request, "workflows/task.html", context, status=400 if form.errors else 200)
 
 
-def _case_records(case: Case) -> dict:
+def _case_records(user, case: Case) -> dict:
+    samverkan = access.can_view_samverkan_records(user, case)
     return {
-        "statements": case.statements.select_related("union", "representative__user").all(),
-        "meetings": case.samverkan_meetings.all(),
-        "negotiations": case.negotiations.all(),
+        "statements": (
+            case.statements.select_related("union", "representative__user").all()
+            if samverkan
+            else []
+        ),
+        "meetings": case.samverkan_meetings.all() if samverkan else [],
+        "negotiations": case.negotiations.all() if samverkan else [],
         "preparations": case.preparation_steps.select_related("body").all(),
         "decisions": Decision.objects.filter(diary_entry=case.diary_entry).select_related(
             "body", "position"
@@ -217,13 +247,20 @@ def case_detail(request, case_id: int):
         .order_by("created")
     )
     open_tasks = [t for t in tasks if t.status in access.OPEN_TASK]
+    can_grant = access.can_grant_reader(request.user, case).allowed
     context = {
         "case": case,
+        "can_grant": can_grant,
+        "readers": access.case_readers(case) if can_grant else [],
+        "reader_form": ReaderGrantForm() if can_grant else None,
         "timeline": timeline,
         "open_tasks": open_tasks,
         "step_title": routing.step_title(case.current_step) if case.current_step else "",
-        **_case_records(case),
+        **_case_records(request.user, case),
     }
+    from .desk_views import case_desk_context
+
+    context.update(case_desk_context(request, case))
     return render(request, "workflows/case.html", context)
 
 
@@ -236,3 +273,28 @@ def case_chart(request, case_id: int):
     response = HttpResponse(chart.grid_to_svg(grid), content_type="image/svg+xml")
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
+
+
+@login_required
+@require_POST
+def case_readers(request, case_id: int):
+    """The registrar grants or withdraws read access to one case for one person."""
+    case = _case_or_404(request.user, case_id)
+    form = ReaderGrantForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("workflows:case", case.pk)
+    service = (
+        services.revoke_case_reader
+        if form.cleaned_data["action"] == "revoke"
+        else services.grant_case_reader
+    )
+    try:
+        service(user=request.user, case_id=case.pk, reader=form.cleaned_data["username"])
+    except services.CaseError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Read access updated."))
+    return redirect("workflows:case", case.pk)

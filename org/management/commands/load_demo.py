@@ -43,6 +43,7 @@ from documents.models import (
 from documents.rules import check_decider
 from documents.search import index_versions
 from documents.selectors import REGISTER_STATUSES
+from fixtures.demo_desk import load_desk
 from fixtures.demo_municipality import (
     BODIES,
     BODY_MEMBERS,
@@ -215,6 +216,7 @@ class DemoLoader:
         self.load_diary_series()
         self.load_documents()
         self.index_for_search()
+        load_desk(self)
 
     def index_for_search(self) -> None:
         """The demo's history is written directly, not published, so index it here."""

@@ -1,0 +1,54 @@
+"""The demo (load_demo) gives the registrar open cases in many steps with real waiting
+times, a history of closed cases for the lead times, KS meetings with today's agenda
+ready for the secretary to record at once, and stays idempotent."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.lifecycle import Desk
+from workflows import desk
+from workflows.models import Case, Meeting
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def test_the_demo_desk(demo, django_user_model):
+    open_cases = Case.objects.filter(finished__isnull=True)
+    steps = set(open_cases.values_list("current_step", flat=True))
+    assert {"draft", "union_statement", "samverkan_meeting", "proposal", "preparation"} <= steps
+    assert {"decision", "registration"} <= steps
+    waiting = [c.step_since for c in open_cases if c.step_since]
+    assert max(timezone.now() - w for w in waiting).days >= 30
+
+    assert Case.objects.filter(finished__isnull=False).count() >= 5
+    assert {r.label for r in desk.type_lead_times()} >= {"Policy", "Rutin"}
+    assert all(r.median > 1 for r in desk.step_lead_times())
+
+    today_ks = Meeting.objects.get(body__short_name="KS", date=timezone.localdate())
+    agenda = desk.agenda(today_ks)
+    assert len(agenda.ready) >= 4 and len(agenda.late) >= 1
+    assert Meeting.objects.filter(body__short_name="KS", date__gt=timezone.localdate()).exists()
+
+    registrar = Desk(django_user_model.objects.get(username="registrator"))
+    assert registrar.get(reverse("workflows:desk")).status_code == 200
+    secretary = Desk(django_user_model.objects.get(username="kommunsekreterare"))
+    page = secretary.get(reverse("workflows:desk_meeting", args=[today_ks.pk]))
+    assert len(page.context["form"].cases) == len(agenda.ready)
+
+
+def test_loading_the_demo_again_changes_nothing(demo):
+    before = (Case.objects.count(), Meeting.objects.count())
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert (Case.objects.count(), Meeting.objects.count()) == before
+    assert "inget har ändrats" in out.getvalue()

@@ -1,0 +1,145 @@
+"""Filters of the registrar's audit view (HTML list and CSV export share them)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import django_filters
+from django import forms
+from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import ACTION_LABELS, AuditEntry
+
+# Apps whose objects appear in the trail.
+_TARGET_APPS = ("auth", "guardian", "org", "documents", "workflows", "viewflow")
+MAX_TEXT = 200
+
+# "KS 2026/155", "ks 2026 / 155", or just "2026/155".
+_DIARIENUMMER = re.compile(r"^\s*(?:([^\W\d_][\w-]{0,19})\s+)?(\d{4})\s*/\s*(\d{1,9})\s*$")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def action_choices() -> list[tuple[str, str]]:
+    return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda c: c[1])
+
+
+def target_type_choices() -> list[tuple[str, str]]:
+    choices = [
+        (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
+        for model in apps.get_models()
+        if model._meta.app_label in _TARGET_APPS
+    ]
+    return sorted(choices, key=lambda c: c[1])
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class AuditFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        case = (data.get("case") or "").strip()
+        if case and _DIARIENUMMER.match(case) is None:
+            self.add_error(
+                "case", _("Write the diarienummer as series, year and number: KS 2026/155.")
+            )
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The to date is before the from date."))
+        return data
+
+
+class AuditFilter(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(
+        method="filter_date_from", label=_("From date"), widget=DateInput
+    )
+    date_to = django_filters.DateFilter(
+        method="filter_date_to", label=_("To date"), widget=DateInput
+    )
+    person = django_filters.CharFilter(
+        method="filter_person",
+        label=_("Person"),
+        max_length=MAX_TEXT,
+        help_text=_("User name or part of the name."),
+    )
+    position = django_filters.CharFilter(
+        method="filter_position",
+        label=_("Position"),
+        max_length=MAX_TEXT,
+        help_text=_("Part of the position's title."),
+    )
+    action = django_filters.ChoiceFilter(
+        field_name="action", choices=action_choices, label=_("Event")
+    )
+    case = django_filters.CharFilter(
+        method="filter_case",
+        label=_("Diarienummer"),
+        max_length=40,
+        help_text=_("E.g. KS 2026/155."),
+    )
+    target_type = django_filters.ChoiceFilter(
+        field_name="target_type", choices=target_type_choices, label=_("Object type")
+    )
+    text = django_filters.CharFilter(
+        field_name="target_label",
+        lookup_expr="icontains",
+        label=_("Object"),
+        max_length=MAX_TEXT,
+        help_text=_("Part of the object's name."),
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields: list[str] = []
+        form = AuditFilterForm
+
+    # Days far outside the trail's life mean "no limit" (and stay clear of the datetime range
+    # when converted to UTC).
+    FIRST_DAY = datetime.date(1900, 1, 1)
+    LAST_DAY = datetime.date(9000, 1, 1)
+
+    def filter_date_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        if value <= self.FIRST_DAY:
+            return queryset
+        return queryset.filter(at__gte=_day_start(min(value, self.LAST_DAY)))
+
+    def filter_date_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        if value >= self.LAST_DAY:
+            return queryset
+        day = max(value, self.FIRST_DAY)
+        return queryset.filter(at__lt=_day_start(day + datetime.timedelta(days=1)))
+
+    def filter_person(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(actor__username__icontains=word)
+                | Q(actor__first_name__icontains=word)
+                | Q(actor__last_name__icontains=word)
+            )
+        return queryset
+
+    def filter_position(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split():
+            queryset = queryset.filter(acting_as__title__icontains=word)
+        return queryset
+
+    def filter_case(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        match = _DIARIENUMMER.match(value)
+        if match is None:
+            return queryset.none()
+        code, year, number = match.groups()
+        filters = Q(case__diary_entry__year=int(year), case__diary_entry__number=int(number))
+        if code:
+            filters &= Q(case__diary_entry__series__code__iexact=code)
+        return queryset.filter(filters)

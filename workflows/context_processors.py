@@ -1,0 +1,41 @@
+"""What the navigation shows; evaluated only when a template asks."""
+
+from __future__ import annotations
+
+import time
+
+from django.utils.functional import SimpleLazyObject
+
+NAV_KEY = "styrdok_nav_audit"
+# The menu's answer is kept in the session for this long (it is only a link: the audit view
+# itself always checks). Computed at log-in, so most pages cost no query for it.
+NAV_SECONDS = 600
+
+
+def sees_audit(user) -> bool:
+    from .access import is_registrar
+
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(user.is_superuser or is_registrar(user))
+
+
+def remember_navigation(request, user) -> None:
+    request.session[NAV_KEY] = [int(time.time()), sees_audit(user)]
+
+
+def navigation(request):
+    def audit_link() -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        session = getattr(request, "session", None)
+        cached = session.get(NAV_KEY) if session is not None else None
+        if cached and time.time() - cached[0] < NAV_SECONDS:
+            return bool(cached[1])
+        value = sees_audit(user)
+        if session is not None:
+            session[NAV_KEY] = [int(time.time()), value]
+        return value
+
+    return {"nav_sees_audit": SimpleLazyObject(audit_link)}

@@ -1,0 +1,136 @@
+"""Forms of the registrar's desk. They only collect input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from documents.models import DecisionOutcome
+from org.models import Body
+
+from .models import Case, Meeting, RecordDirection
+from .services import MatterDecision
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class MeetingForm(forms.Form):
+    body = forms.ModelChoiceField(
+        label=_("Body"), queryset=Body.objects.filter(is_active=True).order_by("name")
+    )
+    date = forms.DateField(label=_("Meeting date"), widget=DateInput)
+    deadline = forms.DateField(label=_("Deadline for matters"), widget=DateInput)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+    def __init__(self, *args, bodies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if bodies is not None:
+            self.fields["body"].queryset = Body.objects.filter(pk__in=[b.pk for b in bodies])
+
+
+class TargetMeetingForm(forms.Form):
+    meeting = forms.ModelChoiceField(
+        label=_("Target meeting"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label=_("No meeting yet"),
+    )
+
+    def __init__(self, *args, meetings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if meetings is not None:
+            self.fields["meeting"].queryset = meetings
+
+
+class RecordForm(forms.Form):
+    direction = forms.ChoiceField(
+        label=_("Direction"),
+        choices=[
+            (RecordDirection.INCOMING, RecordDirection.INCOMING.label),
+            (RecordDirection.OUTGOING, RecordDirection.OUTGOING.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    record_date = forms.DateField(label=_("Date"), widget=DateInput)
+    counterpart = forms.CharField(label=_("Sender or recipient"), max_length=200)
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    upload = forms.FileField(
+        label=_("File (PDF, DOCX or ODT)"), required=False, help_text=_("Optional.")
+    )
+
+
+OUTCOME_CHOICES = [
+    ("", _("Not decided at this meeting")),
+    (DecisionOutcome.ADOPTED, _("Adopted")),
+    (DecisionOutcome.RETURNED, _("Sent back (återremiss)")),
+    (DecisionOutcome.REJECTED, _("Rejected")),
+]
+
+
+class MeetingDecisionsForm(forms.Form):
+    """One line per matter: paragraph, outcome, motivation, valid from/until.
+
+    The lines are the matters of the agenda waiting for this body's decision; a posted
+    case id that is not among them still gets a line, so the service can refuse it with
+    its reason next to the input.
+    """
+
+    def __init__(self, *args, cases: list[Case], meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cases = cases
+        self.meeting = meeting
+        self.line_errors: dict[int, str] = {}
+        for number, case in enumerate(cases, 1):
+            pk = case.pk
+            self.fields[f"paragraph_{pk}"] = forms.CharField(
+                label=_("§"), max_length=20, required=False, initial=f"§ {number}"
+            )
+            self.fields[f"outcome_{pk}"] = forms.ChoiceField(
+                label=_("Decision"), choices=OUTCOME_CHOICES, required=False
+            )
+            self.fields[f"motivation_{pk}"] = forms.CharField(
+                label=_("Motivation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+            self.fields[f"valid_from_{pk}"] = forms.DateField(
+                label=_("Valid from"), required=False, widget=DateInput, initial=meeting.date
+            )
+            self.fields[f"valid_until_{pk}"] = forms.DateField(
+                label=_("Valid until"), required=False, widget=DateInput
+            )
+
+    def lines(self):
+        for case in self.cases:
+            pk = case.pk
+            yield {
+                "case": case,
+                "paragraph": self[f"paragraph_{pk}"],
+                "outcome": self[f"outcome_{pk}"],
+                "motivation": self[f"motivation_{pk}"],
+                "valid_from": self[f"valid_from_{pk}"],
+                "valid_until": self[f"valid_until_{pk}"],
+                "error": self.line_errors.get(pk, ""),
+            }
+
+    def decisions(self) -> list[MatterDecision]:
+        out = []
+        for case in self.cases:
+            pk = case.pk
+            outcome = self.cleaned_data.get(f"outcome_{pk}")
+            if not outcome:
+                continue
+            out.append(
+                MatterDecision(
+                    case_id=pk,
+                    paragraph=self.cleaned_data.get(f"paragraph_{pk}") or "",
+                    outcome=outcome,
+                    motivation=self.cleaned_data.get(f"motivation_{pk}") or "",
+                    valid_from=self.cleaned_data.get(f"valid_from_{pk}"),
+                    valid_until=self.cleaned_data.get(f"valid_until_{pk}"),
+                )
+            )
+        return out
