@@ -1339,17 +1339,34 @@ def _reader_permission():
     return Permission.objects.get(content_type__app_label="workflows", codename="view_case")
 
 
+def _case_for_reader_change(user, case_id: int) -> tuple[Case, access.Permit]:
+    """Lock the case and check that ``user`` may grant or withdraw read access to it."""
+    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    if case is None:
+        raise CaseError(_("There is no such case."))
+    permit = access.can_grant_reader(user, case)
+    if not permit:
+        raise NotAllowed(permit.reason)
+    return case, permit
+
+
+def _record_reader_change(action: str, user, permit: access.Permit, case: Case, reader) -> None:
+    audit.record(
+        action,
+        actor=user,
+        acting=permit.acting,
+        target=case,
+        case=case,
+        comment=reader.get_full_name() or reader.get_username(),
+    )
+
+
 def grant_case_reader(*, user, case_id: int, reader) -> Case:
     """The registrar lets ``reader`` read one case (e.g. an expert asked for an opinion)."""
     from guardian.shortcuts import assign_perm
 
     with transaction.atomic():
-        case = Case.objects.select_for_update().filter(pk=case_id).first()
-        if case is None:
-            raise CaseError(_("There is no such case."))
-        permit = access.can_grant_reader(user, case)
-        if not permit:
-            raise NotAllowed(permit.reason)
+        case, permit = _case_for_reader_change(user, case_id)
         if reader is None or not reader.is_active:
             raise CaseError(_("Choose an active user."))
         if access.has_reader_grant(reader, case):
@@ -1358,14 +1375,7 @@ def grant_case_reader(*, user, case_id: int, reader) -> Case:
                 % {"name": reader.get_full_name() or reader}
             )
         assign_perm(_reader_permission(), reader, case)
-        audit.record(
-            "reader_granted",
-            actor=user,
-            acting=permit.acting,
-            target=case,
-            case=case,
-            comment=reader.get_full_name() or reader.get_username(),
-        )
+        _record_reader_change("reader_granted", user, permit, case, reader)
     return case
 
 
@@ -1374,21 +1384,9 @@ def revoke_case_reader(*, user, case_id: int, reader) -> Case:
     from guardian.shortcuts import remove_perm
 
     with transaction.atomic():
-        case = Case.objects.select_for_update().filter(pk=case_id).first()
-        if case is None:
-            raise CaseError(_("There is no such case."))
-        permit = access.can_grant_reader(user, case)
-        if not permit:
-            raise NotAllowed(permit.reason)
+        case, permit = _case_for_reader_change(user, case_id)
         if reader is None or not access.has_reader_grant(reader, case):
             raise CaseError(_("This person has no read access granted to this case."))
         remove_perm(_reader_permission(), reader, case)
-        audit.record(
-            "reader_revoked",
-            actor=user,
-            acting=permit.acting,
-            target=case,
-            case=case,
-            comment=reader.get_full_name() or reader.get_username(),
-        )
+        _record_reader_change("reader_revoked", user, permit, case, reader)
     return case
