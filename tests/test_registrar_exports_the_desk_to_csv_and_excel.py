@@ -95,3 +95,17 @@ def test_an_export_with_bad_filters_is_empty_not_an_error(town):
     response = town.desk("registrator").get(reverse("workflows:desk_csv"), data={"type": "x"})
     assert response.status_code == 200
     assert read_csv(response) == [HEADER]
+
+
+def test_a_title_that_looks_like_a_formula_is_exported_as_text(town):
+    case = ks_policy(town, "Policy")
+    case.document.title = '=HYPERLINK("http://x.example","Klicka")'
+    case.document.save(update_fields=["title"])
+    registrar = town.desk("registrator")
+
+    _, *rows = read_csv(registrar.get(reverse("workflows:desk_csv")))
+    assert rows[0][1] == "'" + case.document.title
+
+    sheet = load_workbook(io.BytesIO(registrar.get(reverse("workflows:desk_xlsx")).content)).active
+    cell = sheet.cell(row=2, column=2)
+    assert cell.data_type == "s" and cell.value == "'" + case.document.title

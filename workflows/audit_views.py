@@ -13,13 +13,11 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import access
+from . import access, spreadsheet
 from .audit_filters import AuditFilter
 from .models import AuditEntry
 
 PAGE_SIZE = 50
-# Characters that make a spreadsheet read a cell as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def may_read_audit_trail(user) -> bool:
@@ -56,13 +54,6 @@ def audit_list(request):
         {"filter": filterset, "page": page, "querystring": query.urlencode()},
         status=400 if filterset.errors else 200,
     )
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START):
-        text = "'" + text
-    return text
 
 
 class _Echo:
@@ -120,16 +111,16 @@ def audit_export(request):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = csv.writer(_Echo(), delimiter=spreadsheet.CSV_DELIMITER)
 
     language = translation.get_language()
 
     def stream():
         # Streamed after the view returned: keep the page's language for labels.
         with translation.override(language):
-            yield "\ufeff"
+            yield spreadsheet.CSV_BOM
             for row in _rows(entries):
-                yield writer.writerow([_cell(v) for v in row])
+                yield writer.writerow([spreadsheet.safe_cell(v) for v in row])
 
     name = f"granskningslogg-{timezone.localdate():%Y-%m-%d}.csv"
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")

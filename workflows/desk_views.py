@@ -25,7 +25,7 @@ from documents.files import EXTENSIONS
 from documents.models import DiarySeries
 from documents.views import stored_file_response
 
-from . import access, charts, desk, routing, services
+from . import access, charts, desk, routing, services, spreadsheet
 from .audit import record_now
 from .desk_forms import MeetingDecisionsForm, MeetingForm, RecordForm, TargetMeetingForm
 from .models import Case, Meeting, RegisteredRecord
@@ -125,11 +125,11 @@ def _export_rows(request):
 def export_csv(request):
     rows = _export_rows(request)
     buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel reads UTF-8 only with the byte order mark
-    writer = csv.writer(buffer, delimiter=";")
+    buffer.write(spreadsheet.CSV_BOM)
+    writer = csv.writer(buffer, delimiter=spreadsheet.CSV_DELIMITER)
     writer.writerow([str(c) for c in desk.EXPORT_COLUMNS])
     for row in rows:
-        writer.writerow(desk.export_values(row))
+        writer.writerow([spreadsheet.safe_cell(v) for v in desk.export_values(row)])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="arenden-{stamp}.csv"'
@@ -149,7 +149,7 @@ def export_xlsx(request):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(desk.export_values(row))
+        sheet.append([spreadsheet.safe_cell(v) for v in desk.export_values(row)])
     sheet.freeze_panes = "A2"
     for column, width in zip(
         "ABCDEFGHIJKLM", (14, 50, 16, 14, 28, 30, 8, 8, 24, 16, 24, 12, 12), strict=False
