@@ -17,6 +17,7 @@ from org.models import Body, Position, Process, Unit
 from . import cache as register_cache
 from . import search, selectors
 from .models import DocumentType, VersionStatus
+from .text import query_terms
 from .widgets import FastSelect
 
 
@@ -35,35 +36,47 @@ class _OnceIterator(ModelChoiceIterator):
         return len(self.field.objects()) + (self.field.empty_label is not None)
 
 
-class OnceModelChoiceField(filter_fields.ModelChoiceField):
-    """Loads its choices once per form: rendering and validating share one query."""
+class _ChoicesOnce:
+    """A model choice field that reads its choices at most once per form: rendering and
+    validating share them. Given a ``choice_list`` (``documents.cache.ChoiceList``, set by
+    ``RegisterFilter``) it reads none at all and renders the cached ``<option>`` elements."""
 
     iterator = _OnceIterator
-
-    # Set by RegisterFilter: the choices are then kept per process for the register's
-    # generation (documents.cache) instead of read on every request.
-    cache_key: str | None = None
-    generation: int | None = None
+    choice_list = None
 
     def objects(self) -> list:
+        if self.choice_list is not None:
+            return self.choice_list.objects
         if getattr(self, "_objects", None) is None:
-            if self.cache_key is not None:
-                self._objects = register_cache.choices(
-                    self.cache_key, self.generation, lambda: self.queryset
-                )
-            else:
-                self._objects = list(self.queryset)
+            self._objects = list(self.queryset)
         return self._objects
+
+    def by_value(self) -> dict[str, object]:
+        if getattr(self, "_by_value", None) is None:
+            self._by_value = {str(obj.pk): obj for obj in self.objects()}
+        return self._by_value
+
+    def invalid(self, value) -> forms.ValidationError:
+        return forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
+class OnceModelChoiceField(_ChoicesOnce, filter_fields.ModelChoiceField):
+    """A ``<select>`` of model instances, read once (or never: see ``_ChoicesOnce``)."""
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        for obj in self.objects():
-            if str(obj.pk) == str(value):
-                return obj
-        raise forms.ValidationError(
-            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-        )
+        found = self.by_value().get(str(value))
+        if found is None:
+            raise self.invalid(value)
+        return found
+
+    def get_bound_field(self, form, field_name):
+        if self.choice_list is not None:
+            self.widget.options_html = self.choice_list.options
+        return super().get_bound_field(form, field_name)
 
 
 class OnceModelChoiceFilter(django_filters.ModelChoiceFilter):
@@ -78,20 +91,21 @@ class OnceModelChoiceFilter(django_filters.ModelChoiceFilter):
 MAX_ID = 2**63 - 1
 
 
-class IdMultipleChoiceField(filter_fields.ModelMultipleChoiceField):
-    """Refuses values that are no id before the database sees them (a 20-digit number made
+class IdMultipleChoiceField(_ChoicesOnce, filter_fields.ModelMultipleChoiceField):
+    """Several model instances (check boxes), read once (or never: see ``_ChoicesOnce``).
+    Refuses values that are no id before anything is looked up (a 20-digit number made
     SQLite raise OverflowError and PostgreSQL an out-of-range error)."""
 
     def _check_values(self, value):
         for pk in value:
             text = str(pk)
             if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": pk},
-                )
-        return super()._check_values(value)
+                raise self.invalid(pk)
+        by_value = self.by_value()
+        for pk in value:
+            if str(pk) not in by_value:
+                raise self.invalid(pk)
+        return [by_value[str(pk)] for pk in dict.fromkeys(str(v) for v in value)]
 
 
 class IdMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
@@ -173,24 +187,24 @@ class RegisterFilter(django_filters.FilterSet):
         label=_("Sort by"),
     )
 
-    CACHED_CHOICES = ("unit", "process", "owner", "body")
-    # Set by the HTML register for anonymous visitors, whose page is cached anyway: reading
-    # the generation is one more query, which only pays off together with the page cache
-    # (a cold process would otherwise exceed the register's 10 queries).
-    use_cache = False
+    # Filters whose choices are kept per generation of the register (documents.cache).
+    CACHED_CHOICES = ("type", "unit", "process", "owner", "body")
 
     @cached_property
     def generation(self) -> int | None:
         """The register's generation at the start of this request (documents.cache)."""
-        return register_cache.current() if self.use_cache else None
+        return register_cache.current()
 
     @property
     def form(self):
         if not hasattr(self, "_form"):
             form = super().form
+            lists = None
             for name in self.CACHED_CHOICES:
-                form.fields[name].cache_key = f"register-filter-{name}"
-                form.fields[name].generation = self.generation
+                field = form.fields[name]
+                if lists is None:  # read the generation only when a form is built
+                    lists = register_cache.choices(self.generation)
+                field.choice_list = lists[name]
         return self._form
 
     def filter_search(self, queryset, name, value: str):
@@ -217,18 +231,37 @@ class RegisterFilter(django_filters.FilterSet):
         return queryset.filter(selectors.valid_on(day))
 
     def filter_queryset(self, queryset):
+        qs = self._filter(queryset)
+        q = self.search_text()
+        if q:
+            qs = search.search(qs, q, version_field="pk", current_only=self.only_valid_versions())
+        # Search results come best first; otherwise alphabetical.
+        if not self.form.cleaned_data.get("sort") and not q:
+            qs = qs.order_by("title", "pk")
+        return qs
+
+    def _filter(self, queryset):
+        """Every filter but the search."""
         data = self.form.cleaned_data
         # Without a status or a date, the register shows what is valid today.
         if not data.get("status") and not data.get("valid_on"):
             queryset = queryset.filter(selectors.valid_on(timezone.localdate()))
-        qs = super().filter_queryset(queryset)
-        q = (data.get("q") or "").strip()
-        if q:
-            qs = search.search(qs, q, version_field="pk", current_only=self.only_valid_versions())
-        # Search results come best first; otherwise alphabetical.
-        if not data.get("sort") and not q:
-            qs = qs.order_by("title", "pk")
-        return qs
+        return super().filter_queryset(queryset)
+
+    def search_text(self) -> str:
+        return (self.form.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
+
+    @cached_property
+    def ranked_hits(self) -> search.RankedHits | None:
+        """A valid search's hits ranked in one grouped pass over the index
+        (``search.RankedHits``), among the versions the other filters let through; None
+        without search terms. Where a page of hits is shown, use this rather than ``qs``
+        (which ranks with a correlated lookup per hit)."""
+        q = self.search_text()
+        if not q or not query_terms(q):
+            return None
+        filtered = self._filter(self.queryset.all())
+        return search.rank(filtered, q, current_only=self.only_valid_versions())
 
     def only_valid_versions(self) -> bool:
         """Whether the filters let only valid versions through (then the search reads only

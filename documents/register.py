@@ -31,26 +31,21 @@ def register(request):
     # per generation of the register (documents.cache); the frame (base.html with its
     # messages and CSRF token) is rendered for each request.
     key = None
-    filterset.use_cache = not request.user.is_authenticated
-    if filterset.use_cache and filterset.generation is not None:
+    if not request.user.is_authenticated and filterset.generation is not None:
         key = register_cache.page_key(
             filterset.generation, request.LANGUAGE_CODE, request.GET.urlencode()
         )
         body = register_cache.get_page(key)
         if body is not None:
             return render(request, "documents/register.html", {"body": mark_safe(body)})  # noqa: S308 - rendered by our template
-    if not filterset.is_valid():
-        versions = selectors.register_versions(request.user).none()
-    else:
-        versions = filterset.qs
-    q = (request.GET.get("q") or "").strip()
+    q = filterset.search_text()
     if filterset.is_valid():
         # Sort (or rank) the ids alone and join the wide rows, the text included, for the
         # page only: sorting 1,500 full rows by title was most of a unit page's time.
-        wide = selectors.register_versions(request.user)
-        if q:
-            wide = wide.prefetch_related("files")  # snippets read the page's files
-        versions = selectors.RankedRows(versions, wide, q)
+        rows = selectors.register_rows(request.user, with_text=bool(q))
+        versions = selectors.RankedRows.of(filterset, rows)
+    else:
+        versions = selectors.register_versions(request.user).none()
     page = selectors.RankedPaginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
     if q:
         for version in page.object_list:

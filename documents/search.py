@@ -26,9 +26,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import (
     BooleanField,
+    Count,
     ExpressionWrapper,
     F,
     Func,
@@ -273,6 +274,114 @@ def search(
         score = score + Coalesce(term_score, 0, output_field=IntegerField())
     ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
     return queryset.annotate(**{SCORE: score}).order_by(f"-{SCORE}", *ordering, "pk")
+
+
+def _term_q(term: str, is_prefix: bool) -> Q:
+    if is_prefix:
+        return Q(term__gte=term, term__lt=_successor(term))
+    return Q(term=term)
+
+
+class RankedHits:
+    """The hits of a search among some versions, best first, ranked in one grouped pass.
+
+    The same hits, scores and order as :func:`search` (``version_field="pk"``), computed the
+    other way round: the index rows of the query's terms are grouped by version once
+    (every term must match: ``HAVING``), instead of a correlated score lookup per hit and
+    term, and the groups are joined to ``versions`` (filtered, not searched) by id. Ties
+    keep ``versions``' own ordering, then the id. Each call to :meth:`rows` is one query.
+
+    Django cannot join a derived table, so the query is composed from two compiled
+    querysets; every value in it is a query parameter.
+    """
+
+    def __init__(
+        self, versions: QuerySet[DocumentVersion], q: str, *, current_only: bool = False
+    ) -> None:
+        terms = query_terms(q)
+        if not terms:
+            raise ValueError("ranking needs a query with search terms; see query_terms()")
+        self.db = versions.db
+        self.groups = _grouped_scores(terms, current_only)
+        columns: dict[str, F] = {"_id": F("pk")}
+        self.ordering: list[tuple[str, bool]] = []
+        for i, name in enumerate(_ordering(versions)):
+            columns[f"_o{i}"] = F(name.lstrip("-"))
+            self.ordering.append((f"_o{i}", name.startswith("-")))
+        self.versions = versions.order_by().annotate(**columns).values(*columns)
+
+    def _query(self, select: str, tail: str = "") -> tuple[str, list]:
+        groups_sql, groups_params = self.groups.query.sql_with_params()
+        versions_sql, versions_params = self.versions.query.sql_with_params()
+        sql = (
+            f"SELECT {select} FROM ({groups_sql}) h "
+            f"INNER JOIN ({versions_sql}) v ON v._id = h.version{tail}"
+        )
+        return sql, [*groups_params, *versions_params]
+
+    def rows(self, offset: int = 0, limit: int | None = None) -> list[tuple[int, int, int]]:
+        """``(version id, score, number of hits)`` from ``offset``, at most ``limit`` rows."""
+        order = ", ".join(
+            f"v.{column} {'DESC' if descending else 'ASC'}" for column, descending in self.ordering
+        )
+        tail = f" ORDER BY h.{SCORE} DESC, {order + ', ' if order else ''}h.version ASC"
+        params: list = []
+        if limit is not None:
+            tail += " LIMIT %s OFFSET %s"
+            params = [limit, offset]
+        elif offset:
+            raise ValueError("an offset needs a limit")
+        sql, query_params = self._query(f"h.version, h.{SCORE}, COUNT(*) OVER ()", tail)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [*query_params, *params])
+            return [tuple(row) for row in cursor.fetchall()]
+
+    def count(self) -> int:
+        sql, params = self._query("COUNT(*)")
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
+
+def _grouped_scores(terms: list[tuple[str, bool]], current_only: bool) -> QuerySet:
+    """Per version with every term: ``version`` and ``score`` (as ``search`` scores)."""
+    integer = IntegerField()
+    rows = SearchTerm.objects.filter(is_current=True) if current_only else SearchTerm.objects
+    matches_any = Q()
+    for term, is_prefix in terms:
+        matches_any |= _term_q(term, is_prefix)
+    score = Value(0, output_field=integer)
+    found: dict[str, Count] = {}
+    for i, (term, is_prefix) in enumerate(terms):
+        term_q = _term_q(term, is_prefix)
+        found[f"_t{i}"] = Count("pk", filter=term_q)
+        for field in SearchField:
+            total = Coalesce(Sum("count", filter=term_q & Q(field=field)), 0, output_field=integer)
+            capped = Least(total, Value(COUNT_CAP), output_field=integer)
+            score = score + capped * Value(WEIGHTS[field], output_field=integer)
+    return (
+        rows.filter(matches_any)
+        .order_by()
+        .values("version")
+        .alias(**found)
+        .filter(**{f"{name}__gt": 0 for name in found})
+        .annotate(**{SCORE: ExpressionWrapper(score, output_field=integer)})
+    )
+
+
+def _ordering(queryset: QuerySet) -> list[str]:
+    """The queryset's ordering as field paths, without the id (the last tie-breaker)."""
+    names = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    return [
+        name
+        for name in names
+        if isinstance(name, str) and name.lstrip("-") not in ("pk", "id", "?")
+    ]
+
+
+def rank(versions: QuerySet[DocumentVersion], q: str, *, current_only: bool = False) -> RankedHits:
+    """The hits of ``q`` among ``versions``, ranked in one grouped pass: see ``RankedHits``."""
+    return RankedHits(versions, q, current_only=current_only)
 
 
 def search_documents(q: str, queryset: QuerySet[Document] | None = None) -> QuerySet[Document]:

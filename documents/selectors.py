@@ -50,6 +50,46 @@ def register_versions(user) -> QuerySet[DocumentVersion]:
     return qs
 
 
+# What a row of the register page shows (documents/_register_body.html): the version's
+# dates and status, its document's type, scope and visibility, and the decision line.
+REGISTER_ROW_FIELDS = (
+    "title",
+    "status",
+    "document_id",
+    "valid_from",
+    "valid_until",
+    "next_review",
+    "adoption_id",
+    "diary_entry_id",
+    "document__is_public",
+    "document__document_type__name",
+    "document__scope_unit__name",
+    "adoption__body__name",
+    "adoption__position__title",
+    "adoption__decision_date",
+    "adoption__paragraph",
+    "diary_entry__year",
+    "diary_entry__number",
+    "diary_entry__series__code",
+)
+
+
+def register_rows(user, *, with_text: bool = False) -> QuerySet[DocumentVersion]:
+    """The register versions the user may see, loading only what a register row shows
+    (and, ``with_text``, the text and files a search snippet is cut from). Anything else
+    is deferred: read if asked for, one query per row."""
+    qs = DocumentVersion.objects.filter(register_versions_q(user)).select_related(
+        "document__document_type",
+        "document__scope_unit",
+        "adoption__body",
+        "adoption__position",
+        "diary_entry__series",
+    )
+    fields = (*REGISTER_ROW_FIELDS, "body") if with_text else REGISTER_ROW_FIELDS
+    qs = qs.only(*fields)
+    return qs.prefetch_related("files") if with_text else qs
+
+
 def with_open_case() -> Exists:
     from workflows.models import Case
 
@@ -74,16 +114,25 @@ def expired(qs: QuerySet[DocumentVersion], today: datetime.date | None = None) -
 
 
 class RankedRows:
-    """A page-able view of ranked search results that joins wide rows for one page only.
+    """A page-able view of ranked (or sorted) ids that joins wide rows for one page only.
 
     Ranking every hit with all the register's joined columns (and each version's text)
     carried through the sort is what makes common words slow; here the hits are ranked
     on their ids alone, and only the page's ids are fetched with everything a row shows.
-    Still one query per page (plus the count), so page size does not change the count.
+    ``ranked`` is either a sorted ``DocumentVersion`` queryset or the hits of a search
+    (``search.RankedHits``). Still one query per page (plus the count), so page size does
+    not change the count.
     """
 
-    def __init__(self, ranked: QuerySet, wide: QuerySet, q: str):
+    def __init__(self, ranked, wide: QuerySet, q: str = ""):
         self.ranked, self.wide, self.q = ranked, wide, q
+
+    @classmethod
+    def of(cls, filterset, wide: QuerySet) -> RankedRows:
+        """The register filter's result: its search hits ranked in one grouped pass when it
+        has search terms, else its filtered versions in their order."""
+        hits = filterset.ranked_hits
+        return cls(filterset.qs if hits is None else hits, wide, filterset.search_text())
 
     def count(self) -> int:
         return self.ranked.count()
@@ -91,13 +140,27 @@ class RankedRows:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index):
-        from . import search
+    def rows(self, ids: list[int]) -> list:
+        """The wide rows of ``ids``, in that order."""
+        wide = {v.pk: v for v in self.wide.filter(pk__in=ids)}
+        return [wide[i] for i in ids if i in wide]
 
+    def ids_and_total(self, offset: int, limit: int) -> list[tuple[int, int]]:
+        """The ids of rows ``offset`` to ``offset + limit`` and the total, in one query."""
+        from .search import RankedHits
+
+        if isinstance(self.ranked, RankedHits):
+            return [(pk, total) for pk, _score, total in self.ranked.rows(offset, limit)]
+        counted = self.ranked.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")
+        return list(counted[offset : offset + limit])
+
+    def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        page_ids = self.ranked.values("pk")[index]
-        return list(search.search(self.wide.filter(pk__in=page_ids), self.q, version_field="pk"))
+        start, stop, step = index.indices(self.count())
+        if step != 1:
+            raise ValueError("RankedRows takes slices without a step")
+        return self.rows([pk for pk, _total in self.ids_and_total(start, max(0, stop - start))])
 
 
 class RankedPaginator(Paginator):
@@ -132,17 +195,12 @@ class RankedPaginator(Paginator):
         if number < 1:
             raise EmptyPage(_("That page number is less than 1"))
         bottom = (number - 1) * self.per_page
-        found = list(
-            self.object_list.ranked.annotate(_total=Window(Count("pk"))).values_list(
-                "pk", "_total"
-            )[bottom : bottom + self.per_page]
-        )
+        rows = self.object_list
+        found = rows.ids_and_total(bottom, self.per_page)
         if not found:
             if number == 1 and self.allow_empty_first_page:
                 self.__dict__["count"] = 0  # Paginator.count is a cached_property
                 return Page([], 1, self)
             raise EmptyPage(_("That page contains no results"))
         self.__dict__["count"] = found[0][1]
-        ids = [pk for pk, _total in found]
-        wide = {v.pk: v for v in self.object_list.wide.filter(pk__in=ids)}
-        return Page([wide[i] for i in ids if i in wide], number, self)
+        return Page(rows.rows([pk for pk, _total in found]), number, self)

@@ -38,8 +38,15 @@ class FastSelect(forms.Select):
     same HTML (every option, so the form works without JavaScript) in a single pass.
     """
 
+    # Set by the field: the options rendered once, as ``(value, html)`` (documents.cache);
+    # only the empty choice and the chosen option are rendered for each request.
+    options_html: list[tuple[str, str]] | None = None
+
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in self.format_value(value)}
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        if self.options_html is not None:
+            return self._render_prerendered(name, final_attrs, chosen)
         parts = []
         for option_value, label in self.choices:
             if isinstance(label, list | tuple):  # an optgroup
@@ -47,12 +54,25 @@ class FastSelect(forms.Select):
                 parts.append(f'<optgroup label="{escape(option_value)}">{inner}</optgroup>')
             else:
                 parts.append(self._option(option_value, label, chosen))
-        final_attrs = self.build_attrs(self.attrs, attrs)
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             flatatt(final_attrs),
             mark_safe("".join(parts)),  # noqa: S308 - every value and label is escaped
+        )
+
+    def _render_prerendered(self, name, final_attrs, chosen: set[str]) -> str:
+        parts = []
+        empty_label = getattr(self.choices, "field", None) and self.choices.field.empty_label
+        if empty_label is not None:
+            parts.append(self._option("", empty_label, chosen))
+        for value, html in self.options_html:
+            parts.append(html.replace('">', '" selected>', 1) if value in chosen else html)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(final_attrs),
+            mark_safe("".join(parts)),  # noqa: S308 - rendered from escaped values and labels
         )
 
     @staticmethod

@@ -1,6 +1,7 @@
 """Read-only JSON API of the register, with the register's own filters and visibility."""
 
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
@@ -39,14 +40,23 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.register_versions(self.request.user)
 
+    filterset = None
+
     def paginate_queryset(self, queryset):
-        q = (self.request.query_params.get("q") or "").strip()
-        if q and self.action == "list":
-            queryset = selectors.RankedRows(queryset, self.get_queryset(), q)
+        if self.filterset is not None and self.filterset.ranked_hits is not None:
+            # A search: the hits ranked in one grouped pass, the page's rows joined after.
+            queryset = selectors.RankedRows.of(self.filterset, self.get_queryset())
         return super().paginate_queryset(queryset)
 
     def filter_queryset(self, queryset):
         # One entry is addressed by its id whatever the date; filters are for lists.
         if self.action == "retrieve":
             return queryset
-        return super().filter_queryset(queryset)
+        # As DjangoFilterBackend does, keeping the filter set for the ranked search.
+        backend = DjangoFilterBackend()
+        self.filterset = backend.get_filterset(self.request, queryset, self)
+        if not self.filterset.is_valid():
+            raise translate_validation(self.filterset.errors)
+        if self.filterset.ranked_hits is not None:
+            return queryset  # paginate_queryset pages the ranked hits instead
+        return self.filterset.qs
