@@ -235,18 +235,17 @@ class RegisterFilter(django_filters.FilterSet):
         q = self.search_text()
         if q:
             qs = search.search(qs, q, version_field="pk", current_only=self.only_valid_versions())
-        # Search results come best first; otherwise alphabetical.
-        if not self.form.cleaned_data.get("sort") and not q:
-            qs = qs.order_by("title", "pk")
         return qs
 
     def _filter(self, queryset):
-        """Every filter but the search."""
+        """Every filter but the search: alphabetical unless sorted (search hits come best
+        first, equal ones in this order)."""
         data = self.form.cleaned_data
         # Without a status or a date, the register shows what is valid today.
         if not data.get("status") and not data.get("valid_on"):
             queryset = queryset.filter(selectors.valid_on(timezone.localdate()))
-        return super().filter_queryset(queryset)
+        qs = super().filter_queryset(queryset)
+        return qs if data.get("sort") else qs.order_by("title", "pk")
 
     def search_text(self) -> str:
         return (self.form.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
@@ -262,6 +261,11 @@ class RegisterFilter(django_filters.FilterSet):
             return None
         filtered = self._filter(self.queryset.all())
         return search.rank(filtered, q, current_only=self.only_valid_versions())
+
+    def costly(self) -> bool:
+        """Whether the filters cost more to evaluate twice (a count, then a page that stops
+        early) than once for both: "under revision" reads every open case."""
+        return self.is_valid() and self.form.cleaned_data.get("status") == "under_revision"
 
     def only_valid_versions(self) -> bool:
         """Whether the filters let only valid versions through (then the search reads only

@@ -392,7 +392,9 @@ class DocumentVersion(models.Model):
         max_length=20,
         choices=VersionStatus.choices,
         default=VersionStatus.DRAFT,
-        db_index=True,
+        # No plain index: valid versions have partial indexes of their own (below), and a
+        # status index lured SQLite away from them (a look-up per row instead of a scan of
+        # a small covering index); the rare statuses have a partial index.
         help_text=_("Set by the lifecycle, never by hand."),
     )
     title = models.CharField(
@@ -479,11 +481,19 @@ class DocumentVersion(models.Model):
                 fields=["document", "status", "valid_from", "valid_until", "superseded_on"],
                 name="documents_version_in_force",
             ),
-            # Valid versions in the register's default order: an index walk with LIMIT.
+            # Valid versions in the register's default order: an index walk with LIMIT, and
+            # covering for counting what is valid on a day and for joining search hits.
             models.Index(
-                fields=["title", "id"],
+                fields=["title", "id", "document", "valid_from", "valid_until", "next_review"],
                 condition=Q(status="valid"),
-                name="documents_version_valid_title",
+                name="documents_version_valid_rows",
+            ),
+            # Versions by status, for the statuses that are few (drafts, adopted, rejected,
+            # repealed); valid ones are served by the indexes above.
+            models.Index(
+                fields=["status"],
+                condition=~Q(status__in=["valid", "superseded"]),
+                name="documents_version_rare_status",
             ),
         ]
 
@@ -792,10 +802,12 @@ class SearchTerm(models.Model):
             ),
             # The same for valid versions only, which is what the register shows by default:
             # most index rows belong to superseded versions.
+            # Covering: the grouped ranking (search.RankedHits) reads the field and count
+            # of every matching row from the index alone.
             models.Index(
-                fields=["term", "version"],
+                fields=["term", "version", "field", "count", "is_current"],
                 condition=Q(is_current=True),
-                name="documents_searchterm_current",
+                name="documents_term_current_rows",
             ),
         ]
 

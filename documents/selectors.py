@@ -124,15 +124,20 @@ class RankedRows:
     not change the count.
     """
 
-    def __init__(self, ranked, wide: QuerySet, q: str = ""):
+    def __init__(self, ranked, wide: QuerySet, q: str = "", one_pass: bool = False):
         self.ranked, self.wide, self.q = ranked, wide, q
+        # Count and page in one pass (COUNT(*) OVER ()) where the filters are too costly
+        # to evaluate twice and no index walk can stop early.
+        self.one_pass = one_pass
 
     @classmethod
     def of(cls, filterset, wide: QuerySet) -> RankedRows:
         """The register filter's result: its search hits ranked in one grouped pass when it
         has search terms, else its filtered versions in their order."""
         hits = filterset.ranked_hits
-        return cls(filterset.qs if hits is None else hits, wide, filterset.search_text())
+        if hits is not None:
+            return cls(hits, wide, filterset.search_text())
+        return cls(filterset.qs, wide, one_pass=filterset.costly())
 
     def count(self) -> int:
         return self.ranked.count()
@@ -146,13 +151,25 @@ class RankedRows:
         return [wide[i] for i in ids if i in wide]
 
     def ids_and_total(self, offset: int, limit: int) -> list[tuple[int, int]]:
-        """The ids of rows ``offset`` to ``offset + limit`` and the total, in one query."""
+        """The ids of rows ``offset`` to ``offset + limit``, each with the total.
+
+        Search hits: one query, as every hit is scored anyway. Sorted versions: a count,
+        then the page's ids, so that the databases can walk an index in the page's order
+        and stop after the page (``COUNT(*) OVER ()`` made them read and sort every
+        matching row first: 15,000 for the whole register).
+        """
         from .search import RankedHits
 
         if isinstance(self.ranked, RankedHits):
             return [(pk, total) for pk, _score, total in self.ranked.rows(offset, limit)]
-        counted = self.ranked.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")
-        return list(counted[offset : offset + limit])
+        if self.one_pass:
+            counted = self.ranked.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")
+            return list(counted[offset : offset + limit])
+        total = self.ranked.order_by().count()
+        if offset >= total:
+            return []
+        ids = self.ranked.values_list("pk", flat=True)[offset : offset + limit]
+        return [(pk, total) for pk in ids]
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
@@ -164,12 +181,13 @@ class RankedRows:
 
 
 class RankedPaginator(Paginator):
-    """A paginator that, for ``RankedRows``, costs two queries per page, each run once.
+    """A paginator that, for ``RankedRows``, costs a fixed number of queries per page.
 
-    The page's ids and the total come from one query (``COUNT(*) OVER ()`` on the ranked
-    ids, so the filters and the search are evaluated once, not once for the count and once
-    for the page); then the wide rows are fetched by that literal list of ids (primary-key
-    look-ups) and put back in rank order. Any other object list is paginated as usual.
+    The page's ids and the total come first (``RankedRows.ids_and_total``: one query for
+    search hits, which are all scored anyway, with ``COUNT(*) OVER ()``; a count and the
+    page's ids for sorted versions); then the wide rows are fetched by that literal list
+    of ids (primary-key look-ups) and put back in rank order. Any other object list is
+    paginated as usual.
     """
 
     def _ranked(self) -> bool:
