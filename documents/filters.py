@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import django_filters
 from django import forms
 from django.forms.models import ModelChoiceIterator
@@ -42,11 +44,18 @@ class _ChoicesOnce:
     ``RegisterFilter``) it reads none at all and renders the cached ``<option>`` elements."""
 
     iterator = _OnceIterator
-    choice_list = None
+    # Set by RegisterFilter: returns this field's ChoiceList, read (with the register's
+    # generation) only when the choices are first needed.
+    choice_list_loader = None
+
+    @property
+    def choice_list(self):
+        return self.choice_list_loader() if self.choice_list_loader is not None else None
 
     def objects(self) -> list:
-        if self.choice_list is not None:
-            return self.choice_list.objects
+        choice_list = self.choice_list
+        if choice_list is not None:
+            return choice_list.objects
         if getattr(self, "_objects", None) is None:
             self._objects = list(self.queryset)
         return self._objects
@@ -74,8 +83,8 @@ class OnceModelChoiceField(_ChoicesOnce, filter_fields.ModelChoiceField):
         return found
 
     def get_bound_field(self, form, field_name):
-        if self.choice_list is not None:
-            self.widget.options_html = self.choice_list.options
+        if self.choice_list_loader is not None:  # rendered from the cached <option>s
+            self.widget.options_html = lambda: self.choice_list.options
         return super().get_bound_field(form, field_name)
 
 
@@ -195,17 +204,22 @@ class RegisterFilter(django_filters.FilterSet):
         """The register's generation at the start of this request (documents.cache)."""
         return register_cache.current()
 
+    @cached_property
+    def choice_lists(self) -> dict[str, register_cache.ChoiceList]:
+        return register_cache.choices(self.generation)
+
     @property
     def form(self):
         if not hasattr(self, "_form"):
             form = super().form
-            lists = None
             for name in self.CACHED_CHOICES:
-                field = form.fields[name]
-                if lists is None:  # read the generation only when a form is built
-                    lists = register_cache.choices(self.generation)
-                field.choice_list = lists[name]
+                # Read when a field first needs its choices (to render, or to check a
+                # value), not for a request that filters by none of them.
+                form.fields[name].choice_list_loader = partial(self._choice_list, name)
         return self._form
+
+    def _choice_list(self, name: str) -> register_cache.ChoiceList:
+        return self.choice_lists[name]
 
     def filter_search(self, queryset, name, value: str):
         # Applied in filter_queryset, after the other filters, which decide whether only

@@ -320,20 +320,28 @@ class RankedHits:
         return sql, [*groups_params, *versions_params]
 
     def rows(self, offset: int = 0, limit: int | None = None) -> list[tuple[int, int, int]]:
-        """``(version id, score, number of hits)`` from ``offset``, at most ``limit`` rows."""
-        order = ", ".join(
-            f"v.{column} {'DESC' if descending else 'ASC'}" for column, descending in self.ordering
+        """``(version id, score, number of hits)`` from ``offset``, at most ``limit`` rows.
+
+        The hits are a common table expression read twice, for the page and for the
+        total, so both databases compute them once (materialised); cheaper than
+        ``COUNT(*) OVER ()``, which SQLite evaluates by buffering every hit once more.
+        """
+        columns = "".join(f", v.{column}" for column, _descending in self.ordering)
+        order = "".join(
+            f"{column} {'DESC' if descending else 'ASC'}, " for column, descending in self.ordering
         )
-        tail = f" ORDER BY h.{SCORE} DESC, {order + ', ' if order else ''}h.version ASC"
-        params: list = []
+        hits, params = self._query(f"h.version, h.{SCORE}{columns}")
+        sql = (
+            f"WITH hits AS ({hits}) SELECT version, {SCORE}, (SELECT COUNT(*) FROM hits) "
+            f"FROM hits ORDER BY {SCORE} DESC, {order}version ASC"
+        )
         if limit is not None:
-            tail += " LIMIT %s OFFSET %s"
-            params = [limit, offset]
+            sql += " LIMIT %s OFFSET %s"
+            params = [*params, limit, offset]
         elif offset:
             raise ValueError("an offset needs a limit")
-        sql, query_params = self._query(f"h.version, h.{SCORE}, COUNT(*) OVER ()", tail)
         with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, [*query_params, *params])
+            cursor.execute(sql, params)
             return [tuple(row) for row in cursor.fetchall()]
 
     def count(self) -> int:

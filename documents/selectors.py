@@ -90,6 +90,33 @@ def register_rows(user, *, with_text: bool = False) -> QuerySet[DocumentVersion]
     return qs.prefetch_related("files") if with_text else qs
 
 
+# What an entry of the JSON API shows (documents.api.serializers.RegisterEntrySerializer).
+API_ROW_FIELDS = (
+    *REGISTER_ROW_FIELDS,
+    "number",
+    "document__summary",
+    "document__document_type__code",
+    "document__scope_unit_id",
+    "document__owner_position__title",
+)
+
+
+def api_rows(user) -> QuerySet[DocumentVersion]:
+    """The register versions the user may see, loading only what an API entry shows."""
+    return (
+        DocumentVersion.objects.filter(register_versions_q(user))
+        .select_related(
+            "document__document_type",
+            "document__scope_unit",
+            "document__owner_position",
+            "adoption__body",
+            "adoption__position",
+            "diary_entry__series",
+        )
+        .only(*API_ROW_FIELDS)
+    )
+
+
 def with_open_case() -> Exists:
     from workflows.models import Case
 

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
@@ -38,9 +40,10 @@ class FastSelect(forms.Select):
     same HTML (every option, so the form works without JavaScript) in a single pass.
     """
 
-    # Set by the field: the options rendered once, as ``(value, html)`` (documents.cache);
-    # only the empty choice and the chosen option are rendered for each request.
-    options_html: list[tuple[str, str]] | None = None
+    # Set by the field: returns the options rendered once, as ``(value, html)``
+    # (documents.cache); only the empty choice and the chosen option are rendered for
+    # each request.
+    options_html: Callable[[], list[tuple[str, str]]] | None = None
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in self.format_value(value)}
@@ -66,7 +69,7 @@ class FastSelect(forms.Select):
         empty_label = getattr(self.choices, "field", None) and self.choices.field.empty_label
         if empty_label is not None:
             parts.append(self._option("", empty_label, chosen))
-        for value, html in self.options_html:
+        for value, html in self.options_html():
             parts.append(html.replace('">', '" selected>', 1) if value in chosen else html)
         return format_html(
             '<select name="{}"{}>{}</select>',

@@ -1,4 +1,4 @@
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -67,12 +67,24 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
+    def _address(self, name: str, *args: int) -> str:
+        """The absolute URL of a route with integer arguments, resolved once per list: a
+        page of 100 entries reversed 200 URLs, a fifth of the API's time."""
+        cache = self.context.setdefault("_address_patterns", {})
+        if name not in cache:
+            markers = [10**17 + i for i in range(len(args))]  # never real ids
+            pattern = self._absolute(reverse(name, args=markers))
+            pattern = pattern.replace("{", "{{").replace("}", "}}")
+            for i, marker in enumerate(markers):
+                pattern = pattern.replace(str(marker), f"{{{i}}}")
+            cache[name] = pattern
+        return cache[name].format(*args)
+
     def get_url(self, obj: DocumentVersion) -> str:
-        return self._absolute(reverse("documents:detail", args=[obj.document_id]))
+        return self._address("documents:detail", obj.document_id)
 
     def get_version_url(self, obj: DocumentVersion) -> str:
         try:
-            path = reverse("documents:version", args=[obj.document_id, obj.number])
-        except Exception:  # the fixed-version page may not be routed in every deployment
-            path = reverse("documents:detail", args=[obj.document_id])
-        return self._absolute(path)
+            return self._address("documents:version", obj.document_id, obj.number)
+        except NoReverseMatch:  # the fixed-version page may not be routed in every deployment
+            return self._address("documents:detail", obj.document_id)

@@ -43,9 +43,11 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
     filterset = None
 
     def paginate_queryset(self, queryset):
-        if self.filterset is not None and self.filterset.ranked_hits is not None:
-            # A search: the hits ranked in one grouped pass, the page's rows joined after.
-            queryset = selectors.RankedRows.of(self.filterset, self.get_queryset())
+        if self.filterset is not None:
+            # As the HTML register: the page's ids ranked or sorted alone (a search's hits in
+            # one grouped pass), then only the page's rows with what an entry shows.
+            rows = selectors.api_rows(self.request.user)
+            queryset = selectors.RankedRows.of(self.filterset, rows)
         return super().paginate_queryset(queryset)
 
     def filter_queryset(self, queryset):
@@ -57,6 +59,4 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
         self.filterset = backend.get_filterset(self.request, queryset, self)
         if not self.filterset.is_valid():
             raise translate_validation(self.filterset.errors)
-        if self.filterset.ranked_hits is not None:
-            return queryset  # paginate_queryset pages the ranked hits instead
-        return self.filterset.qs
+        return queryset  # paginate_queryset pages the filter set's ranked or sorted ids
