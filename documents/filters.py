@@ -199,6 +199,16 @@ class RegisterFilter(django_filters.FilterSet):
         """The register's generation at the start of this request (documents.cache)."""
         return register_cache.current()
 
+    def get_form_class(self) -> type[forms.Form]:
+        # django-filter builds a form class (and every field) per request; nothing in them
+        # depends on the request (choices come from ``CACHED_CHOICES`` per form), so the
+        # class is built once. Each form still gets its own copies of the fields.
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = cls._form_class = super().get_form_class()
+        return form_class
+
     @property
     def form(self):
         if not hasattr(self, "_form"):

@@ -156,3 +156,16 @@ def test_search_text_is_escaped_and_several_sort_keys_stay_in_a_text_input(org_t
     assert inputs(str(form["sort"])) == [
         {"type": "text", "name": "sort", "value": "title,-valid_from", "id": "id_sort"}
     ]
+
+
+def test_the_form_class_is_built_once_but_every_form_has_its_own_fields(org_tree, filter_for):
+    first = filter_for(f"unit={org_tree.units['unit'].pk}").form
+    second = filter_for("").form
+
+    assert type(first) is type(second)
+    for name in first.fields:
+        assert first.fields[name] is not second.fields[name]
+        assert first.fields[name].widget is not second.fields[name].widget
+    unit = str(org_tree.units["unit"].pk)
+    for form, chosen in [(first, [unit]), (second, [""])]:
+        assert [o["value"] for o in inputs(str(form["unit"])) if "selected" in o] == chosen
