@@ -397,9 +397,10 @@ _SPACE = re.compile(r"\s+")
 
 # A page of hits cuts its snippets from the same texts request after request (a popular
 # search, the next page, the same documents found by another word): their plain and folded
-# forms are kept, keyed by the text itself, so a changed text is another key and can never
-# be given what was derived from the old one. Bounded: at most this many texts of at most
-# this many characters per cache (longer ones are processed on each request, as before).
+# forms, and the matches of a query's terms in them, are kept, keyed by the text itself (and
+# the terms), so a changed text is another key and can never be given what was derived from
+# the old one. Bounded: at most this many texts of at most this many characters per cache
+# (longer ones are processed on each request, as before).
 TEXT_CACHE_SIZE = 256
 TEXT_CACHE_MAX_CHARS = 20_000
 
@@ -447,6 +448,19 @@ def _match_spans(text: str, terms: list[tuple[str, bool]]) -> list[tuple[int, in
     """
     if not terms or not text:
         return []
+    if len(text) > TEXT_CACHE_MAX_CHARS:
+        return _find_spans(text, terms)
+    return list(_kept_spans(text, tuple(terms)))
+
+
+@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
+def _kept_spans(text: str, terms: tuple[tuple[str, bool], ...]) -> tuple[tuple[int, int, str], ...]:
+    return tuple(_find_spans(text, terms))
+
+
+def _find_spans(
+    text: str, terms: list[tuple[str, bool]] | tuple[tuple[str, bool], ...]
+) -> list[tuple[int, int, str]]:
     folded = _folded(text)
     if folded is not None:
         alternatives = "|".join(re.escape(t) for t, _ in sorted(terms, key=lambda x: -len(x[0])))
