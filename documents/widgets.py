@@ -81,7 +81,8 @@ class FastSelect(forms.Select):
     def _option(value, label, chosen: set[str]) -> str:
         value = "" if value is None else str(value)
         selected = " selected" if value in chosen else ""
-        return f'<option value="{escape(value)}"{selected}>{escape(label)}</option>'
+        # str() first: escape() of a lazy translation returns another lazy object.
+        return f'<option value="{escape(value)}"{selected}>{escape(str(label))}</option>'
 
 
 class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
@@ -126,7 +127,7 @@ class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
         checked = " checked" if value in chosen else ""
         return (
             f'<div><label{for_attr}><input type="checkbox" name="{escape(name)}" '
-            f'value="{escape(value)}"{shared}{id_attr}{checked}> {escape(label)}</label></div>'
+            f'value="{escape(value)}"{shared}{id_attr}{checked}> {escape(str(label))}</label></div>'
         )
 
 
