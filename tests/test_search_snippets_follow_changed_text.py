@@ -5,9 +5,12 @@ kept for the old one, and what is kept is the same as what would be computed."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from documents import search
 from documents.search import snippet
+from documents.text import ACCENT_FOLD
 from tests.factories import PublishedVersionFactory, VersionFileFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +78,10 @@ def test_what_is_kept_is_bounded(monkeypatch):
         version.body = f"<p>Rutin {n}</p>"
         snippet(version, "rutin")
     assert search._body_text.cache_info().currsize == search.TEXT_CACHE_SIZE
+
+
+@given(st.text(alphabet=st.sampled_from("aeéèêëáàüÉÜİ åäöÅ. \n\t") | st.characters()))
+def test_folding_for_snippets_is_lower_casing_and_the_accent_folding(text):
+    folded = text.lower()
+    expected = folded.translate(ACCENT_FOLD) if len(folded) == len(text) else None
+    assert search._folded(text) == expected
