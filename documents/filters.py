@@ -20,11 +20,7 @@ from . import cache as register_cache
 from . import search, selectors
 from .models import DocumentType, VersionStatus
 from .text import query_terms
-from .widgets import FastSelect
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from .widgets import FastCheckboxSelectMultiple, FastDateInput, FastSelect, FastTextInput
 
 
 class _OnceIterator(ModelChoiceIterator):
@@ -134,6 +130,7 @@ class RegisterFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
         label=_("Search"),
+        widget=FastTextInput,
         help_text=_(
             "Words from the title, summary, text or attached file; the last word may be unfinished."
         ),
@@ -142,7 +139,7 @@ class RegisterFilter(django_filters.FilterSet):
         field_name="document__document_type",
         queryset=DocumentType.objects.filter(is_active=True),
         label=_("Type"),
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxSelectMultiple,
         # The type is to-one from a version: no row can repeat, so no SELECT DISTINCT
         # (over every column of the page, the version's text included).
         distinct=False,
@@ -167,16 +164,20 @@ class RegisterFilter(django_filters.FilterSet):
         label=_("Adopted by body"),
     )
     status = django_filters.ChoiceFilter(
-        choices=STATUS_CHOICES, method="filter_status", label=_("Status"), empty_label=_("Valid")
+        choices=STATUS_CHOICES,
+        method="filter_status",
+        label=_("Status"),
+        empty_label=_("Valid"),
+        widget=FastSelect,
     )
     valid_on = django_filters.DateFilter(
         method="filter_valid_on",
         label=_("Valid on"),
-        widget=DateInput,
+        widget=FastDateInput,
         help_text=_("What applied on a given day."),
     )
     review_before = django_filters.DateFilter(
-        field_name="next_review", lookup_expr="lte", label=_("Review due by"), widget=DateInput
+        field_name="next_review", lookup_expr="lte", label=_("Review due by"), widget=FastDateInput
     )
     sort = django_filters.OrderingFilter(
         fields=(
@@ -194,6 +195,9 @@ class RegisterFilter(django_filters.FilterSet):
             "next_review": _("Next review"),
         },
         label=_("Sort by"),
+        # django-filter makes it a CSV widget around this: one value renders the select,
+        # several (``?sort=title,-valid_from``) a text input.
+        widget=FastSelect,
     )
 
     # Filters whose choices are kept per generation of the register (documents.cache).
@@ -207,6 +211,16 @@ class RegisterFilter(django_filters.FilterSet):
     @cached_property
     def choice_lists(self) -> dict[str, register_cache.ChoiceList]:
         return register_cache.choices(self.generation)
+
+    def get_form_class(self) -> type[forms.Form]:
+        # django-filter builds a form class (and every field) per request; nothing in them
+        # depends on the request (choices come from ``CACHED_CHOICES`` per form), so the
+        # class is built once. Each form still gets its own copies of the fields.
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = cls._form_class = super().get_form_class()
+        return form_class
 
     @property
     def form(self):

@@ -2,19 +2,88 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable, Iterable
+from typing import TypedDict
+
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from org.selectors import acting_in
 
 from . import cache as register_cache
 from . import search, selectors
 from .filters import RegisterFilter
+from .models import DocumentVersion, VersionStatus
+from .text import query_terms
 
 PAGE_SIZE = 25
+# A document id no URL prefix contains: the document page's URL is reversed once per page
+# with it and the row's id put in its place.
+_ID_PLACEHOLDER = 918_273_645_546_372_819
+
+
+class RegisterRow(TypedDict):
+    """One row of the register's table, as the template shows it."""
+
+    url: str
+    title: str
+    status: str  # the status's label when the version is not the valid one, else ""
+    internal: bool
+    snippet: SafeString | str
+    type: str
+    scope: str
+    adoption: str
+    valid_from: str
+    valid_until: str
+    next_review: str
+
+
+def _iso(day: datetime.date | None) -> str:
+    return day.isoformat() if day is not None else ""
+
+
+def _detail_urls() -> Callable[[int], str]:
+    """A function from a document id to its page's URL, reversing the route only once."""
+    url = reverse("documents:detail", args=[_ID_PLACEHOLDER])
+    parts = url.split(str(_ID_PLACEHOLDER))
+    if len(parts) != 2:
+        return lambda pk: reverse("documents:detail", args=[pk])
+    prefix, suffix = parts
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+def table_rows(versions: Iterable[DocumentVersion], q: str = "") -> list[RegisterRow]:
+    """The cells of each row, computed once here rather than through several template
+    lookups, filters and a ``{% url %}`` per cell (most of a page's rendering time);
+    with a search, the snippet of the version's text around its best match."""
+    url_of = _detail_urls()
+    terms = query_terms(q) if q else []
+    status_labels = dict(DocumentVersion._meta.get_field("status").flatchoices)
+    rows: list[RegisterRow] = []
+    for v in versions:
+        document = v.document
+        rows.append(
+            {
+                "url": url_of(v.document_id),
+                "title": v.title,
+                "status": ""
+                if v.status == VersionStatus.VALID
+                else str(status_labels.get(v.status, v.status)),
+                "internal": not document.is_public,
+                "snippet": search.snippet(v, terms) if q else "",
+                "type": str(document.document_type),
+                "scope": str(document.scope_unit),
+                "adoption": v.adoption_line,
+                "valid_from": _iso(v.valid_from),
+                "valid_until": _iso(v.valid_until),
+                "next_review": _iso(v.next_review),
+            }
+        )
+    return rows
 
 
 def register(request):
@@ -47,14 +116,12 @@ def register(request):
     else:
         versions = selectors.register_versions(request.user).none()
     page = selectors.RankedPaginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
-    if q:
-        for version in page.object_list:
-            version.snippet = search.snippet(version, q)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter": filterset,
         "page": page,
+        "rows": table_rows(page.object_list, q),
         "querystring": query.urlencode(),
         "status": request.GET.get("status", ""),
     }

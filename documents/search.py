@@ -22,9 +22,11 @@ a ``DocumentVersion`` queryset).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.db import connections, transaction
 from django.db.models import (
@@ -427,6 +429,60 @@ def search_documents(q: str, queryset: QuerySet[Document] | None = None) -> Quer
 
 _SPACE = re.compile(r"\s+")
 
+# A page of hits cuts its snippets from the same texts request after request (a popular
+# search, the next page, the same documents found by another word): their plain and folded
+# forms, and the matches of a query's terms in them, are kept, keyed by the text itself (and
+# the terms), so a changed text is another key and can never be given what was derived from
+# the old one. Bounded: at most this many texts of at most this many characters per cache
+# (longer ones are processed on each request, as before).
+TEXT_CACHE_SIZE = 256
+TEXT_CACHE_MAX_CHARS = 20_000
+
+_Derived = TypeVar("_Derived")
+
+
+def _text_cache(function: Callable[[str], _Derived]) -> Callable[[str], _Derived]:
+    """``functools.lru_cache`` for a function of one text, bounded as said above."""
+    cached = functools.lru_cache(maxsize=TEXT_CACHE_SIZE)(function)
+
+    @functools.wraps(function)
+    def wrapper(text: str) -> _Derived:
+        return cached(text) if len(text) <= TEXT_CACHE_MAX_CHARS else function(text)
+
+    wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    wrapper.cache_info = cached.cache_info  # type: ignore[attr-defined]
+    return wrapper
+
+
+@_text_cache
+def _body_text(html: str) -> str:
+    """A version's HTML body as one line of plain text."""
+    return _SPACE.sub(" ", html_to_text(html)).strip()
+
+
+@_text_cache
+def _one_line(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+# ACCENT_FOLD as (character, replacement) pairs: str.translate with a dict looks up every
+# character (about 140 µs for 2,000 characters); a few replace() calls for the characters
+# present give the same text in well under a microsecond.
+_FOLD_PAIRS = tuple((chr(code), replacement) for code, replacement in ACCENT_FOLD.items())
+
+
+@_text_cache
+def _folded(text: str) -> str | None:
+    """The text lower-cased and accent-folded, with every character where it was; None when
+    lower-casing changes the length (then the positions would not match)."""
+    folded = text.lower()
+    if len(folded) != len(text):
+        return None
+    for accented, plain in _FOLD_PAIRS:
+        if accented in folded:
+            folded = folded.replace(accented, plain)
+    return folded
+
 
 def _match_spans(text: str, terms: list[tuple[str, bool]]) -> list[tuple[int, int, str]]:
     """``(start, end, term)`` of the words of ``text`` whose stem matches a query term.
@@ -437,9 +493,21 @@ def _match_spans(text: str, terms: list[tuple[str, bool]]) -> list[tuple[int, in
     """
     if not terms or not text:
         return []
-    folded = text.lower()
-    if len(folded) == len(text):
-        folded = folded.translate(ACCENT_FOLD)
+    if len(text) > TEXT_CACHE_MAX_CHARS:
+        return _find_spans(text, terms)
+    return list(_kept_spans(text, tuple(terms)))
+
+
+@functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
+def _kept_spans(text: str, terms: tuple[tuple[str, bool], ...]) -> tuple[tuple[int, int, str], ...]:
+    return tuple(_find_spans(text, terms))
+
+
+def _find_spans(
+    text: str, terms: list[tuple[str, bool]] | tuple[tuple[str, bool], ...]
+) -> list[tuple[int, int, str]]:
+    folded = _folded(text)
+    if folded is not None:
         alternatives = "|".join(re.escape(t) for t, _ in sorted(terms, key=lambda x: -len(x[0])))
         pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*")
         words = (m.span() for m in pattern.finditer(folded))
@@ -499,20 +567,22 @@ def _render(text: str, spans, start: int, end: int) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
 
 
-def snippet(version: DocumentVersion, q: str, length: int = 200) -> SafeString:
+def snippet(
+    version: DocumentVersion, q: str | list[tuple[str, bool]], length: int = 200
+) -> SafeString:
     """About ``length`` characters of the version's text around its best match, as safe HTML.
 
     Words matching the query (by stem, as in the search) are wrapped in ``<mark>``; all
     text is HTML-escaped. Looks in the version's text, then its file's text; without a
     match, the beginning of the text. Uses prefetched ``files`` when present: load a page of
     results with ``prefetch_related("current_version__files")`` for a fixed query count.
+    ``q`` may be given as its ``query_terms`` (once for a page of snippets).
     """
-    terms = query_terms(q)
-    body = _SPACE.sub(" ", html_to_text(version.body)).strip()
-    sources = [body]
+    terms = query_terms(q) if isinstance(q, str) else q
+    sources = [_body_text(version.body or "")]
     current = version_file(version)
     if current is not None and current.extracted_text:
-        sources.append(_SPACE.sub(" ", current.extracted_text).strip())
+        sources.append(_one_line(current.extracted_text))
     sources = [s for s in sources if s] or [""]
     text, spans = sources[0], []
     for candidate in sources:

@@ -207,6 +207,10 @@ class RankedRows:
         return self.rows([pk for pk, _total in self.ids_and_total(start, max(0, stop - start))])
 
 
+# Far more rows than any register has, and well within a 64-bit OFFSET.
+MAX_OFFSET = 2**40
+
+
 class RankedPaginator(Paginator):
     """A paginator that, for ``RankedRows``, costs a fixed number of queries per page.
 
@@ -240,6 +244,8 @@ class RankedPaginator(Paginator):
         if number < 1:
             raise EmptyPage(_("That page number is less than 1"))
         bottom = (number - 1) * self.per_page
+        if bottom > MAX_OFFSET:  # past any register; the databases cannot take the number
+            raise EmptyPage(_("That page contains no results"))
         rows = self.object_list
         found = rows.ids_and_total(bottom, self.per_page)
         if not found:

@@ -1,9 +1,11 @@
+from __future__ import annotations
+
 from collections.abc import Callable
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 
 class RichTextWidget(forms.Textarea):
@@ -82,4 +84,73 @@ class FastSelect(forms.Select):
     def _option(value, label, chosen: set[str]) -> str:
         value = "" if value is None else str(value)
         selected = " selected" if value in chosen else ""
-        return f'<option value="{escape(value)}"{selected}>{escape(label)}</option>'
+        # str() first: escape() of a lazy translation returns another lazy object.
+        return f'<option value="{escape(value)}"{selected}>{escape(str(label))}</option>'
+
+
+class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Check boxes rendered as one string, as Django's ``CheckboxSelectMultiple`` renders
+    them through four templates per option: a ``<div>`` with the field's id around one
+    ``<div><label for="…"><input type="checkbox" …> label</label></div>`` per choice (option
+    ids ``<id>_<index>``, or ``<id>_<group>_<index>`` inside an option group)."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        chosen = set(self.format_value(value))
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        field_id = final_attrs.get("id")
+        # Every box carries the field's attributes (aria-invalid, class, …) but its own id.
+        shared = flatatt({k: v for k, v in final_attrs.items() if k != "id"})
+        parts = []
+        for index, (option_value, label) in enumerate(self.choices):
+            if isinstance(label, list | tuple):  # an option group
+                inner = "".join(
+                    self._box(name, v, lbl, f"{index}_{sub}", field_id, shared, chosen)
+                    for sub, (v, lbl) in enumerate(label)
+                )
+                parts.append(f"<div><label>{escape(option_value)}</label>{inner}</div>")
+            else:
+                parts.append(
+                    self._box(name, option_value, label, str(index), field_id, shared, chosen)
+                )
+        return format_html(
+            "<div{}{}>{}</div>",
+            format_html(' id="{}"', field_id) if field_id else "",
+            format_html(' class="{}"', final_attrs["class"]) if final_attrs.get("class") else "",
+            mark_safe("".join(parts)),  # noqa: S308 - every value, label and attribute is escaped
+        )
+
+    @staticmethod
+    def _box(
+        name: str, value, label, index: str, field_id: str | None, shared: str, chosen: set[str]
+    ) -> str:
+        value = "" if value is None else str(value)
+        box_id = f"{field_id}_{index}" if field_id else ""
+        id_attr = f' id="{escape(box_id)}"' if box_id else ""
+        for_attr = f' for="{escape(box_id)}"' if box_id else ""
+        checked = " checked" if value in chosen else ""
+        return (
+            f'<div><label{for_attr}><input type="checkbox" name="{escape(name)}" '
+            f'value="{escape(value)}"{shared}{id_attr}{checked}> {escape(str(label))}</label></div>'
+        )
+
+
+class FastInputMixin:
+    """An ``<input>`` rendered as one string instead of through Django's two templates."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        value = self.format_value(value)
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            self.input_type,
+            name,
+            format_html(' value="{}"', value) if value is not None else "",
+            flatatt(self.build_attrs(self.attrs, attrs)),
+        )
+
+
+class FastTextInput(FastInputMixin, forms.TextInput):
+    pass
+
+
+class FastDateInput(FastInputMixin, forms.DateInput):
+    input_type = "date"
