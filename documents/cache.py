@@ -164,6 +164,56 @@ def choices(generation: int | None) -> dict[str, ChoiceList]:
     return found
 
 
+# --- Names the register's rows show -----------------------------------------------
+
+_NAMES: dict[int, dict[str, dict[int, object]]] = {}
+
+
+def _name_sources():
+    from org.models import Body, Position, Unit
+
+    from .models import DiarySeries, DocumentType
+
+    return {
+        "type": (DocumentType, "name"),
+        "unit": (Unit, "name"),
+        "body": (Body, "name"),
+        "position": (Position, "title"),
+        "series": (DiarySeries, "code"),
+    }
+
+
+def load_names() -> dict[str, dict[int, object]]:
+    """Every document type, unit, body, position and diary series as a light instance (id
+    and the one field a register row shows; the rest deferred), by id, in one query."""
+    sources = _name_sources()
+    parts = [
+        model.objects.order_by()
+        .annotate(_kind=Value(index, output_field=IntegerField()), _label=F(label))
+        .values_list("_kind", "pk", "_label")
+        for index, (model, label) in enumerate(sources.values())
+    ]
+    kinds = list(sources.items())
+    found: dict[str, dict[int, object]] = {name: {} for name in sources}
+    for kind, pk, label_value in parts[0].union(*parts[1:], all=True):
+        name, (model, label) = kinds[kind]
+        found[name][pk] = model.from_db(None, ["id", label], [pk, label_value])
+    return found
+
+
+def names(generation: int | None) -> dict[str, dict[int, object]]:
+    """The names a register row shows, by kind and id, kept in this process for
+    ``generation`` (read afresh, in one query, when there is none yet)."""
+    if generation is None:
+        return load_names()
+    found = _NAMES.get(generation)
+    if found is None:
+        found = load_names()
+        _NAMES.clear()
+        _NAMES[generation] = found
+    return found
+
+
 def page_key(generation: int, language: str, query: str, day: datetime.date | None = None) -> str:
     day = day or timezone.localdate()
     digest = hashlib.sha256(query.encode()).hexdigest()[:32]
@@ -195,13 +245,14 @@ def connect() -> None:
     """Called from ``DocumentsConfig.ready``."""
     from org.models import Body, Position, Process, Unit
 
-    from .models import Decision, DiaryEntry, Document, DocumentType, DocumentVersion
+    from .models import Decision, DiaryEntry, DiarySeries, Document, DocumentType, DocumentVersion
 
     for model in (
         Document,
         DocumentVersion,
         Decision,
         DiaryEntry,
+        DiarySeries,
         DocumentType,
         Unit,
         Position,

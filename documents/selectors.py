@@ -62,32 +62,58 @@ REGISTER_ROW_FIELDS = (
     "adoption_id",
     "diary_entry_id",
     "document__is_public",
-    "document__document_type__name",
-    "document__scope_unit__name",
-    "adoption__body__name",
-    "adoption__position__title",
+    "document__document_type_id",
+    "document__scope_unit_id",
+    "adoption__body_id",
+    "adoption__position_id",
     "adoption__decision_date",
     "adoption__paragraph",
     "diary_entry__year",
     "diary_entry__number",
-    "diary_entry__series__code",
+    "diary_entry__series_id",
 )
 
 
 def register_rows(user, *, with_text: bool = False) -> QuerySet[DocumentVersion]:
     """The register versions the user may see, loading only what a register row shows
     (and, ``with_text``, the text and files a search snippet is cut from). Anything else
-    is deferred: read if asked for, one query per row."""
+    is deferred: read if asked for, one query per row. The names of types, units, bodies,
+    positions and diary series are not joined: ``with_names`` puts them in from the
+    register's cache (each join cost PostgreSQL about a millisecond of planning)."""
     qs = DocumentVersion.objects.filter(register_versions_q(user)).select_related(
-        "document__document_type",
-        "document__scope_unit",
-        "adoption__body",
-        "adoption__position",
-        "diary_entry__series",
+        "document", "adoption", "diary_entry"
     )
     fields = (*REGISTER_ROW_FIELDS, "body") if with_text else REGISTER_ROW_FIELDS
     qs = qs.only(*fields)
     return qs.prefetch_related("files") if with_text else qs
+
+
+def with_names(versions: list[DocumentVersion], names: dict[str, dict[int, object]]) -> list:
+    """Put the cached names (``documents.cache.names``) into the versions' related objects,
+    where ``register_rows`` or ``api_rows`` did not join them. An id the cache does not
+    know (created after it was read) is left to be read on access."""
+    links = (
+        ("document", "document_type", "type"),
+        ("document", "scope_unit", "unit"),
+        ("document", "owner_position", "position"),
+        ("adoption", "body", "body"),
+        ("adoption", "position", "position"),
+        ("diary_entry", "series", "series"),
+    )
+    for version in versions:
+        for holder_name, field, kind in links:
+            holder = getattr(version, holder_name, None)
+            if holder is None:
+                continue
+            relation = holder._meta.get_field(field)
+            # Not loaded (deferred: this page does not show it), or joined after all.
+            pk = holder.__dict__.get(relation.attname)
+            if relation.is_cached(holder):
+                continue
+            found = names[kind].get(pk) if pk is not None else None
+            if found is not None:
+                relation.set_cached_value(holder, found)
+    return versions
 
 
 # What an entry of the JSON API shows (documents.api.serializers.RegisterEntrySerializer).
@@ -96,23 +122,17 @@ API_ROW_FIELDS = (
     "number",
     "document__summary",
     "document__document_type__code",
-    "document__scope_unit_id",
-    "document__owner_position__title",
+    "document__document_type__name",
+    "document__owner_position_id",
 )
 
 
 def api_rows(user) -> QuerySet[DocumentVersion]:
-    """The register versions the user may see, loading only what an API entry shows."""
+    """The register versions the user may see, loading only what an API entry shows; the
+    names of units, bodies, positions and diary series come from ``with_names``."""
     return (
         DocumentVersion.objects.filter(register_versions_q(user))
-        .select_related(
-            "document__document_type",
-            "document__scope_unit",
-            "document__owner_position",
-            "adoption__body",
-            "adoption__position",
-            "diary_entry__series",
-        )
+        .select_related("document__document_type", "adoption", "diary_entry")
         .only(*API_ROW_FIELDS)
     )
 
@@ -151,8 +171,10 @@ class RankedRows:
     not change the count.
     """
 
-    def __init__(self, ranked, wide: QuerySet, q: str = "", one_pass: bool = False):
+    def __init__(self, ranked, wide: QuerySet, q: str = "", one_pass: bool = False, names=None):
         self.ranked, self.wide, self.q = ranked, wide, q
+        # Returns the names to put into the rows (``with_names``), read when rows are.
+        self.names = names
         # Count and page in one pass (COUNT(*) OVER ()) where the filters are too costly
         # to evaluate twice and no index walk can stop early.
         self.one_pass = one_pass
@@ -161,10 +183,15 @@ class RankedRows:
     def of(cls, filterset, wide: QuerySet) -> RankedRows:
         """The register filter's result: its search hits ranked in one grouped pass when it
         has search terms, else its filtered versions in their order."""
+        from . import cache
+
+        def names():
+            return cache.names(filterset.generation)
+
         hits = filterset.ranked_hits
         if hits is not None:
-            return cls(hits, wide, filterset.search_text())
-        return cls(filterset.qs, wide, one_pass=filterset.costly())
+            return cls(hits, wide, filterset.search_text(), names=names)
+        return cls(filterset.qs, wide, one_pass=filterset.costly(), names=names)
 
     def count(self) -> int:
         return self.ranked.count()
@@ -175,7 +202,8 @@ class RankedRows:
     def rows(self, ids: list[int]) -> list:
         """The wide rows of ``ids``, in that order."""
         wide = {v.pk: v for v in self.wide.filter(pk__in=ids)}
-        return [wide[i] for i in ids if i in wide]
+        rows = [wide[i] for i in ids if i in wide]
+        return with_names(rows, self.names()) if self.names is not None and rows else rows
 
     def ids_and_total(self, offset: int, limit: int) -> list[tuple[int, int]]:
         """The ids of rows ``offset`` to ``offset + limit``, each with the total.
