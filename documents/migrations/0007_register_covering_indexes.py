@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='documentversion',
-            index=models.Index(condition=models.Q(('status', 'valid')), fields=['title', 'id', 'document', 'valid_from', 'valid_until', 'next_review'], name='documents_version_valid_rows'),
+            index=models.Index(condition=models.Q(('status', 'valid')), fields=['title', 'id', 'document', 'valid_from', 'valid_until', 'next_review', 'status'], name='documents_version_valid_rows'),
         ),
         migrations.AddIndex(
             model_name='documentversion',
