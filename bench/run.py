@@ -44,6 +44,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -74,6 +75,12 @@ class Scenario:
     note: str = ""
     target_ms: float = TARGET_P95_MS
     max_queries: int = TARGET_QUERIES
+    # Several addresses, asked in turn (warm-up first, then each measured request its own
+    # while they last): nothing cached for one query helps the next.
+    urls: list[str] = field(default_factory=list)
+
+    def url_at(self, i: int) -> str:
+        return self.urls[i % len(self.urls)] if self.urls else self.url
 
 
 @dataclass
@@ -250,6 +257,11 @@ def scenarios(data: Data) -> list[Scenario]:
             f"{search}?q=rutiner&unit={unit}", manager,
         ),
         Scenario(
+            "search-varied", "search", "search: a different inflected word each request",
+            search, manager, urls=[f"{search}?q={quote(w)}" for w in varied_words()],
+            note="hits of the last word",
+        ),
+        Scenario(
             "api-filtered", "api", "API: list, unit + type + review date (anonymous)",
             f"/api/v1/register/?unit={unit}&type={rutin}&review_before={review}",
         ),
@@ -258,6 +270,16 @@ def scenarios(data: Data) -> list[Scenario]:
             f"/api/v1/register/?unit={unit}&type={rutin}&review_before={review}&page_size=100",
         ),
     ]  # fmt: skip
+
+
+def varied_words() -> list[str]:
+    """Inflected nouns of the generator's vocabulary (definite plural: 'rutinerna',
+    'skolorna'), each a query of its own: 120 of them, more than a run asks."""
+    from fixtures.generator_vocabulary import GENERAL_NOUNS, TOPIC_NOUNS
+
+    words = [noun[3] for noun in (*GENERAL_NOUNS, *TOPIC_NOUNS.values())]
+    words += [noun[1] for noun in (*GENERAL_NOUNS, *TOPIC_NOUNS.values())]
+    return list(dict.fromkeys(words))[:120]
 
 
 HITS_HTML = re.compile(r'role="status">\s*([\d\s\u00a0]+)')
@@ -281,13 +303,13 @@ def measure(scenario: Scenario, n: int, warmup: int) -> Result:
     client = Client()
     if scenario.user is not None:
         client.force_login(scenario.user)
-    for _ in range(warmup):
-        response = client.get(scenario.url)
+    for i in range(warmup):
+        response = client.get(scenario.url_at(i))
     times, queries, cpu = [], [], []
-    for _ in range(n):
+    for i in range(n):
         with CaptureQueriesContext(connection) as captured:
             started, started_cpu = time.perf_counter(), time.process_time()
-            response = client.get(scenario.url)
+            response = client.get(scenario.url_at(warmup + i))
             elapsed, elapsed_cpu = time.perf_counter() - started, time.process_time() - started_cpu
         times.append(elapsed * 1000)
         cpu.append(elapsed_cpu * 1000)
@@ -305,11 +327,11 @@ def profile(scenario: Scenario, n: int) -> str:
     client = Client()
     if scenario.user is not None:
         client.force_login(scenario.user)
-    client.get(scenario.url)
+    client.get(scenario.url_at(0))
     profiler = Profiler(interval=0.0005)
     profiler.start()
     for _ in range(n):
-        client.get(scenario.url)
+        client.get(scenario.url_at(0))
     profiler.stop()
     return profiler.output_text(unicode=True, color=False, show_all=False)
 
@@ -322,9 +344,9 @@ def explain(scenario: Scenario) -> str:
     client = Client()
     if scenario.user is not None:
         client.force_login(scenario.user)
-    client.get(scenario.url)
+    client.get(scenario.url_at(0))
     with CaptureQueriesContext(connection) as captured:
-        client.get(scenario.url)
+        client.get(scenario.url_at(0))
     out = []
     prefix = (
         "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "

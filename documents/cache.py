@@ -151,17 +151,23 @@ def load_choices() -> dict[str, ChoiceList]:
     return result
 
 
-def choices(generation: int | None) -> dict[str, ChoiceList]:
-    """The register's filter lists, kept in this process for ``generation`` (read afresh,
-    in one query, when there is none yet)."""
+def _kept(store: dict, generation: int | None, load):
+    """What ``load()`` returns, kept in ``store`` (this process) for ``generation`` only;
+    read afresh each time while there is no generation yet."""
     if generation is None:
-        return load_choices()
-    found = _CHOICES.get(generation)
+        return load()
+    found = store.get(generation)
     if found is None:
-        found = load_choices()
-        _CHOICES.clear()
-        _CHOICES[generation] = found
+        found = load()
+        store.clear()
+        store[generation] = found
     return found
+
+
+def choices(generation: int | None) -> dict[str, ChoiceList]:
+    """The register's filter lists, kept in this process for ``generation`` (read in one
+    query when it moves on)."""
+    return _kept(_CHOICES, generation, load_choices)
 
 
 # --- Names the register's rows show -----------------------------------------------
@@ -203,15 +209,8 @@ def load_names() -> dict[str, dict[int, object]]:
 
 def names(generation: int | None) -> dict[str, dict[int, object]]:
     """The names a register row shows, by kind and id, kept in this process for
-    ``generation`` (read afresh, in one query, when there is none yet)."""
-    if generation is None:
-        return load_names()
-    found = _NAMES.get(generation)
-    if found is None:
-        found = load_names()
-        _NAMES.clear()
-        _NAMES[generation] = found
-    return found
+    ``generation`` (read in one query when it moves on)."""
+    return _kept(_NAMES, generation, load_names)
 
 
 def page_key(generation: int, language: str, query: str, day: datetime.date | None = None) -> str:
