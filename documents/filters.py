@@ -193,6 +193,12 @@ class RegisterFilter(django_filters.FilterSet):
             "document__scope_unit__path": _("Applies to"),
             "valid_from": _("Valid from"),
             "next_review": _("Next review"),
+            # By parameter name: django-filter formats its "(descending)" once, at import.
+            "-title": _("Title, descending"),
+            "-type": _("Type, descending"),
+            "-scope": _("Applies to, descending"),
+            "-valid_from": _("Valid from, descending"),
+            "-next_review": _("Next review, descending"),
         },
         label=_("Sort by"),
         # django-filter makes it a CSV widget around this: one value renders the select,
