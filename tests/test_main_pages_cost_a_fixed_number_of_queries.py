@@ -105,3 +105,30 @@ def test_the_inbox_costs_at_most_10_queries_for_one_task_or_many(town):
     with CaptureQueriesContext(connection) as four:
         assert len(chief.inbox().context["rows"]) == 4
     assert len(one) == len(four) <= 10
+
+
+@pytest.mark.parametrize(
+    "params, reads",
+    [
+        ({}, ["count", "page ids", "rows"]),
+        ({"q": "rutiner brandsk"}, ["ranked hits and total", "rows", "files for snippets"]),
+    ],
+    ids=["listed", "searched"],
+)
+def test_the_unit_page_reads_filter_lists_and_names_once_per_generation(
+    client, org_tree, manager, django_capture_on_commit_callbacks, params, reads
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the generation is committed
+        publish_rutiner(org_tree, 30)
+    unit = {"unit": org_tree.units["unit"].pk, **params}
+    client.get(reverse("register"), unit)  # session, content types
+    steady = ["session", "user", "generation", *reads]
+
+    with django_capture_on_commit_callbacks(execute=True):  # the register changes
+        publish_rutiner(org_tree, 1, start=30)
+    first, _response = queries(client, reverse("register"), unit)
+    again, response = queries(client, reverse("register"), unit)
+
+    assert len(response.context["page"].object_list) == 25
+    assert again == len(steady)  # the filter lists and the row names are kept
+    assert first == len(steady) + 2  # read once (one query each) for the new generation
