@@ -30,9 +30,9 @@ from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
-from django.utils.html import escape
 
 from .models import RegisterGeneration
+from .widgets import FastSelect
 
 PAGE_TTL = 600  # seconds; a bound on memory, not on staleness (the generation handles that)
 _CHOICES: dict[int, dict[str, ChoiceList]] = {}
@@ -71,8 +71,7 @@ class ChoiceList:
         """``(value, '<option value="…">label</option>')`` for each object, in order."""
         if self._options is None:
             self._options = [
-                (str(obj.pk), f'<option value="{obj.pk}">{escape(str(obj))}</option>')
-                for obj in self.objects
+                (str(obj.pk), FastSelect.option_html(obj.pk, str(obj))) for obj in self.objects
             ]
         return self._options
 

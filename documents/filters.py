@@ -294,7 +294,7 @@ class RegisterFilter(django_filters.FilterSet):
         if not q or not query_terms(q):
             return None
         filtered = self._filter(self.queryset.all())
-        return search.rank(filtered, q, current_only=self.only_valid_versions())
+        return search.RankedHits(filtered, q, current_only=self.only_valid_versions())
 
     def costly(self) -> bool:
         """Whether the filters cost more to evaluate twice (a count, then a page that stops

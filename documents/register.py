@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TypedDict
 
 from django.shortcuts import redirect, render
@@ -17,13 +17,11 @@ from org.selectors import acting_in
 from . import cache as register_cache
 from . import search, selectors
 from .filters import RegisterFilter
+from .links import route_filler
 from .models import DocumentVersion, VersionStatus
 from .text import query_terms
 
 PAGE_SIZE = 25
-# A document id no URL prefix contains: the document page's URL is reversed once per page
-# with it and the row's id put in its place.
-_ID_PLACEHOLDER = 918_273_645_546_372_819
 
 
 class RegisterRow(TypedDict):
@@ -46,21 +44,11 @@ def _iso(day: datetime.date | None) -> str:
     return day.isoformat() if day is not None else ""
 
 
-def _detail_urls() -> Callable[[int], str]:
-    """A function from a document id to its page's URL, reversing the route only once."""
-    url = reverse("documents:detail", args=[_ID_PLACEHOLDER])
-    parts = url.split(str(_ID_PLACEHOLDER))
-    if len(parts) != 2:
-        return lambda pk: reverse("documents:detail", args=[pk])
-    prefix, suffix = parts
-    return lambda pk: f"{prefix}{pk}{suffix}"
-
-
 def table_rows(versions: Iterable[DocumentVersion], q: str = "") -> list[RegisterRow]:
     """The cells of each row, computed once here rather than through several template
     lookups, filters and a ``{% url %}`` per cell (most of a page's rendering time);
     with a search, the snippet of the version's text around its best match."""
-    url_of = _detail_urls()
+    url_of = route_filler("documents:detail")
     terms = query_terms(q) if q else []
     status_labels = dict(DocumentVersion._meta.get_field("status").flatchoices)
     rows: list[RegisterRow] = []

@@ -277,12 +277,6 @@ def search(
     return queryset.annotate(**{SCORE: score}).order_by(f"-{SCORE}", *ordering, "pk")
 
 
-def _term_q(term: str, is_prefix: bool) -> Q:
-    if is_prefix:
-        return Q(term__gte=term, term__lt=_successor(term))
-    return Q(term=term)
-
-
 class RankedHits:
     """The hits of a search among some versions, best first, ranked in one grouped pass.
 
@@ -436,11 +430,6 @@ def _expand_ordering(model, name: str, depth: int = 0) -> list[str]:
             )
         )
     return expanded
-
-
-def rank(versions: QuerySet[DocumentVersion], q: str, *, current_only: bool = False) -> RankedHits:
-    """The hits of ``q`` among ``versions``, ranked in one grouped pass: see ``RankedHits``."""
-    return RankedHits(versions, q, current_only=current_only)
 
 
 def search_documents(q: str, queryset: QuerySet[Document] | None = None) -> QuerySet[Document]:

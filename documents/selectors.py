@@ -167,12 +167,12 @@ class RankedRows:
     carried through the sort is what makes common words slow; here the hits are ranked
     on their ids alone, and only the page's ids are fetched with everything a row shows.
     ``ranked`` is either a sorted ``DocumentVersion`` queryset or the hits of a search
-    (``search.RankedHits``). Still one query per page (plus the count), so page size does
-    not change the count.
+    (``search.RankedHits``). A fixed number of queries per page (see ``RankedPaginator``),
+    whatever its size.
     """
 
-    def __init__(self, ranked, wide: QuerySet, q: str = "", one_pass: bool = False, names=None):
-        self.ranked, self.wide, self.q = ranked, wide, q
+    def __init__(self, ranked, wide: QuerySet, one_pass: bool = False, names=None):
+        self.ranked, self.wide = ranked, wide
         # Returns the names to put into the rows (``with_names``), read when rows are.
         self.names = names
         # Count and page in one pass (COUNT(*) OVER ()) where the filters are too costly
@@ -190,7 +190,7 @@ class RankedRows:
 
         hits = filterset.ranked_hits
         if hits is not None:
-            return cls(hits, wide, filterset.search_text(), names=names)
+            return cls(hits, wide, names=names)
         return cls(filterset.qs, wide, one_pass=filterset.costly(), names=names)
 
     def count(self) -> int:

@@ -49,9 +49,18 @@ class FastSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in self.format_value(value)}
-        final_attrs = self.build_attrs(self.attrs, attrs)
         if self.options_html is not None:
-            return self._render_prerendered(name, final_attrs, chosen)
+            parts = self._cached_options(chosen)
+        else:
+            parts = self._options(chosen)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe("".join(parts)),  # noqa: S308 - every value and label is escaped
+        )
+
+    def _options(self, chosen: set[str]) -> list[str]:
         parts = []
         for option_value, label in self.choices:
             if isinstance(label, list | tuple):  # an optgroup
@@ -59,33 +68,28 @@ class FastSelect(forms.Select):
                 parts.append(f'<optgroup label="{escape(option_value)}">{inner}</optgroup>')
             else:
                 parts.append(self._option(option_value, label, chosen))
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(final_attrs),
-            mark_safe("".join(parts)),  # noqa: S308 - every value and label is escaped
-        )
+        return parts
 
-    def _render_prerendered(self, name, final_attrs, chosen: set[str]) -> str:
+    def _cached_options(self, chosen: set[str]) -> list[str]:
         parts = []
         empty_label = getattr(self.choices, "field", None) and self.choices.field.empty_label
         if empty_label is not None:
             parts.append(self._option("", empty_label, chosen))
         for value, html in self.options_html():
             parts.append(html.replace('">', '" selected>', 1) if value in chosen else html)
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(final_attrs),
-            mark_safe("".join(parts)),  # noqa: S308 - rendered from escaped values and labels
-        )
+        return parts
 
     @staticmethod
     def _option(value, label, chosen: set[str]) -> str:
         value = "" if value is None else str(value)
-        selected = " selected" if value in chosen else ""
+        return FastSelect.option_html(value, label, selected=value in chosen)
+
+    @staticmethod
+    def option_html(value, label, selected: bool = False) -> str:
+        """One ``<option>``, escaped; also what ``documents.cache`` renders once."""
+        mark = " selected" if selected else ""
         # str() first: escape() of a lazy translation returns another lazy object.
-        return f'<option value="{escape(value)}"{selected}>{escape(str(label))}</option>'
+        return f'<option value="{escape(str(value))}"{mark}>{escape(str(label))}</option>'
 
 
 class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):

@@ -1,4 +1,4 @@
-"""The register ranks its hits with one grouped pass over the index (``search.rank``); it
+"""The register ranks its hits with one grouped pass over the index (``search.RankedHits``); it
 must find exactly the versions, scores and order that the per-hit ``search`` gives, for
 exact words, prefixes, several words, ties and every ordering the register offers."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from documents.models import DocumentVersion, VersionStatus
-from documents.search import rank, search
+from documents.search import RankedHits, search
 from tests.factories import PublishedVersionFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,10 @@ def test_rank_gives_the_hits_scores_and_order_of_search(world, q, ordering, curr
         versions = versions.filter(status=VersionStatus.VALID)
 
     expected = [(v.pk, v.score) for v in search(versions, q, version_field="pk")]
-    got = [(pk, score) for pk, score, _total in rank(versions, q, current_only=current_only).rows()]
+    got = [
+        (pk, score)
+        for pk, score, _total in RankedHits(versions, q, current_only=current_only).rows()
+    ]
 
     assert got == expected
 
@@ -82,7 +85,7 @@ def test_rank_gives_the_hits_scores_and_order_of_search(world, q, ordering, curr
 def test_rank_respects_the_filters_of_the_versions_it_is_given(world):
     only = DocumentVersion.objects.filter(title__startswith="Cykel").order_by("-title")
 
-    assert [pk for pk, _s, _t in rank(only, "cykel").rows()] == [
+    assert [pk for pk, _s, _t in RankedHits(only, "cykel").rows()] == [
         DocumentVersion.objects.get(title="Cykel B").pk,
         DocumentVersion.objects.get(title="Cykel A").pk,
     ]
@@ -90,4 +93,4 @@ def test_rank_respects_the_filters_of_the_versions_it_is_given(world):
 
 def test_rank_refuses_a_query_without_terms(world):
     with pytest.raises(ValueError, match="search terms"):
-        rank(DocumentVersion.objects.all(), "och i")
+        RankedHits(DocumentVersion.objects.all(), "och i")

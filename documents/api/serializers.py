@@ -1,7 +1,8 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from documents.links import route_filler
 from documents.models import DocumentVersion
 
 
@@ -68,17 +69,11 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
     def _address(self, name: str, *args: int) -> str:
-        """The absolute URL of a route with integer arguments, resolved once per list: a
-        page of 100 entries reversed 200 URLs, a fifth of the API's time."""
-        cache = self.context.setdefault("_address_patterns", {})
-        if name not in cache:
-            markers = [10**17 + i for i in range(len(args))]  # never real ids
-            pattern = self._absolute(reverse(name, args=markers))
-            pattern = pattern.replace("{", "{{").replace("}", "}}")
-            for i, marker in enumerate(markers):
-                pattern = pattern.replace(str(marker), f"{{{i}}}")
-            cache[name] = pattern
-        return cache[name].format(*args)
+        """The absolute URL of a route, its pattern reversed once per list."""
+        fillers = self.context.setdefault("_route_fillers", {})
+        if name not in fillers:
+            fillers[name] = route_filler(name, len(args), around=self._absolute)
+        return fillers[name](*args)
 
     def get_url(self, obj: DocumentVersion) -> str:
         return self._address("documents:detail", obj.document_id)
