@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
@@ -291,15 +292,39 @@ class Case(Process):
         verbose_name=_("target meeting"),
         help_text=_("The meeting of the deciding or a preparing body the matter is aimed at."),
     )
+    is_open = models.BooleanField(
+        _("open"),
+        default=True,
+        editable=False,
+        help_text=_(
+            'Whether the case is still open: kept equal to "not finished" by every save, '
+            "so that a list of open cases needs only this table and its index."
+        ),
+    )
 
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        # The desk lists open cases longest-waiting first.
-        indexes = [models.Index(fields=["step_since"], name="workflows_case_step_since")]
+        indexes = [
+            # The desk lists open cases longest-waiting first.
+            models.Index(fields=["step_since"], name="workflows_case_step_since"),
+            # "Under revision" in the register: the documents with an open case.
+            models.Index(
+                fields=["document"], condition=Q(is_open=True), name="workflows_case_open_document"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.diary_entry} {self.document}"
+
+    def save(self, *args, **kwargs):
+        # ``finished`` lives in viewflow's process table; viewflow sets it (end, cancel,
+        # undo) and saves the case. Mirroring it here keeps "open" queries off that table.
+        self.is_open = self.finished is None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "finished" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_open"}
+        super().save(*args, **kwargs)
 
     @property
     def diarienummer(self) -> str:
