@@ -330,8 +330,8 @@ def profile(scenario: Scenario, n: int) -> str:
     client.get(scenario.url_at(0))
     profiler = Profiler(interval=0.0005)
     profiler.start()
-    for _ in range(n):
-        client.get(scenario.url_at(0))
+    for i in range(n):  # each request its own address, as measured
+        client.get(scenario.url_at(1 + i))
     profiler.stop()
     return profiler.output_text(unicode=True, color=False, show_all=False)
 
