@@ -161,6 +161,13 @@ def expired(qs: QuerySet[DocumentVersion], today: datetime.date | None = None) -
     return qs.filter(status=VersionStatus.VALID, valid_until__lt=day)
 
 
+# A sorted page is fetched with LIMIT (an index walk in its order that stops after the page)
+# while it ends within the first 1/WALK_SHARE of the matches; further in, and if there are
+# at most FETCH_ALL_MAX matches, all the matching ids are fetched and the page sliced.
+WALK_SHARE = 5
+FETCH_ALL_MAX = 2_000
+
+
 class RankedRows:
     """A page-able view of ranked (or sorted) ids that joins wide rows for one page only.
 
@@ -224,7 +231,14 @@ class RankedRows:
         total = self.ranked.order_by().count()
         if offset >= total:
             return []
-        ids = self.ranked.values_list("pk", flat=True)[offset : offset + limit]
+        in_order = self.ranked.values_list("pk", flat=True)
+        if total <= FETCH_ALL_MAX and (offset + limit) * WALK_SHARE > total:
+            # The page reaches far into few matches: a walk in the page's order would test
+            # most candidates one by one (100 of 347 rutiner: 7,800 look-ups on PostgreSQL);
+            # asked for all of them, the databases join and sort the few matches instead.
+            ids = list(in_order)[offset : offset + limit]
+        else:
+            ids = in_order[offset : offset + limit]
         return [(pk, total) for pk in ids]
 
     def __getitem__(self, index):
