@@ -23,6 +23,7 @@ QUERIES = [
     "cykel",  # ties
     "finnsinte",
     "rutin finnsinte",
+    "it",  # too short to be a prefix: one exact term
 ]
 # None: the model's own ordering, by document, which stands for the document's title.
 ORDERINGS = [
@@ -47,6 +48,7 @@ def world():
         # Ties whose titles sort against their ids.
         ("Öresund", "", "<p>Cykel.</p>"),
         ("Ekorre", "", "<p>Cykel.</p>"),
+        ("IT-stöd", "IT i skolan.", "<p>Frågor om IT, it-stöd och IT-säkerhet.</p>"),
     ]
     made = []
     for title, summary, body in texts:
