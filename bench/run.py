@@ -361,6 +361,22 @@ def explain(scenario: Scenario) -> str:
     return "\n".join(out)
 
 
+def cpu_check(rounds: int = 7) -> tuple[float, float]:
+    """The fastest and slowest of ``rounds`` runs of a fixed piece of pure-Python work, in ms.
+
+    Virtual machines lend their cores: the same work took 330 to 500 ms minute by minute on
+    one of ours. Written beside the figures, before and after the scenarios, it tells a
+    slow machine from slow code when two runs are compared."""
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for i in range(300_000):
+            total += i * i
+        times.append((time.perf_counter() - started) * 1000)
+    return min(times), max(times)
+
+
 def machine() -> dict[str, str]:
     from django import get_version
     from django.db import connection
@@ -448,11 +464,16 @@ def report(
     warmup: int,
     load: tuple,
     outcomes: list[Outcome] | None = None,
+    cpu: tuple | None = None,
 ) -> str:
     from django.db import connection
 
     info = machine()
     info["load average (1 min) before / after"] = f"{load[0]:.2f} / {load[1]:.2f}"
+    if cpu:
+        info["fixed Python work (bench.run.cpu_check), fastest–slowest ms, before / after"] = (
+            f"{cpu[0][0]:.1f}–{cpu[0][1]:.1f} / {cpu[1][0]:.1f}–{cpu[1][1]:.1f}"
+        )
     today = datetime.date.today().isoformat()
     title = f"# Benchmarks, {connection.vendor}, {today}"
     parts = [
@@ -506,6 +527,7 @@ def main(argv: list[str] | None = None) -> int:
     data = discover()
     plugins = modules()
     load_before = os.getloadavg()[0]
+    cpu_before = cpu_check()
     if load_before > 0.7:
         print(
             f"Note: the load average is {load_before:.2f}; other work on the machine skews timings.",
@@ -558,13 +580,18 @@ def main(argv: list[str] | None = None) -> int:
     for module in benchmark_modules:
         outcomes.extend(o for o in module.benchmarks(data, args.quick) if chosen_(o.key, o.group))
     load = (load_before, os.getloadavg()[0])
-    text = report(results, data, args.n, args.warmup, load, outcomes)
+    cpu = (cpu_before, cpu_check())
+    text = report(results, data, args.n, args.warmup, load, outcomes, cpu)
     print()
     print(table(results))
     if outcomes:
         print()
         print(outcome_table(outcomes))
     print(f"\nload average (1 min) before / after: {load[0]:.2f} / {load[1]:.2f}")
+    print(
+        "fixed Python work, fastest–slowest ms, before / after: "
+        f"{cpu[0][0]:.1f}–{cpu[0][1]:.1f} / {cpu[1][0]:.1f}–{cpu[1][1]:.1f}"
+    )
     if not args.no_write:
         RESULTS.mkdir(exist_ok=True)
         path = RESULTS / f"{connection.vendor}-{datetime.date.today().isoformat()}.md"
