@@ -305,6 +305,15 @@ class Document(models.Model):
         default=True,
         help_text=_("Public documents appear in the public register; others only for employees."),
     )
+    has_open_case = models.BooleanField(
+        _("has an open case"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Whether a case about the document is open: the register lists it as under "
+            "revision. Kept by the cases themselves whenever one opens or closes."
+        ),
+    )
     status = models.CharField(
         _("status"),
         max_length=20,

@@ -90,6 +90,15 @@ def test_the_sizes_asked_for(municipality, db):
     assert version_statuses == {s.value for s in VersionStatus}
 
 
+def test_documents_with_an_open_case_are_flagged_as_the_cases_flag_them(municipality, db):
+    with_open_case = set(
+        Case.objects.filter(finished__isnull=True).values_list("document_id", flat=True)
+    )
+    flagged = set(Document.objects.filter(has_open_case=True).values_list("pk", flat=True))
+    assert len(with_open_case) == 50
+    assert flagged == with_open_case
+
+
 def test_one_valid_version_per_valid_document(municipality, db):
     valid = Document.objects.filter(status=DocumentStatus.VALID)
     counts = valid.annotate(n=Count("versions", filter=Q(versions__status=VersionStatus.VALID)))

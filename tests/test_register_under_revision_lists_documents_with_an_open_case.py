@@ -1,6 +1,6 @@
 """The register's status "under revision": the valid documents that have an open case, from
 the moment the case starts until it ends, however it ends (published, rejected, cancelled in
-viewflow's own views), as the case's own "open" flag follows viewflow's "finished"."""
+viewflow's own views), as the document's "has an open case" follows its cases' "finished"."""
 
 from __future__ import annotations
 
@@ -33,9 +33,10 @@ def under_revision(town) -> list[str]:
 
 
 def is_open(case: Case) -> bool:
-    case = Case.objects.get(pk=case.pk)
-    assert case.is_open == (case.finished is None)
-    return case.is_open
+    """Whether the case is open; its document's flag must say the same."""
+    case = Case.objects.select_related("document").get(pk=case.pk)
+    assert case.document.has_open_case == (case.finished is None)
+    return case.finished is None
 
 
 def test_nothing_is_under_revision_without_an_open_case(town, rutiner):
@@ -94,5 +95,5 @@ def test_only_valid_documents_are_under_revision(town, rutiner):
         owner_position=town.positions["processagare"],
         process=town.process,
     )
-    assert Case.objects.get().is_open
+    assert Case.objects.get().document.has_open_case
     assert under_revision(town) == []  # the draft has no valid version to list

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
@@ -292,39 +292,36 @@ class Case(Process):
         verbose_name=_("target meeting"),
         help_text=_("The meeting of the deciding or a preparing body the matter is aimed at."),
     )
-    is_open = models.BooleanField(
-        _("open"),
-        default=True,
-        editable=False,
-        help_text=_(
-            'Whether the case is still open: kept equal to "not finished" by every save, '
-            "so that a list of open cases needs only this table and its index."
-        ),
-    )
 
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        indexes = [
-            # The desk lists open cases longest-waiting first.
-            models.Index(fields=["step_since"], name="workflows_case_step_since"),
-            # "Under revision" in the register: the documents with an open case.
-            models.Index(
-                fields=["document"], condition=Q(is_open=True), name="workflows_case_open_document"
-            ),
-        ]
+        # The desk lists open cases longest-waiting first.
+        indexes = [models.Index(fields=["step_since"], name="workflows_case_step_since")]
 
     def __str__(self) -> str:
         return f"{self.diary_entry} {self.document}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        case = super().from_db(db, field_names, values)
+        # Whether the case was open when read, to tell in save() whether that changed.
+        case._was_open = case.finished is None if "finished" in field_names else None
+        return case
+
     def save(self, *args, **kwargs):
-        # ``finished`` lives in viewflow's process table; viewflow sets it (end, cancel,
-        # undo) and saves the case. Mirroring it here keeps "open" queries off that table.
-        self.is_open = self.finished is None
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "finished" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "is_open"}
-        super().save(*args, **kwargs)
+        is_open = self.finished is None
+        opened_or_closed = getattr(self, "_was_open", None) is not is_open and (
+            update_fields is None or "finished" in update_fields
+        )
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if opened_or_closed:
+                # Viewflow sets ``finished`` (end, cancel, undo) and saves the case: every way
+                # a case opens or closes passes here.
+                _sync_open_case_flag(self.document_id)
+        self._was_open = is_open
 
     @property
     def diarienummer(self) -> str:
@@ -333,6 +330,14 @@ class Case(Process):
     @property
     def decider(self):
         return self.decider_body or self.decider_position
+
+
+def _sync_open_case_flag(document_id: int) -> None:
+    """Set the document's ``has_open_case`` from its cases (the register's "under revision")."""
+    from documents.models import Document
+
+    open_cases = Case.objects.filter(document=OuterRef("pk"), finished__isnull=True)
+    Document.objects.filter(pk=document_id).update(has_open_case=Exists(open_cases))
 
 
 class CaseReaderGrant(UserObjectPermissionBase):
