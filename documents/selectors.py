@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -135,12 +135,6 @@ def api_rows(user) -> QuerySet[DocumentVersion]:
         .select_related("document__document_type", "adoption", "diary_entry")
         .only(*API_ROW_FIELDS)
     )
-
-
-def with_open_case() -> Exists:
-    from workflows.models import Case
-
-    return Exists(Case.objects.filter(document=OuterRef("document"), finished__isnull=True))
 
 
 def under_revision(qs: QuerySet[DocumentVersion]) -> QuerySet[DocumentVersion]:
