@@ -95,6 +95,10 @@ def test_a_substitute_makes_the_owner_position_occupied(client, org_tree, proble
     from tests.factories import SubstitutionFactory
 
     vacant = problems["nobody"].document.owner_position
-    SubstitutionFactory(position=vacant, start=TODAY, end=TODAY)
+    # Around the day the page is asked for, not the day this module was imported: a run
+    # that crossed midnight saw a substitution that had ended "yesterday".
+    day = timezone.localdate()
+    one_day = datetime.timedelta(days=1)
+    SubstitutionFactory(position=vacant, start=day - one_day, end=day + one_day)
     client.force_login(org_tree.holders["registrator"])
     assert listed(client.get(reverse("register_health")))["owner_vacant"] == []
