@@ -377,6 +377,12 @@ def cpu_check(rounds: int = 7) -> tuple[float, float]:
     return min(times), max(times)
 
 
+def cpu_text(cpu: tuple) -> str:
+    """``cpu_check`` before and after, as written beside the figures."""
+    (fast_before, slow_before), (fast_after, slow_after) = cpu
+    return f"{fast_before:.1f}–{slow_before:.1f} / {fast_after:.1f}–{slow_after:.1f}"
+
+
 def machine() -> dict[str, str]:
     from django import get_version
     from django.db import connection
@@ -472,7 +478,7 @@ def report(
     info["load average (1 min) before / after"] = f"{load[0]:.2f} / {load[1]:.2f}"
     if cpu:
         info["fixed Python work (bench.run.cpu_check), fastest–slowest ms, before / after"] = (
-            f"{cpu[0][0]:.1f}–{cpu[0][1]:.1f} / {cpu[1][0]:.1f}–{cpu[1][1]:.1f}"
+            cpu_text(cpu)
         )
     today = datetime.date.today().isoformat()
     title = f"# Benchmarks, {connection.vendor}, {today}"
@@ -588,10 +594,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(outcome_table(outcomes))
     print(f"\nload average (1 min) before / after: {load[0]:.2f} / {load[1]:.2f}")
-    print(
-        "fixed Python work, fastest–slowest ms, before / after: "
-        f"{cpu[0][0]:.1f}–{cpu[0][1]:.1f} / {cpu[1][0]:.1f}–{cpu[1][1]:.1f}"
-    )
+    print(f"fixed Python work, fastest–slowest ms, before / after: {cpu_text(cpu)}")
     if not args.no_write:
         RESULTS.mkdir(exist_ok=True)
         path = RESULTS / f"{connection.vendor}-{datetime.date.today().isoformat()}.md"

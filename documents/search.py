@@ -355,7 +355,9 @@ def _grouped_scores_sql(
     every query, and compiling it through querysets cost a tenth of a search page. Only
     standard SQL (CASE, SUM, GROUP BY, HAVING) plus the databases' two-argument minimum.
     With one term every row read is that term's, so the sums need no condition on the
-    term and there is nothing to check in ``HAVING``.
+    term and there is nothing to check in ``HAVING``; with one index term (an exact word,
+    or on SQLite a prefix that covers one), a version has one row per field and its score
+    is a single sum.
     """
     quote = connection.ops.quote_name
     meta = SearchTerm._meta
@@ -377,7 +379,7 @@ def _grouped_scores_sql(
     # the rows' capped, weighted counts, and the rows come in version order (no sort).
     weight = " ".join(f"WHEN {int(f)} THEN {WEIGHTS[f]}" for f in SearchField)
     one_term_score = f"SUM({least}({count_c}, {COUNT_CAP}) * CASE {field_c} {weight} END)"
-    if terms == [(terms[0][0], False)]:
+    if len(terms) == 1 and not terms[0][1]:  # one exact term
         return grouped(one_term_score, f"{term_c} = %s"), [terms[0][0]]
 
     conditions: list[tuple[str, list]] = []
@@ -412,14 +414,13 @@ def _grouped_scores_sql(
     # that term's rows as above, a fifth less time for a word with 12,000 hits. Two index
     # seeks tell whether the range holds one term; the branch whose condition is false is
     # skipped before it reads a row. (PostgreSQL hashes the groups either way: no gain.)
-    bounds = where_params
     first, last = (
         f"(SELECT {edge}({term_c}) FROM {table} WHERE {current}({where}))"
         for edge in ("MIN", "MAX")
     )
     one = grouped(one_term_score, f"{term_c} = {first} AND {first} = {last}")
     several = grouped(score, f"({where}) AND {first} <> {last}")
-    return f"{one} UNION ALL {several}", [*bounds * 3, *bounds, *bounds * 2]
+    return f"{one} UNION ALL {several}", where_params * 6
 
 
 def _ordering(queryset: QuerySet) -> list[str]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from viewflow.workflow.models import Process
+
+from documents.models import Document
 
 ACTION_LABELS = {
     "case_started": _("Case started"),
@@ -320,7 +322,7 @@ class Case(Process):
             if opened_or_closed:
                 # Viewflow sets ``finished`` (end, cancel, undo) and saves the case: every way
                 # a case opens or closes passes here.
-                _sync_open_case_flag(self.document_id)
+                sync_open_case_flags(Document.objects.filter(pk=self.document_id))
         self._was_open = is_open
 
     @property
@@ -332,12 +334,11 @@ class Case(Process):
         return self.decider_body or self.decider_position
 
 
-def _sync_open_case_flag(document_id: int) -> None:
-    """Set the document's ``has_open_case`` from its cases (the register's "under revision")."""
-    from documents.models import Document
-
+def sync_open_case_flags(documents: QuerySet[Document]) -> int:
+    """Set the documents' ``has_open_case`` from their cases (the register's "under
+    revision"); returns how many documents were written."""
     open_cases = Case.objects.filter(document=OuterRef("pk"), finished__isnull=True)
-    Document.objects.filter(pk=document_id).update(has_open_case=Exists(open_cases))
+    return documents.update(has_open_case=Exists(open_cases))
 
 
 class CaseReaderGrant(UserObjectPermissionBase):
