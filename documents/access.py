@@ -39,10 +39,15 @@ def _may_read_register(user, document: Document) -> bool:
     return document.is_public or _logged_in(user)
 
 
+def register_public_only(user) -> bool:
+    """Whether the user's register holds public documents only (an anonymous visitor's)."""
+    return not _logged_in(user)
+
+
 def register_q(user) -> Q:
     """The register rule as a filter on documents."""
     q = Q(status__in=REGISTER_DOCUMENT_STATUSES)
-    if not _logged_in(user):
+    if register_public_only(user):
         q &= Q(is_public=True)
     return q
 
@@ -103,7 +108,7 @@ def can_view_version(user, version: DocumentVersion) -> bool:
 def register_versions_q(user) -> Q:
     """Register versions the user may see (the register's and the API's visibility)."""
     q = Q(status__in=REGISTER_VERSION_STATUSES)
-    if not _logged_in(user):
+    if register_public_only(user):
         q &= Q(document__is_public=True)
     return q
 

@@ -16,8 +16,8 @@ from drf_spectacular.utils import extend_schema_field
 
 from org.models import Body, Position, Process, Unit
 
+from . import access, search, selectors
 from . import cache as register_cache
-from . import search, selectors
 from .models import DocumentType, VersionStatus
 from .text import query_terms
 from .widgets import FastCheckboxSelectMultiple, FastDateInput, FastSelect, FastTextInput
@@ -285,16 +285,36 @@ class RegisterFilter(django_filters.FilterSet):
         return (self.form.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
 
     @cached_property
-    def ranked_hits(self) -> search.RankedHits | None:
+    def ranked_hits(self) -> search.RankedHits | search.RankedTerm | None:
         """A valid search's hits ranked in one grouped pass over the index
         (``search.RankedHits``), among the versions the other filters let through; None
         without search terms. Where a page of hits is shown, use this rather than ``qs``
-        (which ranks with a correlated lookup per hit)."""
+        (which ranks with a correlated lookup per hit).
+
+        One search term and no other filter (the register as it opens: valid today), with
+        the request known: the hits are read from the ranked index of that view
+        (``search.RankedTerm``). It stands for the register's own visibility rule, so this
+        filter set's queryset must be the register's (``selectors.register_versions``).
+        """
         q = self.search_text()
-        if not q or not query_terms(q):
+        terms = query_terms(q) if q else []
+        if not terms:
             return None
+
+        if len(terms) == 1 and self.request is not None and self.only_search():
+            return search.RankedTerm(
+                terms[0],
+                day=timezone.localdate(),
+                public_only=access.register_public_only(self.request.user),
+                using=self.queryset.db,
+            )
         filtered = self._filter(self.queryset.all())
         return search.RankedHits(filtered, q, current_only=self.only_valid_versions())
+
+    def only_search(self) -> bool:
+        """Whether the search is the only filter given (nor a sort)."""
+        data = self.form.cleaned_data
+        return all(not data.get(name) for name in self.filters if name != "q")
 
     def costly(self) -> bool:
         """Whether the filters cost more to evaluate twice (a count, then a page that stops

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -346,6 +346,17 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        adding = self._state.adding
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if not adding and (update_fields is None or "is_public" in update_fields):
+                from .search import copy_rank_columns
+
+                # The search's ranked index copies the flag (documents.search).
+                copy_rank_columns(DocumentVersion.objects.filter(document=self.pk).values("pk"))
+
     def clean(self) -> None:
         super().clean()
         if self.parent_id and self.document_type_id:
@@ -518,6 +529,22 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.number})"
+
+    # Columns the search's ranked index copies (documents.search.copy_rank_columns).
+    RANK_COLUMNS = frozenset({"title", "valid_from", "valid_until"})
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        copied = update_fields is None or not self.RANK_COLUMNS.isdisjoint(update_fields)
+        adding = self._state.adding
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            # Only valid versions have rank rows (a version that becomes valid is indexed,
+            # and so ranked, after this save).
+            if not adding and copied and self.status == VersionStatus.VALID:
+                from .search import copy_rank_columns
+
+                copy_rank_columns([self.pk])
 
     @property
     def adoption_line(self) -> str:
@@ -832,6 +859,78 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} ({self.get_field_display()} ×{self.count})"
+
+
+class SearchRank(models.Model):
+    """A valid version's score for one index term, with what the register's default view
+    filters and sorts on: one row per (version, term) of the current search rows.
+
+    A one-word search of the register as it opens (valid today, nothing else chosen) reads
+    its page from the start of the (term, score, title) index and counts the term's rows
+    there, without grouping, joining or sorting every hit. Derived from ``SearchTerm``
+    and kept by ``documents.search`` (indexing, superseding, repealing, removing) and by
+    the saves of ``Document`` and ``DocumentVersion`` that change a copied column. On
+    PostgreSQL the ``term`` column uses the "C" collation, as ``SearchTerm.term`` does.
+    """
+
+    pk = models.CompositePrimaryKey("version", "term")
+    version = models.ForeignKey(
+        DocumentVersion,
+        on_delete=models.CASCADE,
+        related_name="search_ranks",
+        db_index=False,  # the primary key (version, term) serves version lookups
+        verbose_name=_("version"),
+        help_text=_("The valid version the term occurs in."),
+    )
+    term = models.CharField(
+        _("term"),
+        max_length=64,
+        help_text=_("A stemmed, normalised word (see documents.text)."),
+    )
+    score = models.PositiveIntegerField(
+        _("score"),
+        help_text=_(
+            "The version's score for the term: per field, its count (at most 9) times the "
+            "field's weight, as documents.search ranks."
+        ),
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        help_text=_("The version's title (copied: hits with equal scores are listed by it)."),
+    )
+    is_public = models.BooleanField(
+        _("public"), help_text=_("Whether the version's document is public (copied).")
+    )
+    valid_from = models.DateField(
+        _("valid from"), null=True, help_text=_("The version's first day (copied).")
+    )
+    valid_until = models.DateField(
+        _("valid until"), null=True, help_text=_("The version's last day, if limited (copied).")
+    )
+
+    class Meta:
+        verbose_name = _("search rank")
+        verbose_name_plural = _("search ranks")
+        indexes = [
+            # A term's hits best first, in the register's order, with the default view's
+            # filter columns: the page and the count are read from this index alone.
+            models.Index(
+                fields=[
+                    "term",
+                    "-score",
+                    "title",
+                    "version",
+                    "valid_from",
+                    "valid_until",
+                    "is_public",
+                ],
+                name="documents_rank_term_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.score}"
 
 
 class RegisterGeneration(models.Model):

@@ -83,7 +83,9 @@ def register(request):
                 f"{reverse('register')}?{urlencode({'unit': acting[0].position.unit_id})}"
             )
     # Always bound, so an empty query still gets the default "valid today".
-    filterset = RegisterFilter(request.GET, queryset=selectors.register_versions(request.user))
+    filterset = RegisterFilter(
+        request.GET, queryset=selectors.register_versions(request.user), request=request
+    )
     # The public register is the same for every anonymous visitor: its content is cached
     # per generation of the register (documents.cache); the frame (base.html with its
     # messages and CSRF token) is rendered for each request.

@@ -50,6 +50,7 @@ from .models import (
     Document,
     DocumentVersion,
     SearchField,
+    SearchRank,
     SearchTerm,
     VersionFile,
     VersionStatus,
@@ -126,9 +127,11 @@ def index_versions(versions: Iterable[DocumentVersion]) -> int:
     if not versions:
         return 0
     rows = [row for v in versions for row in _rows(v, v.document.summary)]
+    ids = [v.pk for v in versions]
     with transaction.atomic():
-        SearchTerm.objects.filter(version__in=[v.pk for v in versions]).delete()
+        SearchTerm.objects.filter(version__in=ids).delete()
         SearchTerm.objects.bulk_create(rows, batch_size=2000)
+        rank_versions(ids)
     return len(rows)
 
 
@@ -154,14 +157,97 @@ def reindex_if_searchable(version: DocumentVersion) -> int:
 
 def remove_version(version: DocumentVersion) -> None:
     """Drop a version's rows from the index."""
-    SearchTerm.objects.filter(version=version).delete()
+    with transaction.atomic():
+        SearchRank.objects.filter(version=version).delete()
+        SearchTerm.objects.filter(version=version).delete()
 
 
 def mark_not_current(versions: QuerySet[DocumentVersion] | Iterable[DocumentVersion]) -> int:
     """The versions are no longer valid (superseded, repealed): their rows leave the
     default search's part of the index. Call in the transaction that changes the status."""
     ids = versions.values("pk") if isinstance(versions, QuerySet) else [v.pk for v in versions]
+    SearchRank.objects.filter(version__in=ids).delete()
     return SearchTerm.objects.filter(version__in=ids, is_current=True).update(is_current=False)
+
+
+# --- The ranked index of the register's default view ------------------------------
+#
+# ``SearchRank`` holds, per (valid version, term) of the current search rows, the score
+# the grouped ranking would give a one-term search, with the version's title, dates and
+# public flag copied. Derived state, rebuilt from the search rows wherever they change
+# (above) and kept in step with the copied columns by the models' saves.
+
+
+def _rank_insert_sql(connection, version_filter: str = "") -> str:
+    """``INSERT … SELECT`` of the rank rows of the current search rows (alias ``t``),
+    optionally narrowed by ``version_filter`` (SQL on ``t``'s version column)."""
+    quote = connection.ops.quote_name
+    term_meta, version_meta, document_meta = (
+        SearchTerm._meta,
+        DocumentVersion._meta,
+        Document._meta,
+    )
+    rank = SearchRank._meta
+
+    def column(meta, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    least = "MIN" if connection.vendor == "sqlite" else "LEAST"
+    weight = " ".join(f"WHEN {int(f)} THEN {WEIGHTS[f]}" for f in SearchField)
+    t_version, t_term = column(term_meta, "version"), column(term_meta, "term")
+    copied = ("title", "valid_from", "valid_until")
+    targets = ", ".join(
+        column(rank, name) for name in ("version", "term", "score", *copied, "is_public")
+    )
+    v_columns = ", ".join(f"v.{column(version_meta, name)}" for name in copied)
+    public = f"d.{column(document_meta, 'is_public')}"
+    group = f"t.{t_version}, t.{t_term}, {v_columns}, {public}"
+    return (
+        f"INSERT INTO {quote(rank.db_table)} ({targets}) "
+        f"SELECT t.{t_version}, t.{t_term}, "
+        f"SUM({least}(t.{column(term_meta, 'count')}, {COUNT_CAP}) "
+        f"* CASE t.{column(term_meta, 'field')} {weight} END), {v_columns}, {public} "
+        f"FROM {quote(term_meta.db_table)} t "
+        f"INNER JOIN {quote(version_meta.db_table)} v "
+        f"ON v.{quote(version_meta.pk.column)} = t.{t_version} "
+        f"INNER JOIN {quote(document_meta.db_table)} d "
+        f"ON d.{quote(document_meta.pk.column)} = v.{column(version_meta, 'document')} "
+        f"WHERE t.{column(term_meta, 'is_current')}{version_filter} GROUP BY {group}"
+    )
+
+
+def rank_versions(version_ids: list[int] | None = None) -> int:
+    """Rebuild the ``SearchRank`` rows of the versions (of every version, with None) from
+    their current search rows; returns the rows written. Versions that are not valid get
+    none. Run in the transaction that writes their search rows."""
+    connection = connections[SearchRank.objects.db]
+    ranks = SearchRank.objects.all()
+    sql, params = _rank_insert_sql(connection), []
+    if version_ids is not None:
+        if not version_ids:
+            return 0
+        ranks = ranks.filter(version__in=version_ids)
+        column = connection.ops.quote_name(SearchTerm._meta.get_field("version").column)
+        sql = _rank_insert_sql(
+            connection, f" AND t.{column} IN ({', '.join(['%s'] * len(version_ids))})"
+        )
+        params = list(version_ids)
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        ranks.delete()
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def copy_rank_columns(version_ids: QuerySet | list[int]) -> int:
+    """Copy the versions' title, dates and their document's public flag into their rank
+    rows again (after a save that changed one of them); returns the rows updated."""
+    version = DocumentVersion.objects.filter(pk=OuterRef("version"))
+    return SearchRank.objects.filter(version__in=version_ids).update(
+        title=Subquery(version.values("title")),
+        valid_from=Subquery(version.values("valid_from")),
+        valid_until=Subquery(version.values("valid_until")),
+        is_public=Subquery(version.values("document__is_public")),
+    )
 
 
 # --- Searching ------------------------------------------------------------------
@@ -344,6 +430,124 @@ class RankedHits:
         with connections[self.db].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()[0]
+
+
+class RankedTerm:
+    """The hits of a one-term search in the register's default view, read from
+    ``SearchRank``: valid today (and public, for ``public_only``), best first, equal
+    scores by title, then id; the same hits, scores and order as :class:`RankedHits` over
+    those versions. Each call to :meth:`rows` is one query.
+
+    An exact term, or a prefix that covers a single index term (as a word typed whole
+    usually does), is read in the order of the (term, score, title) index: the page from
+    its start, the total by counting the term's entries. A prefix that covers several
+    terms groups their rank rows by version. Its score is computed per field again from
+    the packed scores: with every field's count capped, ``min(sum of capped counts, cap)``
+    is ``min(sum of counts, cap)``, as the grouped ranking computes it. Which of the two
+    applies is decided within the statement (by the lowest and highest term in the
+    range); the other part reads nothing.
+    """
+
+    def __init__(
+        self, term: tuple[str, bool], *, day, public_only: bool, using: str = "default"
+    ) -> None:
+        self.term, self.is_prefix = term
+        self.day, self.public_only = day, public_only
+        self.db = using
+
+    def _sql(self, offset: int, limit: int) -> tuple[str, list]:
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        meta = SearchRank._meta
+        table = quote(meta.db_table)
+        term, version, score, title, valid_from, valid_until, public = (
+            quote(meta.get_field(name).column)
+            for name in (
+                "term",
+                "version",
+                "score",
+                "title",
+                "valid_from",
+                "valid_until",
+                "is_public",
+            )
+        )
+        if self.is_prefix:
+            span = f"{term} >= %s AND {term} < %s"
+            span_params = [self.term, _successor(self.term)]
+        else:
+            span, span_params = f"{term} = %s", [self.term]
+        day = connection.ops.adapt_datefield_value(self.day)
+        shown = f"{valid_from} <= %s AND ({valid_until} IS NULL OR {valid_until} >= %s)"
+        shown_params: list = [day, day]
+        if self.public_only:
+            shown += f" AND {public} = %s"
+            shown_params.append(True)
+        one = "(SELECT lo FROM span) = (SELECT hi FROM span)"
+        single = f"{term} = (SELECT lo FROM span) AND {one} AND {shown}"
+        least = "MIN" if connection.vendor == "sqlite" else "LEAST"
+        fields = " + ".join(
+            f"{least}(SUM(({score} / {weight}) %% {FIELD_SPAN}), {COUNT_CAP}) * {weight}"
+            for weight in WEIGHTS.values()
+        )
+        order = f"ORDER BY {SCORE} DESC, title ASC, version ASC LIMIT %s OFFSET %s"
+        sql = (
+            # Two scalar subqueries, each a single index seek (MIN and MAX in one would make
+            # SQLite read the whole range).
+            f"WITH span AS (SELECT (SELECT MIN({term}) FROM {table} WHERE {span}) AS lo, "
+            f"(SELECT MAX({term}) FROM {table} WHERE {span}) AS hi), "
+            f"several AS (SELECT {version} AS version, {title} AS title, {fields} AS {SCORE} "
+            f"FROM {table} WHERE {span} AND NOT {one} AND {shown} GROUP BY {version}, {title}) "
+            # The total, then the page: (kind, a, b, title).
+            f"SELECT 1 AS kind, (SELECT COUNT(*) FROM {table} WHERE {single}) "
+            "+ (SELECT COUNT(*) FROM several) AS a, CAST(NULL AS INTEGER) AS b, NULL AS title "
+            f"UNION ALL SELECT 2, version, {SCORE}, title FROM ("
+            f"SELECT {version} AS version, {score} AS {SCORE}, {title} AS title FROM {table} "
+            f"WHERE {single} {order}) one_term "
+            f"UNION ALL SELECT 2, version, {SCORE}, title FROM (SELECT version, {SCORE}, title "
+            f"FROM several {order}) several_terms "
+            "ORDER BY kind, b DESC, title, a"
+        )
+        params = [
+            *span_params,
+            *span_params,
+            *span_params,
+            *shown_params,
+            *shown_params,
+            *shown_params,
+            limit,
+            offset,
+            limit,
+            offset,
+        ]
+        return sql, params
+
+    def rows(self, offset: int = 0, limit: int | None = None) -> list[tuple[int, int, int]]:
+        """``(version id, score, number of hits)`` from ``offset``, at most ``limit`` rows."""
+        if limit is None:
+            if offset:
+                raise ValueError("an offset needs a limit")
+            limit = MAX_LIMIT
+        sql, params = self._sql(offset, limit)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            (_kind, total, _b, _title), *page = cursor.fetchall()
+        return [(version, score, total) for _kind, version, score, _title in page]
+
+    def count(self) -> int:
+        sql, params = self._sql(0, 0)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[1]
+
+
+# Packed scores (see WEIGHTS): a field's capped count is (score / weight) % FIELD_SPAN.
+FIELD_SPAN = 100
+assert sorted(WEIGHTS.values()) == [FIELD_SPAN**i for i in range(len(WEIGHTS))]
+assert COUNT_CAP < FIELD_SPAN
+
+# Rows a search returns when asked for all of them (no LIMIT): more than any register has.
+MAX_LIMIT = 2**62
 
 
 def _grouped_scores_sql(

@@ -23,10 +23,11 @@ from documents.models import (
     Document,
     DocumentStatus,
     DocumentVersion,
+    SearchRank,
     SearchTerm,
     VersionStatus,
 )
-from documents.search import index_versions, search
+from documents.search import index_versions, rank_versions, search
 from documents.selectors import register_versions, valid_on
 from fixtures.generator import BASE_DATE, GeneratorError, Options, generate
 from org.models import Unit
@@ -215,6 +216,23 @@ def test_the_search_index_is_what_documents_search_writes(municipality, db):
         assert rows() == generated
         transaction.set_rollback(True)
     assert not SearchTerm.objects.filter(version__status=VersionStatus.DRAFT).exists()
+
+
+def test_the_ranked_index_is_what_documents_search_builds(municipality, db):
+    columns = ("version_id", "term", "score", "title", "is_public", "valid_from", "valid_until")
+
+    def ranks():
+        return sorted(SearchRank.objects.values_list(*columns))
+
+    generated = ranks()
+    assert generated
+    assert {version for version, *_rest in generated} == set(
+        DocumentVersion.objects.filter(status=VersionStatus.VALID).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        rank_versions()
+        assert ranks() == generated
+        transaction.set_rollback(True)
 
 
 def test_refuses_a_database_that_holds_an_organisation(municipality, db):

@@ -1,0 +1,181 @@
+"""A one-word search of the register as it opens (valid today, no other filter) reads its
+hits from the ranked index (``search.RankedTerm`` over ``SearchRank``). It must give exactly
+the hits, scores, order and total of the grouped ranking (``search.RankedHits``) over the
+same versions, for employees and for the public, on every page, whether the word covers
+one index term or, as a prefix, several."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from django.utils import timezone
+
+from documents.filters import RegisterFilter
+from documents.models import SearchRank
+from documents.search import RankedHits, RankedTerm
+from documents.selectors import register_versions
+from tests.factories import PublishedVersionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+QUERIES = [
+    "brandskydd",  # an exact word typed whole: a prefix covering one term
+    "brandsk",  # a prefix covering one term
+    "samverkansgruppen",
+    "cykel",  # ties, some of them under equal titles
+    "larm",  # prefix of "larm" and "larmrutin": several terms, grouped by version
+    "brand",  # several terms in title, summary and text, over the cap together
+    "it",  # too short to be a prefix: one exact term
+    "finnsinte",  # nothing
+]
+
+
+@pytest.fixture
+def world():
+    texts = [
+        ("Brandskydd i skolan", "Om brandskydd och larm.", "<p>Rutiner för larm.</p>", True),
+        ("Rutin för larm", "", "<p>Brandskyddet, brandskydd, brandskyddets rutiner.</p>", True),
+        ("Parkering", "Rutin för parkering och larm.", "<p>Brandsläckare. Cykel.</p>", True),
+        ("Samverkansgrupp", "Samverkan i samverkansgruppen.", "<p>Samverkan.</p>", True),
+        ("Cykel A", "", "<p>Cykel.</p>", True),
+        ("Cykel A", "", "<p>Cykel.</p>", False),  # same title and score: by id
+        ("Cykel B", "", "<p>Cykel.</p>", True),
+        ("Larmrutin", "Brand.", "<p>" + "Larm och brand. " * 30 + "</p>", True),
+        ("Öresund", "", "<p>Cykel.</p>", True),
+        ("Ekorre", "", "<p>Cykel, brandskydd.</p>", False),  # internal
+        ("IT-stöd", "IT i skolan.", "<p>Frågor om IT, it-stöd och IT-säkerhet.</p>", True),
+        ("Utgången cykel", "", "<p>Cykel och brandskydd.</p>", True),
+        ("Framtida cykel", "", "<p>Cykel och brandskydd.</p>", True),
+        ("Cykel till och med i dag", "", "<p>Cykel.</p>", True),
+        # Several terms of the prefix "brand", each under the cap, over it together.
+        (
+            "Brandlarm och brandskydd",
+            "Brand.",
+            "<p>" + "Brand, brandskydd, brandlarm. " * 4 + "</p>",
+            True,
+        ),
+    ]
+    made = {}
+    for title, summary, body, public in texts:
+        made.setdefault(title, []).append(
+            PublishedVersionFactory(
+                title=title,
+                document__title=title,
+                document__summary=summary,
+                document__is_public=public,
+                body=body,
+                valid_from=TODAY - datetime.timedelta(days=30),
+            )
+        )
+    # Valid versions outside today: their dates change after they were indexed.
+    expired = made["Utgången cykel"][0]
+    expired.valid_until = TODAY - datetime.timedelta(days=1)
+    expired.save()
+    future = made["Framtida cykel"][0]
+    future.valid_from = TODAY + datetime.timedelta(days=1)
+    future.save()
+    last_day = made["Cykel till och med i dag"][0]
+    last_day.valid_until = TODAY
+    last_day.save(update_fields=["valid_until"])
+    # A superseded version: its words are not in today's register.
+    PublishedVersionFactory(
+        document=made["Parkering"][0].document,
+        title="Parkering",
+        body="<p>Ny text utan det gamla ordet.</p>",
+        valid_from=TODAY - datetime.timedelta(days=10),
+    )
+    return made
+
+
+def filterset(q: str, user, *, with_request: bool = True) -> RegisterFilter:
+    request = RequestFactory().get("/register/", {"q": q})
+    request.user = user
+    return RegisterFilter(
+        request.GET,
+        queryset=register_versions(user),
+        request=request if with_request else None,
+    )
+
+
+@pytest.fixture(params=["public", "employee"])
+def user(request):
+    return AnonymousUser() if request.param == "public" else UserFactory()
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_the_ranked_index_gives_the_grouped_rankings_pages(world, user, q):
+    ranked = filterset(q, user).ranked_hits
+    grouped = filterset(q, user, with_request=False).ranked_hits
+    assert isinstance(ranked, RankedTerm)
+    assert isinstance(grouped, RankedHits)
+
+    expected = grouped.rows()
+    assert ranked.count() == grouped.count() == len(expected)
+    assert ranked.rows() == expected
+    for limit in (1, 2, 3):
+        for offset in range(0, len(expected) + 2):
+            assert ranked.rows(offset, limit) == grouped.rows(offset, limit), (offset, limit)
+
+
+def test_the_public_finds_public_valid_versions_only(world):
+    anonymous = [pk for pk, _s, _t in filterset("cykel", AnonymousUser()).ranked_hits.rows()]
+    employee = [pk for pk, _s, _t in filterset("cykel", UserFactory()).ranked_hits.rows()]
+
+    internal = world["Cykel A"][1].pk
+    assert internal in employee and internal not in anonymous
+    for title in ("Utgången cykel", "Framtida cykel"):
+        assert world[title][0].pk not in employee
+    assert world["Cykel till och med i dag"][0].pk in anonymous
+
+
+@pytest.mark.parametrize("q", ["cykel", "larm", "finnsinte"])
+def test_a_one_word_search_is_one_query(world, django_assert_num_queries, q):
+    ranked = filterset(q, UserFactory()).ranked_hits
+    with django_assert_num_queries(1):
+        rows = ranked.rows(0, 3)
+    with django_assert_num_queries(1):
+        total = ranked.count()
+    assert len(rows) == min(3, total)
+    assert all(found_total == total for _pk, _score, found_total in rows)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"type": "1"},
+        {"status": "expired"},
+        {"valid_on": "2020-01-01"},
+        {"sort": "title"},
+        {"review_before": "2099-01-01"},
+    ],
+    ids=lambda extra: next(iter(extra)),
+)
+def test_any_other_filter_uses_the_grouped_ranking(world, extra):
+    from documents.models import DocumentType
+
+    if "type" in extra:
+        extra = {"type": str(DocumentType.objects.filter(is_active=True).first().pk)}
+    request = RequestFactory().get("/register/", {"q": "cykel", **extra})
+    request.user = UserFactory()
+    found = RegisterFilter(request.GET, queryset=register_versions(request.user), request=request)
+    assert found.is_valid(), found.errors
+    assert isinstance(found.ranked_hits, RankedHits)
+
+
+def test_several_words_use_the_grouped_ranking(world):
+    assert isinstance(filterset("brandskydd larm", UserFactory()).ranked_hits, RankedHits)
+
+
+def test_the_register_page_shows_the_ranked_index_hits(world, client):
+    page = client.get("/register/", {"q": "cykel"})
+
+    assert page.status_code == 200
+    found = [v.pk for v in page.context["page"].object_list]
+    expected = [pk for pk, _s, _t in filterset("cykel", AnonymousUser()).ranked_hits.rows()]
+    assert found == expected[: len(found)]
+    assert SearchRank.objects.filter(term="cykel").exists()

@@ -1,0 +1,150 @@
+"""The ranked index of the register's default view (``SearchRank``) is derived from the search
+rows and copies the version's title and dates and its document's public flag. After every
+change a user or the lifecycle makes, it holds exactly what a rebuild from scratch would:
+publication, a new version superseding the old, repeal, the public flag turned, a title or
+date edited, a file uploaded, reindexing and removal."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from documents.models import SearchRank
+from documents.search import rank_versions, remove_version
+from documents.services import add_version_file, repeal_document
+from tests.factories import (
+    MINIMAL_PDF,
+    DecisionFactory,
+    PublishedVersionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = ("version_id", "term", "score", "title", "is_public", "valid_from", "valid_until")
+
+
+def ranks() -> list[tuple]:
+    return sorted(SearchRank.objects.values_list(*COLUMNS))
+
+
+def rebuilt() -> list[tuple]:
+    """What a rebuild from the search rows gives, without keeping it."""
+    with transaction.atomic():
+        rank_versions()
+        found = ranks()
+        transaction.set_rollback(True)
+    return found
+
+
+def assert_in_step() -> None:
+    assert ranks() == rebuilt()
+
+
+@pytest.fixture
+def version():
+    found = PublishedVersionFactory(
+        title="Rutin för brandskydd",
+        document__title="Rutin för brandskydd",
+        document__summary="Brandskydd i förskolan.",
+        body="<p>Utrymning och brandlarm.</p>",
+    )
+    assert SearchRank.objects.filter(version=found).exists()
+    assert_in_step()
+    return found
+
+
+def terms_of(version) -> set[str]:
+    return set(SearchRank.objects.filter(version=version).values_list("term", flat=True))
+
+
+def test_publication_ranks_the_new_version_and_drops_the_old(version):
+    newer = PublishedVersionFactory(
+        document=version.document, title="Rutin för brandskydd", body="<p>Sprinkler.</p>"
+    )
+
+    assert terms_of(version) == set()
+    assert "sprinkl" in {t[:7] for t in terms_of(newer)}
+    assert_in_step()
+
+
+def test_repeal_drops_the_rows(version):
+    repeal_document(
+        version.document,
+        DecisionFactory(document=version.document, decision_date=datetime.date(2027, 1, 1)),
+    )
+
+    assert terms_of(version) == set()
+    assert_in_step()
+
+
+@pytest.mark.parametrize("update_fields", [None, ["is_public"]], ids=["save", "update_fields"])
+def test_the_public_flag_is_copied(version, update_fields):
+    document = version.document
+    document.is_public = False
+    document.save(update_fields=update_fields)
+
+    assert set(SearchRank.objects.filter(version=version).values_list("is_public", flat=True)) == {
+        False
+    }
+    assert_in_step()
+
+
+def test_saves_of_other_fields_leave_the_rows_alone(version):
+    document = version.document
+    document.summary = "Ny sammanfattning."
+    version.next_review = datetime.date(2031, 1, 1)
+    with CaptureQueriesContext(connection) as queries:
+        document.save(update_fields=["summary"])
+        version.save(update_fields=["next_review"])
+
+    assert not [q for q in queries.captured_queries if "searchrank" in q["sql"]]
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("title", "Rutin för brandskydd och utrymning"),
+        ("valid_from", datetime.date(2020, 2, 2)),
+        ("valid_until", datetime.date(2030, 3, 3)),
+    ],
+)
+def test_the_versions_title_and_dates_are_copied(version, field, value):
+    setattr(version, field, value)
+    version.save(update_fields=[field])
+
+    assert set(SearchRank.objects.filter(version=version).values_list(field, flat=True)) == {value}
+    assert_in_step()
+
+
+def test_an_uploaded_file_is_ranked(version, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("bilaga.pdf", MINIMAL_PDF, content_type="application/pdf")
+    add_version_file(version, upload, user=UserFactory())
+
+    assert_in_step()
+
+
+def test_reindexing_rebuilds_damaged_rows(version):
+    SearchRank.objects.filter(version=version).update(score=0, title="fel")
+    SearchRank.objects.create(
+        version=version, term="finnsinte", score=1, title="fel", is_public=True
+    )
+
+    call_command("reindex_search", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert "finnsinte" not in terms_of(version)
+    assert_in_step()
+
+
+def test_removal_drops_the_rows(version):
+    remove_version(version)
+
+    assert terms_of(version) == set()
+    assert_in_step()
