@@ -246,9 +246,14 @@ class RegisterFilter(django_filters.FilterSet):
         # valid versions can be found.
         return queryset
 
+    @staticmethod
+    def applies_to(unit: Unit) -> list[int]:
+        """The scopes of the documents that apply to the unit: it and every unit above."""
+        return unit.ancestor_ids
+
     @extend_schema_field(OpenApiTypes.INT)
     def filter_applies_to(self, queryset, name, unit: Unit):
-        return queryset.filter(document__scope_unit_id__in=unit.ancestor_ids)
+        return queryset.filter(document__scope_unit_id__in=self.applies_to(unit))
 
     def filter_status(self, queryset, name, value):
         if value == "under_revision":
@@ -291,9 +296,9 @@ class RegisterFilter(django_filters.FilterSet):
         without search terms. Where a page of hits is shown, use this rather than ``qs``
         (which ranks with a correlated lookup per hit).
 
-        One search term and no other filter (the register as it opens: valid today), with
-        the request known: the hits are read from the ranked index of that view
-        (``search.RankedTerm``). It stands for the register's own visibility rule, so this
+        One search term and no other filter but the unit (the register as it opens, valid
+        today, or as a manager lands on it), with the request known: the hits are read from
+        the ranked index of that view (``search.RankedTerm``). It stands for the register's own visibility rule, so this
         filter set's queryset must be the register's (``selectors.register_versions``).
         """
         q = self.search_text()
@@ -301,20 +306,22 @@ class RegisterFilter(django_filters.FilterSet):
         if not terms:
             return None
 
-        if len(terms) == 1 and self.request is not None and self.only_search():
+        if len(terms) == 1 and self.request is not None and self.only_search_and_unit():
+            unit = self.form.cleaned_data.get("unit")
             return search.RankedTerm(
                 terms[0],
                 day=timezone.localdate(),
                 public_only=access.register_public_only(self.request.user),
+                scope_units=self.applies_to(unit) if unit is not None else None,
                 using=self.queryset.db,
             )
         filtered = self._filter(self.queryset.all())
         return search.RankedHits(filtered, q, current_only=self.only_valid_versions())
 
-    def only_search(self) -> bool:
-        """Whether the search is the only filter given (nor a sort)."""
+    def only_search_and_unit(self) -> bool:
+        """Whether the search, and perhaps the unit, are the only filters given (no sort)."""
         data = self.form.cleaned_data
-        return all(not data.get(name) for name in self.filters if name != "q")
+        return all(not data.get(name) for name in self.filters if name not in ("q", "unit"))
 
     def costly(self) -> bool:
         """Whether the filters cost more to evaluate twice (a count, then a page that stops

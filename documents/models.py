@@ -346,15 +346,19 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # Columns the search's ranked index copies (documents.search.copy_rank_columns).
+    RANK_COLUMNS = frozenset({"is_public", "scope_unit", "scope_unit_id"})
+
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         adding = self._state.adding
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
-            if not adding and (update_fields is None or "is_public" in update_fields):
+            if not adding and (
+                update_fields is None or not self.RANK_COLUMNS.isdisjoint(update_fields)
+            ):
                 from .search import copy_rank_columns
 
-                # The search's ranked index copies the flag (documents.search).
                 copy_rank_columns(DocumentVersion.objects.filter(document=self.pk).values("pk"))
 
     def clean(self) -> None:
@@ -908,6 +912,15 @@ class SearchRank(models.Model):
     valid_until = models.DateField(
         _("valid until"), null=True, help_text=_("The version's last day, if limited (copied).")
     )
+    scope_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.DO_NOTHING,  # derived: rebuilt with the document's rows
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("scope"),
+        help_text=_("The unit the version's document applies to (copied)."),
+    )
 
     class Meta:
         verbose_name = _("search rank")
@@ -924,6 +937,7 @@ class SearchRank(models.Model):
                     "valid_from",
                     "valid_until",
                     "is_public",
+                    "scope_unit",
                 ],
                 name="documents_rank_term_order",
             )

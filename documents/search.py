@@ -197,16 +197,19 @@ def _rank_insert_sql(connection, version_filter: str = "") -> str:
     t_version, t_term = column(term_meta, "version"), column(term_meta, "term")
     copied = ("title", "valid_from", "valid_until")
     targets = ", ".join(
-        column(rank, name) for name in ("version", "term", "score", *copied, "is_public")
+        column(rank, name)
+        for name in ("version", "term", "score", *copied, "is_public", "scope_unit")
     )
     v_columns = ", ".join(f"v.{column(version_meta, name)}" for name in copied)
-    public = f"d.{column(document_meta, 'is_public')}"
-    group = f"t.{t_version}, t.{t_term}, {v_columns}, {public}"
+    d_columns = ", ".join(
+        f"d.{column(document_meta, name)}" for name in ("is_public", "scope_unit")
+    )
+    group = f"t.{t_version}, t.{t_term}, {v_columns}, {d_columns}"
     return (
         f"INSERT INTO {quote(rank.db_table)} ({targets}) "
         f"SELECT t.{t_version}, t.{t_term}, "
         f"SUM({least}(t.{column(term_meta, 'count')}, {COUNT_CAP}) "
-        f"* CASE t.{column(term_meta, 'field')} {weight} END), {v_columns}, {public} "
+        f"* CASE t.{column(term_meta, 'field')} {weight} END), {v_columns}, {d_columns} "
         f"FROM {quote(term_meta.db_table)} t "
         f"INNER JOIN {quote(version_meta.db_table)} v "
         f"ON v.{quote(version_meta.pk.column)} = t.{t_version} "
@@ -239,14 +242,15 @@ def rank_versions(version_ids: list[int] | None = None) -> int:
 
 
 def copy_rank_columns(version_ids: QuerySet | list[int]) -> int:
-    """Copy the versions' title, dates and their document's public flag into their rank
-    rows again (after a save that changed one of them); returns the rows updated."""
+    """Copy the versions' title and dates and their document's public flag and scope into
+    their rank rows again (after a save that changed one of them); returns the rows updated."""
     version = DocumentVersion.objects.filter(pk=OuterRef("version"))
     return SearchRank.objects.filter(version__in=version_ids).update(
         title=Subquery(version.values("title")),
         valid_from=Subquery(version.values("valid_from")),
         valid_until=Subquery(version.values("valid_until")),
         is_public=Subquery(version.values("document__is_public")),
+        scope_unit=Subquery(version.values("document__scope_unit")),
     )
 
 
@@ -434,8 +438,8 @@ class RankedHits:
 
 class RankedTerm:
     """The hits of a one-term search in the register's default view, read from
-    ``SearchRank``: valid today (and public, for ``public_only``), best first, equal
-    scores by title, then id; the same hits, scores and order as :class:`RankedHits` over
+    ``SearchRank``: valid today (and public, for ``public_only``; scoped to one of
+    ``scope_units``, if given), best first, equal scores by title, then id; the same hits, scores and order as :class:`RankedHits` over
     those versions. Each call to :meth:`rows` is one query.
 
     An exact term, or a prefix that covers a single index term (as a word typed whole
@@ -449,10 +453,17 @@ class RankedTerm:
     """
 
     def __init__(
-        self, term: tuple[str, bool], *, day, public_only: bool, using: str = "default"
+        self,
+        term: tuple[str, bool],
+        *,
+        day,
+        public_only: bool,
+        scope_units: list[int] | None = None,
+        using: str = "default",
     ) -> None:
         self.term, self.is_prefix = term
         self.day, self.public_only = day, public_only
+        self.scope_units = scope_units
         self.db = using
 
     def _sql(self, offset: int, limit: int) -> tuple[str, list]:
@@ -460,7 +471,7 @@ class RankedTerm:
         quote = connection.ops.quote_name
         meta = SearchRank._meta
         table = quote(meta.db_table)
-        term, version, score, title, valid_from, valid_until, public = (
+        term, version, score, title, valid_from, valid_until, public, scope = (
             quote(meta.get_field(name).column)
             for name in (
                 "term",
@@ -470,6 +481,7 @@ class RankedTerm:
                 "valid_from",
                 "valid_until",
                 "is_public",
+                "scope_unit",
             )
         )
         if self.is_prefix:
@@ -483,6 +495,12 @@ class RankedTerm:
         if self.public_only:
             shown += f" AND {public} = %s"
             shown_params.append(True)
+        if self.scope_units is not None:
+            if not self.scope_units:
+                shown += " AND 1 = 0"
+            else:
+                shown += f" AND {scope} IN ({', '.join(['%s'] * len(self.scope_units))})"
+                shown_params.extend(self.scope_units)
         one = "(SELECT lo FROM span) = (SELECT hi FROM span)"
         single = f"{term} = (SELECT lo FROM span) AND {one} AND {shown}"
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"

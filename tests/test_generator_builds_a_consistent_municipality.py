@@ -219,7 +219,16 @@ def test_the_search_index_is_what_documents_search_writes(municipality, db):
 
 
 def test_the_ranked_index_is_what_documents_search_builds(municipality, db):
-    columns = ("version_id", "term", "score", "title", "is_public", "valid_from", "valid_until")
+    columns = (
+        "version_id",
+        "term",
+        "score",
+        "title",
+        "is_public",
+        "valid_from",
+        "valid_until",
+        "scope_unit_id",
+    )
 
     def ranks():
         return sorted(SearchRank.objects.values_list(*columns))

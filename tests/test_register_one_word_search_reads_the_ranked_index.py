@@ -1,8 +1,8 @@
 """A one-word search of the register as it opens (valid today, no other filter) reads its
 hits from the ranked index (``search.RankedTerm`` over ``SearchRank``). It must give exactly
 the hits, scores, order and total of the grouped ranking (``search.RankedHits``) over the
-same versions, for employees and for the public, on every page, whether the word covers
-one index term or, as a prefix, several."""
+same versions, for employees and for the public, on every page, with and without the
+unit a manager lands on, whether the word covers one index term or, as a prefix, several."""
 
 from __future__ import annotations
 
@@ -14,10 +14,15 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from documents.filters import RegisterFilter
-from documents.models import SearchRank
+from documents.models import DocumentType, SearchRank
 from documents.search import RankedHits, RankedTerm
 from documents.selectors import register_versions
-from tests.factories import PublishedVersionFactory, UserFactory
+from tests.factories import (
+    ProcessFactory,
+    PublishedVersionFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,14 +65,21 @@ def world():
             True,
         ),
     ]
-    made = {}
-    for title, summary, body, public in texts:
+    # Scopes: the municipality, a sector in it, a unit in the sector, another sector.
+    municipality = UnitFactory(name="Kommunen")
+    sector = UnitFactory(name="Sektorn", parent=municipality)
+    unit = UnitFactory(name="Enheten", parent=sector)
+    other = UnitFactory(name="Andra sektorn", parent=municipality)
+    scopes = [municipality, sector, unit, other]
+    made = {"units": {"municipality": municipality, "sector": sector, "unit": unit, "other": other}}
+    for i, (title, summary, body, public) in enumerate(texts):
         made.setdefault(title, []).append(
             PublishedVersionFactory(
                 title=title,
                 document__title=title,
                 document__summary=summary,
                 document__is_public=public,
+                document__scope_unit=scopes[i % len(scopes)],
                 body=body,
                 valid_from=TODAY - datetime.timedelta(days=30),
             )
@@ -92,8 +104,8 @@ def world():
     return made
 
 
-def filterset(q: str, user, *, with_request: bool = True) -> RegisterFilter:
-    request = RequestFactory().get("/register/", {"q": q})
+def filterset(q: str, user, *, with_request: bool = True, **extra) -> RegisterFilter:
+    request = RequestFactory().get("/register/", {"q": q, **extra})
     request.user = user
     return RegisterFilter(
         request.GET,
@@ -108,9 +120,11 @@ def user(request):
 
 
 @pytest.mark.parametrize("q", QUERIES)
-def test_the_ranked_index_gives_the_grouped_rankings_pages(world, user, q):
-    ranked = filterset(q, user).ranked_hits
-    grouped = filterset(q, user, with_request=False).ranked_hits
+@pytest.mark.parametrize("unit", [None, "unit", "sector", "other"])
+def test_the_ranked_index_gives_the_grouped_rankings_pages(world, user, q, unit):
+    extra = {"unit": world["units"][unit].pk} if unit else {}
+    ranked = filterset(q, user, **extra).ranked_hits
+    grouped = filterset(q, user, with_request=False, **extra).ranked_hits
     assert isinstance(ranked, RankedTerm)
     assert isinstance(grouped, RankedHits)
 
@@ -148,6 +162,7 @@ def test_a_one_word_search_is_one_query(world, django_assert_num_queries, q):
     "extra",
     [
         {"type": "1"},
+        {"process": "1"},
         {"status": "expired"},
         {"valid_on": "2020-01-01"},
         {"sort": "title"},
@@ -156,10 +171,10 @@ def test_a_one_word_search_is_one_query(world, django_assert_num_queries, q):
     ids=lambda extra: next(iter(extra)),
 )
 def test_any_other_filter_uses_the_grouped_ranking(world, extra):
-    from documents.models import DocumentType
-
     if "type" in extra:
         extra = {"type": str(DocumentType.objects.filter(is_active=True).first().pk)}
+    if "process" in extra:
+        extra = {"process": str(ProcessFactory().pk)}
     request = RequestFactory().get("/register/", {"q": "cykel", **extra})
     request.user = UserFactory()
     found = RegisterFilter(request.GET, queryset=register_versions(request.user), request=request)
@@ -169,6 +184,27 @@ def test_any_other_filter_uses_the_grouped_ranking(world, extra):
 
 def test_several_words_use_the_grouped_ranking(world):
     assert isinstance(filterset("brandskydd larm", UserFactory()).ranked_hits, RankedHits)
+
+
+def test_a_manager_searching_their_units_register_reads_the_ranked_index(world, client):
+    unit = world["units"]["unit"]
+    filters = filterset("cykel", UserFactory(), unit=unit.pk)
+
+    assert isinstance(filters.ranked_hits, RankedTerm)
+    assert filters.ranked_hits.scope_units == unit.ancestor_ids
+    found = {pk for pk, _s, _t in filters.ranked_hits.rows()}
+    other = world["units"]["other"]
+    assert (
+        found
+        and not {
+            v.pk
+            for versions in world.values()
+            if isinstance(versions, list)
+            for v in versions
+            if v.document.scope_unit_id == other.pk
+        }
+        & found
+    )
 
 
 def test_the_register_page_shows_the_ranked_index_hits(world, client):

@@ -1,8 +1,8 @@
 """The ranked index of the register's default view (``SearchRank``) is derived from the search
-rows and copies the version's title and dates and its document's public flag. After every
+rows and copies the version's title and dates and its document's public flag and scope. After every
 change a user or the lifecycle makes, it holds exactly what a rebuild from scratch would:
-publication, a new version superseding the old, repeal, the public flag turned, a title or
-date edited, a file uploaded, reindexing and removal."""
+publication, a new version superseding the old, repeal, the public flag turned or the
+scope moved, a title or date edited, a file uploaded, reindexing and removal."""
 
 from __future__ import annotations
 
@@ -22,12 +22,22 @@ from tests.factories import (
     MINIMAL_PDF,
     DecisionFactory,
     PublishedVersionFactory,
+    UnitFactory,
     UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = ("version_id", "term", "score", "title", "is_public", "valid_from", "valid_until")
+COLUMNS = (
+    "version_id",
+    "term",
+    "score",
+    "title",
+    "is_public",
+    "valid_from",
+    "valid_until",
+    "scope_unit_id",
+)
 
 
 def ranks() -> list[tuple]:
@@ -84,15 +94,15 @@ def test_repeal_drops_the_rows(version):
     assert_in_step()
 
 
-@pytest.mark.parametrize("update_fields", [None, ["is_public"]], ids=["save", "update_fields"])
-def test_the_public_flag_is_copied(version, update_fields):
+@pytest.mark.parametrize("whole", [True, False], ids=["save", "update_fields"])
+def test_the_public_flag_and_scope_are_copied(version, whole):
     document = version.document
     document.is_public = False
-    document.save(update_fields=update_fields)
+    document.scope_unit = UnitFactory(parent=document.scope_unit)
+    document.save(update_fields=None if whole else ["is_public", "scope_unit"])
 
-    assert set(SearchRank.objects.filter(version=version).values_list("is_public", flat=True)) == {
-        False
-    }
+    copied = SearchRank.objects.filter(version=version).values_list("is_public", "scope_unit")
+    assert set(copied) == {(False, document.scope_unit_id)}
     assert_in_step()
 
 
@@ -134,7 +144,12 @@ def test_an_uploaded_file_is_ranked(version, settings, tmp_path):
 def test_reindexing_rebuilds_damaged_rows(version):
     SearchRank.objects.filter(version=version).update(score=0, title="fel")
     SearchRank.objects.create(
-        version=version, term="finnsinte", score=1, title="fel", is_public=True
+        version=version,
+        term="finnsinte",
+        score=1,
+        title="fel",
+        is_public=True,
+        scope_unit_id=version.document.scope_unit_id,
     )
 
     call_command("reindex_search", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
