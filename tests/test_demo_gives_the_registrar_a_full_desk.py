@@ -1,6 +1,7 @@
 """The demo (load_demo) gives the registrar open cases in many steps with real waiting
 times, a history of closed cases for the lead times, KS meetings with today's agenda
-ready for the secretary to record at once, and stays idempotent."""
+ready for the secretary to record at once, a valid rutin being revised (the register's
+"under revision"), and stays idempotent."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from tests.lifecycle import Desk
 from workflows import desk
-from workflows.models import Case, Meeting
+from workflows.models import Case, CaseKind, Meeting
 
 
 @pytest.fixture
@@ -44,6 +45,17 @@ def test_the_demo_desk(demo, django_user_model):
     secretary = Desk(django_user_model.objects.get(username="kommunsekreterare"))
     page = secretary.get(reverse("workflows:desk_meeting", args=[today_ks.pk]))
     assert len(page.context["form"].cases) == len(agenda.ready)
+
+
+def test_the_demo_has_a_valid_rutin_under_revision(demo, client):
+    revision = Case.objects.get(kind=CaseKind.REVISION, finished__isnull=True)
+    assert revision.document.status == "valid" and revision.document.has_open_case
+    assert revision.version.status == "draft"
+    assert "nyckelhantering" in revision.version.body
+
+    client.force_login(revision.version.created_by)
+    page = client.get(reverse("register"), {"status": "under_revision"})
+    assert [v.document_id for v in page.context["page"].object_list] == [revision.document_id]
 
 
 def test_loading_the_demo_again_changes_nothing(demo):

@@ -81,8 +81,16 @@ from org.models import (
     UnitLevel,
 )
 from workflows import services as case_services
+from workflows.models import Case, CaseKind
 
 M = TypeVar("M", bound=models.Model)
+
+# The demo's revision in progress: the document and what its author has added so far.
+REVISED_DOCUMENT = "rutin-avvikelser-hemtjanst"
+REVISION_ADDITION = (
+    "<h2>Ändringar i nästa version</h2><p>Avvikelser som gäller nyckelhantering rapporteras "
+    "också till enhetschefen samma dag.</p>"
+)
 
 
 # --- Dates ------------------------------------------------------------------
@@ -217,6 +225,27 @@ class DemoLoader:
         self.load_documents()
         self.index_for_search()
         load_desk(self)
+        self.start_revision_in_progress()
+
+    def start_revision_in_progress(self) -> None:
+        """A valid rutin with its next version being drafted, through the lifecycle's
+        services: the register's "under revision" has something to show."""
+        spec = next(s for s in DOCUMENTS if s.key == REVISED_DOCUMENT)
+        document = self.documents.get(spec.key)
+        if document is None or document.status != DocumentStatus.VALID:
+            return
+        if Case.objects.filter(document=document, kind=CaseKind.REVISION).exists():
+            return
+        author = self.users[spec.author]
+        case = case_services.start_revision(user=author, document=document)
+        case_services.save_draft(
+            user=author,
+            case_id=case.pk,
+            body=document.current_version.body + REVISION_ADDITION,
+        )
+        self.created["revideringar under arbete"] += 1
+        self.created["dokumentversioner"] += 1
+        self.created["diarienummer"] += 1
 
     def index_for_search(self) -> None:
         """The demo's history is written directly, not published, so index it here."""
