@@ -298,8 +298,9 @@ class RegisterFilter(django_filters.FilterSet):
 
         One search term and no other filter but the unit (the register as it opens, valid
         today, or as a manager lands on it), with the request known: the hits are read from
-        the ranked index of that view (``search.RankedTerm``). It stands for the register's own visibility rule, so this
-        filter set's queryset must be the register's (``selectors.register_versions``).
+        the ranked index of that view (``search.RankedTerm``). It applies the register's
+        visibility rule itself, so this filter set's queryset must be the register's
+        (``selectors.register_versions``).
         """
         q = self.search_text()
         terms = query_terms(q) if q else []

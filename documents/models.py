@@ -869,9 +869,9 @@ class SearchRank(models.Model):
     """A valid version's score for one index term, with what the register's default view
     filters and sorts on: one row per (version, term) of the current search rows.
 
-    A one-word search of the register as it opens (valid today, nothing else chosen) reads
-    its page from the start of the (term, score, title) index and counts the term's rows
-    there, without grouping, joining or sorting every hit. Derived from ``SearchTerm``
+    A one-word search of the register as it opens (valid today, nothing else chosen but
+    perhaps the unit) reads its page from the start of the (term, score, title) index and
+    counts the term's rows there, without grouping, joining or sorting every hit. Derived from ``SearchTerm``
     and kept by ``documents.search`` (indexing, superseding, repealing, removing) and by
     the saves of ``Document`` and ``DocumentVersion`` that change a copied column. On
     PostgreSQL the ``term`` column uses the "C" collation, as ``SearchTerm.term`` does.

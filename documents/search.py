@@ -173,8 +173,8 @@ def mark_not_current(versions: QuerySet[DocumentVersion] | Iterable[DocumentVers
 # --- The ranked index of the register's default view ------------------------------
 #
 # ``SearchRank`` holds, per (valid version, term) of the current search rows, the score
-# the grouped ranking would give a one-term search, with the version's title, dates and
-# public flag copied. Derived state, rebuilt from the search rows wherever they change
+# the grouped ranking would give a one-term search, with the version's title and dates
+# and its document's public flag and scope copied. Derived state, rebuilt from the search rows wherever they change
 # (above) and kept in step with the copied columns by the models' saves.
 
 
@@ -439,8 +439,9 @@ class RankedHits:
 class RankedTerm:
     """The hits of a one-term search in the register's default view, read from
     ``SearchRank``: valid today (and public, for ``public_only``; scoped to one of
-    ``scope_units``, if given), best first, equal scores by title, then id; the same hits, scores and order as :class:`RankedHits` over
-    those versions. Each call to :meth:`rows` is one query.
+    ``scope_units``, if given), best first, equal scores by title, then id. The same hits,
+    scores and order as :class:`RankedHits` over those versions. Each call to
+    :meth:`rows` is one query.
 
     An exact term, or a prefix that covers a single index term (as a word typed whole
     usually does), is read in the order of the (term, score, title) index: the page from

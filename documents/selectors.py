@@ -166,8 +166,8 @@ class RankedRows:
     carried through the sort is what makes common words slow; here the hits are ranked
     on their ids alone, and only the page's ids are fetched with everything a row shows.
     ``ranked`` is either a sorted ``DocumentVersion`` queryset or the hits of a search
-    (``search.RankedHits`` or ``search.RankedTerm``). A fixed number of queries per page (see ``RankedPaginator``),
-    whatever its size.
+    (``search.RankedHits`` or ``search.RankedTerm``). A fixed number of queries per page
+    (see ``RankedPaginator``), whatever its size.
     """
 
     def __init__(self, ranked, wide: QuerySet, one_pass: bool = False, names=None):

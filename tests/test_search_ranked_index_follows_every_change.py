@@ -12,11 +12,11 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from documents.models import SearchRank
-from documents.search import rank_versions, remove_version
+from documents.search import remove_version
 from documents.services import add_version_file, repeal_document
 from tests.factories import (
     MINIMAL_PDF,
@@ -25,32 +25,9 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
+from tests.search_ranks import ranks, rebuilt
 
 pytestmark = pytest.mark.django_db
-
-COLUMNS = (
-    "version_id",
-    "term",
-    "score",
-    "title",
-    "is_public",
-    "valid_from",
-    "valid_until",
-    "scope_unit_id",
-)
-
-
-def ranks() -> list[tuple]:
-    return sorted(SearchRank.objects.values_list(*COLUMNS))
-
-
-def rebuilt() -> list[tuple]:
-    """What a rebuild from the search rows gives, without keeping it."""
-    with transaction.atomic():
-        rank_versions()
-        found = ranks()
-        transaction.set_rollback(True)
-    return found
 
 
 def assert_in_step() -> None:
