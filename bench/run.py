@@ -207,7 +207,7 @@ def discover() -> Data:
 def sizes() -> dict[str, int]:
     from django.contrib.auth import get_user_model
 
-    from documents.models import Document, DocumentVersion, SearchTerm
+    from documents.models import Document, DocumentVersion, SearchRank, SearchTerm
     from org.models import Unit
     from workflows.models import AuditEntry, Case
 
@@ -219,6 +219,7 @@ def sizes() -> dict[str, int]:
         "open cases": Case.objects.filter(finished__isnull=True).count(),
         "audit entries": AuditEntry.objects.count(),
         "search index rows": SearchTerm.objects.count(),
+        "ranked index rows": SearchRank.objects.count(),
     }
 
 
@@ -255,6 +256,15 @@ def scenarios(data: Data) -> list[Scenario]:
         Scenario(
             "search-filtered", "search", "search + filter: 'rutiner' valid for the unit",
             f"{search}?q=rutiner&unit={unit}", manager,
+        ),
+        Scenario(
+            "search-typed", "search", "search + types: 'rutin' among rutiner and riktlinjer",
+            f"{search}?q=rutin&type={rutin}&type={riktlinje}", manager,
+        ),
+        Scenario(
+            "search-review", "search", "search + review date: 'rutin' due within a year",
+            f"{search}?q=rutin&review_before={review}", manager,
+            note="ranks every hit: the ranked index holds no review date",
         ),
         Scenario(
             "search-varied", "search", "search: a different inflected word each request",

@@ -296,8 +296,8 @@ class RegisterFilter(django_filters.FilterSet):
         without search terms. Where a page of hits is shown, use this rather than ``qs``
         (which ranks with a correlated lookup per hit).
 
-        One search term and no other filter but the unit (the register as it opens, valid
-        today, or as a manager lands on it), with the request known: the hits are read from
+        One search term and no other filter but the unit and the types (the register as it
+        opens, valid today, or as a manager lands on it), with the request known: the hits are read from
         the ranked index of that view (``search.RankedTerm``). It applies the register's
         visibility rule itself, so this filter set's queryset must be the register's
         (``selectors.register_versions``).
@@ -307,22 +307,26 @@ class RegisterFilter(django_filters.FilterSet):
         if not terms:
             return None
 
-        if len(terms) == 1 and self.request is not None and self.only_search_and_unit():
-            unit = self.form.cleaned_data.get("unit")
+        if len(terms) == 1 and self.request is not None and self.only_ranked_filters():
+            unit, types = self.form.cleaned_data.get("unit"), self.form.cleaned_data.get("type")
             return search.RankedTerm(
                 terms[0],
                 day=timezone.localdate(),
                 public_only=access.register_public_only(self.request.user),
                 scope_units=self.applies_to(unit) if unit is not None else None,
+                types=[t.pk for t in types] if types else None,
                 using=self.queryset.db,
             )
         filtered = self._filter(self.queryset.all())
         return search.RankedHits(filtered, q, current_only=self.only_valid_versions())
 
-    def only_search_and_unit(self) -> bool:
-        """Whether the search, and perhaps the unit, are the only filters given (no sort)."""
+    # Filters the ranked index (search.RankedTerm) applies itself.
+    RANKED_FILTERS = ("q", "unit", "type")
+
+    def only_ranked_filters(self) -> bool:
+        """Whether the filters given are among ``RANKED_FILTERS`` (and no sort)."""
         data = self.form.cleaned_data
-        return all(not data.get(name) for name in self.filters if name not in ("q", "unit"))
+        return all(not data.get(name) for name in self.filters if name not in self.RANKED_FILTERS)
 
     def costly(self) -> bool:
         """Whether the filters cost more to evaluate twice (a count, then a page that stops

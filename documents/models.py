@@ -347,7 +347,9 @@ class Document(models.Model):
         return self.title
 
     # Columns the search's ranked index copies (documents.search.copy_rank_columns).
-    RANK_COLUMNS = frozenset({"is_public", "scope_unit", "scope_unit_id"})
+    RANK_COLUMNS = frozenset(
+        {"is_public", "scope_unit", "scope_unit_id", "document_type", "document_type_id"}
+    )
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
@@ -870,7 +872,7 @@ class SearchRank(models.Model):
     filters and sorts on: one row per (version, term) of the current search rows.
 
     A one-word search of the register as it opens (valid today, nothing else chosen but
-    perhaps the unit) reads its page from the start of the (term, score, title) index and
+    perhaps the unit and the types) reads its page from the start of the (term, score, title) index and
     counts the term's rows there, without grouping, joining or sorting every hit. Derived from ``SearchTerm``
     and kept by ``documents.search`` (indexing, superseding, repealing, removing) and by
     the saves of ``Document`` and ``DocumentVersion`` that change a copied column. On
@@ -921,6 +923,15 @@ class SearchRank(models.Model):
         verbose_name=_("scope"),
         help_text=_("The unit the version's document applies to (copied)."),
     )
+    document_type = models.ForeignKey(
+        DocumentType,
+        on_delete=models.DO_NOTHING,  # derived: rebuilt with the document's rows
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("document type"),
+        help_text=_("The type of the version's document (copied)."),
+    )
 
     class Meta:
         verbose_name = _("search rank")
@@ -938,6 +949,7 @@ class SearchRank(models.Model):
                     "valid_until",
                     "is_public",
                     "scope_unit",
+                    "document_type",
                 ],
                 name="documents_rank_term_order",
             )

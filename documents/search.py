@@ -174,7 +174,7 @@ def mark_not_current(versions: QuerySet[DocumentVersion] | Iterable[DocumentVers
 #
 # ``SearchRank`` holds, per (valid version, term) of the current search rows, the score
 # the grouped ranking would give a one-term search, with the version's title and dates
-# and its document's public flag and scope copied. Derived state, rebuilt from the search rows wherever they change
+# and its document's public flag, scope and type copied. Derived state, rebuilt from the search rows wherever they change
 # (above) and kept in step with the copied columns by the models' saves.
 
 
@@ -198,11 +198,19 @@ def _rank_insert_sql(connection, version_filter: str = "") -> str:
     copied = ("title", "valid_from", "valid_until")
     targets = ", ".join(
         column(rank, name)
-        for name in ("version", "term", "score", *copied, "is_public", "scope_unit")
+        for name in (
+            "version",
+            "term",
+            "score",
+            *copied,
+            "is_public",
+            "scope_unit",
+            "document_type",
+        )
     )
     v_columns = ", ".join(f"v.{column(version_meta, name)}" for name in copied)
     d_columns = ", ".join(
-        f"d.{column(document_meta, name)}" for name in ("is_public", "scope_unit")
+        f"d.{column(document_meta, name)}" for name in ("is_public", "scope_unit", "document_type")
     )
     group = f"t.{t_version}, t.{t_term}, {v_columns}, {d_columns}"
     return (
@@ -242,8 +250,8 @@ def rank_versions(version_ids: list[int] | None = None) -> int:
 
 
 def copy_rank_columns(version_ids: QuerySet | list[int]) -> int:
-    """Copy the versions' title and dates and their document's public flag and scope into
-    their rank rows again (after a save that changed one of them); returns the rows updated."""
+    """Copy the versions' title and dates and their document's public flag, scope and type
+    into their rank rows again (after a save that changed one of them); returns the rows updated."""
     version = DocumentVersion.objects.filter(pk=OuterRef("version"))
     return SearchRank.objects.filter(version__in=version_ids).update(
         title=Subquery(version.values("title")),
@@ -251,6 +259,7 @@ def copy_rank_columns(version_ids: QuerySet | list[int]) -> int:
         valid_until=Subquery(version.values("valid_until")),
         is_public=Subquery(version.values("document__is_public")),
         scope_unit=Subquery(version.values("document__scope_unit")),
+        document_type=Subquery(version.values("document__document_type")),
     )
 
 
@@ -439,7 +448,7 @@ class RankedHits:
 class RankedTerm:
     """The hits of a one-term search in the register's default view, read from
     ``SearchRank``: valid today (and public, for ``public_only``; scoped to one of
-    ``scope_units``, if given), best first, equal scores by title, then id. The same hits,
+    ``scope_units`` and of one of ``types``, if given), best first, equal scores by title, then id. The same hits,
     scores and order as :class:`RankedHits` over those versions. Each call to
     :meth:`rows` is one query.
 
@@ -460,11 +469,12 @@ class RankedTerm:
         day,
         public_only: bool,
         scope_units: list[int] | None = None,
+        types: list[int] | None = None,
         using: str = "default",
     ) -> None:
         self.term, self.is_prefix = term
         self.day, self.public_only = day, public_only
-        self.scope_units = scope_units
+        self.scope_units, self.types = scope_units, types
         self.db = using
 
     def _sql(self, offset: int, limit: int) -> tuple[str, list]:
@@ -472,7 +482,7 @@ class RankedTerm:
         quote = connection.ops.quote_name
         meta = SearchRank._meta
         table = quote(meta.db_table)
-        term, version, score, title, valid_from, valid_until, public, scope = (
+        term, version, score, title, valid_from, valid_until, public, scope, kind = (
             quote(meta.get_field(name).column)
             for name in (
                 "term",
@@ -483,6 +493,7 @@ class RankedTerm:
                 "valid_until",
                 "is_public",
                 "scope_unit",
+                "document_type",
             )
         )
         if self.is_prefix:
@@ -496,12 +507,10 @@ class RankedTerm:
         if self.public_only:
             shown += f" AND {public} = %s"
             shown_params.append(True)
-        if self.scope_units is not None:
-            if not self.scope_units:
-                shown += " AND 1 = 0"
-            else:
-                shown += f" AND {scope} IN ({', '.join(['%s'] * len(self.scope_units))})"
-                shown_params.extend(self.scope_units)
+        for column, allowed in ((scope, self.scope_units), (kind, self.types)):
+            if allowed is not None:
+                shown += f" AND {column} IN ({', '.join(['%s'] * len(allowed)) or 'NULL'})"
+                shown_params.extend(allowed)
         one = "(SELECT lo FROM span) = (SELECT hi FROM span)"
         single = f"{term} = (SELECT lo FROM span) AND {one} AND {shown}"
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"

@@ -16,6 +16,7 @@ COLUMNS = (
     "valid_from",
     "valid_until",
     "scope_unit_id",
+    "document_type_id",
 )
 
 

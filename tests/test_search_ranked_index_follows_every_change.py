@@ -1,8 +1,9 @@
-"""The ranked index of the register's default view (``SearchRank``) is derived from the search
-rows and copies the version's title and dates and its document's public flag and scope. After every
-change a user or the lifecycle makes, it holds exactly what a rebuild from scratch would:
-publication, a new version superseding the old, repeal, the public flag turned or the
-scope moved, a title or date edited, a file uploaded, reindexing and removal."""
+"""The ranked index of the register's default view (``SearchRank``) is derived from the
+search rows and copies the version's title and dates and its document's public flag, scope
+and type. After every change a user or the lifecycle makes, it holds exactly what a rebuild
+from scratch would: publication, a new version superseding the old, repeal, the public flag
+turned, the scope moved or the type changed, a title or date edited, a file uploaded,
+reindexing and removal."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from documents.services import add_version_file, repeal_document
 from tests.factories import (
     MINIMAL_PDF,
     DecisionFactory,
+    DocumentTypeFactory,
     PublishedVersionFactory,
     UnitFactory,
     UserFactory,
@@ -72,14 +74,17 @@ def test_repeal_drops_the_rows(version):
 
 
 @pytest.mark.parametrize("whole", [True, False], ids=["save", "update_fields"])
-def test_the_public_flag_and_scope_are_copied(version, whole):
+def test_the_public_flag_scope_and_type_are_copied(version, whole):
     document = version.document
     document.is_public = False
     document.scope_unit = UnitFactory(parent=document.scope_unit)
-    document.save(update_fields=None if whole else ["is_public", "scope_unit"])
+    document.document_type = DocumentTypeFactory()
+    document.save(update_fields=None if whole else ["is_public", "scope_unit", "document_type"])
 
-    copied = SearchRank.objects.filter(version=version).values_list("is_public", "scope_unit")
-    assert set(copied) == {(False, document.scope_unit_id)}
+    copied = SearchRank.objects.filter(version=version).values_list(
+        "is_public", "scope_unit", "document_type"
+    )
+    assert set(copied) == {(False, document.scope_unit_id, document.document_type_id)}
     assert_in_step()
 
 
@@ -127,6 +132,7 @@ def test_reindexing_rebuilds_damaged_rows(version):
         title="fel",
         is_public=True,
         scope_unit_id=version.document.scope_unit_id,
+        document_type_id=version.document.document_type_id,
     )
 
     call_command("reindex_search", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
