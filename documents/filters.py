@@ -296,10 +296,11 @@ class RegisterFilter(django_filters.FilterSet):
         without search terms. Where a page of hits is shown, use this rather than ``qs``
         (which ranks with a correlated lookup per hit).
 
-        One search term and no other filter but the unit and the types (the register as it
-        opens, valid today, or as a manager lands on it), with the request known: the hits are read from
-        the ranked index of that view (``search.RankedTerm``). It applies the register's
-        visibility rule itself, so this filter set's queryset must be the register's
+        One search term and no other filter than those the ranked index holds (unit, types,
+        process, owner, review date; valid today: the register as it opens, or as a manager
+        lands on it), with the request known: the hits are read from the ranked index of
+        that view (``search.RankedTerm``). It applies the register's visibility rule
+        itself, so this filter set's queryset must be the register's
         (``selectors.register_versions``).
         """
         q = self.search_text()
@@ -307,26 +308,39 @@ class RegisterFilter(django_filters.FilterSet):
         if not terms:
             return None
 
-        if len(terms) == 1 and self.request is not None and self.only_ranked_filters():
-            unit, types = self.form.cleaned_data.get("unit"), self.form.cleaned_data.get("type")
+        among = self.ranked_filters()
+        if len(terms) == 1 and self.request is not None and among is not None:
             return search.RankedTerm(
                 terms[0],
                 day=timezone.localdate(),
                 public_only=access.register_public_only(self.request.user),
-                scope_units=self.applies_to(unit) if unit is not None else None,
-                types=[t.pk for t in types] if types else None,
+                among=among,
+                review_before=self.form.cleaned_data.get("review_before"),
                 using=self.queryset.db,
             )
         filtered = self._filter(self.queryset.all())
         return search.RankedHits(filtered, q, current_only=self.only_valid_versions())
 
     # Filters the ranked index (search.RankedTerm) applies itself.
-    RANKED_FILTERS = ("q", "unit", "type")
+    RANKED_FILTERS = ("q", "unit", "type", "process", "owner", "review_before")
 
-    def only_ranked_filters(self) -> bool:
-        """Whether the filters given are among ``RANKED_FILTERS`` (and no sort)."""
+    def ranked_filters(self) -> dict[str, list[int]] | None:
+        """The filters given, as the ranked index's columns and the ids each may hold
+        (``search.RankedTerm``'s ``among``; the review date is passed on its own); None if
+        a filter it does not hold, or a sort, is given."""
         data = self.form.cleaned_data
-        return all(not data.get(name) for name in self.filters if name not in self.RANKED_FILTERS)
+        if any(data.get(name) for name in self.filters if name not in self.RANKED_FILTERS):
+            return None
+        among: dict[str, list[int]] = {}
+        if data.get("unit") is not None:
+            among["scope_unit"] = self.applies_to(data["unit"])
+        if data.get("type"):
+            among["document_type"] = [t.pk for t in data["type"]]
+        if data.get("process") is not None:
+            among["process"] = [data["process"].pk]
+        if data.get("owner") is not None:
+            among["owner_position"] = [data["owner"].pk]
+        return among
 
     def costly(self) -> bool:
         """Whether the filters cost more to evaluate twice (a count, then a page that stops

@@ -348,7 +348,14 @@ class Document(models.Model):
 
     # Columns the search's ranked index copies (documents.search.copy_rank_columns).
     RANK_COLUMNS = frozenset(
-        {"is_public", "scope_unit", "scope_unit_id", "document_type", "document_type_id"}
+        {
+            "is_public",
+            *(
+                name
+                for field in ("scope_unit", "document_type", "process", "owner_position")
+                for name in (field, f"{field}_id")
+            ),
+        }
     )
 
     def save(self, *args, **kwargs):
@@ -537,7 +544,7 @@ class DocumentVersion(models.Model):
         return f"{self.title} (v{self.number})"
 
     # Columns the search's ranked index copies (documents.search.copy_rank_columns).
-    RANK_COLUMNS = frozenset({"title", "valid_from", "valid_until"})
+    RANK_COLUMNS = frozenset({"title", "valid_from", "valid_until", "next_review"})
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
@@ -872,7 +879,7 @@ class SearchRank(models.Model):
     filters and sorts on: one row per (version, term) of the current search rows.
 
     A one-word search of the register as it opens (valid today, nothing else chosen but
-    perhaps the unit and the types) reads its page from the start of the (term, score, title) index and
+    perhaps the unit, types, process, owner or a review date) reads its page from the start of the (term, score, title) index and
     counts the term's rows there, without grouping, joining or sorting every hit. Derived from ``SearchTerm``
     and kept by ``documents.search`` (indexing, superseding, repealing, removing) and by
     the saves of ``Document`` and ``DocumentVersion`` that change a copied column. On
@@ -932,6 +939,28 @@ class SearchRank(models.Model):
         verbose_name=_("document type"),
         help_text=_("The type of the version's document (copied)."),
     )
+    process = models.ForeignKey(
+        Process,
+        on_delete=models.DO_NOTHING,  # derived: rebuilt with the document's rows
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("process"),
+        help_text=_("The process of the version's document, if any (copied)."),
+    )
+    owner_position = models.ForeignKey(
+        Position,
+        on_delete=models.DO_NOTHING,  # derived: rebuilt with the document's rows
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("owner (dokumentansvarig)"),
+        help_text=_("The position that owns the version's document (copied)."),
+    )
+    next_review = models.DateField(
+        _("next review"), null=True, help_text=_("The version's next review date (copied).")
+    )
 
     class Meta:
         verbose_name = _("search rank")
@@ -950,6 +979,9 @@ class SearchRank(models.Model):
                     "is_public",
                     "scope_unit",
                     "document_type",
+                    "process",
+                    "owner_position",
+                    "next_review",
                 ],
                 name="documents_rank_term_order",
             )

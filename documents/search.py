@@ -173,9 +173,15 @@ def mark_not_current(versions: QuerySet[DocumentVersion] | Iterable[DocumentVers
 # --- The ranked index of the register's default view ------------------------------
 #
 # ``SearchRank`` holds, per (valid version, term) of the current search rows, the score
-# the grouped ranking would give a one-term search, with the version's title and dates
-# and its document's public flag, scope and type copied. Derived state, rebuilt from the search rows wherever they change
+# the grouped ranking would give a one-term search, with what the register filters and
+# sorts by copied from the version and its document (RANK_VERSION_COLUMNS and
+# RANK_DOCUMENT_COLUMNS below). Derived state, rebuilt from the search rows wherever they change
 # (above) and kept in step with the copied columns by the models' saves.
+
+
+# What a rank row copies from its version and from its version's document (same names).
+RANK_VERSION_COLUMNS = ("title", "valid_from", "valid_until", "next_review")
+RANK_DOCUMENT_COLUMNS = ("is_public", "scope_unit", "document_type", "process", "owner_position")
 
 
 def _rank_insert_sql(connection, version_filter: str = "") -> str:
@@ -195,23 +201,12 @@ def _rank_insert_sql(connection, version_filter: str = "") -> str:
     least = "MIN" if connection.vendor == "sqlite" else "LEAST"
     weight = " ".join(f"WHEN {int(f)} THEN {WEIGHTS[f]}" for f in SearchField)
     t_version, t_term = column(term_meta, "version"), column(term_meta, "term")
-    copied = ("title", "valid_from", "valid_until")
     targets = ", ".join(
         column(rank, name)
-        for name in (
-            "version",
-            "term",
-            "score",
-            *copied,
-            "is_public",
-            "scope_unit",
-            "document_type",
-        )
+        for name in ("version", "term", "score", *RANK_VERSION_COLUMNS, *RANK_DOCUMENT_COLUMNS)
     )
-    v_columns = ", ".join(f"v.{column(version_meta, name)}" for name in copied)
-    d_columns = ", ".join(
-        f"d.{column(document_meta, name)}" for name in ("is_public", "scope_unit", "document_type")
-    )
+    v_columns = ", ".join(f"v.{column(version_meta, name)}" for name in RANK_VERSION_COLUMNS)
+    d_columns = ", ".join(f"d.{column(document_meta, name)}" for name in RANK_DOCUMENT_COLUMNS)
     group = f"t.{t_version}, t.{t_term}, {v_columns}, {d_columns}"
     return (
         f"INSERT INTO {quote(rank.db_table)} ({targets}) "
@@ -250,17 +245,13 @@ def rank_versions(version_ids: list[int] | None = None) -> int:
 
 
 def copy_rank_columns(version_ids: QuerySet | list[int]) -> int:
-    """Copy the versions' title and dates and their document's public flag, scope and type
-    into their rank rows again (after a save that changed one of them); returns the rows updated."""
+    """Copy the versions' columns and their documents' (``RANK_VERSION_COLUMNS``,
+    ``RANK_DOCUMENT_COLUMNS``) into their rank rows again (after a save that changed one of them); returns the rows updated."""
     version = DocumentVersion.objects.filter(pk=OuterRef("version"))
-    return SearchRank.objects.filter(version__in=version_ids).update(
-        title=Subquery(version.values("title")),
-        valid_from=Subquery(version.values("valid_from")),
-        valid_until=Subquery(version.values("valid_until")),
-        is_public=Subquery(version.values("document__is_public")),
-        scope_unit=Subquery(version.values("document__scope_unit")),
-        document_type=Subquery(version.values("document__document_type")),
-    )
+    copied = {name: Subquery(version.values(name)) for name in RANK_VERSION_COLUMNS}
+    for name in RANK_DOCUMENT_COLUMNS:
+        copied[name] = Subquery(version.values(f"document__{name}"))
+    return SearchRank.objects.filter(version__in=version_ids).update(**copied)
 
 
 # --- Searching ------------------------------------------------------------------
@@ -447,8 +438,8 @@ class RankedHits:
 
 class RankedTerm:
     """The hits of a one-term search in the register's default view, read from
-    ``SearchRank``: valid today (and public, for ``public_only``; scoped to one of
-    ``scope_units`` and of one of ``types``, if given), best first, equal scores by title, then id. The same hits,
+    ``SearchRank``: valid today (and public, for ``public_only``; with each column named in
+    ``among`` one of its ids; due for review by ``review_before``), best first, equal scores by title, then id. The same hits,
     scores and order as :class:`RankedHits` over those versions. Each call to
     :meth:`rows` is one query.
 
@@ -468,13 +459,17 @@ class RankedTerm:
         *,
         day,
         public_only: bool,
-        scope_units: list[int] | None = None,
-        types: list[int] | None = None,
+        among: dict[str, list[int]] | None = None,
+        review_before=None,
         using: str = "default",
     ) -> None:
         self.term, self.is_prefix = term
         self.day, self.public_only = day, public_only
-        self.scope_units, self.types = scope_units, types
+        self.among = among or {}
+        unknown = set(self.among) - set(RANK_DOCUMENT_COLUMNS)
+        if unknown:
+            raise ValueError(f"the ranked index holds no {', '.join(sorted(unknown))}")
+        self.review_before = review_before
         self.db = using
 
     def _sql(self, offset: int, limit: int) -> tuple[str, list]:
@@ -482,7 +477,7 @@ class RankedTerm:
         quote = connection.ops.quote_name
         meta = SearchRank._meta
         table = quote(meta.db_table)
-        term, version, score, title, valid_from, valid_until, public, scope, kind = (
+        term, version, score, title, valid_from, valid_until, public, review = (
             quote(meta.get_field(name).column)
             for name in (
                 "term",
@@ -492,8 +487,7 @@ class RankedTerm:
                 "valid_from",
                 "valid_until",
                 "is_public",
-                "scope_unit",
-                "document_type",
+                "next_review",
             )
         )
         if self.is_prefix:
@@ -507,10 +501,13 @@ class RankedTerm:
         if self.public_only:
             shown += f" AND {public} = %s"
             shown_params.append(True)
-        for column, allowed in ((scope, self.scope_units), (kind, self.types)):
-            if allowed is not None:
-                shown += f" AND {column} IN ({', '.join(['%s'] * len(allowed)) or 'NULL'})"
-                shown_params.extend(allowed)
+        for name, allowed in self.among.items():
+            column = quote(meta.get_field(name).column)
+            shown += f" AND {column} IN ({', '.join(['%s'] * len(allowed)) or 'NULL'})"
+            shown_params.extend(allowed)
+        if self.review_before is not None:
+            shown += f" AND {review} <= %s"
+            shown_params.append(connection.ops.adapt_datefield_value(self.review_before))
         one = "(SELECT lo FROM span) = (SELECT hi FROM span)"
         single = f"{term} = (SELECT lo FROM span) AND {one} AND {shown}"
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"

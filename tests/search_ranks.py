@@ -12,11 +12,14 @@ COLUMNS = (
     "term",
     "score",
     "title",
-    "is_public",
     "valid_from",
     "valid_until",
+    "next_review",
+    "is_public",
     "scope_unit_id",
     "document_type_id",
+    "process_id",
+    "owner_position_id",
 )
 
 

@@ -19,6 +19,7 @@ from documents.models import SearchRank
 from documents.search import RankedHits, RankedTerm
 from documents.selectors import register_versions
 from tests.factories import (
+    BodyFactory,
     DocumentTypeFactory,
     ProcessFactory,
     PublishedVersionFactory,
@@ -75,9 +76,12 @@ def world():
     scopes = [municipality, sector, unit, other]
     # Types: rutin, riktlinje, policy, in turn.
     types = [DocumentTypeFactory(code=code) for code in ("rutin", "riktlinje", "policy")]
+    # A process for every other document; owners are each document's own position.
+    process = ProcessFactory()
     made = {
         "units": {"municipality": municipality, "sector": sector, "unit": unit, "other": other},
         "types": {t.code: t for t in types},
+        "process": process,
     }
     for i, (title, summary, body, public) in enumerate(texts):
         made.setdefault(title, []).append(
@@ -88,6 +92,7 @@ def world():
                 document__is_public=public,
                 document__scope_unit=scopes[i % len(scopes)],
                 document__document_type=types[i % len(types)],
+                document__process=process if i % 2 else None,
                 body=body,
                 valid_from=TODAY - datetime.timedelta(days=30),
             )
@@ -102,6 +107,12 @@ def world():
     last_day = made["Cykel till och med i dag"][0]
     last_day.valid_until = TODAY
     last_day.save(update_fields=["valid_until"])
+    # Review dates: every third version due within a month (one of them today).
+    for i, (title, *_rest) in enumerate(texts):
+        if i % 3 == 0:
+            version = made[title][-1]
+            version.next_review = TODAY + datetime.timedelta(days=i)
+            version.save(update_fields=["next_review"])
     # A superseded version: its words are not in today's register.
     PublishedVersionFactory(
         document=made["Parkering"][0].document,
@@ -147,6 +158,36 @@ def test_the_ranked_index_gives_the_grouped_rankings_pages(world, user, q, unit,
             assert ranked.rows(offset, limit) == grouped.rows(offset, limit), (offset, limit)
 
 
+@pytest.mark.parametrize("q", ["cykel", "brand", "finnsinte"])
+@pytest.mark.parametrize("unit", [None, "sector"])
+@pytest.mark.parametrize(
+    "filters",
+    ["process", "owner", "review_before", "process+review_before", "owner+process"],
+)
+def test_process_owner_and_review_date_give_the_grouped_rankings_pages(
+    world, user, q, unit, filters
+):
+    cykel_owner = world["Cykel B"][0].document.owner_position_id
+    values = {
+        "process": world["process"].pk,
+        "owner": cykel_owner,
+        "review_before": (TODAY + datetime.timedelta(days=9)).isoformat(),
+    }
+    extra = {name: values[name] for name in filters.split("+")}
+    if unit:
+        extra["unit"] = world["units"][unit].pk
+    ranked = filterset(q, user, **extra)
+    grouped = filterset(q, user, with_request=False, **extra)
+    assert ranked.is_valid(), ranked.errors
+    assert isinstance(ranked.ranked_hits, RankedTerm)
+
+    expected = grouped.ranked_hits.rows()
+    assert ranked.ranked_hits.rows() == expected
+    assert ranked.ranked_hits.count() == len(expected)
+    for offset in range(0, len(expected) + 1):
+        assert ranked.ranked_hits.rows(offset, 2) == grouped.ranked_hits.rows(offset, 2)
+
+
 def test_the_public_finds_public_valid_versions_only(world):
     anonymous = [pk for pk, _s, _t in filterset("cykel", AnonymousUser()).ranked_hits.rows()]
     employee = [pk for pk, _s, _t in filterset("cykel", UserFactory()).ranked_hits.rows()]
@@ -172,18 +213,18 @@ def test_a_one_word_search_is_one_query(world, django_assert_num_queries, q):
 @pytest.mark.parametrize(
     "extra",
     [
-        {"process": "1"},
+        {"body": "1"},
         {"status": "expired"},
         {"valid_on": "2020-01-01"},
         {"sort": "title"},
-        {"review_before": "2099-01-01"},
     ],
     ids=lambda extra: next(iter(extra)),
 )
 def test_any_other_filter_uses_the_grouped_ranking(world, extra):
-    """Filters the ranked index does not hold; the unit and the types it does."""
-    if "process" in extra:
-        extra = {"process": str(ProcessFactory().pk)}
+    """Filters the ranked index does not hold (it holds unit, types, process, owner and the
+    review date)."""
+    if "body" in extra:
+        extra = {"body": str(BodyFactory().pk)}
     request = RequestFactory().get("/register/", {"q": "cykel", **extra})
     request.user = UserFactory()
     found = RegisterFilter(request.GET, queryset=register_versions(request.user), request=request)
@@ -200,7 +241,7 @@ def test_a_manager_searching_their_units_register_reads_the_ranked_index(world, 
     filters = filterset("cykel", UserFactory(), unit=unit.pk)
 
     assert isinstance(filters.ranked_hits, RankedTerm)
-    assert filters.ranked_hits.scope_units == unit.ancestor_ids
+    assert filters.ranked_hits.among == {"scope_unit": unit.ancestor_ids}
     found = {pk for pk, _s, _t in filters.ranked_hits.rows()}
     other = world["units"]["other"]
     assert (

@@ -1,9 +1,9 @@
 """The ranked index of the register's default view (``SearchRank``) is derived from the
-search rows and copies the version's title and dates and its document's public flag, scope
-and type. After every change a user or the lifecycle makes, it holds exactly what a rebuild
-from scratch would: publication, a new version superseding the old, repeal, the public flag
-turned, the scope moved or the type changed, a title or date edited, a file uploaded,
-reindexing and removal."""
+search rows and copies the version's title and dates and its document's public flag, scope,
+type, process and owner. After every change a user or the lifecycle makes, it holds exactly
+what a rebuild from scratch would: publication, a new version superseding the old, repeal,
+any copied column of the document or the version changed, a file uploaded, reindexing and
+removal."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from tests.factories import (
     MINIMAL_PDF,
     DecisionFactory,
     DocumentTypeFactory,
+    PositionFactory,
+    ProcessFactory,
     PublishedVersionFactory,
     UnitFactory,
     UserFactory,
@@ -74,27 +76,36 @@ def test_repeal_drops_the_rows(version):
 
 
 @pytest.mark.parametrize("whole", [True, False], ids=["save", "update_fields"])
-def test_the_public_flag_scope_and_type_are_copied(version, whole):
+def test_the_documents_public_flag_scope_type_process_and_owner_are_copied(version, whole):
     document = version.document
     document.is_public = False
     document.scope_unit = UnitFactory(parent=document.scope_unit)
     document.document_type = DocumentTypeFactory()
-    document.save(update_fields=None if whole else ["is_public", "scope_unit", "document_type"])
+    document.process = ProcessFactory()
+    document.owner_position = PositionFactory(unit=document.scope_unit)
+    fields = ["is_public", "scope_unit", "document_type", "process", "owner_position"]
+    document.save(update_fields=None if whole else fields)
 
-    copied = SearchRank.objects.filter(version=version).values_list(
-        "is_public", "scope_unit", "document_type"
-    )
-    assert set(copied) == {(False, document.scope_unit_id, document.document_type_id)}
+    copied = SearchRank.objects.filter(version=version).values_list(*fields)
+    assert set(copied) == {
+        (
+            False,
+            document.scope_unit_id,
+            document.document_type_id,
+            document.process_id,
+            document.owner_position_id,
+        )
+    }
     assert_in_step()
 
 
 def test_saves_of_other_fields_leave_the_rows_alone(version):
     document = version.document
     document.summary = "Ny sammanfattning."
-    version.next_review = datetime.date(2031, 1, 1)
+    version.body = "<p>Ändrad text.</p>"
     with CaptureQueriesContext(connection) as queries:
         document.save(update_fields=["summary"])
-        version.save(update_fields=["next_review"])
+        version.save(update_fields=["body"])
 
     assert not [q for q in queries.captured_queries if "searchrank" in q["sql"]]
 
@@ -105,6 +116,7 @@ def test_saves_of_other_fields_leave_the_rows_alone(version):
         ("title", "Rutin för brandskydd och utrymning"),
         ("valid_from", datetime.date(2020, 2, 2)),
         ("valid_until", datetime.date(2030, 3, 3)),
+        ("next_review", datetime.date(2028, 4, 4)),
     ],
 )
 def test_the_versions_title_and_dates_are_copied(version, field, value):
@@ -133,6 +145,7 @@ def test_reindexing_rebuilds_damaged_rows(version):
         is_public=True,
         scope_unit_id=version.document.scope_unit_id,
         document_type_id=version.document.document_type_id,
+        owner_position_id=version.document.owner_position_id,
     )
 
     call_command("reindex_search", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
