@@ -874,16 +874,32 @@ class SearchTerm(models.Model):
         return f"{self.term} ({self.get_field_display()} ×{self.count})"
 
 
+def _copied_key(to, verbose_name, help_text, *, null: bool = False) -> models.ForeignKey:
+    """A key copied into derived rows (``SearchRank``): no constraint, no index of its own
+    and no reverse accessor; the rows are rebuilt when their source changes."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=null,
+        related_name="+",
+        verbose_name=verbose_name,
+        help_text=help_text,
+    )
+
+
 class SearchRank(models.Model):
     """A valid version's score for one index term, with what the register's default view
     filters and sorts on: one row per (version, term) of the current search rows.
 
     A one-word search of the register as it opens (valid today, nothing else chosen but
-    perhaps the unit, types, process, owner or a review date) reads its page from the start of the (term, score, title) index and
-    counts the term's rows there, without grouping, joining or sorting every hit. Derived from ``SearchTerm``
-    and kept by ``documents.search`` (indexing, superseding, repealing, removing) and by
-    the saves of ``Document`` and ``DocumentVersion`` that change a copied column. On
-    PostgreSQL the ``term`` column uses the "C" collation, as ``SearchTerm.term`` does.
+    perhaps the unit, types, process, owner or a review date) reads its page from the start
+    of the (term, score, title) index and counts the term's rows there, without grouping,
+    joining or sorting every hit. Derived from ``SearchTerm`` and kept by
+    ``documents.search`` (indexing, superseding, repealing, removing) and by the saves of
+    ``Document`` and ``DocumentVersion`` that change a copied column. On PostgreSQL the
+    ``term`` column uses the "C" collation, as ``SearchTerm.term`` does.
     """
 
     pk = models.CompositePrimaryKey("version", "term")
@@ -921,42 +937,26 @@ class SearchRank(models.Model):
     valid_until = models.DateField(
         _("valid until"), null=True, help_text=_("The version's last day, if limited (copied).")
     )
-    scope_unit = models.ForeignKey(
+    scope_unit = _copied_key(
         Unit,
-        on_delete=models.DO_NOTHING,  # derived: rebuilt with the document's rows
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-        verbose_name=_("scope"),
-        help_text=_("The unit the version's document applies to (copied)."),
+        _("scope"),
+        _("The unit the version's document applies to (copied)."),
     )
-    document_type = models.ForeignKey(
+    document_type = _copied_key(
         DocumentType,
-        on_delete=models.DO_NOTHING,  # derived: rebuilt with the document's rows
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-        verbose_name=_("document type"),
-        help_text=_("The type of the version's document (copied)."),
+        _("document type"),
+        _("The type of the version's document (copied)."),
     )
-    process = models.ForeignKey(
+    process = _copied_key(
         Process,
-        on_delete=models.DO_NOTHING,  # derived: rebuilt with the document's rows
-        db_constraint=False,
-        db_index=False,
+        _("process"),
+        _("The process of the version's document, if any (copied)."),
         null=True,
-        related_name="+",
-        verbose_name=_("process"),
-        help_text=_("The process of the version's document, if any (copied)."),
     )
-    owner_position = models.ForeignKey(
+    owner_position = _copied_key(
         Position,
-        on_delete=models.DO_NOTHING,  # derived: rebuilt with the document's rows
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-        verbose_name=_("owner (dokumentansvarig)"),
-        help_text=_("The position that owns the version's document (copied)."),
+        _("owner (dokumentansvarig)"),
+        _("The position that owns the version's document (copied)."),
     )
     next_review = models.DateField(
         _("next review"), null=True, help_text=_("The version's next review date (copied).")
