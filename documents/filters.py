@@ -321,8 +321,10 @@ class RegisterFilter(django_filters.FilterSet):
         filtered = self._filter(self.queryset.all())
         return search.RankedHits(filtered, q, current_only=self.only_valid_versions())
 
-    # Filters the ranked index (search.RankedTerm) applies itself.
+    # Filters the ranked index (search.RankedTerm) applies itself; of them, those on a
+    # column of the document, which the index copies under the same name.
     RANKED_FILTERS = ("q", "unit", "type", "process", "owner", "review_before")
+    RANKED_DOCUMENT_FILTERS = ("type", "process", "owner")
 
     def ranked_filters(self) -> dict[str, list[int]] | None:
         """The filters given, as the ranked index's columns and the ids each may hold
@@ -334,12 +336,11 @@ class RegisterFilter(django_filters.FilterSet):
         among: dict[str, list[int]] = {}
         if data.get("unit") is not None:
             among["scope_unit"] = self.applies_to(data["unit"])
-        if data.get("type"):
-            among["document_type"] = [t.pk for t in data["type"]]
-        if data.get("process") is not None:
-            among["process"] = [data["process"].pk]
-        if data.get("owner") is not None:
-            among["owner_position"] = [data["owner"].pk]
+        for name in self.RANKED_DOCUMENT_FILTERS:
+            value = data.get(name)
+            if value:  # a model instance, or a list of them (the types)
+                column = self.filters[name].field_name.removeprefix("document__")
+                among[column] = [obj.pk for obj in (value if isinstance(value, list) else [value])]
         return among
 
     def costly(self) -> bool:

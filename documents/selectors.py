@@ -180,8 +180,9 @@ class RankedRows:
 
     @classmethod
     def of(cls, filterset, wide: QuerySet) -> RankedRows:
-        """The register filter's result: its search hits ranked in one grouped pass when it
-        has search terms, else its filtered versions in their order."""
+        """The register filter's result: its search hits ranked (``ranked_hits``: from the
+        ranked index, or in one grouped pass) when it has search terms, else its filtered
+        versions in their order."""
         from . import cache
 
         def names():
