@@ -109,7 +109,7 @@ def register_versions_q(user) -> Q:
     """Register versions the user may see (the register's and the API's visibility)."""
     q = Q(status__in=REGISTER_VERSION_STATUSES)
     if register_public_only(user):
-        q &= Q(document__is_public=True)
+        q &= Q(is_public=True)  # the document's, copied to its versions
     return q
 
 

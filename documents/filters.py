@@ -136,7 +136,7 @@ class RegisterFilter(django_filters.FilterSet):
         ),
     )
     type = IdMultipleChoiceFilter(
-        field_name="document__document_type",
+        field_name="document_type",
         queryset=DocumentType.objects.filter(is_active=True),
         label=_("Type"),
         widget=FastCheckboxSelectMultiple,
@@ -151,10 +151,10 @@ class RegisterFilter(django_filters.FilterSet):
         help_text=_("Documents for the unit and for every unit above it."),
     )
     process = OnceModelChoiceFilter(
-        field_name="document__process", queryset=Process.objects.all(), label=_("Process")
+        field_name="process", queryset=Process.objects.all(), label=_("Process")
     )
     owner = OnceModelChoiceFilter(
-        field_name="document__owner_position",
+        field_name="owner_position",
         queryset=Position.objects.filter(owned_documents__isnull=False).distinct(),
         label=_("Owner (dokumentansvarig)"),
     )
@@ -253,7 +253,7 @@ class RegisterFilter(django_filters.FilterSet):
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_applies_to(self, queryset, name, unit: Unit):
-        return queryset.filter(document__scope_unit_id__in=self.applies_to(unit))
+        return queryset.filter(scope_unit_id__in=self.applies_to(unit))
 
     def filter_status(self, queryset, name, value):
         if value == "under_revision":
@@ -322,7 +322,7 @@ class RegisterFilter(django_filters.FilterSet):
         return search.RankedHits(filtered, q, current_only=self.only_valid_versions())
 
     # Filters the ranked index (search.RankedTerm) applies itself; of them, those on a
-    # column of the document, which the index copies under the same name.
+    # column of the document, which the versions and the index copy under the same name.
     RANKED_FILTERS = ("q", "unit", "type", "process", "owner", "review_before")
     RANKED_DOCUMENT_FILTERS = ("type", "process", "owner")
 
@@ -339,7 +339,7 @@ class RegisterFilter(django_filters.FilterSet):
         for name in self.RANKED_DOCUMENT_FILTERS:
             value = data.get(name)
             if value:  # a model instance, or a list of them (the types)
-                column = self.filters[name].field_name.removeprefix("document__")
+                column = self.filters[name].field_name
                 among[column] = [obj.pk for obj in (value if isinstance(value, list) else [value])]
         return among
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -346,16 +348,15 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    # Columns the search's ranked index copies (documents.search.copy_rank_columns).
-    RANK_COLUMNS = frozenset(
-        {
-            "is_public",
-            *(
-                name
-                for field in ("scope_unit", "document_type", "process", "owner_position")
-                for name in (field, f"{field}_id")
-            ),
-        }
+    # Columns every version carries a copy of, under the same names (``copy_to_versions``),
+    # so that the register filters versions without joining each to its document.
+    VERSION_COLUMNS = (
+        "is_public",
+        "has_open_case",
+        "scope_unit",
+        "document_type",
+        "process",
+        "owner_position",
     )
 
     def save(self, *args, **kwargs):
@@ -363,12 +364,17 @@ class Document(models.Model):
         adding = self._state.adding
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
-            if not adding and (
-                update_fields is None or not self.RANK_COLUMNS.isdisjoint(update_fields)
-            ):
-                from .search import copy_rank_columns
-
-                copy_rank_columns(DocumentVersion.objects.filter(document=self.pk).values("pk"))
+            changed = (
+                list(self.VERSION_COLUMNS)
+                if update_fields is None
+                else [
+                    name
+                    for name in self.VERSION_COLUMNS
+                    if {name, self._meta.get_field(name).attname} & set(update_fields)
+                ]
+            )
+            if not adding and changed:
+                copy_to_versions(Document.objects.filter(pk=self.pk), changed)
 
     def clean(self) -> None:
         super().clean()
@@ -383,6 +389,24 @@ class Document(models.Model):
                 )
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": _("A document cannot be its own parent.")})
+
+
+def _copied_key(to, verbose_name, help_text, *, null: bool = False) -> models.ForeignKey:
+    """A key copied into derived columns (``DocumentVersion``'s copies of its document's,
+    ``SearchRank``): no constraint, no index of its own and no reverse accessor; the
+    copies are written again whenever their source changes."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=null,
+        blank=null,
+        editable=False,
+        related_name="+",
+        verbose_name=verbose_name,
+        help_text=help_text,
+    )
 
 
 class VersionStatus(models.TextChoices):
@@ -491,6 +515,41 @@ class DocumentVersion(models.Model):
     created_at = models.DateTimeField(
         _("created"), default=timezone.now, help_text=_("When the version was started.")
     )
+    # Copies of the document's columns (Document.VERSION_COLUMNS), written by
+    # copy_to_versions: the register's filters read them from the version's own row.
+    is_public = models.BooleanField(
+        _("public"),
+        default=True,
+        editable=False,
+        help_text=_("Whether the version's document is public (copied from the document)."),
+    )
+    has_open_case = models.BooleanField(
+        _("has an open case"),
+        default=False,
+        editable=False,
+        help_text=_("Whether a case about the version's document is open (copied)."),
+    )
+    scope_unit = _copied_key(
+        Unit, _("scope"), _("The unit the version's document applies to (copied)."), null=True
+    )
+    document_type = _copied_key(
+        DocumentType,
+        _("document type"),
+        _("The type of the version's document (copied)."),
+        null=True,
+    )
+    process = _copied_key(
+        Process,
+        _("process"),
+        _("The process of the version's document, if any (copied)."),
+        null=True,
+    )
+    owner_position = _copied_key(
+        Position,
+        _("owner (dokumentansvarig)"),
+        _("The position that owns the version's document (copied)."),
+        null=True,
+    )
 
     class Meta:
         ordering = ["document", "-number"]
@@ -527,6 +586,13 @@ class DocumentVersion(models.Model):
                     "valid_until",
                     "next_review",
                     "status",
+                    # The document's columns the register filters by (copied).
+                    "is_public",
+                    "has_open_case",
+                    "document_type",
+                    "scope_unit",
+                    "process",
+                    "owner_position",
                 ],
                 condition=Q(status="valid"),
                 name="documents_version_valid_rows",
@@ -551,6 +617,13 @@ class DocumentVersion(models.Model):
         copied = update_fields is None or not self.RANK_COLUMNS.isdisjoint(update_fields)
         adding = self._state.adding
         with transaction.atomic(using=kwargs.get("using")):
+            if adding:
+                # From the database, not from self.document, which may be older than a
+                # change made since (a case opened and flagged the document).
+                names = [Document._meta.get_field(n).attname for n in Document.VERSION_COLUMNS]
+                values = Document.objects.filter(pk=self.document_id).values_list(*names).get()
+                for name, value in zip(names, values, strict=True):
+                    setattr(self, name, value)
             super().save(*args, **kwargs)
             # Only valid versions have rank rows (a version that becomes valid is indexed,
             # and so ranked, after this save).
@@ -581,6 +654,21 @@ class DocumentVersion(models.Model):
         if self.diary_entry_id:
             parts.append(gettext("Dnr %(dnr)s") % {"dnr": self.diary_entry.diarienummer})
         return ", ".join(parts)
+
+
+def copy_to_versions(documents: QuerySet[Document], names: Iterable[str] | None = None) -> int:
+    """Copy the documents' columns ``names`` (all of ``Document.VERSION_COLUMNS`` by
+    default) from the database into every version of theirs, and on into the versions'
+    rank rows; returns the versions updated. Run in the transaction that changed them."""
+    names = list(Document.VERSION_COLUMNS if names is None else names)
+    source = Document.objects.filter(pk=OuterRef("document"))
+    versions = DocumentVersion.objects.filter(document__in=documents.values("pk"))
+    updated = versions.update(**{name: Subquery(source.values(name)) for name in names})
+    from .search import RANK_DOCUMENT_COLUMNS, copy_rank_columns
+
+    if updated and not set(names).isdisjoint(RANK_DOCUMENT_COLUMNS):
+        copy_rank_columns(versions.values("pk"))
+    return updated
 
 
 class VersionFile(models.Model):
@@ -872,21 +960,6 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} ({self.get_field_display()} ×{self.count})"
-
-
-def _copied_key(to, verbose_name, help_text, *, null: bool = False) -> models.ForeignKey:
-    """A key copied into derived rows (``SearchRank``): no constraint, no index of its own
-    and no reverse accessor; the rows are rebuilt when their source changes."""
-    return models.ForeignKey(
-        to,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        null=null,
-        related_name="+",
-        verbose_name=verbose_name,
-        help_text=help_text,
-    )
 
 
 class SearchRank(models.Model):

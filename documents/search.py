@@ -188,11 +188,7 @@ def _rank_insert_sql(connection, version_filter: str = "") -> str:
     """``INSERT … SELECT`` of the rank rows of the current search rows (alias ``t``),
     optionally narrowed by ``version_filter`` (SQL on ``t``'s version column)."""
     quote = connection.ops.quote_name
-    term_meta, version_meta, document_meta = (
-        SearchTerm._meta,
-        DocumentVersion._meta,
-        Document._meta,
-    )
+    term_meta, version_meta = SearchTerm._meta, DocumentVersion._meta
     rank = SearchRank._meta
 
     def column(meta, name: str) -> str:
@@ -205,19 +201,20 @@ def _rank_insert_sql(connection, version_filter: str = "") -> str:
         column(rank, name)
         for name in ("version", "term", "score", *RANK_VERSION_COLUMNS, *RANK_DOCUMENT_COLUMNS)
     )
-    v_columns = ", ".join(f"v.{column(version_meta, name)}" for name in RANK_VERSION_COLUMNS)
-    d_columns = ", ".join(f"d.{column(document_meta, name)}" for name in RANK_DOCUMENT_COLUMNS)
-    group = f"t.{t_version}, t.{t_term}, {v_columns}, {d_columns}"
+    # The version carries its document's columns too (Document.VERSION_COLUMNS).
+    v_columns = ", ".join(
+        f"v.{column(version_meta, name)}"
+        for name in (*RANK_VERSION_COLUMNS, *RANK_DOCUMENT_COLUMNS)
+    )
+    group = f"t.{t_version}, t.{t_term}, {v_columns}"
     return (
         f"INSERT INTO {quote(rank.db_table)} ({targets}) "
         f"SELECT t.{t_version}, t.{t_term}, "
         f"SUM({least}(t.{column(term_meta, 'count')}, {COUNT_CAP}) "
-        f"* CASE t.{column(term_meta, 'field')} {weight} END), {v_columns}, {d_columns} "
+        f"* CASE t.{column(term_meta, 'field')} {weight} END), {v_columns} "
         f"FROM {quote(term_meta.db_table)} t "
         f"INNER JOIN {quote(version_meta.db_table)} v "
         f"ON v.{quote(version_meta.pk.column)} = t.{t_version} "
-        f"INNER JOIN {quote(document_meta.db_table)} d "
-        f"ON d.{quote(document_meta.pk.column)} = v.{column(version_meta, 'document')} "
         f"WHERE t.{column(term_meta, 'is_current')}{version_filter} GROUP BY {group}"
     )
 
@@ -245,12 +242,14 @@ def rank_versions(version_ids: list[int] | None = None) -> int:
 
 
 def copy_rank_columns(version_ids: QuerySet | list[int]) -> int:
-    """Copy the versions' columns and their documents' (``RANK_VERSION_COLUMNS``,
-    ``RANK_DOCUMENT_COLUMNS``) into their rank rows again (after a save that changed one of them); returns the rows updated."""
+    """Copy the versions' columns (``RANK_VERSION_COLUMNS``, and ``RANK_DOCUMENT_COLUMNS``,
+    which the versions copy from their documents) into their rank rows again, after a
+    change to one of them; returns the rows updated."""
     version = DocumentVersion.objects.filter(pk=OuterRef("version"))
-    copied = {name: Subquery(version.values(name)) for name in RANK_VERSION_COLUMNS}
-    for name in RANK_DOCUMENT_COLUMNS:
-        copied[name] = Subquery(version.values(f"document__{name}"))
+    copied = {
+        name: Subquery(version.values(name))
+        for name in (*RANK_VERSION_COLUMNS, *RANK_DOCUMENT_COLUMNS)
+    }
     return SearchRank.objects.filter(version__in=version_ids).update(**copied)
 
 

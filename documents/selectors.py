@@ -140,11 +140,13 @@ def api_rows(user) -> QuerySet[DocumentVersion]:
 def under_revision(qs: QuerySet[DocumentVersion]) -> QuerySet[DocumentVersion]:
     """Valid versions whose document has an open case.
 
-    Read from the document's own ``has_open_case`` (kept by ``workflows.models.Case``), a
-    column of the row the other document filters read anyway: asking the cases, even
-    through an index, cost a probe per valid version.
+    Read from ``has_open_case``, which the cases keep on the document
+    (``workflows.models.sync_open_case_flags``) and the document copies to its versions: a
+    column of the version's own row, as the other filters' are. Asking the cases, even
+    through an index, cost a probe per valid version; the document's column, a probe per
+    valid version on PostgreSQL.
     """
-    return qs.filter(status=VersionStatus.VALID, document__has_open_case=True)
+    return qs.filter(status=VersionStatus.VALID, has_open_case=True)
 
 
 def expired(qs: QuerySet[DocumentVersion], today: datetime.date | None = None) -> QuerySet:

@@ -1,10 +1,11 @@
-"""Helpers for tests of the search's ranked index (``documents.models.SearchRank``)."""
+"""Helpers for tests of the register's copied columns: the search's ranked index
+(``documents.models.SearchRank``) and the versions' copies of their documents' columns."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from documents.models import SearchRank
+from documents.models import Document, DocumentVersion, SearchRank
 from documents.search import rank_versions
 
 COLUMNS = (
@@ -35,3 +36,16 @@ def rebuilt() -> list[tuple]:
         found = ranks()
         transaction.set_rollback(True)
     return found
+
+
+def stale_copies() -> list[tuple]:
+    """Versions whose copies of their document's columns (``Document.VERSION_COLUMNS``)
+    differ from the document's: ``(version id, column, copy, document's value)``."""
+    names = [Document._meta.get_field(n).attname for n in Document.VERSION_COLUMNS]
+    documents = {row[0]: row[1:] for row in Document.objects.values_list("pk", *names)}
+    stale = []
+    for pk, document, *copies in DocumentVersion.objects.values_list("pk", "document", *names):
+        for name, copy, value in zip(names, copies, documents[document], strict=True):
+            if copy != value:
+                stale.append((pk, name, copy, value))
+    return stale

@@ -31,7 +31,7 @@ from documents.selectors import register_versions, valid_on
 from fixtures.generator import BASE_DATE, GeneratorError, Options, generate
 from org.models import Unit
 from org.selectors import acting_users
-from tests.search_ranks import ranks, rebuilt
+from tests.search_ranks import ranks, rebuilt, stale_copies
 from workflows import access, routing, services
 from workflows.models import AuditEntry, Case
 
@@ -225,6 +225,12 @@ def test_the_ranked_index_is_what_documents_search_builds(municipality, db):
         DocumentVersion.objects.filter(status=VersionStatus.VALID).values_list("pk", flat=True)
     )
     assert rebuilt() == generated
+
+
+def test_every_version_carries_its_documents_filter_columns(municipality, db):
+    assert DocumentVersion.objects.filter(has_open_case=True).exists()
+    assert DocumentVersion.objects.filter(is_public=False).exists()
+    assert stale_copies() == []
 
 
 def test_refuses_a_database_that_holds_an_organisation(municipality, db):

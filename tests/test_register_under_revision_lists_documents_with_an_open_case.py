@@ -33,9 +33,12 @@ def under_revision(town) -> list[str]:
 
 
 def is_open(case: Case) -> bool:
-    """Whether the case is open; its document's flag must say the same."""
+    """Whether the case is open; its document's flag, and every version's copy of it (which
+    the register reads), must say the same."""
     case = Case.objects.select_related("document").get(pk=case.pk)
     assert case.document.has_open_case == (case.finished is None)
+    copies = set(case.document.versions.values_list("has_open_case", flat=True))
+    assert copies == {case.finished is None}
     return case.finished is None
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from viewflow.workflow.models import Process
 
-from documents.models import Document
+from documents.models import Document, copy_to_versions
 
 ACTION_LABELS = {
     "case_started": _("Case started"),
@@ -338,7 +338,9 @@ def sync_open_case_flags(documents: QuerySet[Document]) -> int:
     """Set the documents' ``has_open_case`` from their cases (the register's "under
     revision"); returns how many documents were written."""
     open_cases = Case.objects.filter(document=OuterRef("pk"), finished__isnull=True)
-    return documents.update(has_open_case=Exists(open_cases))
+    written = documents.update(has_open_case=Exists(open_cases))
+    copy_to_versions(documents, ["has_open_case"])
+    return written
 
 
 class CaseReaderGrant(UserObjectPermissionBase):
