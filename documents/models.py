@@ -962,40 +962,10 @@ class SearchTerm(models.Model):
         return f"{self.term} ({self.get_field_display()} ×{self.count})"
 
 
-class SearchRank(models.Model):
-    """A valid version's score for one index term, with what the register's default view
-    filters and sorts on: one row per (version, term) of the current search rows.
+class RankedRow(models.Model):
+    """A valid version's score for a search, with what the register's default view filters
+    and sorts on, copied from the version (which copies its document's columns)."""
 
-    A one-word search of the register as it opens (valid today, nothing else chosen but
-    perhaps the unit, types, process, owner or a review date) reads its page from the start
-    of the (term, score, title) index and counts the term's rows there, without grouping,
-    joining or sorting every hit. Derived from ``SearchTerm`` and kept by
-    ``documents.search`` (indexing, superseding, repealing, removing) and by the saves of
-    ``Document`` and ``DocumentVersion`` that change a copied column. On PostgreSQL the
-    ``term`` column uses the "C" collation, as ``SearchTerm.term`` does.
-    """
-
-    pk = models.CompositePrimaryKey("version", "term")
-    version = models.ForeignKey(
-        DocumentVersion,
-        on_delete=models.CASCADE,
-        related_name="search_ranks",
-        db_index=False,  # the primary key (version, term) serves version lookups
-        verbose_name=_("version"),
-        help_text=_("The valid version the term occurs in."),
-    )
-    term = models.CharField(
-        _("term"),
-        max_length=64,
-        help_text=_("A stemmed, normalised word (see documents.text)."),
-    )
-    score = models.PositiveIntegerField(
-        _("score"),
-        help_text=_(
-            "The version's score for the term: per field, its count (at most 9) times the "
-            "field's weight, as documents.search ranks."
-        ),
-    )
     title = models.CharField(
         _("title"),
         max_length=300,
@@ -1035,6 +1005,60 @@ class SearchRank(models.Model):
         _("next review"), null=True, help_text=_("The version's next review date (copied).")
     )
 
+    # After the key and the score, the columns of the index a page and its count are read
+    # from alone: the order, then the default view's filters.
+    INDEX_TAIL = (
+        "title",
+        "version",
+        "valid_from",
+        "valid_until",
+        "is_public",
+        "scope_unit",
+        "document_type",
+        "process",
+        "owner_position",
+        "next_review",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SearchRank(RankedRow):
+    """A valid version's score for one index term, with what the register's default view
+    filters and sorts on: one row per (version, term) of the current search rows.
+
+    A one-word search of the register as it opens (valid today, nothing else chosen but
+    perhaps the unit, types, process, owner or a review date) reads its page from the start
+    of the (term, score, title) index and counts the term's rows there, without grouping,
+    joining or sorting every hit. Derived from ``SearchTerm`` and kept by
+    ``documents.search`` (indexing, superseding, repealing, removing) and by the saves of
+    ``Document`` and ``DocumentVersion`` that change a copied column. On PostgreSQL the
+    ``term`` column uses the "C" collation, as ``SearchTerm.term`` does.
+    """
+
+    pk = models.CompositePrimaryKey("version", "term")
+    version = models.ForeignKey(
+        DocumentVersion,
+        on_delete=models.CASCADE,
+        related_name="search_ranks",
+        db_index=False,  # the primary key (version, term) serves version lookups
+        verbose_name=_("version"),
+        help_text=_("The valid version the term occurs in."),
+    )
+    term = models.CharField(
+        _("term"),
+        max_length=64,
+        help_text=_("A stemmed, normalised word (see documents.text)."),
+    )
+    score = models.PositiveIntegerField(
+        _("score"),
+        help_text=_(
+            "The version's score for the term: per field, its count (at most 9) times the "
+            "field's weight, as documents.search ranks."
+        ),
+    )
+
     class Meta:
         verbose_name = _("search rank")
         verbose_name_plural = _("search ranks")
@@ -1042,26 +1066,103 @@ class SearchRank(models.Model):
             # A term's hits best first, in the register's order, with the default view's
             # filter columns: the page and the count are read from this index alone.
             models.Index(
-                fields=[
-                    "term",
-                    "-score",
-                    "title",
-                    "version",
-                    "valid_from",
-                    "valid_until",
-                    "is_public",
-                    "scope_unit",
-                    "document_type",
-                    "process",
-                    "owner_position",
-                    "next_review",
-                ],
+                fields=["term", "-score", *RankedRow.INDEX_TAIL],
                 name="documents_rank_term_order",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.term}: {self.score}"
+
+
+class SearchPrefix(models.Model):
+    """A prefix whose index terms' rank rows are also kept grouped by version
+    (``SearchPrefixRank``): a word being typed that covers many versions over several
+    index terms (``dokument`` covers ``dokumentation``, ``dokumenten``, …).
+
+    Chosen by ``documents.search.choose_prefixes`` (the generator, ``reindex_search``)
+    among the prefixes at which the index's terms branch; ``lowest`` and ``highest`` are
+    the first and last term in its range, kept by ``documents.search`` whenever rank rows
+    change. A search whose prefix has the same lowest and highest term covers exactly the
+    same terms, and reads the grouped rows. On PostgreSQL the text columns use the "C"
+    collation, as ``SearchRank.term`` does.
+    """
+
+    prefix = models.CharField(
+        _("prefix"),
+        max_length=64,
+        primary_key=True,
+        help_text=_("The start that every term of the group has."),
+    )
+    upper = models.CharField(
+        _("upper bound"),
+        max_length=64,
+        help_text=_("The smallest string above every string that starts with the prefix."),
+    )
+    lowest = models.CharField(
+        _("lowest term"),
+        max_length=64,
+        null=True,
+        help_text=_("The first ranked term that starts with the prefix, if any."),
+    )
+    highest = models.CharField(
+        _("highest term"),
+        max_length=64,
+        null=True,
+        help_text=_("The last ranked term that starts with the prefix, if any."),
+    )
+
+    class Meta:
+        verbose_name = _("search prefix")
+        verbose_name_plural = _("search prefixes")
+        indexes = [
+            models.Index(fields=["lowest", "highest"], name="documents_prefix_span"),
+        ]
+
+    def __str__(self) -> str:
+        return self.prefix
+
+
+class SearchPrefixRank(RankedRow):
+    """A valid version's score for a prefix of ``SearchPrefix``: one row per (version,
+    prefix) of the versions with a rank row whose term starts with it, scored as the
+    grouped ranking scores a prefix (per field, the counts of all its terms, capped).
+    Derived from ``SearchRank`` and kept with it by ``documents.search``."""
+
+    pk = models.CompositePrimaryKey("version", "prefix")
+    version = models.ForeignKey(
+        DocumentVersion,
+        on_delete=models.CASCADE,
+        related_name="search_prefix_ranks",
+        db_index=False,  # the primary key (version, prefix) serves version lookups
+        verbose_name=_("version"),
+        help_text=_("The valid version with a term that starts with the prefix."),
+    )
+    prefix = models.CharField(
+        _("prefix"),
+        max_length=64,
+        help_text=_("The prefix (SearchPrefix) the row is for."),
+    )
+    score = models.PositiveIntegerField(
+        _("score"),
+        help_text=_(
+            "The version's score for the prefix: per field, the sum of its terms' counts "
+            "(at most 9) times the field's weight, as documents.search ranks."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("search prefix rank")
+        verbose_name_plural = _("search prefix ranks")
+        indexes = [
+            models.Index(
+                fields=["prefix", "-score", *RankedRow.INDEX_TAIL],
+                name="documents_prefix_rank_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}*: {self.score}"
 
 
 class RegisterGeneration(models.Model):

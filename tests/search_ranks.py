@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from documents.models import Document, DocumentVersion, SearchRank
+from documents.models import Document, DocumentVersion, SearchPrefix, SearchPrefixRank, SearchRank
 from documents.search import rank_versions
 
 COLUMNS = (
@@ -29,11 +29,29 @@ def ranks() -> list[tuple]:
     return sorted(SearchRank.objects.values_list(*COLUMNS))
 
 
+PREFIX_COLUMNS = ("version_id", "prefix", *COLUMNS[2:])
+
+
 def rebuilt() -> list[tuple]:
     """What a rebuild from the search rows gives, without keeping it."""
+    return rebuilt_state()[0]
+
+
+def state() -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Every rank row, every prefix group's row and every group's span, sorted."""
+    return (
+        ranks(),
+        sorted(SearchPrefixRank.objects.values_list(*PREFIX_COLUMNS)),
+        sorted(SearchPrefix.objects.values_list("prefix", "upper", "lowest", "highest")),
+    )
+
+
+def rebuilt_state() -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """What a rebuild of the ranked index and its prefix groups (the same prefixes) from
+    the search rows gives, without keeping it."""
     with transaction.atomic():
         rank_versions()
-        found = ranks()
+        found = state()
         transaction.set_rollback(True)
     return found
 

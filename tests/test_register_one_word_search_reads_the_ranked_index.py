@@ -3,7 +3,8 @@ hits from the ranked index (``search.RankedTerm`` over ``SearchRank``). It must 
 the hits, scores, order and total of the grouped ranking (``search.RankedHits``) over the
 same versions, for employees and for the public, on every page, with and without the
 unit a manager lands on and types, whether the word covers one index term or, as a
-prefix, several."""
+prefix, several: grouped when searched, or read from a kept prefix group
+(``SearchPrefixRank``)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import F
 from django.test import RequestFactory
 from django.utils import timezone
 
 from documents.filters import RegisterFilter
-from documents.models import SearchRank
-from documents.search import RankedHits, RankedTerm
+from documents.models import SearchPrefix, SearchPrefixRank, SearchRank
+from documents.search import RankedHits, RankedTerm, choose_prefixes
 from documents.selectors import register_versions
 from tests.factories import (
     BodyFactory,
@@ -41,6 +43,15 @@ QUERIES = [
     "it",  # too short to be a prefix: one exact term
     "finnsinte",  # nothing
 ]
+# The queries that cover several index terms, once more with their kept prefix groups.
+SEVERAL_TERMS = ["larm", "brand"]
+CASES = [(q, False) for q in QUERIES] + [(q, True) for q in SEVERAL_TERMS]
+
+
+def _case_id(value) -> str:
+    if isinstance(value, bool):
+        return "kept group" if value else "grouped"
+    return str(value)
 
 
 @pytest.fixture
@@ -138,10 +149,20 @@ def user(request):
     return AnonymousUser() if request.param == "public" else UserFactory()
 
 
-@pytest.mark.parametrize("q", QUERIES)
+def _choose_all() -> list[str]:
+    """Keep a prefix group for every prefix at which the terms branch."""
+    choose_prefixes(min_versions=1)
+    return list(SearchPrefix.objects.values_list("prefix", flat=True))
+
+
+@pytest.mark.parametrize("q, kept_groups", CASES, ids=_case_id)
 @pytest.mark.parametrize("unit", [None, "unit", "sector", "other"])
 @pytest.mark.parametrize("types", [(), ("rutin",), ("rutin", "policy")], ids=",".join)
-def test_the_ranked_index_gives_the_grouped_rankings_pages(world, user, q, unit, types):
+def test_the_ranked_index_gives_the_grouped_rankings_pages(
+    world, user, q, kept_groups, unit, types
+):
+    if kept_groups:
+        assert set(SEVERAL_TERMS) <= set(_choose_all())
     extra = {"unit": world["units"][unit].pk} if unit else {}
     if types:
         extra["type"] = [world["types"][code].pk for code in types]
@@ -158,15 +179,21 @@ def test_the_ranked_index_gives_the_grouped_rankings_pages(world, user, q, unit,
             assert ranked.rows(offset, limit) == grouped.rows(offset, limit), (offset, limit)
 
 
-@pytest.mark.parametrize("q", ["cykel", "brand", "finnsinte"])
+@pytest.mark.parametrize(
+    "q, kept_groups",
+    [("cykel", False), ("brand", False), ("brand", True), ("finnsinte", False)],
+    ids=_case_id,
+)
 @pytest.mark.parametrize("unit", [None, "sector"])
 @pytest.mark.parametrize(
     "filters",
     ["process", "owner", "review_before", "process+review_before", "owner+process"],
 )
 def test_process_owner_and_review_date_give_the_grouped_rankings_pages(
-    world, user, q, unit, filters
+    world, user, q, kept_groups, unit, filters
 ):
+    if kept_groups:
+        assert "brand" in _choose_all()
     cykel_owner = world["Cykel B"][0].document.owner_position_id
     values = {
         "process": world["process"].pk,
@@ -265,3 +292,45 @@ def test_the_register_page_shows_the_ranked_index_hits(world, client):
     expected = [pk for pk, _s, _t in filterset("cykel", AnonymousUser()).ranked_hits.rows()]
     assert found == expected[: len(found)]
     assert SearchRank.objects.filter(term="cykel").exists()
+
+
+@pytest.mark.parametrize(
+    "q, kept",
+    [("brand", True), ("larm", True), ("brandsk", False), ("cykel", False), ("it", False)],
+)
+def test_a_prefix_with_a_kept_group_reads_the_group(world, q, kept):
+    """A prefix that covers the same terms as a kept group reads the group's rows; any
+    other search does not (marked here by a score no ranking gives)."""
+    _choose_all()
+    user = UserFactory()
+    before = filterset(q, user).ranked_hits.rows()
+    SearchPrefixRank.objects.update(score=F("score") + 10**8)
+
+    after = filterset(q, user).ranked_hits.rows()
+
+    assert before
+    if kept:
+        assert after == [(pk, score + 10**8, total) for pk, score, total in before]
+    else:
+        assert after == before
+
+
+def test_the_kept_groups_are_the_branching_prefixes_with_enough_versions(world):
+    assert choose_prefixes(min_versions=1) == len(_choose_all())
+    chosen = set(SearchPrefix.objects.values_list("prefix", flat=True))
+    assert {"brand", "larm"} <= chosen
+    assert all(len(prefix) >= 3 for prefix in chosen)
+    assert "brandskydd" not in chosen  # no other term starts with it
+    for prefix in chosen:
+        terms = set(
+            SearchRank.objects.filter(term__startswith=prefix).values_list("term", flat=True)
+        )
+        assert len(terms) >= 2, prefix
+
+    brand_versions = (
+        SearchRank.objects.filter(term__startswith="brand").values("version").distinct().count()
+    )
+    assert choose_prefixes(min_versions=brand_versions) >= 1
+    assert "brand" in set(SearchPrefix.objects.values_list("prefix", flat=True))
+    assert choose_prefixes(min_versions=brand_versions + 100) == 0
+    assert not SearchPrefixRank.objects.exists()

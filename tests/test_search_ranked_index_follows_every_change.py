@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from documents.models import SearchRank
-from documents.search import remove_version
+from documents.models import SearchPrefix, SearchPrefixRank, SearchRank
+from documents.search import choose_prefixes, remove_version
 from documents.services import add_version_file, repeal_document
 from tests.factories import (
     MINIMAL_PDF,
@@ -29,7 +29,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
-from tests.search_ranks import ranks, rebuilt, stale_copies
+from tests.search_ranks import rebuilt_state, stale_copies, state
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db
 def assert_in_step() -> None:
     # The rebuild reads the document's columns from the versions' copies: they too.
     assert stale_copies() == []
-    assert ranks() == rebuilt()
+    assert state() == rebuilt_state()
 
 
 @pytest.fixture
@@ -48,7 +48,16 @@ def version():
         document__summary="Brandskydd i förskolan.",
         body="<p>Utrymning och brandlarm.</p>",
     )
+    # Another document under the same prefixes, and a group kept for every prefix at which
+    # the terms branch ("brand": brandlarm, brandskydd).
+    PublishedVersionFactory(
+        title="Brandlarm i skolan",
+        document__title="Brandlarm i skolan",
+        body="<p>Brandskydd och utrymningsplan.</p>",
+    )
+    assert choose_prefixes(min_versions=1) > 0
     assert SearchRank.objects.filter(version=found).exists()
+    assert SearchPrefixRank.objects.filter(version=found, prefix="brand").exists()
     assert_in_step()
     return found
 
@@ -137,7 +146,23 @@ def test_an_uploaded_file_is_ranked(version, settings, tmp_path):
     assert_in_step()
 
 
+def test_a_groups_span_follows_its_terms(version):
+    """When the last version with a term of a group stops being valid, the group's lowest or
+    highest term moves on (and a search of the old range no longer matches it)."""
+    before = set(SearchPrefix.objects.values_list("prefix", "lowest", "highest"))
+    repeal_document(
+        version.document,
+        DecisionFactory(document=version.document, decision_date=datetime.date(2027, 1, 1)),
+    )
+
+    after = set(SearchPrefix.objects.values_list("prefix", "lowest", "highest"))
+    assert before != after
+    assert_in_step()
+
+
 def test_reindexing_rebuilds_damaged_rows(version):
+    SearchPrefixRank.objects.filter(version=version).update(score=0)
+    SearchPrefix.objects.update(lowest="a", highest="z")
     SearchRank.objects.filter(version=version).update(score=0, title="fel")
     SearchRank.objects.create(
         version=version,

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, OutputWrapper
 from django.db import transaction
 
 from documents.models import DocumentVersion, SearchTerm
-from documents.search import SEARCHABLE_STATUSES, index_versions
+from documents.search import SEARCHABLE_STATUSES, choose_prefixes, index_versions
 
 
 class ProgressBar:
@@ -91,10 +91,13 @@ class Command(BaseCommand):
                 progress.advance(len(chunk))
         if progress:
             progress.close()
+        # The prefixes whose rank rows are also kept grouped, chosen from the new index.
+        groups = choose_prefixes()
 
         seconds = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Indexed {len(ids)} versions ({rows} index rows) in {seconds:.1f} s."
+                f"Indexed {len(ids)} versions ({rows} index rows, {groups} prefix groups) "
+                f"in {seconds:.1f} s."
             )
         )
