@@ -53,7 +53,6 @@ def table_rows(versions: Iterable[DocumentVersion], q: str = "") -> list[Registe
     status_labels = dict(DocumentVersion._meta.get_field("status").flatchoices)
     rows: list[RegisterRow] = []
     for v in versions:
-        document = v.document
         rows.append(
             {
                 "url": url_of(v.document_id),
@@ -61,10 +60,12 @@ def table_rows(versions: Iterable[DocumentVersion], q: str = "") -> list[Registe
                 "status": ""
                 if v.status == VersionStatus.VALID
                 else str(status_labels.get(v.status, v.status)),
-                "internal": not document.is_public,
+                "internal": not v.is_public,
                 "snippet": search.snippet(v, terms) if q else "",
-                "type": str(document.document_type),
-                "scope": str(document.scope_unit),
+                # The version's copies of its document's type and scope (names from the
+                # register's cache: selectors.with_names).
+                "type": str(v.document_type),
+                "scope": str(v.scope_unit),
                 "adoption": v.adoption_line,
                 "valid_from": _iso(v.valid_from),
                 "valid_until": _iso(v.valid_until),
