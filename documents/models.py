@@ -458,6 +458,15 @@ class DocumentVersion(models.Model):
         _("title"), max_length=300, help_text=_("The title as adopted in this version.")
     )
     body = models.TextField(_("text"), blank=True, help_text=_("The document text (HTML)."))
+    plain_text = models.TextField(
+        _("plain text"),
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The text without its markup, on one line: what search snippets are cut from. "
+            "Derived from the text whenever it is saved."
+        ),
+    )
     diary_entry = models.ForeignKey(
         DiaryEntry,
         on_delete=models.PROTECT,
@@ -616,6 +625,12 @@ class DocumentVersion(models.Model):
         update_fields = kwargs.get("update_fields")
         copied = update_fields is None or not self.RANK_COLUMNS.isdisjoint(update_fields)
         adding = self._state.adding
+        if update_fields is None or "body" in update_fields:
+            from .text import html_to_text
+
+            self.plain_text = html_to_text(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "plain_text"}
         with transaction.atomic(using=kwargs.get("using")):
             if adding:
                 # From the database, not from self.document, which may be older than a

@@ -985,6 +985,15 @@ def _render(text: str, spans, start: int, end: int) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
 
 
+def _plain_text(version: DocumentVersion) -> str:
+    """The version's text without markup: from the HTML where that is loaded (it may have
+    changed since the version was saved), else as saved (the register's rows load that
+    instead of the HTML)."""
+    if "body" not in version.__dict__ and "plain_text" in version.__dict__:
+        return version.plain_text
+    return _body_text(version.body or "")
+
+
 def snippet(
     version: DocumentVersion, q: str | list[tuple[str, bool]], length: int = 200
 ) -> SafeString:
@@ -997,7 +1006,7 @@ def snippet(
     ``q`` may be given as its ``query_terms`` (once for a page of snippets).
     """
     terms = query_terms(q) if isinstance(q, str) else q
-    sources = [_body_text(version.body or "")]
+    sources = [_plain_text(version)]
     current = version_file(version)
     if current is not None and current.extracted_text:
         sources.append(_one_line(current.extracted_text))

@@ -84,7 +84,7 @@ def register_rows(user, *, with_text: bool = False) -> QuerySet[DocumentVersion]
     qs = DocumentVersion.objects.filter(register_versions_q(user)).select_related(
         "adoption", "diary_entry"
     )
-    fields = (*REGISTER_ROW_FIELDS, "body") if with_text else REGISTER_ROW_FIELDS
+    fields = (*REGISTER_ROW_FIELDS, "plain_text") if with_text else REGISTER_ROW_FIELDS
     qs = qs.only(*fields)
     return qs.prefetch_related("files") if with_text else qs
 

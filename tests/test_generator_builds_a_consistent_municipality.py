@@ -28,6 +28,7 @@ from documents.models import (
 )
 from documents.search import index_versions, search
 from documents.selectors import register_versions, valid_on
+from documents.text import html_to_text
 from fixtures.generator import BASE_DATE, GeneratorError, Options, generate
 from org.models import Unit
 from org.selectors import acting_users
@@ -231,6 +232,11 @@ def test_every_version_carries_its_documents_filter_columns(municipality, db):
     assert DocumentVersion.objects.filter(has_open_case=True).exists()
     assert DocumentVersion.objects.filter(is_public=False).exists()
     assert stale_copies() == []
+
+
+def test_every_version_has_its_text_without_markup(municipality, db):
+    for body, plain in DocumentVersion.objects.values_list("body", "plain_text"):
+        assert plain == html_to_text(body)
 
 
 def test_refuses_a_database_that_holds_an_organisation(municipality, db):
