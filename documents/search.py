@@ -582,11 +582,12 @@ class RankedTerm:
     An exact term, or a prefix that covers a single index term (as a word typed whole
     usually does), is read in the order of the (term, score, title) index: the page from
     its start, the total by counting the term's entries. A prefix that covers several
-    terms groups their rank rows by version. Its score is computed per field again from
-    the packed scores: with every field's count capped, ``min(sum of capped counts, cap)``
-    is ``min(sum of counts, cap)``, as the grouped ranking computes it. Which of the two
-    applies is decided within the statement (by the lowest and highest term in the
-    range); the other part reads nothing.
+    terms reads a kept group's rows (``SearchPrefixRank``) in the same way, where one
+    covers the same terms; else it groups their rank rows by version. Its score is
+    computed per field again from the packed scores: with every field's count capped,
+    ``min(sum of capped counts, cap)`` is ``min(sum of counts, cap)``, as the grouped
+    ranking computes it. Which of the three applies is decided within the statement (by
+    the lowest and highest term in the range); the other parts read nothing.
     """
 
     def __init__(
