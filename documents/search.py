@@ -242,21 +242,23 @@ def rank_versions(version_ids: list[int] | None = None) -> int:
         )
         params = list(version_ids)
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        _lock_prefixes()
+        kept = _lock_prefixes()
         ranks.delete()
         cursor.execute(sql, params)
         written = cursor.rowcount
-        _rank_prefixes(version_ids)
+        if kept:
+            _rank_prefixes(version_ids)
         return written
 
 
 def _drop_ranks(version_ids: QuerySet | list[int]) -> None:
     """The versions leave the ranked index (no longer valid, or removed)."""
     with transaction.atomic(using=SearchRank.objects.db):
-        _lock_prefixes()
+        kept = _lock_prefixes()
         SearchRank.objects.filter(version__in=version_ids).delete()
-        SearchPrefixRank.objects.filter(version__in=version_ids).delete()
-        _span_prefixes()
+        if kept:
+            SearchPrefixRank.objects.filter(version__in=version_ids).delete()
+            _span_prefixes()
 
 
 def copy_rank_columns(version_ids: QuerySet | list[int]) -> int:
@@ -299,10 +301,12 @@ def _packed_sum(score: str, least: str) -> str:
     )
 
 
-def _lock_prefixes() -> None:
+def _lock_prefixes() -> bool:
     """Wait for any other transaction that changes the groups or their spans: after this,
-    each statement sees the groups as they committed (READ COMMITTED)."""
-    list(SearchPrefix.objects.select_for_update().values_list("pk", flat=True))
+    each statement sees the groups as they committed (READ COMMITTED). Returns whether
+    there are any: without groups there are no group rows to keep (a register too small
+    to have a prefix with ``PREFIX_MIN_VERSIONS``, or not yet reindexed)."""
+    return bool(list(SearchPrefix.objects.select_for_update().values_list("pk", flat=True)))
 
 
 def _rank_prefixes(version_ids: list[int] | None) -> None:

@@ -128,8 +128,6 @@ def with_names(versions: list[DocumentVersion], names: dict[str, dict[int, objec
 API_ROW_FIELDS = (
     *REGISTER_ROW_FIELDS,
     "number",
-    "document__is_public",
-    "document__scope_unit_id",
     "document__summary",
     "document__document_type__code",
     "document__document_type__name",

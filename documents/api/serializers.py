@@ -15,11 +15,12 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="number", read_only=True)
     type = serializers.CharField(source="document.document_type.name", read_only=True)
     type_code = serializers.CharField(source="document.document_type.code", read_only=True)
-    applies_to = serializers.CharField(source="document.scope_unit.name", read_only=True)
-    applies_to_id = serializers.IntegerField(source="document.scope_unit_id", read_only=True)
+    # The version's copies of its document's scope and public flag (Document.VERSION_COLUMNS).
+    applies_to = serializers.CharField(source="scope_unit.name", read_only=True)
+    applies_to_id = serializers.IntegerField(source="scope_unit_id", read_only=True)
     owner = serializers.CharField(source="document.owner_position.title", read_only=True)
     summary = serializers.CharField(source="document.summary", read_only=True)
-    public = serializers.BooleanField(source="document.is_public", read_only=True)
+    public = serializers.BooleanField(source="is_public", read_only=True)
     adopted_by = serializers.SerializerMethodField()
     decision_date = serializers.DateField(
         source="adoption.decision_date", read_only=True, default=None
@@ -92,11 +93,11 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
             "type": document_type.name,
             "type_code": document_type.code,
             "status": instance.status,
-            "applies_to": document.scope_unit.name,
-            "applies_to_id": document.scope_unit_id,
+            "applies_to": instance.scope_unit.name,
+            "applies_to_id": instance.scope_unit_id,
             "owner": document.owner_position.title,
             "summary": document.summary,
-            "public": document.is_public,
+            "public": instance.is_public,
             "adopted_by": self.get_adopted_by(instance),
             "decision_date": _iso(decision.decision_date) if decision is not None else None,
             "paragraph": decision.paragraph if decision is not None else "",
