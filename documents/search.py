@@ -1002,6 +1002,16 @@ def _plain_text(version: DocumentVersion) -> str:
     return _body_text(version.body or "")
 
 
+def _file_text(version: DocumentVersion) -> str:
+    """The extracted text of the version's file: as ``register_rows`` annotates it
+    (``file_text``: one subquery per row instead of a prefetch, which built a queryset for
+    every row), else from its files (prefetched ones when present)."""
+    if "file_text" in version.__dict__:
+        return version.file_text or ""
+    current = version_file(version)
+    return current.extracted_text if current is not None else ""
+
+
 def snippet(
     version: DocumentVersion, q: str | list[tuple[str, bool]], length: int = 200
 ) -> SafeString:
@@ -1009,15 +1019,16 @@ def snippet(
 
     Words matching the query (by stem, as in the search) are wrapped in ``<mark>``; all
     text is HTML-escaped. Looks in the version's text, then its file's text; without a
-    match, the beginning of the text. Uses prefetched ``files`` when present: load a page of
-    results with ``prefetch_related("current_version__files")`` for a fixed query count.
-    ``q`` may be given as its ``query_terms`` (once for a page of snippets).
+    match, the beginning of the text. For a fixed query count per page, load the rows with
+    ``selectors.register_rows(with_text=True)`` (the file's text annotated) or with
+    ``prefetch_related("files")``. ``q`` may be given as its ``query_terms`` (once for a
+    page of snippets).
     """
     terms = query_terms(q) if isinstance(q, str) else q
     sources = [_plain_text(version)]
-    current = version_file(version)
-    if current is not None and current.extracted_text:
-        sources.append(_one_line(current.extracted_text))
+    file_text = _file_text(version)
+    if file_text:
+        sources.append(_one_line(file_text))
     sources = [s for s in sources if s] or [""]
     text, spans = sources[0], []
     for candidate in sources:

@@ -9,10 +9,12 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from documents.files import check_upload
-from documents.models import Document, SearchField, SearchTerm
+from documents.models import Document, DocumentVersion, SearchField, SearchTerm
 from documents.search import search, snippet
+from documents.selectors import register_rows
 from documents.services import add_version_file, publish_version
 from tests.factories import PublishedVersionFactory
 
@@ -164,3 +166,36 @@ def test_snippet_falls_back_to_the_file_when_the_text_has_no_match():
 
     assert snippet(version, "larm") == "<mark>Larmet</mark> testas första måndagen."
     assert snippet(version, "bifogad") == "Se <mark>bifogad</mark> fil."
+
+
+def test_register_rows_cut_the_snippet_from_the_newest_file_without_a_query(
+    django_assert_num_queries,
+):
+    version = PublishedVersionFactory(title="Rutin", body="<p>Se bifogad fil.</p>")
+    add_version_file(version, upload("v1.odt", odt_bytes("Larmet testas varje år.")), user=None)
+    add_version_file(
+        version, upload("v2.odt", odt_bytes("Larmet testas första måndagen.")), user=None
+    )
+    row = register_rows(version.created_by, with_text=True).get(pk=version.pk)
+
+    with django_assert_num_queries(0):
+        from_row = snippet(row, "larm")
+    assert from_row == "<mark>Larmet</mark> testas första måndagen."
+    assert from_row == snippet(DocumentVersion.objects.get(pk=version.pk), "larm")
+    assert snippet(row, "bifogad") == "Se <mark>bifogad</mark> fil."
+
+
+def test_register_rows_of_a_version_without_files_have_no_file_text():
+    version = PublishedVersionFactory(title="Rutin", body="<p>Se bifogad fil.</p>")
+    row = register_rows(version.created_by, with_text=True).get(pk=version.pk)
+    assert row.file_text is None
+    assert snippet(row, "larm") == "Se bifogad fil."
+
+
+def test_the_register_page_shows_the_files_snippet(client):
+    version = PublishedVersionFactory(title="Rutin", body="<p>Se bifogad fil.</p>")
+    add_version_file(
+        version, upload("bilaga.odt", odt_bytes("Larmet testas första måndagen.")), user=None
+    )
+    response = client.get(reverse("register"), {"q": "larmet"})
+    assert "<mark>Larmet</mark> testas första måndagen." in response.content.decode()
