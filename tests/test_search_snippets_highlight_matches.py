@@ -105,3 +105,17 @@ def test_highlight_marks_a_whole_title():
     assert highlight("ÅTGÄRDSPLAN för Idéer", "åtgärdsplan idé") == (
         "<mark>ÅTGÄRDSPLAN</mark> för <mark>Idéer</mark>"
     )
+
+
+@pytest.mark.parametrize(
+    "text, marked",
+    [
+        ("Brandrutinen och rutinen", "Brandrutinen och <mark>rutinen</mark>"),
+        ("rutinrutin rutin", "<mark>rutinrutin</mark> <mark>rutin</mark>"),
+        # An underscore separates words, as in the index.
+        ("x_rutin (rutin) 2rutin", "x_<mark>rutin</mark> (<mark>rutin</mark>) 2rutin"),
+        ("Årutin, ärutin; rutin!", "Årutin, ärutin; <mark>rutin</mark>!"),
+    ],
+)
+def test_a_term_inside_a_word_is_not_marked(text, marked):
+    assert highlight(text, "rutin") == marked
