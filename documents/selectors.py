@@ -219,8 +219,9 @@ class RankedRows:
         return self.count()
 
     def rows(self, ids: list[int]) -> list:
-        """The wide rows of ``ids``, in that order."""
-        wide = {v.pk: v for v in self.wide.filter(pk__in=ids)}
+        """The wide rows of ``ids``, in that order (put back here: sorting them in the
+        database joined each version's document for its title)."""
+        wide = {v.pk: v for v in self.wide.order_by().filter(pk__in=ids)}
         rows = [wide[i] for i in ids if i in wide]
         return with_names(rows, self.names()) if self.names is not None and rows else rows
 

@@ -111,7 +111,7 @@ def test_the_inbox_costs_at_most_10_queries_for_one_task_or_many(town):
     "params, reads",
     [
         ({}, ["count", "page ids", "rows"]),
-        ({"q": "rutiner brandsk"}, ["ranked hits and total", "rows", "files for snippets"]),
+        ({"q": "rutiner brandsk"}, ["ranked hits and total", "rows with the texts for snippets"]),
     ],
     ids=["listed", "searched"],
 )
