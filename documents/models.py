@@ -606,6 +606,30 @@ class DocumentVersion(models.Model):
                 condition=Q(status="valid"),
                 name="documents_version_valid_rows",
             ),
+            # The same for the valid versions that apply to a unit (its scope and those
+            # above it), of some types: the manager's landing page and the API's lists
+            # count and page them from a few index ranges. Led by the title, both databases
+            # read the whole index above to count them (15,000 entries: 3-6 ms on PostgreSQL,
+            # 4 ms on SQLite).
+            models.Index(
+                fields=[
+                    "scope_unit",
+                    "document_type",
+                    "title",
+                    "id",
+                    "document",
+                    "valid_from",
+                    "valid_until",
+                    "next_review",
+                    "status",
+                    "is_public",
+                    "has_open_case",
+                    "process",
+                    "owner_position",
+                ],
+                condition=Q(status="valid"),
+                name="documents_version_in_scope",
+            ),
             # Versions by status, for the statuses that are few (drafts, adopted, rejected,
             # repealed); valid ones are served by the indexes above.
             models.Index(
