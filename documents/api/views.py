@@ -38,6 +38,8 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = RegisterPagination
 
     def get_queryset(self):
+        if self.action == "retrieve":  # one entry, loaded as a list's entries are
+            return selectors.api_rows(self.request.user)
         return selectors.register_versions(self.request.user)
 
     filterset = None
