@@ -937,7 +937,8 @@ def _find_spans(
         alternatives = "|".join(re.escape(t) for t, _ in sorted(terms, key=lambda x: -len(x[0])))
         # The word's start is checked after the match, not by a look-behind in the pattern:
         # a pattern that starts with its terms is searched for as literals, 18 times faster.
-        # A match inside a word is dropped; as it is all letters, no word starts within it.
+        # A match inside a word is dropped; being all letters and digits, no word starts
+        # within it.
         pattern = re.compile(rf"(?:{alternatives})[^\W_]*")
         words = (
             m.span()
