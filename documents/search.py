@@ -88,7 +88,8 @@ SCORE = "score"
 
 
 def version_file(version: DocumentVersion) -> VersionFile | None:
-    """The version's file: the newest upload (uses prefetched ``files`` when present)."""
+    """The version's file: the newest upload, first in VersionFile's ordering (uploaded,
+    then id; worked out here, so prefetched ``files`` in any order give the same one)."""
     files = list(version.files.all())
     return max(files, key=lambda f: (f.uploaded_at, f.pk)) if files else None
 

@@ -106,9 +106,6 @@ def with_names(versions: list[DocumentVersion], names: dict[str, dict[int, objec
         (None, "document_type", "type"),  # the version's copies of its document's
         (None, "scope_unit", "unit"),
         (None, "owner_position", "position"),
-        ("document", "document_type", "type"),
-        ("document", "scope_unit", "unit"),
-        ("document", "owner_position", "position"),
         ("adoption", "body", "body"),
         ("adoption", "position", "position"),
         ("diary_entry", "series", "series"),
@@ -127,7 +124,7 @@ def with_names(versions: list[DocumentVersion], names: dict[str, dict[int, objec
             elif holder_field.is_cached(version):
                 holder = holder_field.get_cached_value(version)
             else:
-                continue  # not joined (the register's rows do without the document)
+                continue  # not joined
             if holder is None:
                 continue
             # Not loaded (deferred: this page does not show it), or joined after all.

@@ -360,7 +360,7 @@ def version_file_download(request, document_id: int, number: int):
     this permission check (uploads have no public URL)."""
     document = _document_or_404(request, document_id)
     version = _version_or_404(request, document, number)
-    stored = version.files.order_by("-uploaded_at", "-pk").first()
+    stored = version.files.first()  # the newest: VersionFile's ordering
     if stored is None:
         raise Http404
     response = stored_file_response(stored)
