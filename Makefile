@@ -5,6 +5,9 @@ PYTHON ?= python3
 PORT ?= 8000
 VENV ?= .venv
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The suite runs on every core (pytest-xdist), a test module per worker so that module-wide
+# fixtures are built once. PYTEST_ARGS="-n 0" runs it in one process.
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 PY := $(VENV)/bin/python
 # Touched after a successful install; reinstalls only when pyproject.toml is newer.
