@@ -166,8 +166,7 @@ def benchmarks(data, quick: bool) -> list:
     from bench.run import Outcome
     from org.models import PositionHolding
     from org.selectors import holders
-    from workflows.access import registrar_acting
-    from workflows.routing import registrar_positions
+    from workflows.access import registrar_acting, registrar_positions
 
     registrar = next(
         (u for p in registrar_positions() for u in holders(p) if registrar_acting(u)), None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .models import Document, DocumentStatus, DocumentVersion, VersionStatus
+from .models import DiaryEntry, Document, DocumentStatus, DocumentVersion, VersionStatus
 
 # Versions that belong to the register: whoever may see the document may see them. Other
 # versions (drafts, adopted but not yet valid, rejected) are case material.
@@ -129,3 +129,67 @@ def can_view_in_search(user, version: DocumentVersion) -> bool:
     """Search shows only register versions the user may open: never a draft, not even to
     its author (drafts are found through the case list)."""
     return version.status in REGISTER_VERSION_STATUSES and can_view_version(user, version)
+
+
+# --- The health page and the admin's lists --------------------------------------------
+
+
+def health_scope(user) -> Q | None:
+    """Whose documents' health (/register/health/) ``user`` sees, as a filter on valid
+    documents: the whole register for the registrar and administrators, the documents
+    owned by a position they act in for owners, ``None`` (not the page) for others."""
+    from org.selectors import acting_in
+    from workflows.access import is_administrator, is_registrar
+
+    if not _logged_in(user):
+        return None
+    if is_administrator(user) or is_registrar(user):
+        return Q()
+    owned = [a.position.pk for a in acting_in(user)]
+    if not owned or not Document.objects.filter(owner_position__in=owned).exists():
+        return None
+    return Q(owner_position__in=owned)
+
+
+def can_see_health_page(user) -> bool:
+    """Whether the start page links to the health page (the page asks ``health_scope``)."""
+    return health_scope(user) is not None
+
+
+def _every_row_for_administrators(user) -> bool:
+    from workflows.access import is_administrator
+
+    return is_administrator(user)
+
+
+def visible_documents_in(user, documents: QuerySet[Document]) -> QuerySet[Document]:
+    """``documents`` narrowed to those ``user`` may see (``visible_documents``);
+    administrators see every one (the admin's lists)."""
+    if _every_row_for_administrators(user):
+        return documents
+    return documents.filter(pk__in=visible_documents(user).values("pk"))
+
+
+def visible_versions_in(user, versions: QuerySet[DocumentVersion]) -> QuerySet[DocumentVersion]:
+    """``versions`` narrowed to those ``user`` may see (``visible_versions``);
+    administrators see every one (the admin's lists)."""
+    if _every_row_for_administrators(user):
+        return versions
+    return versions.filter(pk__in=visible_versions(user).values("pk"))
+
+
+def visible_diary_entries(
+    user, entries: QuerySet[DiaryEntry] | None = None
+) -> QuerySet[DiaryEntry]:
+    """Diary entries (of ``entries``, default all) whose case or one of whose versions
+    ``user`` may see; administrators see every one."""
+    if entries is None:
+        entries = DiaryEntry.objects.all()
+    if _every_row_for_administrators(user):
+        return entries
+    from workflows.access import visible_cases
+
+    return entries.filter(
+        Q(case__in=visible_cases(user).values("pk"))
+        | Q(versions__in=visible_versions(user).values("pk"))
+    ).distinct()

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import access
@@ -68,15 +67,7 @@ class DiaryEntryAdmin(ReadOnlyAdmin):
     list_select_related = ["series", "registered_by"]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        from workflows.access import visible_cases
-
-        return qs.filter(
-            Q(case__in=visible_cases(request.user).values("pk"))
-            | Q(versions__in=access.visible_versions(request.user).values("pk"))
-        ).distinct()
+        return access.visible_diary_entries(request.user, super().get_queryset(request))
 
 
 class DocumentVersionInline(admin.TabularInline):
@@ -100,10 +91,7 @@ class DocumentVersionInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(pk__in=access.visible_versions(request.user).values("pk"))
+        return access.visible_versions_in(request.user, super().get_queryset(request))
 
 
 @admin.register(Document)
@@ -130,10 +118,7 @@ class DocumentAdmin(admin.ModelAdmin):
     inlines = [DocumentVersionInline]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(pk__in=access.visible_documents(request.user).values("pk"))
+        return access.visible_documents_in(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request) -> bool:
         # Documents come into being by starting a case.

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org.models import PositionHolding, Substitution
-from org.selectors import acting_in
 
+from . import access
 from .models import Document, DocumentStatus
 
 REVIEW_WARNING_DAYS = 90
@@ -80,12 +80,8 @@ def problems(documents: QuerySet[Document], today: datetime.date | None = None) 
 @login_required
 def health(request):
     """For the registrar: the whole register. For owners: the documents they own."""
-    from workflows.access import is_registrar
-
-    documents = _valid_documents()
-    if not (is_registrar(request.user) or request.user.is_superuser):
-        owned = [a.position.pk for a in acting_in(request.user)]
-        if not owned or not Document.objects.filter(owner_position__in=owned).exists():
-            raise PermissionDenied
-        documents = documents.filter(owner_position__in=owned)
+    scope = access.health_scope(request.user)
+    if scope is None:
+        raise PermissionDenied
+    documents = _valid_documents().filter(scope)
     return render(request, "documents/health.html", {"problems": problems(documents)})

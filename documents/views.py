@@ -23,15 +23,9 @@ def home(request):
     """The start page: what the user can do and the documents valid now."""
     acting = acting_in(request.user) if request.user.is_authenticated else []
     valid = document_access.register_documents(request.user).filter(status=DocumentStatus.VALID)
-    position_ids = [a.position.pk for a in acting]
     context = {
         "acting": acting,
-        "sees_health": request.user.is_authenticated
-        and (
-            request.user.is_superuser
-            or any(a.position.kind == "registrar" for a in acting)
-            or Document.objects.filter(owner_position__in=position_ids).exists()
-        ),
+        "sees_health": document_access.can_see_health_page(request.user),
         "types": DocumentType.objects.filter(is_active=True),
         "valid_count": valid.count(),
         "recent": valid.select_related("document_type", "scope_unit", "current_version").order_by(

@@ -43,6 +43,12 @@ def _no(reason: str) -> Permit:
     return Permit(False, reason)
 
 
+def registrar_positions() -> QuerySet[Position]:
+    """The registrar positions: whoever acts in one (holder or substitute on the day) is
+    a registrar, gets the registrar's tasks and is told of them."""
+    return Position.objects.filter(kind=PositionKind.REGISTRAR)
+
+
 def registrar_acting(user) -> Acting | None:
     for a in acting_in(user):
         if a.position.kind == PositionKind.REGISTRAR:
@@ -206,6 +212,24 @@ def _active(user) -> bool:
 def is_administrator(user) -> bool:
     """Administrators (superusers) see every case and configure the system."""
     return _active(user) and user.is_superuser
+
+
+def can_open_admin(user) -> bool:
+    """Whether the navigation links to the Django admin: active staff, as the admin's own
+    gate lets in (what they may open there is Django's model permissions)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
+
+
+def can_see_engine_records(user) -> bool:
+    """viewflow's own process and task lists in the admin show every case of every flow
+    with its participants: administrators only."""
+    return is_administrator(user)
+
+
+def can_see_audit_trail(user) -> bool:
+    """The whole audit trail (/work/audit/, its export and the menu's link to it): the
+    registrar and administrators."""
+    return is_administrator(user) or is_registrar(user)
 
 
 def _acting_position_ids(user) -> list[str]:
@@ -375,6 +399,15 @@ def visible_cases(user) -> QuerySet:
     )
 
 
+def case_material_in(user, rows: QuerySet) -> QuerySet:
+    """``rows`` of something that belongs to a case (audit entries, registered records),
+    narrowed to the cases ``user`` may see; administrators see every row, also rows of no
+    case (the admin's lists)."""
+    if is_administrator(user):
+        return rows
+    return rows.filter(case__in=visible_cases(user).values("pk"))
+
+
 def inbox(user) -> QuerySet:
     """Open tasks the user can do or claim: their own, their positions' (also as
     substitute), their drafts, and the registrar's queue."""
@@ -436,6 +469,21 @@ def can_see_desk(user) -> Permit:
     ).exists():
         return _yes(acting[0])
     return _no(_("Only the registrar and the secretaries of the political bodies see the desk."))
+
+
+def calendar_bodies(user) -> list | None:
+    """The bodies whose meetings the desk's meeting page shows and offers to plan: every
+    body (``None``) for the registrar and administrators, else the bodies whose secretary
+    ``user`` is. Planning itself is checked by ``can_plan_meetings``."""
+    if is_administrator(user) or is_registrar(user):
+        return None
+    return secretary_bodies(user)
+
+
+def can_see_meeting(user, meeting) -> bool:
+    """A meeting's agenda is for everyone who sees the desk: it lists the diarium's lines,
+    which the desk shows them anyway; each case keeps its own rule (``can_view_case``)."""
+    return can_see_desk(user).allowed
 
 
 def can_register_records(user, case: Case) -> Permit:

@@ -45,10 +45,7 @@ class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["actor", "acting_as"]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(case__in=access.visible_cases(request.user).values("pk"))
+        return access.case_material_in(request.user, super().get_queryset(request))
 
 
 class SuperuserOnlyMixin(ReadOnlyMixin):
@@ -56,10 +53,10 @@ class SuperuserOnlyMixin(ReadOnlyMixin):
     names): only superusers may open them, and nobody changes them here."""
 
     def has_module_permission(self, request) -> bool:
-        return access.is_administrator(request.user)
+        return access.can_see_engine_records(request.user)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return access.is_administrator(request.user)
+        return access.can_see_engine_records(request.user)
 
 
 class ProcessAdmin(SuperuserOnlyMixin, viewflow_admin.ProcessAdmin):
@@ -118,7 +115,4 @@ class RegisteredRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["case__diary_entry__series"]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(case__in=access.visible_cases(request.user).values("pk"))
+        return access.case_material_in(request.user, super().get_queryset(request))

@@ -20,13 +20,6 @@ from .models import AuditEntry
 PAGE_SIZE = 50
 
 
-def may_read_audit_trail(user) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (user.is_superuser or access.is_registrar(user))
-    )
-
-
 def _entries() -> QuerySet[AuditEntry]:
     return AuditEntry.objects.select_related(
         "actor", "acting_as", "case__diary_entry__series"
@@ -34,7 +27,7 @@ def _entries() -> QuerySet[AuditEntry]:
 
 
 def _filtered(request) -> tuple[AuditFilter, QuerySet[AuditEntry]]:
-    if not may_read_audit_trail(request.user):
+    if not access.can_see_audit_trail(request.user):
         raise PermissionDenied(_("Only the registrar may read the audit trail."))
     filterset = AuditFilter(request.GET, queryset=_entries())
     entries = filterset.qs if filterset.is_valid() else _entries().none()

@@ -13,11 +13,9 @@ NAV_SECONDS = 600
 
 
 def sees_audit(user) -> bool:
-    from .access import is_registrar
+    from .access import can_see_audit_trail
 
-    if user is None or not user.is_authenticated:
-        return False
-    return bool(user.is_superuser or is_registrar(user))
+    return user is not None and can_see_audit_trail(user)
 
 
 def remember_navigation(request, user) -> None:
@@ -38,4 +36,12 @@ def navigation(request):
             session[NAV_KEY] = [int(time.time()), value]
         return value
 
-    return {"nav_sees_audit": SimpleLazyObject(audit_link)}
+    def admin_link() -> bool:
+        from .access import can_open_admin
+
+        return can_open_admin(getattr(request, "user", None))
+
+    return {
+        "nav_sees_audit": SimpleLazyObject(audit_link),
+        "nav_sees_admin": SimpleLazyObject(admin_link),
+    }

@@ -198,13 +198,8 @@ def diarium(request):
 @desk_required
 def meetings(request):
     user = request.user
-    if access.is_registrar(user) or user.is_superuser:
-        plannable = None  # every body
-        shown = None
-    else:
-        plannable = access.secretary_bodies(user)
-        shown = plannable
-    form = MeetingForm(request.POST or None, bodies=plannable)
+    shown = access.calendar_bodies(user)  # None: every body
+    form = MeetingForm(request.POST or None, bodies=shown)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.plan_meeting(user=user, **form.cleaned_data)
@@ -225,16 +220,10 @@ def meetings(request):
     )
 
 
-def _meeting_visible(user, meeting: Meeting) -> bool:
-    if user.is_superuser or access.is_registrar(user):
-        return True
-    return meeting.body in access.secretary_bodies(user) or access.can_see_desk(user).allowed
-
-
 @desk_required
 def meeting_detail(request, meeting_id: int):
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=meeting_id)
-    if not _meeting_visible(request.user, meeting):
+    if not access.can_see_meeting(request.user, meeting):
         raise PermissionDenied
     agenda = desk.agenda(meeting)
     decidable = [i.case for i in agenda.items if i.decision_task_id]

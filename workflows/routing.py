@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from org.models import Position, PositionKind
+from org.models import Position
 
 from .models import Case
 
@@ -120,7 +120,3 @@ def route_of(task) -> Route:
     if task.owner_permission == TO_REGISTRARS:
         return Route(TO_REGISTRARS)
     return Route("user", user_id=task.owner_id)
-
-
-def registrar_positions():
-    return Position.objects.filter(kind=PositionKind.REGISTRAR)

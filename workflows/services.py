@@ -349,7 +349,7 @@ def task_candidates(task) -> list:
         return list(case.authors.all())
     if route.kind == routing.TO_REGISTRARS:
         users = []
-        for position in routing.registrar_positions():
+        for position in access.registrar_positions():
             users.extend(acting_users(position))
         return users
     return list(acting_users(route.position))
