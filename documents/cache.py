@@ -12,8 +12,10 @@ of a request (one primary-key query) and by the day, so:
 
 Two things are cached: the filter form's choices (every unit, owner position, process, body
 and type: ~1,100 rows per request otherwise, now read in one query when the generation
-moves on) in this process's memory, and the anonymous register page's content in Django's
-cache (``CACHES``; per process by default).
+moves on) and the names a row shows, in this process's memory, and the anonymous register
+page's content in Django's cache (``CACHES``: per process by default, shared by every app
+server with ``CACHE_URL``). Since the generation is read from the database on every
+request, several app servers need no shared cache to be right, only to render less.
 Writes that bypass ``save()`` (``QuerySet.update``, raw SQL) must call ``bump()`` themselves.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -33,6 +36,8 @@ from django.utils import timezone
 
 from .models import RegisterGeneration
 from .widgets import FastSelect
+
+logger = logging.getLogger(__name__)
 
 PAGE_TTL = 600  # seconds; a bound on memory, not on staleness (the generation handles that)
 _CHOICES: dict[int, dict[str, ChoiceList]] = {}
@@ -219,11 +224,20 @@ def page_key(generation: int, language: str, query: str, day: datetime.date | No
 
 
 def get_page(key: str) -> str | None:
-    return cache.get(key)
+    """The cached page, or None; also None when the cache cannot be reached (a Redis that
+    is down costs the register its cache, not its pages)."""
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - any backend's error; the page is rendered instead
+        logger.warning("The register's page cache could not be read", exc_info=True)
+        return None
 
 
 def set_page(key: str, html: str) -> None:
-    cache.set(key, html, PAGE_TTL)
+    try:
+        cache.set(key, html, PAGE_TTL)
+    except Exception:  # noqa: BLE001 - as in get_page
+        logger.warning("The register's page cache could not be written", exc_info=True)
 
 
 # --- What bumps the generation -----------------------------------------------------

@@ -1,0 +1,21 @@
+"""The JSON API's throttle for anonymous callers."""
+
+from __future__ import annotations
+
+from rest_framework.throttling import AnonRateThrottle
+
+from config.client_ip import client_ip
+
+
+class AnonymousByAddressThrottle(AnonRateThrottle):
+    """DRF's anonymous rate (``API_ANON_RATE``), counted per client address as the audit
+    trail and the log-in throttle see it (``config.client_ip``, ``TRUSTED_PROXY_COUNT``).
+
+    DRF's own rule would, without its ``NUM_PROXIES`` setting, count per whole
+    ``X-Forwarded-For`` header, which a caller writes: a new value per request would never
+    be throttled. Counts are kept in the default cache, so several app servers sharing a
+    Redis cache count together.
+    """
+
+    def get_ident(self, request) -> str:
+        return client_ip(request) or "unknown"
