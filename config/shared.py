@@ -11,10 +11,15 @@ See docs/deployment.md, "Several app servers".
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 FILESYSTEM = "filesystem"
@@ -88,3 +93,14 @@ def file_storage(backend: str, environ: Mapping[str, str]) -> dict:
     # Credentials are not copied into settings: django-storages and boto3 read
     # AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or an instance role) themselves.
     return {"BACKEND": "config.s3.PrivateS3Storage", "OPTIONS": options}
+
+
+def cache_or(what: str, call: Callable[[], _T], fallback: Callable[[], _T]) -> _T:
+    """``call()``, a use of the cache, or ``fallback()`` when the cache cannot be reached:
+    a shared Redis that is down costs its users the cache, not their pages (a warning
+    naming ``what`` goes to the log)."""
+    try:
+        return call()
+    except Exception:  # noqa: BLE001 - whatever the configured backend raises
+        logger.warning("The cache could not be used for %s", what, exc_info=True)
+        return fallback()

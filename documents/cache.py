@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import logging
 import secrets
 from dataclasses import dataclass
 
@@ -34,10 +33,10 @@ from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from config.shared import cache_or
+
 from .models import RegisterGeneration
 from .widgets import FastSelect
-
-logger = logging.getLogger(__name__)
 
 PAGE_TTL = 600  # seconds; a bound on memory, not on staleness (the generation handles that)
 _CHOICES: dict[int, dict[str, ChoiceList]] = {}
@@ -224,20 +223,12 @@ def page_key(generation: int, language: str, query: str, day: datetime.date | No
 
 
 def get_page(key: str) -> str | None:
-    """The cached page, or None; also None when the cache cannot be reached (a Redis that
-    is down costs the register its cache, not its pages)."""
-    try:
-        return cache.get(key)
-    except Exception:  # noqa: BLE001 - any backend's error; the page is rendered instead
-        logger.warning("The register's page cache could not be read", exc_info=True)
-        return None
+    """The cached page, or None (also when the cache cannot be reached)."""
+    return cache_or("the register's page", lambda: cache.get(key), lambda: None)
 
 
 def set_page(key: str, html: str) -> None:
-    try:
-        cache.set(key, html, PAGE_TTL)
-    except Exception:  # noqa: BLE001 - as in get_page
-        logger.warning("The register's page cache could not be written", exc_info=True)
+    cache_or("the register's page", lambda: cache.set(key, html, PAGE_TTL), lambda: None)
 
 
 # --- What bumps the generation -----------------------------------------------------
