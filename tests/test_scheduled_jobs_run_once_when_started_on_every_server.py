@@ -65,6 +65,27 @@ def published_once(case) -> bool:
     return version.status == VersionStatus.VALID and audits == 1
 
 
+def at_once(*runs) -> list:
+    """Start each of ``runs`` in a thread of its own (its own database connection) at the
+    same moment; their results, in the order they finished."""
+    barrier = threading.Barrier(len(runs))
+    results: list = []
+
+    def run(function):
+        try:
+            barrier.wait(timeout=10)
+            results.append(function())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(function,)) for function in runs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
 @contextmanager
 def held_elsewhere(name: str):
     """Another run (a thread with its own database connection) holds the job's lock."""
@@ -178,21 +199,8 @@ def test_a_run_killed_midway_leaves_no_lock_behind(database, db, tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_started_at_once_publish_each_version_once(town):
     cases = due_cases(town, 3)
-    barrier = threading.Barrier(2)
-    outputs: list[str] = []
 
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            outputs.append(publish())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outputs = at_once(publish, publish)
 
     assert len(outputs) == 2, outputs
     assert sum("3 version(s) published." in out for out in outputs) == 1, outputs
@@ -212,21 +220,11 @@ def test_without_the_lock_each_version_is_still_published_once(town, monkeypatch
         time.sleep(0.2)  # holds the case's lock a while, so the runs overlap
 
     monkeypatch.setattr(services, "publish_case_version", slow)
-    barrier = threading.Barrier(2)
-    results: list[list[int]] = []
 
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            results.append([c.pk for c in services.publish_due_versions()])
-        finally:
-            connection.close()
+    def run() -> list[int]:
+        return [c.pk for c in services.publish_due_versions()]
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = at_once(run, run)
 
     assert len(results) == 2, results
     done = results[0] + results[1]

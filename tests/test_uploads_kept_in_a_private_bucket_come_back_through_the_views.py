@@ -64,9 +64,7 @@ def no_local_files(tmp_path) -> bool:
     return not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*"))
 
 
-def test_a_drafts_file_is_stored_in_the_bucket_and_downloaded_through_the_case(
-    town, bucket, tmp_path
-):
+def draft_case(town):
     author = town.desk("samordnare")
     case = author.start_document(
         document_type=town.types["handlingsplan"],
@@ -74,6 +72,29 @@ def test_a_drafts_file_is_stored_in_the_bucket_and_downloaded_through_the_case(
         scope_unit=town.units["unit"],
         owner_position=town.positions["enhetschef"],
     )
+    return author, case
+
+
+def register_letter(town, case, name: str) -> RegisteredRecord:
+    """The registrar registers an incoming letter with a PDF on the case."""
+    response = town.desk("registrator").post(
+        reverse("workflows:desk_record", args=[case.pk]),
+        {
+            "direction": "in",
+            "record_date": days(-1).isoformat(),
+            "counterpart": "Vision",
+            "subject": "Yttrande",
+            "upload": pdf(name),
+        },
+    )
+    assert response.status_code == 302
+    return RegisteredRecord.objects.get(case=case)
+
+
+def test_a_drafts_file_is_stored_in_the_bucket_and_downloaded_through_the_case(
+    town, bucket, tmp_path
+):
+    author, case = draft_case(town)
     content = minimal_pdf("Zebrastreck varje dag")
     upload = SimpleUploadedFile("plan.pdf", content, content_type="application/pdf")
     assert author.attempt(case, "draft", action="save", upload=upload).status_code == 302
@@ -98,13 +119,7 @@ def test_a_drafts_file_is_stored_in_the_bucket_and_downloaded_through_the_case(
 
 
 def test_an_object_missing_from_the_bucket_is_not_found(town, bucket):
-    author = town.desk("samordnare")
-    case = author.start_document(
-        document_type=town.types["handlingsplan"],
-        title="Handlingsplan 2027",
-        scope_unit=town.units["unit"],
-        owner_position=town.positions["enhetschef"],
-    )
+    author, case = draft_case(town)
     upload = SimpleUploadedFile("plan.pdf", PDF_BYTES, content_type="application/pdf")
     author.attempt(case, "draft", action="save", upload=upload)
     stored = VersionFile.objects.get(version=case.version)
@@ -118,18 +133,7 @@ def test_an_object_missing_from_the_bucket_is_not_found(town, bucket):
 def test_minutes_and_registered_records_go_to_the_bucket_too(town, bucket, tmp_path):
     case = ks_policy(town, until="decision")
     registrar = town.desk("registrator")
-    response = registrar.post(
-        reverse("workflows:desk_record", args=[case.pk]),
-        {
-            "direction": "in",
-            "record_date": days(-1).isoformat(),
-            "counterpart": "Vision",
-            "subject": "Yttrande",
-            "upload": pdf("yttrande.pdf"),
-        },
-    )
-    assert response.status_code == 302
-    record = RegisteredRecord.objects.get(case=case)
+    record = register_letter(town, case, "yttrande.pdf")
     run_until(town, case, "registration")
     registrar.complete(
         case,
@@ -150,17 +154,7 @@ def test_minutes_and_registered_records_go_to_the_bucket_too(town, bucket, tmp_p
 
 def test_no_address_of_a_stored_file_leads_into_the_bucket(town, bucket, admin_client):
     case = ks_policy(town, until="decision")
-    town.desk("registrator").post(
-        reverse("workflows:desk_record", args=[case.pk]),
-        {
-            "direction": "out",
-            "record_date": days(0).isoformat(),
-            "counterpart": "Kommunal",
-            "subject": "Svar",
-            "upload": pdf("svar.pdf"),
-        },
-    )
-    record = RegisteredRecord.objects.get(case=case)
+    record = register_letter(town, case, "svar.pdf")
 
     url = record.file.url
     assert url.startswith("/_protected_media/")
