@@ -12,6 +12,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config import shared
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -199,8 +201,10 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Uploaded files are never served from a public URL; downloads go through views
 # that check permissions (see documents.views).
 MEDIA_URL = "/_protected_media/"
+# STORAGE_BACKEND=s3 keeps them in a private S3-compatible bucket instead, for several app
+# servers (config.shared; docs/deployment.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": shared.file_storage(env("STORAGE_BACKEND", default=shared.FILESYSTEM), env.ENVIRON),
     "staticfiles": {
         "BACKEND": (
             "config.storage.ViewflowSafeManifestStorage"
@@ -211,6 +215,14 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Cache ----------------------------------------------------------------
+# Local memory in each process by default. Several app servers share one Redis
+# (CACHE_URL=redis://host:6379/0): the API's throttle, the register's cached pages and the
+# desk's figures are then the same on every server (config.shared; docs/deployment.md).
+CACHES = shared.caches(
+    env("CACHE_URL", default=""), key_prefix=env("CACHE_KEY_PREFIX", default="styrdok")
+)
 
 # --- E-mail ---------------------------------------------------------------
 EMAIL_BACKEND = env(
@@ -308,7 +320,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # Anonymous callers are counted per client address (config.client_ip), in the cache.
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.AnonymousByAddressThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_RATE", default="600/minute")},
 }
 SPECTACULAR_SETTINGS = {

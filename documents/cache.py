@@ -12,8 +12,10 @@ of a request (one primary-key query) and by the day, so:
 
 Two things are cached: the filter form's choices (every unit, owner position, process, body
 and type: ~1,100 rows per request otherwise, now read in one query when the generation
-moves on) in this process's memory, and the anonymous register page's content in Django's
-cache (``CACHES``; per process by default).
+moves on) and the names a row shows, in this process's memory, and the anonymous register
+page's content in Django's cache (``CACHES``: per process by default, shared by every app
+server with ``CACHE_URL``). Since the generation is read from the database on every
+request, several app servers need no shared cache to be right, only to render less.
 Writes that bypass ``save()`` (``QuerySet.update``, raw SQL) must call ``bump()`` themselves.
 """
 
@@ -30,6 +32,8 @@ from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+
+from config.shared import cache_or
 
 from .models import RegisterGeneration
 from .widgets import FastSelect
@@ -219,11 +223,12 @@ def page_key(generation: int, language: str, query: str, day: datetime.date | No
 
 
 def get_page(key: str) -> str | None:
-    return cache.get(key)
+    """The cached page, or None (also when the cache cannot be reached)."""
+    return cache_or("the register's page", lambda: cache.get(key), lambda: None)
 
 
 def set_page(key: str, html: str) -> None:
-    cache.set(key, html, PAGE_TTL)
+    cache_or("the register's page", lambda: cache.set(key, html, PAGE_TTL), lambda: None)
 
 
 # --- What bumps the generation -----------------------------------------------------

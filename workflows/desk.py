@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from config.shared import cache_or
 from documents.filters import OnceModelChoiceFilter
 from documents.models import Decision, DiaryCounter, DiaryEntry, DiarySeries, DocumentType
 from org.models import Body, Position
@@ -584,8 +585,11 @@ def figures() -> dict[str, list]:
             "types": type_lead_times(),
         }
 
-    return cache.get_or_set(
-        f"desk:figures:{get_language()}", compute, settings.STYRDOK_DESK_FIGURES_SECONDS
+    key = f"desk:figures:{get_language()}"
+    return cache_or(
+        "the desk's figures",
+        lambda: cache.get_or_set(key, compute, settings.STYRDOK_DESK_FIGURES_SECONDS),
+        compute,
     )
 
 

@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand, OutputWrapper
 from django.db import transaction
 
+from config.jobs import run_alone
 from documents.models import DocumentVersion, SearchTerm
 from documents.search import SEARCHABLE_STATUSES, choose_prefixes, index_versions
 
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             "--no-progress", action="store_true", help="Do not draw the progress bar."
         )
 
+    @run_alone  # two rebuilds at once would only double the work and contend for rows
     def handle(self, *args, **options):
         started = time.monotonic()
         versions = DocumentVersion.objects.all()
