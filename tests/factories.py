@@ -557,6 +557,8 @@ def document_with_history(
     decided_by: Body | None = None,
     series: DiarySeries | None = None,
     valid_until: datetime.date | None = None,
+    author=None,
+    decision_fields: dict | None = None,
     **document_fields,
 ) -> Document:
     """A document adopted ``versions`` times, as the lifecycle leaves it: versions 1..n-1
@@ -565,8 +567,9 @@ def document_with_history(
     "§ <10 + n>") and a diarienummer in ``series`` (a new series if not given). Version k is
     valid from 1 March of 2015 + k.
     ``body_texts`` gives the versions' HTML (default "<p>Text i version k.</p>");
-    ``valid_until`` the last version's valid-until date (as decided: it cannot be changed
-    once the version is adopted).
+    ``valid_until`` the last version's valid-until date, ``author`` every version's author and
+    ``decision_fields`` more fields of every adoption decision (as decided: none of them
+    can be changed once the version is adopted).
     """
     from documents.models import DocumentStatus, VersionStatus
 
@@ -589,14 +592,18 @@ def document_with_history(
             replaces=previous,
             valid_from=valid_from,
             next_review=datetime.date(2017 + k, 3, 1),
+            created_by=author,
         )
         version.adoption = DecisionFactory(
-            document=document,
-            version=version,
-            body=body,
-            decision_date=valid_from - datetime.timedelta(days=20),
-            paragraph=f"§ {10 + k}",
-            diary_entry=version.diary_entry,
+            **{
+                "document": document,
+                "version": version,
+                "body": body,
+                "decision_date": valid_from - datetime.timedelta(days=20),
+                "paragraph": f"§ {10 + k}",
+                "diary_entry": version.diary_entry,
+                **(decision_fields or {}),
+            }
         )
         if last:
             version.status = VersionStatus.REPEALED if repealed else VersionStatus.VALID
