@@ -129,50 +129,52 @@ def test_entries_are_still_appended(history):
 # --- An adopted version's content ---------------------------------------------------------
 
 
-def test_the_title_and_text_of_a_superseded_version_cannot_change(history):
-    _document, superseded, _valid, _entry = history
-    rule = "documents_protect_version_content"
-
-    superseded.title = "Omskriven titel"
-    refused(rule, superseded.save)
-    superseded.refresh_from_db()
-    superseded.body = "<p>Omskriven text.</p>"
-    refused(rule, lambda: superseded.save(update_fields=["body"]))
-    refused(rule, lambda: DocumentVersion.objects.filter(pk=superseded.pk).update(title="X"))
-    refused(rule, lambda: DocumentVersion.objects.filter(pk=superseded.pk).update(body="<p/>"))
-    refused(
-        rule,
-        lambda: sql("UPDATE documents_documentversion SET body = '' WHERE id = %s", superseded.pk),
-    )
-
-    superseded.refresh_from_db()
-    assert (superseded.title, superseded.body) == (history[0].title, "<p>Text i version 1.</p>")
+def _saved(version: DocumentVersion, **changes) -> None:
+    for name, value in changes.items():
+        setattr(version, name, value)
+    version.save()
 
 
-def test_a_valid_version_cannot_be_rewritten_outside_any_case(history):
-    _document, _superseded, valid, _entry = history
-    rule = "documents_protect_version_content"
+def _updated(version: DocumentVersion, **changes) -> None:
+    DocumentVersion.objects.filter(pk=version.pk).update(**changes)
 
-    valid.title = "Omskriven titel"
-    refused(rule, valid.save)
-    valid.refresh_from_db()
-    valid.body = "<p>Omskriven text.</p>"
-    refused(rule, valid.save)
-    valid.refresh_from_db()
-    for column, value in [
-        ("number", 7),
-        ("created_at", datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC)),
-        ("created_by", UserFactory()),
-        ("adoption", DecisionFactory(document=valid.document)),
-    ]:
-        refused(rule, lambda c=column, v=value: DocumentVersion.objects.filter(pk=valid.pk).update(**{c: v}))  # fmt: skip
-    refused(
-        rule,
-        lambda: sql("UPDATE documents_documentversion SET title = 'X' WHERE id = %s", valid.pk),
-    )
 
-    valid.refresh_from_db()
-    assert valid.body == "<p>Text i version 2.</p>"
+CONTENT_DOORS = {
+    "save() of the title": lambda v: _saved(v, title="Omskriven titel"),
+    "save() of the text": lambda v: _saved(v, body="<p>Omskriven text.</p>"),
+    "save(update_fields) of the text": lambda v: (
+        setattr(v, "body", "<p>Omskriven text.</p>"),
+        v.save(update_fields=["body"]),
+    ),
+    "update() of the title": lambda v: _updated(v, title="X"),
+    "update() of the text": lambda v: _updated(v, body="<p/>"),
+    "update() of the number": lambda v: _updated(v, number=7),
+    "update() of the author": lambda v: _updated(v, created_by=UserFactory()),
+    "update() of the creation time": lambda v: _updated(
+        v, created_at=datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC)
+    ),
+    "update() of the adoption decision": lambda v: _updated(
+        v, adoption=DecisionFactory(document=v.document)
+    ),
+    "update() of the diarienummer": lambda v: _updated(v, diary_entry=None),
+    "raw SQL UPDATE": lambda v: sql(
+        "UPDATE documents_documentversion SET title = 'X', body = '' WHERE id = %s", v.pk
+    ),
+}
+
+
+@pytest.mark.parametrize("which", ["superseded", "valid"])
+@pytest.mark.parametrize("door", CONTENT_DOORS, ids=list(CONTENT_DOORS))
+def test_an_adopted_versions_content_cannot_change(history, which, door):
+    """Superseded or valid, outside any case: the text, the title and what identifies the
+    version and its decision are fixed."""
+    _document, superseded, valid, _entry = history
+    version = superseded if which == "superseded" else valid
+    before = DocumentVersion.objects.values().get(pk=version.pk)
+
+    refused("documents_protect_version_content", lambda: CONTENT_DOORS[door](version))
+
+    assert DocumentVersion.objects.values().get(pk=version.pk) == before
 
 
 @pytest.mark.parametrize(
