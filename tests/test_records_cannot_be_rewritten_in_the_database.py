@@ -105,6 +105,45 @@ def test_no_door_changes_or_deletes_an_audit_entry(history, door):
     assert (kept.action, kept.comment) == ("case_started", "")
 
 
+def test_an_entry_is_not_replaced_by_an_insert(history):
+    """An upsert updates the row it meets (the update is refused); SQLite's REPLACE
+    deletes it first (refused too: its delete triggers run, as recursive_triggers is on)."""
+    entry = history[3]
+    columns = "(id, at, action, target_type, target_id, target_label, from_state, to_state, comment, as_substitute)"  # fmt: skip
+    values = "VALUES (%s, CURRENT_TIMESTAMP, 'x', '', '', '', '', '', '', %s)"
+
+    refused(
+        "workflows_protect_audit_update",
+        lambda: sql(
+            f"INSERT INTO workflows_auditentry {columns} {values} "
+            "ON CONFLICT (id) DO UPDATE SET action = 'x'",
+            entry.pk,
+            False,
+        ),
+    )
+    if connection.vendor == "sqlite":
+        refused(
+            "workflows_protect_audit_delete",
+            lambda: sql(
+                f"INSERT OR REPLACE INTO workflows_auditentry {columns} {values}", entry.pk, False
+            ),  # fmt: skip
+        )
+        # A conflict on another unique key: the diary entry holding the number would go.
+        number = history[2].diary_entry
+        refused(
+            "documents_protect_diary_delete",
+            lambda: sql(
+                "INSERT OR REPLACE INTO documents_diaryentry "
+                "(series_id, year, number, title, registered_at) "
+                "VALUES (%s, %s, %s, 'Ersatt', CURRENT_TIMESTAMP)",
+                number.series_id,
+                number.year,
+                number.number,
+            ),
+        )
+    assert AuditEntry.objects.get(pk=entry.pk).action == "case_started"
+
+
 @postgres_only
 def test_the_audit_trail_cannot_be_truncated(history):
     refused("workflows_protect_audit_truncate", lambda: truncate("workflows_auditentry"))
