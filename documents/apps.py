@@ -8,6 +8,12 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import cache
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from . import cache, protection
 
         cache.connect()  # cached register output follows every change
+        # The database's own refusals (triggers), kept through every migrate.
+        protection.register(self.label, protection.DOCUMENT_RULES)
+        pre_migrate.connect(protection.before_migrate, dispatch_uid="styrdok_protection_pre")
+        post_migrate.connect(protection.after_migrate, dispatch_uid="styrdok_protection_post")

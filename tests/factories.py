@@ -556,6 +556,9 @@ def document_with_history(
     body_texts: list[str] | None = None,
     decided_by: Body | None = None,
     series: DiarySeries | None = None,
+    valid_until: datetime.date | None = None,
+    author=None,
+    decision_fields: dict | None = None,
     **document_fields,
 ) -> Document:
     """A document adopted ``versions`` times, as the lifecycle leaves it: versions 1..n-1
@@ -563,7 +566,10 @@ def document_with_history(
     version has an adoption decision (by ``decided_by``, a new body if not given; paragraph
     "§ <10 + n>") and a diarienummer in ``series`` (a new series if not given). Version k is
     valid from 1 March of 2015 + k.
-    ``body_texts`` gives the versions' HTML (default "<p>Text i version k.</p>").
+    ``body_texts`` gives the versions' HTML (default "<p>Text i version k.</p>");
+    ``valid_until`` the last version's valid-until date, ``author`` every version's author and
+    ``decision_fields`` more fields of every adoption decision (as decided: none of them
+    can be changed once the version is adopted).
     """
     from documents.models import DocumentStatus, VersionStatus
 
@@ -579,22 +585,29 @@ def document_with_history(
             number=k,
             title=document.title,
             body=body_texts[k - 1] if body_texts else f"<p>Text i version {k}.</p>",
-            status=VersionStatus.ADOPTED,
+            # Written as a draft and adopted in one save below, as the lifecycle does: the
+            # database refuses to change an adopted version's decision afterwards.
+            status=VersionStatus.DRAFT,
             diary_entry=DiaryEntryFactory(series=series, year=2015 + k, title=document.title),
             replaces=previous,
             valid_from=valid_from,
             next_review=datetime.date(2017 + k, 3, 1),
+            created_by=author,
         )
         version.adoption = DecisionFactory(
-            document=document,
-            version=version,
-            body=body,
-            decision_date=valid_from - datetime.timedelta(days=20),
-            paragraph=f"§ {10 + k}",
-            diary_entry=version.diary_entry,
+            **{
+                "document": document,
+                "version": version,
+                "body": body,
+                "decision_date": valid_from - datetime.timedelta(days=20),
+                "paragraph": f"§ {10 + k}",
+                "diary_entry": version.diary_entry,
+                **(decision_fields or {}),
+            }
         )
         if last:
             version.status = VersionStatus.REPEALED if repealed else VersionStatus.VALID
+            version.valid_until = valid_until
             if repealed:
                 version.valid_until = datetime.date(2015 + k, 12, 31)
         if previous is not None:

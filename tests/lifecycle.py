@@ -15,8 +15,10 @@ tests can compare messages with the source strings.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from dataclasses import dataclass, field
+from unittest import mock
 
 from django import forms
 from django.conf import settings
@@ -108,6 +110,21 @@ def today() -> datetime.date:
 def days(n: int) -> datetime.date:
     """``n`` days from today (negative: ago)."""
     return today() + datetime.timedelta(days=n)
+
+
+@contextlib.contextmanager
+def days_pass(n: int):
+    """Today is ``n`` days later (``timezone.localdate``) inside the block: for what waits for
+    a date, since an adopted version's dates are decided and cannot be moved instead."""
+    real = timezone.localdate
+
+    def later(value=None, timezone=None):
+        if value is not None:
+            return real(value, timezone)
+        return real(None, timezone) + datetime.timedelta(days=n)
+
+    with mock.patch.object(timezone, "localdate", later):
+        yield
 
 
 def english():
@@ -633,7 +650,7 @@ def valid_document(
         owner_position=town.positions[owner],
     )
     version = DocumentVersion.objects.create(
-        document=document, number=1, title=title, body=body, status=VersionStatus.ADOPTED
+        document=document, number=1, title=title, body=body, status=VersionStatus.DRAFT
     )
     is_body = decided_by in town.bodies
     decision = Decision.objects.create(
@@ -646,6 +663,8 @@ def valid_document(
         decision_date=decided_on,
         paragraph="§ 9" if is_body else "",
     )
+    # Adopted with its decision and date in one save, as the decision step does.
+    version.status = VersionStatus.ADOPTED
     version.adoption = decision
     version.valid_from = decided_on
     version.save()

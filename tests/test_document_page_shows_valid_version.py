@@ -194,9 +194,7 @@ def test_the_public_gets_no_actions(client):
 
 
 def test_an_expired_version_is_flagged(client):
-    document = ks_rutin()
-    document.current_version.valid_until = datetime.date(2020, 1, 1)
-    document.current_version.save()
+    document = ks_rutin(valid_until=datetime.date(2020, 1, 1))
 
     page = html(client.get(f"/documents/{document.pk}/"))
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from documents.models import DiarySeries, DocumentVersion, VersionFile, VersionStatus
+from documents.models import DiarySeries, DocumentVersion, VersionStatus
 from documents.services import add_version_file
 from tests.factories import (
     MINIMAL_PDF,
@@ -39,8 +39,9 @@ def body(response) -> bytes:
 def test_the_newest_file_of_the_version_is_served_as_an_attachment(client):
     document = document_with_history(2)
     earlier = timezone.now() - datetime.timedelta(days=3)
-    old = VersionFileFactory(version=document.current_version, original_name="Gammal.pdf")
-    VersionFile.objects.filter(pk=old.pk).update(uploaded_at=earlier)
+    VersionFileFactory(
+        version=document.current_version, original_name="Gammal.pdf", uploaded_at=earlier
+    )
     VersionFileFactory(
         version=document.current_version,
         original_name="Rutin för tillbud.pdf",

@@ -9,7 +9,6 @@ import pytest
 from documents import access
 from documents.models import DiarySeries, DocumentStatus
 from tests.factories import (
-    DecisionFactory,
     DiarySeriesFactory,
     DocumentFactory,
     PositionFactory,
@@ -125,20 +124,18 @@ def test_the_public_page_shows_roles_never_names(client):
     official = UserFactory(first_name="Hemlig", last_name="Personsson")
     owner_position = PositionFactory(title="Kvalitetsstrateg")
     document = document_with_history(
-        2, owner_position=owner_position, scope_unit=owner_position.unit
+        2,
+        owner_position=owner_position,
+        scope_unit=owner_position.unit,
+        author=official,
+        decision_fields={
+            "body": None,
+            "position": PositionFactory(title="Sektorschef Utbildning"),
+            "recorded_by": official,
+            "registered_by": official,
+        },
     )
     valid = document.current_version
-    valid.created_by = official
-    valid.save()
-    by_position = DecisionFactory(
-        document=document,
-        body=None,
-        position=PositionFactory(title="Sektorschef Utbildning"),
-        recorded_by=official,
-        registered_by=official,
-    )
-    valid.adoption = by_position
-    valid.save()
     VersionFileFactory(version=valid, uploaded_by=official)
 
     for url in [

@@ -9,7 +9,15 @@ from django.core.management import call_command
 from viewflow.workflow.models import Task
 
 from documents.models import DocumentStatus, DocumentVersion, VersionStatus
-from tests.lifecycle import days, open_tasks, refresh, run_until, today, valid_document
+from tests.lifecycle import (
+    days,
+    days_pass,
+    open_tasks,
+    refresh,
+    run_until,
+    today,
+    valid_document,
+)
 from workflows.flows import DocumentFlow
 from workflows.models import AuditEntry
 
@@ -55,9 +63,9 @@ def test_a_version_valid_from_a_later_date_is_published_on_that_date_once(town):
     assert DocumentVersion.objects.get(pk=version.pk).status == VersionStatus.ADOPTED
 
     # Time passes: the valid-from date is today.
-    DocumentVersion.objects.filter(pk=version.pk).update(valid_from=today())
-    first = publish()
-    second = publish()
+    with days_pass(30):
+        first = publish()
+        second = publish()
 
     assert case.diarienummer in first
     assert "1 version(s) published." in first
@@ -65,6 +73,7 @@ def test_a_version_valid_from_a_later_date_is_published_on_that_date_once(town):
     version.refresh_from_db()
     document = version.document
     assert version.status == VersionStatus.VALID
+    assert version.valid_from == days(30)
     assert document.status == DocumentStatus.VALID
     assert document.current_version == version
     assert AuditEntry.objects.filter(case=case, action="version_published").count() == 1
@@ -82,13 +91,12 @@ def test_the_job_catches_up_on_a_missed_day(town):
     )
     case = adopt_with_future_date(town, case, days(10))
     # The server was down on the valid-from date; the job runs days later.
-    DocumentVersion.objects.filter(pk=case.version_id).update(valid_from=days(-3))
-
-    assert "0 version(s) published." in publish(on=days(-4))
-    assert "1 version(s) published." in publish(on=days(-1))
-    version = DocumentVersion.objects.get(pk=case.version_id)
-    assert version.status == VersionStatus.VALID
-    assert version.valid_from == days(-3)
+    with days_pass(13):
+        assert "0 version(s) published." in publish(on=days(-4))
+        assert "1 version(s) published." in publish(on=days(-1))
+        version = DocumentVersion.objects.get(pk=case.version_id)
+        assert version.status == VersionStatus.VALID
+        assert version.valid_from == days(-3)
 
 
 def test_the_job_never_publishes_ahead_of_the_valid_from_date(town):
@@ -124,11 +132,11 @@ def test_the_old_version_stays_valid_until_the_new_one_takes_over(town):
     assert plan.current_version == old
     assert plan.versions.filter(status=VersionStatus.VALID).get() == old
 
-    DocumentVersion.objects.filter(pk=case.version_id).update(valid_from=today())
-    publish()
+    with days_pass(20):
+        publish()
 
     plan.refresh_from_db()
     old.refresh_from_db()
     assert plan.versions.filter(status=VersionStatus.VALID).get().pk == case.version_id
     assert old.status == VersionStatus.SUPERSEDED
-    assert old.superseded_on == today()
+    assert old.superseded_on == days(20)

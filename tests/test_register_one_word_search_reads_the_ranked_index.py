@@ -20,6 +20,7 @@ from documents.filters import RegisterFilter
 from documents.models import SearchPrefix, SearchPrefixRank, SearchRank
 from documents.search import RankedHits, RankedTerm, choose_prefixes
 from documents.selectors import register_versions
+from documents.services import publish_version
 from tests.factories import (
     BodyFactory,
     DocumentTypeFactory,
@@ -94,30 +95,28 @@ def world():
         "types": {t.code: t for t in types},
         "process": process,
     }
+    # Valid versions outside today (published on their valid-from date) and one in force
+    # for its last day.
+    dates = {
+        "Utgången cykel": {"valid_until": TODAY - datetime.timedelta(days=1)},
+        "Framtida cykel": {"valid_from": TODAY + datetime.timedelta(days=1)},
+        "Cykel till och med i dag": {"valid_until": TODAY},
+    }
     for i, (title, summary, body, public) in enumerate(texts):
-        made.setdefault(title, []).append(
-            PublishedVersionFactory(
-                title=title,
-                document__title=title,
-                document__summary=summary,
-                document__is_public=public,
-                document__scope_unit=scopes[i % len(scopes)],
-                document__document_type=types[i % len(types)],
-                document__process=process if i % 2 else None,
-                body=body,
-                valid_from=TODAY - datetime.timedelta(days=30),
-            )
+        version = PublishedVersionFactory(
+            title=title,
+            document__title=title,
+            document__summary=summary,
+            document__is_public=public,
+            document__scope_unit=scopes[i % len(scopes)],
+            document__document_type=types[i % len(types)],
+            document__process=process if i % 2 else None,
+            body=body,
+            **{"valid_from": TODAY - datetime.timedelta(days=30), **dates.get(title, {})},
+            publish=False,
         )
-    # Valid versions outside today: their dates change after they were indexed.
-    expired = made["Utgången cykel"][0]
-    expired.valid_until = TODAY - datetime.timedelta(days=1)
-    expired.save()
-    future = made["Framtida cykel"][0]
-    future.valid_from = TODAY + datetime.timedelta(days=1)
-    future.save()
-    last_day = made["Cykel till och med i dag"][0]
-    last_day.valid_until = TODAY
-    last_day.save(update_fields=["valid_until"])
+        publish_version(version, on=version.valid_from)
+        made.setdefault(title, []).append(version)
     # Review dates: every third version due within a month (one of them today).
     for i, (title, *_rest) in enumerate(texts):
         if i % 3 == 0:

@@ -11,13 +11,16 @@ from hypothesis import strategies as st
 from documents import search
 from documents.search import snippet
 from documents.text import ACCENT_FOLD
-from tests.factories import PublishedVersionFactory, VersionFileFactory
+from tests.factories import DocumentVersionFactory, PublishedVersionFactory, VersionFileFactory
 
 pytestmark = pytest.mark.django_db
 
 
+# Texts change in drafts: an adopted version's text and files are fixed (documents.protection).
+
+
 def test_a_changed_body_gets_a_snippet_of_its_new_text():
-    version = PublishedVersionFactory(body="<p>Rutinen gäller brandlarm i huset.</p>")
+    version = DocumentVersionFactory(body="<p>Rutinen gäller brandlarm i huset.</p>")
     assert snippet(version, "rutin") == "<mark>Rutinen</mark> gäller brandlarm i huset."
 
     version.body = "<p>Rutinen gäller utrymning, inte brandlarm.</p>"
@@ -38,7 +41,7 @@ def test_a_body_that_differs_only_in_markup_or_case_is_cut_from_its_own_text():
 
 def test_a_changed_file_text_gets_a_snippet_of_its_new_text(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
-    version = PublishedVersionFactory(body="<p>Ingen träff här.</p>")
+    version = DocumentVersionFactory(body="<p>Ingen träff här.</p>")
     upload = VersionFileFactory(version=version, extracted_text="Larmet   provas\nvarje månad.")
     assert snippet(version, "larm") == "<mark>Larmet</mark> provas varje månad."
 

@@ -10,8 +10,13 @@ class WorkflowsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
+        from documents import protection
+
         from . import signals  # noqa: F401 - connects the audit receivers
         from .admin import guard_history_views
+        from .audit import AUDIT_RULES
+
+        protection.register(self.label, AUDIT_RULES)  # the audit trail is insert-only
 
         # After every app's admin module has registered its models (autodiscover runs in
         # the admin app's ready(), which comes first).

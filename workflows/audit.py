@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.db import models, transaction
+from django.utils import timezone
 
+from documents.protection import DELETE, TRUNCATE, UPDATE, Rule
 from org.selectors import Acting
 
 from .models import AuditEntry, Case
@@ -15,6 +19,38 @@ from .models import AuditEntry, Case
 # client address from it; outside a request (commands, tests) it is None and entries name
 # no person.
 current_request: ContextVar = ContextVar("styrdok_current_request", default=None)
+
+
+# The time new entries are stamped with: the present, except while the demo stages its
+# history (fixtures.demo_desk) on the days its steps would have taken; entries cannot be
+# moved once written. (Inserting an entry with any time is no new power: the trail is
+# insert-only, not a clock.)
+entry_clock: ContextVar[Callable[[], datetime.datetime]] = ContextVar(
+    "styrdok_audit_clock", default=timezone.now
+)
+
+# The database refuses to change, delete or empty the audit trail, whatever the door
+# (documents.protection; docs/access.md).
+AUDIT_RULES = (
+    Rule(
+        "workflows_protect_audit_update",
+        "workflows_auditentry",
+        UPDATE,
+        "the audit trail is append-only: an entry is never changed",
+    ),
+    Rule(
+        "workflows_protect_audit_delete",
+        "workflows_auditentry",
+        DELETE,
+        "the audit trail is append-only: an entry is never deleted",
+    ),
+    Rule(
+        "workflows_protect_audit_truncate",
+        "workflows_auditentry",
+        TRUNCATE,
+        "the audit trail is append-only: it is never emptied",
+    ),
+)
 
 
 def current_actor():
@@ -55,6 +91,7 @@ def record(
             "Audit entries are written in the transaction of the change they record."
         )
     return AuditEntry.objects.create(
+        at=entry_clock.get()(),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         acting_as=acting.position if acting else None,
         as_substitute=bool(acting and acting.as_substitute),

@@ -630,7 +630,7 @@ class DemoLoader:
     def record_decision(
         self,
         document: Document,
-        version: DocumentVersion,
+        version: DocumentVersion | None,
         plan: VersionPlan,
         kind: DecisionKind,
         position_key: str | None,
@@ -699,6 +699,11 @@ class DemoLoader:
             if status == VersionStatus.REPEALED:
                 assert plan.repeal is not None
                 valid_until = plan.repeal.decided_on
+            # The decision first: an adopted version is written with its adoption decision,
+            # which the database refuses to change afterwards (documents.protection).
+            adoption = self.record_decision(
+                document, None, version_plan, DecisionKind.ADOPTION, version_spec.by
+            )
             version = DocumentVersion.objects.create(
                 document=document,
                 number=version_plan.number,
@@ -706,6 +711,7 @@ class DemoLoader:
                 title=version_plan.title,
                 body=spec.body,
                 diary_entry=version_plan.entry,
+                adoption=adoption,
                 replaces=previous,
                 valid_from=version_plan.valid_from,
                 valid_until=valid_until,
@@ -715,10 +721,8 @@ class DemoLoader:
                 created_at=self.at(version_plan.registered_on, 10),
             )
             self.created["dokumentversioner"] += 1
-            version.adoption = self.record_decision(
-                document, version, version_plan, DecisionKind.ADOPTION, version_spec.by
-            )
-            version.save(update_fields=["adoption"])
+            adoption.version = version
+            adoption.save(update_fields=["version"])
             previous = version
 
         assert previous is not None
