@@ -10,8 +10,10 @@ class WorkflowsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
-        from . import signals  # noqa: F401 - connects the audit receivers
+        from . import signals, tracking  # noqa: F401 - signals connects the audit receivers
         from .admin import guard_history_views
+
+        tracking.connect()
 
         # After every app's admin module has registered its models (autodiscover runs in
         # the admin app's ready(), which comes first).
