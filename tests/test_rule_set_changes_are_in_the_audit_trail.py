@@ -6,6 +6,9 @@ changed field's value before and after, related objects with the names they had.
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -374,7 +377,7 @@ def test_saves_of_untracked_fields_read_and_write_nothing_more(org_tree):
 
 
 def test_the_reference_data_command_is_recorded(db):
-    call_command("load_reference_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_reference_data", stdout=io.StringIO())
 
     added = AuditEntry.objects.filter(action="rule_set_added")
     assert (
@@ -384,6 +387,40 @@ def test_the_reference_data_command_is_recorded(db):
         added.filter(target_type="documents.adoptionrule").count() == AdoptionRule.objects.count()
     )
     assert not added.exclude(actor=None).exists()
+
+
+def test_a_fixture_loaded_over_the_rule_set_is_recorded(org_tree, tmp_path):
+    rule = AdoptionRule.objects.get(
+        document_type=org_tree.types["policy"], decider=DeciderKind.EXECUTIVE_BOARD
+    )
+    fixture = tmp_path / "regler.json"
+    fixture.write_text(
+        json.dumps(
+            [
+                {
+                    "model": "documents.adoptionrule",
+                    "pk": rule.pk,
+                    "fields": {
+                        "document_type": rule.document_type_id,
+                        "decider": DeciderKind.MUNICIPAL_CHIEF,
+                        "allow_higher_bodies": False,
+                    },
+                }
+            ]
+        )
+    )
+    AdoptionRule.objects.filter(
+        document_type=org_tree.types["policy"], decider=DeciderKind.MUNICIPAL_CHIEF
+    ).delete()
+
+    call_command("loaddata", str(fixture), verbosity=0)
+
+    entry = last_entry(rule)
+    assert entry.action == "rule_set_changed"
+    assert entry.changes == {
+        "decider": [DeciderKind.EXECUTIVE_BOARD, DeciderKind.MUNICIPAL_CHIEF],
+        "allow_higher_bodies": [True, False],
+    }
 
 
 def test_a_data_migration_is_recorded(org_tree):
