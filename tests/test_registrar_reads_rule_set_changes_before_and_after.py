@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from documents.models import AdoptionRule, DeciderKind
+from tests.desk_support import ks_policy
 from tests.factories import PositionFactory, UserFactory
 from tests.lifecycle import run_to_end
 from workflows import services, tracking
@@ -158,16 +159,9 @@ def test_object_types_are_named_in_swedish_once_each(db):
 
 
 def test_every_kind_of_object_a_whole_case_names_can_be_filtered(town):
-    """Run a case to its end, change the organisation and plan a meeting: every kind of object
+    """Run a policy case to its end (samverkan, KSAU, KS), change the organisation and plan a meeting: every kind of object
     the trail then names is a choice of the filter."""
-    desk = town.desk("samordnare")
-    case = desk.start_document(
-        document_type=town.types["handlingsplan"],
-        title="Handlingsplan för Solrosen",
-        scope_unit=town.units["unit"],
-        owner_position=town.positions["enhetschef"],
-    )
-    run_to_end(town, case)
+    run_to_end(town, ks_policy(town))
     _changes(town)
     services.plan_meeting(
         user=town.users["registrator"],
