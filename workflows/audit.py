@@ -104,5 +104,7 @@ def record_now(action: str, **kwargs) -> AuditEntry:
     kwargs.setdefault("actor", current_actor())
     kwargs.setdefault("acting", current_acting())
     kwargs.setdefault("ip_address", current_ip())
-    with transaction.atomic():
+    # No savepoint of its own: an entry that cannot be written fails the change it records,
+    # and the many entries of an admin save or a data load cost one INSERT each.
+    with transaction.atomic(savepoint=False):
         return record(action, **kwargs)
