@@ -194,3 +194,20 @@ def test_only_the_registrar_reads_the_changes(town):
 
     assert official.get(URL, {"field": "secretary_position"}).status_code == 403
     assert official.get(EXPORT, {"field": "secretary_position"}).status_code == 403
+
+
+def test_the_admin_shows_an_entrys_changes_readable(town, admin_client):
+    bun, old_secretary, new_secretary, _rule, _group = _changes(town)
+    entry = (
+        AuditEntry.objects.filter(target_type="org.body", target_id=str(bun.pk))
+        .order_by("pk")
+        .last()
+    )
+
+    page = admin_client.get(reverse("admin:workflows_auditentry_change", args=[entry.pk]))
+
+    assert page.status_code == 200
+    assert (
+        f"Sekreterarbefattning: {old_secretary.title} → {new_secretary.title}"
+        in page.content.decode()
+    )

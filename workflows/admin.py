@@ -6,10 +6,11 @@ access module, exactly as everywhere else.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from viewflow.workflow import admin as viewflow_admin
 from viewflow.workflow.models import Process, Task
 
-from . import access
+from . import access, tracking
 from .models import AuditEntry, Meeting, RegisteredRecord
 
 
@@ -43,12 +44,17 @@ class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["target_label", "comment", "actor__username", "actor__last_name"]
     date_hierarchy = "at"
     list_select_related = ["actor", "acting_as"]
+    readonly_fields = ["changes_shown"]
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
         return qs.filter(case__in=access.visible_cases(request.user).values("pk"))
+
+    @admin.display(description=_("Changes"))
+    def changes_shown(self, obj: AuditEntry) -> str:
+        return tracking.changes_text(obj)
 
 
 class SuperuserOnlyMixin(ReadOnlyMixin):
