@@ -78,9 +78,15 @@ def shown(response) -> list[int]:
     return [e.pk for e in response.context["page"].object_list]
 
 
+def matching(response) -> list[int]:
+    """Every entry the filters let through, on any page (building the town writes entries
+    of its own: the organisation and the rule set)."""
+    return [e.pk for e in response.context["page"].paginator.object_list]
+
+
 def test_newest_first_with_person_position_and_substitute(trail):
     town, case, rows = trail
-    response = registrar(town).get(URL)
+    response = registrar(town).get(URL, {"date_to": "2026-06-30"})
 
     assert response.status_code == 200
     pks = shown(response)
@@ -110,7 +116,7 @@ def test_each_filter(trail, query, expected):
     response = registrar(town).get(URL, query)
 
     assert response.status_code == 200
-    hand_made = {k for k, e in rows.items() if e.pk in shown(response)}
+    hand_made = {k for k, e in rows.items() if e.pk in matching(response)}
     assert hand_made == expected
 
 
@@ -120,7 +126,7 @@ def test_filter_by_diarienummer(trail):
     series, number = dnr.split(" ")
     for value in [dnr, dnr.lower(), number, f"{series}  {number.replace('/', ' / ')}"]:
         response = registrar(town).get(URL, {"case": value})
-        entries = AuditEntry.objects.filter(pk__in=shown(response))
+        entries = AuditEntry.objects.filter(pk__in=matching(response))
         assert response.status_code == 200, value
         assert entries.exists() and {e.case_id for e in entries} == {case.pk}, value
     other = registrar(town).get(URL, {"case": "XX 1999/1"})

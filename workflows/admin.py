@@ -6,10 +6,11 @@ access module, exactly as everywhere else.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from viewflow.workflow import admin as viewflow_admin
 from viewflow.workflow.models import Process, Task
 
-from . import access
+from . import access, tracking
 from .models import AuditEntry, Meeting, RegisteredRecord
 
 
@@ -43,9 +44,14 @@ class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["target_label", "comment", "actor__username", "actor__last_name"]
     date_hierarchy = "at"
     list_select_related = ["actor", "acting_as"]
+    readonly_fields = ["changes_shown"]
 
     def get_queryset(self, request):
         return access.case_material_in(request.user, super().get_queryset(request))
+
+    @admin.display(description=_("Changes"))
+    def changes_shown(self, obj: AuditEntry) -> str:
+        return tracking.changes_text(obj)
 
 
 class SuperuserOnlyMixin(ReadOnlyMixin):
@@ -94,8 +100,11 @@ def guard_history_views(site: admin.AdminSite) -> None:
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
-    """The bodies' meeting calendars (also planned on the desk's meetings page)."""
+class MeetingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The bodies' meeting calendars, readable. Meetings are planned on the desk's meetings
+    page (``services.plan_meeting``: the registrar, or the body's own secretary, with an
+    audit entry); the admin would let anyone with the model permission plan, move or
+    delete any body's meeting, also one matters are aimed at or decided in."""
 
     list_display = ["date", "body", "deadline", "place"]
     list_filter = ["body"]

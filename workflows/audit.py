@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import models, transaction
@@ -19,6 +20,26 @@ from .models import AuditEntry, Case
 # client address from it; outside a request (commands, tests) it is None and entries name
 # no person.
 current_request: ContextVar = ContextVar("styrdok_current_request", default=None)
+
+# Who a service acts for while it changes tracked rows (``by``): the entries the receivers of
+# workflows.tracking write name this person and position rather than the request's user.
+_acting_for: ContextVar = ContextVar("styrdok_acting_for", default=None)
+
+
+@contextmanager
+def by(user, acting: Acting | None = None) -> Iterator[None]:
+    """Changes of tracked rows inside the block are recorded as made by ``user`` acting in
+    ``acting``: for services, which are given the user rather than a request."""
+    token = _acting_for.set((user, acting))
+    try:
+        yield
+    finally:
+        _acting_for.reset(token)
+
+
+def current_acting() -> Acting | None:
+    given = _acting_for.get()
+    return given[1] if given is not None else None
 
 
 # The time new entries are stamped with: the present, except while the demo stages its
@@ -54,6 +75,9 @@ AUDIT_RULES = (
 
 
 def current_actor():
+    given = _acting_for.get()
+    if given is not None:
+        return given[0]
     request = current_request.get()
     user = getattr(request, "user", None) if request is not None else None
     return user if getattr(user, "is_authenticated", False) else None
@@ -81,6 +105,7 @@ def record(
     ip_address: str | None = None,
     target_type: str = "",
     target_label: str = "",
+    changes: dict | None = None,
 ) -> AuditEntry:
     """Append an entry. Must run inside the transaction that makes the change.
 
@@ -104,6 +129,7 @@ def record(
         to_state=to_state,
         comment=comment,
         ip_address=ip_address,
+        changes=changes or None,
     )
 
 
@@ -112,6 +138,9 @@ def record_now(action: str, **kwargs) -> AuditEntry:
     caller's transaction when there is one, and takes the actor and address from the
     current request unless given."""
     kwargs.setdefault("actor", current_actor())
+    kwargs.setdefault("acting", current_acting())
     kwargs.setdefault("ip_address", current_ip())
-    with transaction.atomic():
+    # No savepoint of its own: an entry that cannot be written fails the change it records,
+    # and the many entries of an admin save or a data load cost one INSERT each.
+    with transaction.atomic(savepoint=False):
         return record(action, **kwargs)

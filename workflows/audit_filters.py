@@ -7,15 +7,13 @@ import re
 
 import django_filters
 from django import forms
-from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import tracking
 from .models import ACTION_LABELS, AuditEntry
 
-# Apps whose objects appear in the trail.
-_TARGET_APPS = ("auth", "guardian", "org", "documents", "workflows", "viewflow")
 MAX_TEXT = 200
 
 # "KS 2026/155", "ks 2026 / 155", or just "2026/155".
@@ -31,12 +29,11 @@ def action_choices() -> list[tuple[str, str]]:
 
 
 def target_type_choices() -> list[tuple[str, str]]:
-    choices = [
-        (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
-        for model in apps.get_models()
-        if model._meta.app_label in _TARGET_APPS
-    ]
-    return sorted(choices, key=lambda c: c[1])
+    return tracking.object_types()
+
+
+def field_choices() -> list[tuple[str, str]]:
+    return tracking.changed_fields()
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -88,6 +85,12 @@ class AuditFilter(django_filters.FilterSet):
     target_type = django_filters.ChoiceFilter(
         field_name="target_type", choices=target_type_choices, label=_("Object type")
     )
+    field = django_filters.ChoiceFilter(
+        method="filter_field",
+        choices=field_choices,
+        label=_("Changed field"),
+        help_text=_("Changes of the rule set, the organisation, documents and meetings."),
+    )
     text = django_filters.CharFilter(
         field_name="target_label",
         lookup_expr="icontains",
@@ -130,6 +133,9 @@ class AuditFilter(django_filters.FilterSet):
         for word in value.split():
             queryset = queryset.filter(acting_as__title__icontains=word)
         return queryset
+
+    def filter_field(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(changes__has_key=value)
 
     def filter_case(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import access, spreadsheet
+from . import access, spreadsheet, tracking
 from .audit_filters import AuditFilter
 from .models import AuditEntry
 
@@ -71,6 +72,9 @@ def _rows(entries: QuerySet[AuditEntry]):
         _("To"),
         _("Comment"),
         _("Address"),
+        _("Object type code"),
+        _("Changes"),
+        _("Changes (JSON)"),
     ]
     for e in entries.iterator(chunk_size=2000):
         actor = e.actor
@@ -82,7 +86,7 @@ def _rows(entries: QuerySet[AuditEntry]):
             _("yes") if e.as_substitute else "",
             e.action_label,
             e.action,
-            e.target_type,
+            e.target_type_label,
             e.target_id,
             e.target_label,
             e.case.diary_entry.diarienummer if e.case_id else "",
@@ -90,6 +94,9 @@ def _rows(entries: QuerySet[AuditEntry]):
             e.to_state,
             e.comment,
             e.ip_address or "",
+            e.target_type,
+            tracking.changes_text(e),
+            json.dumps(e.changes, ensure_ascii=False, sort_keys=True) if e.changes else "",
         ]
 
 

@@ -53,10 +53,22 @@ ACTION_LABELS = {
     "file_downloaded": _("Non-public file downloaded"),
     "pdf_downloaded": _("Non-public PDF downloaded"),
     "meeting_planned": _("Meeting planned"),
+    "meeting_changed": _("Meeting changed"),
+    "meeting_removed": _("Meeting removed"),
     "meeting_targeted": _("Target meeting set"),
     "record_registered": _("Record registered"),
     "reader_granted": _("Read access granted"),
     "reader_revoked": _("Read access revoked"),
+    # The rule set, the organisation and the documents' details (workflows.tracking)
+    "rule_set_added": _("Added to the rule set"),
+    "rule_set_changed": _("Rule set changed"),
+    "rule_set_removed": _("Removed from the rule set"),
+    "organisation_added": _("Added to the organisation"),
+    "organisation_changed": _("Organisation changed"),
+    "organisation_removed": _("Removed from the organisation"),
+    "document_created": _("Document created"),
+    "document_changed": _("Document details changed"),
+    "document_removed": _("Document removed"),
 }
 
 
@@ -124,6 +136,20 @@ class AuditEntry(models.Model):
     ip_address = models.GenericIPAddressField(
         _("address"), null=True, blank=True, help_text=_("Client address, for log-ins.")
     )
+    # Nullable without a default, so that adding the column is a plain ALTER TABLE … ADD
+    # COLUMN on SQLite too (a default would make Django rebuild the table, and with it drop
+    # the triggers that keep the trail insert-only).
+    changes = models.JSONField(
+        _("changes"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "What a change of a tracked object changed, field by field: "
+            '{"field": [before, after]}; a related object as {"id": …, "name": …}, '
+            "several as a list of them. Empty for other entries."
+        ),
+    )
 
     objects = AuditQuerySet.as_manager()
 
@@ -147,6 +173,19 @@ class AuditEntry(models.Model):
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def target_type_label(self) -> str:
+        from .tracking import object_type_name
+
+        return object_type_name(self.target_type)
+
+    @property
+    def change_lines(self) -> list:
+        """The changes, readable: field label, before and after (``tracking.ChangeLine``)."""
+        from .tracking import change_lines
+
+        return change_lines(self)
 
 
 class CaseKind(models.TextChoices):

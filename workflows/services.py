@@ -1044,16 +1044,12 @@ def plan_meeting(
                 _("%(body)s already has a meeting on %(day)s.")
                 % {"body": body, "day": date.isoformat()}
             )
-        meeting = Meeting.objects.create(
-            body=body, date=date, deadline=deadline, place=(place or "").strip()
-        )
-        audit.record(
-            "meeting_planned",
-            actor=user,
-            acting=permit.acting,
-            target=meeting,
-            comment=f"{meeting} ({_('deadline')} {deadline:%Y-%m-%d})",
-        )
+        # The audit entry ("meeting_planned", with the meeting's fields) is written by
+        # workflows.tracking as the row is saved, in this transaction, naming this user.
+        with audit.by(user, acting=permit.acting):
+            meeting = Meeting.objects.create(
+                body=body, date=date, deadline=deadline, place=(place or "").strip()
+            )
     return meeting
 
 

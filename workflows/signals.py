@@ -1,12 +1,13 @@
-"""Audit entries for changes that can come through any door: log-ins, permissions, and the
-positions and memberships that give power.
+"""Audit entries for changes that can come through any door: log-ins and permissions. (The
+positions and memberships that give power, the rule set, the organisation, documents' details
+and meetings: workflows.tracking.)
 
 These are model and auth signals rather than service calls because the admin, the shell,
 data migrations and third-party code change these tables too. Each entry is written inside
 the transaction of the change when there is one (the admin wraps every change in one);
 ``record_now`` opens its own otherwise. The acting person and the client address come from
 the current request (config.middleware.CurrentRequestMiddleware); fixtures loaded raw
-(``loaddata``) are not recorded.
+(``loaddata``) are not recorded here.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
-
-from org.models import BodyMembership, PositionHolding, Substitution, UnionRepresentative
 
 from .audit import record_now
 
@@ -226,81 +225,3 @@ def _connect_guardian() -> None:
 
 
 _connect_guardian()
-
-
-# --- Positions and memberships -------------------------------------------------------------
-
-ROLE_MODELS = (PositionHolding, Substitution, BodyMembership, UnionRepresentative)
-_ROLE_FIELDS = {
-    PositionHolding: ("position_id", "user_id", "start", "end"),
-    Substitution: ("position_id", "user_id", "start", "end", "reason"),
-    BodyMembership: ("body_id", "user_id", "role", "start", "end"),
-    UnionRepresentative: ("group_id", "user_id", "union_id", "start", "end"),
-}
-
-
-def _role_values(instance) -> dict:
-    return {f: getattr(instance, f) for f in _ROLE_FIELDS[type(instance)]}
-
-
-def _describe(values: dict) -> str:
-    return ", ".join(f"{k.removesuffix('_id')}={'' if v is None else v}" for k, v in values.items())
-
-
-def _role_before(sender, instance, raw=False, **kwargs):
-    if raw or instance.pk is None:
-        return
-    instance._audit_old_role = (
-        sender.objects.filter(pk=instance.pk).values(*_ROLE_FIELDS[sender]).first()
-    )
-
-
-def _role_after(sender, instance, created, raw=False, **kwargs):
-    if raw:
-        return
-    new = _role_values(instance)
-    if created:
-        record_now("role_added", target=instance, to_state="", comment=_describe(new))
-        return
-    old = getattr(instance, "_audit_old_role", None) or {}
-    instance._audit_old_role = None
-    changed = {k: v for k, v in new.items() if old.get(k) != v}
-    if not changed:
-        return
-    record_now(
-        "role_changed",
-        target=instance,
-        comment=f"{_describe({k: old.get(k) for k in changed})} → {_describe(changed)}",
-    )
-
-
-def _role_deleted(sender, instance, **kwargs):
-    record_now(
-        "role_removed",
-        target=instance,
-        target_label=getattr(instance, "_audit_label", ""),
-        comment=_describe(_role_values(instance)),
-    )
-
-
-def _role_label_before_delete(sender, instance, **kwargs):
-    # str() of a deleted row still works, but its related rows may be gone by post_delete
-    # when a whole position or body is deleted: name it now.
-    instance._audit_label = str(instance)
-
-
-for _model in ROLE_MODELS:
-    pre_save.connect(
-        _role_before, sender=_model, dispatch_uid=f"styrdok_audit_{_model.__name__}_pre"
-    )
-    post_save.connect(
-        _role_after, sender=_model, dispatch_uid=f"styrdok_audit_{_model.__name__}_post"
-    )
-    pre_delete.connect(
-        _role_label_before_delete,
-        sender=_model,
-        dispatch_uid=f"styrdok_audit_{_model.__name__}_pre_del",
-    )
-    post_delete.connect(
-        _role_deleted, sender=_model, dispatch_uid=f"styrdok_audit_{_model.__name__}_del"
-    )
