@@ -1,18 +1,30 @@
-"""Uploaded document files: type detection by content, size limit, text extraction."""
+"""Uploaded document files: type detection by content, size limit, text extraction.
+
+Every upload path (a draft's file, the minutes extract, the registrar's records) goes
+through ``check_upload``. A file built to overload the server is refused with a message
+for the form (``upload_limits.Refused``); a genuine file whose text cannot all be read
+within the budget is accepted, with the text that was read, and the shortfall is logged.
+DOCX and ODT are checked in ``office_text``; a PDF's text is read by a separate process
+(``pdf_text_worker``) with hard limits on memory, CPU and wall-clock time.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-import re
-import zipfile
+import subprocess
+import sys
 from dataclasses import dataclass
-from xml.etree import ElementTree
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from . import office_text
+from .upload_limits import Refused, UploadLimits
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -20,6 +32,17 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", ODT: ".odt"}
+# The zip entry that holds each type's text.
+TEXT_PART = {DOCX: "word/document.xml", ODT: "content.xml"}
+
+PDF_WORKER = Path(__file__).with_name("pdf_text_worker.py")
+# The worker stops beginning new pages at this share of the time budget, so that it
+# ends by itself and reports why; the parent kills it at the whole budget.
+PDF_SOFT_SHARE = 0.8
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["DOCX", "EXTENSIONS", "ODT", "PDF", "CheckedFile", "Refused", "check_upload"]
 
 
 @dataclass(frozen=True)
@@ -28,96 +51,131 @@ class CheckedFile:
     size: int
     sha256: str
     extracted_text: str
+    # False when the text is cut short: a budget ran out, or the file is partly unreadable.
+    text_complete: bool = True
 
 
-def _sniff(upload: UploadedFile) -> str | None:
+@dataclass(frozen=True)
+class _Sniffed:
+    content_type: str | None
+    text: str = ""
+    text_complete: bool = True
+
+
+def _sniff(upload: UploadedFile, limits: UploadLimits, with_text: bool) -> _Sniffed:
+    """The type by content; for DOCX and ODT also their text, read while the archive is
+    open (it is read even when not wanted: reading is what proves the file harmless)."""
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
     if head.startswith(b"%PDF-"):
-        return PDF
+        return _Sniffed(PDF)
     if not head.startswith(b"PK\x03\x04"):
-        return None
+        return _Sniffed(None)
     try:
-        with zipfile.ZipFile(upload) as zf:
+        zf = office_text.open_checked_zip(upload, limits)
+        if zf is None:
+            return _Sniffed(None)
+        with zf:
             names = set(zf.namelist())
-            if "mimetype" in names and zf.read("mimetype").strip() == ODT.encode():
-                return ODT
-            if "[Content_Types].xml" in names and "word/document.xml" in names:
-                return DOCX
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return None
+            content_type = None
+            if (office_text.read_member_head(zf, "mimetype", 100) or b"").strip() == ODT.encode():
+                content_type = ODT
+            elif "[Content_Types].xml" in names and TEXT_PART[DOCX] in names:
+                content_type = DOCX
+            if content_type is None:
+                return _Sniffed(None)
+            read = office_text.member_text(zf, TEXT_PART[content_type], limits)
+            return _Sniffed(content_type, read.text if with_text else "", read.complete)
     finally:
         upload.seek(0)
-    return None
 
 
-def _xml_text(data: bytes) -> str:
+def _pdf_text(upload: UploadedFile, limits: UploadLimits) -> tuple[str, bool]:
+    """The text of a PDF as far as the budget reaches, and whether that is all of it."""
+    worker_limits = {
+        "max_pages": limits.pdf_max_pages,
+        "max_content_bytes": limits.pdf_max_content_bytes,
+        "max_chars": limits.text_max_chars,
+        "soft_seconds": limits.text_seconds * PDF_SOFT_SHARE,
+        "cpu_seconds": limits.text_seconds,
+        "memory_bytes": limits.pdf_memory_bytes,
+    }
+    # -I: the worker sees neither the environment's PYTHON* variables nor the project.
+    command = [sys.executable, "-I", str(PDF_WORKER), json.dumps(worker_limits)]
+    run = {"capture_output": True, "timeout": limits.text_seconds, "env": {}, "check": False}
+    killed = False
     try:
-        root = ElementTree.fromstring(data)  # noqa: S314 - stdlib parser, no external entities
-    except ElementTree.ParseError:
-        return ""
-    return re.sub(r"\s+", " ", " ".join(t for t in root.itertext())).strip()
-
-
-# Text beyond this many pages is not extracted (bounds the work a hostile PDF can cause).
-MAX_PDF_PAGES = 1000
-
-_LINE_HYPHEN = re.compile(r"([^\W\d_])-[ \t]*\r?\n\s*([^\W\d_])")
-
-logger = logging.getLogger(__name__)
-
-
-def _pdf_text(upload: UploadedFile) -> str:
-    from pypdf import PdfReader
-
-    parts: list[str] = []
-    try:
-        reader = PdfReader(upload)
-        for number, page in enumerate(reader.pages):
-            if number >= MAX_PDF_PAGES:
-                break
-            try:
-                # Join words hyphenated at the end of a line ("samverkans-\ngruppen").
-                parts.append(_LINE_HYPHEN.sub(r"\1\2", page.extract_text() or ""))
-            except Exception:  # noqa: BLE001 - one broken page must not lose the others
-                logger.warning("Could not extract text from page %s of a PDF", number + 1)
-    except Exception:  # noqa: BLE001 - pypdf raises many kinds of errors on broken files
-        logger.warning("Could not read a PDF for text extraction", exc_info=True)
-    return re.sub(r"\s+", " ", " ".join(parts)).strip()
-
-
-def extract_text(upload: UploadedFile, content_type: str) -> str:
-    """Plain text of a PDF, DOCX or ODT file, for search; empty when nothing can be read."""
-    upload.seek(0)
-    if content_type == PDF:
-        try:
-            return _pdf_text(upload)
-        finally:
+        if hasattr(upload, "temporary_file_path"):
+            with open(upload.temporary_file_path(), "rb") as stdin:
+                done = subprocess.run(command, stdin=stdin, **run)  # noqa: S603 - fixed argv
+        else:
             upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as zf:
-            if content_type == DOCX:
-                return _xml_text(zf.read("word/document.xml"))
-            if content_type == ODT:
-                return _xml_text(zf.read("content.xml"))
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return ""
+            done = subprocess.run(command, input=upload.read(), **run)  # noqa: S603
+        output, returncode, errors = done.stdout, done.returncode, done.stderr
+    except subprocess.TimeoutExpired as exc:
+        # POSIX run() hands over what was read before the kill: the pages done so far.
+        output, returncode, errors, killed = exc.stdout or b"", None, b"", True
+    except OSError:
+        logger.exception("Could not start the PDF text extraction process")
+        return "", False
     finally:
         upload.seek(0)
-    return ""
+    parts: list[str] = []
+    summary: dict = {}
+    for line in output.splitlines():
+        try:
+            item = json.loads(line)
+        except ValueError:
+            break  # the last line of a killed process may be cut
+        if "page" in item:
+            if words := item["text"].split():
+                parts.append(" ".join(words))
+        else:
+            summary = item
+    text = " ".join(parts)[: limits.text_max_chars]
+    complete = bool(summary) and not summary.get("stopped") and not summary.get("errors")
+    if killed:
+        logger.warning(
+            "PDF text extraction was stopped after %s s; %s pages read",
+            limits.text_seconds,
+            len(parts),
+        )
+    elif not summary:
+        logger.warning(
+            "PDF text extraction ended without a result (exit %s): %s",
+            returncode,
+            errors[-2000:].decode(errors="replace"),
+        )
+    elif summary.get("stopped") == "unreadable":
+        logger.warning("Could not read a PDF for text extraction")
+    elif not complete:
+        logger.warning(
+            "PDF text extraction stopped (%s) after %s of %s pages; %s pages unreadable",
+            summary.get("stopped") or "errors",
+            len(parts),
+            summary.get("pages"),
+            summary.get("errors"),
+        )
+    return text, complete
 
 
-def check_upload(upload: UploadedFile) -> CheckedFile:
-    """Accept only PDF, DOCX and ODT, recognised by content, within the size limit."""
+def check_upload(upload: UploadedFile, *, with_text: bool = True) -> CheckedFile:
+    """Accept only PDF, DOCX and ODT, recognised by content, within the limits.
+
+    Raises ``ValidationError`` (a ``Refused`` for a file built to overload the server)
+    with a message for the form. ``with_text=False`` skips a PDF's text extraction where
+    the text is not kept (DOCX and ODT are read all the same: that is their check).
+    """
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The file is %(size)s; the largest allowed is %(max)s.")
             % {"size": filesizeformat(upload.size), "max": filesizeformat(MAX_UPLOAD_BYTES)},
             code="too_large",
         )
-    content_type = _sniff(upload)
-    if content_type is None:
+    limits = UploadLimits.from_settings()
+    sniffed = _sniff(upload, limits, with_text)
+    if sniffed.content_type is None:
         raise ValidationError(
             _("The file is not a PDF, Word (DOCX) or OpenDocument (ODT) document."),
             code="bad_type",
@@ -126,9 +184,19 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    text, complete = sniffed.text, sniffed.text_complete
+    if sniffed.content_type == PDF:
+        text, complete = _pdf_text(upload, limits) if with_text else ("", True)
+    elif not complete:
+        logger.warning(
+            "Text of an uploaded %s cut short or partly unreadable (%s characters kept)",
+            EXTENSIONS[sniffed.content_type],
+            len(text),
+        )
     return CheckedFile(
-        content_type=content_type,
+        content_type=sniffed.content_type,
         size=upload.size,
         sha256=digest.hexdigest(),
-        extracted_text=extract_text(upload, content_type),
+        extracted_text=text,
+        text_complete=complete,
     )

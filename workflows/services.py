@@ -959,7 +959,7 @@ def _register(
         from documents.files import check_upload
 
         try:
-            check_upload(minutes_extract)
+            check_upload(minutes_extract, with_text=False)
         except ValidationError as exc:
             raise CaseError(" ".join(exc.messages)) from exc
         decision.minutes_extract = minutes_extract
@@ -1152,7 +1152,7 @@ def register_record(
             from documents.files import check_upload
 
             try:
-                checked = check_upload(upload)
+                checked = check_upload(upload, with_text=False)
             except ValidationError as exc:
                 raise CaseError(" ".join(exc.messages)) from exc
         sequence = (

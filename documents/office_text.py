@@ -1,0 +1,281 @@
+"""DOCX and ODT files: their zip structure checked before anything is unpacked, and their
+text read as a stream with a cap on the bytes actually inflated.
+
+A DOCX or ODT is a zip archive. A hostile one (a "zip bomb") unpacks to hundreds of
+megabytes from a file of a few hundred kilobytes, or has so many entries that listing
+them exhausts memory. So, in this order:
+
+1. the end-of-central-directory record is read by hand and the number of entries and the
+   size of the directory are checked before ``zipfile`` lists them;
+2. the directory's declared sizes are checked: the most any entry and all entries together
+   may unpack to, and how much an entry may be compressed (its ratio);
+3. the one XML part the text is in is read in chunks, counting what is really inflated
+   (declared sizes can lie), and parsed incrementally by expat: memory stays bounded by
+   the chunk size and the text kept;
+4. an XML part with a document type declaration is refused: Word and OpenDocument files
+   never have one, and it is what entity expansion attacks ("billion laughs") and
+   external entities need.
+
+Every refusal raises ``Refused`` with the Swedish message for the form.
+"""
+
+from __future__ import annotations
+
+import struct
+import time
+import zipfile
+import zlib
+from dataclasses import dataclass
+from typing import BinaryIO
+from xml.parsers import expat
+
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from .upload_limits import Refused, UploadLimits
+
+# Entries smaller than this are never refused for their compression ratio: whatever
+# they unpack to is harmless, and small XML parts compress very well.
+RATIO_FREE_BYTES = 1024 * 1024
+# A central directory record is 46 bytes plus the entry's name, extra field and comment;
+# real DOCX and ODT entries stay far below this on average.
+DIRECTORY_BYTES_PER_ENTRY = 1024
+CHUNK_BYTES = 64 * 1024
+
+_EOCD = b"PK\x05\x06"
+_EOCD_FORMAT = "<4s4H2LH"
+_EOCD_SIZE = struct.calcsize(_EOCD_FORMAT)
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_LOCATOR_FORMAT = "<4sLQL"
+_ZIP64_LOCATOR_SIZE = struct.calcsize(_ZIP64_LOCATOR_FORMAT)
+_ZIP64_EOCD = b"PK\x06\x06"
+_ZIP64_EOCD_FORMAT = "<4sQ2H2L4Q"
+_ZIP64_EOCD_SIZE = struct.calcsize(_ZIP64_EOCD_FORMAT)
+_MAX_COMMENT = 0xFFFF
+
+# What zipfile and zlib raise on an archive whose content does not match its directory.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+
+
+@dataclass(frozen=True)
+class OfficeText:
+    text: str
+    complete: bool
+
+
+def damaged() -> Refused:
+    return Refused(
+        _(
+            "The file is damaged: its content does not match its table of contents. "
+            "Save it again from the word processor and upload it anew."
+        ),
+        code="damaged",
+    )
+
+
+def _directory_counts(fp: BinaryIO) -> tuple[int, int] | None:
+    """(entries, directory size) from the end-of-central-directory record (the zip64 one
+    where there is one), without reading the directory; None when there is no record."""
+    fp.seek(0, 2)
+    size = fp.tell()
+    tail_start = max(0, size - _EOCD_SIZE - _MAX_COMMENT)
+    fp.seek(tail_start)
+    tail = fp.read()
+    at = tail.rfind(_EOCD)
+    if at < 0 or len(tail) - at < _EOCD_SIZE:
+        return None
+    fields = struct.unpack(_EOCD_FORMAT, tail[at : at + _EOCD_SIZE])
+    entries, directory_bytes = fields[4], fields[5]
+    locator_at = tail_start + at - _ZIP64_LOCATOR_SIZE
+    if locator_at >= _ZIP64_EOCD_SIZE:
+        fp.seek(locator_at)
+        locator = fp.read(_ZIP64_LOCATOR_SIZE)
+        if locator[:4] == _ZIP64_LOCATOR:
+            # zipfile takes the zip64 record's counts: so must the check.
+            fp.seek(locator_at - _ZIP64_EOCD_SIZE)
+            record = fp.read(_ZIP64_EOCD_SIZE)
+            if record[:4] != _ZIP64_EOCD:
+                return None
+            zip64 = struct.unpack(_ZIP64_EOCD_FORMAT, record)
+            entries, directory_bytes = zip64[7], zip64[8]
+    return entries, directory_bytes
+
+
+def _too_many_entries(count: int, limits: UploadLimits) -> Refused:
+    return Refused(
+        _("The file has %(count)s parts; a document may have at most %(max)s.")
+        % {"count": count, "max": limits.zip_max_entries},
+        code="too_many_parts",
+    )
+
+
+def _unpacks_too_large(limits: UploadLimits) -> Refused:
+    return Refused(
+        _(
+            "The file unpacks to more than %(max)s, which no ordinary document does; "
+            "it was not saved."
+        )
+        % {"max": filesizeformat(limits.zip_max_unpacked_bytes)},
+        code="unpacks_too_large",
+    )
+
+
+def open_checked_zip(fp: BinaryIO, limits: UploadLimits) -> zipfile.ZipFile | None:
+    """The archive, once its directory is within the limits; None if it is no zip archive.
+
+    Raises ``Refused`` for an archive built to exhaust the server. Nothing is unpacked here.
+    """
+    try:
+        counts = _directory_counts(fp)
+    except (OSError, struct.error):
+        return None
+    finally:
+        fp.seek(0)
+    if counts is None:
+        return None
+    entries, directory_bytes = counts
+    if entries > limits.zip_max_entries:
+        raise _too_many_entries(entries, limits)
+    if directory_bytes > limits.zip_max_entries * DIRECTORY_BYTES_PER_ENTRY:
+        # The record understates the entries: the directory itself is the measure.
+        raise _too_many_entries(directory_bytes // 46, limits)
+    try:
+        zf = zipfile.ZipFile(fp)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    infos = zf.infolist()
+    if len(infos) > limits.zip_max_entries:
+        zf.close()
+        raise _too_many_entries(len(infos), limits)
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if total > limits.zip_max_unpacked_bytes:
+            zf.close()
+            raise _unpacks_too_large(limits)
+        if info.file_size > RATIO_FREE_BYTES and info.file_size > limits.zip_max_ratio * max(
+            info.compress_size, 1
+        ):
+            zf.close()
+            raise Refused(
+                _(
+                    "A part of the file is compressed %(ratio)s times, far more than any "
+                    "document; the file looks built to overload the server and was not saved."
+                )
+                % {"ratio": info.file_size // max(info.compress_size, 1)},
+                code="compression_ratio",
+            )
+    return zf
+
+
+def read_member_head(zf: zipfile.ZipFile, name: str, size: int) -> bytes | None:
+    """At most ``size`` bytes from the start of an entry; None when there is none."""
+    try:
+        with zf.open(name) as member:
+            return member.read(size)
+    except KeyError:
+        return None
+    except _DAMAGED as exc:
+        raise damaged() from exc
+
+
+class _Collector:
+    """The text of an XML stream, its text nodes joined by spaces, without building a tree;
+    refuses document type declarations.
+
+    Text is cut into parts at element ends only (one Python call per element instead of
+    two): a leaf's text is one part, as with ElementTree's itertext(), and a word split
+    by inline markup ("Hel<span>lo</span>") stays one word.
+    """
+
+    def __init__(self, max_chars: int):
+        self.parts: list[str] = []
+        self.buffer: list[str] = []
+        self.chars = 0
+        self.max_chars = max_chars
+        self.full = False
+        self.parser = expat.ParserCreate()
+        self.parser.buffer_text = True
+        self.parser.StartDoctypeDeclHandler = self._refuse_dtd
+        self.parser.EntityDeclHandler = self._refuse_dtd
+        self.parser.EndElementHandler = self._flush
+        self.parser.CharacterDataHandler = self._text
+
+    def _refuse_dtd(self, *args) -> None:
+        raise Refused(
+            _(
+                "The document contains a document type declaration (DTD), which Word and "
+                "OpenDocument files never have; it was not saved."
+            ),
+            code="dtd",
+        )
+
+    def _text(self, data: str) -> None:
+        if not self.full:
+            self.buffer.append(data)
+            self.chars += len(data)
+            self.full = self.chars > self.max_chars
+
+    def _flush(self, name: str) -> None:
+        if self.buffer:
+            # Whitespace is normalised part by part: over the whole text at once it
+            # would make a string per word.
+            words = "".join(self.buffer).split()
+            self.buffer = []
+            if words:
+                self.parts.append(" ".join(words))
+                if len(self.parts) >= 4096:  # thousands of small strings cost more than one
+                    self.parts = [" ".join(self.parts)]
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        self.parser.Parse(data, final)
+
+    def text(self) -> str:
+        self._flush("")
+        return " ".join(self.parts)[: self.max_chars]
+
+
+def member_text(zf: zipfile.ZipFile, name: str, limits: UploadLimits) -> OfficeText:
+    """The text of one XML entry, read as a stream within the limits.
+
+    Refuses (``Refused``) an entry that inflates beyond ``xml_max_bytes`` whatever it
+    declares, one whose content does not match the directory, and one with a DTD. Text
+    beyond ``text_max_chars`` is left out, and so is what is not read within
+    ``text_seconds`` (checked between chunks: a chunk takes milliseconds); the file is
+    then accepted. Badly formed XML gives the text before the fault.
+    """
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        return OfficeText("", complete=False)
+    if info.file_size > limits.xml_max_bytes:
+        raise _xml_too_large(limits)
+    deadline = time.monotonic() + limits.text_seconds
+    collector = _Collector(limits.text_max_chars)
+    inflated = 0
+    complete = True
+    try:
+        with zf.open(info) as member:
+            while chunk := member.read(CHUNK_BYTES):
+                inflated += len(chunk)
+                if inflated > limits.xml_max_bytes:
+                    raise _xml_too_large(limits)
+                collector.feed(chunk)
+                if collector.full or time.monotonic() > deadline:
+                    complete = False
+                    break
+            else:
+                collector.feed(b"", final=True)
+    except expat.ExpatError:
+        complete = False
+    except _DAMAGED as exc:
+        raise damaged() from exc
+    return OfficeText(collector.text(), complete=complete)
+
+
+def _xml_too_large(limits: UploadLimits) -> Refused:
+    return Refused(
+        _("The document's text unpacks to more than %(max)s; it was not saved.")
+        % {"max": filesizeformat(limits.xml_max_bytes)},
+        code="text_too_large",
+    )
