@@ -40,6 +40,9 @@ PDF_WORKER = Path(__file__).with_name("pdf_text_worker.py")
 # ends by itself and reports why; the parent kills it at the whole budget.
 PDF_SOFT_SHARE = 0.8
 
+# The attribute under which check_upload keeps its result on the upload.
+_CHECKED = "_styrdok_checked"
+
 logger = logging.getLogger(__name__)
 
 __all__ = ["DOCX", "EXTENSIONS", "ODT", "PDF", "CheckedFile", "Refused", "check_upload"]
@@ -166,7 +169,14 @@ def check_upload(upload: UploadedFile, *, with_text: bool = True) -> CheckedFile
     Raises ``ValidationError`` (a ``Refused`` for a file built to overload the server)
     with a message for the form. ``with_text=False`` skips a PDF's text extraction where
     the text is not kept (DOCX and ODT are read all the same: that is their check).
+
+    The result is kept on the upload: a service checks a file before its transaction
+    (reading may take up to ``STYRDOK_UPLOAD_TEXT_SECONDS``, and no lock may be held
+    meanwhile) and the step inside it gets the same answer at no cost.
     """
+    earlier = getattr(upload, _CHECKED, None)
+    if earlier is not None and (earlier[0] or not with_text):
+        return earlier[1]
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The file is %(size)s; the largest allowed is %(max)s.")
@@ -193,10 +203,12 @@ def check_upload(upload: UploadedFile, *, with_text: bool = True) -> CheckedFile
             EXTENSIONS[sniffed.content_type],
             len(text),
         )
-    return CheckedFile(
+    checked = CheckedFile(
         content_type=sniffed.content_type,
         size=upload.size,
         sha256=digest.hexdigest(),
         extracted_text=text,
         text_complete=complete,
     )
+    setattr(upload, _CHECKED, (with_text, checked))
+    return checked

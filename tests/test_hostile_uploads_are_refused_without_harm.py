@@ -1,0 +1,270 @@
+"""A DOCX or ODT built to take a server down (a zip bomb, an archive whose directory lies
+or lists tens of thousands of parts, XML with entity declarations) is refused before
+anything large is unpacked: memory stays bounded, nothing is saved, and the form that
+uploaded it (the draft's task page, the minutes extract at registration, the registrar's
+records) says why in Swedish and still holds what the user typed. A genuine document
+whose text is longer than the budget is accepted, with the text read within it.
+
+The hostile files are built by the tests (tests/hostile_files.py), never committed.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import tracemalloc
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from documents.files import DOCX, check_upload
+from documents.models import VersionFile
+from documents.upload_limits import Refused
+from tests import hostile_files
+from tests.desk_support import ks_policy
+from tests.lifecycle import days, open_steps, refresh, run_until, shows, snapshot
+from workflows.models import RegisteredRecord
+
+UNPACKS_TOO_LARGE = "Filen packas upp till mer än 200,0\xa0MB, vilket inget vanligt dokument gör"
+COMPRESSED = "En del av filen är komprimerad"
+DAMAGED = "Filen är skadad: innehållet stämmer inte med filens innehållsförteckning."
+TOO_MANY_PARTS = "Filen består av fler än 1000 delar"
+DTD = "Dokumentet innehåller en dokumenttypsdeklaration (DTD)"
+TEXT_TOO_LARGE = "Dokumentets text packas upp till mer än 1,0\xa0MB"
+
+# What checking one file may allocate (traced by tracemalloc), whatever it unpacks to.
+MEMORY_LIMIT = 4 * 1024 * 1024
+
+
+@functools.cache
+def hostile(name: str) -> bytes:
+    """Each hostile file is built once per test run (a bomb costs a second of CPU)."""
+    builders = {
+        "docx bomb, 300 MB": lambda: hostile_files.docx_bomb(300),
+        "docx bomb, 50 MB": lambda: hostile_files.docx_bomb(50),
+        "odt bomb, 300 MB": lambda: hostile_files.odt_bomb(300),
+        "odt whose mimetype is a bomb": hostile_files.odt_mimetype_bomb,
+        "docx lying about its size": lambda: hostile_files.lying_docx(100),
+        "odt lying about its size": lambda: hostile_files.lying_odt(100),
+        "docx of 30,000 parts": hostile_files.many_entries_docx,
+        "docx understating its parts": hostile_files.understated_entries_docx,
+        "docx with billion laughs": hostile_files.billion_laughs_docx,
+        "docx with an external entity": hostile_files.external_entity_docx,
+    }
+    return builders[name]()
+
+
+def upload(name: str, filename: str = "Riktlinje.docx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(filename, hostile(name), content_type=DOCX)
+
+
+def checked_with_peak(file: SimpleUploadedFile):
+    """check_upload's result or refusal, and the most memory it allocated meanwhile."""
+    tracemalloc.start()
+    try:
+        with translation.override("sv"):
+            return check_upload(file), tracemalloc.get_traced_memory()[1]
+    except Refused as refused:
+        return refused, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize(
+    "name, code, message",
+    [
+        ("docx bomb, 300 MB", "unpacks_too_large", UNPACKS_TOO_LARGE),
+        ("docx bomb, 50 MB", "compression_ratio", COMPRESSED),
+        ("odt bomb, 300 MB", "unpacks_too_large", UNPACKS_TOO_LARGE),
+        ("odt whose mimetype is a bomb", "unpacks_too_large", UNPACKS_TOO_LARGE),
+        ("docx lying about its size", "damaged", DAMAGED),
+        ("odt lying about its size", "damaged", DAMAGED),
+        ("docx of 30,000 parts", "too_many_parts", TOO_MANY_PARTS),
+        ("docx understating its parts", "too_many_parts", TOO_MANY_PARTS),
+        ("docx with billion laughs", "dtd", DTD),
+        ("docx with an external entity", "dtd", DTD),
+    ],
+)
+def test_the_check_refuses_a_hostile_file_in_bounded_memory(name, code, message):
+    refused, peak = checked_with_peak(upload(name))
+
+    assert isinstance(refused, Refused)
+    assert refused.code == code
+    assert message in refused.messages[0]
+    assert "root:" not in refused.messages[0]  # nothing of /etc/passwd, ever
+    assert peak < MEMORY_LIMIT
+
+
+def test_the_small_parts_are_small_and_the_bombs_huge():
+    """The files are what the tests above say they are."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(hostile("docx bomb, 300 MB"))) as zf:
+        assert zf.getinfo("word/document.xml").file_size > 300 * 1024 * 1024
+    assert len(hostile("docx bomb, 300 MB")) < 400 * 1024
+    assert len(hostile("docx lying about its size")) < 200 * 1024
+    with zipfile.ZipFile(io.BytesIO(hostile("docx lying about its size"))) as zf:
+        info = zf.getinfo("word/document.xml")
+        assert info.file_size == 4096 and info.compress_size > 50 * 1024
+    assert len(hostile("docx of 30,000 parts")) < 4 * 1024 * 1024
+
+
+def test_text_that_unpacks_beyond_the_budget_is_refused_as_it_is_read(settings):
+    settings.STYRDOK_UPLOAD_XML_MAX_BYTES = 1024 * 1024
+    settings.STYRDOK_UPLOAD_ZIP_MAX_RATIO = 10_000
+
+    refused, peak = checked_with_peak(SimpleUploadedFile("plan.docx", hostile_files.docx_bomb(5)))
+
+    assert isinstance(refused, Refused) and refused.code == "text_too_large"
+    assert TEXT_TOO_LARGE in refused.messages[0]
+    assert peak < MEMORY_LIMIT
+
+
+def varied_text(words: int) -> str:
+    return " ".join(f"ord{n}" for n in range(words))
+
+
+def test_a_long_genuine_document_is_accepted_with_its_text_cut(settings, caplog):
+    settings.STYRDOK_UPLOAD_TEXT_MAX_CHARS = 1000
+    file = SimpleUploadedFile("lång.docx", hostile_files.docx(varied_text(20_000)))
+
+    with caplog.at_level(logging.WARNING, logger="documents.files"):
+        checked, _ = checked_with_peak(file)
+
+    assert checked.content_type == DOCX
+    assert checked.extracted_text.startswith("ord0 ord1 ord2")
+    assert 900 < len(checked.extracted_text) <= 1000
+    assert not checked.text_complete
+    assert "cut short" in caplog.text
+
+
+def test_reading_stops_when_the_time_budget_is_spent(settings):
+    settings.STYRDOK_UPLOAD_TEXT_SECONDS = 0  # spent after the first 64 KB
+    file = SimpleUploadedFile("lång.docx", hostile_files.docx(varied_text(200_000)))
+
+    checked, _ = checked_with_peak(file)
+
+    assert checked.extracted_text.startswith("ord0 ord1 ord2")
+    assert "ord199999" not in checked.extracted_text
+    assert not checked.text_complete
+
+
+def test_an_ordinary_docx_is_read_whole():
+    checked, _ = checked_with_peak(
+        SimpleUploadedFile("plan.docx", hostile_files.docx("Hel<w:t>lo</w:t> världen"))
+    )
+    assert checked.extracted_text == "Hello världen"
+    assert checked.text_complete
+
+
+# --- Through the forms that upload files ----------------------------------------
+
+
+def swedish(desk):
+    desk.client.cookies.pop("django_language", None)
+    return desk
+
+
+def start_draft(town):
+    desk = swedish(town.desk("samordnare"))
+    case = desk.start_document(
+        document_type=town.types["handlingsplan"],
+        title="Handlingsplan 2027",
+        scope_unit=town.units["unit"],
+        owner_position=town.positions["enhetschef"],
+    )
+    return desk, case
+
+
+@pytest.mark.parametrize("action", ["save", "complete"])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("docx bomb, 300 MB", UNPACKS_TOO_LARGE),
+        ("odt lying about its size", DAMAGED),
+        ("docx with billion laughs", DTD),
+    ],
+)
+def test_the_draft_page_refuses_the_file_and_keeps_what_was_typed(town, action, name, message):
+    desk, case = start_draft(town)
+    before = snapshot(case)
+
+    response = desk.attempt(
+        case,
+        "draft",
+        action=action,
+        upload=upload(name),
+        title="Handlingsplan 2027–2028",
+        body="<p>Mål för språkutveckling</p>",
+    )
+
+    assert response.status_code == 400
+    assert shows(response, message)
+    form = response.context["form"]
+    assert form["title"].value() == "Handlingsplan 2027–2028"
+    assert "Mål för språkutveckling" in form["body"].value()
+    assert not VersionFile.objects.exists()
+    assert snapshot(case) == before
+    assert refresh(case).version.body == ""
+    assert open_steps(case) == ["draft"]
+    # The next, ordinary upload goes through.
+    desk.attempt(
+        case,
+        "draft",
+        action="save",
+        upload=SimpleUploadedFile("plan.docx", hostile_files.docx("Mål")),
+    )
+    assert VersionFile.objects.get().extracted_text == "Mål"
+
+
+def test_registration_refuses_a_bomb_as_minutes_extract(town):
+    case = town.desk("hrstrateg").start_document(
+        document_type=town.types["policy"],
+        title="Arbetsgivarpolicy",
+        scope_unit=town.units["top"],
+        owner_position=town.positions["hrstrateg"],
+    )
+    run_until(town, case, "registration")
+    before = snapshot(case)
+    registrar = swedish(town.desk("registrator"))
+
+    response = registrar.attempt(
+        case,
+        "registration",
+        minutes_extract=upload("odt bomb, 300 MB", "protokollsutdrag.odt"),
+        paragraph="§ 41",
+        justering_date=days(0),
+        anslag_date=days(0),
+    )
+
+    assert response.status_code == 400
+    assert shows(response, UNPACKS_TOO_LARGE)
+    assert response.context["form"]["paragraph"].value() == "§ 41"
+    assert snapshot(case) == before
+    assert open_steps(case) == ["registration"]
+
+
+def test_the_registrar_records_form_refuses_a_lying_archive(town):
+    case = ks_policy(town)
+    registrar = swedish(town.desk("registrator"))
+
+    response = registrar.post(
+        reverse("workflows:desk_record", args=[case.pk]),
+        {
+            "direction": "in",
+            "record_date": days(-1).isoformat(),
+            "counterpart": "Vision, avdelning Ådalen",
+            "subject": "Yttrande över policyn",
+            "upload": upload("docx lying about its size", "yttrande.docx"),
+        },
+    )
+
+    assert response.status_code == 400
+    assert shows(response, DAMAGED)
+    form = response.context["form"]
+    assert form["counterpart"].value() == "Vision, avdelning Ådalen"
+    assert form["subject"].value() == "Yttrande över policyn"
+    assert not RegisteredRecord.objects.exists()
