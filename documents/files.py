@@ -62,7 +62,7 @@ class CheckedFile:
 class _Sniffed:
     content_type: str | None
     text: str = ""
-    text_complete: bool = True
+    shortfall: str = ""  # why the text is not all of it
 
 
 def _sniff(upload: UploadedFile, limits: UploadLimits, with_text: bool) -> _Sniffed:
@@ -89,13 +89,16 @@ def _sniff(upload: UploadedFile, limits: UploadLimits, with_text: bool) -> _Snif
             if content_type is None:
                 return _Sniffed(None)
             read = office_text.member_text(zf, TEXT_PART[content_type], limits)
-            return _Sniffed(content_type, read.text if with_text else "", read.complete)
+            if not with_text:
+                return _Sniffed(content_type)
+            return _Sniffed(content_type, read.text, read.shortfall)
     finally:
         upload.seek(0)
 
 
-def _pdf_text(upload: UploadedFile, limits: UploadLimits) -> tuple[str, bool]:
-    """The text of a PDF as far as the budget reaches, and whether that is all of it."""
+def _pdf_text(upload: UploadedFile, limits: UploadLimits) -> tuple[str, str]:
+    """The text of a PDF as far as the budgets reach, and why it is not all of it ("" when
+    it is)."""
     worker_limits = {
         "max_pages": limits.pdf_max_pages,
         "max_content_bytes": limits.pdf_max_content_bytes,
@@ -115,16 +118,17 @@ def _pdf_text(upload: UploadedFile, limits: UploadLimits) -> tuple[str, bool]:
         else:
             upload.seek(0)
             done = subprocess.run(command, input=upload.read(), **run)  # noqa: S603
-        output, returncode, errors = done.stdout, done.returncode, done.stderr
+        output, returncode, stderr = done.stdout, done.returncode, done.stderr
     except subprocess.TimeoutExpired as exc:
         # POSIX run() hands over what was read before the kill: the pages done so far.
-        output, returncode, errors, killed = exc.stdout or b"", None, b"", True
-    except OSError:
-        logger.exception("Could not start the PDF text extraction process")
-        return "", False
+        output, returncode, stderr, killed = exc.stdout or b"", None, b"", True
+    except OSError as exc:
+        logger.error("Could not start the PDF text extraction process: %s", exc)
+        return "", "the extraction process could not be started"
     finally:
         upload.seek(0)
     parts: list[str] = []
+    pages_read = 0
     summary: dict = {}
     for line in output.splitlines():
         try:
@@ -132,35 +136,25 @@ def _pdf_text(upload: UploadedFile, limits: UploadLimits) -> tuple[str, bool]:
         except ValueError:
             break  # the last line of a killed process may be cut
         if "page" in item:
+            pages_read += 1
             if words := item["text"].split():
                 parts.append(" ".join(words))
         else:
             summary = item
     text = " ".join(parts)[: limits.text_max_chars]
-    complete = bool(summary) and not summary.get("stopped") and not summary.get("errors")
     if killed:
-        logger.warning(
-            "PDF text extraction was stopped after %s s; %s pages read",
-            limits.text_seconds,
-            len(parts),
+        return text, f"was stopped after {limits.text_seconds} s; {pages_read} pages read"
+    if not summary:
+        tail = stderr[-2000:].decode(errors="replace")
+        return text, f"ended without a result (exit {returncode}): {tail}"
+    if summary["stopped"] == "unreadable":
+        return text, "the PDF could not be read"
+    if summary["stopped"] or summary["errors"]:
+        return text, (
+            f"stopped ({summary['stopped'] or 'errors'}) after {pages_read} of "
+            f"{summary['pages']} pages; {summary['errors']} pages unreadable"
         )
-    elif not summary:
-        logger.warning(
-            "PDF text extraction ended without a result (exit %s): %s",
-            returncode,
-            errors[-2000:].decode(errors="replace"),
-        )
-    elif summary.get("stopped") == "unreadable":
-        logger.warning("Could not read a PDF for text extraction")
-    elif not complete:
-        logger.warning(
-            "PDF text extraction stopped (%s) after %s of %s pages; %s pages unreadable",
-            summary.get("stopped") or "errors",
-            len(parts),
-            summary.get("pages"),
-            summary.get("errors"),
-        )
-    return text, complete
+    return text, ""
 
 
 def check_upload(upload: UploadedFile, *, with_text: bool = True) -> CheckedFile:
@@ -194,21 +188,25 @@ def check_upload(upload: UploadedFile, *, with_text: bool = True) -> CheckedFile
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    text, complete = sniffed.text, sniffed.text_complete
+    text, shortfall = sniffed.text, sniffed.shortfall
     if sniffed.content_type == PDF:
-        text, complete = _pdf_text(upload, limits) if with_text else ("", True)
-    elif not complete:
-        logger.warning(
-            "Text of an uploaded %s cut short or partly unreadable (%s characters kept)",
-            EXTENSIONS[sniffed.content_type],
-            len(text),
-        )
+        text, shortfall = _pdf_text(upload, limits) if with_text else ("", "")
     checked = CheckedFile(
         content_type=sniffed.content_type,
         size=upload.size,
         sha256=digest.hexdigest(),
         extracted_text=text,
-        text_complete=complete,
+        text_complete=not shortfall,
     )
+    if shortfall:
+        # The file is accepted; the operator learns which one is not fully searchable.
+        logger.warning(
+            "Text of an uploaded %s (sha256 %s, %s bytes) is incomplete, %s characters kept: %s",
+            EXTENSIONS[checked.content_type],
+            checked.sha256,
+            checked.size,
+            len(text),
+            shortfall,
+        )
     setattr(upload, _CHECKED, (with_text, checked))
     return checked

@@ -38,8 +38,9 @@ from .upload_limits import Refused, UploadLimits
 # they unpack to is harmless, and small XML parts compress very well.
 RATIO_FREE_BYTES = 1024 * 1024
 # A central directory record is 46 bytes plus the entry's name, extra field and comment;
-# real DOCX and ODT entries stay far below this on average.
-DIRECTORY_BYTES_PER_ENTRY = 1024
+# real DOCX and ODT entries stay far below this on average (about 100). It bounds what
+# zipfile lists before the entries can be counted: at most about 5,500 records.
+DIRECTORY_BYTES_PER_ENTRY = 256
 CHUNK_BYTES = 64 * 1024
 
 _EOCD = b"PK\x05\x06"
@@ -60,7 +61,7 @@ _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, Runti
 @dataclass(frozen=True)
 class OfficeText:
     text: str
-    complete: bool
+    shortfall: str = ""  # why the text is not all of it ("" when it is)
 
 
 def damaged() -> Refused:
@@ -103,10 +104,7 @@ def _directory_counts(fp: BinaryIO) -> tuple[int, int] | None:
 
 def _too_many_entries(limits: UploadLimits) -> Refused:
     return Refused(
-        _(
-            "The file has more than %(max)s parts, which no ordinary document has; "
-            "it was not saved."
-        )
+        _("The file has more than %(max)s parts, which no ordinary document has; it was not saved.")
         % {"max": limits.zip_max_entries},
         code="too_many_parts",
     )
@@ -250,13 +248,13 @@ def member_text(zf: zipfile.ZipFile, name: str, limits: UploadLimits) -> OfficeT
     try:
         info = zf.getinfo(name)
     except KeyError:
-        return OfficeText("", complete=False)
+        return OfficeText("", f"there is no {name}")
     if info.file_size > limits.xml_max_bytes:
         raise _xml_too_large(limits)
     deadline = time.monotonic() + limits.text_seconds
     collector = _Collector(limits.text_max_chars)
     inflated = 0
-    complete = True
+    shortfall = ""
     try:
         with zf.open(info) as member:
             while chunk := member.read(CHUNK_BYTES):
@@ -264,16 +262,19 @@ def member_text(zf: zipfile.ZipFile, name: str, limits: UploadLimits) -> OfficeT
                 if inflated > limits.xml_max_bytes:
                     raise _xml_too_large(limits)
                 collector.feed(chunk)
-                if collector.full or time.monotonic() > deadline:
-                    complete = False
+                if collector.full:
+                    shortfall = f"cut at {limits.text_max_chars} characters"
+                elif time.monotonic() > deadline:
+                    shortfall = f"stopped (time) after {inflated} bytes of {name}"
+                if shortfall:
                     break
             else:
                 collector.feed(b"", final=True)
-    except expat.ExpatError:
-        complete = False
+    except expat.ExpatError as exc:
+        shortfall = f"{name} is not well-formed XML: {exc}"
     except _DAMAGED as exc:
         raise damaged() from exc
-    return OfficeText(collector.text(), complete=complete)
+    return OfficeText(collector.text(), shortfall)
 
 
 def _xml_too_large(limits: UploadLimits) -> Refused:

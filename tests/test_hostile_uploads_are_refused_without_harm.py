@@ -138,7 +138,7 @@ def test_a_long_genuine_document_is_accepted_with_its_text_cut(settings, caplog)
     assert checked.extracted_text.startswith("ord0 ord1 ord2")
     assert 900 < len(checked.extracted_text) <= 1000
     assert not checked.text_complete
-    assert "cut short" in caplog.text
+    assert "cut at 1000 characters" in caplog.text
 
 
 def test_reading_stops_when_the_time_budget_is_spent(settings):
@@ -218,6 +218,19 @@ def test_the_draft_page_refuses_the_file_and_keeps_what_was_typed(town, action, 
         upload=SimpleUploadedFile("plan.docx", hostile_files.docx("Mål")),
     )
     assert VersionFile.objects.get().extracted_text == "Mål"
+
+
+def test_a_bomb_django_kept_on_disk_is_refused_the_same_way(town, settings):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000  # as for uploads above 5 MB
+    desk, case = start_draft(town)
+
+    response = desk.attempt(
+        case, "draft", action="save", upload=upload("docx lying about its size")
+    )
+
+    assert response.status_code == 400
+    assert shows(response, DAMAGED)
+    assert not VersionFile.objects.exists()
 
 
 def test_registration_refuses_a_bomb_as_minutes_extract(town):

@@ -144,7 +144,10 @@ def start_draft(town):
     return desk, case
 
 
-def test_a_pdf_bomb_on_the_draft_page_is_kept_with_the_text_before_it(town):
+@pytest.mark.parametrize("kept", ["in memory", "on disk"])
+def test_a_pdf_bomb_on_the_draft_page_is_kept_with_the_text_before_it(town, settings, kept):
+    if kept == "on disk":  # as Django keeps uploads above 5 MB: the reader reads the file
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000
     desk, case = start_draft(town)
 
     response = desk.attempt(
