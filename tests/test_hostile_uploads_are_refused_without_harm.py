@@ -5,7 +5,7 @@ uploaded it (the draft's task page, the minutes extract at registration, the reg
 records) says why in Swedish and still holds what the user typed. A genuine document
 whose text is longer than the budget is accepted, with the text read within it.
 
-The hostile files are built by the tests (tests/hostile_files.py), never committed.
+The hostile files are built by the tests (tests/upload_support.py), never committed.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from django.utils import translation
 from documents.files import DOCX, check_upload
 from documents.models import VersionFile
 from documents.upload_limits import Refused
-from tests import hostile_files
+from tests import upload_support
 from tests.desk_support import ks_policy
-from tests.lifecycle import days, open_steps, refresh, run_until, shows, snapshot
+from tests.lifecycle import days, open_steps, refresh, shows, snapshot
+from tests.upload_support import handlingsplan_draft, policy_at_registration, swedish
 from workflows.models import RegisteredRecord
 
 UNPACKS_TOO_LARGE = "Filen packas upp till mer än 200,0\xa0MB, vilket inget vanligt dokument gör"
@@ -42,16 +43,16 @@ MEMORY_LIMIT = 4 * 1024 * 1024
 def hostile(name: str) -> bytes:
     """Each hostile file is built once per test run (a bomb costs a second of CPU)."""
     builders = {
-        "docx bomb, 300 MB": lambda: hostile_files.docx_bomb(300),
-        "docx bomb, 50 MB": lambda: hostile_files.docx_bomb(50),
-        "odt bomb, 300 MB": lambda: hostile_files.odt_bomb(300),
-        "odt whose mimetype is a bomb": hostile_files.odt_mimetype_bomb,
-        "docx lying about its size": lambda: hostile_files.lying_docx(100),
-        "odt lying about its size": lambda: hostile_files.lying_odt(100),
-        "docx of 30,000 parts": hostile_files.many_entries_docx,
-        "docx understating its parts": hostile_files.understated_entries_docx,
-        "docx with billion laughs": hostile_files.billion_laughs_docx,
-        "docx with an external entity": hostile_files.external_entity_docx,
+        "docx bomb, 300 MB": lambda: upload_support.docx_bomb(300),
+        "docx bomb, 50 MB": lambda: upload_support.docx_bomb(50),
+        "odt bomb, 300 MB": lambda: upload_support.odt_bomb(300),
+        "odt whose mimetype is a bomb": upload_support.odt_mimetype_bomb,
+        "docx lying about its size": lambda: upload_support.lying_docx(100),
+        "odt lying about its size": lambda: upload_support.lying_odt(100),
+        "docx of 30,000 parts": upload_support.many_entries_docx,
+        "docx understating its parts": upload_support.understated_entries_docx,
+        "docx with billion laughs": upload_support.billion_laughs_docx,
+        "docx with an external entity": upload_support.external_entity_docx,
     }
     return builders[name]()
 
@@ -116,7 +117,7 @@ def test_text_that_unpacks_beyond_the_budget_is_refused_as_it_is_read(settings):
     settings.STYRDOK_UPLOAD_XML_MAX_BYTES = 1024 * 1024
     settings.STYRDOK_UPLOAD_ZIP_MAX_RATIO = 10_000
 
-    refused, peak = checked_with_peak(SimpleUploadedFile("plan.docx", hostile_files.docx_bomb(5)))
+    refused, peak = checked_with_peak(SimpleUploadedFile("plan.docx", upload_support.docx_bomb(5)))
 
     assert isinstance(refused, Refused) and refused.code == "text_too_large"
     assert TEXT_TOO_LARGE in refused.messages[0]
@@ -129,7 +130,7 @@ def varied_text(words: int) -> str:
 
 def test_a_long_genuine_document_is_accepted_with_its_text_cut(settings, caplog):
     settings.STYRDOK_UPLOAD_TEXT_MAX_CHARS = 1000
-    file = SimpleUploadedFile("lång.docx", hostile_files.docx(varied_text(20_000)))
+    file = SimpleUploadedFile("lång.docx", upload_support.docx(varied_text(20_000)))
 
     with caplog.at_level(logging.WARNING, logger="documents.files"):
         checked, _ = checked_with_peak(file)
@@ -143,7 +144,7 @@ def test_a_long_genuine_document_is_accepted_with_its_text_cut(settings, caplog)
 
 def test_reading_stops_when_the_time_budget_is_spent(settings):
     settings.STYRDOK_UPLOAD_TEXT_SECONDS = 0  # spent after the first 64 KB
-    file = SimpleUploadedFile("lång.docx", hostile_files.docx(varied_text(200_000)))
+    file = SimpleUploadedFile("lång.docx", upload_support.docx(varied_text(200_000)))
 
     checked, _ = checked_with_peak(file)
 
@@ -154,7 +155,7 @@ def test_reading_stops_when_the_time_budget_is_spent(settings):
 
 def test_an_ordinary_docx_is_read_whole():
     checked, _ = checked_with_peak(
-        SimpleUploadedFile("plan.docx", hostile_files.docx("Hel<w:t>lo</w:t> världen"))
+        SimpleUploadedFile("plan.docx", upload_support.docx("Hel<w:t>lo</w:t> världen"))
     )
     assert checked.extracted_text == "Hello världen"
     assert checked.text_complete
@@ -163,20 +164,9 @@ def test_an_ordinary_docx_is_read_whole():
 # --- Through the forms that upload files ----------------------------------------
 
 
-def swedish(desk):
-    desk.client.cookies.pop("django_language", None)
-    return desk
-
-
 def start_draft(town):
-    desk = swedish(town.desk("samordnare"))
-    case = desk.start_document(
-        document_type=town.types["handlingsplan"],
-        title="Handlingsplan 2027",
-        scope_unit=town.units["unit"],
-        owner_position=town.positions["enhetschef"],
-    )
-    return desk, case
+    desk, case = handlingsplan_draft(town)
+    return swedish(desk), case
 
 
 @pytest.mark.parametrize("action", ["save", "complete"])
@@ -215,7 +205,7 @@ def test_the_draft_page_refuses_the_file_and_keeps_what_was_typed(town, action, 
         case,
         "draft",
         action="save",
-        upload=SimpleUploadedFile("plan.docx", hostile_files.docx("Mål")),
+        upload=SimpleUploadedFile("plan.docx", upload_support.docx("Mål")),
     )
     assert VersionFile.objects.get().extracted_text == "Mål"
 
@@ -234,13 +224,7 @@ def test_a_bomb_django_kept_on_disk_is_refused_the_same_way(town, settings):
 
 
 def test_registration_refuses_a_bomb_as_minutes_extract(town):
-    case = town.desk("hrstrateg").start_document(
-        document_type=town.types["policy"],
-        title="Arbetsgivarpolicy",
-        scope_unit=town.units["top"],
-        owner_position=town.positions["hrstrateg"],
-    )
-    run_until(town, case, "registration")
+    case = policy_at_registration(town)
     before = snapshot(case)
     registrar = swedish(town.desk("registrator"))
 

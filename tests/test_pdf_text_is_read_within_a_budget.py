@@ -5,7 +5,7 @@ text read before the budget ran out, and the shortfall is logged. Reading happen
 the step's transaction and only for someone the step is open to. Memory in the web
 server's process stays bounded whatever the PDF unpacks to.
 
-The hostile PDFs are built by the tests (tests/hostile_files.py), never committed.
+The hostile PDFs are built by the tests (tests/upload_support.py), never committed.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from django.db import connection
 from documents import files
 from documents.files import PDF, check_upload
 from documents.models import VersionFile
-from tests import hostile_files
-from tests.lifecycle import days, open_steps, refresh, run_until
+from tests import upload_support
+from tests.lifecycle import days, open_steps, refresh
+from tests.upload_support import handlingsplan_draft as start_draft
+from tests.upload_support import policy_at_registration
 
 MEMORY_LIMIT = 4 * 1024 * 1024
 
@@ -30,12 +32,12 @@ MEMORY_LIMIT = 4 * 1024 * 1024
 @functools.cache
 def bomb() -> bytes:
     """Three pages; the second's content stream inflates to 400 MB of zeros."""
-    return hostile_files.pdf_bomb(400)
+    return upload_support.pdf_bomb(400)
 
 
 @functools.cache
 def many_pages(pages: int = 2_000) -> bytes:
-    return hostile_files.pdf_of_many_pages(pages)
+    return upload_support.pdf_of_many_pages(pages)
 
 
 def checked_with_peak(data: bytes):
@@ -114,7 +116,7 @@ def test_reading_stops_at_the_time_budget(settings, warnings):
 def test_a_reader_over_its_time_is_killed_and_the_file_kept(settings, warnings):
     settings.STYRDOK_UPLOAD_TEXT_SECONDS = 0.01  # less than starting Python takes
 
-    checked, _ = checked_with_peak(hostile_files.pdf_of_many_pages(3))
+    checked, _ = checked_with_peak(upload_support.pdf_of_many_pages(3))
 
     assert checked.content_type == PDF
     assert checked.extracted_text == ""
@@ -123,7 +125,7 @@ def test_a_reader_over_its_time_is_killed_and_the_file_kept(settings, warnings):
 
 
 def test_an_ordinary_pdf_is_read_whole(warnings):
-    checked, _ = checked_with_peak(hostile_files.pdf_of_many_pages(3))
+    checked, _ = checked_with_peak(upload_support.pdf_of_many_pages(3))
 
     assert checked.extracted_text == "Sida Sida Sida"
     assert checked.text_complete
@@ -131,17 +133,6 @@ def test_an_ordinary_pdf_is_read_whole(warnings):
 
 
 # --- Through the draft page ----------------------------------------------------------
-
-
-def start_draft(town):
-    desk = town.desk("samordnare")
-    case = desk.start_document(
-        document_type=town.types["handlingsplan"],
-        title="Handlingsplan 2027",
-        scope_unit=town.units["unit"],
-        owner_position=town.positions["enhetschef"],
-    )
-    return desk, case
 
 
 @pytest.mark.parametrize("kept", ["in memory", "on disk"])
@@ -219,18 +210,12 @@ def test_nobody_else_can_make_the_server_read_a_pdf(town, reads):
 
 
 def test_a_minutes_extract_is_checked_but_its_text_not_read(town, reads):
-    case = town.desk("hrstrateg").start_document(
-        document_type=town.types["policy"],
-        title="Arbetsgivarpolicy",
-        scope_unit=town.units["top"],
-        owner_position=town.positions["hrstrateg"],
-    )
-    run_until(town, case, "registration")
+    case = policy_at_registration(town)
 
     town.desk("registrator").complete(
         case,
         "registration",
-        minutes_extract=SimpleUploadedFile("utdrag.pdf", hostile_files.pdf_of_many_pages(2)),
+        minutes_extract=SimpleUploadedFile("utdrag.pdf", upload_support.pdf_of_many_pages(2)),
         justering_date=days(0),
         anslag_date=days(0),
     )

@@ -1,9 +1,10 @@
-"""Hostile files for the upload tests, built when a test runs (none is committed).
+"""Files for the upload tests, built when a test runs (none is committed), and the cases
+whose forms upload them.
 
-Zip bombs as DOCX and ODT, archives whose directory lies, XML with entity declarations,
-and PDFs whose text would cost unbounded memory or time. Everything that unpacks to a
-lot is written as a stream of one repeated megabyte, so building a file stays small in
-memory whatever it unpacks to.
+Hostile files: zip bombs as DOCX and ODT, archives whose directory lies, XML with entity
+declarations, and PDFs whose text would cost unbounded memory or time. Everything that
+unpacks to a lot is written as a stream of one repeated megabyte, so building a file
+stays small in memory whatever it unpacks to.
 """
 
 from __future__ import annotations
@@ -166,7 +167,9 @@ def external_entity_docx() -> bytes:
 FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
 
 
-def _pdf(objects: list[bytes]) -> bytes:
+def pdf_from_objects(objects: list[bytes]) -> bytes:
+    """A PDF file of ``objects``, numbered from 1 (the first is the catalog), with its
+    cross-reference table."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
@@ -215,7 +218,7 @@ def _pages(streams: list[bytes]) -> bytes:
     ]
     for n, stream in enumerate(streams):
         objects += [_page(5 + 2 * n), stream]
-    return _pdf(objects)
+    return pdf_from_objects(objects)
 
 
 def pdf_bomb(megabytes: int = 300) -> bytes:
@@ -235,4 +238,39 @@ def pdf_of_many_pages(pages: int) -> bytes:
         _text_stream("Sida"),
     ]
     objects += [_page(4)] * pages
-    return _pdf(objects)
+    return pdf_from_objects(objects)
+
+
+# --- Cases with a form that uploads ----------------------------------------------------
+
+
+def swedish(desk):
+    """The person's browser without the tests' English language cookie."""
+    desk.client.cookies.pop("django_language", None)
+    return desk
+
+
+def handlingsplan_draft(town):
+    """An official's new handlingsplan in drafting: (their desk, the case)."""
+    desk = town.desk("samordnare")
+    case = desk.start_document(
+        document_type=town.types["handlingsplan"],
+        title="Handlingsplan 2027",
+        scope_unit=town.units["unit"],
+        owner_position=town.positions["enhetschef"],
+    )
+    return desk, case
+
+
+def policy_at_registration(town):
+    """A policy adopted by KS, waiting for the registrar to register the decision."""
+    from tests.lifecycle import run_until
+
+    case = town.desk("hrstrateg").start_document(
+        document_type=town.types["policy"],
+        title="Arbetsgivarpolicy",
+        scope_unit=town.units["top"],
+        owner_position=town.positions["hrstrateg"],
+    )
+    run_until(town, case, "registration")
+    return case
