@@ -137,8 +137,8 @@ def _pdf_text(upload: UploadedFile, limits: UploadLimits) -> tuple[str, str]:
             break  # the last line of a killed process may be cut
         if "page" in item:
             pages_read += 1
-            if words := item["text"].split():
-                parts.append(" ".join(words))
+            if item["text"]:  # normalised by the worker
+                parts.append(item["text"])
         else:
             summary = item
     text = " ".join(parts)[: limits.text_max_chars]

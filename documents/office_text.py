@@ -7,11 +7,14 @@ them exhausts memory. So, in this order:
 
 1. the end-of-central-directory record is read by hand and the number of entries and the
    size of the directory are checked before ``zipfile`` lists them;
-2. the directory's declared sizes are checked: the most any entry and all entries together
-   may unpack to, and how much an entry may be compressed (its ratio);
-3. the one XML part the text is in is read in chunks, counting what is really inflated
-   (declared sizes can lie), and parsed incrementally by expat: memory stays bounded by
-   the chunk size and the text kept;
+2. the directory is checked: only stored or deflated entries (the methods whose reading
+   zipfile bounds per call), the most all entries together declare they unpack to, and
+   how much an entry may be compressed (its ratio);
+3. the one XML part the text is in is read in chunks, counting what is really inflated,
+   and parsed incrementally by expat: memory stays bounded by the chunk size and the
+   text kept. Declared sizes can lie: zipfile stops at the declared size and then fails
+   the checksum (refused as damaged); the count is a second guard that does not rely on
+   that;
 4. an XML part with a document type declaration is refused: Word and OpenDocument files
    never have one, and it is what entity expansion attacks ("billion laughs") and
    external entities need.
@@ -42,6 +45,10 @@ RATIO_FREE_BYTES = 1024 * 1024
 # zipfile lists before the entries can be counted: at most about 5,500 records.
 DIRECTORY_BYTES_PER_ENTRY = 256
 CHUNK_BYTES = 64 * 1024
+# Word and LibreOffice store or deflate. zipfile also reads bzip2 and LZMA, but inflates a
+# whole compressed chunk of those at once, without an output limit: 64 KB of bzip2 can
+# unpack to more than a gigabyte in one read, whatever the entry declares.
+READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 _EOCD = b"PK\x05\x06"
 _EOCD_FORMAT = "<4s4H2LH"
@@ -150,6 +157,15 @@ def open_checked_zip(fp: BinaryIO, limits: UploadLimits) -> zipfile.ZipFile | No
         raise _too_many_entries(limits)
     total = 0
     for info in infos:
+        if info.compress_type not in READABLE_METHODS:
+            zf.close()
+            raise Refused(
+                _(
+                    "The file is packed in a way Word and OpenDocument files never are; "
+                    "it was not saved."
+                ),
+                code="compression_method",
+            )
         total += info.file_size
         if total > limits.zip_max_unpacked_bytes:
             zf.close()
@@ -190,8 +206,9 @@ class _Collector:
     """
 
     def __init__(self, max_chars: int):
-        self.parts: list[str] = []
-        self.buffer: list[str] = []
+        self.parts: list[str] = []  # finished parts, whitespace normalised
+        self.current: list[str] = []  # the part being read, normalised piece by piece
+        self.space = False  # whether whitespace came after the current part's last word
         self.chars = 0
         self.max_chars = max_chars
         self.full = False
@@ -212,21 +229,28 @@ class _Collector:
         )
 
     def _text(self, data: str) -> None:
-        if not self.full:
-            self.buffer.append(data)
-            self.chars += len(data)
-            self.full = self.chars > self.max_chars
+        # Whitespace is normalised as the text comes (at most one chunk's worth at a
+        # time): over a whole long text node at once it would make a string per word.
+        if self.full:
+            return
+        words = data.split()
+        if words:
+            if self.current and (self.space or data[0].isspace()):
+                self.current.append(" ")
+            self.current.append(" ".join(words))
+            self.space = data[-1].isspace()
+        elif data:
+            self.space = True
+        self.chars += len(data)
+        self.full = self.chars > self.max_chars
 
     def _flush(self, name: str) -> None:
-        if self.buffer:
-            # Whitespace is normalised part by part: over the whole text at once it
-            # would make a string per word.
-            words = "".join(self.buffer).split()
-            self.buffer = []
-            if words:
-                self.parts.append(" ".join(words))
-                if len(self.parts) >= 4096:  # thousands of small strings cost more than one
-                    self.parts = [" ".join(self.parts)]
+        if self.current:
+            self.parts.append("".join(self.current))
+            self.current = []
+            if len(self.parts) >= 4096:  # thousands of small strings cost more than one
+                self.parts = [" ".join(self.parts)]
+        self.space = False
 
     def feed(self, data: bytes, final: bool = False) -> None:
         self.parser.Parse(data, final)

@@ -11,7 +11,7 @@ together; also each stream's most), max_chars, soft_seconds (no new page is begu
 it), cpu_seconds, memory_bytes.
 
 Standard output gets one JSON object per line: ``{"page": n, "text": "..."}`` for each
-page read, flushed at once (so the parent keeps what came before a kill), then
+page read (whitespace normalised, all pages together at most max_chars + 1), flushed at once (so the parent keeps what came before a kill), then
 ``{"done": true, "pages": n, "stopped": reason or null, "errors": n}``.
 """
 
@@ -95,6 +95,9 @@ def extract(data: bytes, limits: dict, deadline: float) -> dict:
             except Exception:  # noqa: BLE001 - one broken page must not lose the others
                 summary["errors"] += 1
                 continue
+            # Normalised and cut here, within this process's memory cap: one page can
+            # hold the text of a whole 64 MB content stream.
+            text = " ".join(text.split())[: limits["max_chars"] - chars + 1]
             chars += len(text)
             emit({"page": number + 1, "text": text})
             if chars > limits["max_chars"]:

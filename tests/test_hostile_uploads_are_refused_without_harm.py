@@ -33,6 +33,7 @@ COMPRESSED = "En del av filen är komprimerad"
 DAMAGED = "Filen är skadad: innehållet stämmer inte med filens innehållsförteckning."
 TOO_MANY_PARTS = "Filen består av fler än 1000 delar"
 DTD = "Dokumentet innehåller en dokumenttypsdeklaration (DTD)"
+PACKED_ODDLY = "Filen är packad på ett sätt som Word- och OpenDocument-filer aldrig är"
 TEXT_TOO_LARGE = "Dokumentets text packas upp till mer än 1,0\xa0MB"
 
 # What checking one file may allocate (traced by tracemalloc), whatever it unpacks to.
@@ -49,6 +50,7 @@ def hostile(name: str) -> bytes:
         "odt whose mimetype is a bomb": upload_support.odt_mimetype_bomb,
         "docx lying about its size": lambda: upload_support.lying_docx(100),
         "odt lying about its size": lambda: upload_support.lying_odt(100),
+        "docx of bzip2, 300 MB": upload_support.bzip2_docx,
         "docx of 30,000 parts": upload_support.many_entries_docx,
         "docx understating its parts": upload_support.understated_entries_docx,
         "docx with billion laughs": upload_support.billion_laughs_docx,
@@ -82,6 +84,7 @@ def checked_with_peak(file: SimpleUploadedFile):
         ("odt whose mimetype is a bomb", "unpacks_too_large", UNPACKS_TOO_LARGE),
         ("docx lying about its size", "damaged", DAMAGED),
         ("odt lying about its size", "damaged", DAMAGED),
+        ("docx of bzip2, 300 MB", "compression_method", PACKED_ODDLY),
         ("docx of 30,000 parts", "too_many_parts", TOO_MANY_PARTS),
         ("docx understating its parts", "too_many_parts", TOO_MANY_PARTS),
         ("docx with billion laughs", "dtd", DTD),
@@ -111,6 +114,7 @@ def test_the_small_parts_are_small_and_the_bombs_huge():
         info = zf.getinfo("word/document.xml")
         assert info.file_size == 4096 and info.compress_size > 50 * 1024
     assert len(hostile("docx of 30,000 parts")) < 4 * 1024 * 1024
+    assert len(hostile("docx of bzip2, 300 MB")) < 1024
 
 
 def test_text_that_unpacks_beyond_the_budget_is_refused_as_it_is_read(settings):
@@ -140,6 +144,21 @@ def test_a_long_genuine_document_is_accepted_with_its_text_cut(settings, caplog)
     assert 900 < len(checked.extracted_text) <= 1000
     assert not checked.text_complete
     assert "cut at 1000 characters" in caplog.text
+
+
+def test_one_enormous_paragraph_is_read_in_bounded_memory(settings):
+    """Millions of words in one text node: whitespace is normalised as the text comes,
+    never word by word over the whole node."""
+    settings.STYRDOK_UPLOAD_ZIP_MAX_RATIO = 10_000  # a genuine file would pass; let it
+
+    checked, peak = checked_with_peak(
+        SimpleUploadedFile("lång.docx", upload_support.docx_of_one_long_paragraph(40))
+    )
+
+    assert checked.extracted_text.startswith("ab ab ab")
+    assert len(checked.extracted_text) == 2_000_000
+    assert not checked.text_complete
+    assert peak < 3 * 2_000_000 + MEMORY_LIMIT
 
 
 def test_reading_stops_when_the_time_budget_is_spent(settings):

@@ -79,6 +79,17 @@ def test_the_memory_cap_holds_when_the_content_budget_would_not(settings, warnin
     assert peak < MEMORY_LIMIT
 
 
+def test_a_page_of_millions_of_words_reaches_the_server_cut_and_normalised(warnings):
+    checked, peak = checked_with_peak(upload_support.pdf_of_one_long_line(8))
+
+    assert checked.extracted_text.startswith("ab ab ab")
+    assert len(checked.extracted_text) == 2_000_000
+    assert not checked.text_complete
+    assert "stopped (text) after 1 of 1 pages" in warnings.text
+    # The text kept, about twice over while it is decoded, and little else.
+    assert peak < 5 * 2_000_000 + MEMORY_LIMIT
+
+
 def test_pages_beyond_the_page_budget_are_not_read(settings, warnings):
     settings.STYRDOK_PDF_TEXT_MAX_PAGES = 50
 

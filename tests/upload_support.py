@@ -27,14 +27,16 @@ ODT_HEAD = (
 ODT_TAIL = b"</text:p></office:text></office:body></office:document-content>"
 
 
-def _stream(zf: zipfile.ZipFile, name: str, head: bytes, megabytes: int, tail: bytes) -> None:
-    """An entry of ``head``, ``megabytes`` MB of spaces and ``tail``: valid XML when head
-    and tail are, and compressed about a thousand times."""
-    fill = b" " * MB
+def _stream(
+    zf: zipfile.ZipFile, name: str, head: bytes, megabytes: int, tail: bytes, fill: bytes = b" "
+) -> None:
+    """An entry of ``head``, ``megabytes`` MB of ``fill`` repeated and ``tail``: valid XML
+    when head and tail are, and compressed about a thousand times."""
+    block = fill * (MB // len(fill))
     with zf.open(name, "w") as member:
         member.write(head)
         for _ in range(megabytes):
-            member.write(fill)
+            member.write(block)
         member.write(tail)
 
 
@@ -100,6 +102,26 @@ def with_declared_size(data: bytes, name: str, declared: int) -> bytes:
     assert patched[record : record + 4] == b"PK\x01\x02"
     struct.pack_into("<L", patched, record + 24, declared)
     return bytes(patched)
+
+
+def bzip2_docx(megabytes: int = 300, declared: int = 4096) -> bytes:
+    """A DOCX of under 1 KB whose word/document.xml is bzip2-compressed ``megabytes`` MB,
+    declared as 4 KB: zipfile would inflate a whole compressed chunk in one read."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_BZIP2) as zf:
+        _content_types(zf)
+        _stream(zf, "word/document.xml", DOCX_HEAD, megabytes, DOCX_TAIL)
+    return with_declared_size(out.getvalue(), "word/document.xml", declared)
+
+
+def docx_of_one_long_paragraph(megabytes: int = 40) -> bytes:
+    """A DOCX whose one text node is ``megabytes`` MB of "ab ab ab …" (millions of words)."""
+    return _archive(
+        [
+            _content_types,
+            lambda zf: _stream(zf, "word/document.xml", DOCX_HEAD, megabytes, DOCX_TAIL, b"ab "),
+        ]
+    )
 
 
 def lying_docx(megabytes: int = 300, declared: int = 4096) -> bytes:
@@ -196,13 +218,13 @@ def _text_stream(text: str) -> bytes:
     return b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
 
 
-def _bomb_stream(megabytes: int) -> bytes:
-    """A FlateDecode content stream: one line of text, then ``megabytes`` MB of zeros."""
+def _flate_stream(head: bytes, fill: bytes, megabytes: int, tail: bytes = b"") -> bytes:
+    """A FlateDecode content stream of ``head``, ``megabytes`` MB of ``fill``, ``tail``."""
     packer = zlib.compressobj(9)
-    parts = [packer.compress(b"BT /F1 12 Tf 72 700 Td (Bomb) Tj ET\n")]
-    zeros = bytes(MB)
-    parts.extend(packer.compress(zeros) for _ in range(megabytes))
-    parts.append(packer.flush())
+    block = fill * (MB // len(fill))
+    parts = [packer.compress(head)]
+    parts.extend(packer.compress(block) for _ in range(megabytes))
+    parts += [packer.compress(tail), packer.flush()]
     data = b"".join(parts)
     return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"
 
@@ -224,8 +246,17 @@ def _pages(streams: list[bytes]) -> bytes:
 def pdf_bomb(megabytes: int = 300) -> bytes:
     """Three pages; the second's content stream inflates to ``megabytes`` MB."""
     return _pages(
-        [_text_stream("Första sidan"), _bomb_stream(megabytes), _text_stream("Tredje sidan")]
+        [
+            _text_stream("Första sidan"),
+            _flate_stream(b"BT /F1 12 Tf 72 700 Td (Bomb) Tj ET\n", b"\0", megabytes),
+            _text_stream("Tredje sidan"),
+        ]
     )
+
+
+def pdf_of_one_long_line(megabytes: int = 8) -> bytes:
+    """One page showing one string of ``megabytes`` MB of "ab ab ab …"."""
+    return _pages([_flate_stream(b"BT /F1 12 Tf 72 720 Td (", b"ab ", megabytes, b") Tj ET")])
 
 
 def pdf_of_many_pages(pages: int) -> bytes:
