@@ -4,8 +4,9 @@ Every upload path (a draft's file, the minutes extract, the registrar's records)
 through ``check_upload``. A file built to overload the server is refused with a message
 for the form (``upload_limits.Refused``); a genuine file whose text cannot all be read
 within the budget is accepted, with the text that was read, and the shortfall is logged.
-DOCX and ODT are checked in ``office_text``; a PDF's text is read by a separate process
-(``pdf_text_worker``) with hard limits on memory, CPU and wall-clock time.
+A DOCX's or ODT's zip structure is checked in ``office_text``; the text of every type is
+read by a separate process (``text_worker``) with hard limits on memory, CPU and
+wall-clock time.
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", ODT: ".odt"}
 # The zip entry that holds each type's text.
 TEXT_PART = {DOCX: "word/document.xml", ODT: "content.xml"}
 
-PDF_WORKER = Path(__file__).with_name("pdf_text_worker.py")
-# The worker stops beginning new pages at this share of the time budget, so that it
-# ends by itself and reports why; the parent kills it at the whole budget.
-PDF_SOFT_SHARE = 0.8
+TEXT_WORKER = Path(__file__).with_name("text_worker.py")
+# The worker begins no new page or chunk after this share of the time budget, so that
+# it ends by itself and reports why; the parent kills it at the whole budget.
+SOFT_SHARE = 0.8
 
 # The attribute under which check_upload keeps its result on the upload.
 _CHECKED = "_styrdok_checked"
@@ -58,57 +59,60 @@ class CheckedFile:
     text_complete: bool = True
 
 
-@dataclass(frozen=True)
-class _Sniffed:
-    content_type: str | None
-    text: str = ""
-    shortfall: str = ""  # why the text is not all of it
-
-
-def _sniff(upload: UploadedFile, limits: UploadLimits, with_text: bool) -> _Sniffed:
-    """The type by content; for DOCX and ODT also their text, read while the archive is
-    open (it is read even when not wanted: reading is what proves the file harmless)."""
+def _sniff(upload: UploadedFile, limits: UploadLimits) -> str | None:
+    """The type by content; a DOCX's or ODT's directory is checked on the way (Refused)."""
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
     if head.startswith(b"%PDF-"):
-        return _Sniffed(PDF)
+        return PDF
     if not head.startswith(b"PK\x03\x04"):
-        return _Sniffed(None)
+        return None
     try:
         zf = office_text.open_checked_zip(upload, limits)
         if zf is None:
-            return _Sniffed(None)
+            return None
         with zf:
-            names = set(zf.namelist())
             content_type = None
             if (office_text.read_member_head(zf, "mimetype", 100) or b"").strip() == ODT.encode():
                 content_type = ODT
-            elif "[Content_Types].xml" in names and TEXT_PART[DOCX] in names:
+            elif "[Content_Types].xml" in zf.namelist():
                 content_type = DOCX
-            if content_type is None:
-                return _Sniffed(None)
-            read = office_text.member_text(zf, TEXT_PART[content_type], limits)
-            if not with_text:
-                return _Sniffed(content_type)
-            return _Sniffed(content_type, read.text, read.shortfall)
+            if (
+                content_type is None
+                or office_text.text_part(zf, TEXT_PART[content_type], limits) is None
+            ):
+                return None
+            return content_type
     finally:
         upload.seek(0)
 
 
-def _pdf_text(upload: UploadedFile, limits: UploadLimits) -> tuple[str, str]:
-    """The text of a PDF as far as the budgets reach, and why it is not all of it ("" when
-    it is)."""
+def _read_text(upload: UploadedFile, content_type: str, limits: UploadLimits) -> tuple[str, str]:
+    """The file's text as far as the budgets reach, and why it is not all of it ("" when
+    it is), read by the text reading process. Raises ``Refused`` for a DOCX or ODT that
+    process refuses."""
     worker_limits = {
-        "max_pages": limits.pdf_max_pages,
-        "max_content_bytes": limits.pdf_max_content_bytes,
         "max_chars": limits.text_max_chars,
-        "soft_seconds": limits.text_seconds * PDF_SOFT_SHARE,
+        "soft_seconds": limits.text_seconds * SOFT_SHARE,
         "cpu_seconds": limits.text_seconds,
-        "memory_bytes": limits.pdf_memory_bytes,
+        "memory_bytes": limits.text_memory_bytes,
     }
+    if content_type == PDF:
+        worker_limits |= {
+            "kind": "pdf",
+            "max_pages": limits.pdf_max_pages,
+            "max_content_bytes": limits.pdf_max_content_bytes,
+        }
+    else:
+        worker_limits |= {
+            "kind": "zip",
+            "part": TEXT_PART[content_type],
+            "xml_max_bytes": limits.xml_max_bytes,
+            "max_depth": office_text.XML_MAX_DEPTH,
+        }
     # -I: the worker sees neither the environment's PYTHON* variables nor the project.
-    command = [sys.executable, "-I", str(PDF_WORKER), json.dumps(worker_limits)]
+    command = [sys.executable, "-I", str(TEXT_WORKER), json.dumps(worker_limits)]
     run = {"capture_output": True, "timeout": limits.text_seconds, "env": {}, "check": False}
     killed = False
     try:
@@ -120,38 +124,39 @@ def _pdf_text(upload: UploadedFile, limits: UploadLimits) -> tuple[str, str]:
             done = subprocess.run(command, input=upload.read(), **run)  # noqa: S603
         output, returncode, stderr = done.stdout, done.returncode, done.stderr
     except subprocess.TimeoutExpired as exc:
-        # POSIX run() hands over what was read before the kill: the pages done so far.
+        # POSIX run() hands over what was read before the kill: the text so far.
         output, returncode, stderr, killed = exc.stdout or b"", None, b"", True
     except OSError as exc:
-        logger.error("Could not start the PDF text extraction process: %s", exc)
-        return "", "the extraction process could not be started"
+        logger.error("Could not start the text reading process: %s", exc)
+        return "", "the text reading process could not be started"
     finally:
         upload.seek(0)
     parts: list[str] = []
-    pages_read = 0
     summary: dict = {}
     for line in output.splitlines():
         try:
             item = json.loads(line)
         except ValueError:
             break  # the last line of a killed process may be cut
-        if "page" in item:
-            pages_read += 1
-            if item["text"]:  # normalised by the worker
-                parts.append(item["text"])
+        if "text" in item:
+            parts.append(item["text"])  # normalised and cut by the worker
+        elif "refused" in item:
+            raise office_text.REFUSALS[item["refused"]](limits)
         else:
             summary = item
     text = " ".join(parts)[: limits.text_max_chars]
     if killed:
-        return text, f"was stopped after {limits.text_seconds} s; {pages_read} pages read"
+        return text, f"was stopped after {limits.text_seconds} s"
     if not summary:
         tail = stderr[-2000:].decode(errors="replace")
         return text, f"ended without a result (exit {returncode}): {tail}"
+    if content_type != PDF:
+        return text, f"stopped ({summary['stopped']})" if summary["stopped"] else ""
     if summary["stopped"] == "unreadable":
         return text, "the PDF could not be read"
     if summary["stopped"] or summary["errors"]:
         return text, (
-            f"stopped ({summary['stopped'] or 'errors'}) after {pages_read} of "
+            f"stopped ({summary['stopped'] or 'errors'}) after {summary['read']} of "
             f"{summary['pages']} pages; {summary['errors']} pages unreadable"
         )
     return text, ""
@@ -178,8 +183,8 @@ def check_upload(upload: UploadedFile, *, with_text: bool = True) -> CheckedFile
             code="too_large",
         )
     limits = UploadLimits.from_settings()
-    sniffed = _sniff(upload, limits, with_text)
-    if sniffed.content_type is None:
+    content_type = _sniff(upload, limits)
+    if content_type is None:
         raise ValidationError(
             _("The file is not a PDF, Word (DOCX) or OpenDocument (ODT) document."),
             code="bad_type",
@@ -188,11 +193,14 @@ def check_upload(upload: UploadedFile, *, with_text: bool = True) -> CheckedFile
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    text, shortfall = sniffed.text, sniffed.shortfall
-    if sniffed.content_type == PDF:
-        text, shortfall = _pdf_text(upload, limits) if with_text else ("", "")
+    text, shortfall = "", ""
+    # A DOCX or ODT is read even when its text is not kept: reading is part of its check.
+    if with_text or content_type != PDF:
+        text, shortfall = _read_text(upload, content_type, limits)
+    if not with_text:
+        text, shortfall = "", ""
     checked = CheckedFile(
-        content_type=sniffed.content_type,
+        content_type=content_type,
         size=upload.size,
         sha256=digest.hexdigest(),
         extracted_text=text,

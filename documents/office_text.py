@@ -1,5 +1,5 @@
-"""DOCX and ODT files: their zip structure checked before anything is unpacked, and their
-text read as a stream with a cap on the bytes actually inflated.
+"""DOCX and ODT files: their zip structure checked before anything is unpacked, and the
+refusals of the process that reads their text.
 
 A DOCX or ODT is a zip archive. A hostile one (a "zip bomb") unpacks to hundreds of
 megabytes from a file of a few hundred kilobytes, or has so many entries that listing
@@ -10,27 +10,26 @@ them exhausts memory. So, in this order:
 2. the directory is checked: only stored or deflated entries (the methods whose reading
    zipfile bounds per call), the most all entries together declare they unpack to, and
    how much an entry may be compressed (its ratio);
-3. the one XML part the text is in is read in chunks, counting what is really inflated,
-   and parsed incrementally by expat: memory stays bounded by the chunk size and the
-   text kept. Declared sizes can lie: zipfile stops at the declared size and then fails
-   the checksum (refused as damaged); the count is a second guard that does not rely on
-   that;
-4. an XML part with a document type declaration is refused: Word and OpenDocument files
-   never have one, and it is what entity expansion attacks ("billion laughs") and
-   external entities need.
+3. the one XML part the text is in is then read by the text reading process
+   (``documents/text_worker.py``, under the operating system's limits): in chunks,
+   counting what is really inflated, parsed as a stream by expat with no tree, refusing
+   a document type declaration (Word and OpenDocument never write one; entity expansion,
+   "billion laughs", and external entities need one) and nesting deeper than
+   ``XML_MAX_DEPTH`` (expat keeps each open element in C memory: about 120 bytes a
+   level, a gigabyte for a 30 MB file of nothing else). Declared sizes can lie: zipfile
+   stops at the declared size and then fails the checksum (refused as damaged); the
+   count is a second guard that does not rely on that.
 
-Every refusal raises ``Refused`` with the Swedish message for the form.
+Every refusal raises ``Refused`` with the Swedish message for the form (the reading
+process sends a code; ``REFUSALS`` words it).
 """
 
 from __future__ import annotations
 
 import struct
-import time
 import zipfile
 import zlib
-from dataclasses import dataclass
 from typing import BinaryIO
-from xml.parsers import expat
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -44,7 +43,8 @@ RATIO_FREE_BYTES = 1024 * 1024
 # real DOCX and ODT entries stay far below this on average (about 100). It bounds what
 # zipfile lists before the entries can be counted: at most about 5,500 records.
 DIRECTORY_BYTES_PER_ENTRY = 256
-CHUNK_BYTES = 64 * 1024
+# Word nests tables in tables, a few dozen levels at most.
+XML_MAX_DEPTH = 1000
 # Word and LibreOffice store or deflate. zipfile also reads bzip2 and LZMA, but inflates a
 # whole compressed chunk of those at once, without an output limit: 64 KB of bzip2 can
 # unpack to more than a gigabyte in one read, whatever the entry declares.
@@ -63,12 +63,6 @@ _MAX_COMMENT = 0xFFFF
 
 # What zipfile and zlib raise on an archive whose content does not match its directory.
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
-
-
-@dataclass(frozen=True)
-class OfficeText:
-    text: str
-    shortfall: str = ""  # why the text is not all of it ("" when it is)
 
 
 def damaged() -> Refused:
@@ -196,109 +190,25 @@ def read_member_head(zf: zipfile.ZipFile, name: str, size: int) -> bytes | None:
         raise damaged() from exc
 
 
-class _Collector:
-    """The text of an XML stream, its text nodes joined by spaces, without building a tree;
-    refuses document type declarations.
+def _dtd() -> Refused:
+    return Refused(
+        _(
+            "The document contains a document type declaration (DTD), which Word and "
+            "OpenDocument files never have; it was not saved."
+        ),
+        code="dtd",
+    )
 
-    Text is cut into parts at element ends only (one Python call per element instead of
-    two): a leaf's text is one part, as with ElementTree's itertext(), and a word split
-    by inline markup ("Hel<span>lo</span>") stays one word.
-    """
 
-    def __init__(self, max_chars: int):
-        self.parts: list[str] = []  # finished parts, whitespace normalised
-        self.current: list[str] = []  # the part being read, normalised piece by piece
-        self.space = False  # whether whitespace came after the current part's last word
-        self.chars = 0
-        self.max_chars = max_chars
-        self.full = False
-        self.parser = expat.ParserCreate()
-        self.parser.buffer_text = True
-        self.parser.StartDoctypeDeclHandler = self._refuse_dtd
-        self.parser.EntityDeclHandler = self._refuse_dtd
-        self.parser.EndElementHandler = self._flush
-        self.parser.CharacterDataHandler = self._text
-
-    def _refuse_dtd(self, *args) -> None:
-        raise Refused(
-            _(
-                "The document contains a document type declaration (DTD), which Word and "
-                "OpenDocument files never have; it was not saved."
-            ),
-            code="dtd",
+def _too_deep(limits: UploadLimits) -> Refused:
+    return Refused(
+        _(
+            "The document's structure is nested more than %(max)s levels deep, which no "
+            "ordinary document is; it was not saved."
         )
-
-    def _text(self, data: str) -> None:
-        # Whitespace is normalised as the text comes (at most one chunk's worth at a
-        # time): over a whole long text node at once it would make a string per word.
-        if self.full:
-            return
-        words = data.split()
-        if words:
-            if self.current and (self.space or data[0].isspace()):
-                self.current.append(" ")
-            self.current.append(" ".join(words))
-            self.space = data[-1].isspace()
-        elif data:
-            self.space = True
-        self.chars += len(data)
-        self.full = self.chars > self.max_chars
-
-    def _flush(self, name: str) -> None:
-        if self.current:
-            self.parts.append("".join(self.current))
-            self.current = []
-            if len(self.parts) >= 4096:  # thousands of small strings cost more than one
-                self.parts = [" ".join(self.parts)]
-        self.space = False
-
-    def feed(self, data: bytes, final: bool = False) -> None:
-        self.parser.Parse(data, final)
-
-    def text(self) -> str:
-        self._flush("")
-        return " ".join(self.parts)[: self.max_chars]
-
-
-def member_text(zf: zipfile.ZipFile, name: str, limits: UploadLimits) -> OfficeText:
-    """The text of one XML entry, read as a stream within the limits.
-
-    Refuses (``Refused``) an entry that inflates beyond ``xml_max_bytes`` whatever it
-    declares, one whose content does not match the directory, and one with a DTD. Text
-    beyond ``text_max_chars`` is left out, and so is what is not read within
-    ``text_seconds`` (checked between chunks: a chunk takes milliseconds); the file is
-    then accepted. Badly formed XML gives the text before the fault.
-    """
-    try:
-        info = zf.getinfo(name)
-    except KeyError:
-        return OfficeText("", f"there is no {name}")
-    if info.file_size > limits.xml_max_bytes:
-        raise _xml_too_large(limits)
-    deadline = time.monotonic() + limits.text_seconds
-    collector = _Collector(limits.text_max_chars)
-    inflated = 0
-    shortfall = ""
-    try:
-        with zf.open(info) as member:
-            while chunk := member.read(CHUNK_BYTES):
-                inflated += len(chunk)
-                if inflated > limits.xml_max_bytes:
-                    raise _xml_too_large(limits)
-                collector.feed(chunk)
-                if collector.full:
-                    shortfall = f"cut at {limits.text_max_chars} characters"
-                elif time.monotonic() > deadline:
-                    shortfall = f"stopped (time) after {inflated} bytes of {name}"
-                if shortfall:
-                    break
-            else:
-                collector.feed(b"", final=True)
-    except expat.ExpatError as exc:
-        shortfall = f"{name} is not well-formed XML: {exc}"
-    except _DAMAGED as exc:
-        raise damaged() from exc
-    return OfficeText(collector.text(), shortfall)
+        % {"max": XML_MAX_DEPTH},
+        code="too_deep",
+    )
 
 
 def _xml_too_large(limits: UploadLimits) -> Refused:
@@ -307,3 +217,23 @@ def _xml_too_large(limits: UploadLimits) -> Refused:
         % {"max": filesizeformat(limits.xml_max_bytes)},
         code="text_too_large",
     )
+
+
+# The text reading process's refusals (documents/text_worker.py), by code.
+REFUSALS = {
+    "damaged": lambda limits: damaged(),
+    "dtd": lambda limits: _dtd(),
+    "too_deep": _too_deep,
+    "text_too_large": _xml_too_large,
+}
+
+
+def text_part(zf: zipfile.ZipFile, name: str, limits: UploadLimits) -> zipfile.ZipInfo | None:
+    """The entry holding the text, once what it declares is within the limits."""
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > limits.xml_max_bytes:
+        raise _xml_too_large(limits)
+    return info

@@ -19,13 +19,13 @@ class UploadLimits:
     zip_max_unpacked_bytes: int
     zip_max_ratio: int
     xml_max_bytes: int
-    # Text kept for search, any type, and the time reading it may take
+    # Text kept for search, any type, and the time and memory reading it may take
     text_max_chars: int
     text_seconds: float
-    # PDF text extraction (a separate process)
+    text_memory_bytes: int
+    # PDF text extraction
     pdf_max_pages: int
     pdf_max_content_bytes: int
-    pdf_memory_bytes: int
 
     @classmethod
     def from_settings(cls) -> UploadLimits:
@@ -36,7 +36,7 @@ class UploadLimits:
             xml_max_bytes=settings.STYRDOK_UPLOAD_XML_MAX_BYTES,
             text_max_chars=settings.STYRDOK_UPLOAD_TEXT_MAX_CHARS,
             text_seconds=settings.STYRDOK_UPLOAD_TEXT_SECONDS,
+            text_memory_bytes=settings.STYRDOK_UPLOAD_TEXT_MEMORY_BYTES,
             pdf_max_pages=settings.STYRDOK_PDF_TEXT_MAX_PAGES,
             pdf_max_content_bytes=settings.STYRDOK_PDF_TEXT_MAX_CONTENT_BYTES,
-            pdf_memory_bytes=settings.STYRDOK_PDF_TEXT_MEMORY_BYTES,
         )

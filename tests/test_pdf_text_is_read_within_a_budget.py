@@ -69,7 +69,7 @@ def test_the_memory_cap_holds_when_the_content_budget_would_not(settings, warnin
     """With a content budget too large to help, the operating system's cap on the reading
     process's memory fails the bomb's page alone: the pages after it are still read."""
     settings.STYRDOK_PDF_TEXT_MAX_CONTENT_BYTES = 4 * 1024**3
-    settings.STYRDOK_PDF_TEXT_MEMORY_BYTES = 256 * 1024**2
+    settings.STYRDOK_UPLOAD_TEXT_MEMORY_BYTES = 256 * 1024**2
 
     checked, peak = checked_with_peak(bomb())
 
@@ -171,15 +171,15 @@ def test_a_pdf_bomb_on_the_draft_page_is_kept_with_the_text_before_it(town, sett
 
 @pytest.fixture
 def reads(monkeypatch):
-    """Every PDF read, with the number of savepoints open at the time."""
+    """Every file's text read, with the number of savepoints open at the time."""
     seen: list[int] = []
-    real = files._pdf_text
+    real = files._read_text
 
-    def spy(upload, limits):
+    def spy(upload, content_type, limits):
         seen.append(len(connection.savepoint_ids))
-        return real(upload, limits)
+        return real(upload, content_type, limits)
 
-    monkeypatch.setattr(files, "_pdf_text", spy)
+    monkeypatch.setattr(files, "_read_text", spy)
     return seen
 
 

@@ -157,6 +157,11 @@ def understated_entries_docx(entries: int = 30_000) -> bytes:
     return bytes(patched)
 
 
+def deeply_nested_docx(levels: int = 100_000) -> bytes:
+    """A DOCX of a few KB whose XML opens ``levels`` elements inside each other."""
+    return docx("<w:r>" * levels)
+
+
 BILLION_LAUGHS = (
     b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY lol "lol">'
     + b"".join(
