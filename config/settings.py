@@ -314,6 +314,31 @@ STYRDOK_STEP_LIMIT_DAYS = {
 # cached this many seconds (the case list itself is always live).
 STYRDOK_DESK_FIGURES_SECONDS = env.int("STYRDOK_DESK_FIGURES_SECONDS", default=300)
 
+# Uploaded files (docs/deployment.md, "Limits on uploaded files"). A DOCX or ODT is a zip
+# archive: one that has more entries, unpacks to more, or is compressed harder than these
+# is refused before anything is unpacked (a ratio is checked for entries above 1 MB).
+STYRDOK_UPLOAD_ZIP_MAX_ENTRIES = env.int("STYRDOK_UPLOAD_ZIP_MAX_ENTRIES", default=1000)
+STYRDOK_UPLOAD_ZIP_MAX_UNPACKED_BYTES = env.int(
+    "STYRDOK_UPLOAD_ZIP_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024
+)
+STYRDOK_UPLOAD_ZIP_MAX_RATIO = env.int("STYRDOK_UPLOAD_ZIP_MAX_RATIO", default=100)
+# The most the XML part holding a DOCX's or ODT's text may inflate to, counted as it is
+# read (declared sizes can lie); more is refused.
+STYRDOK_UPLOAD_XML_MAX_BYTES = env.int("STYRDOK_UPLOAD_XML_MAX_BYTES", default=64 * 1024 * 1024)
+# A file's text is read by a separate process: the text kept for search, and the time
+# (wall clock; the process is killed) and memory reading may take. When one runs out the
+# file is accepted with the text read so far, and the shortfall is logged.
+STYRDOK_UPLOAD_TEXT_MAX_CHARS = env.int("STYRDOK_UPLOAD_TEXT_MAX_CHARS", default=2_000_000)
+STYRDOK_UPLOAD_TEXT_SECONDS = env.float("STYRDOK_UPLOAD_TEXT_SECONDS", default=15.0)
+STYRDOK_UPLOAD_TEXT_MEMORY_BYTES = env.int(
+    "STYRDOK_UPLOAD_TEXT_MEMORY_BYTES", default=768 * 1024 * 1024
+)
+# A PDF's pages read, and its decompressed page content, all pages together.
+STYRDOK_PDF_TEXT_MAX_PAGES = env.int("STYRDOK_PDF_TEXT_MAX_PAGES", default=1000)
+STYRDOK_PDF_TEXT_MAX_CONTENT_BYTES = env.int(
+    "STYRDOK_PDF_TEXT_MAX_CONTENT_BYTES", default=64 * 1024 * 1024
+)
+
 # --- JSON API -------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,18 +1,31 @@
-"""Uploaded document files: type detection by content, size limit, text extraction."""
+"""Uploaded document files: type detection by content, size limit, text extraction.
+
+Every upload path (a draft's file, the minutes extract, the registrar's records) goes
+through ``check_upload``. A file built to overload the server is refused with a message
+for the form (``upload_limits.Refused``); a genuine file whose text cannot all be read
+within the budget is accepted, with the text that was read, and the shortfall is logged.
+A DOCX's or ODT's zip structure is checked in ``office_text``; the text of every type is
+read by a separate process (``text_worker``) with hard limits on memory, CPU and
+wall-clock time.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-import re
-import zipfile
+import subprocess
+import sys
 from dataclasses import dataclass
-from xml.etree import ElementTree
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from . import office_text
+from .upload_limits import Refused, UploadLimits
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -20,6 +33,20 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", ODT: ".odt"}
+# The zip entry that holds each type's text.
+TEXT_PART = {DOCX: "word/document.xml", ODT: "content.xml"}
+
+TEXT_WORKER = Path(__file__).with_name("text_worker.py")
+# The worker begins no new page or chunk after this share of the time budget, so that
+# it ends by itself and reports why; the parent kills it at the whole budget.
+SOFT_SHARE = 0.8
+
+# The attribute under which check_upload keeps its result on the upload.
+_CHECKED = "_styrdok_checked"
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["DOCX", "EXTENSIONS", "ODT", "PDF", "CheckedFile", "Refused", "check_upload"]
 
 
 @dataclass(frozen=True)
@@ -28,9 +55,12 @@ class CheckedFile:
     size: int
     sha256: str
     extracted_text: str
+    # False when the text is cut short: a budget ran out, or the file is partly unreadable.
+    text_complete: bool = True
 
 
-def _sniff(upload: UploadedFile) -> str | None:
+def _sniff(upload: UploadedFile, limits: UploadLimits) -> str | None:
+    """The type by content; a DOCX's or ODT's directory is checked on the way (Refused)."""
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
@@ -39,84 +69,121 @@ def _sniff(upload: UploadedFile) -> str | None:
     if not head.startswith(b"PK\x03\x04"):
         return None
     try:
-        with zipfile.ZipFile(upload) as zf:
-            names = set(zf.namelist())
-            if "mimetype" in names and zf.read("mimetype").strip() == ODT.encode():
-                return ODT
-            if "[Content_Types].xml" in names and "word/document.xml" in names:
-                return DOCX
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return None
+        zf = office_text.open_checked_zip(upload, limits)
+        if zf is None:
+            return None
+        with zf:
+            content_type = None
+            if (office_text.read_member_head(zf, "mimetype", 100) or b"").strip() == ODT.encode():
+                content_type = ODT
+            elif "[Content_Types].xml" in zf.namelist():
+                content_type = DOCX
+            if (
+                content_type is None
+                or office_text.text_part(zf, TEXT_PART[content_type], limits) is None
+            ):
+                return None
+            return content_type
     finally:
         upload.seek(0)
-    return None
 
 
-def _xml_text(data: bytes) -> str:
-    try:
-        root = ElementTree.fromstring(data)  # noqa: S314 - stdlib parser, no external entities
-    except ElementTree.ParseError:
-        return ""
-    return re.sub(r"\s+", " ", " ".join(t for t in root.itertext())).strip()
-
-
-# Text beyond this many pages is not extracted (bounds the work a hostile PDF can cause).
-MAX_PDF_PAGES = 1000
-
-_LINE_HYPHEN = re.compile(r"([^\W\d_])-[ \t]*\r?\n\s*([^\W\d_])")
-
-logger = logging.getLogger(__name__)
-
-
-def _pdf_text(upload: UploadedFile) -> str:
-    from pypdf import PdfReader
-
-    parts: list[str] = []
-    try:
-        reader = PdfReader(upload)
-        for number, page in enumerate(reader.pages):
-            if number >= MAX_PDF_PAGES:
-                break
-            try:
-                # Join words hyphenated at the end of a line ("samverkans-\ngruppen").
-                parts.append(_LINE_HYPHEN.sub(r"\1\2", page.extract_text() or ""))
-            except Exception:  # noqa: BLE001 - one broken page must not lose the others
-                logger.warning("Could not extract text from page %s of a PDF", number + 1)
-    except Exception:  # noqa: BLE001 - pypdf raises many kinds of errors on broken files
-        logger.warning("Could not read a PDF for text extraction", exc_info=True)
-    return re.sub(r"\s+", " ", " ".join(parts)).strip()
-
-
-def extract_text(upload: UploadedFile, content_type: str) -> str:
-    """Plain text of a PDF, DOCX or ODT file, for search; empty when nothing can be read."""
-    upload.seek(0)
+def _read_text(upload: UploadedFile, content_type: str, limits: UploadLimits) -> tuple[str, str]:
+    """The file's text as far as the budgets reach, and why it is not all of it ("" when
+    it is), read by the text reading process. Raises ``Refused`` for a DOCX or ODT that
+    process refuses."""
+    worker_limits = {
+        "max_chars": limits.text_max_chars,
+        "soft_seconds": limits.text_seconds * SOFT_SHARE,
+        "cpu_seconds": limits.text_seconds,
+        "memory_bytes": limits.text_memory_bytes,
+    }
     if content_type == PDF:
-        try:
-            return _pdf_text(upload)
-        finally:
-            upload.seek(0)
+        worker_limits |= {
+            "kind": "pdf",
+            "max_pages": limits.pdf_max_pages,
+            "max_content_bytes": limits.pdf_max_content_bytes,
+        }
+    else:
+        worker_limits |= {
+            "kind": "zip",
+            "part": TEXT_PART[content_type],
+            "xml_max_bytes": limits.xml_max_bytes,
+            "max_depth": office_text.XML_MAX_DEPTH,
+        }
+    # -I: the worker sees neither the environment's PYTHON* variables nor the project.
+    command = [sys.executable, "-I", str(TEXT_WORKER), json.dumps(worker_limits)]
+    run = {"capture_output": True, "timeout": limits.text_seconds, "env": {}, "check": False}
+    killed = False
     try:
-        with zipfile.ZipFile(upload) as zf:
-            if content_type == DOCX:
-                return _xml_text(zf.read("word/document.xml"))
-            if content_type == ODT:
-                return _xml_text(zf.read("content.xml"))
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return ""
+        if hasattr(upload, "temporary_file_path"):
+            with open(upload.temporary_file_path(), "rb") as stdin:
+                done = subprocess.run(command, stdin=stdin, **run)  # noqa: S603 - fixed argv
+        else:
+            upload.seek(0)
+            done = subprocess.run(command, input=upload.read(), **run)  # noqa: S603
+        output, returncode, stderr = done.stdout, done.returncode, done.stderr
+    except subprocess.TimeoutExpired as exc:
+        # POSIX run() hands over what was read before the kill: the text so far.
+        output, returncode, stderr, killed = exc.stdout or b"", None, b"", True
+    except OSError as exc:
+        logger.error("Could not start the text reading process: %s", exc)
+        return "", "the text reading process could not be started"
     finally:
         upload.seek(0)
-    return ""
+    parts: list[str] = []
+    summary: dict = {}
+    for line in output.splitlines():
+        try:
+            item = json.loads(line)
+        except ValueError:
+            break  # the last line of a killed process may be cut
+        if "text" in item:
+            parts.append(item["text"])  # normalised and cut by the worker
+        elif "refused" in item:
+            raise office_text.REFUSALS[item["refused"]](limits)
+        else:
+            summary = item
+    text = " ".join(parts)[: limits.text_max_chars]
+    if killed:
+        return text, f"was stopped after {limits.text_seconds} s"
+    if not summary:
+        tail = stderr[-2000:].decode(errors="replace")
+        return text, f"ended without a result (exit {returncode}): {tail}"
+    if content_type != PDF:
+        return text, f"stopped ({summary['stopped']})" if summary["stopped"] else ""
+    if summary["stopped"] == "unreadable":
+        return text, "the PDF could not be read"
+    if summary["stopped"] or summary["errors"]:
+        return text, (
+            f"stopped ({summary['stopped'] or 'errors'}) after {summary['read']} of "
+            f"{summary['pages']} pages; {summary['errors']} pages unreadable"
+        )
+    return text, ""
 
 
-def check_upload(upload: UploadedFile) -> CheckedFile:
-    """Accept only PDF, DOCX and ODT, recognised by content, within the size limit."""
+def check_upload(upload: UploadedFile, *, with_text: bool = True) -> CheckedFile:
+    """Accept only PDF, DOCX and ODT, recognised by content, within the limits.
+
+    Raises ``ValidationError`` (a ``Refused`` for a file built to overload the server)
+    with a message for the form. ``with_text=False`` skips a PDF's text extraction where
+    the text is not kept (DOCX and ODT are read all the same: that is their check).
+
+    The result is kept on the upload: a service checks a file before its transaction
+    (reading may take up to ``STYRDOK_UPLOAD_TEXT_SECONDS``, and no lock may be held
+    meanwhile) and the step inside it gets the same answer at no cost.
+    """
+    earlier = getattr(upload, _CHECKED, None)
+    if earlier is not None and (earlier[0] or not with_text):
+        return earlier[1]
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The file is %(size)s; the largest allowed is %(max)s.")
             % {"size": filesizeformat(upload.size), "max": filesizeformat(MAX_UPLOAD_BYTES)},
             code="too_large",
         )
-    content_type = _sniff(upload)
+    limits = UploadLimits.from_settings()
+    content_type = _sniff(upload, limits)
     if content_type is None:
         raise ValidationError(
             _("The file is not a PDF, Word (DOCX) or OpenDocument (ODT) document."),
@@ -126,9 +193,28 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return CheckedFile(
+    text, shortfall = "", ""
+    # A DOCX or ODT is read even when its text is not kept: reading is part of its check.
+    if with_text or content_type != PDF:
+        text, shortfall = _read_text(upload, content_type, limits)
+    if not with_text:
+        text, shortfall = "", ""
+    checked = CheckedFile(
         content_type=content_type,
         size=upload.size,
         sha256=digest.hexdigest(),
-        extracted_text=extract_text(upload, content_type),
+        extracted_text=text,
+        text_complete=not shortfall,
     )
+    if shortfall:
+        # The file is accepted; the operator learns which one is not fully searchable.
+        logger.warning(
+            "Text of an uploaded %s (sha256 %s, %s bytes) is incomplete, %s characters kept: %s",
+            EXTENSIONS[checked.content_type],
+            checked.sha256,
+            checked.size,
+            len(text),
+            shortfall,
+        )
+    setattr(upload, _CHECKED, (with_text, checked))
+    return checked

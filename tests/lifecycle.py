@@ -54,6 +54,7 @@ from tests.factories import (
     UserFactory,
     build_municipality,
 )
+from tests.upload_support import pdf_from_objects
 from workflows import access, routing
 from workflows.forms import STEP_FORMS
 from workflows.models import AuditEntry, Case
@@ -84,20 +85,7 @@ def minimal_pdf(text: str = "Protokollsutdrag") -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf_from_objects(objects)
 
 
 PDF_BYTES = minimal_pdf()

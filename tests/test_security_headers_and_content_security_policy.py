@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import VersionFileFactory, document_with_history
+from tests.upload_support import handlingsplan_draft
 
 ROOT = Path(__file__).resolve().parent.parent
 INLINE = [
@@ -64,13 +65,7 @@ def test_public_pages_carry_the_security_headers(client, db, url):
 
 
 def test_the_editor_page_gives_trix_a_style_nonce_and_nothing_inline(town):
-    desk = town.desk("samordnare")
-    case = desk.start_document(
-        document_type=town.types["handlingsplan"],
-        title="Handlingsplan 2027",
-        scope_unit=town.units["unit"],
-        owner_position=town.positions["enhetschef"],
-    )
+    desk, case = handlingsplan_draft(town)
     _task, response = desk.open(case, "draft")
     html = response.content.decode()
 

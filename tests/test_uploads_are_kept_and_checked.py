@@ -17,10 +17,10 @@ from tests.lifecycle import (
     open_steps,
     pdf,
     refresh,
-    run_until,
     shows,
     snapshot,
 )
+from tests.upload_support import handlingsplan_draft, policy_at_registration
 from workflows.models import AuditEntry
 
 NOT_A_DOCUMENT = "The file is not a PDF, Word (DOCX) or OpenDocument (ODT) document."
@@ -39,14 +39,7 @@ def docx(text: str) -> bytes:
 
 
 def start(town):
-    desk = town.desk("samordnare")
-    case = desk.start_document(
-        document_type=town.types["handlingsplan"],
-        title="Handlingsplan 2027",
-        scope_unit=town.units["unit"],
-        owner_position=town.positions["enhetschef"],
-    )
-    return desk, case
+    return handlingsplan_draft(town)
 
 
 def test_every_upload_is_kept(town):
@@ -95,13 +88,7 @@ def test_a_file_that_is_no_document_is_refused(town):
 
 
 def test_the_minutes_extract_must_be_a_document(town):
-    case = town.desk("hrstrateg").start_document(
-        document_type=town.types["policy"],
-        title="Arbetsgivarpolicy",
-        scope_unit=town.units["top"],
-        owner_position=town.positions["hrstrateg"],
-    )
-    run_until(town, case, "registration")
+    case = policy_at_registration(town)
     before = snapshot(case)
     registrar = town.desk("registrator")
 

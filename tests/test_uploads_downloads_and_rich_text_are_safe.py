@@ -15,6 +15,7 @@ from documents import files as document_files
 from documents.models import DocumentVersion, VersionFile
 from tests.factories import VersionFileFactory, document_with_history
 from tests.lifecycle import PDF_BYTES, shows
+from tests.upload_support import handlingsplan_draft, swedish
 from workflows.models import AuditEntry
 
 NOT_A_DOCUMENT = "Filen är varken ett PDF-, Word- (DOCX) eller OpenDocument-dokument (ODT)."
@@ -25,15 +26,8 @@ PAYLOAD = (
 
 
 def start(town):
-    desk = town.desk("samordnare")
-    desk.client.cookies.pop("django_language", None)  # Swedish messages
-    case = desk.start_document(
-        document_type=town.types["handlingsplan"],
-        title="Handlingsplan 2027",
-        scope_unit=town.units["unit"],
-        owner_position=town.positions["enhetschef"],
-    )
-    return desk, case
+    desk, case = handlingsplan_draft(town)
+    return swedish(desk), case  # Swedish messages
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ call these; none sets a state itself.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from viewflow.workflow.status import STATUS
 
 from documents import diarium, rules
 from documents import services as document_services
+from documents.files import EXTENSIONS, CheckedFile, check_upload
 from documents.models import (
     Decision,
     DecisionKind,
@@ -73,6 +75,30 @@ class NotAllowed(CaseError):
 
 class Busy(CaseError):
     pass
+
+
+# The step forms' fields that carry a file, and whether the file's text is kept (search).
+STEP_FILES = {"upload": True, "minutes_extract": False}
+
+
+def _check_file(upload, *, with_text: bool) -> CheckedFile:
+    """``documents.files.check_upload``, its refusal as a CaseError."""
+    try:
+        return check_upload(upload, with_text=with_text)
+    except ValidationError as exc:
+        raise CaseError(" ".join(exc.messages)) from exc
+
+
+def _check_files_first(files: dict, permitted: Callable[[], object]) -> None:
+    """Check uploaded files (``{upload: with_text}``) before the action's transaction:
+    reading a PDF's text may take up to STYRDOK_UPLOAD_TEXT_SECONDS, and no lock (on
+    SQLite: the whole database's) may be held meanwhile. The check inside the transaction
+    then reuses the result. Only for a user the action is open to (asked here without a
+    lock, and again inside), so that nobody else can make the server read files."""
+    files = {upload: with_text for upload, with_text in files.items() if upload is not None}
+    if files and permitted():
+        for upload, with_text in files.items():
+            _check_file(upload, with_text=with_text)
 
 
 def task_view_placeholder(request, **kwargs):
@@ -488,6 +514,10 @@ def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
     """Complete a human task with the step's input; the flow moves on."""
     data = dict(data or {})
     task = _get_task(task_id)
+    _check_files_first(
+        {data.get(name): with_text for name, with_text in STEP_FILES.items()},
+        lambda: access.can_execute_task(user, task, task.process.coerced),
+    )
     flow_class = task.flow_task.flow_class
     step_name = task.flow_task.name
     try:
@@ -645,6 +675,10 @@ def save_draft(*, user, case_id: int, **data) -> Case:
     case = Case.objects.filter(pk=case_id).first()
     if case is None:
         raise CaseError(_("There is no such case."))
+    _check_files_first(
+        {data.get(name): with_text for name, with_text in STEP_FILES.items()},
+        lambda: access.can_edit_draft(user, case),
+    )
     flow_class = case.flow_class
     with transaction.atomic(), flow_class.lock(case.pk):
         case = Case.objects.select_related("document__document_type", "version").get(pk=case_id)
@@ -956,12 +990,7 @@ def _register(
     if anslag_date and justering_date and anslag_date < justering_date:
         raise CaseError(_("The notice cannot be posted before the minutes are checked."))
     if minutes_extract is not None:
-        from documents.files import check_upload
-
-        try:
-            check_upload(minutes_extract)
-        except ValidationError as exc:
-            raise CaseError(" ".join(exc.messages)) from exc
+        _check_file(minutes_extract, with_text=STEP_FILES["minutes_extract"])
         decision.minutes_extract = minutes_extract
     decision.justering_date = justering_date
     decision.anslag_date = anslag_date
@@ -1119,6 +1148,12 @@ def register_record(
 ) -> RegisteredRecord:
     """The registrar registers an incoming or outgoing record (a letter, an opinion) on a case."""
     counterpart, subject = (counterpart or "").strip(), (subject or "").strip()
+
+    def may_register():
+        case = Case.objects.filter(pk=case_id).first()
+        return case is not None and access.can_register_records(user, case)
+
+    _check_files_first({upload: False}, may_register)  # a record's text is not kept
     with transaction.atomic():
         case = (
             Case.objects.select_for_update(of=("self",))
@@ -1143,14 +1178,7 @@ def register_record(
             )
         if not subject:
             raise CaseError(_("Give the subject of the record."))
-        checked = None
-        if upload is not None:
-            from documents.files import check_upload
-
-            try:
-                checked = check_upload(upload)
-            except ValidationError as exc:
-                raise CaseError(" ".join(exc.messages)) from exc
+        checked = _check_file(upload, with_text=False) if upload is not None else None
         sequence = (
             RegisteredRecord.objects.filter(case=case)
             .order_by("-sequence")
@@ -1169,8 +1197,6 @@ def register_record(
         )
         if checked is not None:
             import uuid
-
-            from documents.files import EXTENSIONS
 
             record.original_name = upload.name[:255]
             # A random stored name with the extension of the checked content: never the
