@@ -1,0 +1,28 @@
+"""How often anonymous callers may ask the API (``API_ANON_RATE``)."""
+
+from __future__ import annotations
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle
+
+from config.client_ip import client_ip
+
+
+class AnonymousRateThrottle(AnonRateThrottle):
+    """DRF's throttle for anonymous callers, with two differences.
+
+    The caller is known by the address the audit trail and the log-in throttle use
+    (``config.client_ip``: the connection's address, or the one the trusted proxies saw).
+    DRF's own rule takes the whole ``X-Forwarded-For`` header when ``NUM_PROXIES`` is unset,
+    so a caller sending a different header with each request was never throttled.
+
+    The rate is read when a request comes, not when the module is imported (DRF's class
+    attribute), so that ``REST_FRAMEWORK`` set at run time (a test's settings) applies.
+    """
+
+    @property
+    def THROTTLE_RATES(self) -> dict[str, str | None]:
+        return api_settings.DEFAULT_THROTTLE_RATES
+
+    def get_ident(self, request) -> str:
+        return client_ip(request) or ""
