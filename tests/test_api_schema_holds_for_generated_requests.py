@@ -111,6 +111,13 @@ def register(org_tree):
     )
     document_with_history(3, title="Riktlinje för resor", document_type=t["riktlinje"])
     document_with_history(2, repealed=True, title="Policy för bilar", document_type=t["policy"])
+    publish(
+        "Vision 2040",
+        u["top"],
+        t["vision"],
+        valid_from=today + datetime.timedelta(days=365),
+        publish=False,
+    )
     return org_tree
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
+from django.utils.translation import ngettext
+from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
@@ -26,3 +30,22 @@ class AnonymousRateThrottle(AnonRateThrottle):
 
     def get_ident(self, request) -> str:
         return client_ip(request) or ""
+
+
+class Throttled(exceptions.Throttled):
+    """429 saying in the answer's language how long to wait (DRF formats the seconds into
+    its message before translating it, so no translation ever matches), with the same
+    Retry-After header."""
+
+    def __init__(self, wait: float | None):
+        if wait is None:
+            super().__init__()
+            return
+        seconds = math.ceil(wait)
+        message = ngettext(
+            "Too many requests: try again in %(wait)d second.",
+            "Too many requests: try again in %(wait)d seconds.",
+            seconds,
+        )
+        super().__init__(detail=message % {"wait": seconds})
+        self.wait = seconds

@@ -14,6 +14,7 @@ from documents.filters import RegisterFilter
 from .pagination import RegisterPagination
 from .schema import RESPONSE_HEADERS, RegisterSchema, error_responses
 from .serializers import RegisterEntrySerializer
+from .throttling import Throttled
 
 LIST_PARAMETERS = [*RegisterFilter.base_filters, "page", "page_size"]
 
@@ -78,6 +79,9 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve":  # one entry, loaded as a list's entries are
             return selectors.api_rows(self.request.user)
         return selectors.register_versions(self.request.user)
+
+    def throttled(self, request, wait):
+        raise Throttled(wait)
 
     def get_object(self):
         try:
