@@ -16,7 +16,12 @@ from .schema import RESPONSE_HEADERS, RegisterSchema, error_responses
 from .serializers import RegisterEntrySerializer
 from .throttling import Throttled
 
-LIST_PARAMETERS = [*RegisterFilter.base_filters, "page", "page_size"]
+# The query parameters of the list: the ones a 400 may name.
+LIST_PARAMETERS = [
+    *RegisterFilter.base_filters,
+    RegisterPagination.page_query_param,
+    RegisterPagination.page_size_query_param,
+]
 
 
 @extend_schema_view(
