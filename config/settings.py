@@ -350,7 +350,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Anonymous callers are counted per client address (config.client_ip), in the cache.
-    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.AnonymousByAddressThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["documents.api.throttling.AnonymousRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env("API_ANON_RATE", default="600/minute")},
 }
 SPECTACULAR_SETTINGS = {

@@ -70,6 +70,14 @@ class _ChoicesOnce:
 class OnceModelChoiceField(_ChoicesOnce, filter_fields.ModelChoiceField):
     """A ``<select>`` of model instances, read once (or never: see ``_ChoicesOnce``)."""
 
+    # Django's message for a single choice does not say which value was refused (its
+    # message for several does, and is used here).
+    default_error_messages = {
+        "invalid_choice": _(
+            "Select a valid choice. %(value)s is not one of the available choices."
+        ),
+    }
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
@@ -102,6 +110,9 @@ class IdMultipleChoiceField(_ChoicesOnce, filter_fields.ModelMultipleChoiceField
     SQLite raise OverflowError and PostgreSQL an out-of-range error)."""
 
     def _check_values(self, value):
+        # An empty value (``type=``) is no value: a filter sent empty is not applied, as
+        # for every other filter of the register.
+        value = [pk for pk in value if pk != ""]
         for pk in value:
             text = str(pk)
             if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):

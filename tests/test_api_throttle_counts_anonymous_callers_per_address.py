@@ -8,14 +8,14 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from config.throttling import AnonymousByAddressThrottle
+from documents.api.throttling import AnonymousRateThrottle
 
 URL = "/api/v1/register/"
 
 
 @pytest.fixture(autouse=True)
 def low_rate(monkeypatch):
-    monkeypatch.setattr(AnonymousByAddressThrottle, "rate", "3/minute", raising=False)
+    monkeypatch.setattr(AnonymousRateThrottle, "rate", "3/minute", raising=False)
     cache.clear()
     yield
     cache.clear()

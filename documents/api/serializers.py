@@ -25,7 +25,7 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
     public = serializers.BooleanField(source="is_public", read_only=True)
     adopted_by = serializers.SerializerMethodField()
     decision_date = serializers.DateField(
-        source="adoption.decision_date", read_only=True, default=None
+        source="adoption.decision_date", read_only=True, default=None, allow_null=True
     )
     paragraph = serializers.CharField(source="adoption.paragraph", read_only=True, default="")
     diarienummer = serializers.SerializerMethodField()

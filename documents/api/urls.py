@@ -5,6 +5,10 @@ from rest_framework.routers import DefaultRouter
 from .views import RegisterViewSet
 
 router = DefaultRouter()
+# No ``/register/1.json``: the schema describes no such addresses, and without them every
+# entry address (``register/<anything but a slash>/``) reaches the API, which answers 404 in
+# JSON, not Django's HTML page.
+router.include_format_suffixes = False
 router.register("register", RegisterViewSet, basename="register")
 
 urlpatterns = [
