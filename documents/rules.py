@@ -4,6 +4,22 @@ Everything that needs to know who may adopt a document, or which samverkan
 group consults on it, asks this module: forms, views, the workflow, the admin
 and commands. Answers carry a Swedish explanation (through gettext) so a
 refusal can always say why.
+
+Each decider kind has one resolver in ``RESOLVERS``. A rule may be limited to the
+decider's own area (``AdoptionRule.only_own_area``), which is, per kind:
+
+- KF: the whole municipality (so the option is refused);
+- KS: the units whose effective responsible body is KS (``Unit.responsible_body``,
+  inherited by the units below unless they name their own);
+- the responsible nämnd / company board: the units whose effective responsible body it
+  is (always: the kind names the scope's own body);
+- the municipal chief: the top unit's subtree, the whole municipality (refused);
+- the unit chief: their own unit, the scope itself (always);
+- the process owner: their process, in the part of the organisation it runs in
+  (``Process.unit`` and the units below it).
+
+The order deciders are offered in and their keys in forms live here too. See
+docs/rules.md.
 """
 
 from __future__ import annotations
@@ -13,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from org.models import (
     BODY_RANK,
@@ -191,33 +208,39 @@ def _higher_bodies(body: Body) -> list[Body]:
     return list(Body.objects.filter(kind__in=higher_kinds, is_active=True).order_by("kind"))
 
 
+# What the KF and KS rules say: (allowed, no such body configured).
+_SINGLE_BODY_TEXTS = {
+    BodyKind.COUNCIL: (
+        gettext_noop("%(types)s are adopted by %(body)s."),
+        gettext_noop("%(types)s are adopted by the municipal council, but none is configured."),
+    ),
+    BodyKind.EXECUTIVE_BOARD: (
+        gettext_noop("%(types)s may be adopted by %(body)s."),
+        gettext_noop("%(types)s may be adopted by the executive board, but none is configured."),
+    ),
+}
+
+
+def _the_body(q: Question, kind: str) -> Resolution:
+    """The one active body of ``kind`` (KF, KS), wherever the scope is."""
+    allowed, missing = _SINGLE_BODY_TEXTS[kind]
+    body = _single_body(kind)
+    if body is None:
+        return Resolution(unresolved=[_(missing) % {"types": q.types}])
+    return Resolution(allowed=[Decider(_(allowed) % {"types": q.types, "body": body}, body=body)])
+
+
 def _council(rule: AdoptionRule, q: Question) -> Resolution:
     """KF. Its own area is the whole municipality, so the rule is never limited."""
-    body = _single_body(BodyKind.COUNCIL)
-    if body is None:
-        return Resolution(
-            unresolved=[
-                _("%(types)s are adopted by the municipal council, but none is configured.")
-                % {"types": q.types}
-            ]
-        )
-    reason = _("%(types)s are adopted by %(body)s.") % {"types": q.types, "body": body}
-    return Resolution(allowed=[Decider(reason, body=body)])
+    return _the_body(q, BodyKind.COUNCIL)
 
 
 def _executive_board(rule: AdoptionRule, q: Question) -> Resolution:
     """KS. Its own area: the units whose effective responsible body is KS."""
-    body = _single_body(BodyKind.EXECUTIVE_BOARD)
-    if body is None:
-        return Resolution(
-            unresolved=[
-                _("%(types)s may be adopted by the executive board, but none is configured.")
-                % {"types": q.types}
-            ]
-        )
-    if not rule.only_own_area:
-        reason = _("%(types)s may be adopted by %(body)s.") % {"types": q.types, "body": body}
-        return Resolution(allowed=[Decider(reason, body=body)])
+    found = _the_body(q, BodyKind.EXECUTIVE_BOARD)
+    if not rule.only_own_area or not found.allowed:
+        return found
+    body = found.allowed[0].body
     responsible = q.responsible_body
     values = {"types": q.types, "body": body, "unit": q.scope_unit, "responsible": responsible}
     if responsible is not None and responsible.pk == body.pk:
@@ -242,51 +265,47 @@ def _outside_area(key: str, reason: str) -> Resolution:
     return Resolution(not_applicable=[reason], outside_area={key: reason})
 
 
-def _responsible_body_of_kind(wanted: str, q: Question) -> Body | None:
-    responsible = q.responsible_body
-    if responsible is not None and responsible.kind == wanted and responsible.is_active:
-        return responsible
-    return None
+# What the nämnd and company-board rules say: (allowed, no such body responsible for the scope).
+_RESPONSIBLE_BODY_TEXTS = {
+    BodyKind.COMMITTEE: (
+        gettext_noop(
+            "%(types)s for %(unit)s may be adopted by the committee responsible for it, %(body)s."
+        ),
+        gettext_noop(
+            "%(types)s may be adopted by the committee responsible for the scope, but no committee is responsible for %(unit)s."
+        ),
+    ),
+    BodyKind.COMPANY_BOARD: (
+        gettext_noop(
+            "%(types)s for %(unit)s may be adopted by the company board responsible for it, %(body)s."
+        ),
+        gettext_noop(
+            "%(types)s may be adopted by the company board responsible for the scope, but no company board is responsible for %(unit)s."
+        ),
+    ),
+}
+
+
+def _responsible_body(q: Question, wanted: str) -> Resolution:
+    """The body of kind ``wanted`` responsible for the scope, if it is one and active."""
+    allowed, missing = _RESPONSIBLE_BODY_TEXTS[wanted]
+    values = {"types": q.types, "unit": q.scope_unit}
+    body = q.responsible_body
+    if body is None or body.kind != wanted or not body.is_active:
+        return Resolution(not_applicable=[_(missing) % values])
+    return Resolution(allowed=[Decider(_(allowed) % {**values, "body": body}, body=body)])
 
 
 def _committee(rule: AdoptionRule, q: Question) -> Resolution:
     """The nämnd responsible for the scope: always only its own area, the units whose
     effective responsible body it is."""
-    values = {"types": q.types, "unit": q.scope_unit}
-    body = _responsible_body_of_kind(BodyKind.COMMITTEE, q)
-    if body is None:
-        return Resolution(
-            not_applicable=[
-                _(
-                    "%(types)s may be adopted by the committee responsible for the scope, but no committee is responsible for %(unit)s."
-                )
-                % values
-            ]
-        )
-    reason = _(
-        "%(types)s for %(unit)s may be adopted by the committee responsible for it, %(body)s."
-    ) % {**values, "body": body}
-    return Resolution(allowed=[Decider(reason, body=body)])
+    return _responsible_body(q, BodyKind.COMMITTEE)
 
 
 def _company_board(rule: AdoptionRule, q: Question) -> Resolution:
     """The company board responsible for the scope: always only its own area, its
     company's units (those whose effective responsible body it is)."""
-    values = {"types": q.types, "unit": q.scope_unit}
-    body = _responsible_body_of_kind(BodyKind.COMPANY_BOARD, q)
-    if body is None:
-        return Resolution(
-            not_applicable=[
-                _(
-                    "%(types)s may be adopted by the company board responsible for the scope, but no company board is responsible for %(unit)s."
-                )
-                % values
-            ]
-        )
-    reason = _(
-        "%(types)s for %(unit)s may be adopted by the company board responsible for it, %(body)s."
-    ) % {**values, "body": body}
-    return Resolution(allowed=[Decider(reason, body=body)])
+    return _responsible_body(q, BodyKind.COMPANY_BOARD)
 
 
 def _municipal_chief(rule: AdoptionRule, q: Question) -> Resolution:
