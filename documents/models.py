@@ -84,6 +84,19 @@ BODY_DECIDERS = {
     DeciderKind.COMPANY_BOARD,
 }
 
+# "Only for its own area" per decider kind (what each kind's own area is: documents/rules.py
+# and docs/rules.md). These kinds name the decider *of* the scope, so they are limited to
+# their own area by definition and a rule for them cannot be widened:
+OWN_AREA_ALWAYS = {
+    DeciderKind.RESPONSIBLE_COMMITTEE,
+    DeciderKind.COMPANY_BOARD,
+    DeciderKind.UNIT_CHIEF,
+}
+# These decide for the whole municipality: their own area is every unit, so the option
+# would change nothing.
+OWN_AREA_NEVER = {DeciderKind.COUNCIL, DeciderKind.MUNICIPAL_CHIEF}
+# For the others (KS, the process owner) it is the administrator's choice.
+
 
 class AdoptionRule(models.Model):
     """One entry of the adoption rule set: this kind of decider may adopt this type."""
@@ -109,6 +122,18 @@ class AdoptionRule(models.Model):
             "what this one may."
         ),
     )
+    only_own_area = models.BooleanField(
+        _("only for its own area"),
+        default=False,
+        help_text=_(
+            "The decider adopts only for scopes in its own area. KS: the units whose "
+            "responsible body is KS (set on a unit, it holds for the units below it unless "
+            "they name their own). A nämnd or company board: the units it is responsible for, "
+            "always. The unit's chief: their own unit, always. A process owner: the part of the "
+            "organisation the process runs in (the process's unit and the units below it). "
+            "Not possible for KF and the municipal chief, whose area is the whole municipality."
+        ),
+    )
 
     class Meta:
         ordering = ["document_type", "decider"]
@@ -123,17 +148,36 @@ class AdoptionRule(models.Model):
     def __str__(self) -> str:
         return f"{self.document_type}: {self.get_decider_display()}"
 
+    def save(self, *args, **kwargs) -> None:
+        # Rows written by code rather than a form say what the rule does (clean() refuses
+        # the other value from a form).
+        if self.decider in OWN_AREA_ALWAYS:
+            self.only_own_area = True
+        elif self.decider in OWN_AREA_NEVER:
+            self.only_own_area = False
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
+        errors: dict[str, str] = {}
         if self.allow_higher_bodies and self.decider not in BODY_DECIDERS:
-            raise ValidationError(
-                {
-                    "allow_higher_bodies": _(
-                        "Only rules for political bodies can allow higher bodies; a matter is "
-                        "never pushed down to an official without a delegation decision."
-                    )
-                }
+            errors["allow_higher_bodies"] = _(
+                "Only rules for political bodies can allow higher bodies; a matter is "
+                "never pushed down to an official without a delegation decision."
             )
+        if self.only_own_area and self.decider in OWN_AREA_NEVER:
+            errors["only_own_area"] = _(
+                'The decider "%(decider)s" decides for the whole municipality: its own area '
+                'is every unit, so "only for its own area" would change nothing. Clear the '
+                "choice."
+            ) % {"decider": self.get_decider_display()}
+        if not self.only_own_area and self.decider in OWN_AREA_ALWAYS:
+            errors["only_own_area"] = _(
+                'The decider "%(decider)s" adopts only within its own area by definition; '
+                'the rule cannot be widened to other units. Tick "only for its own area".'
+            ) % {"decider": self.get_decider_display()}
+        if errors:
+            raise ValidationError(errors)
 
 
 class DiarySeries(models.Model):

@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from factory.django import DjangoModelFactory
 
 from documents.models import (
+    OWN_AREA_ALWAYS,
     AdoptionRule,
     DeciderKind,
     Decision,
@@ -219,6 +220,8 @@ class AdoptionRuleFactory(DjangoModelFactory):
     document_type = factory.SubFactory(DocumentTypeFactory)
     decider = DeciderKind.UNIT_CHIEF
     allow_higher_bodies = False
+    # As the kind requires: on for the kinds limited to their own area by definition.
+    only_own_area = factory.LazyAttribute(lambda o: o.decider in OWN_AREA_ALWAYS)
 
 
 class DiarySeriesFactory(DjangoModelFactory):
@@ -325,7 +328,12 @@ def build_default_rule_set() -> dict[str, DocumentType]:
         types[code] = doc_type
     AdoptionRule.objects.filter(document_type__in=types.values()).delete()
     AdoptionRule.objects.bulk_create(
-        AdoptionRule(document_type=types[code], decider=decider, allow_higher_bodies=higher)
+        AdoptionRule(
+            document_type=types[code],
+            decider=decider,
+            allow_higher_bodies=higher,
+            only_own_area=decider in OWN_AREA_ALWAYS,
+        )
         for code, rules in DEFAULT_RULES.items()
         for decider, higher in rules
     )

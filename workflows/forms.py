@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from documents import rules
 from documents.models import Document, DocumentStatus, DocumentType
 from documents.widgets import RichTextWidget
 from org.models import Position, Process, Unit
@@ -105,11 +106,7 @@ class CaseStepForm(forms.Form):
 
 def _decider_field(case: Case) -> forms.ChoiceField:
     choices = [(key, str(d)) for key, d in services.decider_choices(case.document)]
-    current = (
-        f"body:{case.decider_body_id}"
-        if case.decider_body_id
-        else f"position:{case.decider_position_id}"
-    )
+    current = rules.decider_key(body_id=case.decider_body_id, position_id=case.decider_position_id)
     return forms.ChoiceField(
         label=_("Decided by"),
         choices=choices,

@@ -110,40 +110,25 @@ def task_view_placeholder(request, **kwargs):
 # Deciders
 
 
-def decider_key(decider: rules.Decider) -> str:
-    return f"body:{decider.body.pk}" if decider.body else f"position:{decider.position.pk}"
-
-
 def decider_choices(document: Document) -> list[tuple[str, rules.Decider]]:
     """Allowed deciders for the document, the natural choice first."""
     found = rules.allowed_deciders(document.document_type, document.scope_unit, document.process)
-    body_order = {"namnd": 0, "bolag": 1, "ks": 2, "kf": 3}
-    position_order = {"process_owner": 0, "chief": 1}
-
-    def rank(d: rules.Decider) -> tuple:
-        if d.body:
-            return (d.via_higher_body, 0, body_order.get(d.body.kind, 9))
-        return (False, 1, position_order.get(d.position.kind, 9))
-
-    ranked = sorted(found.allowed, key=rank)
-
-    return [(decider_key(d), d) for d in ranked]
+    return [(d.key, d) for d in found.offered]
 
 
 def _resolve_decider(document: Document, key: str | None) -> rules.Decider:
-    choices = decider_choices(document)
-    if not choices:
-        found = rules.allowed_deciders(
-            document.document_type, document.scope_unit, document.process
-        )
+    found = rules.allowed_deciders(document.document_type, document.scope_unit, document.process)
+    offered = found.offered
+    if not offered:
         raise CaseError(_("No one may adopt this document.") + " " + found.explanation)
     if not key:
-        return choices[0][1]
-    for k, d in choices:
-        if k == key:
-            return d
-    found = rules.allowed_deciders(document.document_type, document.scope_unit, document.process)
-    raise NotAllowed(_("The chosen decider may not adopt this document.") + " " + found.explanation)
+        return offered[0]
+    chosen = found.by_key(key)
+    if chosen is None:
+        raise NotAllowed(
+            _("The chosen decider may not adopt this document.") + " " + found.refusal(key)
+        )
+    return chosen
 
 
 # --------------------------------------------------------------------------
