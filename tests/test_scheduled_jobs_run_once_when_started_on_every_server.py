@@ -25,11 +25,13 @@ from django.db import connection
 from config.jobs import exclusive, lock_key
 from documents.models import DocumentVersion, VersionStatus
 from tests.app_servers import database_url
-from tests.lifecycle import days, refresh, run_until, today
+from tests.lifecycle import days, days_pass, refresh, run_until, today
 from workflows import services
 from workflows.models import AuditEntry
 
 JOB = "publish_due_versions"
+# Days from the adoption to the valid-from date; tests let them pass (``days_pass``).
+DUE_IN = 30
 
 
 def publish() -> str:
@@ -39,7 +41,7 @@ def publish() -> str:
 
 
 def due_cases(town, count: int) -> list:
-    """``count`` handlingsplaner adopted earlier, whose valid-from date has come today."""
+    """``count`` handlingsplaner adopted today, valid from ``DUE_IN`` days later."""
     cases = []
     for number in range(count):
         case = town.desk("samordnare").start_document(
@@ -50,12 +52,10 @@ def due_cases(town, count: int) -> list:
         )
         run_until(town, case, "decision")
         town.desk("enhetschef").complete(
-            case, "decision", outcome="adopted", decision_date=today(), valid_from=days(30)
+            case, "decision", outcome="adopted", decision_date=today(), valid_from=days(DUE_IN)
         )
         town.desk("registrator").complete(case, "registration")
         cases.append(refresh(case))
-    # Time passes: the valid-from date is today.
-    DocumentVersion.objects.filter(pk__in=[c.version_id for c in cases]).update(valid_from=today())
     return cases
 
 
@@ -115,16 +115,17 @@ def held_elsewhere(name: str):
 def test_a_run_that_finds_the_lock_taken_does_nothing_and_says_so(town):
     [case] = due_cases(town, 1)
 
-    with held_elsewhere(JOB):
-        out = publish()
+    with days_pass(DUE_IN):
+        with held_elsewhere(JOB):
+            out = publish()
 
-    assert "already running (on this or another server); this run does nothing." in out
-    assert DocumentVersion.objects.get(pk=case.version_id).status == VersionStatus.ADOPTED
-    assert not AuditEntry.objects.filter(case=case, action="version_published").exists()
-    # The other run is over: the next one publishes.
-    assert "1 version(s) published." in publish()
-    assert published_once(case)
-    assert "0 version(s) published." in publish()
+        assert "already running (on this or another server); this run does nothing." in out
+        assert DocumentVersion.objects.get(pk=case.version_id).status == VersionStatus.ADOPTED
+        assert not AuditEntry.objects.filter(case=case, action="version_published").exists()
+        # The other run is over: the next one publishes.
+        assert "1 version(s) published." in publish()
+        assert published_once(case)
+        assert "0 version(s) published." in publish()
 
 
 def test_each_job_has_its_own_lock_and_it_is_free_after_the_run(db):
@@ -200,7 +201,8 @@ def test_a_run_killed_midway_leaves_no_lock_behind(database, db, tmp_path):
 def test_two_runs_started_at_once_publish_each_version_once(town):
     cases = due_cases(town, 3)
 
-    outputs = at_once(publish, publish)
+    with days_pass(DUE_IN):
+        outputs = at_once(publish, publish)
 
     assert len(outputs) == 2, outputs
     assert sum("3 version(s) published." in out for out in outputs) == 1, outputs
@@ -224,7 +226,8 @@ def test_without_the_lock_each_version_is_still_published_once(town, monkeypatch
     def run() -> list[int]:
         return [c.pk for c in services.publish_due_versions()]
 
-    results = at_once(run, run)
+    with days_pass(DUE_IN):
+        results = at_once(run, run)
 
     assert len(results) == 2, results
     done = results[0] + results[1]

@@ -26,7 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from documents.models import DocumentVersion, VersionFile
+from documents.models import VersionFile
 from tests.app_servers import AppServer, Visitor, ports, server_environment
 from tests.lifecycle import (
     build_town,
@@ -164,9 +164,24 @@ def admin_form(obj, user) -> dict:
     return form_values(form)
 
 
-def run_job(environment) -> subprocess.Popen:
+# The nightly job on a server whose clock says ``days`` later: an adopted version's dates
+# are decided (the database refuses to move them), so time passes instead.
+LATER_JOB = """
+import datetime, sys
+from django.utils import timezone
+real = timezone.localdate
+def later(value=None, timezone=None):
+    day = real(value, timezone)
+    return day if value is not None else day + datetime.timedelta(days={days})
+timezone.localdate = later
+from django.core.management import execute_from_command_line
+execute_from_command_line(["manage.py", "publish_due_versions"])
+"""
+
+
+def run_job(environment, *, days_later: int = 0) -> subprocess.Popen:
     return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "manage.py", "publish_due_versions"],
+        [sys.executable, "-c", LATER_JOB.format(days=days_later)],
         cwd=settings.BASE_DIR,
         env=environment,
         stdout=subprocess.PIPE,
@@ -265,11 +280,8 @@ def test_two_servers_share_sessions_files_register_throttle_and_jobs(
         town.desk("registrator").complete(due, "registration")
         assert refresh(due).current_step == "await_valid_from"
         waiting.append(refresh(due))
-    # Time passes: the valid-from date is today.
-    DocumentVersion.objects.filter(pk__in=[c.version_id for c in waiting]).update(
-        valid_from=today()
-    )
-    jobs = [run_job(environment), run_job(environment)]
+    # Thirty days pass: the valid-from date has come.
+    jobs = [run_job(environment, days_later=30), run_job(environment, days_later=30)]
     outputs = [job.communicate(timeout=120)[0] for job in jobs]
     assert [job.returncode for job in jobs] == [0, 0], outputs
     assert sum("2 version(s) published." in out for out in outputs) == 1, outputs
