@@ -77,7 +77,7 @@ class CurrentRequestMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from workflows.audit import current_request
+        from audit.recording import current_request
 
         token = current_request.set(request)
         try:

@@ -298,7 +298,7 @@ def _record_download(request, action: str, document: Document, version: Document
     the audit trail; public documents are public records and are not logged."""
     if document.is_public and version.status in document_access.REGISTER_VERSION_STATUSES:
         return
-    from workflows.audit import record_now
+    from audit.recording import record_now
 
     case = version.cases.order_by("-pk").first()
     record_now(

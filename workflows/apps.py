@@ -12,13 +12,11 @@ class WorkflowsConfig(AppConfig):
 
         from documents import protection
 
-        from . import signals, tracking  # noqa: F401 - signals connects the audit receivers
+        from . import signals  # noqa: F401 - signals connects the audit receivers
         from .admin import guard_history_views
-        from .audit import AUDIT_RULES
+        from .record_protection import AUDIT_RULES
 
         protection.register(self.label, AUDIT_RULES)  # the audit trail is insert-only
-
-        tracking.connect()
 
         # After every app's admin module has registered its models (autodiscover runs in
         # the admin app's ready(), which comes first).

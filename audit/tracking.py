@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from . import recording
 
 # The three action codes (added, changed, removed) of each kind of tracked object.
 KINDS: dict[str, tuple[str, str, str]] = {
@@ -224,13 +224,19 @@ def _append(instance, action: str, changes: dict, label: str = "") -> None:
     model = type(instance)
     label = (label or _name(instance))[:300]
     if not _is_historical(model):
-        audit.record_now(action, target=instance, target_label=label, changes=changes)
+        recording.record_now(action, target=instance, target_label=label, changes=changes)
         return
     # A data migration: write with the trail's model of the same migration state, if the
     # trail exists at that point (on a fresh database it may not yet).
-    try:
-        entry_model = model._meta.apps.get_model("workflows", "AuditEntry")
-    except LookupError:
+    # (The model was workflows.AuditEntry before audit.0001 took it over, same table.)
+    entry_model = None
+    for app_label in ("audit", "workflows"):
+        try:
+            entry_model = model._meta.apps.get_model(app_label, "AuditEntry")
+            break
+        except LookupError:
+            continue
+    if entry_model is None:
         return
     values = {
         "action": action,
