@@ -70,7 +70,7 @@ class SessionTimeoutMiddleware:
 
 class CurrentRequestMiddleware:
     """Makes the request of the running thread or task known to the audit trail
-    (``workflows.audit.current_request``), for changes made through doors that do not pass
+    (``audit.recording.current_request``), for changes made through doors that do not pass
     the user on: the admin, signals on the organisation and permission models."""
 
     def __init__(self, get_response):

@@ -1,6 +1,6 @@
 """Audit entries for changes that can come through any door: log-ins and permissions. (The
 positions and memberships that give power, the rule set, the organisation, documents' details
-and meetings: workflows.tracking.)
+and meetings: audit.tracking.)
 
 These are model and auth signals rather than service calls because the admin, the shell,
 data migrations and third-party code change these tables too. Each entry is written inside
