@@ -207,9 +207,10 @@ def discover() -> Data:
 def sizes() -> dict[str, int]:
     from django.contrib.auth import get_user_model
 
+    from audit.models import AuditEntry
     from documents.models import Document, DocumentVersion, SearchRank, SearchTerm
     from org.models import Unit
-    from workflows.models import AuditEntry, Case
+    from workflows.models import Case
 
     return {
         "units": Unit.objects.count(),

@@ -70,14 +70,14 @@ class SessionTimeoutMiddleware:
 
 class CurrentRequestMiddleware:
     """Makes the request of the running thread or task known to the audit trail
-    (``workflows.audit.current_request``), for changes made through doors that do not pass
+    (``audit.recording.current_request``), for changes made through doors that do not pass
     the user on: the admin, signals on the organisation and permission models."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        from workflows.audit import current_request
+        from audit.recording import current_request
 
         token = current_request.set(request)
         try:

@@ -56,10 +56,17 @@ INSTALLED_APPS = [
     "axes",
     "viewflow",
     "viewflow.workflow",
+    # The project's apps, bottom layer first (docs/architecture.md).
+    "audit",
     "org",
     "documents",
     "workflows",
+    "fixtures",
 ]
+
+# The model audit entries name as their case: a setting, like AUTH_USER_MODEL, so that the
+# audit app (the bottom layer) need not import workflows.
+STYRDOK_CASE_MODEL = "workflows.Case"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -2,6 +2,11 @@
 workflows.access; a document or version that is case material is visible exactly to
 those who may see one of its cases.
 
+documents is below workflows and imports nothing from it: what this module needs to know
+about cases it asks the ``CaseQuestions`` hook, which workflows registers in
+``WorkflowsConfig.ready`` (``register_case_questions``). Without workflows there are no
+cases, and case material is visible to nobody.
+
 The rules, each once, with a queryset expression that says the same:
 
 - register versions (valid, superseded, repealed) of a valid or repealed document:
@@ -15,7 +20,13 @@ Tests compare each ``can_view_x`` with ``visible_x`` over a populated municipali
 
 from __future__ import annotations
 
+from typing import Protocol
+
+from django.db import models
 from django.db.models import Q, QuerySet
+
+from org.models import Position, PositionKind
+from org.selectors import Acting, acting_in
 
 from .models import DiaryEntry, Document, DocumentStatus, DocumentVersion, VersionStatus
 
@@ -30,6 +41,97 @@ REGISTER_VERSION_STATUSES = (
 REGISTER_DOCUMENT_STATUSES = (DocumentStatus.VALID, DocumentStatus.REPEALED)
 
 
+class CaseQuestions(Protocol):
+    """What the register side asks about cases; workflows answers."""
+
+    def visible_case_ids(self, user) -> QuerySet:
+        """The pks of the cases ``user`` may see (``values("pk")``)."""
+        ...
+
+    def can_view_case(self, user, case: models.Model) -> bool: ...
+
+    def document_ids(self, case_ids: QuerySet) -> QuerySet:
+        """The ``document_id`` of the cases ``case_ids``."""
+        ...
+
+    def version_ids(self, case_ids: QuerySet) -> QuerySet:
+        """The ``version_id`` of the cases ``case_ids``."""
+        ...
+
+    def open_case(self, document: Document) -> models.Model | None:
+        """The document's open case, if any."""
+        ...
+
+    def can_start_case(self, user) -> bool: ...
+
+
+class NoCases:
+    """The answers while no app has registered its cases: there are none."""
+
+    def visible_case_ids(self, user) -> QuerySet:
+        return Document.objects.none().values("pk")
+
+    def can_view_case(self, user, case: models.Model) -> bool:
+        return False
+
+    def document_ids(self, case_ids: QuerySet) -> QuerySet:
+        return Document.objects.none().values("pk")
+
+    def version_ids(self, case_ids: QuerySet) -> QuerySet:
+        return DocumentVersion.objects.none().values("pk")
+
+    def open_case(self, document: Document) -> models.Model | None:
+        return None
+
+    def can_start_case(self, user) -> bool:
+        return False
+
+
+_cases: CaseQuestions = NoCases()
+
+
+def register_case_questions(answers: CaseQuestions) -> None:
+    """Called once by the app that owns cases (workflows), from its ``AppConfig.ready``."""
+    global _cases
+    _cases = answers
+
+
+def cases() -> CaseQuestions:
+    return _cases
+
+
+# --- Roles the register side needs (workflows.access uses the same functions) -------------
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_administrator(user) -> bool:
+    """Administrators (superusers) see every case and configure the system."""
+    return _active(user) and user.is_superuser
+
+
+def registrar_positions() -> QuerySet[Position]:
+    """The registrar positions: whoever acts in one (holder or substitute on the day) is
+    a registrar, gets the registrar's tasks and is told of them."""
+    return Position.objects.filter(kind=PositionKind.REGISTRAR)
+
+
+def registrar_acting(user) -> Acting | None:
+    for a in acting_in(user):
+        if a.position.kind == PositionKind.REGISTRAR:
+            return a
+    return None
+
+
+def is_registrar(user) -> bool:
+    return getattr(user, "is_authenticated", False) and registrar_acting(user) is not None
+
+
+# --- Documents and versions --------------------------------------------------------------
+
+
 def _logged_in(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
@@ -37,6 +139,20 @@ def _logged_in(user) -> bool:
 def _may_read_register(user, document: Document) -> bool:
     """The register rule: public documents for everyone, internal ones for logged-in users."""
     return document.is_public or _logged_in(user)
+
+
+def open_case(document: Document) -> models.Model | None:
+    """The document's open case (``CaseQuestions.open_case``)."""
+    return _cases.open_case(document)
+
+
+def can_start_case(user) -> bool:
+    """Whether ``user`` may start a case (``CaseQuestions.can_start_case``)."""
+    return _cases.can_start_case(user)
+
+
+def can_view_case(user, case: models.Model) -> bool:
+    return _cases.can_view_case(user, case)
 
 
 def register_public_only(user) -> bool:
@@ -53,17 +169,13 @@ def register_q(user) -> Q:
 
 
 def _visible_case_ids(user) -> QuerySet:
-    from workflows import access as case_access
-
-    return case_access.visible_cases(user).values("pk")
+    return _cases.visible_case_ids(user)
 
 
-def _any_case_visible(user, cases) -> bool:
+def _any_case_visible(user, of) -> bool:
     if not _logged_in(user):
         return False
-    from workflows import access as case_access
-
-    return any(case_access.can_view_case(user, c) for c in cases)
+    return any(_cases.can_view_case(user, c) for c in of)
 
 
 def can_view_document(user, document: Document) -> bool:
@@ -91,9 +203,7 @@ def register_documents(user) -> QuerySet[Document]:
 
 
 def _case_documents(case_ids: QuerySet) -> QuerySet:
-    from workflows.models import Case
-
-    return Case.objects.filter(pk__in=case_ids).values("document_id")
+    return _cases.document_ids(case_ids)
 
 
 def can_view_version(user, version: DocumentVersion) -> bool:
@@ -115,12 +225,10 @@ def register_versions_q(user) -> Q:
 
 def visible_versions(user) -> QuerySet[DocumentVersion]:
     """Versions the user may see: the same rules as ``can_view_version``."""
-    from workflows.models import Case
-
     q = register_versions_q(user)
     if _logged_in(user):
         q |= ~Q(status__in=REGISTER_VERSION_STATUSES) & Q(
-            pk__in=Case.objects.filter(pk__in=_visible_case_ids(user)).values("version_id")
+            pk__in=_cases.version_ids(_visible_case_ids(user))
         )
     return DocumentVersion.objects.filter(q)
 
@@ -138,9 +246,6 @@ def health_scope(user) -> Q | None:
     """Whose documents' health (/register/health/) ``user`` sees, as a filter on valid
     documents: the whole register for the registrar and administrators, the documents
     owned by a position they act in for owners, ``None`` (not the page) for others."""
-    from org.selectors import acting_in
-    from workflows.access import is_administrator, is_registrar
-
     if not _logged_in(user):
         return None
     if is_administrator(user) or is_registrar(user):
@@ -157,8 +262,6 @@ def can_see_health_page(user) -> bool:
 
 
 def _every_row_for_administrators(user) -> bool:
-    from workflows.access import is_administrator
-
     return is_administrator(user)
 
 
@@ -187,9 +290,6 @@ def visible_diary_entries(
         entries = DiaryEntry.objects.all()
     if _every_row_for_administrators(user):
         return entries
-    from workflows.access import visible_cases
-
     return entries.filter(
-        Q(case__in=visible_cases(user).values("pk"))
-        | Q(versions__in=visible_versions(user).values("pk"))
+        Q(case__in=_visible_case_ids(user)) | Q(versions__in=visible_versions(user).values("pk"))
     ).distinct()

@@ -41,19 +41,39 @@ def series_for(*, body: Body | None = None, scope_unit: Unit | None = None) -> D
     return series
 
 
+def counter_year(series: DiarySeries, day: datetime.date) -> int:
+    """The counter a number issued on ``day`` comes from: the year's, or the one counter
+    (year 0) of a series that does not restart each year."""
+    return day.year if series.restart_each_year else 0
+
+
+def _locked_counter(series: DiarySeries, day: datetime.date) -> DiaryCounter:
+    year = counter_year(series, day)
+    # Make sure the counter row exists without racing on its creation, then lock it for
+    # the rest of the transaction.
+    DiaryCounter.objects.bulk_create(
+        [DiaryCounter(series=series, year=year, last_number=0)], ignore_conflicts=True
+    )
+    return DiaryCounter.objects.select_for_update().get(series=series, year=year)
+
+
+def continue_after(series: DiarySeries, number: int, *, on: datetime.date) -> None:
+    """Let the numbering of ``series`` for the year of ``on`` go on after ``number``, for a
+    registry whose earlier numbers were issued elsewhere (the demo's); never goes back."""
+    with transaction.atomic():
+        counter = _locked_counter(series, on)
+        if counter.last_number < number:
+            counter.last_number = number
+            counter.save(update_fields=["last_number"])
+
+
 def allocate(
     series: DiarySeries, title: str, *, user=None, on: datetime.date | None = None
 ) -> DiaryEntry:
     """Issue the next diarienummer in ``series`` for the year of ``on`` (default today)."""
     day = on or timezone.localdate()
-    year = day.year if series.restart_each_year else 0
     with transaction.atomic():
-        # Make sure the counter row exists without racing on its creation,
-        # then lock it for the rest of the transaction.
-        DiaryCounter.objects.bulk_create(
-            [DiaryCounter(series=series, year=year, last_number=0)], ignore_conflicts=True
-        )
-        counter = DiaryCounter.objects.select_for_update().get(series=series, year=year)
+        counter = _locked_counter(series, day)
         counter.last_number += 1
         counter.save(update_fields=["last_number"])
         return DiaryEntry.objects.create(

@@ -686,7 +686,7 @@ class DocumentVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (v{self.number})"
 
-    # Columns the search's ranked index copies (documents.search.copy_rank_columns).
+    # Columns the search's ranked index copies (copy_rank_columns, below).
     RANK_COLUMNS = frozenset({"title", "valid_from", "valid_until", "next_review"})
 
     def save(self, *args, **kwargs):
@@ -711,8 +711,6 @@ class DocumentVersion(models.Model):
             # Only valid versions have rank rows (a version that becomes valid is indexed,
             # and so ranked, after this save).
             if not adding and copied and self.status == VersionStatus.VALID:
-                from .search import copy_rank_columns
-
                 copy_rank_columns([self.pk])
 
     @property
@@ -747,8 +745,6 @@ def copy_to_versions(documents: QuerySet[Document], names: Iterable[str] | None 
     source = Document.objects.filter(pk=OuterRef("document"))
     versions = DocumentVersion.objects.filter(document__in=documents.values("pk"))
     updated = versions.update(**{name: Subquery(source.values(name)) for name in names})
-    from .search import RANK_DOCUMENT_COLUMNS, copy_rank_columns
-
     if updated and not set(names).isdisjoint(RANK_DOCUMENT_COLUMNS):
         copy_rank_columns(versions.values("pk"))
     return updated
@@ -1265,3 +1261,23 @@ class RegisterGeneration(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+# --- Columns the rank rows copy (the search, documents.search, reads them) ----------------
+
+# What a rank row copies from its version and from its version's document (same names).
+RANK_VERSION_COLUMNS = ("title", "valid_from", "valid_until", "next_review")
+RANK_DOCUMENT_COLUMNS = ("is_public", "scope_unit", "document_type", "process", "owner_position")
+
+
+def copy_rank_columns(version_ids: QuerySet | list[int]) -> int:
+    """Copy the versions' columns (``RANK_VERSION_COLUMNS``, and ``RANK_DOCUMENT_COLUMNS``,
+    which the versions copy from their documents) into their rank rows again, after a
+    change to one of them; returns the rows updated."""
+    version = DocumentVersion.objects.filter(pk=OuterRef("version"))
+    copied = {
+        name: Subquery(version.values(name))
+        for name in (*RANK_VERSION_COLUMNS, *RANK_DOCUMENT_COLUMNS)
+    }
+    SearchPrefixRank.objects.filter(version__in=version_ids).update(**copied)
+    return SearchRank.objects.filter(version__in=version_ids).update(**copied)

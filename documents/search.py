@@ -49,6 +49,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import (
+    RANK_DOCUMENT_COLUMNS,
+    RANK_VERSION_COLUMNS,
     Document,
     DocumentVersion,
     SearchField,
@@ -58,6 +60,7 @@ from .models import (
     SearchTerm,
     VersionFile,
     VersionStatus,
+    copy_rank_columns,  # noqa: F401 - kept importable from here
 )
 from .text import (
     ACCENT_FOLD,
@@ -185,9 +188,9 @@ def mark_not_current(versions: QuerySet[DocumentVersion] | Iterable[DocumentVers
 # (above) and kept in step with the copied columns by the models' saves.
 
 
-# What a rank row copies from its version and from its version's document (same names).
-RANK_VERSION_COLUMNS = ("title", "valid_from", "valid_until", "next_review")
-RANK_DOCUMENT_COLUMNS = ("is_public", "scope_unit", "document_type", "process", "owner_position")
+# What a rank row copies from its version and from its version's document, and the copy
+# itself, live with the models (documents.models), whose saves keep them in step: so the
+# models need not import this module, which imports them.
 
 
 def _rank_insert_sql(connection, version_filter: str = "") -> str:
@@ -260,19 +263,6 @@ def _drop_ranks(version_ids: QuerySet | list[int]) -> None:
         if kept:
             SearchPrefixRank.objects.filter(version__in=version_ids).delete()
             _span_prefixes()
-
-
-def copy_rank_columns(version_ids: QuerySet | list[int]) -> int:
-    """Copy the versions' columns (``RANK_VERSION_COLUMNS``, and ``RANK_DOCUMENT_COLUMNS``,
-    which the versions copy from their documents) into their rank rows again, after a
-    change to one of them; returns the rows updated."""
-    version = DocumentVersion.objects.filter(pk=OuterRef("version"))
-    copied = {
-        name: Subquery(version.values(name))
-        for name in (*RANK_VERSION_COLUMNS, *RANK_DOCUMENT_COLUMNS)
-    }
-    SearchPrefixRank.objects.filter(version__in=version_ids).update(**copied)
-    return SearchRank.objects.filter(version__in=version_ids).update(**copied)
 
 
 # --- Prefix groups --------------------------------------------------------------

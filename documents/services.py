@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from audit import recording as audit
 from org.selectors import Acting
-from workflows import audit
 
 from .dates import add_months
 from .files import EXTENSIONS, check_upload

@@ -127,9 +127,6 @@ def _history(document: Document) -> list[DocumentVersion]:
 
 
 def _version_context(request, document: Document, version: DocumentVersion | None, *, fixed: bool):
-    from workflows import access as case_access
-    from workflows.models import Case
-
     user = request.user
     history = _history(document)
     by_pk = {v.pk: v for v in history}
@@ -150,18 +147,14 @@ def _version_context(request, document: Document, version: DocumentVersion | Non
     )
     open_case = can_start = None
     if user.is_authenticated:
-        open_case = (
-            Case.objects.filter(document=document, finished__isnull=True)
-            .select_related("diary_entry__series", "document__owner_position__unit")
-            .first()
-        )
+        open_case = document_access.open_case(document)
         can_start = (
             not fixed
             and open_case is None
             and document.status == DocumentStatus.VALID
-            and case_access.can_start_case(user).allowed
+            and document_access.can_start_case(user)
         )
-        if open_case is not None and not case_access.can_view_case(user, open_case):
+        if open_case is not None and not document_access.can_view_case(user, open_case):
             open_case = None
     original = None
     if version is not None:
@@ -298,7 +291,7 @@ def _record_download(request, action: str, document: Document, version: Document
     the audit trail; public documents are public records and are not logged."""
     if document.is_public and version.status in document_access.REGISTER_VERSION_STATUSES:
         return
-    from workflows.audit import record_now
+    from audit.recording import record_now
 
     case = version.cases.order_by("-pk").first()
     record_now(

@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from viewflow.workflow.models import Task
 
+from audit.models import AuditEntry
 from documents.models import (
     Decision,
     DecisionKind,
@@ -57,7 +58,7 @@ from tests.factories import (
 from tests.upload_support import pdf_from_objects
 from workflows import access, routing
 from workflows.forms import STEP_FORMS
-from workflows.models import AuditEntry, Case
+from workflows.models import Case
 
 User = get_user_model()
 

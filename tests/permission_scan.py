@@ -58,9 +58,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("workflows/signals.py", "user-groups"): (
         "records changes of a user's groups in the audit trail"
     ),
-    ("org/management/commands/load_demo.py", "user-flag"): (
-        "creates the demo municipality's administrator"
-    ),
 }
 
 USER_FLAGS = frozenset({"is_superuser", "is_staff"})

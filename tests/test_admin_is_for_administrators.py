@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from viewflow.workflow.models import Process, Task
 
+from audit.models import AuditEntry
 from tests.factories import UserFactory
-from workflows.models import AuditEntry
 
 
 def _staff(*codenames: str):
@@ -30,7 +30,7 @@ def draft_case(town):
 
 def test_people_who_are_not_staff_get_the_admin_log_in(client, town, draft_case):
     client.force_login(town.users["registrator"])
-    for url in ["/admin/", "/admin/documents/document/", "/admin/workflows/auditentry/"]:
+    for url in ["/admin/", "/admin/documents/document/", "/admin/audit/auditentry/"]:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/admin/login/")
@@ -40,7 +40,7 @@ def test_staff_see_no_draft_they_may_not_see(client, town, draft_case):
     client.force_login(_staff("view_document", "view_auditentry", "view_diaryentry"))
     for url in [
         "/admin/documents/document/",
-        "/admin/workflows/auditentry/",
+        "/admin/audit/auditentry/",
         "/admin/documents/diaryentry/",
     ]:
         response = client.get(url)
@@ -55,10 +55,10 @@ def test_a_superuser_sees_the_draft(admin_client, draft_case):
 
 def test_the_audit_trail_cannot_be_changed_in_the_admin(admin_client, draft_case):
     entry = AuditEntry.objects.filter(case=draft_case).first()
-    url = f"/admin/workflows/auditentry/{entry.pk}/change/"
+    url = f"/admin/audit/auditentry/{entry.pk}/change/"
     assert admin_client.get(url).status_code == 200
     assert admin_client.post(url, {"comment": "ändrat"}).status_code == 403
-    assert admin_client.post(f"/admin/workflows/auditentry/{entry.pk}/delete/").status_code == 403
+    assert admin_client.post(f"/admin/audit/auditentry/{entry.pk}/delete/").status_code == 403
     entry.refresh_from_db()
     assert entry.comment != "ändrat"
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from guardian.shortcuts import assign_perm, remove_perm
 
+from audit.models import AuditEntry
 from org.models import BodyMembership, PositionHolding, Substitution, UnionRepresentative
 from tests.factories import (
     BodyFactory,
@@ -23,7 +24,6 @@ from tests.factories import (
     UnionRepresentativeFactory,
     UserFactory,
 )
-from workflows.models import AuditEntry
 
 
 def entries(action: str) -> list[AuditEntry]:

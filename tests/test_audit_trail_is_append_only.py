@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from audit.models import AuditEntry
 from tests.factories import UserFactory
-from workflows.models import AuditEntry
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def superuser_client(client, db):
 def test_the_admin_shows_an_entry_read_only(superuser_client, entry):
     from django.urls import reverse
 
-    url = reverse("admin:workflows_auditentry_change", args=[entry.pk])
+    url = reverse("admin:audit_auditentry_change", args=[entry.pk])
     page = superuser_client.get(url)
     posted = superuser_client.post(url, {"comment": "efterhandskonstruktion", "action": "x"})
 
@@ -65,15 +65,15 @@ def test_the_admin_shows_an_entry_read_only(superuser_client, entry):
 def test_the_admin_cannot_delete_or_add_entries(superuser_client, entry):
     from django.urls import reverse
 
-    delete_url = reverse("admin:workflows_auditentry_delete", args=[entry.pk])
+    delete_url = reverse("admin:audit_auditentry_delete", args=[entry.pk])
     assert superuser_client.get(delete_url).status_code == 403
     assert superuser_client.post(delete_url, {"post": "yes"}).status_code == 403
     bulk = superuser_client.post(
-        reverse("admin:workflows_auditentry_changelist"),
+        reverse("admin:audit_auditentry_changelist"),
         {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
     )
     assert bulk.status_code in (200, 302)
-    assert superuser_client.get(reverse("admin:workflows_auditentry_add")).status_code == 403
+    assert superuser_client.get(reverse("admin:audit_auditentry_add")).status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 

@@ -9,10 +9,10 @@ import time
 import pytest
 from django.db import connection
 
+from audit.models import AuditEntry
 from tests.factories import SubstitutionFactory
 from tests.lifecycle import days, decisions, english, open_tasks, run_until, tasks_ever, today
 from workflows import services
-from workflows.models import AuditEntry
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from audit.models import AuditEntry
 from documents import rules
 from org.models import Substitution
 from tests.factories import SubstitutionFactory, UserFactory
@@ -23,7 +24,6 @@ from tests.lifecycle import (
     today,
 )
 from workflows import access, services
-from workflows.models import AuditEntry
 
 ADOPT = {"outcome": "adopted", "decision_date": today(), "valid_from": today()}
 FOUR_EYES = "You wrote this proposal and may not decide on it yourself (the four-eyes principle)."

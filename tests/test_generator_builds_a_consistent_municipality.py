@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from viewflow.workflow.models import Task
 
+from audit.models import AuditEntry
 from documents import rules
 from documents.models import (
     Decision,
@@ -34,7 +35,7 @@ from org.models import Unit
 from org.selectors import acting_users
 from tests.search_ranks import ranks, rebuilt, stale_copies
 from workflows import access, routing, services
-from workflows.models import AuditEntry, Case
+from workflows.models import Case
 
 pytestmark = pytest.mark.django_db
 

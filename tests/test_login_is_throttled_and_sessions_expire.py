@@ -12,9 +12,9 @@ import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 
+from audit.models import AuditEntry
 from config.middleware import SessionTimeoutMiddleware
 from tests.factories import UserFactory
-from workflows.models import AuditEntry
 
 PASSWORD = "ett-långt-lösenord-1"
 WRONG = "fel-lösenord-hemligt"

@@ -10,10 +10,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from tests.desk_support import ks_meeting
 from tests.lifecycle import days
 from workflows import services
-from workflows.models import AuditEntry, Meeting
+from workflows.models import Meeting
 
 
 def meeting_entries(meeting: Meeting) -> list[AuditEntry]:

@@ -8,11 +8,12 @@ import datetime
 
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from tests.desk_support import aim, ks_meeting, ks_policy
 from tests.factories import MeetingFactory
 from tests.lifecycle import days, english, refresh, today
 from workflows import desk, services
-from workflows.models import AuditEntry, Meeting
+from workflows.models import Meeting
 
 PLAN = reverse("workflows:desk_meetings")
 

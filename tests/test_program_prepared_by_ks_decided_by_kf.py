@@ -5,11 +5,12 @@ The type needs no samverkan: the case records that samverkan was skipped, and wh
 
 from __future__ import annotations
 
+from audit.models import AuditEntry
 from documents import rules
 from documents.dates import add_months
 from documents.models import DocumentStatus
 from tests.lifecycle import days, decisions, english, open_steps, pdf, refresh, tasks_ever, today
-from workflows.models import AuditEntry, PreparationStep
+from workflows.models import PreparationStep
 
 
 def test_a_program_passes_ksau_and_ks_before_kf_decides(town):

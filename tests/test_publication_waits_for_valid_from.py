@@ -8,6 +8,7 @@ from io import StringIO
 from django.core.management import call_command
 from viewflow.workflow.models import Task
 
+from audit.models import AuditEntry
 from documents.models import DocumentStatus, DocumentVersion, VersionStatus
 from tests.lifecycle import (
     days,
@@ -19,7 +20,6 @@ from tests.lifecycle import (
     valid_document,
 )
 from workflows.flows import DocumentFlow
-from workflows.models import AuditEntry
 
 
 def publish(on=None) -> str:

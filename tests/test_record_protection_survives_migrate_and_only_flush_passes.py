@@ -12,10 +12,10 @@ from django.core.management import CommandError, call_command
 from django.core.management.sql import emit_pre_migrate_signal
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 
+from audit.models import AuditEntry
 from documents.models import DocumentVersion, VersionFile
 from documents.protection import TRUNCATE, all_rules, installed, protected_apps
 from tests.factories import VersionFileFactory, document_with_history
-from workflows.models import AuditEntry
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="roles are PostgreSQL's"

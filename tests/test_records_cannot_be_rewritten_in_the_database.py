@@ -17,6 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, models, transaction
 
+from audit.models import AuditEntry
 from documents.models import (
     Decision,
     DiaryEntry,
@@ -36,7 +37,6 @@ from tests.factories import (
     VersionFileFactory,
     document_with_history,
 )
-from workflows.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

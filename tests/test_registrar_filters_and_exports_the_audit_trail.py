@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from tests.factories import UserFactory
-from workflows.models import AuditEntry
 
 URL = reverse("workflows:audit")
 EXPORT = reverse("workflows:audit_export")

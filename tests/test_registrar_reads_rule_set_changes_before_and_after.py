@@ -14,13 +14,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from audit import tracking
+from audit.models import AuditEntry
 from documents.models import AdoptionRule, DeciderKind
 from tests.desk_support import ks_policy
 from tests.factories import PositionFactory, UserFactory
 from tests.lifecycle import run_to_end
-from workflows import services, tracking
+from workflows import services
 from workflows.audit_filters import AuditFilter
-from workflows.models import AuditEntry
 
 URL = reverse("workflows:audit")
 EXPORT = reverse("workflows:audit_export")
@@ -204,7 +205,7 @@ def test_the_admin_shows_an_entrys_changes_readable(town, admin_client):
         .last()
     )
 
-    page = admin_client.get(reverse("admin:workflows_auditentry_change", args=[entry.pk]))
+    page = admin_client.get(reverse("admin:audit_auditentry_change", args=[entry.pk]))
 
     assert page.status_code == 200
     assert (

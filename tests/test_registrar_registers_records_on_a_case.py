@@ -7,10 +7,11 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from tests.desk_support import ks_policy
 from tests.lifecycle import days, english, pdf, today
 from workflows import desk
-from workflows.models import AuditEntry, RegisteredRecord
+from workflows.models import RegisteredRecord
 
 
 def form_url(case):

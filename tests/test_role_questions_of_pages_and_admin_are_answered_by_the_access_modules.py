@@ -11,13 +11,13 @@ from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry
+from audit.recording import record_now
 from documents import access as document_access
 from documents.models import DiaryEntry, Document, DocumentVersion
 from tests.desk_support import ks_meeting, ks_policy
 from tests.factories import UserFactory
 from workflows import access
-from workflows.audit import record_now
-from workflows.models import AuditEntry
 
 AUDIT = reverse("workflows:audit")
 ADMIN = reverse("admin:index")

@@ -16,11 +16,11 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from documents.models import AdoptionRule, DeciderKind, DiarySeries, DocumentType
 from org.models import Position, PositionKind, Unit
 from tests.factories import DocumentFactory, DocumentTypeFactory, PositionFactory, UserFactory
 from tests.lifecycle import form_values
-from workflows.models import AuditEntry
 
 
 def named(obj) -> dict:

@@ -22,12 +22,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from audit.models import AuditEntry
 from config.jobs import exclusive, lock_key
 from documents.models import DocumentVersion, VersionStatus
 from tests.app_servers import database_url
 from tests.lifecycle import days, days_pass, refresh, run_until, today
 from workflows import services
-from workflows.models import AuditEntry
 
 JOB = "publish_due_versions"
 # Days from the adoption to the valid-from date; tests let them pass (``days_pass``).

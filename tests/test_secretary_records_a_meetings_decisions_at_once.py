@@ -8,11 +8,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from documents.models import DecisionOutcome
 from tests.desk_support import aim, held_today, ks_meeting, ks_policy
 from tests.lifecycle import decisions, english, open_steps, refresh, today
 from workflows import services
-from workflows.models import AuditEntry
 
 
 def setup_meeting(town, n=3):

@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from documents.models import VersionFile
 from tests.app_servers import AppServer, Visitor, ports, server_environment
 from tests.lifecycle import (
@@ -39,7 +40,7 @@ from tests.lifecycle import (
     today,
 )
 from workflows.forms import STEP_FORMS
-from workflows.models import AuditEntry, Case
+from workflows.models import Case
 
 pytestmark = [
     pytest.mark.multiserver,

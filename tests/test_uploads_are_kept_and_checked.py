@@ -9,6 +9,7 @@ import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from audit.models import AuditEntry
 from documents.models import VersionFile
 from tests.lifecycle import (
     PDF_BYTES,
@@ -21,7 +22,6 @@ from tests.lifecycle import (
     snapshot,
 )
 from tests.upload_support import handlingsplan_draft, policy_at_registration
-from workflows.models import AuditEntry
 
 NOT_A_DOCUMENT = "The file is not a PDF, Word (DOCX) or OpenDocument (ODT) document."
 

@@ -11,12 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from documents import files as document_files
 from documents.models import DocumentVersion, VersionFile
 from tests.factories import VersionFileFactory, document_with_history
 from tests.lifecycle import PDF_BYTES, shows
 from tests.upload_support import handlingsplan_draft, swedish
-from workflows.models import AuditEntry
 
 NOT_A_DOCUMENT = "Filen är varken ett PDF-, Word- (DOCX) eller OpenDocument-dokument (ODT)."
 PAYLOAD = (

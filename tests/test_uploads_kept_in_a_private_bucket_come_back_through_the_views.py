@@ -16,11 +16,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from config import shared
 from documents.models import Decision, VersionFile
 from tests.desk_support import ks_policy
 from tests.lifecycle import PDF_BYTES, days, minimal_pdf, pdf, run_until
-from workflows.models import AuditEntry, RegisteredRecord
+from workflows.models import RegisteredRecord
 
 BUCKET = "styrdok-kommun"
 

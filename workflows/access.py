@@ -16,6 +16,16 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from documents import rules
+
+# The roles the register side needs too are defined below, in documents.access; callers
+# keep asking for them here.
+from documents.access import (  # noqa: F401
+    is_administrator,
+    is_registrar,
+    registrar_acting,
+    registrar_positions,
+)
+from documents.models import Document
 from org.models import Body, BodyMembership, Position, PositionKind, UnionRepresentative
 from org.selectors import Acting, acting_as, acting_in, today
 
@@ -41,23 +51,6 @@ def _yes(acting: Acting | None = None) -> Permit:
 
 def _no(reason: str) -> Permit:
     return Permit(False, reason)
-
-
-def registrar_positions() -> QuerySet[Position]:
-    """The registrar positions: whoever acts in one (holder or substitute on the day) is
-    a registrar, gets the registrar's tasks and is told of them."""
-    return Position.objects.filter(kind=PositionKind.REGISTRAR)
-
-
-def registrar_acting(user) -> Acting | None:
-    for a in acting_in(user):
-        if a.position.kind == PositionKind.REGISTRAR:
-            return a
-    return None
-
-
-def is_registrar(user) -> bool:
-    return getattr(user, "is_authenticated", False) and registrar_acting(user) is not None
 
 
 def can_start_case(user) -> Permit:
@@ -207,11 +200,6 @@ POLITICAL_STEPS = ("proposal", "preparation", "decision")
 
 def _active(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def is_administrator(user) -> bool:
-    """Administrators (superusers) see every case and configure the system."""
-    return _active(user) and user.is_superuser
 
 
 def can_open_admin(user) -> bool:
@@ -543,3 +531,30 @@ def can_record_meeting_decisions(user, meeting) -> Permit:
             % {"body": meeting.body}
         )
     return _yes(acting)
+
+
+class CaseAnswers:
+    """``documents.access.CaseQuestions`` answered by the rules of this module; registered
+    in ``WorkflowsConfig.ready``."""
+
+    def visible_case_ids(self, user) -> QuerySet:
+        return visible_cases(user).values("pk")
+
+    def can_view_case(self, user, case: Case) -> bool:
+        return can_view_case(user, case)
+
+    def document_ids(self, case_ids: QuerySet) -> QuerySet:
+        return Case.objects.filter(pk__in=case_ids).values("document_id")
+
+    def version_ids(self, case_ids: QuerySet) -> QuerySet:
+        return Case.objects.filter(pk__in=case_ids).values("version_id")
+
+    def open_case(self, document: Document) -> Case | None:
+        return (
+            Case.objects.filter(document=document, finished__isnull=True)
+            .select_related("diary_entry__series", "document__owner_position__unit")
+            .first()
+        )
+
+    def can_start_case(self, user) -> bool:
+        return can_start_case(user).allowed

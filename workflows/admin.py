@@ -10,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow import admin as viewflow_admin
 from viewflow.workflow.models import Process, Task
 
-from . import access, tracking
-from .models import AuditEntry, Meeting, RegisteredRecord
+from audit import tracking
+from audit.models import AuditEntry
+
+from . import access
+from .models import Meeting, RegisteredRecord
 
 
 class ReadOnlyMixin:

@@ -10,15 +10,19 @@ class WorkflowsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
+        from documents import access as document_access
         from documents import protection
 
-        from . import signals, tracking  # noqa: F401 - signals connects the audit receivers
+        from . import (
+            access,
+            signals,  # noqa: F401 - signals connects the audit receivers
+        )
         from .admin import guard_history_views
-        from .audit import AUDIT_RULES
+        from .record_protection import AUDIT_RULES
 
         protection.register(self.label, AUDIT_RULES)  # the audit trail is insert-only
-
-        tracking.connect()
+        # documents asks about cases through this hook instead of importing workflows.
+        document_access.register_case_questions(access.CaseAnswers())
 
         # After every app's admin module has registered its models (autodiscover runs in
         # the admin app's ready(), which comes first).

@@ -11,8 +11,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import tracking
-from .models import ACTION_LABELS, AuditEntry
+from audit import tracking
+from audit.models import ACTION_LABELS, AuditEntry
 
 MAX_TEXT = 200
 

@@ -14,9 +14,11 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import access, spreadsheet, tracking
+from audit import tracking
+from audit.models import AuditEntry
+
+from . import access, spreadsheet
 from .audit_filters import AuditFilter
-from .models import AuditEntry
 
 PAGE_SIZE = 50
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
+from audit.recording import record_now
 from documents.models import VersionFile
 from documents.views import MAX_ID, stored_file_response
 
 from . import access
-from .audit import record_now
 from .models import Case
 
 

@@ -1,6 +1,6 @@
 """Audit entries for changes that can come through any door: log-ins and permissions. (The
 positions and memberships that give power, the rule set, the organisation, documents' details
-and meetings: workflows.tracking.)
+and meetings: audit.tracking.)
 
 These are model and auth signals rather than service calls because the admin, the shell,
 data migrations and third-party code change these tables too. Each entry is written inside
@@ -18,7 +18,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .audit import record_now
+from audit.recording import record_now
 
 User = get_user_model()
 

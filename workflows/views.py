@@ -11,13 +11,14 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow import chart
 from viewflow.workflow.models import Task
 
+from audit.models import AuditEntry
 from documents import access as document_access
 from documents.models import Decision, Document
 from documents.views import MAX_ID
 
 from . import access, routing, services
 from .forms import STEP_FORMS, ReaderGrantForm, RepealStartForm, StartDocumentForm
-from .models import AuditEntry, Case
+from .models import Case
 
 
 def _case_or_404(user, case_id: int) -> Case:

@@ -1,0 +1,124 @@
+"""Writing the audit trail: one function, called inside the transaction of the change."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import AuditEntry
+
+if TYPE_CHECKING:  # only for the annotations: audit imports no app above it
+    from org.selectors import Acting
+
+# The request being answered, set by config.middleware.CurrentRequestMiddleware. Receivers of
+# model signals (the admin, the organisation and permission models) read the actor and the
+# client address from it; outside a request (commands, tests) it is None and entries name
+# no person.
+current_request: ContextVar = ContextVar("styrdok_current_request", default=None)
+
+# Who a service acts for while it changes tracked rows (``by``): the entries the receivers of
+# audit.tracking write name this person and position rather than the request's user.
+_acting_for: ContextVar = ContextVar("styrdok_acting_for", default=None)
+
+
+@contextmanager
+def by(user, acting: Acting | None = None) -> Iterator[None]:
+    """Changes of tracked rows inside the block are recorded as made by ``user`` acting in
+    ``acting``: for services, which are given the user rather than a request."""
+    token = _acting_for.set((user, acting))
+    try:
+        yield
+    finally:
+        _acting_for.reset(token)
+
+
+def current_acting() -> Acting | None:
+    given = _acting_for.get()
+    return given[1] if given is not None else None
+
+
+# The time new entries are stamped with: the present, except while the demo stages its
+# history (fixtures.demo_desk) on the days its steps would have taken; entries cannot be
+# moved once written. (Inserting an entry with any time is no new power: the trail is
+# insert-only, not a clock.)
+entry_clock: ContextVar[Callable[[], datetime.datetime]] = ContextVar(
+    "styrdok_audit_clock", default=timezone.now
+)
+
+
+def current_actor():
+    given = _acting_for.get()
+    if given is not None:
+        return given[0]
+    request = current_request.get()
+    user = getattr(request, "user", None) if request is not None else None
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def current_ip() -> str | None:
+    request = current_request.get()
+    if request is None:
+        return None
+    from config.client_ip import client_ip
+
+    return client_ip(request)
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    acting: Acting | None = None,
+    target: models.Model | None = None,
+    case: models.Model | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    ip_address: str | None = None,
+    target_type: str = "",
+    target_label: str = "",
+    changes: dict | None = None,
+) -> AuditEntry:
+    """Append an entry. Must run inside the transaction that makes the change.
+
+    ``target_type`` and ``target_label`` name the object when there is no row to pass as
+    ``target`` (a user name tried at log-in) or its name must be fixed beforehand."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(
+            "Audit entries are written in the transaction of the change they record."
+        )
+    return AuditEntry.objects.create(
+        at=entry_clock.get()(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        acting_as=acting.position if acting else None,
+        as_substitute=bool(acting and acting.as_substitute),
+        action=action,
+        target_type=target_type or (target._meta.label_lower if target is not None else ""),
+        target_id=str(target.pk) if target is not None and target.pk is not None else "",
+        target_label=(target_label or (str(target) if target is not None else ""))[:300],
+        case=case,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        ip_address=ip_address,
+        changes=changes or None,
+    )
+
+
+def record_now(action: str, **kwargs) -> AuditEntry:
+    """``record`` for receivers and views that may run outside a transaction: joins the
+    caller's transaction when there is one, and takes the actor and address from the
+    current request unless given."""
+    kwargs.setdefault("actor", current_actor())
+    kwargs.setdefault("acting", current_acting())
+    kwargs.setdefault("ip_address", current_ip())
+    # No savepoint of its own: an entry that cannot be written fails the change it records,
+    # and the many entries of an admin save or a data load cost one INSERT each.
+    with transaction.atomic(savepoint=False):
+        return record(action, **kwargs)
