@@ -21,7 +21,8 @@ from tests.lifecycle import (
     tasks_ever,
     today,
 )
-from workflows import services
+from workflows.actions.tasks import complete_task
+from workflows.refusals import CaseError
 
 ALREADY = "This task is already completed."
 
@@ -99,8 +100,8 @@ def test_coming_back_to_a_finished_task_says_it_is_done(town, ks_case):
     ]
     assert snapshot(ks_case) == before
 
-    with english(), pytest.raises(services.CaseError, match=ALREADY):
-        services.complete_task(
+    with english(), pytest.raises(CaseError, match=ALREADY):
+        complete_task(
             user=town.users["sekr_ks"],
             task_id=task.pk,
             data={

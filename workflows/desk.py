@@ -1,7 +1,7 @@
 """The registrar's desk, read side: the case list with its filters, who holds each case,
 overdue marks, lead-time figures, the records of a case, the diarium and meeting agendas.
 
-Selectors only; every write is in ``workflows.services``.
+Selectors only; every write is in ``workflows.actions``.
 """
 
 from __future__ import annotations

@@ -25,10 +25,13 @@ from documents.files import EXTENSIONS
 from documents.models import DiarySeries
 from documents.views import stored_file_response
 
-from . import access, charts, desk, routing, services, spreadsheet
+from . import access, charts, desk, routing, spreadsheet
+from .actions import meetings as meeting_actions
+from .actions import records as record_actions
 from .audit import record_now
 from .desk_forms import MeetingDecisionsForm, MeetingForm, RecordForm, TargetMeetingForm
 from .models import Case, Meeting, RegisteredRecord
+from .refusals import BatchRefused, CaseError, NotAllowed
 
 PAGE_SIZES = (25, 50, 100, 200)
 
@@ -202,8 +205,8 @@ def meetings(request):
     form = MeetingForm(request.POST or None, bodies=shown)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.plan_meeting(user=user, **form.cleaned_data)
-        except services.CaseError as exc:
+            meeting = meeting_actions.plan_meeting(user=user, **form.cleaned_data)
+        except CaseError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("%(meeting)s is planned.") % {"meeting": meeting})
@@ -245,10 +248,10 @@ def meeting_detail(request, meeting_id: int):
             form = MeetingDecisionsForm(request.POST, cases=cases, meeting=meeting)
             if form.is_valid():
                 try:
-                    done = services.record_meeting_decisions(
+                    done = meeting_actions.record_meeting_decisions(
                         user=request.user, meeting_id=meeting.pk, decisions=form.decisions()
                     )
-                except services.BatchRefused as exc:
+                except BatchRefused as exc:
                     form.line_errors = {k: v for k, v in exc.errors.items() if k is not None}
                     form.add_error(
                         None,
@@ -258,7 +261,7 @@ def meeting_detail(request, meeting_id: int):
                         % {"n": len(exc.errors)},
                     )
                     status = 400
-                except services.CaseError as exc:
+                except CaseError as exc:
                     form.add_error(None, exc.message)
                     status = 400
                 else:
@@ -312,12 +315,12 @@ def set_target_meeting(request, case_id: int):
         return redirect("workflows:case", case.pk)
     meeting = form.cleaned_data["meeting"]
     try:
-        services.set_target_meeting(
+        meeting_actions.set_target_meeting(
             user=request.user, case_id=case.pk, meeting_id=meeting.pk if meeting else None
         )
-    except services.NotAllowed as exc:
+    except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
-    except services.CaseError as exc:
+    except CaseError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The target meeting is saved."))
@@ -337,7 +340,7 @@ def register_record(request, case_id: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            record = services.register_record(
+            record = record_actions.register_record(
                 user=request.user,
                 case_id=case.pk,
                 direction=form.cleaned_data["direction"],
@@ -346,7 +349,7 @@ def register_record(request, case_id: int):
                 subject=form.cleaned_data["subject"],
                 upload=form.cleaned_data.get("upload"),
             )
-        except services.CaseError as exc:
+        except CaseError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(

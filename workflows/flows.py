@@ -1,15 +1,16 @@
 """The lifecycle as viewflow flows: one for a new document or version, one for a repeal.
 
-Nodes only route. Every write happens in ``workflows.services`` (human steps,
-called by views) or in the Function callbacks below, which call the same
-services; all run inside the flow's lock and transaction.
+Nodes only route. Every write happens in ``workflows.actions`` (human steps,
+called by views) or in the Function callbacks below, which call
+``workflows.actions.engine`` and ``.publication``; all run inside the flow's lock and
+transaction.
 """
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from . import services
+from .actions import engine, publication
 from .models import Case
 from .nodes import MultiSplit
 from .routing import STEP_TITLES
@@ -21,7 +22,7 @@ CASE_LOCK = lock.SelectForUpdateLock(nowait=False, attempts=1)
 def _human(step: str):
     # Our own views render and complete these tasks (see workflows.views).
     return (
-        flow.View(services.task_view_placeholder)
+        flow.View(engine.task_view_placeholder)
         .Annotation(title=STEP_TITLES[step])
         .onCreate(this.task_created)
     )
@@ -31,25 +32,25 @@ class CaseFlowCallbacks:
     """Conditions and callbacks shared by both flows."""
 
     def task_created(self, activation):
-        services.on_task_created(activation)
+        engine.on_task_created(activation)
 
     def decided_by_body(self, activation) -> bool:
         return activation.process.decider_body_id is not None
 
     def preparation_pending(self, activation) -> bool:
-        return services.preparing_body_pending(activation.process)
+        return engine.preparing_body_pending(activation.process)
 
     def sent_back_in_preparation(self, activation) -> bool:
-        return services.last_preparation_returned(activation.process)
+        return engine.last_preparation_returned(activation.process)
 
     def is_adopted(self, activation) -> bool:
-        return services.last_decision_outcome(activation.process) == "adopted"
+        return engine.last_decision_outcome(activation.process) == "adopted"
 
     def is_returned(self, activation) -> bool:
-        return services.last_decision_outcome(activation.process) == "returned"
+        return engine.last_decision_outcome(activation.process) == "returned"
 
     def close_rejected(self, activation):
-        services.close_rejected(activation.process)
+        engine.close_rejected(activation.process)
 
 
 class DocumentFlow(CaseFlowCallbacks, flow.Flow):
@@ -110,28 +111,28 @@ class DocumentFlow(CaseFlowCallbacks, flow.Flow):
     end_rejected = flow.End()
 
     def start_case(self, activation, **kwargs):
-        return services.init_case(activation, **kwargs)
+        return engine.init_case(activation, **kwargs)
 
     def samverkan_required(self, activation) -> bool:
         return activation.process.samverkan_group_id is not None
 
     def record_samverkan_skipped(self, activation):
-        services.record_samverkan_skipped(activation.process)
+        engine.record_samverkan_skipped(activation.process)
 
     def representatives(self, activation):
-        return services.samverkan_task_data(activation.process)
+        return engine.samverkan_task_data(activation.process)
 
     def mbl_demanded(self, activation) -> bool:
-        return services.negotiation_demanded(activation.process)
+        return engine.negotiation_demanded(activation.process)
 
     def valid_from_reached(self, activation) -> bool:
-        return services.valid_from_reached(activation.process)
+        return engine.valid_from_reached(activation.process)
 
     def on_valid_from(self, activation, **kwargs):
-        services.mark_step(activation.process, "await_valid_from")
+        engine.mark_step(activation.process, "await_valid_from")
 
     def publish_version(self, activation):
-        services.publish_case_version(activation.process)
+        publication.publish_case_version(activation.process)
 
 
 class RepealFlow(CaseFlowCallbacks, flow.Flow):
@@ -170,7 +171,7 @@ class RepealFlow(CaseFlowCallbacks, flow.Flow):
     end_rejected = flow.End()
 
     def start_case(self, activation, **kwargs):
-        return services.init_case(activation, **kwargs)
+        return engine.init_case(activation, **kwargs)
 
     def repeal(self, activation):
-        services.apply_repeal(activation.process)
+        publication.apply_repeal(activation.process)

@@ -80,7 +80,8 @@ from org.models import (
     Unit,
     UnitLevel,
 )
-from workflows import services as case_services
+from workflows.actions.drafting import save_draft
+from workflows.actions.start import start_new_document, start_revision
 from workflows.models import Case, CaseKind
 
 M = TypeVar("M", bound=models.Model)
@@ -237,8 +238,8 @@ class DemoLoader:
         if Case.objects.filter(document=document, kind=CaseKind.REVISION).exists():
             return
         author = self.users[spec.author]
-        case = case_services.start_revision(user=author, document=document)
-        case_services.save_draft(
+        case = start_revision(user=author, document=document)
+        save_draft(
             user=author,
             case_id=case.pk,
             body=document.current_version.body + REVISION_ADDITION,
@@ -478,7 +479,7 @@ class DemoLoader:
     def start_draft_case(self, spec: DocumentSpec, document_type: DocumentType) -> None:
         """Drafts are real cases, started and written through the lifecycle's services."""
         author = self.users[spec.author]
-        case = case_services.start_new_document(
+        case = start_new_document(
             user=author,
             document_type=document_type,
             title=spec.title,
@@ -489,7 +490,7 @@ class DemoLoader:
             is_public=spec.public,
             summary=spec.summary,
         )
-        case_services.save_draft(user=author, case_id=case.pk, body=spec.body)
+        save_draft(user=author, case_id=case.pk, body=spec.body)
         self.documents[spec.key] = case.document
         self.created["dokument"] += 1
         self.created["dokumentversioner"] += 1

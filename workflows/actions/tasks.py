@@ -1,0 +1,127 @@
+"""Doing a human task: complete it with the step's input, claim it, release it.
+
+``complete_task`` dispatches to the step's handler by the task's node name
+(``STEP_HANDLERS``); each handler applies and audits its step inside the lock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from .. import access, audit, routing
+from ..models import Case
+from ..refusals import Busy, NoSuchTask, refuse
+from . import decision, drafting, preparation, registration, samverkan
+from .base import Step, check_files_first, step_files
+
+STEP_HANDLERS: dict[str, Callable[..., None]] = {
+    "draft": drafting.submit_draft,
+    "repeal_draft": drafting.submit_repeal_draft,
+    "union_statement": samverkan.give_statement,
+    "samverkan_meeting": samverkan.record_samverkan_meeting,
+    "negotiation": samverkan.record_negotiation,
+    "proposal": preparation.write_proposal,
+    "preparation": preparation.record_preparation,
+    "decision": decision.decide,
+    "registration": registration.register,
+}
+
+
+def _get_task(task_id: int) -> Task:
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None or not isinstance(task.process.coerced, Case):
+        raise NoSuchTask()
+    return task
+
+
+def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
+    """Complete a human task with the step's input; the flow moves on."""
+    data = dict(data or {})
+    task = _get_task(task_id)
+    check_files_first(
+        step_files(data),
+        lambda: access.can_execute_task(user, task, task.process.coerced),
+    )
+    flow_class = task.flow_task.flow_class
+    step_name = task.flow_task.name
+    try:
+        with transaction.atomic(), flow_class.lock(task.process_id):
+            task = Task.objects.select_related("owner").get(pk=task_id)
+            case = Case.objects.select_related(
+                "document__document_type",
+                "document__scope_unit",
+                "document__process",
+                "version",
+                "decider_body",
+                "decider_position",
+                "samverkan_group",
+                "diary_entry__series",
+            ).get(pk=task.process_id)
+            permit = access.can_execute_task(user, task, case)
+            if not permit:
+                raise refuse(permit)
+            step = Step(user=user, acting=permit.acting, case=case, task=task)
+            activation = task.flow_task.activation_class(task)
+            # The flow must see (and save) the same case object the step changes.
+            activation.process = case
+            if task.status == STATUS.NEW:
+                activation.assign(user)
+            activation.start(None)
+            STEP_HANDLERS[step_name](step, **data)
+            audit.record(
+                "task_completed",
+                actor=user,
+                acting=permit.acting,
+                target=case,
+                case=case,
+                from_state=step_name,
+                comment=routing.step_title(step_name),
+            )
+            activation.execute()
+    except FlowLockFailed as exc:
+        raise Busy() from exc
+    return case
+
+
+def claim_task(*, user, task_id: int) -> Task:
+    task = _get_task(task_id)
+    with transaction.atomic(), task.flow_task.flow_class.lock(task.process_id):
+        task = Task.objects.get(pk=task_id)
+        case = Case.objects.get(pk=task.process_id)
+        permit = access.can_claim_task(user, task, case)
+        if not permit:
+            raise refuse(permit)
+        task.flow_task.activation_class(task).assign(user)
+        audit.record(
+            "task_claimed",
+            actor=user,
+            acting=permit.acting,
+            target=case,
+            case=case,
+            comment=routing.step_title(task.flow_task.name),
+        )
+    return task
+
+
+def release_task(*, user, task_id: int) -> Task:
+    task = _get_task(task_id)
+    with transaction.atomic(), task.flow_task.flow_class.lock(task.process_id):
+        task = Task.objects.select_related("owner").get(pk=task_id)
+        case = Case.objects.get(pk=task.process_id)
+        permit = access.can_release_task(user, task, case)
+        if not permit:
+            raise refuse(permit)
+        task.flow_task.activation_class(task).unassign()
+        audit.record(
+            "task_released",
+            actor=user,
+            acting=permit.acting,
+            target=case,
+            case=case,
+            comment=routing.step_title(task.flow_task.name),
+        )
+    return task
