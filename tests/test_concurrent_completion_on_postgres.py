@@ -50,7 +50,7 @@ def assert_one_won(results):
     assert results.count("done") == 1, results
     [refusal] = [r for r in results if r != "done"]
     assert isinstance(refusal, CaseError), refusal
-    assert isinstance(refusal, Busy) or refusal.message == ("This task is already completed.")
+    assert isinstance(refusal, Busy) or refusal.code == "task_completed"
 
 
 def test_simultaneous_completions_give_one_result(town, monkeypatch):

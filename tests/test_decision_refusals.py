@@ -214,8 +214,9 @@ def test_the_author_may_not_decide_even_when_acting_as_the_decider(town, who):
     response = town.desk(person).attempt(case, "decision", **ADOPT)
 
     assert_refused(response, before, case, FOUR_EYES)
-    with english(), pytest.raises(NotAllowed, match="four-eyes"):
+    with english(), pytest.raises(NotAllowed) as refused:
         complete_task(user=person, task_id=task.pk, data=ADOPT)
+    assert refused.value.code == "four_eyes"
     assert snapshot(case) == before
 
 
@@ -263,15 +264,17 @@ def test_a_substitute_decides_only_within_their_dates(town):
 def test_no_decision_before_samverkan_is_done(town):
     case = rutin(town)
     # In drafting, samverkan has not been held.
-    with english(), pytest.raises(CaseError, match="Samverkan is required"):
+    with english(), pytest.raises(CaseError) as refused:
         check_ready_for_decision(refresh(case))
+    assert refused.value.code == "samverkan_not_held"
 
     town.desk("hrstrateg").complete(case, "draft", body="<p>Text</p>")
     case = refresh(case)
     assert open_steps(case) == ["union_statement", "union_statement"]
     assert not tasks_ever(case, "decision")
-    with english(), pytest.raises(CaseError, match="no samverkan meeting"):
+    with english(), pytest.raises(CaseError) as refused:
         check_ready_for_decision(case)
+    assert refused.value.code == "samverkan_not_finished"
 
     # The process owner has nothing to decide yet.
     inbox = town.desk("processagare").inbox()
@@ -298,8 +301,9 @@ def test_no_decision_before_a_demanded_negotiation(town):
 
     assert open_steps(case) == ["negotiation"]
     assert not tasks_ever(case, "decision")
-    with english(), pytest.raises(CaseError, match="MBL negotiation"):
+    with english(), pytest.raises(CaseError) as refused:
         check_ready_for_decision(refresh(case))
+    assert refused.value.code == "negotiation_pending"
 
     town.desk("kommunchef").complete(
         case,
