@@ -53,6 +53,38 @@ class CaseFlowCallbacks:
         engine.close_rejected(activation.process)
 
 
+def preparation_and_decision(*, redraft, after_registration) -> tuple:
+    """The block both flows share, from "is a body deciding?" to registration: the
+    proposal and each preparing body's handling, the decision and its three ways out.
+    ``redraft`` is the flow's drafting step (where a matter sent back goes),
+    ``after_registration`` what follows the registration. Fresh nodes on each call: a
+    node belongs to one flow. Unpacked in the flows' bodies in this order, so the node
+    names (stored in every task row) are the attribute names written there."""
+    return (
+        # needs_preparation
+        flow.If(this.decided_by_body).Then(this.proposal).Else(this.decision),
+        # proposal
+        _human("proposal").Next(this.more_preparation),
+        # more_preparation
+        flow.If(this.preparation_pending).Then(this.preparation).Else(this.decision),
+        # preparation
+        _human("preparation").Next(this.preparation_result),
+        # preparation_result
+        flow.If(this.sent_back_in_preparation).Then(redraft).Else(this.more_preparation),
+        # decision
+        _human("decision").Next(this.decision_result),
+        # decision_result
+        flow.Switch()
+        .Case(this.registration, this.is_adopted)
+        .Case(redraft, this.is_returned)
+        .Default(this.rejected),
+        # rejected
+        flow.Function(this.close_rejected).Annotation(title=_("Rejected")).Next(this.end_rejected),
+        # registration
+        _human("registration").Next(after_registration),
+    )
+
+
 class DocumentFlow(CaseFlowCallbacks, flow.Flow):
     """Styrdokument: new document or new version
 
@@ -82,24 +114,17 @@ class DocumentFlow(CaseFlowCallbacks, flow.Flow):
         flow.If(this.mbl_demanded).Then(this.negotiation).Else(this.needs_preparation)
     )
     negotiation = _human("negotiation").Next(this.needs_preparation)
-    needs_preparation = flow.If(this.decided_by_body).Then(this.proposal).Else(this.decision)
-    proposal = _human("proposal").Next(this.more_preparation)
-    more_preparation = flow.If(this.preparation_pending).Then(this.preparation).Else(this.decision)
-    preparation = _human("preparation").Next(this.preparation_result)
-    preparation_result = (
-        flow.If(this.sent_back_in_preparation).Then(this.draft).Else(this.more_preparation)
-    )
-    decision = _human("decision").Next(this.decision_result)
-    decision_result = (
-        flow.Switch()
-        .Case(this.registration, this.is_adopted)
-        .Case(this.draft, this.is_returned)
-        .Default(this.rejected)
-    )
-    rejected = (
-        flow.Function(this.close_rejected).Annotation(title=_("Rejected")).Next(this.end_rejected)
-    )
-    registration = _human("registration").Next(this.valid_now)
+    (
+        needs_preparation,
+        proposal,
+        more_preparation,
+        preparation,
+        preparation_result,
+        decision,
+        decision_result,
+        rejected,
+        registration,
+    ) = preparation_and_decision(redraft=this.draft, after_registration=this.valid_now)
     valid_now = flow.If(this.valid_from_reached).Then(this.publish).Else(this.await_valid_from)
     await_valid_from = (
         flow.Handle(this.on_valid_from)
@@ -148,24 +173,17 @@ class RepealFlow(CaseFlowCallbacks, flow.Flow):
 
     start = flow.StartHandle(this.start_case).Next(this.repeal_draft)
     repeal_draft = _human("repeal_draft").Next(this.needs_preparation)
-    needs_preparation = flow.If(this.decided_by_body).Then(this.proposal).Else(this.decision)
-    proposal = _human("proposal").Next(this.more_preparation)
-    more_preparation = flow.If(this.preparation_pending).Then(this.preparation).Else(this.decision)
-    preparation = _human("preparation").Next(this.preparation_result)
-    preparation_result = (
-        flow.If(this.sent_back_in_preparation).Then(this.repeal_draft).Else(this.more_preparation)
-    )
-    decision = _human("decision").Next(this.decision_result)
-    decision_result = (
-        flow.Switch()
-        .Case(this.registration, this.is_adopted)
-        .Case(this.repeal_draft, this.is_returned)
-        .Default(this.rejected)
-    )
-    rejected = (
-        flow.Function(this.close_rejected).Annotation(title=_("Rejected")).Next(this.end_rejected)
-    )
-    registration = _human("registration").Next(this.apply_repeal)
+    (
+        needs_preparation,
+        proposal,
+        more_preparation,
+        preparation,
+        preparation_result,
+        decision,
+        decision_result,
+        rejected,
+        registration,
+    ) = preparation_and_decision(redraft=this.repeal_draft, after_registration=this.apply_repeal)
     apply_repeal = flow.Function(this.repeal).Annotation(title=_("Marked repealed")).Next(this.end)
     end = flow.End()
     end_rejected = flow.End()
