@@ -12,7 +12,7 @@ from viewflow.workflow import flow, lock
 
 from .actions import engine, publication
 from .models import Case
-from .nodes import MultiSplit
+from .nodes import MultiSplit, RoutedView
 from .routing import STEP_TITLES
 
 # A real row lock on PostgreSQL (SQLite serialises writers by itself).
@@ -22,7 +22,7 @@ CASE_LOCK = lock.SelectForUpdateLock(nowait=False, attempts=1)
 def _human(step: str):
     # Our own views render and complete these tasks (see workflows.views).
     return (
-        flow.View(engine.task_view_placeholder)
+        RoutedView(engine.task_view_placeholder)
         .Annotation(title=STEP_TITLES[step])
         .onCreate(this.task_created)
     )
