@@ -224,6 +224,47 @@ def meetings(request):
 
 
 @desk_required
+def _posted_cases(request, decidable: list[Case]) -> list[Case]:
+    """The matters a posted decisions form names, in its order: those on the agenda and
+    any other posted case (the action refuses those with a reason per line)."""
+    posted = [int(x) for x in request.POST.getlist("case") if x.isdigit()]
+    known = {c.pk: c for c in decidable}
+    extra = {
+        c.pk: c
+        for c in Case.objects.filter(pk__in=[p for p in posted if p not in known]).select_related(
+            "diary_entry__series", "document"
+        )
+    }
+    return [known.get(p) or extra.get(p) for p in posted if p in known or p in extra]
+
+
+def _record_decisions(request, meeting: Meeting, form: MeetingDecisionsForm):
+    """Record a valid decisions form: a redirect when done, else None (the refusals are
+    on the form)."""
+    try:
+        done = meeting_actions.record_meeting_decisions(
+            user=request.user, meeting_id=meeting.pk, decisions=form.decisions()
+        )
+    except BatchRefused as exc:
+        form.line_errors = {k: v for k, v in exc.errors.items() if k is not None}
+        form.add_error(
+            None,
+            _(
+                "Nothing was saved: %(n)s of the decisions cannot be recorded. Correct the marked lines and record again; everything you typed is kept."
+            )
+            % {"n": len(exc.errors)},
+        )
+        return None
+    except CaseError as exc:
+        form.add_error(None, exc.message)
+        return None
+    messages.success(
+        request,
+        _("%(n)s decisions of %(meeting)s are recorded.") % {"n": len(done), "meeting": meeting},
+    )
+    return redirect("workflows:desk_meeting", meeting.pk)
+
+
 def meeting_detail(request, meeting_id: int):
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=meeting_id)
     if not access.can_see_meeting(request.user, meeting):
@@ -236,43 +277,13 @@ def meeting_detail(request, meeting_id: int):
     status = 200
     if permit and held:
         if request.method == "POST":
-            posted = [int(x) for x in request.POST.getlist("case") if x.isdigit()]
-            known = {c.pk: c for c in decidable}
-            extra = {
-                c.pk: c
-                for c in Case.objects.filter(
-                    pk__in=[p for p in posted if p not in known]
-                ).select_related("diary_entry__series", "document")
-            }
-            cases = [known.get(p) or extra.get(p) for p in posted if p in known or p in extra]
+            cases = _posted_cases(request, decidable)
             form = MeetingDecisionsForm(request.POST, cases=cases, meeting=meeting)
             if form.is_valid():
-                try:
-                    done = meeting_actions.record_meeting_decisions(
-                        user=request.user, meeting_id=meeting.pk, decisions=form.decisions()
-                    )
-                except BatchRefused as exc:
-                    form.line_errors = {k: v for k, v in exc.errors.items() if k is not None}
-                    form.add_error(
-                        None,
-                        _(
-                            "Nothing was saved: %(n)s of the decisions cannot be recorded. Correct the marked lines and record again; everything you typed is kept."
-                        )
-                        % {"n": len(exc.errors)},
-                    )
-                    status = 400
-                except CaseError as exc:
-                    form.add_error(None, exc.message)
-                    status = 400
-                else:
-                    messages.success(
-                        request,
-                        _("%(n)s decisions of %(meeting)s are recorded.")
-                        % {"n": len(done), "meeting": meeting},
-                    )
-                    return redirect("workflows:desk_meeting", meeting.pk)
-            else:
-                status = 400
+                done = _record_decisions(request, meeting, form)
+                if done is not None:
+                    return done
+            status = 400
         else:
             form = MeetingDecisionsForm(cases=decidable, meeting=meeting)
     elif request.method == "POST":
