@@ -223,7 +223,6 @@ def meetings(request):
     )
 
 
-@desk_required
 def _posted_cases(request, decidable: list[Case]) -> list[Case]:
     """The matters a posted decisions form names, in its order: those on the agenda and
     any other posted case (the action refuses those with a reason per line)."""
@@ -265,6 +264,7 @@ def _record_decisions(request, meeting: Meeting, form: MeetingDecisionsForm):
     return redirect("workflows:desk_meeting", meeting.pk)
 
 
+@desk_required
 def meeting_detail(request, meeting_id: int):
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=meeting_id)
     if not access.can_see_meeting(request.user, meeting):

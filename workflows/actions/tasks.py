@@ -50,37 +50,47 @@ STEP_CASE_RELATED = (
 )
 
 
-def _lock_step_case(process_id: int) -> Case:
-    """Lock the case's row and read it with what the steps need: the flows' lock
-    (``CASE_LOCK``, a row lock on PostgreSQL) without a second read of the case and
-    without a savepoint of its own."""
+def _lock_step_case(task_id: int) -> Case:
+    """Lock the row of the task's case and read the case with what the steps need: the
+    flows' lock (``CASE_LOCK``, a row lock on PostgreSQL) in the same query that reads the
+    case, without a savepoint of its own."""
     try:
-        return (
+        case = (
             Case.objects.select_for_update(of=("self",))
             .select_related(*STEP_CASE_RELATED)
-            .get(pk=process_id)
+            .filter(task__pk=task_id)
+            .first()
         )
     except DatabaseError as exc:
         raise Busy() from exc
+    if case is None:
+        raise NoSuchTask()
+    return case
+
+
+def _check_step_files_first(user, task_id: int, data: dict) -> None:
+    files = step_files(data)
+    if not any(upload is not None for upload in files):
+        return
+    task = Task.objects.filter(pk=task_id, process__case__isnull=False).first()
+    if task is None:
+        raise NoSuchTask()
+    check_files_first(
+        files, lambda: access.can_execute_task(user, task, Case.objects.get(pk=task.process_id))
+    )
 
 
 def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
     """Complete a human task with the step's input; the flow moves on."""
     data = dict(data or {})
-    task = Task.objects.filter(pk=task_id, process__case__isnull=False).first()
-    if task is None:
-        raise NoSuchTask()
-    check_files_first(
-        step_files(data),
-        lambda: access.can_execute_task(user, task, Case.objects.get(pk=task.process_id)),
-    )
-    step_name = task.flow_task.name
+    _check_step_files_first(user, task_id, data)
     # One atomic block and no nested one (the lock is the case read below): a transaction,
     # or a single savepoint when the caller has a transaction of its own.
     with transaction.atomic():
-        case = _lock_step_case(task.process_id)
+        case = _lock_step_case(task_id)
         task = Task.objects.select_related("owner").get(pk=task_id)
         task.process = case  # the activation reads the case from here: no new read
+        step_name = task.flow_task.name
         permit = access.can_execute_task(user, task, case)
         if not permit:
             raise refuse(permit)
