@@ -135,7 +135,8 @@ def one_case(data, author, registrar, n: int, meter: Meter | None = None) -> int
     """Run one case from start to publication; returns the number of tasks completed."""
     from documents.models import DocumentType
     from org.models import Position, PositionKind
-    from workflows import services
+    from workflows.actions.start import start_new_document
+    from workflows.actions.tasks import complete_task
     from workflows.models import Case
 
     meter = meter or Meter(on=False)
@@ -143,7 +144,7 @@ def one_case(data, author, registrar, n: int, meter: Meter | None = None) -> int
     chief = Position.objects.get(unit=unit, kind=PositionKind.CHIEF)
     handlingsplan = DocumentType.objects.get(code="handlingsplan")
     with meter.measuring():
-        case = services.start_new_document(
+        case = start_new_document(
             user=author,
             document_type=handlingsplan,
             title=f"Handlingsplan för arbetsmiljö {n}",
@@ -163,7 +164,7 @@ def one_case(data, author, registrar, n: int, meter: Meter | None = None) -> int
             case = Case.objects.get(pk=case.pk)
             doer, answers = _doer(task, case, registrar), _answers(case, task.flow_task.name)
             with meter.measuring():
-                services.complete_task(user=doer, task_id=task.pk, data=answers)
+                complete_task(user=doer, task_id=task.pk, data=answers)
             done += 1
     case = Case.objects.get(pk=case.pk)
     assert case.finished is not None, f"the benchmark case stopped at {case.status}"

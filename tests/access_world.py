@@ -42,8 +42,8 @@ from tests.lifecycle import (
     run_to_end,
     run_until,
 )
+from workflows.actions.readers import grant_case_reader
 from workflows.models import Case
-from workflows.services import grant_case_reader
 
 ROLES = [
     "anonymous",
@@ -277,8 +277,8 @@ def build_world() -> World:
 
     # The desk's objects: a meeting of the deciding body and a registered letter with a
     # file on the draft case.
+    from workflows.actions.records import register_record
     from workflows.models import Meeting
-    from workflows.services import register_record
 
     Meeting.objects.create(
         body=town.bodies["namnd"],

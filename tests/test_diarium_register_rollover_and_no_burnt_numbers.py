@@ -15,7 +15,9 @@ from documents.diarium import allocate
 from documents.models import DiaryCounter, DiaryEntry
 from tests.desk_support import ks_policy
 from tests.lifecycle import today
-from workflows import desk, services
+from workflows import desk
+from workflows.actions import engine
+from workflows.actions.start import start_new_document
 from workflows.models import Case
 
 URL = reverse("workflows:desk_diarium")
@@ -62,10 +64,10 @@ def test_a_start_that_fails_after_the_allocation_gives_the_number_back(town):
     series = town.series["KS"]
 
     with (
-        mock.patch.object(services, "init_case", side_effect=RuntimeError("the flow broke")),
+        mock.patch.object(engine, "init_case", side_effect=RuntimeError("the flow broke")),
         pytest.raises(RuntimeError),
     ):
-        services.start_new_document(
+        start_new_document(
             user=town.users["hrstrateg"],
             document_type=town.types["policy"],
             title="Misslyckad start",
@@ -115,7 +117,7 @@ def test_concurrent_case_starts_get_distinct_numbers_without_gaps(settings, tmp_
     barrier = threading.Barrier(threads)
     errors: list[BaseException] = []
 
-    real_init_case = services.init_case
+    real_init_case = engine.init_case
 
     def failing_init_case(activation, **kwargs):
         if kwargs["document"].title == "Misslyckad":
@@ -127,7 +129,7 @@ def test_concurrent_case_starts_get_distinct_numbers_without_gaps(settings, tmp_
             barrier.wait(timeout=10)
             for i in range(per_thread):
                 with contextlib.suppress(RuntimeError):
-                    services.start_new_document(
+                    start_new_document(
                         user=town.users["hrstrateg"],
                         document_type=town.types["policy"],
                         title="Misslyckad" if (n, i) == (0, 1) else f"Parallell {n}-{i}",
@@ -139,7 +141,7 @@ def test_concurrent_case_starts_get_distinct_numbers_without_gaps(settings, tmp_
         finally:
             connection.close()
 
-    with mock.patch.object(services, "init_case", failing_init_case):
+    with mock.patch.object(engine, "init_case", failing_init_case):
         workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
         for w in workers:
             w.start()

@@ -18,7 +18,7 @@ from tests.factories import (
     VersionFileFactory,
     document_with_history,
 )
-from workflows.services import start_revision
+from workflows.actions.start import start_revision
 
 pytestmark = pytest.mark.django_db
 

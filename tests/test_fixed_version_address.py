@@ -13,7 +13,7 @@ from tests.factories import (
     UserFactory,
     document_with_history,
 )
-from workflows.services import start_revision
+from workflows.actions.start import start_revision
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,7 @@ def test_the_draft_is_not_on_the_document_page_or_in_its_history(client, org_tre
 
 
 def test_a_draft_of_a_new_document_is_hidden_from_the_public(client, org_tree):
-    from workflows.services import start_new_document
+    from workflows.actions.start import start_new_document
 
     if not DiarySeries.objects.filter(is_default=True).exists():
         DiarySeriesFactory(is_default=True)

@@ -34,7 +34,8 @@ from fixtures.generator import BASE_DATE, GeneratorError, Options, generate
 from org.models import Unit
 from org.selectors import acting_users
 from tests.search_ranks import ranks, rebuilt, stale_copies
-from workflows import access, routing, services
+from workflows import access, routing
+from workflows.actions.decision import check_ready_for_decision
 from workflows.models import Case
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +176,7 @@ def test_open_cases_wait_in_every_step_with_tasks_routed_as_the_lifecycle_routes
                 wanted.user_id,
             )
         if case.current_step == "decision" and case.kind != "repeal":
-            services.check_ready_for_decision(case)  # samverkan is finished
+            check_ready_for_decision(case)  # samverkan is finished
 
 
 def test_a_position_task_is_in_the_inbox_of_who_acts_in_the_position(municipality, db):

@@ -18,7 +18,9 @@ from documents import rules
 from documents.models import AdoptionRule, DeciderKind, DocumentType
 from tests.factories import UnitFactory
 from tests.lifecycle import english, open_tasks, refresh, run_until, shows, snapshot, today
-from workflows import services
+from workflows.actions.drafting import save_draft
+from workflows.actions.tasks import complete_task
+from workflows.refusals import NotAllowed
 
 PLANS = "Interna kontrollplaner"
 ESSUNGA_RULES = [
@@ -203,8 +205,8 @@ def test_the_drafting_form_offers_only_the_nämnd_and_refuses_ks_if_posted(town_
     assert snapshot(case) == before
 
     # Posted to the service directly, the refusal names the own-area rule (in Swedish).
-    with translation.override("sv"), pytest.raises(services.NotAllowed) as refused:
-        services.save_draft(user=town.users["utvecklare"], case_id=case.pk, decider=f"body:{ks.pk}")
+    with translation.override("sv"), pytest.raises(NotAllowed) as refused:
+        save_draft(user=town.users["utvecklare"], case_id=case.pk, decider=f"body:{ks.pk}")
     assert refused.value.message == (
         "Den valda beslutsfattaren får inte fastställa detta dokument. "
         "Interna kontrollplaner får fastställas av Kommunstyrelsen bara för dess eget område, "
@@ -248,8 +250,8 @@ def test_ks_named_before_the_rule_was_limited_may_not_decide_the_nämnds_plan(to
     assert snapshot(case) == before
 
     task = open_tasks(case, "decision")[0]
-    with english(), pytest.raises(services.NotAllowed) as refused:
-        services.complete_task(
+    with english(), pytest.raises(NotAllowed) as refused:
+        complete_task(
             user=town.users["sekr_ks"], task_id=task.pk, data={"paragraph": "§ 4", **answers}
         )
     assert refused.value.message == reason

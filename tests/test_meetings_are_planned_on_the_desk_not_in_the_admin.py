@@ -13,8 +13,9 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from tests.desk_support import ks_meeting
 from tests.lifecycle import days
-from workflows import services
+from workflows.actions.meetings import plan_meeting
 from workflows.models import Meeting
+from workflows.refusals import NotAllowed
 
 
 def meeting_entries(meeting: Meeting) -> list[AuditEntry]:
@@ -65,7 +66,7 @@ def test_the_admin_refuses_to_move_or_delete_a_meeting(town, admin_client):
 
 def test_planning_writes_one_entry_naming_the_registrar_and_the_meeting(town):
     registrar = town.users["registrator"]
-    meeting = services.plan_meeting(
+    meeting = plan_meeting(
         user=registrar,
         body=town.bodies["KS"],
         date=datetime.date(2031, 3, 12),
@@ -85,8 +86,8 @@ def test_planning_writes_one_entry_naming_the_registrar_and_the_meeting(town):
 
 
 def test_a_secretary_of_another_body_plans_nothing_and_nothing_is_recorded(town):
-    with pytest.raises(services.NotAllowed):
-        services.plan_meeting(
+    with pytest.raises(NotAllowed):
+        plan_meeting(
             user=town.users["sekr_ks"], body=town.bodies["namnd"], date=days(9), deadline=days(2)
         )
     assert not Meeting.objects.exists()

@@ -12,8 +12,10 @@ from audit.models import AuditEntry
 from tests.desk_support import aim, ks_meeting, ks_policy
 from tests.factories import MeetingFactory
 from tests.lifecycle import days, english, refresh, today
-from workflows import desk, services
+from workflows import desk
+from workflows.actions.meetings import plan_meeting, set_target_meeting
 from workflows.models import Meeting
+from workflows.refusals import CaseError, NotAllowed
 
 PLAN = reverse("workflows:desk_meetings")
 
@@ -53,13 +55,13 @@ def test_a_deadline_after_the_meeting_or_a_second_meeting_the_same_day_is_refuse
 def test_a_secretary_plans_only_their_own_bodys_meetings(town):
     with english():
         try:
-            services.plan_meeting(
+            plan_meeting(
                 user=town.users["sekr_ks"],
                 body=town.bodies["namnd"],
                 date=days(10),
                 deadline=days(3),
             )
-        except services.NotAllowed as exc:
+        except NotAllowed as exc:
             assert "secretary of Barn- och utbildningsnämnden" in exc.message
         else:
             raise AssertionError("planned another body's meeting")
@@ -95,10 +97,10 @@ def test_a_meeting_of_another_body_or_a_past_one_is_refused(town):
             (past, "has already been held; choose a coming meeting"),
         ]:
             try:
-                services.set_target_meeting(
+                set_target_meeting(
                     user=town.users["registrator"], case_id=case.pk, meeting_id=meeting.pk
                 )
-            except services.CaseError as exc:
+            except CaseError as exc:
                 assert message in exc.message
             else:
                 raise AssertionError(f"{meeting} was accepted")

@@ -37,7 +37,7 @@ from tests.factories import (
     DocumentTypeFactory,
     ProcessFactory,
 )
-from workflows import services
+from workflows.actions.base import decider_choices
 
 OPTIONAL = [DeciderKind.EXECUTIVE_BOARD, DeciderKind.PROCESS_OWNER]
 
@@ -236,7 +236,7 @@ def test_the_keys_the_form_posts_find_the_same_deciders(org_tree):
     found = rules.allowed_deciders(policy, org_tree.units["sector"])
     document = DocumentFactory(document_type=policy, scope_unit=org_tree.units["sector"])
 
-    choices = services.decider_choices(document)
+    choices = decider_choices(document)
 
     assert [key for key, _d in choices] == [d.key for d in found.offered]
     for key, decider in choices:

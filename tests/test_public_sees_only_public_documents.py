@@ -16,7 +16,7 @@ from tests.factories import (
     VersionFileFactory,
     document_with_history,
 )
-from workflows.services import start_new_document, start_revision
+from workflows.actions.start import start_new_document, start_revision
 
 pytestmark = pytest.mark.django_db
 

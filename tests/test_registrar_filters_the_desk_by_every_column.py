@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tests.desk_support import aim, clear_figures, ks_meeting, ks_policy
 from tests.lifecycle import build_town, refresh, run_until, today
-from workflows import services
+from workflows.actions.tasks import complete_task
 from workflows.models import Case
 
 URL = reverse("workflows:desk")
@@ -58,7 +58,7 @@ def scene(django_db_setup, django_db_blocker, tmp_path_factory):
         aim(late, passed)
         closed = ks_policy(town, "Policy för representation")
         task = run_until(town, closed, "decision")
-        services.complete_task(
+        complete_task(
             user=town.users["sekr_ks"],
             task_id=task.pk,
             data={

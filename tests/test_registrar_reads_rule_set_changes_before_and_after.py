@@ -20,7 +20,7 @@ from documents.models import AdoptionRule, DeciderKind
 from tests.desk_support import ks_policy
 from tests.factories import PositionFactory, UserFactory
 from tests.lifecycle import run_to_end
-from workflows import services
+from workflows.actions.meetings import plan_meeting
 from workflows.audit_filters import AuditFilter
 
 URL = reverse("workflows:audit")
@@ -164,7 +164,7 @@ def test_every_kind_of_object_a_whole_case_names_can_be_filtered(town):
     the trail then names is a choice of the filter."""
     run_to_end(town, ks_policy(town))
     _changes(town)
-    services.plan_meeting(
+    plan_meeting(
         user=town.users["registrator"],
         body=town.bodies["KS"],
         date=datetime.date.today() + datetime.timedelta(days=30),

@@ -27,7 +27,8 @@ from config.jobs import exclusive, lock_key
 from documents.models import DocumentVersion, VersionStatus
 from tests.app_servers import database_url
 from tests.lifecycle import days, days_pass, refresh, run_until, today
-from workflows import services
+from workflows.actions import publication
+from workflows.actions.schedule import publish_due_versions
 
 JOB = "publish_due_versions"
 # Days from the adoption to the valid-from date; tests let them pass (``days_pass``).
@@ -215,16 +216,16 @@ def test_without_the_lock_each_version_is_still_published_once(town, monkeypatch
     """Two runs that bypass the job lock (or a second run on a server whose clock is
     late) share the list: each version is done by one of them under its case's row lock."""
     cases = due_cases(town, 3)
-    real = services.publish_case_version
+    real = publication.publish_case_version
 
     def slow(case):
         real(case)
         time.sleep(0.2)  # holds the case's lock a while, so the runs overlap
 
-    monkeypatch.setattr(services, "publish_case_version", slow)
+    monkeypatch.setattr(publication, "publish_case_version", slow)
 
     def run() -> list[int]:
-        return [c.pk for c in services.publish_due_versions()]
+        return [c.pk for c in publish_due_versions()]
 
     with days_pass(DUE_IN):
         results = at_once(run, run)

@@ -12,7 +12,8 @@ from audit.models import AuditEntry
 from documents.models import DecisionOutcome
 from tests.desk_support import aim, held_today, ks_meeting, ks_policy
 from tests.lifecycle import decisions, english, open_steps, refresh, today
-from workflows import services
+from workflows.actions.meetings import MatterDecision, record_meeting_decisions
+from workflows.refusals import BatchRefused, CaseError
 
 
 def setup_meeting(town, n=3):
@@ -128,12 +129,12 @@ def test_a_matter_not_yet_at_the_decision_is_refused(town):
     aim(early, meeting)
 
     with_early = [*cases, early]
-    with english(), pytest.raises(services.BatchRefused) as refused:
-        services.record_meeting_decisions(
+    with english(), pytest.raises(BatchRefused) as refused:
+        record_meeting_decisions(
             user=town.users["sekr_ks"],
             meeting_id=meeting.pk,
             decisions=[
-                services.MatterDecision(c.pk, f"§ {i}", "adopted", valid_from=today())
+                MatterDecision(c.pk, f"§ {i}", "adopted", valid_from=today())
                 for i, c in enumerate(with_early, 1)
             ],
         )
@@ -207,11 +208,11 @@ def test_only_the_bodys_secretary_records_and_only_after_the_meeting(town):
     coming = ks_meeting(town, in_days=5)
     aim(cases[0], coming)
     assert town.desk("sekr_ks").get(url(coming)).context["form"] is None
-    with english(), pytest.raises(services.CaseError) as refused:
-        services.record_meeting_decisions(
+    with english(), pytest.raises(CaseError) as refused:
+        record_meeting_decisions(
             user=town.users["sekr_ks"],
             meeting_id=coming.pk,
-            decisions=[services.MatterDecision(cases[0].pk, "§ 1", "adopted", valid_from=today())],
+            decisions=[MatterDecision(cases[0].pk, "§ 1", "adopted", valid_from=today())],
         )
     assert refused.value.message == "The meeting has not been held yet."
     assert list(decisions(cases[0])) == []

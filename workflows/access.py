@@ -40,6 +40,8 @@ class Permit:
     allowed: bool
     reason: str = ""
     acting: Acting | None = None
+    # A refusal's stable name (``workflows.refusals``), for API clients and tests.
+    code: str = ""
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -49,16 +51,19 @@ def _yes(acting: Acting | None = None) -> Permit:
     return Permit(True, "", acting)
 
 
-def _no(reason: str) -> Permit:
-    return Permit(False, reason)
+def _no(reason: str, code: str) -> Permit:
+    return Permit(False, reason, code=code)
 
 
 def can_start_case(user) -> Permit:
     if not getattr(user, "is_authenticated", False):
-        return _no(_("Log in to start a case."))
+        return _no(_("Log in to start a case."), "login_required")
     acting = acting_in(user)
     if not acting:
-        return _no(_("Only officials holding a position in the organisation can start cases."))
+        return _no(
+            _("Only officials holding a position in the organisation can start cases."),
+            "no_position",
+        )
     return _yes(acting[0])
 
 
@@ -69,29 +74,30 @@ def is_author(user, case: Case) -> bool:
 def eligible_for_task(user, task: Task, case: Case) -> Permit:
     """May ``user`` work on this task at all (ignoring who has claimed it)?"""
     if not getattr(user, "is_authenticated", False):
-        return _no(_("Log in to work on tasks."))
+        return _no(_("Log in to work on tasks."), "login_required")
     route = routing.route_of(task)
     if route.kind == "user":
         if task.owner_id == user.pk:
             return _yes(None)
-        return _no(_("This task is assigned to someone else."))
+        return _no(_("This task is assigned to someone else."), "task_of_someone_else")
     if route.kind == routing.TO_AUTHORS:
         if is_author(user, case):
             held = acting_in(user)
             return _yes(held[0] if held else None)
-        return _no(_("Only the case's authors may work on the draft."))
+        return _no(_("Only the case's authors may work on the draft."), "not_an_author")
     if route.kind == routing.TO_REGISTRARS:
         acting = registrar_acting(user)
         if acting:
             return _yes(acting)
-        return _no(_("Only the registrar registers decisions."))
+        return _no(_("Only the registrar registers decisions."), "not_registrar")
     acting = acting_as(user, route.position)
     if acting is None:
         if task.flow_task.name == "decision":
-            return _no(decision_refusal(user, case))
+            return _no(decision_refusal(user, case), "not_the_decider")
         return _no(
             _("This task belongs to the position %(position)s; you do not act in it today.")
-            % {"position": route.position}
+            % {"position": route.position},
+            "not_in_position",
         )
     return _yes(acting)
 
@@ -130,21 +136,23 @@ def _decider_label(case: Case) -> str:
 def can_execute_task(user, task: Task, case: Case) -> Permit:
     """May ``user`` complete this task now? Checks state, routing, claim and four-eyes."""
     if task.status not in OPEN_TASK:
-        return _no(_("This task is already completed."))
+        return _no(_("This task is already completed."), "task_completed")
     permit = eligible_for_task(user, task, case)
     if not permit:
         return permit
     if task.owner_id and task.owner_id != user.pk:
         return _no(
             _("%(name)s has claimed this task. They can release it so that you can take it.")
-            % {"name": task.owner.get_full_name() or task.owner}
+            % {"name": task.owner.get_full_name() or task.owner},
+            "task_claimed_by_other",
         )
     if task.flow_task.name == "decision":
         if is_author(user, case) or (case.version and case.version.created_by_id == user.pk):
             return _no(
                 _(
                     "You wrote this proposal and may not decide on it yourself (the four-eyes principle)."
-                )
+                ),
+                "four_eyes",
             )
         doc = case.document
         verdict = rules.check_decider(
@@ -155,21 +163,21 @@ def can_execute_task(user, task: Task, case: Case) -> Permit:
             position=case.decider_position if not case.decider_body_id else None,
         )
         if not verdict.allowed:
-            return _no(verdict.reason)
+            return _no(verdict.reason, "decider_not_allowed")
     return permit
 
 
 def can_claim_task(user, task: Task, case: Case) -> Permit:
     if task.status != STATUS.NEW or task.owner_id:
-        return _no(_("This task is already claimed or completed."))
+        return _no(_("This task is already claimed or completed."), "task_taken")
     return eligible_for_task(user, task, case)
 
 
 def can_release_task(user, task: Task, case: Case) -> Permit:
     if task.status != STATUS.ASSIGNED or not task.owner_id:
-        return _no(_("This task is not claimed."))
+        return _no(_("This task is not claimed."), "task_not_claimed")
     if routing.route_of(task).kind == "user":
-        return _no(_("Personal tasks cannot be released."))
+        return _no(_("Personal tasks cannot be released."), "task_personal")
     if task.owner_id == user.pk:
         return eligible_for_task(user, task, case) or _yes()  # record the position acted in
     return eligible_for_task(user, task, case)
@@ -180,9 +188,11 @@ def can_edit_draft(user, case: Case) -> Permit:
         process=case, flow_task_type="HUMAN", status__in=OPEN_TASK
     ).filter(Q(flow_task__endswith=".draft") | Q(flow_task__endswith=".repeal_draft"))
     if not open_draft.exists():
-        return _no(_("The draft can only be edited while the case is in drafting."))
+        return _no(
+            _("The draft can only be edited while the case is in drafting."), "not_in_drafting"
+        )
     if not is_author(user, case):
-        return _no(_("Only the case's authors may edit the draft."))
+        return _no(_("Only the case's authors may edit the draft."), "not_an_author")
     return _yes()
 
 
@@ -318,10 +328,10 @@ def can_view_samverkan_records(user, case: Case) -> bool:
 def can_grant_reader(user, case: Case) -> Permit:
     """Only the registrar (or an administrator) grants someone read access to a case."""
     if not _active(user):
-        return _no(_("Log in first."))
+        return _no(_("Log in first."), "login_required")
     acting = registrar_acting(user)
     if acting is None and not is_administrator(user):
-        return _no(_("Only the registrar grants read access to a case."))
+        return _no(_("Only the registrar grants read access to a case."), "not_registrar")
     return _yes(acting)
 
 
@@ -447,7 +457,7 @@ def can_see_desk(user) -> Permit:
     from org.models import Body
 
     if not getattr(user, "is_authenticated", False):
-        return _no(_("Log in to see the registrar's desk."))
+        return _no(_("Log in to see the registrar's desk."), "login_required")
     acting = acting_in(user)
     registrar = next((a for a in acting if a.position.kind == PositionKind.REGISTRAR), None)
     if registrar or user.is_superuser:
@@ -456,7 +466,10 @@ def can_see_desk(user) -> Permit:
         secretary_position_id__in=[a.position.pk for a in acting], is_active=True
     ).exists():
         return _yes(acting[0])
-    return _no(_("Only the registrar and the secretaries of the political bodies see the desk."))
+    return _no(
+        _("Only the registrar and the secretaries of the political bodies see the desk."),
+        "not_registrar_or_secretary",
+    )
 
 
 def calendar_bodies(user) -> list | None:
@@ -478,14 +491,14 @@ def can_register_records(user, case: Case) -> Permit:
     """Only the registrar registers incoming and outgoing records on a case."""
     acting = registrar_acting(user) if getattr(user, "is_authenticated", False) else None
     if acting is None:
-        return _no(_("Only the registrar registers records on a case."))
+        return _no(_("Only the registrar registers records on a case."), "not_registrar")
     return _yes(acting)
 
 
 def can_plan_meetings(user, body) -> Permit:
     """The registrar plans every body's meetings; a secretary those of their own body."""
     if not getattr(user, "is_authenticated", False):
-        return _no(_("Log in to plan meetings."))
+        return _no(_("Log in to plan meetings."), "login_required")
     acting = registrar_acting(user)
     if acting:
         return _yes(acting)
@@ -494,14 +507,15 @@ def can_plan_meetings(user, body) -> Permit:
         if acting:
             return _yes(acting)
     return _no(
-        _("Only the registrar or the secretary of %(body)s plans its meetings.") % {"body": body}
+        _("Only the registrar or the secretary of %(body)s plans its meetings.") % {"body": body},
+        "not_registrar_or_secretary",
     )
 
 
 def can_set_target_meeting(user, case: Case) -> Permit:
     """The registrar, or the secretary of the deciding body or a preparing body."""
     if not getattr(user, "is_authenticated", False):
-        return _no(_("Log in to plan meetings."))
+        return _no(_("Log in to plan meetings."), "login_required")
     acting = registrar_acting(user)
     if acting:
         return _yes(acting)
@@ -514,7 +528,8 @@ def can_set_target_meeting(user, case: Case) -> Permit:
     return _no(
         _(
             "Only the registrar or a secretary of the deciding or preparing bodies sets the meeting of a case."
-        )
+        ),
+        "not_registrar_or_secretary",
     )
 
 
@@ -522,13 +537,14 @@ def can_record_meeting_decisions(user, meeting) -> Permit:
     """The secretary of the meeting's body records its decisions (each one is then checked
     like a single decision task by ``can_execute_task``)."""
     if not getattr(user, "is_authenticated", False):
-        return _no(_("Log in to record decisions."))
+        return _no(_("Log in to record decisions."), "login_required")
     position = meeting.body.secretary_position
     acting = acting_as(user, position) if position is not None else None
     if acting is None:
         return _no(
             _("Only the secretary of %(body)s records the decisions of its meetings.")
-            % {"body": meeting.body}
+            % {"body": meeting.body},
+            "not_secretary",
         )
     return _yes(acting)
 

@@ -105,7 +105,7 @@ def guard_history_views(site: admin.AdminSite) -> None:
 @admin.register(Meeting)
 class MeetingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The bodies' meeting calendars, readable. Meetings are planned on the desk's meetings
-    page (``services.plan_meeting``: the registrar, or the body's own secretary, with an
+    page (``actions.meetings.plan_meeting``: the registrar, or the body's own secretary, with an
     audit entry); the admin would let anyone with the model permission plan, move or
     delete any body's meeting, also one matters are aimed at or decided in."""
 

@@ -1,7 +1,7 @@
 """The registrar's desk, read side: the case list with its filters, who holds each case,
 overdue marks, lead-time figures, the records of a case, the diarium and meeting agendas.
 
-Selectors only; every write is in ``workflows.services``.
+Selectors only; every write is in ``workflows.actions``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from audit.models import AuditEntry
 from config.shared import cache_or
 from documents.filters import OnceModelChoiceFilter
 from documents.models import Decision, DiaryCounter, DiaryEntry, DiarySeries, DocumentType
@@ -31,7 +32,6 @@ from org.models import Body, Position
 from . import routing
 from .access import OPEN_TASK
 from .models import (
-    AuditEntry,
     Case,
     CaseKind,
     CaseOutcome,

@@ -1,4 +1,4 @@
-"""Forms of the registrar's desk. They only collect input; the services decide."""
+"""Forms of the registrar's desk. They only collect input; the actions decide."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from documents.models import DecisionOutcome
 from org.models import Body
 
+from .actions.meetings import MatterDecision
 from .models import Case, Meeting, RecordDirection
-from .services import MatterDecision
 
 
 class DateInput(forms.DateInput):

@@ -21,14 +21,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.recording import record_now
 from documents.files import EXTENSIONS
 from documents.models import DiarySeries
 from documents.views import stored_file_response
 
-from . import access, charts, desk, routing, services, spreadsheet
-from .audit import record_now
+from . import access, charts, desk, routing, spreadsheet
+from .actions import meetings as meeting_actions
+from .actions import records as record_actions
 from .desk_forms import MeetingDecisionsForm, MeetingForm, RecordForm, TargetMeetingForm
 from .models import Case, Meeting, RegisteredRecord
+from .refusals import BatchRefused, CaseError, NotAllowed
 
 PAGE_SIZES = (25, 50, 100, 200)
 
@@ -202,8 +205,8 @@ def meetings(request):
     form = MeetingForm(request.POST or None, bodies=shown)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.plan_meeting(user=user, **form.cleaned_data)
-        except services.CaseError as exc:
+            meeting = meeting_actions.plan_meeting(user=user, **form.cleaned_data)
+        except CaseError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("%(meeting)s is planned.") % {"meeting": meeting})
@@ -220,6 +223,47 @@ def meetings(request):
     )
 
 
+def _posted_cases(request, decidable: list[Case]) -> list[Case]:
+    """The matters a posted decisions form names, in its order: those on the agenda and
+    any other posted case (the action refuses those with a reason per line)."""
+    posted = [int(x) for x in request.POST.getlist("case") if x.isdigit()]
+    known = {c.pk: c for c in decidable}
+    extra = {
+        c.pk: c
+        for c in Case.objects.filter(pk__in=[p for p in posted if p not in known]).select_related(
+            "diary_entry__series", "document"
+        )
+    }
+    return [known.get(p) or extra.get(p) for p in posted if p in known or p in extra]
+
+
+def _record_decisions(request, meeting: Meeting, form: MeetingDecisionsForm):
+    """Record a valid decisions form: a redirect when done, else None (the refusals are
+    on the form)."""
+    try:
+        done = meeting_actions.record_meeting_decisions(
+            user=request.user, meeting_id=meeting.pk, decisions=form.decisions()
+        )
+    except BatchRefused as exc:
+        form.line_errors = {k: v for k, v in exc.errors.items() if k is not None}
+        form.add_error(
+            None,
+            _(
+                "Nothing was saved: %(n)s of the decisions cannot be recorded. Correct the marked lines and record again; everything you typed is kept."
+            )
+            % {"n": len(exc.errors)},
+        )
+        return None
+    except CaseError as exc:
+        form.add_error(None, exc.message)
+        return None
+    messages.success(
+        request,
+        _("%(n)s decisions of %(meeting)s are recorded.") % {"n": len(done), "meeting": meeting},
+    )
+    return redirect("workflows:desk_meeting", meeting.pk)
+
+
 @desk_required
 def meeting_detail(request, meeting_id: int):
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=meeting_id)
@@ -233,43 +277,13 @@ def meeting_detail(request, meeting_id: int):
     status = 200
     if permit and held:
         if request.method == "POST":
-            posted = [int(x) for x in request.POST.getlist("case") if x.isdigit()]
-            known = {c.pk: c for c in decidable}
-            extra = {
-                c.pk: c
-                for c in Case.objects.filter(
-                    pk__in=[p for p in posted if p not in known]
-                ).select_related("diary_entry__series", "document")
-            }
-            cases = [known.get(p) or extra.get(p) for p in posted if p in known or p in extra]
+            cases = _posted_cases(request, decidable)
             form = MeetingDecisionsForm(request.POST, cases=cases, meeting=meeting)
             if form.is_valid():
-                try:
-                    done = services.record_meeting_decisions(
-                        user=request.user, meeting_id=meeting.pk, decisions=form.decisions()
-                    )
-                except services.BatchRefused as exc:
-                    form.line_errors = {k: v for k, v in exc.errors.items() if k is not None}
-                    form.add_error(
-                        None,
-                        _(
-                            "Nothing was saved: %(n)s of the decisions cannot be recorded. Correct the marked lines and record again; everything you typed is kept."
-                        )
-                        % {"n": len(exc.errors)},
-                    )
-                    status = 400
-                except services.CaseError as exc:
-                    form.add_error(None, exc.message)
-                    status = 400
-                else:
-                    messages.success(
-                        request,
-                        _("%(n)s decisions of %(meeting)s are recorded.")
-                        % {"n": len(done), "meeting": meeting},
-                    )
-                    return redirect("workflows:desk_meeting", meeting.pk)
-            else:
-                status = 400
+                done = _record_decisions(request, meeting, form)
+                if done is not None:
+                    return done
+            status = 400
         else:
             form = MeetingDecisionsForm(cases=decidable, meeting=meeting)
     elif request.method == "POST":
@@ -312,12 +326,12 @@ def set_target_meeting(request, case_id: int):
         return redirect("workflows:case", case.pk)
     meeting = form.cleaned_data["meeting"]
     try:
-        services.set_target_meeting(
+        meeting_actions.set_target_meeting(
             user=request.user, case_id=case.pk, meeting_id=meeting.pk if meeting else None
         )
-    except services.NotAllowed as exc:
+    except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
-    except services.CaseError as exc:
+    except CaseError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The target meeting is saved."))
@@ -337,7 +351,7 @@ def register_record(request, case_id: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            record = services.register_record(
+            record = record_actions.register_record(
                 user=request.user,
                 case_id=case.pk,
                 direction=form.cleaned_data["direction"],
@@ -346,7 +360,7 @@ def register_record(request, case_id: int):
                 subject=form.cleaned_data["subject"],
                 upload=form.cleaned_data.get("upload"),
             )
-        except services.CaseError as exc:
+        except CaseError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(

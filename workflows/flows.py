@@ -1,17 +1,18 @@
 """The lifecycle as viewflow flows: one for a new document or version, one for a repeal.
 
-Nodes only route. Every write happens in ``workflows.services`` (human steps,
-called by views) or in the Function callbacks below, which call the same
-services; all run inside the flow's lock and transaction.
+Nodes only route. Every write happens in ``workflows.actions`` (human steps,
+called by views) or in the Function callbacks below, which call
+``workflows.actions.engine`` and ``.publication``; all run inside the flow's lock and
+transaction.
 """
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from . import services
+from .actions import engine, publication
 from .models import Case
-from .nodes import MultiSplit
+from .nodes import MultiSplit, RoutedView
 from .routing import STEP_TITLES
 
 # A real row lock on PostgreSQL (SQLite serialises writers by itself).
@@ -21,7 +22,7 @@ CASE_LOCK = lock.SelectForUpdateLock(nowait=False, attempts=1)
 def _human(step: str):
     # Our own views render and complete these tasks (see workflows.views).
     return (
-        flow.View(services.task_view_placeholder)
+        RoutedView(engine.task_view_placeholder)
         .Annotation(title=STEP_TITLES[step])
         .onCreate(this.task_created)
     )
@@ -31,25 +32,57 @@ class CaseFlowCallbacks:
     """Conditions and callbacks shared by both flows."""
 
     def task_created(self, activation):
-        services.on_task_created(activation)
+        engine.on_task_created(activation)
 
     def decided_by_body(self, activation) -> bool:
         return activation.process.decider_body_id is not None
 
     def preparation_pending(self, activation) -> bool:
-        return services.preparing_body_pending(activation.process)
+        return engine.preparing_body_pending(activation.process)
 
     def sent_back_in_preparation(self, activation) -> bool:
-        return services.last_preparation_returned(activation.process)
+        return engine.last_preparation_returned(activation.process)
 
     def is_adopted(self, activation) -> bool:
-        return services.last_decision_outcome(activation.process) == "adopted"
+        return engine.last_decision_outcome(activation.process) == "adopted"
 
     def is_returned(self, activation) -> bool:
-        return services.last_decision_outcome(activation.process) == "returned"
+        return engine.last_decision_outcome(activation.process) == "returned"
 
     def close_rejected(self, activation):
-        services.close_rejected(activation.process)
+        engine.close_rejected(activation.process)
+
+
+def preparation_and_decision(*, redraft, after_registration) -> tuple:
+    """The block both flows share, from "is a body deciding?" to registration: the
+    proposal and each preparing body's handling, the decision and its three ways out.
+    ``redraft`` is the flow's drafting step (where a matter sent back goes),
+    ``after_registration`` what follows the registration. Fresh nodes on each call: a
+    node belongs to one flow. Unpacked in the flows' bodies in this order, so the node
+    names (stored in every task row) are the attribute names written there."""
+    return (
+        # needs_preparation
+        flow.If(this.decided_by_body).Then(this.proposal).Else(this.decision),
+        # proposal
+        _human("proposal").Next(this.more_preparation),
+        # more_preparation
+        flow.If(this.preparation_pending).Then(this.preparation).Else(this.decision),
+        # preparation
+        _human("preparation").Next(this.preparation_result),
+        # preparation_result
+        flow.If(this.sent_back_in_preparation).Then(redraft).Else(this.more_preparation),
+        # decision
+        _human("decision").Next(this.decision_result),
+        # decision_result
+        flow.Switch()
+        .Case(this.registration, this.is_adopted)
+        .Case(redraft, this.is_returned)
+        .Default(this.rejected),
+        # rejected
+        flow.Function(this.close_rejected).Annotation(title=_("Rejected")).Next(this.end_rejected),
+        # registration
+        _human("registration").Next(after_registration),
+    )
 
 
 class DocumentFlow(CaseFlowCallbacks, flow.Flow):
@@ -81,24 +114,17 @@ class DocumentFlow(CaseFlowCallbacks, flow.Flow):
         flow.If(this.mbl_demanded).Then(this.negotiation).Else(this.needs_preparation)
     )
     negotiation = _human("negotiation").Next(this.needs_preparation)
-    needs_preparation = flow.If(this.decided_by_body).Then(this.proposal).Else(this.decision)
-    proposal = _human("proposal").Next(this.more_preparation)
-    more_preparation = flow.If(this.preparation_pending).Then(this.preparation).Else(this.decision)
-    preparation = _human("preparation").Next(this.preparation_result)
-    preparation_result = (
-        flow.If(this.sent_back_in_preparation).Then(this.draft).Else(this.more_preparation)
-    )
-    decision = _human("decision").Next(this.decision_result)
-    decision_result = (
-        flow.Switch()
-        .Case(this.registration, this.is_adopted)
-        .Case(this.draft, this.is_returned)
-        .Default(this.rejected)
-    )
-    rejected = (
-        flow.Function(this.close_rejected).Annotation(title=_("Rejected")).Next(this.end_rejected)
-    )
-    registration = _human("registration").Next(this.valid_now)
+    (
+        needs_preparation,
+        proposal,
+        more_preparation,
+        preparation,
+        preparation_result,
+        decision,
+        decision_result,
+        rejected,
+        registration,
+    ) = preparation_and_decision(redraft=this.draft, after_registration=this.valid_now)
     valid_now = flow.If(this.valid_from_reached).Then(this.publish).Else(this.await_valid_from)
     await_valid_from = (
         flow.Handle(this.on_valid_from)
@@ -110,28 +136,28 @@ class DocumentFlow(CaseFlowCallbacks, flow.Flow):
     end_rejected = flow.End()
 
     def start_case(self, activation, **kwargs):
-        return services.init_case(activation, **kwargs)
+        return engine.init_case(activation, **kwargs)
 
     def samverkan_required(self, activation) -> bool:
         return activation.process.samverkan_group_id is not None
 
     def record_samverkan_skipped(self, activation):
-        services.record_samverkan_skipped(activation.process)
+        engine.record_samverkan_skipped(activation.process)
 
     def representatives(self, activation):
-        return services.samverkan_task_data(activation.process)
+        return engine.samverkan_task_data(activation.process)
 
     def mbl_demanded(self, activation) -> bool:
-        return services.negotiation_demanded(activation.process)
+        return engine.negotiation_demanded(activation.process)
 
     def valid_from_reached(self, activation) -> bool:
-        return services.valid_from_reached(activation.process)
+        return engine.valid_from_reached(activation.process)
 
     def on_valid_from(self, activation, **kwargs):
-        services.mark_step(activation.process, "await_valid_from")
+        engine.mark_step(activation.process, "await_valid_from")
 
     def publish_version(self, activation):
-        services.publish_case_version(activation.process)
+        publication.publish_case_version(activation.process)
 
 
 class RepealFlow(CaseFlowCallbacks, flow.Flow):
@@ -147,30 +173,23 @@ class RepealFlow(CaseFlowCallbacks, flow.Flow):
 
     start = flow.StartHandle(this.start_case).Next(this.repeal_draft)
     repeal_draft = _human("repeal_draft").Next(this.needs_preparation)
-    needs_preparation = flow.If(this.decided_by_body).Then(this.proposal).Else(this.decision)
-    proposal = _human("proposal").Next(this.more_preparation)
-    more_preparation = flow.If(this.preparation_pending).Then(this.preparation).Else(this.decision)
-    preparation = _human("preparation").Next(this.preparation_result)
-    preparation_result = (
-        flow.If(this.sent_back_in_preparation).Then(this.repeal_draft).Else(this.more_preparation)
-    )
-    decision = _human("decision").Next(this.decision_result)
-    decision_result = (
-        flow.Switch()
-        .Case(this.registration, this.is_adopted)
-        .Case(this.repeal_draft, this.is_returned)
-        .Default(this.rejected)
-    )
-    rejected = (
-        flow.Function(this.close_rejected).Annotation(title=_("Rejected")).Next(this.end_rejected)
-    )
-    registration = _human("registration").Next(this.apply_repeal)
+    (
+        needs_preparation,
+        proposal,
+        more_preparation,
+        preparation,
+        preparation_result,
+        decision,
+        decision_result,
+        rejected,
+        registration,
+    ) = preparation_and_decision(redraft=this.repeal_draft, after_registration=this.apply_repeal)
     apply_repeal = flow.Function(this.repeal).Annotation(title=_("Marked repealed")).Next(this.end)
     end = flow.End()
     end_rejected = flow.End()
 
     def start_case(self, activation, **kwargs):
-        return services.init_case(activation, **kwargs)
+        return engine.init_case(activation, **kwargs)
 
     def repeal(self, activation):
-        services.apply_repeal(activation.process)
+        publication.apply_repeal(activation.process)

@@ -1,4 +1,4 @@
-"""Forms of the lifecycle's pages. They parse input; the rules are in services and access."""
+"""Forms of the lifecycle's pages. They parse input; the rules are in actions and access."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from documents.models import Document, DocumentStatus, DocumentType
 from documents.widgets import RichTextWidget
 from org.models import Position, Process, Unit
 
-from . import services
+from .actions.base import decider_choices
+from .actions.engine import last_decision
 from .models import Agreement, Case, CaseKind, NegotiationOutcome, PreparationOutcome, UnionStance
 
 User = get_user_model()
@@ -105,7 +106,7 @@ class CaseStepForm(forms.Form):
 
 
 def _decider_field(case: Case) -> forms.ChoiceField:
-    choices = [(key, str(d)) for key, d in services.decider_choices(case.document)]
+    choices = [(key, str(d)) for key, d in decider_choices(case.document)]
     current = rules.decider_key(body_id=case.decider_body_id, position_id=case.decider_position_id)
     return forms.ChoiceField(
         label=_("Decided by"),
@@ -282,7 +283,7 @@ class RegistrationForm(CaseStepForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, case=case, **kwargs)
-        decision = services.last_decision(case)
+        decision = last_decision(case)
         if decision:
             self.initial.setdefault("decision_date", decision.decision_date)
             self.initial.setdefault("paragraph", decision.paragraph)

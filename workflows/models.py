@@ -10,9 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from viewflow.workflow.models import Process
 
-# The audit trail moved to the audit app; re-exported for code not yet updated.
-# TODO(issue 17 merge): remove; import from audit.models.
-from audit.models import ACTION_LABELS, AuditEntry, AuditQuerySet  # noqa: F401
 from documents.models import Document, copy_to_versions
 
 

@@ -2,8 +2,10 @@
 
 from viewflow import this
 from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.nodes import Split
+from viewflow.workflow.nodes import Split, View
 from viewflow.workflow.nodes.split import SplitActivation
+
+from . import routing
 
 
 class MultiSplitActivation(SplitActivation):
@@ -40,3 +42,17 @@ class MultiSplit(Split):
         self._activate_next = [
             (node, cond, this.resolve(instance, ds)) for node, cond, ds in self._activate_next
         ]
+
+
+class RoutedView(View):
+    """A human task routed before its row is first saved.
+
+    Viewflow asks the node for a new task's owner permission just before it inserts the
+    task; this node answers by writing the route (``routing.write_route``) onto the task
+    itself and returning nothing, so viewflow changes no routing field and the task is
+    saved once, routed (instead of inserted, then updated by the task-created hook).
+    """
+
+    def calc_owner_permission(self, activation):
+        routing.write_route(activation.task, activation.process)
+        return None

@@ -85,8 +85,10 @@ def route_for(node_name: str, case: Case, task_data: dict) -> Route:
     raise RoutingError(f"No route for step {node_name}")
 
 
-def apply_route(task, case: Case) -> Route:
-    """Store the route on a freshly created task and mark the case's current step."""
+def write_route(task, case: Case) -> Route:
+    """Write the route onto a task that is not saved yet (``nodes.RoutedView``), so that
+    the new task's row is inserted once, already routed. The route is kept on the task
+    object for the task-created hook."""
     route = route_for(task.flow_task.name, case, task.data or {})
     if route.kind == "user":
         task.owner_id = route.user_id
@@ -101,7 +103,17 @@ def apply_route(task, case: Case) -> Route:
         task.owner_permission_obj_pk = str(case.pk)
     else:
         task.owner_permission = TO_REGISTRARS
-    task.save()
+    task.written_route = route
+    return route
+
+
+def apply_route(task, case: Case) -> Route:
+    """Route a freshly created task (unless ``write_route`` did before its first save) and
+    mark the case's current step."""
+    route = getattr(task, "written_route", None)
+    if route is None:
+        route = write_route(task, case)
+        task.save()
     Case.objects.filter(pk=case.pk).update(
         current_step=task.flow_task.name, step_since=timezone.now()
     )

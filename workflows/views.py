@@ -16,9 +16,14 @@ from documents import access as document_access
 from documents.models import Decision, Document
 from documents.views import MAX_ID
 
-from . import access, routing, services
+from . import access, routing
+from .actions import start as starting
+from .actions.drafting import save_draft
+from .actions.readers import grant_case_reader, revoke_case_reader
+from .actions.tasks import claim_task, complete_task, release_task
 from .forms import STEP_FORMS, ReaderGrantForm, RepealStartForm, StartDocumentForm
 from .models import Case
+from .refusals import CaseError
 
 
 def _case_or_404(user, case_id: int) -> Case:
@@ -95,8 +100,8 @@ def start_document(request):
     form = StartDocumentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.start_new_document(user=request.user, **form.cleaned_data)
-        except services.CaseError as exc:
+            case = starting.start_new_document(user=request.user, **form.cleaned_data)
+        except CaseError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(
@@ -122,8 +127,8 @@ def _document_or_404(user, document_id: int) -> Document:
 def start_revision(request, document_id: int):
     document = _document_or_404(request.user, document_id)
     try:
-        case = services.start_revision(user=request.user, document=document)
-    except services.CaseError as exc:
+        case = starting.start_revision(user=request.user, document=document)
+    except CaseError as exc:
         messages.error(request, exc.message)
         return redirect("documents:detail", document.pk)
     messages.success(
@@ -140,10 +145,10 @@ def start_repeal(request, document_id: int):
     form = RepealStartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.start_repeal(
+            case = starting.start_repeal(
                 user=request.user, document=document, motivation=form.cleaned_data["motivation"]
             )
-        except services.CaseError as exc:
+        except CaseError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(
@@ -178,24 +183,24 @@ def task_detail(request, task_id: int):
         action = request.POST.get("action", "complete")
         try:
             if action == "claim":
-                services.claim_task(user=request.user, task_id=task.pk)
+                claim_task(user=request.user, task_id=task.pk)
                 messages.success(request, _("The task is yours."))
                 return redirect("workflows:task", task.pk)
             if action == "release":
-                services.release_task(user=request.user, task_id=task.pk)
+                release_task(user=request.user, task_id=task.pk)
                 messages.success(request, _("The task is released."))
                 return redirect("workflows:inbox")
             form = form_class(request.POST, request.FILES, case=case)
             if form.is_valid():
                 data = form.service_data() if hasattr(form, "service_data") else form.cleaned_data
                 if action == "save" and step == "draft":
-                    services.save_draft(user=request.user, case_id=case.pk, **data)
+                    save_draft(user=request.user, case_id=case.pk, **data)
                     messages.success(request, _("The draft is saved."))
                     return redirect("workflows:task", task.pk)
-                services.complete_task(user=request.user, task_id=task.pk, data=data)
+                complete_task(user=request.user, task_id=task.pk, data=data)
                 messages.success(request, _("Done: %(step)s.") % {"step": routing.step_title(step)})
                 return redirect("workflows:case", case.pk)
-        except services.CaseError as exc:
+        except CaseError as exc:
             if form is None:
                 messages.error(request, exc.message)
                 return redirect("workflows:task", task.pk)
@@ -287,14 +292,10 @@ def case_readers(request, case_id: int):
             for error in errors:
                 messages.error(request, error)
         return redirect("workflows:case", case.pk)
-    service = (
-        services.revoke_case_reader
-        if form.cleaned_data["action"] == "revoke"
-        else services.grant_case_reader
-    )
+    service = revoke_case_reader if form.cleaned_data["action"] == "revoke" else grant_case_reader
     try:
         service(user=request.user, case_id=case.pk, reader=form.cleaned_data["username"])
-    except services.CaseError as exc:
+    except CaseError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Read access updated."))

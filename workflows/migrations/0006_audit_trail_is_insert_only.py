@@ -1,5 +1,5 @@
 # Written by hand: database triggers that refuse changing, deleting or emptying the audit
-# trail (workflows.audit.AUDIT_RULES), on PostgreSQL and SQLite.
+# trail (workflows.record_protection.AUDIT_RULES), on PostgreSQL and SQLite.
 
 from django.db import migrations
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.dateparse import parse_date
 
 from config.jobs import run_alone
-from workflows import services
+from workflows.actions.schedule import publish_due_versions
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         if options.get("date") and day is None:
             self.stderr.write(self.style.ERROR("Give the date as YYYY-MM-DD."))
             raise SystemExit(2)
-        published = services.publish_due_versions(on=day)
+        published = publish_due_versions(on=day)
         for case in published:
             self.stdout.write(f"{case.diarienummer}: {case.document.title}")
         self.stdout.write(self.style.SUCCESS(f"{len(published)} version(s) published."))

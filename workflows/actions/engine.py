@@ -1,0 +1,187 @@
+"""What the flows call inside their own transaction: filling in a new case, routing and
+announcing new tasks, the conditions of the flows' branches and their automatic steps.
+
+This module does not import ``workflows.flows`` (the flows import it)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+
+from audit import recording as audit
+from documents.models import Decision, Document, DocumentStatus, DocumentVersion, VersionStatus
+from org.selectors import acting_users, group_representatives
+
+from .. import access, routing
+from ..models import (
+    Case,
+    CaseKind,
+    CaseOutcome,
+    PreparationOutcome,
+    PreparationStep,
+    SamverkanStatement,
+    UnionStance,
+)
+
+User = get_user_model()
+
+
+def task_view_placeholder(request, **kwargs):
+    # viewflow's own task views are not mounted; tasks are done in workflows.views.
+    raise Http404
+
+
+def init_case(
+    activation, *, user, document, version, kind, diary_entry, decider, motivation="", acting=None
+) -> Case:
+    """Fill in a new case; called by the flows' StartHandle inside the start transaction."""
+    case: Case = activation.process
+    case.kind = kind
+    case.document = document
+    case.version = version
+    case.diary_entry = diary_entry
+    case.started_by = user
+    case.decider_body = decider.body
+    case.decider_position = decider.position
+    case.repeal_motivation = motivation
+    case.save()
+    if version is not None and kind != CaseKind.REPEAL:  # the version is handled in this case
+        version.diary_entry = diary_entry
+        version.save(update_fields=["diary_entry"])
+    case.authors.add(user)
+    audit.record(
+        "case_started",
+        actor=user,
+        acting=acting,
+        target=case,
+        case=case,
+        comment=f"{diary_entry.diarienummer}: {case.get_kind_display()}",
+    )
+    return case
+
+
+def on_task_created(activation) -> None:
+    case: Case = activation.process
+    task = activation.task
+    route = routing.apply_route(task, case)
+    audit.record(
+        "task_created",
+        target=case,
+        case=case,
+        to_state=task.flow_task.name,
+        comment=_describe_route(route),
+    )
+    task_id = task.pk
+    transaction.on_commit(lambda: notify_task(task_id))
+
+
+def _describe_route(route: routing.Route) -> str:
+    if route.kind == routing.TO_POSITION:
+        return str(route.position)
+    if route.kind == routing.TO_AUTHORS:
+        return _("the authors")
+    if route.kind == routing.TO_REGISTRARS:
+        return _("the registrar")
+    user = User.objects.filter(pk=route.user_id).first()
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def task_candidates(task) -> list:
+    route = routing.route_of(task)
+    case = Case.objects.get(pk=task.process_id)
+    if route.kind == "user":
+        return list(User.objects.filter(pk=route.user_id))
+    if route.kind == routing.TO_AUTHORS:
+        return list(case.authors.all())
+    if route.kind == routing.TO_REGISTRARS:
+        users = []
+        for position in access.registrar_positions():
+            users.extend(acting_users(position))
+        return users
+    return list(acting_users(route.position))
+
+
+def notify_task(task_id: int) -> None:
+    """E-mail whoever can do a new task (after the transaction has committed)."""
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None or task.status not in access.OPEN_TASK:
+        return
+    case = Case.objects.select_related("diary_entry__series", "document").get(pk=task.process_id)
+    link = settings.STYRDOK_BASE_URL.rstrip("/") + reverse("workflows:task", args=[task.pk])
+    step = routing.step_title(task.flow_task.name)
+    recipients = sorted({u.email for u in task_candidates(task) if u.email})
+    if not recipients:
+        return
+    send_mail(
+        subject=_("New task: %(step)s in case %(dnr)s") % {"step": step, "dnr": case.diarienummer},
+        message=_(
+            "You have a new task in Styrdok.\n\nCase: %(dnr)s %(title)s\nStep: %(step)s\n\nOpen the task: %(link)s\n"
+        )
+        % {"dnr": case.diarienummer, "title": case.document.title, "step": step, "link": link},
+        from_email=None,
+        recipient_list=recipients,
+        fail_silently=True,
+    )
+
+
+def mark_step(case: Case, step: str) -> None:
+    Case.objects.filter(pk=case.pk).update(current_step=step, step_since=timezone.now())
+    case.current_step = step
+
+
+def record_samverkan_skipped(case: Case) -> None:
+    audit.record("samverkan_skipped", target=case, case=case, comment=case.samverkan_note)
+
+
+def samverkan_task_data(case: Case) -> list[dict]:
+    return [
+        {"user_id": rep.user_id, "representative_id": rep.pk, "union": rep.union.name}
+        for rep in group_representatives(case.samverkan_group)
+    ]
+
+
+def negotiation_demanded(case: Case) -> bool:
+    return SamverkanStatement.objects.filter(
+        case=case, round=case.round, stance=UnionStance.DEMANDS_MBL
+    ).exists()
+
+
+def preparing_body_pending(case: Case) -> bool:
+    return routing.preparing_body(case) is not None
+
+
+def last_preparation_returned(case: Case) -> bool:
+    last = PreparationStep.objects.filter(case=case).order_by("-pk").first()
+    return last is not None and last.outcome == PreparationOutcome.RETURNED
+
+
+def last_decision(case: Case) -> Decision | None:
+    return Decision.objects.filter(diary_entry=case.diary_entry).order_by("-pk").first()
+
+
+def last_decision_outcome(case: Case) -> str | None:
+    decision = last_decision(case)
+    return decision.outcome if decision else None
+
+
+def close_rejected(case: Case) -> None:
+    if case.kind != CaseKind.REPEAL and case.version_id:
+        DocumentVersion.objects.filter(pk=case.version_id).update(status=VersionStatus.REJECTED)
+        if case.document.status == DocumentStatus.DRAFT:
+            Document.objects.filter(pk=case.document_id).update(status=DocumentStatus.REJECTED)
+    case.outcome = CaseOutcome.REJECTED
+    case.current_step = ""
+    case.save(update_fields=["outcome", "current_step"])
+    audit.record("case_closed", target=case, case=case, to_state="rejected")
+
+
+def valid_from_reached(case: Case) -> bool:
+    version = DocumentVersion.objects.get(pk=case.version_id)
+    return version.valid_from is None or version.valid_from <= timezone.localdate()

@@ -1,0 +1,172 @@
+"""Starting a case: a new document, a new version of a valid one, or a repeal."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from documents import diarium, rules
+from documents.models import Document, DocumentStatus, DocumentType, DocumentVersion
+from org.models import Position, Process, Unit
+from org.selectors import Acting
+
+from .. import access
+from ..flows import DocumentFlow, RepealFlow
+from ..models import Case, CaseKind
+from ..refusals import (
+    CaseAlreadyOpen,
+    DocumentTypeInactive,
+    InvalidDocument,
+    NotValidForRepeal,
+    NotValidForRevision,
+    ParentNotValid,
+    TitleMissing,
+    refuse,
+)
+from .base import resolve_decider
+
+
+def _ensure_no_open_case(document: Document) -> None:
+    open_case = (
+        Case.objects.filter(document=document, finished__isnull=True)
+        .select_related("diary_entry__series")
+        .first()
+    )
+    if open_case:
+        raise CaseAlreadyOpen(dnr=open_case.diarienummer)
+
+
+def _start(
+    flow_class,
+    *,
+    user,
+    document: Document,
+    version: DocumentVersion | None,
+    kind: str,
+    decider: rules.Decider,
+    acting: Acting | None,
+    motivation: str = "",
+) -> Case:
+    series = diarium.series_for(body=decider.body, scope_unit=document.scope_unit)
+    entry = diarium.allocate(series, document.title, user=user)
+    return flow_class.start.run(
+        user=user,
+        document=document,
+        version=version,
+        kind=kind,
+        diary_entry=entry,
+        decider=decider,
+        motivation=motivation,
+        acting=acting,
+    )
+
+
+def start_new_document(
+    *,
+    user,
+    document_type: DocumentType,
+    title: str,
+    scope_unit: Unit,
+    owner_position: Position,
+    process: Process | None = None,
+    parent: Document | None = None,
+    is_public: bool = True,
+    summary: str = "",
+) -> Case:
+    """An official starts a case for a new document: a draft version and a diarienummer."""
+    permit = access.can_start_case(user)
+    if not permit:
+        raise refuse(permit)
+    if not document_type.is_active:
+        raise DocumentTypeInactive(type=document_type)
+    title = (title or "").strip()
+    if not title:
+        raise TitleMissing()
+    with transaction.atomic():
+        document = Document(
+            title=title,
+            document_type=document_type,
+            scope_unit=scope_unit,
+            process=process,
+            owner_position=owner_position,
+            parent=parent,
+            is_public=is_public,
+            summary=summary,
+        )
+        try:
+            document.full_clean(exclude=["current_version"])
+        except ValidationError as exc:
+            raise InvalidDocument(" ".join(exc.messages)) from exc
+        if parent is not None and parent.status != DocumentStatus.VALID:
+            raise ParentNotValid()
+        document.save()
+        decider = resolve_decider(document, None)
+        version = DocumentVersion.objects.create(
+            document=document, number=1, title=title, created_by=user
+        )
+        return _start(
+            DocumentFlow,
+            user=user,
+            document=document,
+            version=version,
+            kind=CaseKind.NEW_DOCUMENT,
+            decider=decider,
+            acting=permit.acting,
+        )
+
+
+def start_revision(*, user, document: Document) -> Case:
+    """Start a new version of a valid document; its current text becomes the draft."""
+    permit = access.can_start_case(user)
+    if not permit:
+        raise refuse(permit)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.status != DocumentStatus.VALID or document.current_version_id is None:
+            raise NotValidForRevision()
+        _ensure_no_open_case(document)
+        current = document.current_version
+        number = (
+            document.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
+        version = DocumentVersion.objects.create(
+            document=document,
+            number=number,
+            title=current.title,
+            body=current.body,
+            created_by=user,
+            replaces=None,
+        )
+        decider = resolve_decider(document, None)
+        return _start(
+            DocumentFlow,
+            user=user,
+            document=document,
+            version=version,
+            kind=CaseKind.REVISION,
+            decider=decider,
+            acting=permit.acting,
+        )
+
+
+def start_repeal(*, user, document: Document, motivation: str = "") -> Case:
+    """Start a case to repeal a valid document."""
+    permit = access.can_start_case(user)
+    if not permit:
+        raise refuse(permit)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if document.status != DocumentStatus.VALID:
+            raise NotValidForRepeal()
+        _ensure_no_open_case(document)
+        decider = resolve_decider(document, None)
+        return _start(
+            RepealFlow,
+            user=user,
+            document=document,
+            version=document.current_version,
+            kind=CaseKind.REPEAL,
+            decider=decider,
+            acting=permit.acting,
+            motivation=motivation,
+        )

@@ -1,0 +1,155 @@
+"""Doing a human task: complete it with the step's input, claim it, release it.
+
+``complete_task`` dispatches to the step's handler by the task's node name
+(``STEP_HANDLERS``); each handler applies and audits its step inside the lock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import DatabaseError, transaction
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from audit import recording as audit
+
+from .. import access, routing
+from ..models import Case
+from ..refusals import Busy, NoSuchTask, refuse
+from . import decision, drafting, preparation, registration, samverkan
+from .base import Step, check_files_first, step_files
+
+STEP_HANDLERS: dict[str, Callable[..., None]] = {
+    "draft": drafting.submit_draft,
+    "repeal_draft": drafting.submit_repeal_draft,
+    "union_statement": samverkan.give_statement,
+    "samverkan_meeting": samverkan.record_samverkan_meeting,
+    "negotiation": samverkan.record_negotiation,
+    "proposal": preparation.write_proposal,
+    "preparation": preparation.record_preparation,
+    "decision": decision.decide,
+    "registration": registration.register,
+}
+
+
+def _get_task(task_id: int) -> Task:
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None or not isinstance(task.process.coerced, Case):
+        raise NoSuchTask()
+    return task
+
+
+# What a step reads of its case, read with the lock in one query.
+STEP_CASE_RELATED = (
+    "document__document_type",
+    "document__scope_unit",
+    "document__process",
+    "version",
+    "decider_body",
+    "decider_position",
+    "samverkan_group",
+    "diary_entry__series",
+)
+
+
+def _lock_step_case(task_id: int) -> Case:
+    """Lock the row of the task's case and read the case with what the steps need: the
+    flows' lock (``CASE_LOCK``, a row lock on PostgreSQL) in the same query that reads the
+    case, without a savepoint of its own."""
+    try:
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related(*STEP_CASE_RELATED)
+            .filter(task__pk=task_id)
+            .first()
+        )
+    except DatabaseError as exc:
+        raise Busy() from exc
+    if case is None:
+        raise NoSuchTask()
+    return case
+
+
+def _check_step_files_first(user, task_id: int, data: dict) -> None:
+    files = step_files(data)
+    if not any(upload is not None for upload in files):
+        return
+    task = Task.objects.filter(pk=task_id, process__case__isnull=False).first()
+    if task is None:
+        raise NoSuchTask()
+    check_files_first(
+        files, lambda: access.can_execute_task(user, task, Case.objects.get(pk=task.process_id))
+    )
+
+
+def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
+    """Complete a human task with the step's input; the flow moves on."""
+    data = dict(data or {})
+    _check_step_files_first(user, task_id, data)
+    # One atomic block and no nested one (the lock is the case read below): a transaction,
+    # or a single savepoint when the caller has a transaction of its own.
+    with transaction.atomic():
+        case = _lock_step_case(task_id)
+        task = Task.objects.select_related("owner").get(pk=task_id)
+        task.process = case  # the activation reads the case from here: no new read
+        step_name = task.flow_task.name
+        permit = access.can_execute_task(user, task, case)
+        if not permit:
+            raise refuse(permit)
+        step = Step(user=user, acting=permit.acting, case=case, task=task)
+        activation = task.flow_task.activation_class(task)
+        if task.status == STATUS.NEW:
+            activation.assign(user)
+        activation.start(None)
+        STEP_HANDLERS[step_name](step, **data)
+        audit.record(
+            "task_completed",
+            actor=user,
+            acting=permit.acting,
+            target=case,
+            case=case,
+            from_state=step_name,
+            comment=routing.step_title(step_name),
+        )
+        activation.execute()
+    return case
+
+
+def claim_task(*, user, task_id: int) -> Task:
+    task = _get_task(task_id)
+    with transaction.atomic(), task.flow_task.flow_class.lock(task.process_id):
+        task = Task.objects.get(pk=task_id)
+        case = Case.objects.get(pk=task.process_id)
+        permit = access.can_claim_task(user, task, case)
+        if not permit:
+            raise refuse(permit)
+        task.flow_task.activation_class(task).assign(user)
+        audit.record(
+            "task_claimed",
+            actor=user,
+            acting=permit.acting,
+            target=case,
+            case=case,
+            comment=routing.step_title(task.flow_task.name),
+        )
+    return task
+
+
+def release_task(*, user, task_id: int) -> Task:
+    task = _get_task(task_id)
+    with transaction.atomic(), task.flow_task.flow_class.lock(task.process_id):
+        task = Task.objects.select_related("owner").get(pk=task_id)
+        case = Case.objects.get(pk=task.process_id)
+        permit = access.can_release_task(user, task, case)
+        if not permit:
+            raise refuse(permit)
+        task.flow_task.activation_class(task).unassign()
+        audit.record(
+            "task_released",
+            actor=user,
+            acting=permit.acting,
+            target=case,
+            case=case,
+            comment=routing.step_title(task.flow_task.name),
+        )
+    return task
