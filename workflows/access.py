@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
@@ -408,11 +409,11 @@ def case_material_in(user, rows: QuerySet) -> QuerySet:
     return rows.filter(case__in=visible_cases(user).values("pk"))
 
 
-def inbox_routes(user) -> list[QuerySet]:
-    """The ids of the open tasks that reach ``user``, one query per route: their own
-    (personal or claimed), their positions' (also as substitute), their drafts, and the
-    registrar's queue. Each is a seek in one of the open-task indexes (migration
-    workflows 0008), so the cost follows the user's tasks, not all open tasks."""
+def inbox_routes(user) -> list[QuerySet[Task]]:
+    """The open tasks that reach ``user``, one query per route: their own (personal or
+    claimed), their positions' (also as substitute), their drafts, and the registrar's
+    queue. Each is a seek in one of the route indexes of migration workflows 0008, so the
+    cost follows the user's tasks, not all open tasks."""
     if not getattr(user, "is_authenticated", False):
         return []
     open_tasks = Task.objects.filter(status__in=OPEN_TASK, flow_task_type="HUMAN").order_by()
@@ -428,24 +429,33 @@ def inbox_routes(user) -> list[QuerySet]:
                 owner_permission=routing.TO_POSITION, owner_permission_obj_pk__in=position_ids
             )
         )
-    authored = [
-        str(pk)
-        for pk in Case.objects.filter(authors=user, finished__isnull=True).values_list(
-            "pk", flat=True
-        )
-    ]
-    if authored:
-        routes.append(
-            routed.filter(owner_permission=routing.TO_AUTHORS, owner_permission_obj_pk__in=authored)
-        )
+    # The cases they write, as the route stores them (the case's id as text).
+    authored = (
+        Case.objects.filter(authors=user, finished__isnull=True)
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    routes.append(
+        routed.filter(owner_permission=routing.TO_AUTHORS, owner_permission_obj_pk__in=authored)
+    )
     if registrar_acting(user):
         routes.append(routed.filter(owner_permission=routing.TO_REGISTRARS))
-    return [route.values("pk") for route in routes]
+    return routes
 
 
-def inbox(user) -> QuerySet:
+def inbox_order(user) -> QuerySet:
+    """The ``pk`` and ``created`` of each open task the user can do or claim, once (a
+    UNION of ``inbox_routes``), oldest first: to count and page without joining."""
+    routes = [route.values("pk", "created") for route in inbox_routes(user)]
+    if not routes:
+        return Task.objects.none().values("pk", "created")
+    tasks = routes[0].union(*routes[1:]) if len(routes) > 1 else routes[0]
+    return tasks.order_by("created", "pk")
+
+
+def inbox(user) -> QuerySet[Task]:
     """Open tasks the user can do or claim (see ``inbox_routes``), oldest first."""
-    routes = inbox_routes(user)
+    routes = [route.values("pk") for route in inbox_routes(user)]
     if not routes:
         return Task.objects.none()
     ids = routes[0].union(*routes[1:]) if len(routes) > 1 else routes[0]

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, F
 from django.db.models.functions import Cast
+from viewflow.workflow.models import Task
 
 from . import access, routing
 
@@ -35,11 +36,19 @@ COLUMNS = {
 
 def inbox_page(user, number: Any = None) -> Page:
     """Page ``number`` (anything a query string holds; out of range gives the nearest
-    page) of ``user``'s inbox, oldest task first. Two queries whatever the size: the
-    count and the page's rows (dicts, see ``row``)."""
-    tasks = access.inbox(user).values("created", "owner_id", **COLUMNS)
-    page = Paginator(tasks, PAGE_SIZE).get_page(number)
-    page.object_list = [row(values, user) for values in page.object_list]
+    page) of ``user``'s inbox, oldest task first. Three queries whatever the size: the
+    count and the page's ids, both without joins, and the page's rows (dicts, see
+    ``row``) by their ids. In one query with the joins, PostgreSQL hashed the whole task
+    table to find the page."""
+    page = Paginator(access.inbox_order(user), PAGE_SIZE).get_page(number)
+    ids = [task["pk"] for task in page.object_list]
+    found = {
+        values["task_id"]: values
+        for values in Task.objects.filter(pk__in=ids)
+        .order_by()
+        .values("created", "owner_id", **COLUMNS)
+    }
+    page.object_list = [row(found[pk], user) for pk in ids if pk in found]
     return page
 
 
