@@ -24,7 +24,7 @@ def handlingsplan_at_decision(town, title="Handlingsplan 2027"):
 def inbox_tasks(desk) -> list[int]:
     response = desk.inbox()
     assert response.status_code == 200
-    return [row["task"].pk for row in response.context["rows"]]
+    return [row["task_id"] for row in response.context["rows"]]
 
 
 @pytest.fixture

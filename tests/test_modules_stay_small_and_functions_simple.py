@@ -24,7 +24,6 @@ LINES = "<lines>"
 ALLOWED: dict[tuple[str, str], str] = {
     ("documents/models.py", LINES): "every model of the register; to be split into a package",
     ("documents/search.py", LINES): "the search index and ranking (helper D's part of issue 17)",
-    ("workflows/desk.py", LINES): "the registrar's and secretary's desk (helper C1's part)",
     ("fixtures/demo_municipality.py", LINES): "data: the demo municipality, spelled out",
     ("fixtures/generator_vocabulary.py", LINES): "data: the generator's word lists",
     ("fixtures/generator.py", LINES): "the generator (sanctioned bulk path)",
@@ -35,7 +34,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("documents/search.py", "_grouped_scores_sql"): "SQL built per database and field",
     ("documents/search.py", "snippet"): "the hit's context, word by word",
     ("documents/views.py", "_version_context"): "the document page's whole context",
-    ("workflows/desk.py", "holders_of"): "helper C1's part of issue 17",
 }
 
 

@@ -13,16 +13,14 @@ class WorkflowsConfig(AppConfig):
         from documents import access as document_access
         from documents import protection
 
-        from . import (
-            access,
-            signals,  # noqa: F401 - signals connects the audit receivers
-        )
+        from . import signals  # noqa: F401 - signals connects the audit receivers
         from .admin import guard_history_views
+        from .case_answers import CaseAnswers
         from .record_protection import AUDIT_RULES
 
         protection.register(self.label, AUDIT_RULES)  # the audit trail is insert-only
         # documents asks about cases through this hook instead of importing workflows.
-        document_access.register_case_questions(access.CaseAnswers())
+        document_access.register_case_questions(CaseAnswers())
 
         # After every app's admin module has registered its models (autodiscover runs in
         # the admin app's ready(), which comes first).

@@ -223,47 +223,6 @@ def meetings(request):
     )
 
 
-def _posted_cases(request, decidable: list[Case]) -> list[Case]:
-    """The matters a posted decisions form names, in its order: those on the agenda and
-    any other posted case (the action refuses those with a reason per line)."""
-    posted = [int(x) for x in request.POST.getlist("case") if x.isdigit()]
-    known = {c.pk: c for c in decidable}
-    extra = {
-        c.pk: c
-        for c in Case.objects.filter(pk__in=[p for p in posted if p not in known]).select_related(
-            "diary_entry__series", "document"
-        )
-    }
-    return [known.get(p) or extra.get(p) for p in posted if p in known or p in extra]
-
-
-def _record_decisions(request, meeting: Meeting, form: MeetingDecisionsForm):
-    """Record a valid decisions form: a redirect when done, else None (the refusals are
-    on the form)."""
-    try:
-        done = meeting_actions.record_meeting_decisions(
-            user=request.user, meeting_id=meeting.pk, decisions=form.decisions()
-        )
-    except BatchRefused as exc:
-        form.line_errors = {k: v for k, v in exc.errors.items() if k is not None}
-        form.add_error(
-            None,
-            _(
-                "Nothing was saved: %(n)s of the decisions cannot be recorded. Correct the marked lines and record again; everything you typed is kept."
-            )
-            % {"n": len(exc.errors)},
-        )
-        return None
-    except CaseError as exc:
-        form.add_error(None, exc.message)
-        return None
-    messages.success(
-        request,
-        _("%(n)s decisions of %(meeting)s are recorded.") % {"n": len(done), "meeting": meeting},
-    )
-    return redirect("workflows:desk_meeting", meeting.pk)
-
-
 @desk_required
 def meeting_detail(request, meeting_id: int):
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=meeting_id)
@@ -275,19 +234,17 @@ def meeting_detail(request, meeting_id: int):
     held = meeting.date <= timezone.localdate()
     form = None
     status = 200
-    if permit and held:
+    if not (permit and held):
         if request.method == "POST":
-            cases = _posted_cases(request, decidable)
-            form = MeetingDecisionsForm(request.POST, cases=cases, meeting=meeting)
-            if form.is_valid():
-                done = _record_decisions(request, meeting, form)
-                if done is not None:
-                    return done
-            status = 400
-        else:
-            form = MeetingDecisionsForm(cases=decidable, meeting=meeting)
-    elif request.method == "POST":
-        raise PermissionDenied(permit.reason or _("The meeting has not been held yet."))
+            raise PermissionDenied(permit.reason or _("The meeting has not been held yet."))
+    elif request.method != "POST":
+        form = MeetingDecisionsForm(cases=decidable, meeting=meeting)
+    else:
+        cases = _posted_cases(request, decidable)
+        form = MeetingDecisionsForm(request.POST, cases=cases, meeting=meeting)
+        if form.is_valid() and _record_decisions(request, meeting, form):
+            return redirect("workflows:desk_meeting", meeting.pk)
+        status = 400
     return render(
         request,
         "workflows/desk/meeting.html",
@@ -301,6 +258,47 @@ def meeting_detail(request, meeting_id: int):
         },
         status=status,
     )
+
+
+def _posted_cases(request, decidable: list[Case]) -> list[Case]:
+    """The cases of the posted lines, in the order posted: the agenda's decidable cases
+    and any other case posted (the form tells why it cannot be decided here)."""
+    posted = [int(x) for x in request.POST.getlist("case") if x.isdigit()]
+    known = {c.pk: c for c in decidable}
+    extra = {
+        c.pk: c
+        for c in Case.objects.filter(pk__in=[p for p in posted if p not in known]).select_related(
+            "diary_entry__series", "document"
+        )
+    }
+    return [known.get(p) or extra.get(p) for p in posted if p in known or p in extra]
+
+
+def _record_decisions(request, meeting: Meeting, form: MeetingDecisionsForm) -> bool:
+    """Record the form's decisions all at once; whether they were (else the form has the
+    errors, by line where a line is at fault)."""
+    try:
+        done = meeting_actions.record_meeting_decisions(
+            user=request.user, meeting_id=meeting.pk, decisions=form.decisions()
+        )
+    except BatchRefused as exc:
+        form.line_errors = {k: v for k, v in exc.errors.items() if k is not None}
+        form.add_error(
+            None,
+            _(
+                "Nothing was saved: %(n)s of the decisions cannot be recorded. Correct the marked lines and record again; everything you typed is kept."
+            )
+            % {"n": len(exc.errors)},
+        )
+        return False
+    except CaseError as exc:
+        form.add_error(None, exc.message)
+        return False
+    messages.success(
+        request,
+        _("%(n)s decisions of %(meeting)s are recorded.") % {"n": len(done), "meeting": meeting},
+    )
+    return True
 
 
 def _case_for_desk(request, case_id: int) -> Case:

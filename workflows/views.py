@@ -22,6 +22,7 @@ from .actions.drafting import save_draft
 from .actions.readers import grant_case_reader, revoke_case_reader
 from .actions.tasks import claim_task, complete_task, release_task
 from .forms import STEP_FORMS, ReaderGrantForm, RepealStartForm, StartDocumentForm
+from .inbox import inbox_page
 from .models import Case
 from .refusals import CaseError
 
@@ -52,22 +53,7 @@ def _case_or_404(user, case_id: int) -> Case:
 
 @login_required
 def inbox(request):
-    tasks = list(access.inbox(request.user))
-    cases = {
-        c.pk: c
-        for c in Case.objects.filter(pk__in={t.process_id for t in tasks}).select_related(
-            "diary_entry__series", "document__document_type"
-        )
-    }
-    rows = [
-        {
-            "task": t,
-            "case": cases.get(t.process_id),
-            "step": routing.step_title(t.flow_task.name),
-            "claimed_by_other": bool(t.owner_id and t.owner_id != request.user.pk),
-        }
-        for t in tasks
-    ]
+    page = inbox_page(request.user, request.GET.get("page"))
     my_cases = (
         access.visible_cases(request.user)
         .filter(authors=request.user, finished__isnull=True)
@@ -77,7 +63,9 @@ def inbox(request):
         request,
         "workflows/inbox.html",
         {
-            "rows": rows,
+            "page": page,
+            "rows": page.object_list,
+            "querystring": "",
             "my_cases": my_cases,
             "sees_desk": access.can_see_desk(request.user).allowed,
         },
