@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -31,7 +32,10 @@ from django.db import transaction
 from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.html import escape
 
 from config.shared import cache_or
 
@@ -216,19 +220,76 @@ def names(generation: int | None) -> dict[str, dict[int, object]]:
     return _kept(_NAMES, generation, load_names)
 
 
+# The version in the key: pages cached by an older release (shared Redis during a deploy)
+# are in another format and must not be read.
+PAGE_KEY_PREFIX = "register-page-2"
+
+
 def page_key(generation: int, language: str, query: str, day: datetime.date | None = None) -> str:
     day = day or timezone.localdate()
     digest = hashlib.sha256(query.encode()).hexdigest()[:32]
-    return f"register-page:{generation}:{day.isoformat()}:{language}:{digest}"
+    return f"{PAGE_KEY_PREFIX}:{generation}:{day.isoformat()}:{language}:{digest}"
 
 
-def get_page(key: str) -> str | None:
+# What differs between two anonymous requests for the same page: the CSRF token of each
+# form (``{% csrf_token %}``: Django masks the secret afresh for every token) and the
+# language switcher's ``next`` field (the request's own path, as it was sent).
+_CSRF_VALUE = r'(?<=<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(?=")'
+_CSRF, _NEXT = "csrf", "next"
+
+
+def _next_field(path: str) -> str:
+    return f'<input name="next" type="hidden" value="{escape(path)}">'
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A whole page with the per-request parts cut out: ``parts[0]``, the slot ``slots[0]``
+    (a fresh CSRF token, or the request's ``next`` field), ``parts[1]``, and so on. Plain
+    strings in tuples, so that it pickles small for a shared cache."""
+
+    parts: tuple[str, ...]
+    slots: tuple[str, ...]
+
+    @classmethod
+    def cut(cls, html: str, request: HttpRequest) -> CachedPage | None:
+        """``html`` as rendered for ``request``, with its per-request parts cut out; None
+        when a CSRF token is left that was not cut (the page is then not cached rather than
+        cached with someone's token)."""
+        next_field = _next_field(request.get_full_path())
+        parts: list[str] = []
+        slots: list[str] = []
+        start = 0
+        for match in re.finditer(f"{_CSRF_VALUE}|{re.escape(next_field)}", html):
+            parts.append(html[start : match.start()])
+            slots.append(_NEXT if match.group() == next_field else _CSRF)
+            start = match.end()
+        parts.append(html[start:])
+        if sum(part.count("csrfmiddlewaretoken") for part in parts) != slots.count(_CSRF):
+            return None
+        return cls(tuple(parts), tuple(slots))
+
+    def fill(self, request: HttpRequest) -> str:
+        """The page for ``request``: a fresh CSRF token in each form (as
+        ``{% csrf_token %}`` gives, and setting the CSRF cookie as it does)."""
+        out = [self.parts[0]]
+        for slot, part in zip(self.slots, self.parts[1:], strict=True):
+            if slot == _CSRF:
+                out.append(get_token(request))
+            else:
+                out.append(_next_field(request.get_full_path()))
+            out.append(part)
+        return "".join(out)
+
+
+def get_page(key: str) -> CachedPage | None:
     """The cached page, or None (also when the cache cannot be reached)."""
-    return cache_or("the register's page", lambda: cache.get(key), lambda: None)
+    found = cache_or("the register's page", lambda: cache.get(key), lambda: None)
+    return found if isinstance(found, CachedPage) else None
 
 
-def set_page(key: str, html: str) -> None:
-    cache_or("the register's page", lambda: cache.set(key, html, PAGE_TTL), lambda: None)
+def set_page(key: str, page: CachedPage) -> None:
+    cache_or("the register's page", lambda: cache.set(key, page, PAGE_TTL), lambda: None)
 
 
 # --- What bumps the generation -----------------------------------------------------
