@@ -28,7 +28,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
@@ -47,9 +47,26 @@ _CHOICES: dict[int, dict[str, ChoiceList]] = {}
 
 
 def current() -> int | None:
-    """The register's generation now (one query); None (nothing is cached) until the first
-    change has been committed."""
-    return RegisterGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+    """The register's generation now (one primary-key query); None (nothing is cached)
+    until the first change has been committed.
+
+    Read on every request rather than remembered in the process for a moment: the
+    generation lives in the database, so every app server sees a change on its next
+    request, with or without a shared cache. The SQL is written out because building it
+    with the ORM cost more than running it, and an anonymous cache hit does little else."""
+    connection = connections[router.db_for_read(RegisterGeneration)]
+    with connection.cursor() as cursor:
+        cursor.execute(_current_sql(connection))
+        row = cursor.fetchone()
+    return row[0] if row is not None else None
+
+
+def _current_sql(connection) -> str:
+    quote, meta = connection.ops.quote_name, RegisterGeneration._meta
+    return (
+        f"SELECT {quote(meta.get_field('value').column)} FROM {quote(meta.db_table)} "
+        f"WHERE {quote(meta.pk.column)} = 1"
+    )
 
 
 def bump() -> None:
