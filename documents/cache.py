@@ -262,10 +262,10 @@ def _next_field(path: str) -> str:
 @dataclass(frozen=True)
 class CachedPage:
     """A whole page with the per-request parts cut out: ``parts[0]``, the slot ``slots[0]``
-    (a fresh CSRF token, or the request's ``next`` field), ``parts[1]``, and so on. Plain
-    strings in tuples, so that it pickles small for a shared cache."""
+    (a fresh CSRF token, or the request's ``next`` field), ``parts[1]``, and so on. The
+    parts are UTF-8 already, and plain tuples pickle small for a shared cache."""
 
-    parts: tuple[str, ...]
+    parts: tuple[bytes, ...]
     slots: tuple[str, ...]
 
     @classmethod
@@ -284,29 +284,48 @@ class CachedPage:
         parts.append(html[start:])
         if sum(part.count("csrfmiddlewaretoken") for part in parts) != slots.count(_CSRF):
             return None
-        return cls(tuple(parts), tuple(slots))
+        return cls(tuple(part.encode() for part in parts), tuple(slots))
 
-    def fill(self, request: HttpRequest) -> str:
-        """The page for ``request``: a fresh CSRF token in each form (as
+    def fill(self, request: HttpRequest) -> bytes:
+        """The page for ``request`` (UTF-8): a fresh CSRF token in each form (as
         ``{% csrf_token %}`` gives, and setting the CSRF cookie as it does)."""
         out = [self.parts[0]]
         for slot, part in zip(self.slots, self.parts[1:], strict=True):
             if slot == _CSRF:
-                out.append(get_token(request))
+                out.append(get_token(request).encode())
             else:
-                out.append(_next_field(request.get_full_path()))
+                out.append(_next_field(request.get_full_path()).encode())
             out.append(part)
-        return "".join(out)
+        return b"".join(out)
+
+
+# The pages last read from the cache, in this process: a hit then costs no cache round
+# trip (and no unpickling of the page). Never stale: the key holds the generation, read
+# from the database on every request.
+_PAGES: dict[str, CachedPage] = {}
+_PAGES_KEPT = 32
 
 
 def get_page(key: str) -> CachedPage | None:
     """The cached page, or None (also when the cache cannot be reached)."""
-    found = cache_or("the register's page", lambda: cache.get(key), lambda: None)
-    return found if isinstance(found, CachedPage) else None
+    page = _PAGES.get(key)
+    if page is None:
+        found = cache_or("the register's page", lambda: cache.get(key), lambda: None)
+        if isinstance(found, CachedPage):
+            _keep(key, found)
+            page = found
+    return page
 
 
 def set_page(key: str, page: CachedPage) -> None:
+    _keep(key, page)
     cache_or("the register's page", lambda: cache.set(key, page, PAGE_TTL), lambda: None)
+
+
+def _keep(key: str, page: CachedPage) -> None:
+    if len(_PAGES) >= _PAGES_KEPT:
+        _PAGES.clear()  # a bound on memory; simpler than an LRU, and safe across threads
+    _PAGES[key] = page
 
 
 # --- What bumps the generation -----------------------------------------------------

@@ -102,7 +102,7 @@ def _anonymous(request: HttpRequest) -> HttpResponse:
     key = register_cache.page_key(generation, request.LANGUAGE_CODE, request.GET.urlencode())
     page = register_cache.get_page(key)
     if page is not None:
-        return HttpResponse(page.fill(request))
+        return HttpResponse(page.fill(request))  # the same headers as render() gives
     response = _render(request, generation)
     if response.status_code == 200:
         page = register_cache.CachedPage.cut(response.content.decode(), request)
