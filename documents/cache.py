@@ -13,8 +13,8 @@ of a request (one primary-key query) and by the day, so:
 Two things are cached: the filter form's choices (every unit, owner position, process, body
 and type: ~1,100 rows per request otherwise, now read in one query when the generation
 moves on) and the names a row shows, in this process's memory, and the anonymous register
-page's content in Django's cache (``CACHES``: per process by default, shared by every app
-server with ``CACHE_URL``). Since the generation is read from the database on every
+page, whole (``CachedPage``), in Django's cache (``CACHES``: per process by default, shared
+by every app server with ``CACHE_URL``; the last few pages read are also kept in the process). Since the generation is read from the database on every
 request, several app servers need no shared cache to be right, only to render less.
 Writes that bypass ``save()`` (``QuerySet.update``, raw SQL) must call ``bump()`` themselves.
 """
