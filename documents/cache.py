@@ -13,8 +13,8 @@ of a request (one primary-key query) and by the day, so:
 Two things are cached: the filter form's choices (every unit, owner position, process, body
 and type: ~1,100 rows per request otherwise, now read in one query when the generation
 moves on) and the names a row shows, in this process's memory, and the anonymous register
-page's content in Django's cache (``CACHES``: per process by default, shared by every app
-server with ``CACHE_URL``). Since the generation is read from the database on every
+page, whole (``CachedPage``), in Django's cache (``CACHES``: per process by default, shared
+by every app server with ``CACHE_URL``; the last few pages read are also kept in the process). Since the generation is read from the database on every
 request, several app servers need no shared cache to be right, only to render less.
 Writes that bypass ``save()`` (``QuerySet.update``, raw SQL) must call ``bump()`` themselves.
 """
@@ -23,15 +23,19 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.html import escape
 
 from config.shared import cache_or
 
@@ -43,9 +47,26 @@ _CHOICES: dict[int, dict[str, ChoiceList]] = {}
 
 
 def current() -> int | None:
-    """The register's generation now (one query); None (nothing is cached) until the first
-    change has been committed."""
-    return RegisterGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+    """The register's generation now (one primary-key query); None (nothing is cached)
+    until the first change has been committed.
+
+    Read on every request rather than remembered in the process for a moment: the
+    generation lives in the database, so every app server sees a change on its next
+    request, with or without a shared cache. The SQL is written out because building it
+    with the ORM cost more than running it, and an anonymous cache hit does little else."""
+    connection = connections[router.db_for_read(RegisterGeneration)]
+    with connection.cursor() as cursor:
+        cursor.execute(_current_sql(connection))
+        row = cursor.fetchone()
+    return row[0] if row is not None else None
+
+
+def _current_sql(connection) -> str:
+    quote, meta = connection.ops.quote_name, RegisterGeneration._meta
+    return (
+        f"SELECT {quote(meta.get_field('value').column)} FROM {quote(meta.db_table)} "
+        f"WHERE {quote(meta.pk.column)} = 1"
+    )
 
 
 def bump() -> None:
@@ -216,19 +237,95 @@ def names(generation: int | None) -> dict[str, dict[int, object]]:
     return _kept(_NAMES, generation, load_names)
 
 
+# The version in the key: pages cached by an older release (shared Redis during a deploy)
+# are in another format and must not be read.
+PAGE_KEY_PREFIX = "register-page-2"
+
+
 def page_key(generation: int, language: str, query: str, day: datetime.date | None = None) -> str:
     day = day or timezone.localdate()
     digest = hashlib.sha256(query.encode()).hexdigest()[:32]
-    return f"register-page:{generation}:{day.isoformat()}:{language}:{digest}"
+    return f"{PAGE_KEY_PREFIX}:{generation}:{day.isoformat()}:{language}:{digest}"
 
 
-def get_page(key: str) -> str | None:
+# What differs between two anonymous requests for the same page: the CSRF token of each
+# form (``{% csrf_token %}``: Django masks the secret afresh for every token) and the
+# language switcher's ``next`` field (the request's own path, as it was sent).
+_CSRF_VALUE = r'(?<=<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(?=")'
+_CSRF, _NEXT = "csrf", "next"
+
+
+def _next_field(path: str) -> str:
+    return f'<input name="next" type="hidden" value="{escape(path)}">'
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A whole page with the per-request parts cut out: ``parts[0]``, the slot ``slots[0]``
+    (a fresh CSRF token, or the request's ``next`` field), ``parts[1]``, and so on. The
+    parts are UTF-8 already, and plain tuples pickle small for a shared cache."""
+
+    parts: tuple[bytes, ...]
+    slots: tuple[str, ...]
+
+    @classmethod
+    def cut(cls, html: str, request: HttpRequest) -> CachedPage | None:
+        """``html`` as rendered for ``request``, with its per-request parts cut out; None
+        when a CSRF token is left that was not cut (the page is then not cached rather than
+        cached with someone's token)."""
+        next_field = _next_field(request.get_full_path())
+        parts: list[str] = []
+        slots: list[str] = []
+        start = 0
+        for match in re.finditer(f"{_CSRF_VALUE}|{re.escape(next_field)}", html):
+            parts.append(html[start : match.start()])
+            slots.append(_NEXT if match.group() == next_field else _CSRF)
+            start = match.end()
+        parts.append(html[start:])
+        if sum(part.count("csrfmiddlewaretoken") for part in parts) != slots.count(_CSRF):
+            return None
+        return cls(tuple(part.encode() for part in parts), tuple(slots))
+
+    def fill(self, request: HttpRequest) -> bytes:
+        """The page for ``request`` (UTF-8): a fresh CSRF token in each form (as
+        ``{% csrf_token %}`` gives, and setting the CSRF cookie as it does)."""
+        out = [self.parts[0]]
+        for slot, part in zip(self.slots, self.parts[1:], strict=True):
+            if slot == _CSRF:
+                out.append(get_token(request).encode())
+            else:
+                out.append(_next_field(request.get_full_path()).encode())
+            out.append(part)
+        return b"".join(out)
+
+
+# The pages last read from the cache, in this process: a hit then costs no cache round
+# trip (and no unpickling of the page). Never stale: the key holds the generation, read
+# from the database on every request.
+_PAGES: dict[str, CachedPage] = {}
+_PAGES_KEPT = 32
+
+
+def get_page(key: str) -> CachedPage | None:
     """The cached page, or None (also when the cache cannot be reached)."""
-    return cache_or("the register's page", lambda: cache.get(key), lambda: None)
+    page = _PAGES.get(key)
+    if page is None:
+        found = cache_or("the register's page", lambda: cache.get(key), lambda: None)
+        if isinstance(found, CachedPage):
+            _keep(key, found)
+            page = found
+    return page
 
 
-def set_page(key: str, html: str) -> None:
-    cache_or("the register's page", lambda: cache.set(key, html, PAGE_TTL), lambda: None)
+def set_page(key: str, page: CachedPage) -> None:
+    _keep(key, page)
+    cache_or("the register's page", lambda: cache.set(key, page, PAGE_TTL), lambda: None)
+
+
+def _keep(key: str, page: CachedPage) -> None:
+    if len(_PAGES) >= _PAGES_KEPT:
+        _PAGES.clear()  # a bound on memory; simpler than an LRU, and safe across threads
+    _PAGES[key] = page
 
 
 # --- What bumps the generation -----------------------------------------------------

@@ -6,6 +6,8 @@ import datetime
 from collections.abc import Iterable
 from typing import TypedDict
 
+from django.contrib.messages import get_messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -75,29 +77,46 @@ def table_rows(versions: Iterable[DocumentVersion], q: str = "") -> list[Registe
     return rows
 
 
-def register(request):
-    if request.user.is_authenticated and not request.GET:
+def register(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _anonymous(request)
+    if not request.GET:
         # A manager lands on what is valid for their own unit.
         acting = acting_in(request.user)
         if acting:
             return redirect(
                 f"{reverse('register')}?{urlencode({'unit': acting[0].position.unit_id})}"
             )
+    return _render(request, register_cache.current())
+
+
+def _anonymous(request: HttpRequest) -> HttpResponse:
+    """The public register is the same for every anonymous visitor: the whole page is
+    cached per generation of the register, day, language and query string
+    (``documents.cache``), and a hit is sent before any filter or queryset is built, with
+    this request's CSRF token and path filled in. A visitor with messages waiting (shown
+    once, to them only) gets the page rendered for them, and it is not cached."""
+    generation = register_cache.current()
+    if generation is None or get_messages(request):
+        return _render(request, generation)
+    key = register_cache.page_key(generation, request.LANGUAGE_CODE, request.GET.urlencode())
+    page = register_cache.get_page(key)
+    if page is not None:
+        return HttpResponse(page.fill(request))  # the same headers as render() gives
+    response = _render(request, generation)
+    if response.status_code == 200:
+        page = register_cache.CachedPage.cut(response.content.decode(), request)
+        if page is not None:
+            register_cache.set_page(key, page)
+    return response
+
+
+def _render(request: HttpRequest, generation: int | None) -> HttpResponse:
     # Always bound, so an empty query still gets the default "valid today".
     filterset = RegisterFilter(
         request.GET, queryset=selectors.register_versions(request.user), request=request
     )
-    # The public register is the same for every anonymous visitor: its content is cached
-    # per generation of the register (documents.cache); the frame (base.html with its
-    # messages and CSRF token) is rendered for each request.
-    key = None
-    if not request.user.is_authenticated and filterset.generation is not None:
-        key = register_cache.page_key(
-            filterset.generation, request.LANGUAGE_CODE, request.GET.urlencode()
-        )
-        body = register_cache.get_page(key)
-        if body is not None:
-            return render(request, "documents/register.html", {"body": mark_safe(body)})  # noqa: S308 - rendered by our template
+    filterset.generation = generation  # read once per request, by the caller
     q = filterset.search_text()
     if filterset.is_valid():
         # Sort (or rank) the ids alone and join the wide rows, the text included, for the
@@ -117,8 +136,6 @@ def register(request):
         "status": request.GET.get("status", ""),
     }
     body = render_to_string("documents/_register_body.html", context, request)
-    if key is not None and not filterset.errors:
-        register_cache.set_page(key, body)
     return render(
         request,
         "documents/register.html",
