@@ -47,7 +47,7 @@ def allocate(
     """Issue the next diarienummer in ``series`` for the year of ``on`` (default today)."""
     day = on or timezone.localdate()
     year = day.year if series.restart_each_year else 0
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         # Make sure the counter row exists without racing on its creation,
         # then lock it for the rest of the transaction.
         DiaryCounter.objects.bulk_create(

@@ -406,7 +406,7 @@ class Document(models.Model):
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         adding = self._state.adding
-        with transaction.atomic(using=kwargs.get("using")):
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             super().save(*args, **kwargs)
             changed = (
                 list(self.VERSION_COLUMNS)
@@ -699,7 +699,7 @@ class DocumentVersion(models.Model):
             self.plain_text = html_to_text(self.body)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "plain_text"}
-        with transaction.atomic(using=kwargs.get("using")):
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             if adding:
                 # From the database, not from self.document, which may be older than a
                 # change made since (a case opened and flagged the document).

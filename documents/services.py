@@ -39,7 +39,7 @@ def publish_version(
     Idempotent: publishing an already valid version does nothing.
     """
     day = on or timezone.localdate()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         document = Document.objects.select_for_update().get(pk=version.document_id)
         version.refresh_from_db()
         if version.status == VersionStatus.VALID:
@@ -95,7 +95,7 @@ def publish_version(
 
 def repeal_document(document: Document, decision: Decision, *, case=None) -> None:
     """Mark a document repealed on the decision's date; all versions stay in the archive."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.status == DocumentStatus.REPEALED:
             return
