@@ -27,7 +27,7 @@ from workflows.models import CaseOutcome
 # Process.coerced and complete_task's lock block (workflows/services.py), one audit INSERT
 # per entry, and the access checks' reads of the acting user's positions.
 CEILING = {
-    "handlingsplan": {"sqlite": 247, "postgresql": 247},
+    "handlingsplan": {"sqlite": 245, "postgresql": 245},
     "policy": {"sqlite": 366, "postgresql": 366},
 }
 
