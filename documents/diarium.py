@@ -72,7 +72,7 @@ def allocate(
 ) -> DiaryEntry:
     """Issue the next diarienummer in ``series`` for the year of ``on`` (default today)."""
     day = on or timezone.localdate()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         counter = _locked_counter(series, day)
         counter.last_number += 1
         counter.save(update_fields=["last_number"])

@@ -406,7 +406,7 @@ class Document(models.Model):
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         adding = self._state.adding
-        with transaction.atomic(using=kwargs.get("using")):
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             super().save(*args, **kwargs)
             changed = (
                 list(self.VERSION_COLUMNS)
@@ -692,6 +692,8 @@ class DocumentVersion(models.Model):
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         copied = update_fields is None or not self.RANK_COLUMNS.isdisjoint(update_fields)
+        # Rank rows exist only for a version stored as valid; when unknown, assume they may.
+        ranked = getattr(self, "_stored_status", VersionStatus.VALID) == VersionStatus.VALID
         adding = self._state.adding
         if update_fields is None or "body" in update_fields:
             from .text import html_to_text
@@ -699,7 +701,7 @@ class DocumentVersion(models.Model):
             self.plain_text = html_to_text(self.body)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "plain_text"}
-        with transaction.atomic(using=kwargs.get("using")):
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             if adding:
                 # From the database, not from self.document, which may be older than a
                 # change made since (a case opened and flagged the document).
@@ -710,8 +712,21 @@ class DocumentVersion(models.Model):
             super().save(*args, **kwargs)
             # Only valid versions have rank rows (a version that becomes valid is indexed,
             # and so ranked, after this save).
-            if not adding and copied and self.status == VersionStatus.VALID:
+            if not adding and copied and ranked and self.status == VersionStatus.VALID:
                 copy_rank_columns([self.pk])
+        self._stored_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        version = super().from_db(db, field_names, values)
+        if "status" in field_names:
+            version._stored_status = version.status
+        return version
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "status" in fields:
+            self._stored_status = self.status
 
     @property
     def adoption_line(self) -> str:

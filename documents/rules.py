@@ -334,7 +334,12 @@ def _unit_chief(rule: AdoptionRule, q: Question) -> Resolution:
     """The chief of the scope unit: always only their own area, since the scope is their
     own unit."""
     unit = q.scope_unit
-    position = unit.chief_position
+    # With the unit's level, for the chief's title, in the same query.
+    position = (
+        Position.objects.select_related("unit__level")
+        .filter(unit=unit, kind=PositionKind.CHIEF)
+        .first()
+    )
     if position is None:
         return Resolution(
             unresolved=[
@@ -346,7 +351,12 @@ def _unit_chief(rule: AdoptionRule, q: Question) -> Resolution:
         )
     reason = _(
         "%(types)s for %(unit)s are adopted by the chief of the unit, the %(title)s (%(position)s)."
-    ) % {"types": q.types, "unit": unit, "title": unit.level.chief_title, "position": position}
+    ) % {
+        "types": q.types,
+        "unit": unit,
+        "title": position.unit.level.chief_title,
+        "position": position,
+    }
     return Resolution(allowed=[Decider(reason, position=position)])
 
 

@@ -137,7 +137,7 @@ def index_versions(versions: Iterable[DocumentVersion]) -> int:
         return 0
     rows = [row for v in versions for row in _rows(v, v.document.summary)]
     ids = [v.pk for v in versions]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         SearchTerm.objects.filter(version__in=ids).delete()
         SearchTerm.objects.bulk_create(rows, batch_size=2000)
         rank_versions(ids)
@@ -146,7 +146,7 @@ def index_versions(versions: Iterable[DocumentVersion]) -> int:
 
 def index_version(version: DocumentVersion) -> int:
     """(Re)index one version: its title, its document's summary, its text and file."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         # Lock the version so two concurrent reindexings cannot both insert its rows.
         locked = (
             DocumentVersion.objects.select_for_update(of=("self",))
@@ -166,7 +166,7 @@ def reindex_if_searchable(version: DocumentVersion) -> int:
 
 def remove_version(version: DocumentVersion) -> None:
     """Drop a version's rows from the index."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         _drop_ranks([version.pk])
         SearchTerm.objects.filter(version=version).delete()
 
@@ -245,7 +245,7 @@ def rank_versions(version_ids: list[int] | None = None) -> int:
             connection, f" AND t.{column} IN ({', '.join(['%s'] * len(version_ids))})"
         )
         params = list(version_ids)
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
         kept = _lock_prefixes()
         ranks.delete()
         cursor.execute(sql, params)
@@ -257,7 +257,7 @@ def rank_versions(version_ids: list[int] | None = None) -> int:
 
 def _drop_ranks(version_ids: QuerySet | list[int]) -> None:
     """The versions leave the ranked index (no longer valid, or removed)."""
-    with transaction.atomic(using=SearchRank.objects.db):
+    with transaction.atomic(using=SearchRank.objects.db, savepoint=False):
         kept = _lock_prefixes()
         SearchRank.objects.filter(version__in=version_ids).delete()
         if kept:

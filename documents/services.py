@@ -24,7 +24,7 @@ from .models import (
     VersionFile,
     VersionStatus,
 )
-from .search import index_version, mark_not_current, reindex_if_searchable
+from .search import index_versions, mark_not_current, reindex_if_searchable
 
 
 class PublicationError(Exception):
@@ -39,8 +39,12 @@ def publish_version(
     Idempotent: publishing an already valid version does nothing.
     """
     day = on or timezone.localdate()
-    with transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=version.document_id)
+    with transaction.atomic(savepoint=False):
+        document = (
+            Document.objects.select_for_update(of=("self",))
+            .select_related("document_type")
+            .get(pk=version.document_id)
+        )
         version.refresh_from_db()
         if version.status == VersionStatus.VALID:
             return
@@ -76,13 +80,18 @@ def publish_version(
             version.valid_until = add_months(
                 version.valid_from, doc_type.default_validity_months
             ) - datetime.timedelta(days=1)
-        version.save()
+        # Only the columns publication sets: the text, and so its plain-text copy, is as read.
+        version.save(
+            update_fields=["status", "valid_from", "replaces", "next_review", "valid_until"]
+        )
         old_status = document.status
         document.status = DocumentStatus.VALID
         document.current_version = version
         document.title = version.title
         document.save(update_fields=["status", "current_version", "title"])
-        index_version(version)  # search index: the newly valid version
+        # Search index: the newly valid version, already locked by the update above.
+        version.document = document
+        index_versions([version])
         audit.record(
             "version_published",
             target=version,
@@ -95,7 +104,7 @@ def publish_version(
 
 def repeal_document(document: Document, decision: Decision, *, case=None) -> None:
     """Mark a document repealed on the decision's date; all versions stay in the archive."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.status == DocumentStatus.REPEALED:
             return

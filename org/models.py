@@ -180,10 +180,14 @@ class Unit(models.Model):
         return qs if include_self else qs.exclude(pk=self.pk)
 
     def effective_responsible_body(self) -> Body | None:
-        for unit in self.ancestors():
-            if unit.responsible_body_id:
-                return unit.responsible_body
-        return None
+        """The responsible body of this unit or of the closest unit above it that has one."""
+        responsible = {
+            u.pk: u.responsible_body
+            for u in Unit.objects.filter(
+                pk__in=self.ancestor_ids, responsible_body__isnull=False
+            ).select_related("responsible_body")
+        }
+        return next((responsible[i] for i in reversed(self.ancestor_ids) if i in responsible), None)
 
     @property
     def chief_position(self) -> Position | None:
@@ -267,11 +271,15 @@ class Body(models.Model):
 
     def preparing_bodies(self) -> list[Body]:
         """Bodies a matter passes before this body decides, in order (KSAU, KS for KF)."""
+        # The few preparing bodies in one query, instead of one query per link of the chain.
+        prepared_by: dict[int, list[Body]] = {}
+        for body in Body.objects.filter(is_active=True, prepares_for__isnull=False):
+            prepared_by.setdefault(body.prepares_for_id, []).append(body)
         chain: list[Body] = []
         current = self
         seen = {self.pk}
         while True:
-            before = [b for b in current.prepared_by.filter(is_active=True) if b.pk not in seen]
+            before = [b for b in prepared_by.get(current.pk, []) if b.pk not in seen]
             if not before:
                 break
             # The highest-ranked preparer is the one the matter goes through

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -51,6 +54,40 @@ def acting_users(position: Position, on: datetime.date | None = None) -> QuerySe
     return User.objects.filter(Q(pk__in=holder_ids) | Q(pk__in=substitute_ids), is_active=True)
 
 
+# The memo of one service call (``acting_memo``): (user id, day) -> the positions acted in.
+_call_memo: ContextVar[dict | None] = ContextVar("styrdok_acting_call_memo", default=None)
+
+
+@contextlib.contextmanager
+def acting_memo() -> Iterator[None]:
+    """Within the block, ``acting_in`` (and ``acting_as`` after it) reads each user's
+    positions once per day asked.
+
+    For one service call that asks the access module about the same people several times
+    (a task completed: checked before its files are read, and again under the lock). The
+    memo ends with the block, so no answer outlives the call; saving or deleting a
+    position, holding or substitution inside it empties the memo (the receivers in
+    org/apps.py). Changes made with ``QuerySet.update`` or ``bulk_create`` send no signal:
+    do not make them inside a block that then asks again. A block inside another shares
+    the outer one's memo.
+    """
+    if _call_memo.get() is not None:
+        yield
+        return
+    token = _call_memo.set({})
+    try:
+        yield
+    finally:
+        _call_memo.reset(token)
+
+
+def forget_acting(**kwargs) -> None:
+    """Empty the current call's memo (a receiver of the organisation's model signals)."""
+    memo = _call_memo.get()
+    if memo is not None:
+        memo.clear()
+
+
 def acting_in(user, on: datetime.date | None = None) -> list[Acting]:
     """Positions ``user`` acts in on the day, held ones first, then substitutions."""
     if not getattr(user, "is_authenticated", False):
@@ -59,6 +96,9 @@ def acting_in(user, on: datetime.date | None = None) -> list[Acting]:
     memo = getattr(user, "_acting_memo", None)  # set for one GET request, see below
     if memo is not None and day in memo:
         return list(memo[day])
+    call_memo = _call_memo.get()
+    if call_memo is not None and (user.pk, day) in call_memo:
+        return list(call_memo[(user.pk, day)])
     held = [
         Acting(h.position, False)
         for h in PositionHolding.objects.active_on(day)
@@ -75,6 +115,8 @@ def acting_in(user, on: datetime.date | None = None) -> list[Acting]:
     ]
     if memo is not None:
         memo[day] = held + subs
+    if call_memo is not None:
+        call_memo[(user.pk, day)] = held + subs
     return held + subs
 
 
@@ -99,6 +141,16 @@ class ActingMemoMiddleware:
 def acting_as(user, position: Position, on: datetime.date | None = None) -> Acting | None:
     """How ``user`` acts in ``position`` on the day, or None if they do not."""
     day = on or today()
+    call_memo = _call_memo.get()
+    if call_memo is not None and (user.pk, day) in call_memo:
+        return next(
+            (
+                Acting(position, a.as_substitute)
+                for a in call_memo[(user.pk, day)]
+                if a.position.pk == position.pk
+            ),
+            None,
+        )
     if PositionHolding.objects.active_on(day).filter(user=user, position=position).exists():
         return Acting(position, False)
     if Substitution.objects.active_on(day).filter(user=user, position=position).exists():

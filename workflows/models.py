@@ -181,7 +181,7 @@ class Case(Process):
         opened_or_closed = getattr(self, "_was_open", None) is not is_open and (
             update_fields is None or "finished" in update_fields
         )
-        with transaction.atomic(using=kwargs.get("using")):
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             super().save(*args, **kwargs)
             if opened_or_closed:
                 # Viewflow sets ``finished`` (end, cancel, undo) and saves the case: every way

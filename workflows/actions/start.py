@@ -8,7 +8,7 @@ from django.db import transaction
 from documents import diarium, rules
 from documents.models import Document, DocumentStatus, DocumentType, DocumentVersion
 from org.models import Position, Process, Unit
-from org.selectors import Acting
+from org.selectors import Acting, acting_memo
 
 from .. import access
 from ..flows import DocumentFlow, RepealFlow
@@ -61,6 +61,7 @@ def _start(
     )
 
 
+@acting_memo()
 def start_new_document(
     *,
     user,
@@ -115,6 +116,7 @@ def start_new_document(
         )
 
 
+@acting_memo()
 def start_revision(*, user, document: Document) -> Case:
     """Start a new version of a valid document; its current text becomes the draft."""
     permit = access.can_start_case(user)
@@ -149,6 +151,7 @@ def start_revision(*, user, document: Document) -> Case:
         )
 
 
+@acting_memo()
 def start_repeal(*, user, document: Document, motivation: str = "") -> Case:
     """Start a case to repeal a valid document."""
     permit = access.can_start_case(user)

@@ -12,6 +12,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit import recording as audit
+from org.selectors import acting_memo
 
 from .. import access, routing
 from ..models import Case
@@ -82,6 +83,7 @@ def _check_step_files_first(user, task_id: int, data: dict) -> None:
     )
 
 
+@acting_memo()  # the access checks ask about the same people before and under the lock
 def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
     """Complete a human task with the step's input; the flow moves on."""
     data = dict(data or {})
