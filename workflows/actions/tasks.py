@@ -118,36 +118,30 @@ def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
 
 
 def claim_task(*, user, task_id: int) -> Task:
-    task = _get_task(task_id)
-    with transaction.atomic(), task.flow_task.flow_class.lock(task.process_id):
-        task = Task.objects.get(pk=task_id)
-        case = Case.objects.get(pk=task.process_id)
-        permit = access.can_claim_task(user, task, case)
-        if not permit:
-            raise refuse(permit)
-        task.flow_task.activation_class(task).assign(user)
-        audit.record(
-            "task_claimed",
-            actor=user,
-            acting=permit.acting,
-            target=case,
-            case=case,
-            comment=routing.step_title(task.flow_task.name),
-        )
-    return task
+    """Take a task routed to a position or group as one's own."""
+    return _change_owner(
+        user, task_id, access.can_claim_task, "task_claimed", lambda a, u: a.assign(u)
+    )
 
 
 def release_task(*, user, task_id: int) -> Task:
+    """Give a claimed task back to everyone it is routed to."""
+    return _change_owner(
+        user, task_id, access.can_release_task, "task_released", lambda a, u: a.unassign()
+    )
+
+
+def _change_owner(user, task_id: int, check, action: str, change) -> Task:
     task = _get_task(task_id)
     with transaction.atomic(), task.flow_task.flow_class.lock(task.process_id):
         task = Task.objects.select_related("owner").get(pk=task_id)
         case = Case.objects.get(pk=task.process_id)
-        permit = access.can_release_task(user, task, case)
+        permit = check(user, task, case)
         if not permit:
             raise refuse(permit)
-        task.flow_task.activation_class(task).unassign()
+        change(task.flow_task.activation_class(task), user)
         audit.record(
-            "task_released",
+            action,
             actor=user,
             acting=permit.acting,
             target=case,
