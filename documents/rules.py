@@ -397,7 +397,7 @@ def _process_owner(rule: AdoptionRule, q: Question) -> Resolution:
 
 # The rule set's table: how each decider kind names concrete deciders. A new kind gets a
 # DeciderKind, a resolver here and its place in OWN_AREA_ALWAYS / OWN_AREA_NEVER (or
-# neither) in documents/models.py; see docs/rules.md.
+# neither) in documents/models/adoption.py; see docs/rules.md.
 RESOLVERS: dict[str, Resolver] = {
     DeciderKind.COUNCIL: _council,
     DeciderKind.EXECUTIVE_BOARD: _executive_board,

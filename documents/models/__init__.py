@@ -1,0 +1,71 @@
+"""Governing documents, their versions, decisions, the adoption rule set, the diarium and
+the search index: the documents app's models, one module per family. Import them from
+here (``documents.models``); the modules are where they are defined.
+
+Within the package each module imports only ``fields`` and ``ranking`` of its siblings (and
+only ``document`` imports ``ranking``); keys to models of other modules name them by string.
+"""
+
+from .adoption import (
+    BODY_DECIDERS,
+    OWN_AREA_ALWAYS,
+    OWN_AREA_NEVER,
+    AdoptionRule,
+    DeciderKind,
+    DocumentType,
+)
+from .decision import Decision, DecisionKind, DecisionOutcome
+from .diary import DiaryCounter, DiaryEntry, DiarySeries
+from .document import (
+    Document,
+    DocumentStatus,
+    DocumentVersion,
+    VersionFile,
+    VersionStatus,
+    copy_to_versions,
+    version_upload_to,
+)
+from .generation import RegisterGeneration
+from .ranking import (
+    RANK_DOCUMENT_COLUMNS,
+    RANK_VERSION_COLUMNS,
+    RankedRow,
+    SearchField,
+    SearchPrefix,
+    SearchPrefixRank,
+    SearchRank,
+    SearchTerm,
+    copy_rank_columns,
+)
+
+__all__ = [
+    "BODY_DECIDERS",
+    "OWN_AREA_ALWAYS",
+    "OWN_AREA_NEVER",
+    "RANK_DOCUMENT_COLUMNS",
+    "RANK_VERSION_COLUMNS",
+    "AdoptionRule",
+    "Decision",
+    "DecisionKind",
+    "DecisionOutcome",
+    "DeciderKind",
+    "DiaryCounter",
+    "DiaryEntry",
+    "DiarySeries",
+    "Document",
+    "DocumentStatus",
+    "DocumentType",
+    "DocumentVersion",
+    "RankedRow",
+    "RegisterGeneration",
+    "SearchField",
+    "SearchPrefix",
+    "SearchPrefixRank",
+    "SearchRank",
+    "SearchTerm",
+    "VersionFile",
+    "VersionStatus",
+    "copy_rank_columns",
+    "copy_to_versions",
+    "version_upload_to",
+]

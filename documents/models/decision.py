@@ -1,0 +1,171 @@
+"""Decisions on documents: by a political body (minutes paragraph) or an official."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Body, Position
+
+
+class DecisionKind(models.TextChoices):
+    ADOPTION = "adoption", _("Adoption")
+    REPEAL = "repeal", _("Repeal")
+
+
+class DecisionOutcome(models.TextChoices):
+    ADOPTED = "adopted", _("Adopted")
+    RETURNED = "returned", _("Sent back (återremiss)")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Decision(models.Model):
+    """A decision on a document: by a political body (minutes paragraph) or an official."""
+
+    document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("document"),
+        help_text=_("The document decided on."),
+    )
+    version = models.ForeignKey(
+        "documents.DocumentVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("version"),
+        help_text=_("The version decided on."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DecisionKind.choices, help_text=_("Adoption or repeal.")
+    )
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=20,
+        choices=DecisionOutcome.choices,
+        help_text=_("What was decided."),
+    )
+    body = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("deciding body"),
+        help_text=_("The political body that decided, if any."),
+    )
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("deciding position"),
+        help_text=_("The official's position that decided, if not a body."),
+    )
+    decision_date = models.DateField(
+        _("decision date"), help_text=_("The day of the decision or meeting.")
+    )
+    paragraph = models.CharField(
+        _("paragraph"), max_length=20, blank=True, help_text=_("Minutes paragraph, e.g. '§ 26'.")
+    )
+    motivation = models.TextField(
+        _("motivation"), blank=True, help_text=_("Why; required when sending back or rejecting.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+        help_text=_("The person who recorded the decision (the official or the body's secretary)."),
+    )
+    recorded_as = models.ForeignKey(
+        Position,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded as"),
+        help_text=_("The position the recorder acted in."),
+    )
+    recorded_as_substitute = models.BooleanField(
+        _("as substitute"),
+        default=False,
+        help_text=_("Whether the recorder acted as a substitute."),
+    )
+    diary_entry = models.ForeignKey(
+        "documents.DiaryEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("diarienummer"),
+        help_text=_("The case the decision belongs to."),
+    )
+    # Registration by the registrar.
+    registered_at = models.DateTimeField(
+        _("registered"), null=True, blank=True, help_text=_("When the registrar registered it.")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+        help_text=_("The registrar."),
+    )
+    minutes_extract = models.FileField(
+        _("minutes extract"),
+        upload_to="minutes/%Y/",
+        blank=True,
+        help_text=_("Protokollsutdrag or the delegation decision document."),
+    )
+    justering_date = models.DateField(
+        _("minutes checked (justering)"),
+        null=True,
+        blank=True,
+        help_text=_("When the minutes were checked and signed."),
+    )
+    anslag_date = models.DateField(
+        _("posted on notice board (anslag)"),
+        null=True,
+        blank=True,
+        help_text=_("First day on the official notice board."),
+    )
+    legal_force_date = models.DateField(
+        _("legal force (laga kraft)"),
+        null=True,
+        blank=True,
+        help_text=_("Computed: posting day + 3 weeks."),
+    )
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, help_text=_("When the decision was recorded.")
+    )
+
+    class Meta:
+        ordering = ["-decision_date", "-pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(body__isnull=False) & Q(position__isnull=True))
+                | (Q(body__isnull=True) & Q(position__isnull=False)),
+                name="documents_decision_body_xor_position",
+                violation_error_message=_("A decision is made either by a body or by a position."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.document} ({self.decision_date})"
+
+    @property
+    def decider_name(self) -> str:
+        return str(self.body or self.position)

@@ -1,0 +1,515 @@
+"""Governing documents, their versions and the versions' files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Position, Process, Unit
+
+from .fields import _copied_key
+from .ranking import RANK_DOCUMENT_COLUMNS, copy_rank_columns
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft (never adopted)")
+    VALID = "valid", _("Valid")
+    REPEALED = "repealed", _("Repealed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Document(models.Model):
+    """A governing document across all its versions."""
+
+    title = models.CharField(_("title"), max_length=300, help_text=_("The document's title."))
+    document_type = models.ForeignKey(
+        "documents.DocumentType",
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("type"),
+        help_text=_("The kind of governing document."),
+    )
+    scope_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="scoped_documents",
+        verbose_name=_("scope"),
+        help_text=_("The part of the organisation the document applies to (and all units below)."),
+    )
+    process = models.ForeignKey(
+        Process,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("process"),
+        help_text=_("The process the document belongs to (for rutiner)."),
+    )
+    owner_position = models.ForeignKey(
+        Position,
+        on_delete=models.PROTECT,
+        related_name="owned_documents",
+        verbose_name=_("owner (dokumentansvarig)"),
+        help_text=_("The position responsible for keeping the document up to date."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent document"),
+        help_text=_("The document this one implements, e.g. the policy behind a riktlinje."),
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("A short description."))
+    is_public = models.BooleanField(
+        _("public"),
+        default=True,
+        help_text=_("Public documents appear in the public register; others only for employees."),
+    )
+    has_open_case = models.BooleanField(
+        _("has an open case"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Whether a case about the document is open: the register lists it as under "
+            "revision. Kept by the cases themselves whenever one opens or closes."
+        ),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.DRAFT,
+        db_index=True,
+        help_text=_("Set by the lifecycle, never by hand."),
+    )
+    current_version = models.OneToOneField(
+        "DocumentVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("valid version"),
+        help_text=_("The version valid now. Set by publication, never by hand."),
+    )
+    repealed_on = models.DateField(
+        _("repealed on"), null=True, blank=True, help_text=_("Date of the repeal decision.")
+    )
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, help_text=_("When the document was created.")
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+    # Columns every version carries a copy of, under the same names (``copy_to_versions``),
+    # so that the register filters versions without joining each to its document.
+    VERSION_COLUMNS = (
+        "is_public",
+        "has_open_case",
+        "scope_unit",
+        "document_type",
+        "process",
+        "owner_position",
+    )
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        adding = self._state.adding
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            super().save(*args, **kwargs)
+            changed = (
+                list(self.VERSION_COLUMNS)
+                if update_fields is None
+                else [
+                    name
+                    for name in self.VERSION_COLUMNS
+                    if {name, self._meta.get_field(name).attname} & set(update_fields)
+                ]
+            )
+            if not adding and changed:
+                copy_to_versions(Document.objects.filter(pk=self.pk), changed)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id and self.document_type_id:
+            allowed = self.document_type.allowed_parent_types.all()
+            if allowed.exists() and self.parent.document_type not in allowed:
+                raise ValidationError(
+                    {
+                        "parent": _("A %(type)s cannot implement a %(parent)s.")
+                        % {"type": self.document_type, "parent": self.parent.document_type}
+                    }
+                )
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A document cannot be its own parent.")})
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ADOPTED = "adopted", _("Adopted, not yet valid")
+    VALID = "valid", _("Valid")
+    SUPERSEDED = "superseded", _("Superseded")
+    REJECTED = "rejected", _("Rejected")
+    REPEALED = "repealed", _("Repealed")
+
+
+def version_upload_to(instance: DocumentVersion, filename: str) -> str:
+    # A fresh random name per upload: files are never overwritten and the
+    # stored name reveals nothing guessable.
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()
+    # The content was checked to be PDF, DOCX or ODT; any other name keeps no extension.
+    if suffix not in (".pdf", ".docx", ".odt"):
+        suffix = ""
+    return f"versions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class DocumentVersion(models.Model):
+    """One version of a document: its text, file, decision and validity."""
+
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        related_name="versions",
+        verbose_name=_("document"),
+        help_text=_("The document this is a version of."),
+    )
+    number = models.PositiveIntegerField(
+        _("version"), help_text=_("1 for the first version, and so on.")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=VersionStatus.choices,
+        default=VersionStatus.DRAFT,
+        # No plain index: valid versions have partial indexes of their own (below), and a
+        # status index lured SQLite away from them (a look-up per row instead of a scan of
+        # a small covering index); the rare statuses have a partial index.
+        help_text=_("Set by the lifecycle, never by hand."),
+    )
+    title = models.CharField(
+        _("title"), max_length=300, help_text=_("The title as adopted in this version.")
+    )
+    body = models.TextField(_("text"), blank=True, help_text=_("The document text (HTML)."))
+    plain_text = models.TextField(
+        _("plain text"),
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The text without its markup, on one line: what search snippets are cut from. "
+            "Derived from the text whenever it is saved."
+        ),
+    )
+    diary_entry = models.ForeignKey(
+        "documents.DiaryEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="versions",
+        verbose_name=_("diarienummer"),
+        help_text=_("The case the version was handled in."),
+    )
+    adoption = models.OneToOneField(
+        "Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_version",
+        verbose_name=_("adoption decision"),
+        help_text=_("The decision that adopted this version."),
+    )
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
+        help_text=_("The version this one replaces."),
+    )
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True, help_text=_("First day the version applies.")
+    )
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Last day the version applies, if limited."),
+    )
+    next_review = models.DateField(
+        _("next review"),
+        null=True,
+        blank=True,
+        help_text=_("When the owner must review the document."),
+    )
+    superseded_on = models.DateField(
+        _("superseded on"), null=True, blank=True, help_text=_("The day a newer version took over.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+        help_text=_("The person who started the version."),
+    )
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, help_text=_("When the version was started.")
+    )
+    # Copies of the document's columns (Document.VERSION_COLUMNS), written by
+    # copy_to_versions: the register's filters read them from the version's own row.
+    is_public = models.BooleanField(
+        _("public"),
+        default=True,
+        editable=False,
+        help_text=_("Whether the version's document is public (copied from the document)."),
+    )
+    has_open_case = models.BooleanField(
+        _("has an open case"),
+        default=False,
+        editable=False,
+        help_text=_("Whether a case about the version's document is open (copied)."),
+    )
+    scope_unit = _copied_key(
+        Unit, _("scope"), _("The unit the version's document applies to (copied)."), null=True
+    )
+    document_type = _copied_key(
+        "documents.DocumentType",
+        _("document type"),
+        _("The type of the version's document (copied)."),
+        null=True,
+    )
+    process = _copied_key(
+        Process,
+        _("process"),
+        _("The process of the version's document, if any (copied)."),
+        null=True,
+    )
+    owner_position = _copied_key(
+        Position,
+        _("owner (dokumentansvarig)"),
+        _("The position that owns the version's document (copied)."),
+        null=True,
+    )
+
+    class Meta:
+        ordering = ["document", "-number"]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="documents_version_unique_number"
+            ),
+            # The register's core promise: never two valid versions of one document.
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=Q(status="valid"),
+                name="documents_one_valid_version",
+                violation_error_message=_("A document can have only one valid version."),
+            ),
+        ]
+        indexes = [
+            # The register's "in force on a day" filter, covering per document.
+            models.Index(
+                fields=["document", "status", "valid_from", "valid_until", "superseded_on"],
+                name="documents_version_in_force",
+            ),
+            # Valid versions in the register's default order: an index walk with LIMIT, and
+            # covering for counting what is valid on a day and for joining search hits.
+            models.Index(
+                # status too, though the condition fixes it: SQLite reads an index as
+                # covering only when it holds every column the query names.
+                fields=[
+                    "title",
+                    "id",
+                    "document",
+                    "valid_from",
+                    "valid_until",
+                    "next_review",
+                    "status",
+                    # The document's columns the register filters by (copied).
+                    "is_public",
+                    "has_open_case",
+                    "document_type",
+                    "scope_unit",
+                    "process",
+                    "owner_position",
+                ],
+                condition=Q(status="valid"),
+                name="documents_version_valid_rows",
+            ),
+            # The same for the valid versions that apply to a unit (its scope and those
+            # above it), of some types: the manager's landing page and the API's lists
+            # count and page them from a few index ranges. Led by the title, both databases
+            # read the whole index above to count them (15,000 entries: 3-6 ms on PostgreSQL,
+            # 4 ms on SQLite).
+            models.Index(
+                fields=[
+                    "scope_unit",
+                    "document_type",
+                    "title",
+                    "id",
+                    "document",
+                    "valid_from",
+                    "valid_until",
+                    "next_review",
+                    "status",
+                    "is_public",
+                    "has_open_case",
+                    "process",
+                    "owner_position",
+                ],
+                condition=Q(status="valid"),
+                name="documents_version_in_scope",
+            ),
+            # Versions by status, for the statuses that are few (drafts, adopted, rejected,
+            # repealed); valid ones are served by the indexes above.
+            models.Index(
+                fields=["status"],
+                condition=~Q(status__in=["valid", "superseded"]),
+                name="documents_version_rare_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.number})"
+
+    # Columns the search's ranked index copies (copy_rank_columns, in .ranking).
+    RANK_COLUMNS = frozenset({"title", "valid_from", "valid_until", "next_review"})
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        copied = update_fields is None or not self.RANK_COLUMNS.isdisjoint(update_fields)
+        # Rank rows exist only for a version stored as valid; when unknown, assume they may.
+        ranked = getattr(self, "_stored_status", VersionStatus.VALID) == VersionStatus.VALID
+        adding = self._state.adding
+        if update_fields is None or "body" in update_fields:
+            from ..text import html_to_text
+
+            self.plain_text = html_to_text(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "plain_text"}
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            if adding:
+                # From the database, not from self.document, which may be older than a
+                # change made since (a case opened and flagged the document).
+                names = [Document._meta.get_field(n).attname for n in Document.VERSION_COLUMNS]
+                values = Document.objects.filter(pk=self.document_id).values_list(*names).get()
+                for name, value in zip(names, values, strict=True):
+                    setattr(self, name, value)
+            super().save(*args, **kwargs)
+            # Only valid versions have rank rows (a version that becomes valid is indexed,
+            # and so ranked, after this save).
+            if not adding and copied and ranked and self.status == VersionStatus.VALID:
+                copy_rank_columns([self.pk])
+        self._stored_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        version = super().from_db(db, field_names, values)
+        if "status" in field_names:
+            version._stored_status = version.status
+        return version
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "status" in fields:
+            self._stored_status = self.status
+
+    @property
+    def adoption_line(self) -> str:
+        """The decision record in one line, as municipalities write it."""
+        from django.utils.translation import gettext
+
+        decision = self.adoption
+        if decision is None:
+            return ""
+        parts = [
+            gettext("Adopted by %(decider)s %(date)s")
+            % {
+                "decider": decision.decider_name.lower()
+                if decision.body_id
+                else decision.decider_name,
+                "date": decision.decision_date.strftime("%Y-%m-%d"),
+            }
+        ]
+        if decision.paragraph:
+            parts.append(decision.paragraph)
+        if self.diary_entry_id:
+            parts.append(gettext("Dnr %(dnr)s") % {"dnr": self.diary_entry.diarienummer})
+        return ", ".join(parts)
+
+
+def copy_to_versions(documents: QuerySet[Document], names: Iterable[str] | None = None) -> int:
+    """Copy the documents' columns ``names`` (all of ``Document.VERSION_COLUMNS`` by
+    default) from the database into every version of theirs, and on into the versions'
+    rank rows; returns the versions updated. Run in the transaction that changed them."""
+    names = list(Document.VERSION_COLUMNS if names is None else names)
+    source = Document.objects.filter(pk=OuterRef("document"))
+    versions = DocumentVersion.objects.filter(document__in=documents.values("pk"))
+    updated = versions.update(**{name: Subquery(source.values(name)) for name in names})
+    if updated and not set(names).isdisjoint(RANK_DOCUMENT_COLUMNS):
+        copy_rank_columns(versions.values("pk"))
+    return updated
+
+
+class VersionFile(models.Model):
+    """An uploaded document file. Every upload is kept; the newest is the version's file."""
+
+    version = models.ForeignKey(
+        DocumentVersion,
+        on_delete=models.PROTECT,
+        related_name="files",
+        verbose_name=_("version"),
+        help_text=_("The version the file belongs to."),
+    )
+    file = models.FileField(
+        _("file"), upload_to=version_upload_to, help_text=_("The stored file (PDF, DOCX or ODT).")
+    )
+    original_name = models.CharField(
+        _("original file name"), max_length=255, help_text=_("The file's name as uploaded.")
+    )
+    content_type = models.CharField(
+        _("content type"), max_length=100, help_text=_("Detected from the file's content.")
+    )
+    size = models.PositiveBigIntegerField(_("size (bytes)"), help_text=_("File size in bytes."))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, help_text=_("Checksum of the content."))
+    extracted_text = models.TextField(
+        _("extracted text"), blank=True, help_text=_("Text extracted for search.")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+        help_text=_("Who uploaded the file."),
+    )
+    uploaded_at = models.DateTimeField(
+        _("uploaded"), default=timezone.now, help_text=_("When the file was uploaded.")
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("document file")
+        verbose_name_plural = _("document files")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,324 @@
+"""The search index's rows and the ranked rows the register's search reads (documents.search
+writes them); the columns rank rows copy and ``copy_rank_columns``."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Position, Process, Unit
+
+from .fields import _copied_key
+
+
+class SearchField(models.IntegerChoices):
+    """Where in a version a search term occurs; the value orders the fields by weight."""
+
+    TITLE = 3, _("title")
+    SUMMARY = 2, _("summary")
+    TEXT = 1, _("text")
+
+
+class SearchTerm(models.Model):
+    """One row of the portable full-text index: a term of a version, its field and count.
+
+    Written only by ``documents.search`` from ``documents.text.analyse``, so SQLite and
+    PostgreSQL hold the same terms. On PostgreSQL the ``term`` column uses the "C" collation
+    (set by the migration) so prefix ranges compare by code point, as on SQLite; keep that
+    if a later migration alters the column.
+    """
+
+    version = models.ForeignKey(
+        "documents.DocumentVersion",
+        on_delete=models.CASCADE,
+        related_name="search_terms",
+        db_index=False,  # the unique (version, term, field) index serves version lookups
+        verbose_name=_("version"),
+        help_text=_("The document version the term occurs in."),
+    )
+    document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.CASCADE,
+        related_name="search_terms",
+        db_index=False,  # covered by the (term, version, document) index
+        verbose_name=_("document"),
+        help_text=_("The version's document (copied from the version for joins)."),
+    )
+    term = models.CharField(
+        _("term"),
+        max_length=64,
+        help_text=_("A stemmed, normalised word (see documents.text)."),
+    )
+    field = models.PositiveSmallIntegerField(
+        _("field"),
+        choices=SearchField.choices,
+        help_text=_("Where the term occurs: title, summary or text (including uploaded files)."),
+    )
+    count = models.PositiveIntegerField(
+        _("count"), help_text=_("How often the term occurs in the field.")
+    )
+    is_current = models.BooleanField(
+        _("current"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Whether the version is its document's valid version (kept in step by "
+            "documents.search when a version is published, superseded or repealed)."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        constraints = [
+            # Column order (version, term, field): also serves the per-version score lookup.
+            models.UniqueConstraint(
+                fields=["version", "term", "field"], name="documents_searchterm_unique"
+            )
+        ]
+        indexes = [
+            # Serves "which versions have a term (or a term in a prefix range)".
+            models.Index(
+                fields=["term", "version", "document"], name="documents_searchterm_lookup"
+            ),
+            # The same for valid versions only, which is what the register shows by default:
+            # most index rows belong to superseded versions.
+            # Covering: the grouped ranking (search.RankedHits) reads the field and count
+            # of every matching row from the index alone.
+            models.Index(
+                fields=["term", "version", "field", "count", "is_current"],
+                condition=Q(is_current=True),
+                name="documents_term_current_rows",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.get_field_display()} ×{self.count})"
+
+
+class RankedRow(models.Model):
+    """A valid version's score for a search, with what the register's default view filters
+    and sorts on, copied from the version (which copies its document's columns)."""
+
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        help_text=_("The version's title (copied: hits with equal scores are listed by it)."),
+    )
+    is_public = models.BooleanField(
+        _("public"), help_text=_("Whether the version's document is public (copied).")
+    )
+    valid_from = models.DateField(
+        _("valid from"), null=True, help_text=_("The version's first day (copied).")
+    )
+    valid_until = models.DateField(
+        _("valid until"), null=True, help_text=_("The version's last day, if limited (copied).")
+    )
+    scope_unit = _copied_key(
+        Unit,
+        _("scope"),
+        _("The unit the version's document applies to (copied)."),
+    )
+    document_type = _copied_key(
+        "documents.DocumentType",
+        _("document type"),
+        _("The type of the version's document (copied)."),
+    )
+    process = _copied_key(
+        Process,
+        _("process"),
+        _("The process of the version's document, if any (copied)."),
+        null=True,
+    )
+    owner_position = _copied_key(
+        Position,
+        _("owner (dokumentansvarig)"),
+        _("The position that owns the version's document (copied)."),
+    )
+    next_review = models.DateField(
+        _("next review"), null=True, help_text=_("The version's next review date (copied).")
+    )
+
+    # After the key and the score, the columns of the index a page and its count are read
+    # from alone: the order, then the default view's filters.
+    INDEX_TAIL = (
+        "title",
+        "version",
+        "valid_from",
+        "valid_until",
+        "is_public",
+        "scope_unit",
+        "document_type",
+        "process",
+        "owner_position",
+        "next_review",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SearchRank(RankedRow):
+    """A valid version's score for one index term, with what the register's default view
+    filters and sorts on: one row per (version, term) of the current search rows.
+
+    A one-word search of the register as it opens (valid today, nothing else chosen but
+    perhaps the unit, types, process, owner or a review date) reads its page from the start
+    of the (term, score, title) index and counts the term's rows there, without grouping,
+    joining or sorting every hit. Derived from ``SearchTerm`` and kept by
+    ``documents.search`` (indexing, superseding, repealing, removing) and by the saves of
+    ``Document`` and ``DocumentVersion`` that change a copied column. On PostgreSQL the
+    ``term`` column uses the "C" collation, as ``SearchTerm.term`` does.
+    """
+
+    pk = models.CompositePrimaryKey("version", "term")
+    version = models.ForeignKey(
+        "documents.DocumentVersion",
+        on_delete=models.CASCADE,
+        related_name="search_ranks",
+        db_index=False,  # the primary key (version, term) serves version lookups
+        verbose_name=_("version"),
+        help_text=_("The valid version the term occurs in."),
+    )
+    term = models.CharField(
+        _("term"),
+        max_length=64,
+        help_text=_("A stemmed, normalised word (see documents.text)."),
+    )
+    score = models.PositiveIntegerField(
+        _("score"),
+        help_text=_(
+            "The version's score for the term: per field, its count (at most 9) times the "
+            "field's weight, as documents.search ranks."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("search rank")
+        verbose_name_plural = _("search ranks")
+        indexes = [
+            # A term's hits best first, in the register's order, with the default view's
+            # filter columns: the page and the count are read from this index alone.
+            models.Index(
+                fields=["term", "-score", *RankedRow.INDEX_TAIL],
+                name="documents_rank_term_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.score}"
+
+
+class SearchPrefix(models.Model):
+    """A prefix whose index terms' rank rows are also kept grouped by version
+    (``SearchPrefixRank``): a word being typed that covers many versions over several
+    index terms (``dokument`` covers ``dokumentation``, ``dokumenten``, …).
+
+    Chosen by ``documents.search.choose_prefixes`` (the generator, ``reindex_search``)
+    among the prefixes at which the index's terms branch; ``lowest`` and ``highest`` are
+    the first and last term in its range, kept by ``documents.search`` whenever rank rows
+    change. A search whose prefix has the same lowest and highest term covers exactly the
+    same terms, and reads the grouped rows. On PostgreSQL the text columns use the "C"
+    collation, as ``SearchRank.term`` does.
+    """
+
+    prefix = models.CharField(
+        _("prefix"),
+        max_length=64,
+        primary_key=True,
+        help_text=_("The start that every term of the group has."),
+    )
+    upper = models.CharField(
+        _("upper bound"),
+        max_length=64,
+        help_text=_("The smallest string above every string that starts with the prefix."),
+    )
+    lowest = models.CharField(
+        _("lowest term"),
+        max_length=64,
+        null=True,
+        help_text=_("The first ranked term that starts with the prefix, if any."),
+    )
+    highest = models.CharField(
+        _("highest term"),
+        max_length=64,
+        null=True,
+        help_text=_("The last ranked term that starts with the prefix, if any."),
+    )
+
+    class Meta:
+        verbose_name = _("search prefix")
+        verbose_name_plural = _("search prefixes")
+        indexes = [
+            models.Index(fields=["lowest", "highest"], name="documents_prefix_span"),
+        ]
+
+    def __str__(self) -> str:
+        return self.prefix
+
+
+class SearchPrefixRank(RankedRow):
+    """A valid version's score for a prefix of ``SearchPrefix``: one row per (version,
+    prefix) of the versions with a rank row whose term starts with it, scored as the
+    grouped ranking scores a prefix (per field, the counts of all its terms, capped).
+    Derived from ``SearchRank`` and kept with it by ``documents.search``."""
+
+    pk = models.CompositePrimaryKey("version", "prefix")
+    version = models.ForeignKey(
+        "documents.DocumentVersion",
+        on_delete=models.CASCADE,
+        related_name="search_prefix_ranks",
+        db_index=False,  # the primary key (version, prefix) serves version lookups
+        verbose_name=_("version"),
+        help_text=_("The valid version with a term that starts with the prefix."),
+    )
+    prefix = models.CharField(
+        _("prefix"),
+        max_length=64,
+        help_text=_("The prefix (SearchPrefix) the row is for."),
+    )
+    score = models.PositiveIntegerField(
+        _("score"),
+        help_text=_(
+            "The version's score for the prefix: per field, the sum of its terms' counts "
+            "(at most 9) times the field's weight, as documents.search ranks."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("search prefix rank")
+        verbose_name_plural = _("search prefix ranks")
+        indexes = [
+            models.Index(
+                fields=["prefix", "-score", *RankedRow.INDEX_TAIL],
+                name="documents_prefix_rank_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}*: {self.score}"
+
+
+# --- Columns the rank rows copy (the search, documents.search, reads them) ----------------
+
+# What a rank row copies from its version and from its version's document (same names).
+RANK_VERSION_COLUMNS = ("title", "valid_from", "valid_until", "next_review")
+RANK_DOCUMENT_COLUMNS = ("is_public", "scope_unit", "document_type", "process", "owner_position")
+
+
+def copy_rank_columns(version_ids: QuerySet | list[int]) -> int:
+    """Copy the versions' columns (``RANK_VERSION_COLUMNS``, and ``RANK_DOCUMENT_COLUMNS``,
+    which the versions copy from their documents) into their rank rows again, after a
+    change to one of them; returns the rows updated."""
+    # The version model by the rank row's key: this module imports nothing of .document,
+    # which imports this function.
+    version = SearchRank._meta.get_field("version").related_model.objects.filter(
+        pk=OuterRef("version")
+    )
+    copied = {
+        name: Subquery(version.values(name))
+        for name in (*RANK_VERSION_COLUMNS, *RANK_DOCUMENT_COLUMNS)
+    }
+    SearchPrefixRank.objects.filter(version__in=version_ids).update(**copied)
+    return SearchRank.objects.filter(version__in=version_ids).update(**copied)
