@@ -29,10 +29,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("fixtures/generator_cases.py", LINES): "the generator (sanctioned bulk path)",
     ("fixtures/generator_documents.py", LINES): "the generator (sanctioned bulk path)",
     ("fixtures/management/commands/load_demo.py", LINES): "the demo loader, one class",
-    ("documents/files.py", "_read_text"): "one branch per kind of uploaded file",
-    ("documents/search/ranking.py", "_grouped_scores_sql"): "SQL built per database and field",
-    ("documents/search/snippets.py", "snippet"): "the hit's context, word by word",
-    ("documents/views.py", "_version_context"): "the document page's whole context",
 }
 
 

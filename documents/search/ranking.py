@@ -279,30 +279,12 @@ def _grouped_scores_sql(
     if len(terms) == 1 and not terms[0][1]:  # one exact term
         return grouped(one_term_score, f"{term_c} = %s"), [terms[0][0]]
 
-    conditions: list[tuple[str, list]] = []
-    for term, is_prefix in terms:
-        if is_prefix:
-            conditions.append((f"({term_c} >= %s AND {term_c} < %s)", [term, _successor(term)]))
-        else:
-            conditions.append((f"{term_c} = %s", [term]))
-    single = len(terms) == 1
-    select_parts, select_params = [], []
-    for condition, condition_params in conditions:
-        for field in SearchField:
-            when = f"{field_c} = {int(field)}"
-            if not single:
-                when = f"{when} AND {condition}"
-                select_params.extend(condition_params)
-            total = f"SUM(CASE WHEN {when} THEN {count_c} ELSE 0 END)"
-            select_parts.append(f"{least}({total}, {COUNT_CAP}) * {WEIGHTS[field]}")
+    conditions = _term_conditions(term_c, terms)
     where = " OR ".join(condition for condition, _params in conditions)
     where_params = [value for _condition, params in conditions for value in params]
-    score = " + ".join(select_parts)
-    if not single:
-        having = " AND ".join(
-            f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) > 0" for condition, _p in conditions
-        )
-        having_params = [value for _condition, values in conditions for value in values]
+    score, select_params = _summed_score(conditions, field_c, count_c, least)
+    if len(terms) != 1:
+        having, having_params = _every_term_matches(conditions)
         sql = f"{grouped(score, where)} HAVING {having}"
         return sql, [*select_params, *where_params, *having_params]
     if connection.vendor != "sqlite":
@@ -318,6 +300,46 @@ def _grouped_scores_sql(
     one = grouped(one_term_score, f"{term_c} = {first} AND {first} = {last}")
     several = grouped(score, f"({where}) AND {first} <> {last}")
     return f"{one} UNION ALL {several}", where_params * 6
+
+
+def _term_conditions(term_c: str, terms: list[tuple[str, bool]]) -> list[tuple[str, list]]:
+    """Per query term, the condition on the term column its rows meet, and its parameters
+    (a prefix: a range, served by a btree)."""
+    conditions: list[tuple[str, list]] = []
+    for term, is_prefix in terms:
+        if is_prefix:
+            conditions.append((f"({term_c} >= %s AND {term_c} < %s)", [term, _successor(term)]))
+        else:
+            conditions.append((f"{term_c} = %s", [term]))
+    return conditions
+
+
+def _summed_score(
+    conditions: list[tuple[str, list]], field_c: str, count_c: str, least: str
+) -> tuple[str, list]:
+    """The score of a version's rows as SQL, and its parameters: per term and field, the
+    capped sum of the counts times the field's weight. With one term every row is that
+    term's, so the sums need no condition on the term."""
+    single = len(conditions) == 1
+    select_parts, select_params = [], []
+    for condition, condition_params in conditions:
+        for field in SearchField:
+            when = f"{field_c} = {int(field)}"
+            if not single:
+                when = f"{when} AND {condition}"
+                select_params.extend(condition_params)
+            total = f"SUM(CASE WHEN {when} THEN {count_c} ELSE 0 END)"
+            select_parts.append(f"{least}({total}, {COUNT_CAP}) * {WEIGHTS[field]}")
+    return " + ".join(select_parts), select_params
+
+
+def _every_term_matches(conditions: list[tuple[str, list]]) -> tuple[str, list]:
+    """``HAVING`` a version's rows match every term (AND), and its parameters."""
+    having = " AND ".join(
+        f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) > 0" for condition, _p in conditions
+    )
+    having_params = [value for _condition, values in conditions for value in values]
+    return having, having_params
 
 
 def _ordering(queryset: QuerySet) -> list[str]:

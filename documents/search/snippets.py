@@ -208,28 +208,48 @@ def snippet(
     page of snippets).
     """
     terms = query_terms(q) if isinstance(q, str) else q
+    text, spans = _matched_text(version, terms)
+    if len(text) <= length:
+        return _render(text, spans, 0, len(text))
+    start, end = _window(text, spans, length)
+    html = _render(text, spans, start, end)
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(f"{prefix}{html}{suffix}")  # noqa: S308 - _render escapes the text
+
+
+def _matched_text(
+    version: DocumentVersion, terms: list[tuple[str, bool]]
+) -> tuple[str, list[tuple[int, int, str]]]:
+    """The first of the version's texts (its own, then its file's) with a match, and its
+    matches; without a match anywhere, the first text and none."""
     sources = [_plain_text(version)]
     file_text = _file_text(version)
     if file_text:
         sources.append(_one_line(file_text))
     sources = [s for s in sources if s] or [""]
-    text, spans = sources[0], []
     for candidate in sources:
         found = _match_spans(candidate, terms)
         if found:
-            text, spans = candidate, found
-            break
-    if len(text) <= length:
-        return _render(text, spans, 0, len(text))
-    if spans:
-        anchor = _best_window(spans, length)
-        start = max(0, anchor - length // 5)
-    else:
-        start = 0
+            return candidate, found
+    return sources[0], []
+
+
+def _window(text: str, spans: list[tuple[int, int, str]], length: int) -> tuple[int, int]:
+    """Start and end of about ``length`` characters of a longer text: around its best
+    match (a fifth of the window before it), else from its beginning, within the text."""
+    start = max(0, _best_window(spans, length) - length // 5) if spans else 0
     end = min(len(text), start + length)
     if end == len(text):
         start = max(0, end - length)
-    # Whole words only: move the edges to spaces, never cutting through a match.
+    return _whole_words(text, spans, start, end)
+
+
+def _whole_words(
+    text: str, spans: list[tuple[int, int, str]], start: int, end: int
+) -> tuple[int, int]:
+    """Whole words only: the edges moved to spaces, never cutting through a match; a very
+    long matched word is shown whole."""
     if start > 0:
         space = text.find(" ", start, start + 30)
         if space != -1 and not any(s <= space < e for s, e, _ in spans):
@@ -241,7 +261,4 @@ def snippet(
     first = next((s for s in spans if s[0] >= start), None)
     if first is not None and first[1] > end:  # a very long word: show it whole
         end = first[1]
-    html = _render(text, spans, start, end)
-    prefix = "… " if start > 0 else ""
-    suffix = " …" if end < len(text) else ""
-    return mark_safe(f"{prefix}{html}{suffix}")  # noqa: S308 - _render escapes the text
+    return start, end
