@@ -92,6 +92,24 @@ def _read_text(upload: UploadedFile, content_type: str, limits: UploadLimits) ->
     """The file's text as far as the budgets reach, and why it is not all of it ("" when
     it is), read by the text reading process. Raises ``Refused`` for a DOCX or ODT that
     process refuses."""
+    worker_limits = _worker_limits(content_type, limits)
+    # -I: the worker sees neither the environment's PYTHON* variables nor the project.
+    command = [sys.executable, "-I", str(TEXT_WORKER), json.dumps(worker_limits)]
+    finished = _run_worker(upload, command, limits)
+    if finished is None:
+        return "", "the text reading process could not be started"
+    output, returncode, stderr, killed = finished
+    text, summary = _worker_text(output, limits)
+    if killed:
+        return text, f"was stopped after {limits.text_seconds} s"
+    if not summary:
+        tail = stderr[-2000:].decode(errors="replace")
+        return text, f"ended without a result (exit {returncode}): {tail}"
+    return text, _shortfall(content_type, summary)
+
+
+def _worker_limits(content_type: str, limits: UploadLimits) -> dict:
+    """What the text reading process is told: the kind of file and its budgets."""
     worker_limits = {
         "max_chars": limits.text_max_chars,
         "soft_seconds": limits.text_seconds * SOFT_SHARE,
@@ -111,10 +129,15 @@ def _read_text(upload: UploadedFile, content_type: str, limits: UploadLimits) ->
             "xml_max_bytes": limits.xml_max_bytes,
             "max_depth": office_text.XML_MAX_DEPTH,
         }
-    # -I: the worker sees neither the environment's PYTHON* variables nor the project.
-    command = [sys.executable, "-I", str(TEXT_WORKER), json.dumps(worker_limits)]
+    return worker_limits
+
+
+def _run_worker(
+    upload: UploadedFile, command: list[str], limits: UploadLimits
+) -> tuple[bytes, int | None, bytes, bool] | None:
+    """Run the text reading process on the upload: its output, exit code, error output and
+    whether it was stopped at the time limit; None when it could not be started."""
     run = {"capture_output": True, "timeout": limits.text_seconds, "env": {}, "check": False}
-    killed = False
     try:
         if hasattr(upload, "temporary_file_path"):
             with open(upload.temporary_file_path(), "rb") as stdin:
@@ -122,15 +145,20 @@ def _read_text(upload: UploadedFile, content_type: str, limits: UploadLimits) ->
         else:
             upload.seek(0)
             done = subprocess.run(command, input=upload.read(), **run)  # noqa: S603
-        output, returncode, stderr = done.stdout, done.returncode, done.stderr
     except subprocess.TimeoutExpired as exc:
         # POSIX run() hands over what was read before the kill: the text so far.
-        output, returncode, stderr, killed = exc.stdout or b"", None, b"", True
+        return exc.stdout or b"", None, b"", True
     except OSError as exc:
         logger.error("Could not start the text reading process: %s", exc)
-        return "", "the text reading process could not be started"
+        return None
     finally:
         upload.seek(0)
+    return done.stdout, done.returncode, done.stderr, False
+
+
+def _worker_text(output: bytes, limits: UploadLimits) -> tuple[str, dict]:
+    """The text in the process's output lines (cut to the budget), and its closing summary
+    ({} without one). Raises ``Refused`` where the process refused the file."""
     parts: list[str] = []
     summary: dict = {}
     for line in output.splitlines():
@@ -144,22 +172,22 @@ def _read_text(upload: UploadedFile, content_type: str, limits: UploadLimits) ->
             raise office_text.REFUSALS[item["refused"]](limits)
         else:
             summary = item
-    text = " ".join(parts)[: limits.text_max_chars]
-    if killed:
-        return text, f"was stopped after {limits.text_seconds} s"
-    if not summary:
-        tail = stderr[-2000:].decode(errors="replace")
-        return text, f"ended without a result (exit {returncode}): {tail}"
+    return " ".join(parts)[: limits.text_max_chars], summary
+
+
+def _shortfall(content_type: str, summary: dict) -> str:
+    """Why the text read is not all of the file's, from the process's summary ("" when it
+    is)."""
     if content_type != PDF:
-        return text, f"stopped ({summary['stopped']})" if summary["stopped"] else ""
+        return f"stopped ({summary['stopped']})" if summary["stopped"] else ""
     if summary["stopped"] == "unreadable":
-        return text, "the PDF could not be read"
+        return "the PDF could not be read"
     if summary["stopped"] or summary["errors"]:
-        return text, (
+        return (
             f"stopped ({summary['stopped'] or 'errors'}) after {summary['read']} of "
             f"{summary['pages']} pages; {summary['errors']} pages unreadable"
         )
-    return text, ""
+    return ""
 
 
 def check_upload(upload: UploadedFile, *, with_text: bool = True) -> CheckedFile:

@@ -129,13 +129,7 @@ def _history(document: Document) -> list[DocumentVersion]:
 def _version_context(request, document: Document, version: DocumentVersion | None, *, fixed: bool):
     user = request.user
     history = _history(document)
-    by_pk = {v.pk: v for v in history}
-    previous = next((v for v in history if version and v.number < version.number), None)
-    replaced_by = next(
-        (v for v in reversed(history) if version and v.number > version.number), None
-    )
-    # Only link to versions of the register (the history holds them, decisions loaded).
-    replaces = by_pk.get(version.replaces_id) if version is not None else None
+    previous, replaced_by, replaces = _neighbours(history, version)
     parent = document.parent
     if parent is not None and not document_access.can_view_document(user, parent):
         parent = None
@@ -145,42 +139,13 @@ def _version_context(request, document: Document, version: DocumentVersion | Non
         .select_related("document_type")
         .order_by("title")
     )
-    open_case = can_start = None
-    if user.is_authenticated:
-        open_case = document_access.open_case(document)
-        can_start = (
-            not fixed
-            and open_case is None
-            and document.status == DocumentStatus.VALID
-            and document_access.can_start_case(user)
-        )
-        if open_case is not None and not document_access.can_view_case(user, open_case):
-            open_case = None
-    original = None
-    if version is not None:
-        original = (
-            version.files.only("pk", "original_name", "content_type", "size", "version_id")
-            .order_by("-uploaded_at", "-pk")
-            .first()
-        )
-    today = timezone.localdate()
+    open_case, can_start = _case_links(user, document, fixed=fixed)
+    original = _original_file(version)
     return {
         "document": document,
         "version": version,
         "fixed": fixed,
-        "is_current": version is not None and version.pk == document.current_version_id,
-        "expired": bool(
-            version is not None
-            and version.status == VersionStatus.VALID
-            and version.valid_until
-            and version.valid_until < today
-        ),
-        "review_overdue": bool(
-            version is not None
-            and version.status == VersionStatus.VALID
-            and version.next_review
-            and version.next_review < today
-        ),
+        **_version_state(document, version, timezone.localdate()),
         "replaces": replaces,
         "replaced_by": replaced_by if version and version.status != VersionStatus.VALID else None,
         "previous": previous,
@@ -192,6 +157,57 @@ def _version_context(request, document: Document, version: DocumentVersion | Non
         "can_start": bool(can_start),
         "original": original,
         "original_kind": _file_kind(original.content_type) if original else "",
+    }
+
+
+def _neighbours(history: list[DocumentVersion], version: DocumentVersion | None):
+    """The version before the shown one, the one after it, and the one it replaces: only
+    versions of the register (the history holds them, decisions loaded)."""
+    previous = next((v for v in history if version and v.number < version.number), None)
+    replaced_by = next(
+        (v for v in reversed(history) if version and v.number > version.number), None
+    )
+    by_pk = {v.pk: v for v in history}
+    replaces = by_pk.get(version.replaces_id) if version is not None else None
+    return previous, replaced_by, replaces
+
+
+def _case_links(user, document: Document, *, fixed: bool):
+    """The document's open case, if the user may see it, and whether the user may start
+    one from this page (None for both when not logged in)."""
+    if not user.is_authenticated:
+        return None, None
+    open_case = document_access.open_case(document)
+    can_start = (
+        not fixed
+        and open_case is None
+        and document.status == DocumentStatus.VALID
+        and document_access.can_start_case(user)
+    )
+    if open_case is not None and not document_access.can_view_case(user, open_case):
+        open_case = None
+    return open_case, can_start
+
+
+def _original_file(version: DocumentVersion | None):
+    """The version's newest uploaded file (what the download offers), or None."""
+    if version is None:
+        return None
+    return (
+        version.files.only("pk", "original_name", "content_type", "size", "version_id")
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
+
+
+def _version_state(document: Document, version: DocumentVersion | None, today) -> dict:
+    """Whether the shown version is the document's current one, past its valid-until date,
+    or overdue for review."""
+    valid = version is not None and version.status == VersionStatus.VALID
+    return {
+        "is_current": version is not None and version.pk == document.current_version_id,
+        "expired": bool(valid and version.valid_until and version.valid_until < today),
+        "review_overdue": bool(valid and version.next_review and version.next_review < today),
     }
 
 

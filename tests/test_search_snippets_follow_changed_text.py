@@ -1,6 +1,7 @@
-"""Snippets keep the plain and folded forms of the texts they are cut from (documents.search),
-keyed by the text itself: a changed body or file text is cut afresh, never from what was
-kept for the old one, and what is kept is the same as what would be computed."""
+"""Snippets keep the plain and folded forms of the texts they are cut from
+(documents.search.snippets), keyed by the text itself: a changed body or file text is cut
+afresh, never from what was kept for the old one, and what is kept is the same as what would
+be computed."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from documents import search
-from documents.search import snippet
+from documents.search import snippet, snippets
 from documents.text import ACCENT_FOLD
 from tests.factories import DocumentVersionFactory, PublishedVersionFactory, VersionFileFactory
 
@@ -64,27 +64,27 @@ def test_kept_and_computed_texts_give_the_same_snippet(monkeypatch, body):
     version = PublishedVersionFactory(body=body)
     kept = [snippet(version, q, length=80) for q in ("rutin", "brandsk", "istanbul resor")]
 
-    monkeypatch.setattr(search, "TEXT_CACHE_MAX_CHARS", 0)  # nothing is kept
+    monkeypatch.setattr(snippets, "TEXT_CACHE_MAX_CHARS", 0)  # nothing is kept
     assert [snippet(version, q, length=80) for q in ("rutin", "brandsk", "istanbul resor")] == kept
 
 
 def test_what_is_kept_is_bounded(monkeypatch):
-    search._body_text.cache_clear()
-    monkeypatch.setattr(search, "TEXT_CACHE_MAX_CHARS", 100)
+    snippets._body_text.cache_clear()
+    monkeypatch.setattr(snippets, "TEXT_CACHE_MAX_CHARS", 100)
     long_body = "<p>" + "Rutin " * 50 + "</p>"
     version = PublishedVersionFactory(body=long_body)
 
     snippet(version, "rutin")
-    assert search._body_text.cache_info().currsize == 0  # too long to keep
+    assert snippets._body_text.cache_info().currsize == 0  # too long to keep
 
-    for n in range(search.TEXT_CACHE_SIZE + 5):
+    for n in range(snippets.TEXT_CACHE_SIZE + 5):
         version.body = f"<p>Rutin {n}</p>"
         snippet(version, "rutin")
-    assert search._body_text.cache_info().currsize == search.TEXT_CACHE_SIZE
+    assert snippets._body_text.cache_info().currsize == snippets.TEXT_CACHE_SIZE
 
 
 @given(st.text(alphabet=st.sampled_from("aeéèêëáàüÉÜİ åäöÅ. \n\t") | st.characters()))
 def test_folding_for_snippets_is_lower_casing_and_the_accent_folding(text):
     folded = text.lower()
     expected = folded.translate(ACCENT_FOLD) if len(folded) == len(text) else None
-    assert search._folded(text) == expected
+    assert snippets._folded(text) == expected

@@ -1,0 +1,72 @@
+"""Full-text search in Swedish over document versions, the same on SQLite and PostgreSQL.
+
+A portable inverted index: ``SearchTerm`` rows (version, field, term, count) written from
+``documents.text.analyse``; no tsvector, no FTS5. A search is one SQL query:
+
+* every query term must match (AND): one ``version IN (SELECT version FROM index WHERE ...)``
+  per term, uncorrelated, served by the (term, version, document) index;
+* the last query word is a prefix: ``term >= p AND term < p'`` where ``p'`` is ``p`` with its
+  last character incremented, so a plain btree serves it on both databases (on PostgreSQL
+  the column uses the "C" collation, so the order is the code point order SQLite uses);
+* the score is one correlated subquery per term, a seek in the (version, term, field)
+  index (a row-value range for a prefix, see ``_VersionTermRange``): for each field, the
+  occurrences of the term (at most ``COUNT_CAP``) times the field's weight. With weights
+  10000 / 100 / 1 and the cap at 9, the tiers are strict for up to ``MAX_QUERY_TERMS`` terms: any title hit ranks above
+  any document without one, and a summary hit above text-only hits. Its cost grows with the
+  number of hits (a few microseconds each), as every hit is ranked.
+
+The indexed version is chosen by ``version_field``: each document's current (valid) version
+by default, or any other single-valued path to a ``DocumentVersion`` (``"pk"`` when searching
+a ``DocumentVersion`` queryset).
+
+The package's modules, bottom to top: ``scoring`` (weights, cap, packed scores, prefix
+ranges), ``prefixes`` (the kept prefix groups), ``indexing`` (the search rows and the
+ranked index), ``matching`` (``search``), ``ranking`` (``RankedHits``, ``RankedTerm``) and
+``snippets`` (``snippet``, ``highlight``). What other code uses is importable from here.
+Patch a name in the module that reads it: the snippet caches (``TEXT_CACHE_MAX_CHARS``,
+``_body_text``, ``_folded``) live in ``documents.search.snippets``.
+"""
+
+from ..models import copy_rank_columns
+from .indexing import (
+    index_version,
+    index_versions,
+    mark_not_current,
+    rank_versions,
+    reindex_if_searchable,
+    remove_version,
+    version_file,
+    version_text,
+)
+from .matching import search, search_documents
+from .prefixes import PREFIX_MIN_VERSIONS, choose_prefixes
+from .ranking import MAX_LIMIT, RankedHits, RankedTerm
+from .scoring import COUNT_CAP, FIELD_SPAN, SCORE, SEARCHABLE_STATUSES, WEIGHTS
+from .snippets import TEXT_CACHE_SIZE, highlight, snippet
+
+__all__ = [
+    "COUNT_CAP",
+    "FIELD_SPAN",
+    "MAX_LIMIT",
+    "PREFIX_MIN_VERSIONS",
+    "SCORE",
+    "SEARCHABLE_STATUSES",
+    "TEXT_CACHE_SIZE",
+    "WEIGHTS",
+    "RankedHits",
+    "RankedTerm",
+    "choose_prefixes",
+    "copy_rank_columns",
+    "highlight",
+    "index_version",
+    "index_versions",
+    "mark_not_current",
+    "rank_versions",
+    "reindex_if_searchable",
+    "remove_version",
+    "search",
+    "search_documents",
+    "snippet",
+    "version_file",
+    "version_text",
+]

@@ -1,0 +1,201 @@
+"""Indexing: the search rows of a version, and the ranked index derived from them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import connections, transaction
+from django.db.models import QuerySet
+
+from ..models import (
+    RANK_DOCUMENT_COLUMNS,
+    RANK_VERSION_COLUMNS,
+    DocumentVersion,
+    SearchField,
+    SearchPrefixRank,
+    SearchRank,
+    SearchTerm,
+    VersionFile,
+    VersionStatus,
+)
+from ..text import analyse, html_to_text
+from .prefixes import _lock_prefixes, _rank_prefixes, _span_prefixes
+from .scoring import COUNT_CAP, SEARCHABLE_STATUSES, WEIGHTS
+
+# --- Indexing -------------------------------------------------------------------
+
+
+def version_file(version: DocumentVersion) -> VersionFile | None:
+    """The version's file: the newest upload, first in VersionFile's ordering (uploaded,
+    then id; worked out here, so prefetched ``files`` in any order give the same one)."""
+    files = list(version.files.all())
+    return max(files, key=lambda f: (f.uploaded_at, f.pk)) if files else None
+
+
+def version_text(version: DocumentVersion) -> str:
+    """The searchable text of a version: its HTML text as plain text, then its file's text."""
+    body = html_to_text(version.body)
+    current = version_file(version)
+    file_text = current.extracted_text if current is not None else ""
+    return f"{body}\n{file_text}" if body and file_text else body or file_text
+
+
+def _rows(version: DocumentVersion, summary: str) -> list[SearchTerm]:
+    current = version.status == VersionStatus.VALID
+    fields = {
+        SearchField.TITLE: version.title,
+        SearchField.SUMMARY: summary,
+        SearchField.TEXT: version_text(version),
+    }
+    return [
+        SearchTerm(
+            version_id=version.pk,
+            document_id=version.document_id,
+            term=term,
+            field=field,
+            count=count,
+            is_current=current,
+        )
+        for field, text in fields.items()
+        for term, count in Counter(analyse(text)).items()
+    ]
+
+
+def index_versions(versions: Iterable[DocumentVersion]) -> int:
+    """Replace the index rows of the versions, in one transaction; returns the rows written.
+
+    Load the versions with ``select_related("document")`` and ``prefetch_related("files")``
+    to index many at once without a query per version.
+    """
+    versions = list(versions)
+    if not versions:
+        return 0
+    rows = [row for v in versions for row in _rows(v, v.document.summary)]
+    ids = [v.pk for v in versions]
+    with transaction.atomic(savepoint=False):
+        SearchTerm.objects.filter(version__in=ids).delete()
+        SearchTerm.objects.bulk_create(rows, batch_size=2000)
+        rank_versions(ids)
+    return len(rows)
+
+
+def index_version(version: DocumentVersion) -> int:
+    """(Re)index one version: its title, its document's summary, its text and file."""
+    with transaction.atomic(savepoint=False):
+        # Lock the version so two concurrent reindexings cannot both insert its rows.
+        locked = (
+            DocumentVersion.objects.select_for_update(of=("self",))
+            .select_related("document")
+            .prefetch_related("files")
+            .get(pk=version.pk)
+        )
+        return index_versions([locked])
+
+
+def reindex_if_searchable(version: DocumentVersion) -> int:
+    """Reindex a version the register can show (valid, superseded, repealed); else nothing."""
+    if version.status in SEARCHABLE_STATUSES:
+        return index_version(version)
+    return 0
+
+
+def remove_version(version: DocumentVersion) -> None:
+    """Drop a version's rows from the index."""
+    with transaction.atomic(savepoint=False):
+        _drop_ranks([version.pk])
+        SearchTerm.objects.filter(version=version).delete()
+
+
+def mark_not_current(versions: QuerySet[DocumentVersion] | Iterable[DocumentVersion]) -> int:
+    """The versions are no longer valid (superseded, repealed): their rows leave the
+    default search's part of the index. Call in the transaction that changes the status."""
+    ids = versions.values("pk") if isinstance(versions, QuerySet) else [v.pk for v in versions]
+    _drop_ranks(ids)
+    return SearchTerm.objects.filter(version__in=ids, is_current=True).update(is_current=False)
+
+
+# --- The ranked index of the register's default view ------------------------------
+#
+# ``SearchRank`` holds, per (valid version, term) of the current search rows, the score
+# the grouped ranking would give a one-term search, with what the register filters and
+# sorts by copied from the version and its document (RANK_VERSION_COLUMNS and
+# RANK_DOCUMENT_COLUMNS below). Derived state, rebuilt from the search rows wherever they change
+# (above) and kept in step with the copied columns by the models' saves.
+
+
+# What a rank row copies from its version and from its version's document, and the copy
+# itself, live with the models (documents.models), whose saves keep them in step: so the
+# models need not import this module, which imports them.
+
+
+def _rank_insert_sql(connection, version_filter: str = "") -> str:
+    """``INSERT … SELECT`` of the rank rows of the current search rows (alias ``t``),
+    optionally narrowed by ``version_filter`` (SQL on ``t``'s version column)."""
+    quote = connection.ops.quote_name
+    term_meta, version_meta = SearchTerm._meta, DocumentVersion._meta
+    rank = SearchRank._meta
+
+    def column(meta, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    least = "MIN" if connection.vendor == "sqlite" else "LEAST"
+    weight = " ".join(f"WHEN {int(f)} THEN {WEIGHTS[f]}" for f in SearchField)
+    t_version, t_term = column(term_meta, "version"), column(term_meta, "term")
+    targets = ", ".join(
+        column(rank, name)
+        for name in ("version", "term", "score", *RANK_VERSION_COLUMNS, *RANK_DOCUMENT_COLUMNS)
+    )
+    # The version carries its document's columns too (Document.VERSION_COLUMNS).
+    v_columns = ", ".join(
+        f"v.{column(version_meta, name)}"
+        for name in (*RANK_VERSION_COLUMNS, *RANK_DOCUMENT_COLUMNS)
+    )
+    group = f"t.{t_version}, t.{t_term}, {v_columns}"
+    return (
+        f"INSERT INTO {quote(rank.db_table)} ({targets}) "
+        f"SELECT t.{t_version}, t.{t_term}, "
+        f"SUM({least}(t.{column(term_meta, 'count')}, {COUNT_CAP}) "
+        f"* CASE t.{column(term_meta, 'field')} {weight} END), {v_columns} "
+        f"FROM {quote(term_meta.db_table)} t "
+        f"INNER JOIN {quote(version_meta.db_table)} v "
+        f"ON v.{quote(version_meta.pk.column)} = t.{t_version} "
+        f"WHERE t.{column(term_meta, 'is_current')}{version_filter} GROUP BY {group}"
+    )
+
+
+def rank_versions(version_ids: list[int] | None = None) -> int:
+    """Rebuild the ``SearchRank`` rows of the versions (of every version, with None) from
+    their current search rows, and their ``SearchPrefixRank`` rows from those; returns the
+    rank rows written. Versions that are not valid get none. Run in the transaction that
+    writes their search rows."""
+    connection = connections[SearchRank.objects.db]
+    ranks = SearchRank.objects.all()
+    sql, params = _rank_insert_sql(connection), []
+    if version_ids is not None:
+        if not version_ids:
+            return 0
+        ranks = ranks.filter(version__in=version_ids)
+        column = connection.ops.quote_name(SearchTerm._meta.get_field("version").column)
+        sql = _rank_insert_sql(
+            connection, f" AND t.{column} IN ({', '.join(['%s'] * len(version_ids))})"
+        )
+        params = list(version_ids)
+    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
+        kept = _lock_prefixes()
+        ranks.delete()
+        cursor.execute(sql, params)
+        written = cursor.rowcount
+        if kept:
+            _rank_prefixes(version_ids)
+        return written
+
+
+def _drop_ranks(version_ids: QuerySet | list[int]) -> None:
+    """The versions leave the ranked index (no longer valid, or removed)."""
+    with transaction.atomic(using=SearchRank.objects.db, savepoint=False):
+        kept = _lock_prefixes()
+        SearchRank.objects.filter(version__in=version_ids).delete()
+        if kept:
+            SearchPrefixRank.objects.filter(version__in=version_ids).delete()
+            _span_prefixes()

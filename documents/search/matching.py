@@ -1,0 +1,131 @@
+"""Searching a queryset: every term must match, scored by correlated subqueries."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Least
+
+from ..models import Document, SearchField, SearchTerm
+from ..text import query_terms
+from .scoring import COUNT_CAP, SCORE, WEIGHTS, _successor
+
+# --- Searching ------------------------------------------------------------------
+
+
+def _matching(term: str, is_prefix: bool, current_only: bool = False) -> QuerySet[SearchTerm]:
+    """Index rows of any version with the term (a prefix: a range, served by a btree);
+    with ``current_only``, of valid versions only (served by a partial index)."""
+    rows = SearchTerm.objects.filter(is_current=True) if current_only else SearchTerm.objects
+    if is_prefix:
+        return rows.filter(term__gte=term, term__lt=_successor(term))
+    return rows.filter(term=term)
+
+
+class _VersionTermRange(Func):
+    """``(version, term) >= (v, low) AND (version, term) < (v, high)``: a row-value range.
+
+    The rows of one version whose term lies in a range, written so that only an index on
+    (version, term, ...) can serve it. Given ``version = v AND term >= low AND term < high``
+    PostgreSQL, misjudging how many rows a prefix covers, may walk the (term, version) index
+    through every version's rows instead, once per document. PostgreSQL also gets the
+    equality ``version = v``, as it estimates a row-value range by its first column alone;
+    SQLite would seek by that equality only and scan all of the version's terms.
+    """
+
+    output_field = BooleanField()
+
+    def _parts(self, compiler):
+        return [compiler.compile(e) for e in self.get_source_expressions()]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (version, vp), (term, tp), (ref, rp), (low, lp), (high, hp) = self._parts(compiler)
+        sql = f"({version}, {term}) >= ({ref}, {low}) AND ({version}, {term}) < ({ref}, {high})"
+        return sql, (*vp, *tp, *rp, *lp, *vp, *tp, *rp, *hp)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = self.as_sql(compiler, connection, **extra_context)
+        (version, vp), _term, (ref, rp), _low, _high = self._parts(compiler)
+        return f"{sql} AND {version} = {ref}", (*params, *vp, *rp)
+
+
+def _version_rows(term: str, is_prefix: bool, version_ref: OuterRef) -> QuerySet[SearchTerm]:
+    """Index rows of the outer query's version with the term."""
+    if is_prefix:
+        return SearchTerm.objects.filter(
+            _VersionTermRange(
+                F("version"), F("term"), version_ref, Value(term), Value(_successor(term))
+            )
+        )
+    return SearchTerm.objects.filter(version=version_ref, term=term)
+
+
+def _term_score(rows: QuerySet[SearchTerm]) -> Subquery:
+    """Per field, the term's occurrences (at most ``COUNT_CAP``) times the field's weight."""
+    integer = IntegerField()
+
+    def field_score(field: SearchField):
+        total = Coalesce(Sum("count", filter=Q(field=field)), 0, output_field=integer)
+        capped = Least(total, Value(COUNT_CAP), output_field=integer)
+        return ExpressionWrapper(capped * Value(WEIGHTS[field]), output_field=integer)
+
+    title, summary, text = (field_score(f) for f in SearchField)
+    return Subquery(
+        rows.order_by()
+        .values("version")
+        .annotate(s=ExpressionWrapper(title + summary + text, output_field=integer))
+        .values("s"),
+        output_field=integer,
+    )
+
+
+def search(
+    queryset: QuerySet,
+    q: str,
+    *,
+    version_field: str = "current_version",
+    current_only: bool = False,
+) -> QuerySet:
+    """The queryset narrowed to rows whose indexed version matches every term of ``q``.
+
+    Rows are annotated with ``score`` and ordered by it (best first), then by the queryset's
+    own ordering. Still one lazy queryset: filter, paginate or re-order it as any other; the
+    search adds subqueries, never a second query. A query without search terms (empty,
+    punctuation, only stopwords) leaves the queryset as it is, with a score of 0.
+
+    ``version_field`` is the path from the queryset's model to the ``DocumentVersion``
+    searched: ``"current_version"`` for documents (their valid version), ``"pk"`` for
+    versions. It must be single-valued (no to-many relation), or rows would repeat.
+
+    ``current_only``: the caller's queryset holds valid versions only (the register's
+    default "valid today"); the search then reads only the index rows of valid versions.
+    Passing it for a queryset with other versions would drop their hits.
+    """
+    terms = query_terms(q)
+    if not terms:
+        return queryset.annotate(**{SCORE: Value(0, output_field=IntegerField())})
+    version_ref = OuterRef(version_field)
+    score = Value(0, output_field=IntegerField())
+    for term, is_prefix in terms:
+        matching = _matching(term, is_prefix, current_only).values("version_id")
+        queryset = queryset.filter(**{f"{version_field}__in": matching})
+        term_score = _term_score(_version_rows(term, is_prefix, version_ref))
+        score = score + Coalesce(term_score, 0, output_field=IntegerField())
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    return queryset.annotate(**{SCORE: score}).order_by(f"-{SCORE}", *ordering, "pk")
+
+
+def search_documents(q: str, queryset: QuerySet[Document] | None = None) -> QuerySet[Document]:
+    """Convenience: documents whose current version matches ``q`` (all documents by default)."""
+    return search(Document.objects.all() if queryset is None else queryset, q)

@@ -1,0 +1,129 @@
+"""Prefix groups: the grouped rank rows of the prefixes that cover many terms."""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+from django.db import connections, transaction
+from django.db.models import OuterRef, Subquery
+
+from ..models import (
+    RANK_DOCUMENT_COLUMNS,
+    RANK_VERSION_COLUMNS,
+    SearchPrefix,
+    SearchPrefixRank,
+    SearchRank,
+)
+from ..text import MIN_PREFIX_LENGTH
+from .scoring import _packed_sum, _successor
+
+# --- Prefix groups --------------------------------------------------------------
+#
+# A word being typed is a prefix, and may cover several index terms ("dokument" covers
+# "dokumentation", "dokumenten", ...): its hits are then the rank rows of all those terms
+# grouped by version, which costs time in proportion to the hits (13-28 ms for 11,000).
+# For the prefixes where that is so (SearchPrefix, chosen by ``choose_prefixes``), the
+# grouped rows are kept as well (SearchPrefixRank), and read as a single term's are.
+#
+# Which typed prefixes may use a group: the terms a prefix covers are a contiguous run of
+# the sorted terms, from the lowest to the highest; two prefixes with the same lowest and
+# highest term cover the same terms. So a group records its lowest and highest term, kept
+# whenever rank rows change, and a search whose range has the same two reads the group.
+
+# A branching prefix is kept as a group when its terms occur in at least this many valid
+# versions; a prefix with fewer hits is grouped quickly enough when searched.
+PREFIX_MIN_VERSIONS = 1_000
+
+
+def _lock_prefixes() -> bool:
+    """Wait for any other transaction that changes the groups or their spans: after this,
+    each statement sees the groups as they committed (READ COMMITTED). Returns whether
+    there are any: without groups there are no group rows to keep (a register too small
+    to have a prefix with ``PREFIX_MIN_VERSIONS``, or not yet reindexed)."""
+    return bool(list(SearchPrefix.objects.select_for_update().values_list("pk", flat=True)))
+
+
+def _rank_prefixes(version_ids: list[int] | None) -> None:
+    """Rebuild the versions' ``SearchPrefixRank`` rows (every version's, with None) from
+    their rank rows, then the groups' spans."""
+    connection = connections[SearchPrefixRank.objects.db]
+    quote = connection.ops.quote_name
+    rank, group, grouped = SearchRank._meta, SearchPrefix._meta, SearchPrefixRank._meta
+
+    def column(meta, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    least = "MIN" if connection.vendor == "sqlite" else "LEAST"
+    copied = ", ".join(
+        f"r.{column(rank, name)}" for name in (*RANK_VERSION_COLUMNS, *RANK_DOCUMENT_COLUMNS)
+    )
+    targets = ", ".join(
+        column(grouped, name)
+        for name in ("version", "prefix", "score", *RANK_VERSION_COLUMNS, *RANK_DOCUMENT_COLUMNS)
+    )
+    version = f"r.{column(rank, 'version')}"
+    rows = SearchPrefixRank.objects.all()
+    narrowed, params = "", []
+    if version_ids is not None:
+        rows = rows.filter(version__in=version_ids)
+        narrowed = f" WHERE {version} IN ({', '.join(['%s'] * len(version_ids))})"
+        params = list(version_ids)
+    term, prefix = f"r.{column(rank, 'term')}", f"g.{column(group, 'prefix')}"
+    score = _packed_sum(f"r.{column(rank, 'score')}", least)
+    sql = (
+        f"INSERT INTO {quote(grouped.db_table)} ({targets}) "
+        f"SELECT {version}, {prefix}, {score}, "
+        f"{copied} FROM {quote(group.db_table)} g INNER JOIN {quote(rank.db_table)} r "
+        f"ON {term} >= {prefix} AND {term} < g.{column(group, 'upper')}{narrowed} "
+        f"GROUP BY {version}, {prefix}, {copied}"
+    )
+    rows.delete()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    _span_prefixes()
+
+
+def _span_prefixes() -> None:
+    """Each group's lowest and highest term, from the rank rows (two index seeks each)."""
+    terms = SearchRank.objects.filter(term__gte=OuterRef("prefix"), term__lt=OuterRef("upper"))
+    SearchPrefix.objects.update(
+        lowest=Subquery(terms.order_by("term").values("term")[:1]),
+        highest=Subquery(terms.order_by("-term").values("term")[:1]),
+    )
+
+
+def _branches(terms: list[str]) -> set[str]:
+    """The prefixes (of at least ``MIN_PREFIX_LENGTH`` letters) at which sorted terms
+    branch: the longest common start of each two neighbours. Every other prefix covers the
+    same terms as one of these, or a single term, or none."""
+    found = set()
+    for left, right in itertools.pairwise(terms):
+        common = len(os.path.commonprefix([left, right]))
+        if common >= MIN_PREFIX_LENGTH:
+            found.add(left[:common])
+    return found
+
+
+def choose_prefixes(min_versions: int = PREFIX_MIN_VERSIONS) -> int:
+    """Choose the groups again: the branching prefixes whose terms occur in at least
+    ``min_versions`` valid versions; rebuild their rows. Returns how many were chosen."""
+    with transaction.atomic(using=SearchPrefix.objects.db):
+        _lock_prefixes()
+        terms = list(SearchRank.objects.order_by("term").values_list("term", flat=True).distinct())
+        chosen = []
+        for prefix in sorted(_branches(terms)):
+            upper = _successor(prefix)
+            hits = (
+                SearchRank.objects.filter(term__gte=prefix, term__lt=upper)
+                .values("version")
+                .distinct()
+                .count()
+            )
+            if hits >= min_versions:
+                chosen.append(SearchPrefix(prefix=prefix, upper=upper))
+        SearchPrefixRank.objects.all().delete()
+        SearchPrefix.objects.all().delete()
+        SearchPrefix.objects.bulk_create(chosen)
+        _rank_prefixes(None)
+    return len(chosen)
