@@ -409,7 +409,7 @@ def case_material_in(user, rows: QuerySet) -> QuerySet:
 def inbox_routes(user) -> list[QuerySet[Task]]:
     """The open tasks that reach ``user``, one query per route: their own (personal or
     claimed), their positions' (also as substitute), their drafts, and the registrar's
-    queue. Each is a seek in one of the route indexes of migration workflows 0008, so the
+    queue. Each is a seek in one of the route indexes of migration workflows 0009, so the
     cost follows the user's tasks, not all open tasks."""
     if not getattr(user, "is_authenticated", False):
         return []
@@ -440,22 +440,28 @@ def inbox_routes(user) -> list[QuerySet[Task]]:
     return routes
 
 
+def _inbox_union(user, *fields: str) -> QuerySet | None:
+    """The ``fields`` of each open task that reaches ``user`` by any route, once."""
+    routes = [route.values(*fields) for route in inbox_routes(user)]
+    if not routes:
+        return None
+    return routes[0].union(*routes[1:]) if len(routes) > 1 else routes[0]
+
+
 def inbox_order(user) -> QuerySet:
     """The ``pk`` and ``created`` of each open task the user can do or claim, once (a
     UNION of ``inbox_routes``), oldest first: to count and page without joining."""
-    routes = [route.values("pk", "created") for route in inbox_routes(user)]
-    if not routes:
+    tasks = _inbox_union(user, "pk", "created")
+    if tasks is None:
         return Task.objects.none().values("pk", "created")
-    tasks = routes[0].union(*routes[1:]) if len(routes) > 1 else routes[0]
     return tasks.order_by("created", "pk")
 
 
 def inbox(user) -> QuerySet[Task]:
     """Open tasks the user can do or claim (see ``inbox_routes``), oldest first."""
-    routes = [route.values("pk") for route in inbox_routes(user)]
-    if not routes:
+    ids = _inbox_union(user, "pk")
+    if ids is None:
         return Task.objects.none()
-    ids = routes[0].union(*routes[1:]) if len(routes) > 1 else routes[0]
     return Task.objects.filter(pk__in=ids).order_by("created", "pk")
 
 

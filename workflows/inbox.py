@@ -13,6 +13,8 @@ from django.db.models import CharField, F
 from django.db.models.functions import Cast
 from viewflow.workflow.models import Task
 
+from documents.models import format_diarienummer
+
 from . import access, routing
 
 PAGE_SIZE = 50
@@ -56,7 +58,9 @@ def row(values: dict[str, Any], user) -> dict[str, Any]:
     """What the inbox shows of one task."""
     owner_id = values["owner_id"]
     diarienummer = (
-        f"{values['series']} {values['year']}/{values['number']}" if values["series"] else ""
+        format_diarienummer(values["series"], values["year"], values["number"])
+        if values["series"]
+        else ""
     )
     return {
         "task_id": values["task_id"],

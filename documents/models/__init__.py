@@ -15,7 +15,7 @@ from .adoption import (
     DocumentType,
 )
 from .decision import Decision, DecisionKind, DecisionOutcome
-from .diary import DiaryCounter, DiaryEntry, DiarySeries
+from .diary import DiaryCounter, DiaryEntry, DiarySeries, format_diarienummer
 from .document import (
     Document,
     DocumentStatus,
@@ -51,6 +51,7 @@ __all__ = [
     "DeciderKind",
     "DiaryCounter",
     "DiaryEntry",
+    "format_diarienummer",
     "DiarySeries",
     "Document",
     "DocumentStatus",

@@ -78,6 +78,11 @@ class DiaryCounter(models.Model):
         return f"{self.series.code} {self.year}: {self.last_number}"
 
 
+def format_diarienummer(series_code: str, year: int, number: int) -> str:
+    """The diarienummer as people write it: "KS 2026/14"."""
+    return f"{series_code} {year}/{number}"
+
+
 class DiaryEntry(models.Model):
     """A case registered in the diarium under a diarienummer such as 'KS 2026/17'."""
 
@@ -123,4 +128,4 @@ class DiaryEntry(models.Model):
 
     @property
     def diarienummer(self) -> str:
-        return f"{self.series.code} {self.year}/{self.number}"
+        return format_diarienummer(self.series.code, self.year, self.number)
