@@ -141,3 +141,17 @@ def test_one_page_has_no_pager(town):
     page = town.desk("enhetschef").inbox().content.decode()
     assert "1 task" in page
     assert 'class="pager"' not in page
+
+
+def test_the_task_table_scrolls_by_itself_on_a_phone_and_by_keyboard(town):
+    """On a narrow screen the table scrolls in its own region instead of widening the page;
+    the region is named by the heading and can take focus, so arrow keys scroll it."""
+    at_decision(town, "Plan 1")
+    page = town.desk("enhetschef").inbox().content.decode()
+    assert '<h1 id="tasks-heading">' in page
+    region = page.index(
+        '<div class="table-scroll" role="region" aria-labelledby="tasks-heading" tabindex="0">'
+    )
+    assert (
+        region < page.index("<table>") < page.index("</table>") < page.index("</div>", region + 1)
+    )
