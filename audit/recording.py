@@ -52,6 +52,31 @@ entry_clock: ContextVar[Callable[[], datetime.datetime]] = ContextVar(
 )
 
 
+# Entries written inside ``batched()`` wait here and are inserted together when the block
+# ends (one INSERT for a step's entries instead of one each).
+_batch: ContextVar[list | None] = ContextVar("styrdok_audit_batch", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Insert the entries recorded inside the block with one query when it ends. Use it
+    inside the transaction of the change: the entries are written before it commits, and
+    none are written when the block ends with an exception (the change is rolled back with
+    them). Entries inside the block are not yet in the table: code inside it must not read
+    the trail back. A nested block keeps its own entries, so that a nested block that fails
+    (and whose savepoint is rolled back) takes its entries with it."""
+    pending: list[AuditEntry] = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if pending:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("audit.recording.batched() ends outside the change's transaction.")
+        AuditEntry.objects.bulk_create(pending)
+
+
 def current_actor():
     given = _acting_for.get()
     if given is not None:
@@ -93,7 +118,7 @@ def record(
         raise RuntimeError(
             "Audit entries are written in the transaction of the change they record."
         )
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         at=entry_clock.get()(),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         acting_as=acting.position if acting else None,
@@ -109,6 +134,12 @@ def record(
         ip_address=ip_address,
         changes=changes or None,
     )
+    pending = _batch.get()
+    if pending is None:
+        entry.save(force_insert=True)
+    else:
+        pending.append(entry)
+    return entry
 
 
 def record_now(action: str, **kwargs) -> AuditEntry:

@@ -9,6 +9,7 @@ import datetime
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit import recording as audit
@@ -20,6 +21,7 @@ from .models import (
     Decision,
     Document,
     DocumentStatus,
+    DocumentType,
     DocumentVersion,
     VersionFile,
     VersionStatus,
@@ -29,6 +31,48 @@ from .search import index_versions, mark_not_current, reindex_if_searchable
 
 class PublicationError(Exception):
     pass
+
+
+def _lock_for_publication(version: DocumentVersion, document: Document) -> DocumentVersion | None:
+    """Lock and read again the version and the document's valid version (the one it will
+    replace), in one query; the version object takes the values read, as refresh_from_db
+    would. Returns the valid version, if any."""
+    rows = {
+        row.pk: row
+        for row in DocumentVersion.objects.select_for_update().filter(
+            Q(pk=version.pk) | Q(document=document, status=VersionStatus.VALID)
+        )
+    }
+    current = rows.pop(version.pk)
+    for field in version._meta.concrete_fields:
+        setattr(version, field.attname, getattr(current, field.attname))
+    return next(iter(rows.values()), None)
+
+
+def _supersede(previous: DocumentVersion, day: datetime.date, case) -> None:
+    previous.status = VersionStatus.SUPERSEDED
+    previous.superseded_on = day
+    previous.save(update_fields=["status", "superseded_on"])
+    mark_not_current([previous])  # search index: no longer the valid version
+    audit.record(
+        "version_superseded", target=previous, case=case, from_state="valid", to_state="superseded"
+    )
+
+
+def _make_valid(version: DocumentVersion, doc_type: DocumentType, previous, day) -> None:
+    """The version's status and dates as a valid version (saved: only these columns)."""
+    version.status = VersionStatus.VALID
+    version.valid_from = version.valid_from or day
+    if version.replaces_id is None and previous is not None:
+        version.replaces = previous
+    if version.next_review is None:
+        version.next_review = add_months(version.valid_from, doc_type.review_interval_months)
+    if version.valid_until is None and doc_type.default_validity_months:
+        version.valid_until = add_months(
+            version.valid_from, doc_type.default_validity_months
+        ) - datetime.timedelta(days=1)
+    # Only the columns publication sets: the text, and so its plain-text copy, is as read.
+    version.save(update_fields=["status", "valid_from", "replaces", "next_review", "valid_until"])
 
 
 def publish_version(
@@ -45,50 +89,24 @@ def publish_version(
             .select_related("document_type")
             .get(pk=version.document_id)
         )
-        version.refresh_from_db()
+        previous = _lock_for_publication(version, document)
         if version.status == VersionStatus.VALID:
             return
         if version.status != VersionStatus.ADOPTED:
             raise PublicationError(f"Version {version.pk} is {version.status}, not adopted.")
         if version.valid_from and version.valid_from > day:
             raise PublicationError(f"Version {version.pk} is valid from {version.valid_from}.")
-        previous = (
-            DocumentVersion.objects.select_for_update()
-            .filter(document=document, status=VersionStatus.VALID)
-            .first()
-        )
         if previous is not None:
-            previous.status = VersionStatus.SUPERSEDED
-            previous.superseded_on = version.valid_from or day
-            previous.save(update_fields=["status", "superseded_on"])
-            mark_not_current([previous])  # search index: no longer the valid version
-            audit.record(
-                "version_superseded",
-                target=previous,
-                case=case,
-                from_state="valid",
-                to_state="superseded",
-            )
-        doc_type = document.document_type
-        version.status = VersionStatus.VALID
-        version.valid_from = version.valid_from or day
-        if version.replaces_id is None and previous is not None:
-            version.replaces = previous
-        if version.next_review is None:
-            version.next_review = add_months(version.valid_from, doc_type.review_interval_months)
-        if version.valid_until is None and doc_type.default_validity_months:
-            version.valid_until = add_months(
-                version.valid_from, doc_type.default_validity_months
-            ) - datetime.timedelta(days=1)
-        # Only the columns publication sets: the text, and so its plain-text copy, is as read.
-        version.save(
-            update_fields=["status", "valid_from", "replaces", "next_review", "valid_until"]
-        )
+            _supersede(previous, version.valid_from or day, case)
+        _make_valid(version, document.document_type, previous, day)
         old_status = document.status
         document.status = DocumentStatus.VALID
         document.current_version = version
-        document.title = version.title
-        document.save(update_fields=["status", "current_version", "title"])
+        changed = ["status", "current_version"]
+        if document.title != version.title:  # the change tracking reads the old title
+            document.title = version.title
+            changed.append("title")
+        document.save(update_fields=changed)
         # Search index: the newly valid version, already locked by the update above.
         version.document = document
         index_versions([version])

@@ -12,7 +12,7 @@ from viewflow.workflow import flow, lock
 
 from .actions import engine, publication
 from .models import Case
-from .nodes import MultiSplit, RoutedView
+from .nodes import End, Function, If, Join, MultiSplit, RoutedView, StartHandle, Switch
 from .routing import STEP_TITLES
 
 # A real row lock on PostgreSQL (SQLite serialises writers by itself).
@@ -62,24 +62,24 @@ def preparation_and_decision(*, redraft, after_registration) -> tuple:
     names (stored in every task row) are the attribute names written there."""
     return (
         # needs_preparation
-        flow.If(this.decided_by_body).Then(this.proposal).Else(this.decision),
+        If(this.decided_by_body).Then(this.proposal).Else(this.decision),
         # proposal
         _human("proposal").Next(this.more_preparation),
         # more_preparation
-        flow.If(this.preparation_pending).Then(this.preparation).Else(this.decision),
+        If(this.preparation_pending).Then(this.preparation).Else(this.decision),
         # preparation
         _human("preparation").Next(this.preparation_result),
         # preparation_result
-        flow.If(this.sent_back_in_preparation).Then(redraft).Else(this.more_preparation),
+        If(this.sent_back_in_preparation).Then(redraft).Else(this.more_preparation),
         # decision
         _human("decision").Next(this.decision_result),
         # decision_result
-        flow.Switch()
+        Switch()
         .Case(this.registration, this.is_adopted)
         .Case(redraft, this.is_returned)
         .Default(this.rejected),
         # rejected
-        flow.Function(this.close_rejected).Annotation(title=_("Rejected")).Next(this.end_rejected),
+        Function(this.close_rejected).Annotation(title=_("Rejected")).Next(this.end_rejected),
         # registration
         _human("registration").Next(after_registration),
     )
@@ -96,23 +96,19 @@ class DocumentFlow(CaseFlowCallbacks, flow.Flow):
     lock_impl = CASE_LOCK
     process_title = _("Governing document case")
 
-    start = flow.StartHandle(this.start_case).Next(this.draft)
+    start = StartHandle(this.start_case).Next(this.draft)
     draft = _human("draft").Next(this.needs_samverkan)
-    needs_samverkan = (
-        flow.If(this.samverkan_required).Then(this.samverkan).Else(this.skip_samverkan)
-    )
+    needs_samverkan = If(this.samverkan_required).Then(this.samverkan).Else(this.skip_samverkan)
     skip_samverkan = (
-        flow.Function(this.record_samverkan_skipped)
+        Function(this.record_samverkan_skipped)
         .Annotation(title=_("Samverkan not required"))
         .Next(this.needs_preparation)
     )
     samverkan = MultiSplit().Next(this.union_statement, data_source=this.representatives)
     union_statement = _human("union_statement").Next(this.statements_in)
-    statements_in = flow.Join().Next(this.samverkan_meeting)
+    statements_in = Join().Next(this.samverkan_meeting)
     samverkan_meeting = _human("samverkan_meeting").Next(this.negotiation_demanded)
-    negotiation_demanded = (
-        flow.If(this.mbl_demanded).Then(this.negotiation).Else(this.needs_preparation)
-    )
+    negotiation_demanded = If(this.mbl_demanded).Then(this.negotiation).Else(this.needs_preparation)
     negotiation = _human("negotiation").Next(this.needs_preparation)
     (
         needs_preparation,
@@ -125,15 +121,15 @@ class DocumentFlow(CaseFlowCallbacks, flow.Flow):
         rejected,
         registration,
     ) = preparation_and_decision(redraft=this.draft, after_registration=this.valid_now)
-    valid_now = flow.If(this.valid_from_reached).Then(this.publish).Else(this.await_valid_from)
+    valid_now = If(this.valid_from_reached).Then(this.publish).Else(this.await_valid_from)
     await_valid_from = (
         flow.Handle(this.on_valid_from)
         .Annotation(title=STEP_TITLES["await_valid_from"])
         .Next(this.publish)
     )
-    publish = flow.Function(this.publish_version).Annotation(title=_("Publication")).Next(this.end)
-    end = flow.End()
-    end_rejected = flow.End()
+    publish = Function(this.publish_version).Annotation(title=_("Publication")).Next(this.end)
+    end = End()
+    end_rejected = End()
 
     def start_case(self, activation, **kwargs):
         return engine.init_case(activation, **kwargs)
@@ -171,7 +167,7 @@ class RepealFlow(CaseFlowCallbacks, flow.Flow):
     lock_impl = CASE_LOCK
     process_title = _("Repeal case")
 
-    start = flow.StartHandle(this.start_case).Next(this.repeal_draft)
+    start = StartHandle(this.start_case).Next(this.repeal_draft)
     repeal_draft = _human("repeal_draft").Next(this.needs_preparation)
     (
         needs_preparation,
@@ -184,9 +180,9 @@ class RepealFlow(CaseFlowCallbacks, flow.Flow):
         rejected,
         registration,
     ) = preparation_and_decision(redraft=this.repeal_draft, after_registration=this.apply_repeal)
-    apply_repeal = flow.Function(this.repeal).Annotation(title=_("Marked repealed")).Next(this.end)
-    end = flow.End()
-    end_rejected = flow.End()
+    apply_repeal = Function(this.repeal).Annotation(title=_("Marked repealed")).Next(this.end)
+    end = End()
+    end_rejected = End()
 
     def start_case(self, activation, **kwargs):
         return engine.init_case(activation, **kwargs)

@@ -181,6 +181,8 @@ class Case(Process):
         opened_or_closed = getattr(self, "_was_open", None) is not is_open and (
             update_fields is None or "finished" in update_fields
         )
+        if self._state.adding and is_open and getattr(self, "document_created_flagged", False):
+            opened_or_closed = False  # a new document made in this case's start, flagged
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             super().save(*args, **kwargs)
             if opened_or_closed:

@@ -1,14 +1,167 @@
 """Viewflow node extensions."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
+
+from django.db import connection, transaction
+from django.utils.timezone import now
 from viewflow import this
+from viewflow.workflow import flow
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.context import context
 from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.models import Task
 from viewflow.workflow.nodes import Split, View
+from viewflow.workflow.nodes.end import EndActivation
+from viewflow.workflow.nodes.func import FunctionActivation
+from viewflow.workflow.nodes.if_gate import IfActivation
+from viewflow.workflow.nodes.join import JoinActivation
 from viewflow.workflow.nodes.split import SplitActivation
+from viewflow.workflow.nodes.start import StartHandleActivation
+from viewflow.workflow.nodes.switch import SwitchActivation
+from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
+from viewflow.workflow.status import PROCESS, STATUS
 
 from . import routing
 
+# Gateways that write their task row once.
+#
+# Viewflow inserts a gateway's task row when the gateway is reached, updates it when the
+# gateway completes (a moment later, in the same transaction) and runs the gateway's
+# callback inside a savepoint of its own, so that a failed callback can be kept as an
+# ERROR task when the activation context does not propagate exceptions (viewflow's jobs
+# and timers, which these flows do not use). Here the row is inserted once, when the
+# gateway completes, with its final status, and the savepoint is opened only when the
+# context keeps errors instead of propagating them: when an exception propagates, the
+# caller's transaction is rolled back anyway. The rows, their order and the links to the
+# previous task are the same as viewflow's.
 
-class MultiSplitActivation(SplitActivation):
+
+# The links from new tasks to the tasks before them (viewflow's ``Task.previous``), written
+# inside ``links_in_one_insert()`` with one INSERT when the block ends instead of one each.
+_pending_links: ContextVar[list | None] = ContextVar("styrdok_pending_task_links", default=None)
+
+
+def link_previous(task, previous) -> None:
+    pending = _pending_links.get()
+    if pending is None:
+        task.previous.add(previous)
+    else:
+        pending.append(Task.previous.through(from_task_id=task.pk, to_task_id=previous.pk))
+
+
+@contextmanager
+def links_in_one_insert() -> Iterator[None]:
+    """Write the previous-task links of the tasks the flow creates inside the block with
+    one INSERT when it ends (inside the caller's transaction). Nothing inside the block
+    reads those links back: the join, which does, writes its own at once."""
+    pending: list = []
+    token = _pending_links.set(pending)
+    try:
+        yield
+    finally:
+        _pending_links.reset(token)
+    if pending:
+        Task.previous.through.objects.bulk_create(pending, ignore_conflicts=True)
+
+
+def _callback_guard():
+    if context.propagate_exception:
+        return nullcontext()
+    return transaction.atomic(savepoint=True)
+
+
+class InsertedOnCompletion(Activation):
+    """Activation mixin: the task row is saved (inserted) when the node completes."""
+
+    _previous = None
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        task = flow_task.flow_class.task_class(
+            process=prev_activation.process, flow_task=flow_task, token=token
+        )
+        task.data = data if data is not None else {}
+        task.seed = seed
+        activation = cls(task)
+        activation._previous = prev_activation.task
+        return activation
+
+    def __hash__(self):
+        # An unsaved task has no primary key to hash; until it has one, the activation is
+        # only itself.
+        return hash(self.task) if self.task.pk is not None else id(self)
+
+    def _insert(self) -> None:
+        self.task.save()
+        if self._previous is not None:
+            link_previous(self.task, self._previous)
+            self._previous = None
+
+    @Activation.status.super()
+    def complete(self):
+        self.task.finished = now()
+        self._insert()
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+class LeanIfActivation(InsertedOnCompletion, IfActivation):
+    @Activation.status.super()
+    def activate(self):
+        with self.exception_guard(), _callback_guard():
+            self._condition_result = self.flow_task._condition(self)
+
+
+class LeanSwitchActivation(InsertedOnCompletion, SwitchActivation):
+    @Activation.status.super()
+    def activate(self):
+        with self.exception_guard(), _callback_guard():
+            self.next_task = next(
+                (node for node, cond in self.flow_task._branches if not cond or cond(self)),
+                None,
+            )
+            if self.next_task is None:
+                raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
+
+
+class LeanFunctionActivation(InsertedOnCompletion, FunctionActivation):
+    @Activation.status.super()
+    def activate(self):
+        with self.exception_guard(), _callback_guard():
+            self.task.started = now()
+            task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+            self.flow_task._func(self)
+
+
+class LeanEndActivation(InsertedOnCompletion, EndActivation):
+    """Finishes the case when no other task is open: only the process row's status and end
+    time are saved (viewflow saves the whole case, two tables); the case's save keeps the
+    document's open-case flag."""
+
+    @Activation.status.super()
+    def activate(self):
+        with self.exception_guard(), _callback_guard():
+            self.task.started = now()
+            task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+            still_open = (
+                self.flow_class.task_class._default_manager.filter(
+                    process=self.process, finished__isnull=True
+                )
+                .exclude(pk=self.task.pk)
+                .exists()
+            )
+            if not still_open:
+                self.process.status = PROCESS.DONE
+                self.process.finished = now()
+                self.process.save(update_fields=["status", "finished"])
+            task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+            if not still_open:
+                flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+class MultiSplitActivation(InsertedOnCompletion, SplitActivation):
     @SplitActivation.status.super()
     def activate(self):
         for node, cond, data_source in self.flow_task._branches:
@@ -44,15 +197,159 @@ class MultiSplit(Split):
         ]
 
 
-class RoutedView(View):
-    """A human task routed before its row is first saved.
+class RoutedViewActivation(ViewActivation):
+    """A human task routed before its row is first saved: ``routing.write_route`` writes
+    the route (a position, the authors, the registrars or one person) onto the new task,
+    which is then inserted once, routed (viewflow would insert it, then let the
+    task-created hook update it); its link to the task before it follows
+    ``links_in_one_insert``. The nodes give no owner of viewflow's own (``Assign``)."""
 
-    Viewflow asks the node for a new task's owner permission just before it inserts the
-    task; this node answers by writing the route (``routing.write_route``) onto the task
-    itself and returning nothing, so viewflow changes no routing field and the task is
-    saved once, routed (instead of inserted, then updated by the task-created hook).
-    """
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        task = flow_task.flow_class.task_class(
+            process=prev_activation.process, flow_task=flow_task, token=token
+        )
+        task.data = data if data is not None else {}
+        task.seed = seed
+        activation = cls(task)
+        routing.write_route(task, activation.process)
+        task.save()
+        link_previous(task, prev_activation.task)
+        if flow_task._on_create is not None:
+            flow_task._on_create(activation)
+        return activation
+
+
+class RoutedView(View):
+    activation_class = RoutedViewActivation
 
     def calc_owner_permission(self, activation):
+        # Where viewflow itself asks (not on creation, see above): the route, on the task.
         routing.write_route(activation.task, activation.process)
         return None
+
+
+class LeanJoinActivation(JoinActivation):
+    """Viewflow's join, with the same rows. The first branch to arrive makes the join task;
+    when it is also the last (one union representative), the row is inserted once, done,
+    when the join completes; otherwise it is inserted started and waits (viewflow inserts
+    it new, then updates it to started and, later, to done). Whether all incoming branches
+    are done is read once per arrival (viewflow asks twice and reads the incoming tasks a
+    third time), and completing opens a savepoint only when errors are kept rather than
+    propagated. Without viewflow's ``continue_on_condition``: these flows wait for every
+    branch."""
+
+    _done = None
+    _prefixes = None
+    _arrived = None
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        task_class = flow_task.flow_class.task_class
+        waiting = list(
+            task_class._default_manager.filter(
+                flow_task=flow_task,
+                process=prev_activation.process,
+                status__in=[STATUS.NEW, STATUS.STARTED],
+            )[:2]
+        )
+        if len(waiting) > 1:
+            raise FlowRuntimeError("More than one join instance for process found")
+        if waiting:
+            waiting[0].previous.add(prev_activation.task)
+            return cls(waiting[0])
+        task = task_class(
+            process=prev_activation.process,
+            flow_task=flow_task,
+            token=token.get_base_split_token() if token.is_split_token() else token,
+            started=now(),
+            status=STATUS.STARTED,
+        )
+        task.data = data if data is not None else {}
+        task.seed = seed
+        activation = cls(task)
+        arrived = prev_activation.task
+        activation._arrived = arrived
+        # The new join's one incoming task is the one arriving: its prefix without a read.
+        activation._prefixes = {arrived.token.get_common_split_prefix(task.token, arrived.pk)}
+        return activation
+
+    def __hash__(self):
+        return hash(self.task) if self.task.pk is not None else id(self)
+
+    def _insert(self) -> None:
+        self.task.save()
+        self.task.previous.add(self._arrived)
+        self._arrived = None
+
+    def _join_token_prefixes(self):
+        if self._prefixes is None:
+            self._prefixes = super()._join_token_prefixes()
+        return self._prefixes
+
+    def is_done(self):
+        if self._done is None:
+            self._done = super().is_done()
+        return self._done
+
+    @Activation.status.super()
+    def activate(self):
+        if self.task.pk is None and not self.is_done():
+            self._insert()  # waits for the other branches
+
+    @Activation.status.super()
+    def complete(self):
+        with self.exception_guard(), _callback_guard():
+            join_prefixes = self._join_token_prefixes()
+            if len(join_prefixes) > 1:
+                raise FlowRuntimeError(
+                    f"Multiple tokens {join_prefixes} came to join {self.flow_task.name}"
+                )
+            self.task.finished = now()
+            if self.task.pk is None:
+                self._insert()
+            else:
+                self.task.save()
+            task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+class Join(flow.Join):
+    activation_class = LeanJoinActivation
+
+
+class CaseStartActivation(StartHandleActivation):
+    """Starts a case whose row the start callback has already inserted (in the caller's
+    transaction, which must be open). Viewflow would save the case again and lock it, in
+    two savepoints; a row inserted in this transaction is seen by no other, so neither is
+    needed."""
+
+    @Activation.status.super()
+    def execute(self):
+        if not connection.in_atomic_block:
+            raise RuntimeError("A case is started inside its start action's transaction.")
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        if self.process.pk is None:
+            self.process.save()
+        self.complete()
+        flow_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        self.activate_next()
+
+
+class StartHandle(flow.StartHandle):
+    activation_class = CaseStartActivation
+
+
+class If(flow.If):
+    activation_class = LeanIfActivation
+
+
+class Switch(flow.Switch):
+    activation_class = LeanSwitchActivation
+
+
+class Function(flow.Function):
+    activation_class = LeanFunctionActivation
+
+
+class End(flow.End):
+    activation_class = LeanEndActivation

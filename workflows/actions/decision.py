@@ -42,8 +42,11 @@ def check_ready_for_decision(case: Case, decision_date: datetime.date | None = N
         raise SamverkanNotFinished()
     if decision_date and decision_date < meeting.meeting_date:
         raise DecisionBeforeSamverkan(day=meeting.meeting_date.isoformat())
+    # A negotiation is held (its step is reached) only when a union demanded one.
+    if not negotiation_demanded(case):
+        return
     negotiation = Negotiation.objects.filter(case=case, round=case.round).order_by("-pk").first()
-    if negotiation_demanded(case) and negotiation is None:
+    if negotiation is None:
         raise NegotiationPending()
     if negotiation and decision_date and decision_date < negotiation.negotiation_date:
         raise DecisionBeforeNegotiation(day=negotiation.negotiation_date.isoformat())
@@ -118,6 +121,7 @@ def decide(
         recorded_as_substitute=bool(step.acting and step.acting.as_substitute),
         diary_entry=case.diary_entry,
     )
+    case.decision_made = decision  # what the flow's next gateway asks (engine.last_decision)
     if adopts_version:
         version.status = VersionStatus.ADOPTED
         version.adoption = decision

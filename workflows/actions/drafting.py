@@ -10,7 +10,6 @@ from documents import rules
 from documents import services as document_services
 from documents.models import Document, DocumentStatus, DocumentVersion
 from documents.sanitize import clean_html
-from org.selectors import group_representatives
 
 from .. import access
 from ..models import Case
@@ -27,6 +26,7 @@ from ..refusals import (
     refuse,
 )
 from .base import Step, check_files_first, resolve_decider, step_files
+from .engine import representatives_of
 
 
 def _apply_version_text(version: DocumentVersion, title, body) -> list[str]:
@@ -156,7 +156,7 @@ def _check_routing(case: Case) -> rules.SamverkanRouting:
     answer = rules.samverkan_for(document.document_type, document.scope_unit)
     if answer.required and answer.group is None:
         raise SamverkanGroupMissing(answer.reason)
-    if answer.group is not None and not group_representatives(answer.group).exists():
+    if answer.group is not None and not representatives_of(case, answer.group):
         raise NoUnionRepresentatives(group=answer.group)
     if case.decider_body_id:
         for body in [*case.decider_body.preparing_bodies(), case.decider_body]:
@@ -167,8 +167,7 @@ def _check_routing(case: Case) -> rules.SamverkanRouting:
 
 def submit_draft(step: Step, **data) -> None:
     apply_draft(step, **data)
-    case, version = step.case, step.case.version
-    version.refresh_from_db()
+    case, version = step.case, step.case.version  # as apply_draft saved it
     if not version.body.strip() and not version.files.exists():
         raise DraftEmpty()
     answer = _check_routing(case)

@@ -51,8 +51,11 @@ def init_case(
     case.decider_body = decider.body
     case.decider_position = decider.position
     case.repeal_motivation = motivation
+    # A new document is inserted already flagged as having an open case (the start action).
+    case.document_created_flagged = kind == CaseKind.NEW_DOCUMENT and document.has_open_case
     case.save()
-    if version is not None and kind != CaseKind.REPEAL:  # the version is handled in this case
+    # The version is handled in this case (a new document's was created with the entry).
+    if version is not None and kind != CaseKind.REPEAL and version.diary_entry_id != diary_entry.pk:
         version.diary_entry = diary_entry
         version.save(update_fields=["diary_entry"])
     case.authors.add(user)
@@ -76,20 +79,23 @@ def on_task_created(activation) -> None:
         target=case,
         case=case,
         to_state=task.flow_task.name,
-        comment=_describe_route(route),
+        comment=_describe_route(route, case),
     )
     task_id = task.pk
     transaction.on_commit(lambda: notify_task(task_id))
 
 
-def _describe_route(route: routing.Route) -> str:
+def _describe_route(route: routing.Route, case: Case) -> str:
     if route.kind == routing.TO_POSITION:
         return str(route.position)
     if route.kind == routing.TO_AUTHORS:
         return _("the authors")
     if route.kind == routing.TO_REGISTRARS:
         return _("the registrar")
-    user = User.objects.filter(pk=route.user_id).first()
+    known = getattr(case, "_representatives", (None, []))[1]
+    user = next((rep.user for rep in known if rep.user_id == route.user_id), None)
+    if user is None:
+        user = User.objects.filter(pk=route.user_id).first()
     return (user.get_full_name() or user.username) if user else ""
 
 
@@ -140,10 +146,19 @@ def record_samverkan_skipped(case: Case) -> None:
     audit.record("samverkan_skipped", target=case, case=case, comment=case.samverkan_note)
 
 
+def representatives_of(case: Case, group) -> list:
+    """The group's representatives today, read once per action on this case object."""
+    known = getattr(case, "_representatives", None)
+    if known is None or known[0] != group.pk:
+        known = (group.pk, list(group_representatives(group)))
+        case._representatives = known
+    return known[1]
+
+
 def samverkan_task_data(case: Case) -> list[dict]:
     return [
         {"user_id": rep.user_id, "representative_id": rep.pk, "union": rep.union.name}
-        for rep in group_representatives(case.samverkan_group)
+        for rep in representatives_of(case, case.samverkan_group)
     ]
 
 
@@ -163,6 +178,10 @@ def last_preparation_returned(case: Case) -> bool:
 
 
 def last_decision(case: Case) -> Decision | None:
+    """The case's latest decision: the one its decision step made in this action, or read."""
+    made = getattr(case, "decision_made", None)
+    if made is not None:
+        return made
     return Decision.objects.filter(diary_entry=case.diary_entry).order_by("-pk").first()
 
 
@@ -183,5 +202,7 @@ def close_rejected(case: Case) -> None:
 
 
 def valid_from_reached(case: Case) -> bool:
-    version = DocumentVersion.objects.get(pk=case.version_id)
+    # The version as read with the case under its lock (the registration step, which asks
+    # this next, does not change it); read here when the case came without it.
+    version = case.version
     return version.valid_from is None or version.valid_from <= timezone.localdate()

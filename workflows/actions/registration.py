@@ -66,9 +66,17 @@ def register(
     paragraph: str | None = None,
     decision_date: datetime.date | None = None,
 ) -> None:
-    decision = last_decision(step.case)
+    case = step.case
+    # The decision that adopted the case's version (read with the case), or for a repeal
+    # the case's latest decision.
+    decision = (
+        case.version.adoption
+        if case.kind != CaseKind.REPEAL and case.version and case.version.adoption_id
+        else last_decision(case)
+    )
     if decision is None or decision.outcome != DecisionOutcome.ADOPTED:
         raise NoAdoptedDecision()
+    decision.document = step.case.document  # the same row, already read with the case
     if decision_date is not None:
         decision.decision_date = decision_date
     if paragraph is not None and paragraph.strip():

@@ -5,12 +5,19 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from audit import recording as audit
 from documents import diarium, rules
-from documents.models import Document, DocumentStatus, DocumentType, DocumentVersion
+from documents.models import (
+    DiaryEntry,
+    Document,
+    DocumentStatus,
+    DocumentType,
+    DocumentVersion,
+)
 from org.models import Position, Process, Unit
 from org.selectors import Acting, acting_memo
 
-from .. import access
+from .. import access, nodes
 from ..flows import DocumentFlow, RepealFlow
 from ..models import Case, CaseKind
 from ..refusals import (
@@ -25,6 +32,12 @@ from ..refusals import (
 )
 from .base import resolve_decider
 
+_GIVEN_RELATIONS = ("document_type", "scope_unit", "owner_position", "process", "parent")
+
+
+def _given_relations(document: Document) -> list[str]:
+    return [name for name in _GIVEN_RELATIONS if getattr(document, f"{name}_id") is not None]
+
 
 def _ensure_no_open_case(document: Document) -> None:
     open_case = (
@@ -34,6 +47,11 @@ def _ensure_no_open_case(document: Document) -> None:
     )
     if open_case:
         raise CaseAlreadyOpen(dnr=open_case.diarienummer)
+
+
+def _allocate(document: Document, decider: rules.Decider, user) -> DiaryEntry:
+    series = diarium.series_for(body=decider.body, scope_unit=document.scope_unit)
+    return diarium.allocate(series, document.title, user=user)
 
 
 def _start(
@@ -46,9 +64,9 @@ def _start(
     decider: rules.Decider,
     acting: Acting | None,
     motivation: str = "",
+    entry: DiaryEntry | None = None,
 ) -> Case:
-    series = diarium.series_for(body=decider.body, scope_unit=document.scope_unit)
-    entry = diarium.allocate(series, document.title, user=user)
+    entry = entry or _allocate(document, decider, user)
     return flow_class.start.run(
         user=user,
         document=document,
@@ -83,7 +101,7 @@ def start_new_document(
     title = (title or "").strip()
     if not title:
         raise TitleMissing()
-    with transaction.atomic():
+    with transaction.atomic(), audit.batched(), nodes.links_in_one_insert():
         document = Document(
             title=title,
             document_type=document_type,
@@ -93,17 +111,23 @@ def start_new_document(
             parent=parent,
             is_public=is_public,
             summary=summary,
+            # Its case opens in this transaction (below): flagged from the first, and so
+            # its first version, which copies the flag when it is inserted.
+            has_open_case=True,
         )
         try:
-            document.full_clean(exclude=["current_version"])
+            # The related rows given are rows read from the database: no query to check
+            # that they exist; an empty one is still refused by its field.
+            document.full_clean(exclude=["current_version", *_given_relations(document)])
         except ValidationError as exc:
             raise InvalidDocument(" ".join(exc.messages)) from exc
         if parent is not None and parent.status != DocumentStatus.VALID:
             raise ParentNotValid()
         document.save()
         decider = resolve_decider(document, None)
+        entry = _allocate(document, decider, user)
         version = DocumentVersion.objects.create(
-            document=document, number=1, title=title, created_by=user
+            document=document, number=1, title=title, created_by=user, diary_entry=entry
         )
         return _start(
             DocumentFlow,
@@ -113,6 +137,7 @@ def start_new_document(
             kind=CaseKind.NEW_DOCUMENT,
             decider=decider,
             acting=permit.acting,
+            entry=entry,
         )
 
 
@@ -122,7 +147,7 @@ def start_revision(*, user, document: Document) -> Case:
     permit = access.can_start_case(user)
     if not permit:
         raise refuse(permit)
-    with transaction.atomic():
+    with transaction.atomic(), audit.batched(), nodes.links_in_one_insert():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.status != DocumentStatus.VALID or document.current_version_id is None:
             raise NotValidForRevision()
@@ -157,7 +182,7 @@ def start_repeal(*, user, document: Document, motivation: str = "") -> Case:
     permit = access.can_start_case(user)
     if not permit:
         raise refuse(permit)
-    with transaction.atomic():
+    with transaction.atomic(), audit.batched(), nodes.links_in_one_insert():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.status != DocumentStatus.VALID:
             raise NotValidForRepeal()

@@ -14,7 +14,7 @@ from viewflow.workflow.status import STATUS
 from audit import recording as audit
 from org.selectors import acting_memo
 
-from .. import access, routing
+from .. import access, nodes, routing
 from ..models import Case
 from ..refusals import Busy, NoSuchTask, refuse
 from . import decision, drafting, preparation, registration, samverkan
@@ -45,7 +45,7 @@ STEP_CASE_RELATED = (
     "document__document_type",
     "document__scope_unit",
     "document__process",
-    "version",
+    "version__adoption",
     "decider_body",
     "decider_position",
     "samverkan_group",
@@ -56,7 +56,9 @@ STEP_CASE_RELATED = (
 def _lock_step_case(task_id: int) -> Case:
     """Lock the row of the task's case and read the case with what the steps need: the
     flows' lock (``CASE_LOCK``, a row lock on PostgreSQL) in the same query that reads the
-    case, without a savepoint of its own."""
+    case, without a savepoint of its own. The task is read after the lock, by a query of
+    its own: a row read in the locking query comes from the snapshot taken before waiting
+    for the lock, so a task completed meanwhile would look open."""
     try:
         case = (
             Case.objects.select_for_update(of=("self",))
@@ -89,8 +91,9 @@ def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
     data = dict(data or {})
     _check_step_files_first(user, task_id, data)
     # One atomic block and no nested one (the lock is the case read below): a transaction,
-    # or a single savepoint when the caller has a transaction of its own.
-    with transaction.atomic():
+    # or a single savepoint when the caller has a transaction of its own. The step's audit
+    # entries, and the links of the tasks it creates, are inserted together at its end.
+    with transaction.atomic(), audit.batched(), nodes.links_in_one_insert():
         case = _lock_step_case(task_id)
         task = Task.objects.select_related("owner").get(pk=task_id)
         task.process = case  # the activation reads the case from here: no new read
@@ -101,7 +104,9 @@ def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
         step = Step(user=user, acting=permit.acting, case=case, task=task)
         activation = task.flow_task.activation_class(task)
         if task.status == STATUS.NEW:
-            activation.assign(user)
+            # Taken by the one who does it (the check above is the permission); the row is
+            # written once, when the task completes, with its owner.
+            task.owner, task.status = user, STATUS.ASSIGNED
         activation.start(None)
         STEP_HANDLERS[step_name](step, **data)
         audit.record(
