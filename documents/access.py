@@ -261,6 +261,12 @@ def can_see_health_page(user) -> bool:
     return health_scope(user) is not None
 
 
+def can_see_mandate_sweep(user) -> bool:
+    """The mandate-period sweep page (/register/mandate-period/): the registrar and
+    administrators."""
+    return is_administrator(user) or is_registrar(user)
+
+
 def _every_row_for_administrators(user) -> bool:
     return is_administrator(user)
 
