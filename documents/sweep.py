@@ -44,9 +44,10 @@ def current_period(day: datetime.date) -> MandatePeriod | None:
     return MandatePeriod.current(day)
 
 
-def sweep_bodies() -> QuerySet[Body]:
-    """KF, KS and the nämnder, in the bodies' order (KF first)."""
-    return Body.objects.filter(kind__in=SWEEP_BODY_KINDS, is_active=True)
+def sweep_bodies() -> list[Body]:
+    """KF, KS and the nämnder: the highest first, then by name."""
+    bodies = Body.objects.filter(kind__in=SWEEP_BODY_KINDS, is_active=True)
+    return sorted(bodies, key=lambda body: (-body.rank, body.name))
 
 
 def swept_documents(period: MandatePeriod) -> QuerySet[Document]:
