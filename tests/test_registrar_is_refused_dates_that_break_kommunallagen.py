@@ -12,6 +12,7 @@ import pytest
 
 from tests.lifecycle import (
     decisions,
+    english,
     open_steps,
     open_tasks,
     pdf,
@@ -82,7 +83,10 @@ def test_the_form_explains_a_late_posting_and_keeps_what_was_typed(town, at_regi
     )
     assert response.status_code == 400
     form = response.context["form"]
-    assert list(form.non_field_errors()) == [AnslagTooLate(day="2026-12-07").message]
+    with english():  # the page is in English (the driver's language cookie)
+        said = AnslagTooLate(day="2026-12-07")
+    assert said.code == "anslag_too_late"
+    assert list(form.non_field_errors()) == [said.message]
     assert form.data["anslag_date"] == "2026-12-08"
     assert form.data["justering_date"] == "2026-12-04"
     assert 'value="2026-12-08"' in response.content.decode()
