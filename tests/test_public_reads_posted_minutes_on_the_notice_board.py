@@ -11,11 +11,12 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from documents import notice_rules
 from documents.models import DecisionOutcome
 from documents.noticeboard import ARCHIVE_PAGE_SIZE, archived_notices, current_notices
@@ -207,3 +208,13 @@ def test_the_selectors_agree_with_the_page_for_an_anonymous_visitor(ks):
     posted(ks, "Policy", anslag=today)
     assert len(current_notices(AnonymousUser(), today)) == 1
     assert archived_notices(AnonymousUser(), today, 1).paginator.count == 0
+
+
+def test_where_a_body_keeps_its_minutes_is_in_the_audit_trail(ks):
+    with transaction.atomic():
+        ks.minutes_kept_at = "Kommunarkivet, Rådhuset"
+        ks.save()
+    entry = AuditEntry.objects.filter(action="organisation_changed").order_by("pk").last()
+    assert entry.changes == {
+        "minutes_kept_at": ["Kommunkansliet, Stadshuset", "Kommunarkivet, Rådhuset"]
+    }
