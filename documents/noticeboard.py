@@ -20,7 +20,7 @@ from org.models import Body
 
 from . import notice_rules
 from .access import register_versions_q
-from .models import Decision, DecisionOutcome, DocumentVersion
+from .models import Decision, DecisionOutcome
 
 ARCHIVE_PAGE_SIZE = 20
 FEED_SIZE = 30
@@ -60,13 +60,12 @@ class Notice:
 def posted_decisions(user) -> QuerySet[Decision]:
     """The registered, adopted decisions of bodies with a posting day, on versions the
     register shows ``user``."""
-    versions = DocumentVersion.objects.filter(register_versions_q(user)).values("pk")
     return Decision.objects.filter(
+        register_versions_q(user, through="version__"),
         body__isnull=False,
         outcome=DecisionOutcome.ADOPTED,
         registered_at__isnull=False,
         anslag_date__isnull=False,
-        version__in=versions,
     )
 
 
