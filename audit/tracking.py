@@ -100,7 +100,15 @@ TRACKED: dict[str, Tracked] = {
         Tracked(
             "org.body",
             "organisation",
-            ("name", "short_name", "kind", "prepares_for", "secretary_position", "is_active"),
+            (
+                "name",
+                "short_name",
+                "kind",
+                "prepares_for",
+                "secretary_position",
+                "is_active",
+                "minutes_kept_at",
+            ),
         ),
         Tracked("org.position", "organisation", ("title", "kind", "unit")),
         Tracked("org.process", "organisation", ("name", "description", "owner_position", "unit")),

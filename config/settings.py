@@ -299,8 +299,6 @@ LOGGING = {
 }
 
 # --- Styrdok --------------------------------------------------------------
-# Days a public decision may be appealed after posting on the notice board.
-STYRDOK_APPEAL_DAYS = 21
 # Absolute address of the site, for links in e-mails.
 STYRDOK_BASE_URL = env("STYRDOK_BASE_URL", default="http://127.0.0.1:8000")
 # The registrar's desk: a case is overdue when it has waited in its step longer than the

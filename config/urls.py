@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from documents import health as document_health
+from documents import noticeboard_views, sweep_views
 from documents import register as document_register
 from documents import views as document_views
 
@@ -20,6 +21,9 @@ urlpatterns = [
     path("register/", document_register.register, name="register"),
     path("api/v1/", include("documents.api.urls")),
     path("register/health/", document_health.health, name="register_health"),
+    path("register/mandate-period/", sweep_views.mandate_sweep, name="mandate_sweep"),
+    path("anslagstavla/", noticeboard_views.notice_board, name="noticeboard"),
+    path("anslagstavla/atom/", noticeboard_views.NoticeBoardFeed(), name="noticeboard_feed"),
     path("documents/", include("documents.urls")),
     path("work/", include("workflows.urls")),
 ]

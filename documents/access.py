@@ -215,11 +215,14 @@ def can_view_version(user, version: DocumentVersion) -> bool:
     return _any_case_visible(user, version.cases.all())
 
 
-def register_versions_q(user) -> Q:
-    """Register versions the user may see (the register's and the API's visibility)."""
-    q = Q(status__in=REGISTER_VERSION_STATUSES)
+def register_versions_q(user, through: str = "") -> Q:
+    """Register versions the user may see (the register's and the API's visibility).
+    ``through`` is the path to the version from another model (``"version__"`` for
+    decisions: the notice board filters by a join, about five times faster at scale than
+    by a subquery of the versions)."""
+    q = Q(**{f"{through}status__in": REGISTER_VERSION_STATUSES})
     if register_public_only(user):
-        q &= Q(is_public=True)  # the document's, copied to its versions
+        q &= Q(**{f"{through}is_public": True})  # the document's, copied to its versions
     return q
 
 
@@ -259,6 +262,12 @@ def health_scope(user) -> Q | None:
 def can_see_health_page(user) -> bool:
     """Whether the start page links to the health page (the page asks ``health_scope``)."""
     return health_scope(user) is not None
+
+
+def can_see_mandate_sweep(user) -> bool:
+    """The mandate-period sweep page (/register/mandate-period/): the registrar and
+    administrators."""
+    return is_administrator(user) or is_registrar(user)
 
 
 def _every_row_for_administrators(user) -> bool:

@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import access
-from .models import AdoptionRule, DiaryEntry, DiarySeries, Document, DocumentType, DocumentVersion
+from .models import (
+    AdoptionRule,
+    DiaryEntry,
+    DiarySeries,
+    Document,
+    DocumentType,
+    DocumentVersion,
+    MandatePeriod,
+)
 
 # The admin is for administrators: staff users with the model permission for what they
 # open (Django's own check), and superusers. Case material (documents never adopted,
@@ -37,6 +45,14 @@ class DocumentTypeAdmin(admin.ModelAdmin):
     @admin.display(description=_("may be adopted by"))
     def deciders(self, obj: DocumentType) -> str:
         return "; ".join(r.get_decider_display() for r in obj.adoption_rules.all())
+
+
+@admin.register(MandatePeriod)
+class MandatePeriodAdmin(admin.ModelAdmin):
+    """The calendar of mandate periods (15 October of each election year)."""
+
+    list_display = ["__str__", "starts_on", "ends_on"]
+    ordering = ["-starts_on"]
 
 
 @admin.register(DiarySeries)

@@ -26,6 +26,7 @@ def home(request):
     context = {
         "acting": acting,
         "sees_health": document_access.can_see_health_page(request.user),
+        "sees_sweep": document_access.can_see_mandate_sweep(request.user),
         "types": DocumentType.objects.filter(is_active=True),
         "valid_count": valid.count(),
         "recent": valid.select_related("document_type", "scope_unit", "current_version").order_by(

@@ -246,6 +246,15 @@ class Body(models.Model):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive bodies are kept for history.")
     )
+    minutes_kept_at = models.CharField(
+        _("minutes kept at"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Where the body's checked minutes are kept, shown on the notice board, "
+            "e.g. 'Kommunkansliet, Stadshuset'."
+        ),
+    )
 
     class Meta:
         ordering = ["-kind", "name"]

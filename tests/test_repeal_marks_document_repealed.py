@@ -3,6 +3,7 @@ registration it is marked repealed on the decision's date and all versions are k
 
 from __future__ import annotations
 
+from documents import notice_rules
 from documents.models import DocumentStatus, VersionStatus
 from tests.lifecycle import (
     audit_actions,
@@ -61,7 +62,9 @@ def test_a_ks_policy_is_repealed_by_ks(town):
     [decision] = decisions(case)
     assert decision.kind == "repeal"
     assert decision.body == town.bodies["KS"]
-    assert decision.legal_force_date == days(-9 + 21)
+    # The day after the last day to appeal (three weeks from posting, moved past a
+    # weekend or holiday: documents.notice_rules).
+    assert decision.legal_force_date == notice_rules.legal_force_day(days(-9))
 
     policy.refresh_from_db()
     version.refresh_from_db()

@@ -3,6 +3,7 @@ nämnd responsible for the sector; the nämnd's secretary prepares and records i
 
 from __future__ import annotations
 
+from documents import notice_rules
 from documents.dates import add_months
 from documents.models import DocumentStatus, VersionStatus
 from tests.lifecycle import (
@@ -80,7 +81,9 @@ def test_a_sector_riktlinje_is_consulted_in_the_sector_group_and_adopted_by_the_
     assert decision.body == town.bodies["namnd"]
     assert decision.paragraph == "§ 31"
     assert decision.recorded_by == town.users["sekr_bun"]
-    assert decision.legal_force_date == days(-4 + 21)
+    # The day after the last day to appeal (three weeks from posting, moved past a
+    # weekend or holiday: documents.notice_rules).
+    assert decision.legal_force_date == notice_rules.legal_force_day(days(-4))
 
     document = case.document
     document.refresh_from_db()

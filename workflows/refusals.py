@@ -283,6 +283,23 @@ class AnslagBeforeJustering(InvalidInput):
     message = _("The notice cannot be posted before the minutes are checked.")
 
 
+class JusteringTooLate(InvalidInput):
+    code = "justering_too_late"
+    message = _(
+        "The minutes must be checked at the latest 14 days after the meeting (8 kap. 12 § "
+        "kommunallagen), here on %(day)s at the latest."
+    )
+
+
+class AnslagTooLate(InvalidInput):
+    code = "anslag_too_late"
+    message = _(
+        "The justering must be posted on the notice board at the latest two days after the "
+        "minutes were checked (8 kap. 12 § kommunallagen), here on %(day)s at the latest. "
+        "A deadline ending on a Saturday, Sunday or holiday moves to the next weekday."
+    )
+
+
 # --- Meetings -------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from .document import (
     version_upload_to,
 )
 from .generation import RegisterGeneration
+from .mandate import MandatePeriod
 from .ranking import (
     RANK_DOCUMENT_COLUMNS,
     RANK_VERSION_COLUMNS,
@@ -52,6 +53,7 @@ __all__ = [
     "DiaryCounter",
     "DiaryEntry",
     "format_diarienummer",
+    "MandatePeriod",
     "DiarySeries",
     "Document",
     "DocumentStatus",

@@ -144,7 +144,9 @@ class Decision(models.Model):
         _("legal force (laga kraft)"),
         null=True,
         blank=True,
-        help_text=_("Computed: posting day + 3 weeks."),
+        help_text=_(
+            "Computed: the day after the last day to appeal (three weeks from the posting day)."
+        ),
     )
     created_at = models.DateTimeField(
         _("created"), default=timezone.now, help_text=_("When the decision was recorded.")

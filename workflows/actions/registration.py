@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.utils import timezone
 
+from documents import notice_rules
 from documents.models import Decision, DecisionOutcome
 
 from ..models import CaseKind, CaseOutcome
 from ..refusals import (
     AnslagBeforeJustering,
+    AnslagTooLate,
     JusteringBeforeMeeting,
+    JusteringTooLate,
     MinutesExtractMissing,
     NoAdoptedDecision,
     ParagraphMissing,
@@ -38,10 +40,25 @@ def _check_dates(
             raise RegistrationDatesMissing()
         if not decision.paragraph:
             raise ParagraphMissing()
-    if justering_date and justering_date < decision.decision_date:
-        raise JusteringBeforeMeeting()
-    if anslag_date and justering_date and anslag_date < justering_date:
-        raise AnslagBeforeJustering()
+    _check_kommunallagen(decision.decision_date, justering_date, anslag_date)
+
+
+def _check_kommunallagen(
+    meeting: datetime.date, justering: datetime.date | None, anslag: datetime.date | None
+) -> None:
+    """The order and deadlines of 8 kap. 12 § KL (``documents.notice_rules``)."""
+    if justering:
+        if justering < meeting:
+            raise JusteringBeforeMeeting()
+        latest = notice_rules.latest_justering_day(meeting)
+        if justering > latest:
+            raise JusteringTooLate(day=latest.isoformat())
+    if anslag and justering:
+        if anslag < justering:
+            raise AnslagBeforeJustering()
+        latest = notice_rules.latest_anslag_day(justering)
+        if anslag > latest:
+            raise AnslagTooLate(day=latest.isoformat())
 
 
 def _await_valid_from_if_later(step: Step) -> None:
@@ -92,9 +109,7 @@ def register(
         decision.minutes_extract = minutes_extract
     decision.justering_date = justering_date
     decision.anslag_date = anslag_date
-    decision.legal_force_date = (
-        anslag_date + datetime.timedelta(days=settings.STYRDOK_APPEAL_DAYS) if anslag_date else None
-    )
+    decision.legal_force_date = notice_rules.legal_force_day(anslag_date) if anslag_date else None
     decision.registered_at = timezone.now()
     decision.registered_by = step.user
     decision.save()
