@@ -25,6 +25,7 @@ from ..refusals import (
     ValidUntilBeforeValidFrom,
 )
 from .base import Step
+from .review_steps import confirm_review
 from .engine import negotiation_demanded
 
 
@@ -92,6 +93,15 @@ def decide(
     valid_until: datetime.date | None = None,
 ) -> None:
     case, version = step.case, step.case.version
+    if case.kind == CaseKind.REVIEW:  # the decider confirms "still current"
+        confirm_review(
+            step,
+            outcome=outcome,
+            decision_date=decision_date,
+            paragraph=paragraph,
+            motivation=motivation,
+        )
+        return
     _check_input(
         case,
         outcome=outcome,
