@@ -25,8 +25,8 @@ from ..refusals import (
     ValidUntilBeforeValidFrom,
 )
 from .base import Step
-from .review_steps import confirm_review
 from .engine import negotiation_demanded
+from .review_steps import confirm_review
 
 
 def check_ready_for_decision(case: Case, decision_date: datetime.date | None = None) -> None:
