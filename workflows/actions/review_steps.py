@@ -83,7 +83,7 @@ def _check_confirmation(
 ) -> None:
     if decision_date > timezone.localdate():
         raise DecisionInFuture()
-    if outcome not in (DecisionOutcome.ADOPTED, DecisionOutcome.RETURNED):
+    if outcome not in DecisionOutcome.values:  # rejected, like returned: not confirmed
         raise OutcomeMissing()
     if case.decider_body_id and not paragraph.strip():
         raise ParagraphMissing()
