@@ -52,6 +52,7 @@ from .steps import (
 
 __all__ = [
     "EARLY_STEPS",
+    "overdue_reviews",
     "EXPORT_COLUMNS",
     "ROW_FIELDS",
     "SORTS",
