@@ -229,8 +229,11 @@ class Case(Process):
 
 def sync_open_case_flags(documents: QuerySet[Document]) -> int:
     """Set the documents' ``has_open_case`` from their cases (the register's "under
-    revision"); returns how many documents were written."""
-    open_cases = Case.objects.filter(document=OuterRef("pk"), finished__isnull=True)
+    revision"); returns how many documents were written. A review (aktualitetsprövning)
+    does not count: the document is being checked, not revised."""
+    open_cases = Case.objects.filter(document=OuterRef("pk"), finished__isnull=True).exclude(
+        kind=CaseKind.REVIEW
+    )
     written = documents.update(has_open_case=Exists(open_cases))
     copy_to_versions(documents, ["has_open_case"])
     return written

@@ -11,13 +11,14 @@ import datetime
 import logging
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from documents import diarium
 from documents.models import Document, DocumentStatus, DocumentType, DocumentVersion, VersionStatus
 
 from ..flows import ReviewFlow
-from ..models import Case, ReviewAnswer
+from ..models import Case, CaseKind, ReviewAnswer
 from ..refusals import Refusal
 from . import start
 from .base import Step, resolve_decider
@@ -27,8 +28,12 @@ logger = logging.getLogger(__name__)
 
 def due_document_ids(day: datetime.date) -> list[int]:
     """Documents whose valid version's next review, less its type's lead time, is ``day``
-    or earlier and that have no open case (read from the versions' copied columns)."""
+    or earlier and that have no open case (a revision or repeal: the versions' copied
+    ``has_open_case``; a review: asked of the cases)."""
     ids: list[int] = []
+    open_reviews = Case.objects.filter(
+        kind=CaseKind.REVIEW, finished__isnull=True, document=OuterRef("document")
+    )
     for doc_type in DocumentType.objects.only("pk", "review_lead_days"):
         horizon = day + datetime.timedelta(days=doc_type.review_lead_days)
         ids.extend(
@@ -38,6 +43,7 @@ def due_document_ids(day: datetime.date) -> list[int]:
                 has_open_case=False,
                 next_review__lte=horizon,
             )
+            .exclude(Exists(open_reviews))
             .order_by("next_review", "pk")
             .values_list("document_id", flat=True)
         )
