@@ -39,7 +39,9 @@ from workflows.refusals import NotAllowed
 QUESTIONS = "Stämmer rutinen med hur vi arbetar i dag?\nHar lagstiftningen ändrats?"
 
 
-def rutin(town, *, next_review: datetime.date, owner: str = "samordnare", title="Rutin för"):
+def rutin(
+    town, *, next_review: datetime.date, owner: str = "samordnare", title="Rutin för", author=None
+):
     """A rutin of Förskolan Solrosen, adopted by its unit chief, owned by ``owner``."""
     doc_type = town.types["rutin"]
     doc_type.review_questions = QUESTIONS
@@ -51,6 +53,7 @@ def rutin(town, *, next_review: datetime.date, owner: str = "samordnare", title=
         scope="unit",
         owner=owner,
         decided_by="enhetschef",
+        author=author,
     )
     version = document.current_version
     version.next_review = next_review
@@ -203,6 +206,16 @@ def test_who_answered_may_not_confirm_four_eyes(town):
     assert response.status_code == 400
     assert "may not confirm it yourself" in response.content.decode()
     assert not Decision.objects.filter(document=document, kind=DecisionKind.REVIEW).exists()
+
+
+def test_who_wrote_the_version_once_may_confirm_its_review(town):
+    """Four-eyes in a review is about the answer: the chief who wrote the rutin years ago
+    may confirm the owner's "still current"."""
+    document = rutin(town, next_review=days(20), author=town.users["enhetschef"])
+    [case] = open_due_reviews()
+    town.desk("samordnare").do(case, "review_answer", answer="unchanged")
+    town.desk("enhetschef").do(case, "decision", outcome="adopted", decision_date=today())
+    assert Decision.objects.filter(document=document, kind=DecisionKind.REVIEW).count() == 1
 
 
 def test_confirmation_by_someone_the_rule_set_does_not_allow_is_refused(town):
