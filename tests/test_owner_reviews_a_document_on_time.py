@@ -170,6 +170,7 @@ def test_unchanged_is_confirmed_by_the_adopter_and_moves_the_next_review(town):
     [task] = open_tasks(case, "decision")
     chief = town.desk("enhetschef")
     assert task.pk in chief.inbox_task_ids()
+    assert "Aktuell." in chief.get(chief.task_url(task)).content.decode()  # the owner's words
     chief.do(case, "decision", outcome="adopted", decision_date=today())
 
     case = refresh(case)

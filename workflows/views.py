@@ -228,7 +228,14 @@ def _review_context(case: Case) -> dict | None:
     if case.kind != CaseKind.REVIEW:
         return None
     since = reviews.last_review_date(case.document)
+    answered = (
+        AuditEntry.objects.filter(case=case, action="review_answered")
+        .order_by("-at", "-pk")
+        .values_list("comment", flat=True)
+        .first()
+    )
     return {
+        "answer_comment": answered or "",
         "questions": case.document.document_type.review_questions,
         "since": since,
         "changes": reviews.changes_since(case.document, since),
