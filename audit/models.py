@@ -33,6 +33,9 @@ ACTION_LABELS = {
     "version_superseded": _("Version superseded"),
     "document_repealed": _("Document repealed"),
     "case_closed": _("Case closed"),
+    "review_answered": _("Review answered"),
+    "review_confirmed": _("Review confirmed (aktualitetsprövning)"),
+    "review_reminder_sent": _("Review reminder sent"),
     # Log-ins (workflows.signals)
     "login": _("Logged in"),
     "logout": _("Logged out"),

@@ -72,6 +72,8 @@ TRACKED: dict[str, Tracked] = {
                 "description",
                 "samverkan_required",
                 "review_interval_months",
+                "review_lead_days",
+                "review_questions",
                 "default_validity_months",
                 "ordering",
                 "is_active",

@@ -300,6 +300,11 @@ LOGGING = {
 
 # --- Styrdok --------------------------------------------------------------
 # Absolute address of the site, for links in e-mails.
+# Overdue reviews (manage.py remind_overdue_reviews): the owner is reminded the day after
+# the review date and then every STYRDOK_REVIEW_REMINDER_DAYS; the chief of the owner's unit
+# from STYRDOK_REVIEW_CHIEF_AFTER_DAYS days after the review date, at the same interval.
+STYRDOK_REVIEW_REMINDER_DAYS = env.int("STYRDOK_REVIEW_REMINDER_DAYS", default=14)
+STYRDOK_REVIEW_CHIEF_AFTER_DAYS = env.int("STYRDOK_REVIEW_CHIEF_AFTER_DAYS", default=30)
 STYRDOK_BASE_URL = env("STYRDOK_BASE_URL", default="http://127.0.0.1:8000")
 # The registrar's desk: a case is overdue when it has waited in its step longer than the
 # step's limit here (days; steps not listed have no limit), or when the deadline of its

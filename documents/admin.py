@@ -30,6 +30,7 @@ class DocumentTypeAdmin(admin.ModelAdmin):
         "code",
         "samverkan_required",
         "review_interval_months",
+        "review_lead_days",
         "default_validity_months",
         "deciders",
         "is_active",

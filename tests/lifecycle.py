@@ -628,6 +628,7 @@ def valid_document(
     body: str = "<p>Gällande text.</p>",
     decided_by: str = "KS",
     valid_from: datetime.date | None = None,
+    author=None,
 ) -> Document:
     """A document with one valid version, adopted earlier (set-up, not under test)."""
     decided_on = valid_from or days(-100)
@@ -639,7 +640,12 @@ def valid_document(
         owner_position=town.positions[owner],
     )
     version = DocumentVersion.objects.create(
-        document=document, number=1, title=title, body=body, status=VersionStatus.DRAFT
+        document=document,
+        number=1,
+        title=title,
+        body=body,
+        status=VersionStatus.DRAFT,
+        created_by=author,
     )
     is_body = decided_by in town.bodies
     decision = Decision.objects.create(

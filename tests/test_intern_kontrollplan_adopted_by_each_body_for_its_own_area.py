@@ -268,6 +268,7 @@ def admin_post(*, rules_data: list[dict], code: str = "intern-kontrollplan") -> 
         "name_plural": PLANS,
         "description": "",
         "review_interval_months": "12",
+        "review_lead_days": "60",  # the form shows 60: a browser sends it
         "ordering": "95",
         "is_active": "on",
         "adoption_rules-TOTAL_FORMS": str(len(rules_data)),

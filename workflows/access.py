@@ -30,7 +30,7 @@ from org.models import Body, BodyMembership, Position, PositionKind, UnionRepres
 from org.selectors import Acting, acting_as, acting_in, today
 
 from . import routing
-from .models import Case, CaseReaderGrant
+from .models import Case, CaseKind, CaseReaderGrant
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -147,7 +147,18 @@ def can_execute_task(user, task: Task, case: Case) -> Permit:
             "task_claimed_by_other",
         )
     if task.flow_task.name == "decision":
-        if is_author(user, case) or (case.version and case.version.created_by_id == user.pk):
+        # A review's authors are who answered it; the version's author may confirm it.
+        wrote_version = (
+            case.kind != CaseKind.REVIEW and case.version and case.version.created_by_id == user.pk
+        )
+        if is_author(user, case) or wrote_version:
+            if case.kind == CaseKind.REVIEW:
+                return _no(
+                    _(
+                        "You answered this review and may not confirm it yourself (the four-eyes principle)."
+                    ),
+                    "four_eyes",
+                )
             return _no(
                 _(
                     "You wrote this proposal and may not decide on it yourself (the four-eyes principle)."

@@ -9,7 +9,7 @@ from documents.models import DecisionOutcome
 from org.models import Body
 
 from .actions.meetings import MatterDecision
-from .models import Case, Meeting, RecordDirection
+from .models import Case, CaseKind, Meeting, RecordDirection
 
 
 class DateInput(forms.DateInput):
@@ -72,6 +72,21 @@ OUTCOME_CHOICES = [
 ]
 
 
+def _initial_paragraphs(cases: list[Case]) -> list[int]:
+    """1, 2, 3 … in agenda order, except that the reviews (aktualitetsprövning) share the
+    first review's paragraph: the body confirms its list of documents in one decision."""
+    numbers, number, review_list = [], 0, None
+    for case in cases:
+        if case.kind == CaseKind.REVIEW and review_list is not None:
+            numbers.append(review_list)
+            continue
+        number += 1
+        numbers.append(number)
+        if case.kind == CaseKind.REVIEW:
+            review_list = number
+    return numbers
+
+
 class MeetingDecisionsForm(forms.Form):
     """One line per matter: paragraph, outcome, motivation, valid from/until.
 
@@ -85,7 +100,7 @@ class MeetingDecisionsForm(forms.Form):
         self.cases = cases
         self.meeting = meeting
         self.line_errors: dict[int, str] = {}
-        for number, case in enumerate(cases, 1):
+        for case, number in zip(cases, _initial_paragraphs(cases), strict=True):
             pk = case.pk
             self.fields[f"paragraph_{pk}"] = forms.CharField(
                 label=_("§"), max_length=20, required=False, initial=f"§ {number}"

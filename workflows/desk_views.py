@@ -112,6 +112,7 @@ def dashboard(request):
         "limits": sorted(
             (routing.step_title(k), v) for k, v in settings.STYRDOK_STEP_LIMIT_DAYS.items()
         ),
+        "overdue_reviews": desk.overdue_reviews(),
         **_figures(),
     }
     return render(request, "workflows/desk/dashboard.html", context)

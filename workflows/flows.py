@@ -1,4 +1,4 @@
-"""The lifecycle as viewflow flows: one for a new document or version, one for a repeal.
+"""The lifecycle as viewflow flows: a new document or version, a repeal, a review.
 
 Nodes only route. Every write happens in ``workflows.actions`` (human steps,
 called by views) or in the Function callbacks below, which call
@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from .actions import engine, publication
-from .models import Case
+from .actions import engine, publication, review_steps
+from .models import Case, ReviewAnswer
 from .nodes import End, Function, If, Join, MultiSplit, RoutedView, StartHandle, Switch
 from .routing import STEP_TITLES
 
@@ -189,3 +189,37 @@ class RepealFlow(CaseFlowCallbacks, flow.Flow):
 
     def repeal(self, activation):
         publication.apply_repeal(activation.process)
+
+
+class ReviewFlow(CaseFlowCallbacks, flow.Flow):
+    """Styrdokument: review (aktualitetsprövning)
+
+    Opened by the schedule before a valid version's next review date. The owner answers:
+    still current (confirmed by whoever may adopt the document, a political body at a
+    meeting), needs revision or should be repealed (each starts its own case).
+    """
+
+    process_class = Case
+    lock_impl = CASE_LOCK
+    process_title = _("Review case")
+
+    start = StartHandle(this.start_case).Next(this.review_answer)
+    review_answer = _human("review_answer").Next(this.answered)
+    answered = If(this.is_unchanged).Then(this.decision).Else(this.close_answered)
+    decision = _human("decision").Next(this.confirmed)
+    confirmed = If(this.is_adopted).Then(this.end).Else(this.review_answer)
+    close_answered = (
+        Function(this.close_with_answer)
+        .Annotation(title=_("Closed: a new case follows"))
+        .Next(this.end)
+    )
+    end = End()
+
+    def start_case(self, activation, **kwargs):
+        return review_steps.init_review_case(activation, **kwargs)
+
+    def is_unchanged(self, activation) -> bool:
+        return activation.process.review_answer == ReviewAnswer.UNCHANGED
+
+    def close_with_answer(self, activation):
+        review_steps.close_answered(activation.process)

@@ -14,7 +14,15 @@ from org.models import Position, Process, Unit
 
 from .actions.base import decider_choices
 from .actions.engine import last_decision
-from .models import Agreement, Case, CaseKind, NegotiationOutcome, PreparationOutcome, UnionStance
+from .models import (
+    Agreement,
+    Case,
+    CaseKind,
+    NegotiationOutcome,
+    PreparationOutcome,
+    ReviewAnswer,
+    UnionStance,
+)
 
 User = get_user_model()
 
@@ -254,7 +262,17 @@ class DecisionForm(CaseStepForm):
         from documents.models import DecisionOutcome
 
         labels = dict(DecisionOutcome.choices)
-        if case.kind == CaseKind.REPEAL:
+        if case.kind == CaseKind.REVIEW:
+            labels = {
+                DecisionOutcome.ADOPTED: _("Confirm: the document is still current"),
+                DecisionOutcome.RETURNED: _("Do not confirm: back to the owner"),
+            }
+            del self.fields["valid_from"]
+            del self.fields["valid_until"]
+            self.fields["motivation"].help_text = _(
+                "Required when not confirming; the owner sees it."
+            )
+        elif case.kind == CaseKind.REPEAL:
             labels[DecisionOutcome.ADOPTED] = _("Repeal the document")
             del self.fields["valid_from"]
             del self.fields["valid_until"]
@@ -264,6 +282,23 @@ class DecisionForm(CaseStepForm):
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)
+
+
+class ReviewAnswerForm(CaseStepForm):
+    answer = forms.ChoiceField(
+        label=_("Is the document still current?"),
+        choices=ReviewAnswer.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_(
+            "Your answers to the questions above. Required when the document should be "
+            "repealed: it becomes the repeal's motivation."
+        ),
+    )
 
 
 class RegistrationForm(CaseStepForm):
@@ -307,4 +342,5 @@ STEP_FORMS = {
     "preparation": PreparationForm,
     "decision": DecisionForm,
     "registration": RegistrationForm,
+    "review_answer": ReviewAnswerForm,
 }

@@ -17,6 +17,13 @@ class CaseKind(models.TextChoices):
     NEW_DOCUMENT = "new", _("New document")
     REVISION = "revision", _("New version")
     REPEAL = "repeal", _("Repeal")
+    REVIEW = "review", _("Review (aktualitetsprövning)")
+
+
+class ReviewAnswer(models.TextChoices):
+    UNCHANGED = "unchanged", _("Still current, unchanged")
+    REVISE = "revise", _("Needs revision")
+    REPEAL = "repeal", _("Should be repealed")
 
 
 class CaseOutcome(models.TextChoices):
@@ -25,6 +32,9 @@ class CaseOutcome(models.TextChoices):
     ADOPTED = "adopted", _("Adopted, waiting for valid-from date")
     REJECTED = "rejected", _("Rejected")
     REPEALED = "repealed", _("Repealed")
+    CONFIRMED = "confirmed", _("Confirmed still current")
+    REVISION = "revision", _("Review led to a revision case")
+    REPEAL_STARTED = "repeal_started", _("Review led to a repeal case")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -60,9 +70,11 @@ class Case(Process):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="started_cases",
         verbose_name=_("started by"),
-        help_text=_("The official who started the case."),
+        help_text=_("The official who started the case; empty for a review the schedule opened."),
     )
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -149,6 +161,23 @@ class Case(Process):
         default="",
         help_text=_("How the case ended."),
     )
+    review_answer = models.CharField(
+        _("review answer"),
+        max_length=20,
+        choices=ReviewAnswer.choices,
+        blank=True,
+        help_text=_("For a review: the owner's answer."),
+    )
+    reminders_to_owner = models.PositiveSmallIntegerField(
+        _("reminders to the owner"),
+        default=0,
+        help_text=_("For an overdue review: how many reminders the owner has been sent."),
+    )
+    reminders_to_chief = models.PositiveSmallIntegerField(
+        _("reminders to the chief"),
+        default=0,
+        help_text=_("For an overdue review: how many reminders the owner's chief has been sent."),
+    )
     target_meeting = models.ForeignKey(
         "workflows.Meeting",
         on_delete=models.PROTECT,
@@ -202,8 +231,11 @@ class Case(Process):
 
 def sync_open_case_flags(documents: QuerySet[Document]) -> int:
     """Set the documents' ``has_open_case`` from their cases (the register's "under
-    revision"); returns how many documents were written."""
-    open_cases = Case.objects.filter(document=OuterRef("pk"), finished__isnull=True)
+    revision"); returns how many documents were written. A review (aktualitetsprövning)
+    does not count: the document is being checked, not revised."""
+    open_cases = Case.objects.filter(document=OuterRef("pk"), finished__isnull=True).exclude(
+        kind=CaseKind.REVIEW
+    )
     written = documents.update(has_open_case=Exists(open_cases))
     copy_to_versions(documents, ["has_open_case"])
     return written

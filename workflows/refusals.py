@@ -427,6 +427,26 @@ class ReaderNotGranted(Conflict):
     message = _("This person has no read access granted to this case.")
 
 
+# --- Review (aktualitetsprövning) --------------------------------------------
+
+
+class ReviewAnswerMissing(InvalidInput):
+    code = "review_answer_missing"
+    message = _(
+        "Answer whether the document is still current, needs revision or should be repealed."
+    )
+
+
+class ReviewRepealMotivationMissing(InvalidInput):
+    code = "review_repeal_motivation_missing"
+    message = _("Explain why the document should be repealed.")
+
+
+class ReviewedVersionNotValid(Conflict):
+    code = "reviewed_version_not_valid"
+    message = _("The reviewed version is no longer the valid one; the review cannot confirm it.")
+
+
 def all_refusals() -> list[type[Refusal]]:
     """Every refusal class, the base first."""
     found, todo = [], [Refusal]

@@ -35,6 +35,7 @@ STEP_TITLES = {
     "registration": _("Registration of the decision"),
     "await_valid_from": _("Waiting for the valid-from date"),
     "repeal_draft": _("Repeal proposal"),
+    "review_answer": _("Review (aktualitetsprövning)"),
 }
 
 
@@ -82,6 +83,8 @@ def route_for(node_name: str, case: Case, task_data: dict) -> Route:
         return Route(TO_POSITION, position=case.decider_position)
     if node_name == "registration":
         return Route(TO_REGISTRARS)
+    if node_name == "review_answer":
+        return Route(TO_POSITION, position=case.document.owner_position)
     raise RoutingError(f"No route for step {node_name}")
 
 

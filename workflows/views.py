@@ -13,6 +13,7 @@ from viewflow.workflow.models import Task
 
 from audit.models import AuditEntry
 from documents import access as document_access
+from documents import reviews
 from documents.models import Decision, Document
 from documents.views import MAX_ID
 
@@ -23,7 +24,7 @@ from .actions.readers import grant_case_reader, revoke_case_reader
 from .actions.tasks import claim_task, complete_task, release_task
 from .forms import STEP_FORMS, ReaderGrantForm, RepealStartForm, StartDocumentForm
 from .inbox import inbox_page
-from .models import Case
+from .models import Case, CaseKind
 from .refusals import CaseError
 
 
@@ -185,9 +186,9 @@ def task_detail(request, task_id: int):
                     save_draft(user=request.user, case_id=case.pk, **data)
                     messages.success(request, _("The draft is saved."))
                     return redirect("workflows:task", task.pk)
-                complete_task(user=request.user, task_id=task.pk, data=data)
+                done = complete_task(user=request.user, task_id=task.pk, data=data)
                 messages.success(request, _("Done: %(step)s.") % {"step": routing.step_title(step)})
-                return redirect("workflows:case", case.pk)
+                return _after_completion(request, done)
         except CaseError as exc:
             if form is None:
                 messages.error(request, exc.message)
@@ -204,9 +205,42 @@ def task_detail(request, task_id: int):
         "permit": permit,
         "can_claim": claim.allowed,
         "can_release": release.allowed,
+        "review": _review_context(case),
         **_case_records(request.user, case),
     }
     return render(request, "workflows/task.html", context, status=400 if form.errors else 200)
+
+
+def _after_completion(request, case: Case):
+    """The case page; or, when a review's answer started a revision or repeal case, that
+    case's open task (the owner writes the draft next)."""
+    follow_up = getattr(case, "follow_up", None)
+    if follow_up is None:
+        return redirect("workflows:case", case.pk)
+    messages.success(request, _("Case %(dnr)s started.") % {"dnr": follow_up.diarienummer})
+    task = Task.objects.filter(process=follow_up, status__in=access.OPEN_TASK).first()
+    return redirect("workflows:task", task.pk) if task else redirect("workflows:case", follow_up.pk)
+
+
+def _review_context(case: Case) -> dict | None:
+    """For a review: the type's questions and the changes in the parent and children since
+    the last review."""
+    if case.kind != CaseKind.REVIEW:
+        return None
+    since = reviews.last_review_date(case.document)
+    answered = (
+        AuditEntry.objects.filter(case=case, action="review_answered")
+        .order_by("-at", "-pk")
+        .values_list("comment", flat=True)
+        .first()
+    )
+    return {
+        "answer_comment": answered or "",
+        "questions": case.document.document_type.review_questions,
+        "since": since,
+        "changes": reviews.changes_since(case.document, since),
+        "next_review": case.version.next_review if case.version_id else None,
+    }
 
 
 def _case_records(user, case: Case) -> dict:

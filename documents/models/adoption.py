@@ -31,6 +31,22 @@ class DocumentType(models.Model):
         default=24,
         help_text=_("Months from the valid-from date to the next review."),
     )
+    review_lead_days = models.PositiveSmallIntegerField(
+        _("review lead time (days)"),
+        default=60,
+        help_text=_(
+            "Days before a valid version's next review date that its owner gets the review "
+            "task (aktualitetsprövning)."
+        ),
+    )
+    review_questions = models.TextField(
+        _("review questions"),
+        blank=True,
+        help_text=_(
+            "The questions the municipality asks the owner at each review of a document of "
+            "this type, shown on the review task."
+        ),
+    )
     default_validity_months = models.PositiveSmallIntegerField(
         _("default validity (months)"),
         null=True,

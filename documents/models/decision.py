@@ -14,6 +14,7 @@ from org.models import Body, Position
 class DecisionKind(models.TextChoices):
     ADOPTION = "adoption", _("Adoption")
     REPEAL = "repeal", _("Repeal")
+    REVIEW = "review", _("Review confirmed (aktualitetsprövning)")
 
 
 class DecisionOutcome(models.TextChoices):
@@ -42,7 +43,10 @@ class Decision(models.Model):
         help_text=_("The version decided on."),
     )
     kind = models.CharField(
-        _("kind"), max_length=20, choices=DecisionKind.choices, help_text=_("Adoption or repeal.")
+        _("kind"),
+        max_length=20,
+        choices=DecisionKind.choices,
+        help_text=_("Adoption, repeal or a confirmed review."),
     )
     outcome = models.CharField(
         _("outcome"),

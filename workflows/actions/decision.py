@@ -26,6 +26,7 @@ from ..refusals import (
 )
 from .base import Step
 from .engine import negotiation_demanded
+from .review_steps import confirm_review
 
 
 def check_ready_for_decision(case: Case, decision_date: datetime.date | None = None) -> None:
@@ -95,6 +96,15 @@ def decide(
     valid_until: datetime.date | None = None,
 ) -> None:
     case, version = step.case, step.case.version
+    if case.kind == CaseKind.REVIEW:  # the decider confirms "still current"
+        confirm_review(
+            step,
+            outcome=outcome,
+            decision_date=decision_date,
+            paragraph=paragraph,
+            motivation=motivation,
+        )
+        return
     _check_input(
         case,
         outcome=outcome,

@@ -14,7 +14,7 @@ from audit import recording as audit
 from documents.models import Decision
 
 from .. import access, routing
-from ..models import Case, Meeting
+from ..models import Case, CaseKind, Meeting
 from ..refusals import (
     BatchRefused,
     CaseClosed,
@@ -125,8 +125,18 @@ def _paragraph_number(paragraph: str) -> int | None:
     return int(digits) if digits else None
 
 
+def _review_cases(decisions: list[MatterDecision]) -> set[int]:
+    return set(
+        Case.objects.filter(
+            pk__in=[item.case_id for item in decisions], kind=CaseKind.REVIEW
+        ).values_list("pk", flat=True)
+    )
+
+
 def _check_paragraphs(meeting: Meeting, decisions: list[MatterDecision]) -> dict[int | None, str]:
-    """Each matter's paragraph: given, not given twice, not used before, in agenda order."""
+    """Each matter's paragraph: given, not given twice, not used before, in agenda order.
+    The reviews (aktualitetsprövning) may share one paragraph: the body confirms its list
+    of documents still current in one decision; the first review's paragraph is the list's."""
     errors: dict[int | None, str] = {}
     seen: dict[int, int] = {}
     used = {
@@ -135,9 +145,15 @@ def _check_paragraphs(meeting: Meeting, decisions: list[MatterDecision]) -> dict
             "paragraph", flat=True
         )
     }
+    reviews = _review_cases(decisions)
+    review_list: int | None = None
     previous: int | None = None
     for item in decisions:
         number = _paragraph_number(item.paragraph or "")
+        if item.case_id in reviews and number is not None:
+            if number == review_list:
+                continue  # one more document on the review list's paragraph
+            review_list = review_list if review_list is not None else number
         if number is None:
             errors[item.case_id] = ParagraphMissing().message
         elif number in seen:

@@ -17,7 +17,7 @@ from org.selectors import acting_memo
 from .. import access, nodes, routing
 from ..models import Case
 from ..refusals import Busy, NoSuchTask, refuse
-from . import decision, drafting, preparation, registration, samverkan
+from . import decision, drafting, preparation, registration, review, review_steps, samverkan
 from .base import Step, check_files_first, step_files
 
 STEP_HANDLERS: dict[str, Callable[..., None]] = {
@@ -30,6 +30,13 @@ STEP_HANDLERS: dict[str, Callable[..., None]] = {
     "preparation": preparation.record_preparation,
     "decision": decision.decide,
     "registration": registration.register,
+    "review_answer": review_steps.answer_review,
+}
+
+# What follows a step once the flow has moved on, in the same transaction (a review's
+# answer starts the revision or repeal case after the review has closed).
+STEP_AFTER: dict[str, Callable[[Step], None]] = {
+    "review_answer": review.start_follow_up,
 }
 
 
@@ -119,6 +126,9 @@ def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
             comment=routing.step_title(step_name),
         )
         activation.execute()
+        after = STEP_AFTER.get(step_name)
+        if after is not None:
+            after(step)
     return case
 
 

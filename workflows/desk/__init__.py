@@ -28,6 +28,7 @@ from .filters import (
 )
 from .meetings import Agenda, AgendaItem, agenda, calendar, coming_meetings_for
 from .records import CaseRecordRow, case_records
+from .reviews import overdue_reviews
 from .rows import (
     EXPORT_COLUMNS,
     ROW_FIELDS,
@@ -51,6 +52,7 @@ from .steps import (
 
 __all__ = [
     "EARLY_STEPS",
+    "overdue_reviews",
     "EXPORT_COLUMNS",
     "ROW_FIELDS",
     "SORTS",
