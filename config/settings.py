@@ -56,10 +56,14 @@ INSTALLED_APPS = [
     "axes",
     "viewflow",
     "viewflow.workflow",
+    # The mail queue (django-mailer): e-mail is stored in the database and sent by a job
+    # (before the project's apps: notifications.admin re-registers its admin).
+    "mailer",
     # The project's apps, bottom layer first (docs/architecture.md).
     "audit",
     "org",
     "documents",
+    "notifications",
     "workflows",
     "fixtures",
 ]
@@ -236,7 +240,14 @@ CACHES = shared.caches(
 )
 
 # --- E-mail ---------------------------------------------------------------
-EMAIL_BACKEND = env(
+# Every e-mail goes into the mail queue in the database (django-mailer's DbBackend), in the
+# transaction of the change that caused it, whatever sends it (django.core.mail.send_mail,
+# EmailMessage.send): nothing is lost when the mail server is down or slow. The job
+# ``manage.py send_queued_mail`` (docs/deployment.md) hands the queue to the transport
+# below and retries what the server refused. The environment variable EMAIL_BACKEND names
+# that transport, as it did before the queue: SMTP in production, the console otherwise.
+EMAIL_BACKEND = "mailer.backend.DbBackend"
+MAILER_EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     default=(
         "django.core.mail.backends.smtp.EmailBackend"
@@ -244,8 +255,16 @@ EMAIL_BACKEND = env(
         else "django.core.mail.backends.console.EmailBackend"
     ),
 )
+# The job holds its own lock (config.jobs.exclusive), valid across servers; django-mailer's
+# lock file in the working directory would hold on one server only.
+MAILER_USE_FILE_LOCK = False
+# A message the server refuses is deferred and retried by each later run of the job, at
+# most this many times (then it stays in the queue, visible in the admin, for a person).
+MAILER_EMAIL_MAX_RETRIES = env.int("MAILER_EMAIL_MAX_RETRIES", default=48)
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# A slow mail server holds the sending job, never a request: give up on it after this.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="styrdok@localhost")
 
 # --- Security -------------------------------------------------------------

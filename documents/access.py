@@ -112,6 +112,12 @@ def is_administrator(user) -> bool:
     return _active(user) and user.is_superuser
 
 
+def can_see_mail_queue(user) -> bool:
+    """The mail queue and its log in the admin (every mail's text and recipients):
+    administrators only."""
+    return is_administrator(user)
+
+
 def registrar_positions() -> QuerySet[Position]:
     """The registrar positions: whoever acts in one (holder or substitute on the day) is
     a registrar, gets the registrar's tasks and is told of them."""
