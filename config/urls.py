@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from documents import health as document_health
 from documents import register as document_register
 from documents import views as document_views
+from notifications.feeds import RegisterFeed
 
 admin.site.site_header = _("Styrdok administration")
 admin.site.site_title = _("Styrdok")
@@ -19,7 +20,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("register/", document_register.register, name="register"),
     path("api/v1/", include("documents.api.urls")),
+    path("register/feed/", RegisterFeed(), name="register_feed"),
     path("register/health/", document_health.health, name="register_health"),
     path("documents/", include("documents.urls")),
     path("work/", include("workflows.urls")),
+    path("following/", include("notifications.urls")),
 ]

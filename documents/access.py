@@ -192,6 +192,22 @@ def can_view_document(user, document: Document) -> bool:
     return _any_case_visible(user, document.cases.all())
 
 
+def can_follow(user) -> bool:
+    """Following documents and register searches, and choosing how to hear of them:
+    anyone logged in."""
+    return _logged_in(user)
+
+
+def can_follow_document(user, document: Document) -> bool:
+    """Follow a document: anyone logged in who may see it."""
+    return _logged_in(user) and can_view_document(user, document)
+
+
+def can_stop_following(user, follow) -> bool:
+    """A follow is its person's own: only they stop it (and see it)."""
+    return _logged_in(user) and follow.user_id == user.pk
+
+
 def visible_documents(user) -> QuerySet[Document]:
     """Documents the user may see: the same rules as ``can_view_document``."""
     q = register_q(user)

@@ -15,12 +15,18 @@ from django.core.exceptions import DisallowedHost
 from audit.recording import current_request
 
 
-def absolute_url(path: str) -> str:
-    """``path`` (from ``reverse``) as an absolute address for an e-mail."""
+def origin() -> str:
+    """``scheme://host[:port]`` of the request being answered, else the setting's."""
     request = current_request.get()
     if request is not None:
         try:
-            return request.build_absolute_uri(path)
+            return request.build_absolute_uri("/").rstrip("/")
         except DisallowedHost:  # a host Django refuses: the setting's address
             pass
-    return settings.STYRDOK_BASE_URL.rstrip("/") + path
+    return settings.STYRDOK_BASE_URL.rstrip("/")
+
+
+def absolute_url(path: str, base: str | None = None) -> str:
+    """``path`` (from ``reverse``) as an absolute address for an e-mail; ``base`` is an
+    ``origin()`` taken earlier (for mail sent after the request, on commit)."""
+    return (base or origin()) + path

@@ -26,6 +26,7 @@ from ..refusals import (
 )
 from .base import Step
 from .engine import negotiation_demanded
+from .notices import tell_decision
 
 
 def check_ready_for_decision(case: Case, decision_date: datetime.date | None = None) -> None:
@@ -134,3 +135,4 @@ def decide(
         to_state=outcome,
         comment=f"{decision.decider_name} {decision_date:%Y-%m-%d} {paragraph}".strip(),
     )
+    tell_decision(case, decision)
