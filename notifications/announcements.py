@@ -29,7 +29,7 @@ def _item(announcement: Announcement, reasons: dict[str, list[str]]) -> dict:
     document = announcement.document
     return {
         "kind": announcement.kind,
-        "kind_label": announcement.get_kind_display(),
+        "kind_label": mail.in_site_language(announcement.get_kind_display),
         "title": document.title,
         "type": str(document.document_type),
         "scope": str(document.scope_unit),

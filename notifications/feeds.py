@@ -38,9 +38,7 @@ class RegisterFeed(Feed):
         public = register_versions(AnonymousUser())
         published = [
             {"version": v, "repeal": False, "day": v.valid_from}
-            for v in public.exclude(valid_from__isnull=True).order_by("-valid_from", "-pk")[
-                :ITEMS
-            ]
+            for v in public.exclude(valid_from__isnull=True).order_by("-valid_from", "-pk")[:ITEMS]
         ]
         repealed = [
             {"version": v, "repeal": True, "day": v.document.repealed_on}

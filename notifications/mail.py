@@ -15,6 +15,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
+def in_site_language(function, *args) -> str:
+    """``function(*args)`` as text in the site's language, whoever's request this is."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(function(*args))
+
+
 def render(template: str, context: dict) -> tuple[str, str]:
     """The subject and body of ``notifications/mail/<template>_subject.txt`` and
     ``_body.txt``, rendered in the site's language."""

@@ -72,7 +72,9 @@ class Follow(models.Model):
         _("register search"),
         max_length=1000,
         blank=True,
-        help_text=_("The register's filter query followed (as in its address); empty for a document."),
+        help_text=_(
+            "The register's filter query followed (as in its address); empty for a document."
+        ),
     )
     label = models.CharField(
         _("label"),
@@ -169,7 +171,9 @@ class DigestSent(models.Model):
         verbose_name = _("digest sent")
         verbose_name_plural = _("digests sent")
         constraints = [
-            models.UniqueConstraint(fields=["user", "week"], name="notifications_digest_once_a_week")
+            models.UniqueConstraint(
+                fields=["user", "week"], name="notifications_digest_once_a_week"
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import views
 
 app_name = "notifications"
 

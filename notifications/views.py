@@ -68,7 +68,9 @@ def _back(request, fallback: str):
 @login_required
 def follow_document(request, document_id: int):
     following.follow_document(request.user, document_id)
-    messages.success(request, _("You follow the document: you will hear of new versions and a repeal."))
+    messages.success(
+        request, _("You follow the document: you will hear of new versions and a repeal.")
+    )
     return _back(request, reverse("documents:detail", args=[document_id]))
 
 
@@ -79,11 +81,11 @@ def follow_search(request):
     try:
         follow = following.follow_search(request.user, query)
     except following.InvalidChoice:
-        messages.error(request, _("Choose a search or a filter first: the whole register cannot be followed."))
+        messages.error(
+            request, _("Choose a search or a filter first: the whole register cannot be followed.")
+        )
         return redirect(f"{reverse('register')}?{query}" if query else reverse("register"))
-    messages.success(
-        request, _("You follow the search: %(label)s") % {"label": follow.label}
-    )
+    messages.success(request, _("You follow the search: %(label)s") % {"label": follow.label})
     return redirect(f"{reverse('register')}?{follow.query}")
 
 

@@ -46,7 +46,9 @@ def rutin_at_decision(town):
 
 
 def mails_about(case, word: str) -> dict:
-    return {tuple(m.to): m for m in mail.outbox if case.diarienummer in m.subject and word in m.subject}
+    return {
+        tuple(m.to): m for m in mail.outbox if case.diarienummer in m.subject and word in m.subject
+    }
 
 
 def test_a_sent_back_author_gets_the_motivation_with_a_link_to_the_host_used(
@@ -70,9 +72,7 @@ def test_a_sent_back_author_gets_the_motivation_with_a_link_to_the_host_used(
     assert f"https://{HOST}/work/tasks/" in task_mail.body
 
 
-def test_the_outcome_goes_to_the_authors_and_the_unions_that_stated_a_position(
-    town, other_host
-):
+def test_the_outcome_goes_to_the_authors_and_the_unions_that_stated_a_position(town, other_host):
     case = rutin_at_decision(town)
 
     at(town, "processagare").complete(
