@@ -41,11 +41,11 @@ def _item(announcement: Announcement, reasons: dict[str, list[str]]) -> dict:
 
 
 def _tell_now(announcement: Announcement) -> int:
-    reasons = selectors.told(announcement)
-    chosen = selectors.frequencies(reasons)
-    now = [user_id for user_id, choice in chosen.items() if choice == Frequency.IMMEDIATELY]
+    reasons = selectors.told(announcement, only=Frequency.IMMEDIATELY)
+    if not reasons:
+        return 0
     sent = 0
-    for person in User.objects.filter(pk__in=now).order_by("pk"):
+    for person in User.objects.filter(pk__in=list(reasons)).order_by("pk"):
         sent += mail.send(
             "document_news", {"item": _item(announcement, reasons[person.pk])}, [person.email]
         )
@@ -90,13 +90,9 @@ def send_weekly_digest(today: datetime.date | None = None) -> int:
     )
     items: dict[int, list[dict]] = {}
     for announcement in announcements:
-        for user_id, reasons in selectors.told(announcement).items():
+        for user_id, reasons in selectors.told(announcement, only=Frequency.WEEKLY).items():
             items.setdefault(user_id, []).append(_item(announcement, reasons))
-    weekly = [
-        user_id
-        for user_id, choice in selectors.frequencies(items).items()
-        if choice == Frequency.WEEKLY
-    ]
+    weekly = list(items)
     done = set(
         DigestSent.objects.filter(week=week, user_id__in=weekly).values_list("user_id", flat=True)
     )

@@ -45,30 +45,32 @@ def _unit_people(announcement: Announcement) -> list[int]:
     holdings = PositionHolding.objects.active_on(timezone.localdate()).filter(
         position__unit__path__startswith=scope.path
     )
-    return list(holdings.values_list("user_id", flat=True).distinct())
+    return list(holdings.order_by().values_list("user_id", flat=True).distinct())
 
 
-def told(announcement: Announcement) -> dict[int, dict[str, list[str]]]:
+def told(announcement: Announcement, only: str | None = None) -> dict[int, dict[str, list[str]]]:
     """Person id -> the reasons they are told (``UNIT``, ``FOLLOWED``: [""], ``SEARCH``:
-    the followed searches' labels), for those who may see the document."""
+    the followed searches' labels), for those who may see the document; with ``only`` (a
+    ``Frequency``), for those who chose it."""
     reasons: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for user_id in _unit_people(announcement):
         reasons[user_id][UNIT].append("")
-    for user_id in Follow.objects.filter(document=announcement.document_id).values_list(
-        "user_id", flat=True
-    ):
-        reasons[user_id][FOLLOWED].append("")
-    searches = []
+    # The document's followers and every followed search, in one query.
+    follows = Follow.objects.filter(document=announcement.document_id)
     if announcement.version_id is not None:
-        searches = list(
-            Follow.objects.filter(document__isnull=True).select_related("user").order_by("pk")
-        )
-    for follow in searches:
-        if matches_search(follow.user, follow, announcement.version_id):
+        follows |= Follow.objects.filter(document__isnull=True)
+    for follow in follows.select_related("user").order_by("pk"):
+        if follow.document_id is not None:
+            reasons[follow.user_id][FOLLOWED].append("")
+        elif matches_search(follow.user, follow, announcement.version_id):
             reasons[follow.user_id][SEARCH].append(follow.label or follow.query)
     if not reasons:
         return {}
-    people = User.objects.filter(pk__in=list(reasons), is_active=True).exclude(email="")
+    chosen = frequencies(reasons)
+    ids = [user_id for user_id in reasons if only is None or chosen[user_id] == only]
+    if not ids:
+        return {}
+    people = User.objects.filter(pk__in=ids, is_active=True).exclude(email="")
     document = announcement.document
     return {
         person.pk: {key: list(value) for key, value in reasons[person.pk].items()}

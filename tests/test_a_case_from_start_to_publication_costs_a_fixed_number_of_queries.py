@@ -26,10 +26,12 @@ from workflows.models import CaseOutcome
 # 58). What remains above it: viewflow's activation of the flow graph (each gateway node
 # opens a savepoint and creates and completes a task row), the routing's second write of
 # the case for each new task, one audit INSERT per entry, and the policy's preparation
-# and registration steps.
+# and registration steps. Issue 18 added 7 to each: the decision's mail of the outcome
+# (its recipients and the decider's name) and the publication's announcement (the row, and
+# who is told at once: holders in the scope, follows, choices), queued in the transaction.
 CEILING = {
-    "handlingsplan": {"sqlite": 200, "postgresql": 200},
-    "policy": {"sqlite": 292, "postgresql": 292},
+    "handlingsplan": {"sqlite": 207, "postgresql": 207},
+    "policy": {"sqlite": 299, "postgresql": 299},
 }
 
 
