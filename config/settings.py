@@ -320,7 +320,8 @@ LOGGING = {
 # --- Styrdok --------------------------------------------------------------
 # Days a public decision may be appealed after posting on the notice board.
 STYRDOK_APPEAL_DAYS = 21
-# Absolute address of the site, for links in e-mails.
+# Absolute address of the site, for links in e-mails sent by scheduled jobs (a mail caused
+# by a request links to the scheme and host of that request: notifications.links).
 STYRDOK_BASE_URL = env("STYRDOK_BASE_URL", default="http://127.0.0.1:8000")
 # The registrar's desk: a case is overdue when it has waited in its step longer than the
 # step's limit here (days; steps not listed have no limit), or when the deadline of its

@@ -5,14 +5,17 @@ digest is a scheduled job that sends once a week however often it runs (issue 18
 
 from __future__ import annotations
 
+import threading
 from io import StringIO
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 
 from audit.models import AuditEntry
-from notifications.announcements import week_of
-from notifications.models import Frequency, Preference
+from notifications.announcements import send_weekly_digest, week_of
+from notifications.models import DigestSent, Frequency, Preference
 from tests.lifecycle import days, days_pass, refresh, run_to_end, run_until, today
 from tests.notification_support import (
     about,
@@ -137,3 +140,51 @@ def test_a_revision_is_announced_as_a_new_version(town):
     [message] = about("Ny version: Handlingsplan 2027")
     assert message.to == ["samordnare@example.invalid"]
     assert "Det gäller din enhet." in message.body
+
+
+def _at_once(*runs) -> list:
+    barrier = threading.Barrier(len(runs))
+    results: list = []
+
+    def run(function):
+        try:
+            barrier.wait(timeout=10)
+            results.append(function())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in runs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_digest_runs_started_at_once_send_each_digest_once(town):
+    handlingsplan(town)  # samordnare and enhetschef: weekly, the default
+    mail.outbox.clear()
+
+    with days_pass(7):
+        commands = _at_once(digest, digest)
+    assert sum("2 digest(s) sent." in out for out in commands) == 1, commands
+    assert sum("already running" in out for out in commands) == 1, commands
+
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "enhetschef@example.invalid",
+        "samordnare@example.invalid",
+    ]
+
+    # Without the job's lock (a run that bypasses it), the unique (person, week) row still
+    # lets one run send each digest: the week again, as if never sent.
+    DigestSent.objects.all().delete()
+    mail.outbox.clear()
+    with days_pass(7):
+        counts = _at_once(send_weekly_digest, send_weekly_digest)
+    assert sum(counts) == 2, counts
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "enhetschef@example.invalid",
+        "samordnare@example.invalid",
+    ]
