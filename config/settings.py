@@ -258,9 +258,10 @@ MAILER_EMAIL_BACKEND = env(
 # The job holds its own lock (config.jobs.exclusive), valid across servers; django-mailer's
 # lock file in the working directory would hold on one server only.
 MAILER_USE_FILE_LOCK = False
-# A message the server refuses is deferred and retried by each later run of the job, at
-# most this many times (then it stays in the queue, visible in the admin, for a person).
-MAILER_EMAIL_MAX_RETRIES = env.int("MAILER_EMAIL_MAX_RETRIES", default=48)
+# A message the server refuses or cannot take is deferred and retried by each later run of
+# the job, without limit by default (a server down for a weekend loses nothing); with a
+# limit, a message that failed that often stays in the queue, in the admin, for a person.
+MAILER_EMAIL_MAX_RETRIES = env.int("MAILER_EMAIL_MAX_RETRIES", default=None)
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 # A slow mail server holds the sending job, never a request: give up on it after this.
