@@ -102,6 +102,8 @@ def follow_search(user, query: str) -> Follow:
     """Follow the register search of ``query`` (the register page's query string)."""
     _allowed(access.can_follow(user))
     saved = search_query(query)
+    if len(saved) > Follow._meta.get_field("query").max_length:
+        raise InvalidChoice(query)
     label = describe_search(user, saved)
     if not saved or not label:
         raise InvalidChoice(query)  # the whole register is no search
