@@ -99,7 +99,7 @@ def test_a_search_that_does_not_match_tells_nothing(town):
     assert not [m for m in mail.outbox if m.to == ["utvecklare@example.invalid"]]
 
 
-def test_the_whole_register_cannot_be_followed(town):
+def test_the_whole_register_or_an_invalid_search_cannot_be_followed(town):
     desk = town.desk("utvecklare")
     for query in ["", "page=3", "q=&type=", "q=" + "lång" * 400, "valid_on=igår"]:
         response = desk.post(reverse("notifications:follow_search"), {"query": query})
