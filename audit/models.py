@@ -72,6 +72,9 @@ ACTION_LABELS = {
     "document_created": _("Document created"),
     "document_changed": _("Document details changed"),
     "document_removed": _("Document removed"),
+    "notification_preference_set": _("Notification choice changed"),
+    "follow_started": _("Started following"),
+    "follow_stopped": _("Stopped following"),
 }
 
 

@@ -56,10 +56,14 @@ INSTALLED_APPS = [
     "axes",
     "viewflow",
     "viewflow.workflow",
+    # The mail queue (django-mailer): e-mail is stored in the database and sent by a job
+    # (before the project's apps: notifications.admin re-registers its admin).
+    "mailer",
     # The project's apps, bottom layer first (docs/architecture.md).
     "audit",
     "org",
     "documents",
+    "notifications",
     "workflows",
     "fixtures",
 ]
@@ -236,7 +240,14 @@ CACHES = shared.caches(
 )
 
 # --- E-mail ---------------------------------------------------------------
-EMAIL_BACKEND = env(
+# Every e-mail goes into the mail queue in the database (django-mailer's DbBackend), in the
+# transaction of the change that caused it, whatever sends it (django.core.mail.send_mail,
+# EmailMessage.send): nothing is lost when the mail server is down or slow. The job
+# ``manage.py send_queued_mail`` (docs/deployment.md) hands the queue to the transport
+# below and retries what the server refused. The environment variable EMAIL_BACKEND names
+# that transport, as it did before the queue: SMTP in production, the console otherwise.
+EMAIL_BACKEND = "mailer.backend.DbBackend"
+MAILER_EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     default=(
         "django.core.mail.backends.smtp.EmailBackend"
@@ -244,8 +255,17 @@ EMAIL_BACKEND = env(
         else "django.core.mail.backends.console.EmailBackend"
     ),
 )
+# The job holds its own lock (config.jobs.exclusive), valid across servers; django-mailer's
+# lock file in the working directory would hold on one server only.
+MAILER_USE_FILE_LOCK = False
+# A message the server refuses or cannot take is deferred and retried by each later run of
+# the job, without limit by default (a server down for a weekend loses nothing); with a
+# limit, a message that failed that often stays in the queue, in the admin, for a person.
+MAILER_EMAIL_MAX_RETRIES = env.int("MAILER_EMAIL_MAX_RETRIES", default=None)
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# A slow mail server holds the sending job, never a request: give up on it after this.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="styrdok@localhost")
 
 # --- Security -------------------------------------------------------------
@@ -299,12 +319,13 @@ LOGGING = {
 }
 
 # --- Styrdok --------------------------------------------------------------
-# Absolute address of the site, for links in e-mails.
 # Overdue reviews (manage.py remind_overdue_reviews): the owner is reminded the day after
 # the review date and then every STYRDOK_REVIEW_REMINDER_DAYS; the chief of the owner's unit
 # from STYRDOK_REVIEW_CHIEF_AFTER_DAYS days after the review date, at the same interval.
 STYRDOK_REVIEW_REMINDER_DAYS = env.int("STYRDOK_REVIEW_REMINDER_DAYS", default=14)
 STYRDOK_REVIEW_CHIEF_AFTER_DAYS = env.int("STYRDOK_REVIEW_CHIEF_AFTER_DAYS", default=30)
+# Absolute address of the site, for links in e-mails sent by scheduled jobs (a mail caused
+# by a request links to the scheme and host of that request: notifications.links).
 STYRDOK_BASE_URL = env("STYRDOK_BASE_URL", default="http://127.0.0.1:8000")
 # The registrar's desk: a case is overdue when it has waited in its step longer than the
 # step's limit here (days; steps not listed have no limit), or when the deadline of its

@@ -7,6 +7,7 @@ from documents import health as document_health
 from documents import noticeboard_views, sweep_views
 from documents import register as document_register
 from documents import views as document_views
+from notifications.feeds import RegisterFeed
 
 admin.site.site_header = _("Styrdok administration")
 admin.site.site_title = _("Styrdok")
@@ -20,10 +21,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("register/", document_register.register, name="register"),
     path("api/v1/", include("documents.api.urls")),
+    path("register/feed/", RegisterFeed(), name="register_feed"),
     path("register/health/", document_health.health, name="register_health"),
     path("register/mandate-period/", sweep_views.mandate_sweep, name="mandate_sweep"),
     path("anslagstavla/", noticeboard_views.notice_board, name="noticeboard"),
     path("anslagstavla/atom/", noticeboard_views.NoticeBoardFeed(), name="noticeboard_feed"),
     path("documents/", include("documents.urls")),
     path("work/", include("workflows.urls")),
+    path("following/", include("notifications.urls")),
 ]

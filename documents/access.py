@@ -112,6 +112,12 @@ def is_administrator(user) -> bool:
     return _active(user) and user.is_superuser
 
 
+def can_see_mail_queue(user) -> bool:
+    """The mail queue and its log in the admin (every mail's text and recipients):
+    administrators only."""
+    return is_administrator(user)
+
+
 def registrar_positions() -> QuerySet[Position]:
     """The registrar positions: whoever acts in one (holder or substitute on the day) is
     a registrar, gets the registrar's tasks and is told of them."""
@@ -184,6 +190,22 @@ def can_view_document(user, document: Document) -> bool:
     if document.status in REGISTER_DOCUMENT_STATUSES:
         return _may_read_register(user, document)
     return _any_case_visible(user, document.cases.all())
+
+
+def can_follow(user) -> bool:
+    """Following documents and register searches, and choosing how to hear of them:
+    anyone logged in."""
+    return _logged_in(user)
+
+
+def can_follow_document(user, document: Document) -> bool:
+    """Follow a document: anyone logged in who may see it."""
+    return _logged_in(user) and can_view_document(user, document)
+
+
+def can_stop_following(user, follow) -> bool:
+    """A follow is its person's own: only they stop it (and see it)."""
+    return _logged_in(user) and follow.user_id == user.pk
 
 
 def visible_documents(user) -> QuerySet[Document]:

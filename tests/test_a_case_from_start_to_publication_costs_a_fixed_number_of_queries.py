@@ -27,7 +27,9 @@ from workflows.models import CaseOutcome
 # once, done, by workflows/nodes.py) and the human tasks' updates; one audit INSERT and one
 # task-link INSERT per step; per step the lock and task reads and the access checks
 # (positions, holdings, substitutions, the adoption rules); the diarium's counter;
-# publication's search index; the policy's preparation and registration steps.
+# publication's search index; the policy's preparation and registration steps; the
+# decision's mail of the outcome and the publication's announcement (issue 18), queued in
+# the transaction.
 CEILING = {
     "handlingsplan": {"sqlite": 123, "postgresql": 123},
     "policy": {"sqlite": 194, "postgresql": 194},

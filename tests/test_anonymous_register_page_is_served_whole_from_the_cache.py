@@ -165,10 +165,11 @@ def test_logged_in_users_are_never_served_the_anonymous_page(org_tree, published
     html = page.content.decode()
     assert queries > 1 and page.context is not None
     assert "Eva Ek" in html and "Logga ut" in html
-    # The log-out form's token and the switcher's are the employee's own.
+    # The log-out form's token, the switcher's and the follow-this-search form's are the
+    # employee's own.
     secret = employee.cookies[settings.CSRF_COOKIE_NAME].value
     tokens = TOKEN.findall(html)
-    assert len(tokens) == 2
+    assert len(tokens) == 3
     assert all(_unmask_cipher_token(token) == secret for token in tokens)
 
 

@@ -76,6 +76,15 @@ def _case(subject):
     return {"case_id": subject.case.pk}
 
 
+def _someone_elses_follow(subject):
+    from notifications.models import Follow
+
+    follow, _ = Follow.objects.get_or_create(
+        user=subject.case.started_by, document=None, query="q=hemligt", defaults={"label": "x"}
+    )
+    return {"follow_id": follow.pk}
+
+
 COVERED = {
     "documents:detail": (_document, {"document_id": MISSING}),
     "documents:pdf": (_document, {"document_id": MISSING}),
@@ -104,6 +113,8 @@ COVERED = {
         lambda s: {"meeting_id": Meeting.objects.order_by("pk").first().pk},
         {"meeting_id": MISSING},
     ),
+    "notifications:follow_document": (_document, {"document_id": MISSING}),
+    "notifications:stop": (_someone_elses_follow, {"follow_id": MISSING}),
 }
 # The desk refuses everyone but the registrar and the secretaries before it looks anything
 # up: 403 for an existing and a missing object alike.

@@ -26,6 +26,7 @@ from ..refusals import (
 )
 from .base import Step
 from .engine import negotiation_demanded
+from .notices import tell_decision
 from .review_steps import confirm_review
 
 
@@ -148,3 +149,4 @@ def decide(
         to_state=outcome,
         comment=f"{decision.decider_name} {decision_date:%Y-%m-%d} {paragraph}".strip(),
     )
+    tell_decision(case, decision)

@@ -5,7 +5,6 @@ This module does not import ``workflows.flows`` (the flows import it)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
@@ -17,6 +16,7 @@ from viewflow.workflow.models import Task
 
 from audit import recording as audit
 from documents.models import Decision, Document, DocumentStatus, DocumentVersion, VersionStatus
+from notifications import links
 from org.selectors import acting_users, group_representatives
 
 from .. import access, routing
@@ -81,8 +81,8 @@ def on_task_created(activation) -> None:
         to_state=task.flow_task.name,
         comment=_describe_route(route, case),
     )
-    task_id = task.pk
-    transaction.on_commit(lambda: notify_task(task_id))
+    task_id, base = task.pk, links.origin()  # the request's address, if a request caused it
+    transaction.on_commit(lambda: notify_task(task_id, base))
 
 
 def _describe_route(route: routing.Route, case: Case) -> str:
@@ -114,13 +114,14 @@ def task_candidates(task) -> list:
     return list(acting_users(route.position))
 
 
-def notify_task(task_id: int) -> None:
-    """E-mail whoever can do a new task (after the transaction has committed)."""
+def notify_task(task_id: int, base: str | None = None) -> None:
+    """E-mail whoever can do a new task (after the transaction has committed); links start
+    with ``base`` (``notifications.links.origin``)."""
     task = Task.objects.filter(pk=task_id).first()
     if task is None or task.status not in access.OPEN_TASK:
         return
     case = Case.objects.select_related("diary_entry__series", "document").get(pk=task.process_id)
-    link = settings.STYRDOK_BASE_URL.rstrip("/") + reverse("workflows:task", args=[task.pk])
+    link = links.absolute_url(reverse("workflows:task", args=[task.pk]), base)
     step = routing.step_title(task.flow_task.name)
     recipients = sorted({u.email for u in task_candidates(task) if u.email})
     if not recipients:

@@ -1,0 +1,102 @@
+"""Who is told of an announcement, and why.
+
+A document applies to a person when its scope is the unit of a position they hold today or
+a unit above it (the register's rule: ``RegisterFilter.applies_to``), so the people told of
+a new or revised document are the holders of positions in the scope unit's subtree. Beside
+them: the document's followers (new versions and repeals) and the followers of a register
+search the new version matches. Everyone told must be allowed to see the document
+(``documents.access``); nobody is told twice of one announcement.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.http import QueryDict
+from django.utils import timezone
+
+from documents import access
+from documents.filters import RegisterFilter
+from documents.selectors import register_versions
+from org.models import PositionHolding
+
+from .models import Announcement, AnnouncementKind, Follow, Frequency, Preference
+
+User = get_user_model()
+
+# Why a person is told: their unit, a followed document, a followed search.
+UNIT, FOLLOWED, SEARCH = "unit", "followed", "search"
+
+
+def matches_search(user, follow: Follow, version_id: int) -> bool:
+    """Whether the register search ``follow`` saved, run as ``user`` today, finds the
+    version (the register's own filter set and visibility)."""
+    filterset = RegisterFilter(
+        QueryDict(follow.query), queryset=register_versions(user).filter(pk=version_id)
+    )
+    return filterset.is_valid() and filterset.qs.exists()
+
+
+def _unit_people(announcement: Announcement) -> list[int]:
+    if announcement.kind == AnnouncementKind.REPEALED:
+        return []
+    scope = announcement.document.scope_unit
+    holdings = PositionHolding.objects.active_on(timezone.localdate()).filter(
+        position__unit__path__startswith=scope.path
+    )
+    return list(holdings.order_by().values_list("user_id", flat=True).distinct())
+
+
+def told(announcement: Announcement, only: str | None = None) -> dict[int, dict[str, list[str]]]:
+    """Person id -> the reasons they are told (``UNIT``, ``FOLLOWED``: [""], ``SEARCH``:
+    the followed searches' labels), for those who may see the document; with ``only`` (a
+    ``Frequency``), for those who chose it."""
+    reasons: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for user_id in _unit_people(announcement):
+        reasons[user_id][UNIT].append("")
+    # The document's followers and every followed search, in one query.
+    follows = Follow.objects.filter(document=announcement.document_id)
+    if announcement.version_id is not None:
+        follows |= Follow.objects.filter(document__isnull=True)
+    for follow in follows.select_related("user").order_by("pk"):
+        if follow.document_id is not None:
+            reasons[follow.user_id][FOLLOWED].append("")
+        elif matches_search(follow.user, follow, announcement.version_id):
+            reasons[follow.user_id][SEARCH].append(follow.label or follow.query)
+    if not reasons:
+        return {}
+    chosen = frequencies(reasons)
+    ids = [user_id for user_id in reasons if only is None or chosen[user_id] == only]
+    if not ids:
+        return {}
+    people = User.objects.filter(pk__in=ids, is_active=True).exclude(email="")
+    document = announcement.document
+    return {
+        person.pk: {key: list(value) for key, value in reasons[person.pk].items()}
+        for person in people
+        if access.can_view_document(person, document)
+    }
+
+
+def frequencies(user_ids) -> dict[int, str]:
+    """Each person's choice; the weekly digest for those who never chose."""
+    chosen = dict(
+        Preference.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "documents")
+    )
+    return {user_id: chosen.get(user_id, Frequency.WEEKLY) for user_id in user_ids}
+
+
+def frequency_of(user) -> str:
+    preference = Preference.objects.filter(user=user).first()
+    return preference.documents if preference else Frequency.WEEKLY
+
+
+def follows_of(user) -> list[Follow]:
+    return list(Follow.objects.filter(user=user).select_related("document"))
+
+
+def is_following(user, document) -> Follow | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Follow.objects.filter(user=user, document=document).first()
