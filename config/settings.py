@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "org",
     "documents",
     "workflows",
+    "reading",
     "fixtures",
 ]
 
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "workflows.context_processors.navigation",
+                "reading.context_processors.navigation",
             ],
         },
     },

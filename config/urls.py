@@ -22,4 +22,5 @@ urlpatterns = [
     path("register/health/", document_health.health, name="register_health"),
     path("documents/", include("documents.urls")),
     path("work/", include("workflows.urls")),
+    path("reading/", include("reading.urls")),
 ]

@@ -90,7 +90,12 @@ def decide(
     motivation: str = "",
     valid_from: datetime.date | None = None,
     valid_until: datetime.date | None = None,
+    requires_reading: bool | None = None,
+    material_change: bool = False,
 ) -> None:
+    """Record the decision. ``requires_reading`` (None: as the document type says) and
+    ``material_change`` (a new version that must be read again) belong to an adoption of
+    a version; a repeal or a version not adopted carries neither."""
     case, version = step.case, step.case.version
     _check_input(
         case,
@@ -117,6 +122,9 @@ def decide(
         recorded_as=step.acting.position if step.acting else None,
         recorded_as_substitute=bool(step.acting and step.acting.as_substitute),
         diary_entry=case.diary_entry,
+        requires_reading=requires_reading if adopts_version else None,
+        # Only a later version can change what was read before.
+        material_change=bool(material_change and adopts_version and version.number > 1),
     )
     if adopts_version:
         version.status = VersionStatus.ADOPTED

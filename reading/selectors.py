@@ -1,0 +1,279 @@
+"""Read acknowledgement, read side: what a person must read, and for a chief who in their
+units has and has not confirmed.
+
+Nothing is stored per person and document: the audience is computed when asked (everyone
+holding a position today in the document's scope unit or below it, narrowed to the position
+kinds of the document's type, ``documents.access``), and only confirmations are rows. A
+valid version asks for reading when its adoption decision says so, or, where the decision
+says nothing (versions adopted before the choice existed), when its type does. A
+confirmation counts for a later version unless a version after it was adopted as a
+material change: the *baseline* of a version is the number of the latest version up to it
+whose decision marked a material change (0 if none), and a person's confirmation counts
+when its version number is at least the baseline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from documents import access
+from documents.models import DocumentVersion, VersionStatus, kinds_of
+from org.models import PositionHolding, Unit
+from org.selectors import today
+
+from .models import ReadConfirmation
+
+User = get_user_model()
+
+# Valid versions that ask for a read acknowledgement (the decision's choice, else the type's).
+REQUIRED_Q = Q(adoption__requires_reading=True) | Q(
+    adoption__requires_reading__isnull=True, document_type__reading_required=True
+)
+
+
+def _baseline() -> Coalesce:
+    """The version number a confirmation must reach to count for the version (OuterRef)."""
+    material = (
+        DocumentVersion.objects.filter(
+            document=OuterRef("document"),
+            number__lte=OuterRef("number"),
+            adoption__material_change=True,
+        )
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return Coalesce(Subquery(material), Value(0))
+
+
+def required_versions() -> QuerySet[DocumentVersion]:
+    """Valid versions that ask for a read acknowledgement, with their baseline."""
+    return (
+        DocumentVersion.objects.filter(status=VersionStatus.VALID)
+        .filter(REQUIRED_Q)
+        .annotate(baseline=_baseline())
+    )
+
+
+def requires_reading(version: DocumentVersion) -> bool:
+    return required_versions().filter(pk=version.pk).exists()
+
+
+def baseline_of(version: DocumentVersion) -> int:
+    return required_versions().filter(pk=version.pk).values_list("baseline", flat=True).first() or 0
+
+
+def latest_confirmed(user, document_id: int) -> int | None:
+    """The number of the latest version of the document ``user`` confirmed, if any."""
+    return (
+        ReadConfirmation.objects.filter(user=user, document_id=document_id)
+        .order_by("-version_number")
+        .values_list("version_number", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A document waiting for the person's confirmation."""
+
+    version_id: int
+    document_id: int
+    number: int
+    title: str
+    type_name: str
+    scope_name: str
+    valid_from: object
+    confirmed_number: int | None  # an earlier version confirmed before a material change
+
+    @property
+    def is_material_change(self) -> bool:
+        return self.confirmed_number is not None
+
+
+def _ancestor_ids(paths: list[str]) -> set[int]:
+    return {int(p) for path in paths for p in path.strip("/").split("/") if p}
+
+
+def waiting_for(user) -> list[Waiting]:
+    """The documents ``user`` must confirm reading and has not (for its current version),
+    in title order: two queries, whatever the size of the municipality."""
+    holdings = access.reading_holdings(user)
+    if not holdings:
+        return []
+    mine = (
+        ReadConfirmation.objects.filter(user=user, document=OuterRef("document"))
+        .order_by("-version_number")
+        .values("version_number")[:1]
+    )
+    rows = (
+        required_versions()
+        .filter(scope_unit__in=_ancestor_ids([path for path, _kind in holdings]))
+        .annotate(confirmed=Subquery(mine))
+        .filter(Q(confirmed__isnull=True) | Q(confirmed__lt=F("baseline")))
+        .order_by("title", "pk")
+        .values_list(
+            "pk",
+            "document_id",
+            "number",
+            "title",
+            "document_type__name",
+            "document_type__reading_position_kinds",
+            "scope_unit__name",
+            "scope_unit__path",
+            "valid_from",
+            "confirmed",
+        )
+    )
+    return [
+        Waiting(pk, doc, number, title, type_name, scope, valid_from, confirmed)
+        for pk, doc, number, title, type_name, kinds, scope, path, valid_from, confirmed in rows
+        if access.reading_applies(holdings, path, kinds_of(kinds))
+    ]
+
+
+# --- The chief's overview -------------------------------------------------------------
+
+
+@dataclass
+class OverviewRow:
+    """One document in a chief's unit: how many must confirm it, how many have."""
+
+    version_id: int
+    document_id: int
+    number: int
+    title: str
+    scope_name: str
+    root_path: str
+    kinds: list[str]
+    baseline: int
+    audience: int = 0
+    confirmed: int = 0
+
+    @property
+    def pending(self) -> int:
+        return self.audience - self.confirmed
+
+
+def unit_versions(unit: Unit) -> QuerySet:
+    """Valid versions asking for reading that apply to people in ``unit``: scoped to it, a
+    unit above it or a unit below it."""
+    above = _ancestor_ids([unit.path])
+    return (
+        required_versions()
+        .filter(Q(scope_unit__in=above) | Q(scope_unit__path__startswith=unit.path))
+        .order_by("title", "pk")
+    )
+
+
+def _row(unit: Unit, values: tuple) -> OverviewRow:
+    pk, doc, number, title, scope, path, kinds, baseline = values
+    # The audience within the chief's unit: below the deeper of the two units.
+    root = path if len(path) > len(unit.path) else unit.path
+    return OverviewRow(pk, doc, number, title, scope, root, kinds_of(kinds), baseline)
+
+
+def overview_rows(unit: Unit, versions: QuerySet) -> list[OverviewRow]:
+    """The rows of ``versions`` (a page of ``unit_versions``) with their counts: three
+    queries for any page (the versions, the counts of people and of confirmations)."""
+    rows = [
+        _row(unit, values)
+        for values in versions.values_list(
+            "pk",
+            "document_id",
+            "number",
+            "title",
+            "scope_unit__name",
+            "scope_unit__path",
+            "document_type__reading_position_kinds",
+            "baseline",
+        )
+    ]
+    if not rows:
+        return rows
+    holdings = PositionHolding.objects.active_on(today()).filter(
+        position__unit__path__startswith=unit.path
+    )
+    counts = {}
+    for i, row in enumerate(rows):
+        audience = access.reading_audience_q(row.root_path, row.kinds)
+        confirmed = Exists(
+            ReadConfirmation.objects.filter(
+                user=OuterRef("user"),
+                document_id=row.document_id,
+                version_number__gte=row.baseline,
+            )
+        )
+        counts[f"a{i}"] = Count("user", distinct=True, filter=audience)
+        counts[f"c{i}"] = Count("user", distinct=True, filter=audience & Q(confirmed))
+    totals = holdings.aggregate(**counts)
+    for i, row in enumerate(rows):
+        row.audience, row.confirmed = totals[f"a{i}"], totals[f"c{i}"]
+    return rows
+
+
+def overview_row(unit: Unit, version_id: int) -> OverviewRow | None:
+    rows = overview_rows(unit, unit_versions(unit).filter(pk=version_id))
+    return rows[0] if rows else None
+
+
+@dataclass(frozen=True)
+class PersonStatus:
+    user_id: int
+    name: str
+    username: str
+    email: str
+    position: str
+    unit: str
+    confirmed_number: int | None
+    confirmed_at: object
+    counts: bool
+
+
+def people(row: OverviewRow) -> QuerySet:
+    """The people who must confirm the row's document (in the chief's unit), with the
+    latest version each confirmed and when; pending first, then by name."""
+    holdings = PositionHolding.objects.active_on(today()).filter(
+        access.reading_audience_q(row.root_path, row.kinds)
+    )
+    first = holdings.filter(user=OuterRef("pk")).order_by("position__unit__path", "pk")
+    latest = ReadConfirmation.objects.filter(
+        user=OuterRef("pk"), document_id=row.document_id
+    ).order_by("-version_number")
+    return (
+        User.objects.filter(pk__in=holdings.values("user"))
+        .annotate(
+            confirmed_number=Subquery(latest.values("version_number")[:1]),
+            confirmed_at=Subquery(latest.values("confirmed_at")[:1]),
+            position_title=Subquery(first.values("position__title")[:1]),
+            unit_name=Subquery(first.values("position__unit__name")[:1]),
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def people_status(row: OverviewRow, users) -> list[PersonStatus]:
+    return [
+        PersonStatus(
+            u.pk,
+            u.get_full_name() or u.username,
+            u.username,
+            u.email,
+            u.position_title or "",
+            u.unit_name or "",
+            u.confirmed_number,
+            u.confirmed_at,
+            u.confirmed_number is not None and u.confirmed_number >= row.baseline,
+        )
+        for u in users
+    ]
+
+
+def pending_people(row: OverviewRow) -> QuerySet:
+    """Who in the row's audience has not confirmed (a confirmation that counts)."""
+    return people(row).filter(
+        Q(confirmed_number__isnull=True) | Q(confirmed_number__lt=row.baseline)
+    )
