@@ -28,6 +28,13 @@ def _compute(user) -> list:
     return [int(time.time()), len(waiting_for(user)), bool(access.acknowledgement_units(user))]
 
 
+def remember_at_login(sender, request, user, **kwargs) -> None:
+    """At log-in (a receiver of ``user_logged_in``): the count for the first pages."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[NAV_KEY] = _compute(user)
+
+
 def _cached(request) -> list:
     memo = getattr(request, "_styrdok_nav_reading", None)
     if memo is not None:

@@ -42,7 +42,12 @@ def rutin(
     doc_type.reading_position_kinds = kinds
     doc_type.save()
     document = valid_document(
-        town, type_code="rutin", title=title, scope=scope, owner="enhetschef", decided_by="enhetschef"
+        town,
+        type_code="rutin",
+        title=title,
+        scope=scope,
+        owner="enhetschef",
+        decided_by="enhetschef",
     )
     if requires is not None:
         # The decision as the decision step would have written it (set-up only).

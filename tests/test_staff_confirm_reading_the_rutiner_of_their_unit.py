@@ -71,9 +71,7 @@ def test_the_type_can_narrow_the_audience_to_chiefs(client, town):
     assert waiting_titles(client) == ["Rutin för chefer"]
 
 
-def test_a_person_who_joins_the_unit_sees_its_documents_and_one_who_leaves_does_not(
-    client, town
-):
+def test_a_person_who_joins_the_unit_sees_its_documents_and_one_who_leaves_does_not(client, town):
     rutin(town, "Rutin för hygien", scope="unit")
     assert ReadConfirmation.objects.count() == 0  # nothing materialised per person
     newcomer = staff(town, "nyanstalld", "unit")
@@ -190,9 +188,14 @@ def test_confirmations_are_never_changed_or_deleted(town):
         confirmation.save()
     with pytest.raises(PermissionError):
         ReadConfirmation.objects.all().delete()
-    with pytest.raises(IntegrityError, match="reading_protect_confirmation_delete"):
-        with transaction.atomic():
-            ReadConfirmation.objects.all()._raw_delete(ReadConfirmation.objects.db)
-    with pytest.raises(IntegrityError, match="reading_protect_confirmation_update"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("UPDATE reading_readconfirmation SET version_number = 7")
+    with (
+        pytest.raises(IntegrityError, match="reading_protect_confirmation_delete"),
+        transaction.atomic(),
+    ):
+        ReadConfirmation.objects.all()._raw_delete(ReadConfirmation.objects.db)
+    with (
+        pytest.raises(IntegrityError, match="reading_protect_confirmation_update"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE reading_readconfirmation SET version_number = 7")
