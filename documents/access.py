@@ -327,6 +327,17 @@ def reading_audience_q(root_path: str, kinds: list[str]) -> Q:
     return q
 
 
+def reading_audience_sql(root_path: str, kinds: list[str]) -> tuple[str, list]:
+    """``reading_audience_q`` as an SQL condition on ``u`` (the unit) and ``p`` (the
+    position) of a holding, with its parameters: for the overview's counts."""
+    sql = "u.path LIKE %s"
+    params: list = [root_path + "%"]
+    if kinds:
+        sql += " AND p.kind IN (" + ", ".join(["%s"] * len(kinds)) + ")"
+        params += kinds
+    return sql, params
+
+
 def acknowledgement_units(user) -> list[Unit]:
     """The units whose read acknowledgements ``user`` sees (with the units below them):
     those of the chief positions they act in today, as holder or substitute."""

@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from documents import access
@@ -28,10 +28,12 @@ PEOPLE_PAGE_SIZE = 50
 
 
 def _to_read_page(request, status: int = 200):
+    waiting = selectors.waiting_for(request.user)
+    page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reading/to_read.html",
-        {"waiting": selectors.waiting_for(request.user)},
+        {"waiting": page.object_list, "page": page, "count": len(waiting), "querystring": ""},
         status=status,
     )
 
@@ -133,7 +135,7 @@ def remind(request, unit_id: int, version_id: int):
 EXPORT_COLUMNS = (
     gettext_lazy("Name"),
     gettext_lazy("User name"),
-    gettext_lazy("Position"),
+    pgettext_lazy("held in the organisation", "Position"),
     gettext_lazy("Unit"),
     gettext_lazy("Confirmed"),
     gettext_lazy("Version confirmed"),
