@@ -17,11 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from documents import access
+from documents import cache as register_cache
 from documents.models import DocumentType, DocumentVersion, VersionStatus, kinds_of
 from org.models import Position, PositionHolding, Unit
 from org.selectors import today
@@ -176,11 +178,12 @@ class OverviewRow:
 def unit_versions(unit: Unit) -> QuerySet:
     """Valid versions asking for reading that apply to people in ``unit``: scoped to it, a
     unit above it or a unit below it."""
-    below = Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True)
-    ids = _ancestor_ids([unit.path]) | set(below)
+    units = Unit.objects.filter(
+        Q(path__startswith=unit.path) | Q(pk__in=sorted(_ancestor_ids([unit.path])))
+    )
     return (
         required_versions(with_baseline=False)
-        .filter(scope_unit__in=sorted(ids))
+        .filter(scope_unit__in=units.values("pk"))
         .order_by("title", "pk")
     )
 
@@ -196,18 +199,22 @@ def overview_rows(unit: Unit, versions: QuerySet) -> list[OverviewRow]:
     """The rows of ``versions`` (a page of ``unit_versions``) with their counts: four
     queries for any page (the versions, their baselines, the counts of people and of
     confirmations)."""
-    rows = [
-        _row(unit, values)
-        for values in versions.values_list(
-            "pk",
-            "document_id",
-            "number",
-            "title",
-            "scope_unit__name",
-            "scope_unit__path",
-            "document_type__reading_position_kinds",
-        )
-    ]
+    return _completed(unit, [_row(unit, values) for values in versions.values_list(*_COLUMNS)])
+
+
+_COLUMNS = (
+    "pk",
+    "document_id",
+    "number",
+    "title",
+    "scope_unit__name",
+    "scope_unit__path",
+    "document_type__reading_position_kinds",
+)
+
+
+def _completed(unit: Unit, rows: list[OverviewRow]) -> list[OverviewRow]:
+    """The rows with their baselines and counts (two queries)."""
     if not rows:
         return rows
     found = baselines([(row.document_id, row.number) for row in rows])
@@ -218,43 +225,79 @@ def overview_rows(unit: Unit, versions: QuerySet) -> list[OverviewRow]:
     return rows
 
 
+_HOLDINGS_SQL = (
+    "FROM {holding} h JOIN {position} p ON p.id = h.position_id "
+    "JOIN {unit} u ON u.id = p.unit_id "
+    'WHERE h.start <= %s AND (h."end" IS NULL OR h."end" >= %s)'
+)
+
+
+def _holdings_sql() -> str:
+    return _HOLDINGS_SQL.format(
+        holding=PositionHolding._meta.db_table,
+        position=Position._meta.db_table,
+        unit=Unit._meta.db_table,
+    )
+
+
 def _counts(unit: Unit, rows: list[OverviewRow]) -> list[tuple[int, int]]:
     """For each row: the people in its audience within ``unit``, and those of them whose
-    confirmation counts. One scan of the unit's holdings, in SQL written out (an ORM
-    aggregate of 50 conditional counts cost more to build than to run)."""
-    columns: list[str] = []
-    params: list = []
-    for row in rows:
-        audience, audience_params = access.reading_audience_sql(row.root_path, row.kinds)
-        columns.append(f"COUNT(DISTINCT CASE WHEN {audience} THEN h.user_id END)")
-        params += audience_params
-        columns.append(
-            f"COUNT(DISTINCT CASE WHEN {audience} AND EXISTS (SELECT 1 FROM "
-            f"{ReadConfirmation._meta.db_table} c WHERE c.user_id = h.user_id AND "
-            "c.document_id = %s AND c.version_number >= %s) THEN h.user_id END)"
-        )
-        params += [*audience_params, row.document_id, row.baseline]
+    confirmation counts. One query in SQL written out (an ORM aggregate of 50 conditional
+    counts cost more to build than to run): each distinct audience counted from the
+    holdings below its unit, each document's confirmations from its own index range,
+    joined to the holdings of its audience."""
     day = today()
-    sql = (
-        f"SELECT {', '.join(columns)} FROM {PositionHolding._meta.db_table} h "
-        f"JOIN {Position._meta.db_table} p ON p.id = h.position_id "
-        f"JOIN {Unit._meta.db_table} u ON u.id = p.unit_id "
-        'WHERE u.path LIKE %s AND h.start <= %s AND (h."end" IS NULL OR h."end" >= %s)'
-    )
+    groups = sorted({(row.root_path, tuple(row.kinds)) for row in rows})
+    holdings = _holdings_sql()
+    confirmations = ReadConfirmation._meta.db_table
+    parts, params = [], []
+    for i, (root, kinds) in enumerate(groups):
+        audience, audience_params = access.reading_audience_sql(root, list(kinds))
+        parts.append(f"SELECT 0, {i}, COUNT(DISTINCT h.user_id) {holdings} AND {audience}")
+        params += [day, day, *audience_params]
+    joined = holdings.replace("WHERE", f"JOIN {confirmations} c ON c.user_id = h.user_id WHERE", 1)
+    for i, row in enumerate(rows):
+        audience, audience_params = access.reading_audience_sql(row.root_path, row.kinds)
+        parts.append(
+            f"SELECT 1, {i}, COUNT(DISTINCT c.user_id) {joined} "
+            f"AND c.document_id = %s AND c.version_number >= %s AND {audience}"
+        )
+        params += [day, day, row.document_id, row.baseline, *audience_params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, unit.path + "%", day, day])
-        values = cursor.fetchone()
-    return [(values[i], values[i + 1]) for i in range(0, len(values), 2)]
+        cursor.execute(" UNION ALL ".join(parts), params)
+        found = {(kind, i): n for kind, i, n in cursor.fetchall()}
+    group_of = {group: i for i, group in enumerate(groups)}
+    return [
+        (found.get((0, group_of[(row.root_path, tuple(row.kinds))]), 0), found.get((1, i), 0))
+        for i, row in enumerate(rows)
+    ]
+
+
+def unit_version_count(unit: Unit) -> int:
+    """How many documents ``unit_versions`` lists, kept in the cache until the register
+    changes (the register's generation moves on with every version, decision, type and
+    unit saved; the people and their confirmations are not in it)."""
+    generation = register_cache.current()
+    if generation is None:
+        return unit_versions(unit).count()
+    key = f"styrdok-reading-count-{generation}-{unit.pk}-{today().isoformat()}"
+    count = cache.get(key)
+    if count is None:
+        count = unit_versions(unit).count()
+        cache.set(key, count, 3600)
+    return count
 
 
 def overview_row(unit: Unit, version_id: int) -> OverviewRow | None:
     """One document of ``unit``'s overview (None if it asks nothing of the unit's people)."""
     version = required_versions(with_baseline=False).filter(pk=version_id)
-    scope = version.values_list("scope_unit__path", flat=True).first()
-    if scope is None or not (scope.startswith(unit.path) or unit.path.startswith(scope)):
+    values = version.values_list(*_COLUMNS).first()
+    if values is None:
         return None
-    rows = overview_rows(unit, version)
-    return rows[0] if rows else None
+    scope = values[5]
+    if not (scope.startswith(unit.path) or unit.path.startswith(scope)):
+        return None
+    return _completed(unit, [_row(unit, values)])[0]
 
 
 @dataclass(frozen=True)
