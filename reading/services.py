@@ -57,7 +57,8 @@ def confirm_reading(*, user, version_id: int) -> ReadConfirmation:
             .filter(pk=version_id)
             .first()
         )
-        if version is None:
+        # A version the person may not see (a draft) answers as one that does not exist.
+        if version is None or not access.can_view_version(user, version):
             raise NoSuchVersion()
         _check_confirmable(user, version)
         confirmation = ReadConfirmation.objects.create(
@@ -98,8 +99,8 @@ def send_reminder(*, user, unit_id: int, version_id: int) -> int:
         unit = Unit.objects.select_for_update().filter(pk=unit_id).first()
         if unit is None or not access.can_see_acknowledgements(user, unit):
             raise NotChiefOfUnit()
-        version = DocumentVersion.objects.filter(pk=version_id).first()
-        if version is None:
+        version = DocumentVersion.objects.select_related("document").filter(pk=version_id).first()
+        if version is None or not access.can_view_version(user, version):
             raise NoSuchVersion()
         if version.status != VersionStatus.VALID:
             raise ReadingVersionNotValid()
