@@ -62,6 +62,9 @@ ACTION_LABELS = {
     "record_registered": _("Record registered"),
     "reader_granted": _("Read access granted"),
     "reader_revoked": _("Read access revoked"),
+    # Read acknowledgement (reading)
+    "reading_confirmed": _("Reading confirmed"),
+    "reading_reminder_sent": _("Reading reminder sent"),
     # The rule set, the organisation and the documents' details (audit.tracking)
     "rule_set_added": _("Added to the rule set"),
     "rule_set_changed": _("Rule set changed"),

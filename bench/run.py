@@ -62,6 +62,7 @@ SCENARIO_MODULES = [
     "bench.lifecycle",  # one case through the service layer vs a bare viewflow flow
     "bench.http",  # gunicorn, 2 workers: public register vs a bare Django view (wrk)
     "bench.desk",  # the registrar's desk over the generated open cases
+    "bench.reading",  # Att läsa and the chief's overview of read acknowledgements
 ]
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "documents",
     "notifications",
     "workflows",
+    "reading",
     "fixtures",
 ]
 
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "workflows.context_processors.navigation",
+                "reading.context_processors.navigation",
             ],
         },
     },

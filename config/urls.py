@@ -29,4 +29,5 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("work/", include("workflows.urls")),
     path("following/", include("notifications.urls")),
+    path("reading/", include("reading.urls")),
 ]

@@ -25,8 +25,8 @@ from typing import Protocol
 from django.db import models
 from django.db.models import Q, QuerySet
 
-from org.models import Position, PositionKind
-from org.selectors import Acting, acting_in
+from org.models import Position, PositionHolding, PositionKind, Unit
+from org.selectors import Acting, acting_in, today
 
 from .models import DiaryEntry, Document, DocumentStatus, DocumentVersion, VersionStatus
 
@@ -324,3 +324,60 @@ def visible_diary_entries(
     return entries.filter(
         Q(case__in=_visible_case_ids(user)) | Q(versions__in=visible_versions(user).values("pk"))
     ).distinct()
+
+
+# --- Read acknowledgement (the reading app asks these) ------------------------------------
+
+
+def reading_holdings(user, on=None) -> list[tuple[str, str]]:
+    """(unit path, position kind) of every position ``user`` holds on the day: whom a
+    document that asks for a read acknowledgement applies to is decided from these."""
+    if not _logged_in(user):
+        return []
+    return list(
+        PositionHolding.objects.active_on(on or today())
+        .filter(user=user)
+        .values_list("position__unit__path", "position__kind")
+    )
+
+
+def reading_applies(holdings: list[tuple[str, str]], scope_path: str, kinds: list[str]) -> bool:
+    """Whether a document scoped to the unit at ``scope_path``, asking the position kinds
+    ``kinds`` (empty: all), asks the holder of ``holdings`` to confirm reading it."""
+    return any(
+        path.startswith(scope_path) and (not kinds or kind in kinds) for path, kind in holdings
+    )
+
+
+def reading_audience_q(root_path: str, kinds: list[str]) -> Q:
+    """The position holdings (held on the day, filtered by the caller) whose holders must
+    confirm reading a document: in the unit at ``root_path`` or below, of ``kinds``."""
+    q = Q(position__unit__path__startswith=root_path)
+    if kinds:
+        q &= Q(position__kind__in=kinds)
+    return q
+
+
+def reading_audience_sql(root_path: str, kinds: list[str]) -> tuple[str, list]:
+    """``reading_audience_q`` as an SQL condition on ``u`` (the unit) and ``p`` (the
+    position) of a holding, with its parameters: for the overview's counts."""
+    sql = "u.path LIKE %s"
+    params: list = [root_path + "%"]
+    if kinds:
+        sql += " AND p.kind IN (" + ", ".join(["%s"] * len(kinds)) + ")"
+        params += kinds
+    return sql, params
+
+
+def acknowledgement_units(user) -> list[Unit]:
+    """The units whose read acknowledgements ``user`` sees (with the units below them):
+    those of the chief positions they act in today, as holder or substitute."""
+    if not _logged_in(user):
+        return []
+    return [a.position.unit for a in acting_in(user) if a.position.kind == PositionKind.CHIEF]
+
+
+def can_see_acknowledgements(user, unit: Unit) -> bool:
+    """Whether ``user`` may see who in ``unit`` has confirmed reading: its chief, or the
+    chief of a unit above it."""
+    return any(unit.path.startswith(mine.path) for mine in acknowledgement_units(user))

@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+
+from org.models import PositionKind
 
 from . import access
 from .models import (
@@ -23,8 +26,33 @@ class AdoptionRuleInline(admin.TabularInline):
     extra = 0
 
 
+class DocumentTypeForm(forms.ModelForm):
+    """The read acknowledgement's position kinds as boxes to tick (stored as 'a,b')."""
+
+    reading_position_kinds = forms.MultipleChoiceField(
+        label=_("read acknowledgement only for"),
+        choices=PositionKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: everyone holding a position in the document's scope."),
+    )
+
+    class Meta:
+        model = DocumentType
+        exclude: list[str] = []  # every field; the admin lays them out
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["reading_position_kinds"] = self.instance.reading_kinds
+
+    def clean_reading_position_kinds(self) -> str:
+        return ",".join(self.cleaned_data["reading_position_kinds"])
+
+
 @admin.register(DocumentType)
 class DocumentTypeAdmin(admin.ModelAdmin):
+    form = DocumentTypeForm
     list_display = [
         "name",
         "code",
@@ -32,6 +60,7 @@ class DocumentTypeAdmin(admin.ModelAdmin):
         "review_interval_months",
         "review_lead_days",
         "default_validity_months",
+        "reading_required",
         "deciders",
         "is_active",
     ]

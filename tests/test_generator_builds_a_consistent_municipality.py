@@ -244,3 +244,23 @@ def test_every_version_has_its_text_without_markup(municipality, db):
 def test_refuses_a_database_that_holds_an_organisation(municipality, db):
     with pytest.raises(GeneratorError):
         generate(Options(**SMALL), progress=False)
+
+
+def test_read_confirmations_are_of_people_the_documents_ask(municipality, db):
+    """Some types ask for reading, some people confirmed; each confirmation names a version
+    of its document by its number, and its person held a position in the document's scope
+    when the data was made."""
+    from reading.models import ReadConfirmation
+    from reading.selectors import required_versions
+
+    assert required_versions().exists()
+    confirmations = list(
+        ReadConfirmation.objects.select_related("version", "document__scope_unit")[:300]
+    )
+    assert confirmations
+    for c in confirmations:
+        assert (c.version.document_id, c.version.number) == (c.document_id, c.version_number)
+        paths = Unit.objects.filter(positions__holdings__user=c.user_id).values_list(
+            "path", flat=True
+        )
+        assert any(p.startswith(c.document.scope_unit.path) for p in paths)

@@ -85,6 +85,14 @@ def _someone_elses_follow(subject):
     return {"follow_id": follow.pk}
 
 
+def _scope_unit(subject):
+    return {"unit_id": subject.document.scope_unit_id}
+
+
+def _unit_and_version(subject):
+    return {"unit_id": subject.document.scope_unit_id, "version_id": subject.version.pk}
+
+
 COVERED = {
     "documents:detail": (_document, {"document_id": MISSING}),
     "documents:pdf": (_document, {"document_id": MISSING}),
@@ -115,10 +123,22 @@ COVERED = {
     ),
     "notifications:follow_document": (_document, {"document_id": MISSING}),
     "notifications:stop": (_someone_elses_follow, {"follow_id": MISSING}),
+    "reading:confirm": (lambda s: {"version_id": s.version.pk}, {"version_id": MISSING}),
+    "reading:overview_unit": (_scope_unit, {"unit_id": MISSING}),
+    "reading:overview_document": (_unit_and_version, {"unit_id": MISSING, "version_id": MISSING}),
+    "reading:remind": (_unit_and_version, {"unit_id": MISSING, "version_id": MISSING}),
+    "reading:export": (_unit_and_version, {"unit_id": MISSING, "version_id": MISSING}),
 }
 # The desk refuses everyone but the registrar and the secretaries before it looks anything
-# up: 403 for an existing and a missing object alike.
-DESK_DOORS = {"workflows:desk_meeting"}
+# up: 403 for an existing and a missing object alike; so do the chief's read acknowledgement
+# pages for everyone but chiefs.
+DESK_DOORS = {
+    "workflows:desk_meeting",
+    "reading:overview_unit",
+    "reading:overview_document",
+    "reading:remind",
+    "reading:export",
+}
 # Addresses an anonymous visitor may reach without logging in: also tried with an internal
 # document's ids.
 ANONYMOUS_DOORS = {

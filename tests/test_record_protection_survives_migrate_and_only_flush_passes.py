@@ -59,7 +59,7 @@ def records(tmp_path, settings) -> None:
 def test_after_migrate_every_rule_is_a_trigger(db, tmp_path, settings):
     records(tmp_path, settings)
 
-    assert protected_apps(connection) == {"documents", "workflows"}
+    assert protected_apps(connection) == {"documents", "reading", "workflows"}
     assert_protected()
 
 

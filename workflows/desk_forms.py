@@ -117,6 +117,26 @@ class MeetingDecisionsForm(forms.Form):
             self.fields[f"valid_until_{pk}"] = forms.DateField(
                 label=_("Valid until"), required=False, widget=DateInput
             )
+            self._reading_fields(case)
+
+    def _reading_fields(self, case: Case) -> None:
+        """Read acknowledgement (default: the document type's) and, for a new version,
+        whether its change is material."""
+        pk = case.pk
+        if case.kind == CaseKind.REPEAL:
+            return
+        self.fields[f"requires_reading_{pk}"] = forms.BooleanField(
+            label=_("Read acknowledgement"),
+            required=False,
+            initial=case.document.document_type.reading_required,
+        )
+        if case.kind == CaseKind.REVISION:
+            self.fields[f"material_change_{pk}"] = forms.BooleanField(
+                label=_("Material change"), required=False
+            )
+
+    def _optional(self, name: str):
+        return self[name] if name in self.fields else None
 
     def lines(self):
         for case in self.cases:
@@ -128,6 +148,8 @@ class MeetingDecisionsForm(forms.Form):
                 "motivation": self[f"motivation_{pk}"],
                 "valid_from": self[f"valid_from_{pk}"],
                 "valid_until": self[f"valid_until_{pk}"],
+                "requires_reading": self._optional(f"requires_reading_{pk}"),
+                "material_change": self._optional(f"material_change_{pk}"),
                 "error": self.line_errors.get(pk, ""),
             }
 
@@ -146,6 +168,8 @@ class MeetingDecisionsForm(forms.Form):
                     motivation=self.cleaned_data.get(f"motivation_{pk}") or "",
                     valid_from=self.cleaned_data.get(f"valid_from_{pk}"),
                     valid_until=self.cleaned_data.get(f"valid_until_{pk}"),
+                    requires_reading=self.cleaned_data.get(f"requires_reading_{pk}"),
+                    material_change=bool(self.cleaned_data.get(f"material_change_{pk}")),
                 )
             )
         return out

@@ -256,26 +256,39 @@ class DecisionForm(CaseStepForm):
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput(), required=False)
     valid_until = forms.DateField(label=_("Valid until"), widget=DateInput(), required=False)
+    requires_reading = forms.BooleanField(
+        label=_("Those the document applies to must confirm reading it (läskvittens)"),
+        required=False,
+        help_text=_("The document type's setting is the default."),
+    )
+    material_change = forms.BooleanField(
+        label=_("Material change (väsentlig ändring): everyone must read the new version"),
+        required=False,
+        help_text=_("Without it, a confirmation of an earlier version still counts for this one."),
+    )
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, case=case, **kwargs)
         from documents.models import DecisionOutcome
 
         labels = dict(DecisionOutcome.choices)
+        self.initial.setdefault("requires_reading", case.document.document_type.reading_required)
         if case.kind == CaseKind.REVIEW:
             labels = {
                 DecisionOutcome.ADOPTED: _("Confirm: the document is still current"),
                 DecisionOutcome.RETURNED: _("Do not confirm: back to the owner"),
             }
-            del self.fields["valid_from"]
-            del self.fields["valid_until"]
+            for name in ("valid_from", "valid_until", "requires_reading", "material_change"):
+                del self.fields[name]
             self.fields["motivation"].help_text = _(
                 "Required when not confirming; the owner sees it."
             )
         elif case.kind == CaseKind.REPEAL:
             labels[DecisionOutcome.ADOPTED] = _("Repeal the document")
-            del self.fields["valid_from"]
-            del self.fields["valid_until"]
+            for name in ("valid_from", "valid_until", "requires_reading", "material_change"):
+                del self.fields[name]
+        elif case.kind != CaseKind.REVISION:
+            del self.fields["material_change"]
         self.fields["outcome"].choices = list(labels.items())
         if case.decider_body_id:
             self.fields["paragraph"].required = True

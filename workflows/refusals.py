@@ -447,6 +447,48 @@ class ReviewedVersionNotValid(Conflict):
     message = _("The reviewed version is no longer the valid one; the review cannot confirm it.")
 
 
+# --- Read acknowledgement (reading) -------------------------------------------
+
+
+class NoSuchVersion(NotFound):
+    code = "no_such_version"
+    message = _("There is no such document version.")
+
+
+class ReadingVersionNotValid(Conflict):
+    code = "reading_version_not_valid"
+    message = _("Only the valid version of a document can be confirmed as read.")
+
+
+class ReadingNotRequired(Conflict):
+    code = "reading_not_required"
+    message = _("This document does not ask for a read acknowledgement.")
+
+
+class NotInReadingAudience(NotAllowed):
+    code = "not_in_reading_audience"
+    message = _(
+        "The document does not ask you to confirm reading it: it applies to positions you do not hold."
+    )
+
+
+class ReadingAlreadyConfirmed(Conflict):
+    code = "reading_already_confirmed"
+    message = _("You have already confirmed reading this document.")
+
+
+class NotChiefOfUnit(NotAllowed):
+    code = "not_chief_of_unit"
+    message = _(
+        "Only the chief of a unit (or the chief of a unit above it) sees its read acknowledgements."
+    )
+
+
+class NoOneToRemind(Conflict):
+    code = "no_one_to_remind"
+    message = _("Everyone in the unit has confirmed reading the document; no reminder was sent.")
+
+
 def all_refusals() -> list[type[Refusal]]:
     """Every refusal class, the base first."""
     found, todo = [], [Refusal]

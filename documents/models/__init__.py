@@ -13,6 +13,7 @@ from .adoption import (
     AdoptionRule,
     DeciderKind,
     DocumentType,
+    kinds_of,
 )
 from .decision import Decision, DecisionKind, DecisionOutcome
 from .diary import DiaryCounter, DiaryEntry, DiarySeries, format_diarienummer
@@ -69,6 +70,7 @@ __all__ = [
     "VersionFile",
     "VersionStatus",
     "copy_rank_columns",
+    "kinds_of",
     "copy_to_versions",
     "version_upload_to",
 ]

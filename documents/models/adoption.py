@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from org.models import PositionKind
+
 
 class DocumentType(models.Model):
     """A kind of governing document (policy, riktlinje, rutin, ...)."""
@@ -61,6 +63,23 @@ class DocumentType(models.Model):
         verbose_name=_("allowed parent types"),
         help_text=_("Types of document a document of this type may implement."),
     )
+    reading_required = models.BooleanField(
+        _("read acknowledgement required"),
+        default=False,
+        help_text=_(
+            "Whether the people a document of this type applies to must confirm that they "
+            "have read it (läskvittens). The default of each decision, which may override it."
+        ),
+    )
+    reading_position_kinds = models.CharField(
+        _("read acknowledgement only for"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Position kinds that must confirm reading, separated by commas (e.g. 'chief'). "
+            "Empty means everyone holding a position in the document's scope."
+        ),
+    )
     ordering = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Position in lists; political documents first.")
     )
@@ -75,6 +94,27 @@ class DocumentType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def reading_kinds(self) -> list[str]:
+        """The position kinds that must confirm reading; empty means every position."""
+        return kinds_of(self.reading_position_kinds)
+
+    def clean(self) -> None:
+        super().clean()
+        unknown = sorted(set(self.reading_kinds) - set(PositionKind.values))
+        if unknown:
+            raise ValidationError(
+                {
+                    "reading_position_kinds": _("Unknown position kinds: %(kinds)s")
+                    % {"kinds": ", ".join(unknown)}
+                }
+            )
+
+
+def kinds_of(text: str) -> list[str]:
+    """Position kinds written as 'chief, official' as a list."""
+    return [k.strip() for k in (text or "").split(",") if k.strip()]
 
 
 class DeciderKind(models.TextChoices):

@@ -81,6 +81,23 @@ class Decision(models.Model):
     motivation = models.TextField(
         _("motivation"), blank=True, help_text=_("Why; required when sending back or rejecting.")
     )
+    requires_reading = models.BooleanField(
+        _("read acknowledgement required"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Whether the people the adopted version applies to must confirm reading it. "
+            "Empty: as the document type says."
+        ),
+    )
+    material_change = models.BooleanField(
+        _("material change"),
+        default=False,
+        help_text=_(
+            "Whether the adopted version changes the document materially (väsentlig ändring): "
+            "then those who confirmed an earlier version must read it again."
+        ),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

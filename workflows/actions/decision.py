@@ -95,7 +95,12 @@ def decide(
     motivation: str = "",
     valid_from: datetime.date | None = None,
     valid_until: datetime.date | None = None,
+    requires_reading: bool | None = None,
+    material_change: bool = False,
 ) -> None:
+    """Record the decision. ``requires_reading`` (None: as the document type says) and
+    ``material_change`` (a new version that must be read again) belong to an adoption of
+    a version; a repeal or a version not adopted carries neither."""
     case, version = step.case, step.case.version
     if case.kind == CaseKind.REVIEW:  # the decider confirms "still current"
         confirm_review(
@@ -131,6 +136,9 @@ def decide(
         recorded_as=step.acting.position if step.acting else None,
         recorded_as_substitute=bool(step.acting and step.acting.as_substitute),
         diary_entry=case.diary_entry,
+        requires_reading=requires_reading if adopts_version else None,
+        # Only a later version can change what was read before.
+        material_change=bool(material_change and adopts_version and version.number > 1),
     )
     case.decision_made = decision  # what the flow's next gateway asks (engine.last_decision)
     if adopts_version:

@@ -118,6 +118,9 @@ class MatterDecision:
     motivation: str = ""
     valid_from: datetime.date | None = None
     valid_until: datetime.date | None = None
+    # None: as the document type says (read acknowledgement); a new version's material change.
+    requires_reading: bool | None = None
+    material_change: bool = False
 
 
 def _paragraph_number(paragraph: str) -> int | None:
@@ -201,6 +204,8 @@ def _complete_decision(user, meeting: Meeting, item: MatterDecision, task: Task)
             "motivation": item.motivation or "",
             "valid_from": item.valid_from,
             "valid_until": item.valid_until,
+            "requires_reading": item.requires_reading,
+            "material_change": item.material_change,
         },
     )
 

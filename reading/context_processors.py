@@ -1,0 +1,60 @@
+"""The main menu's *Att läsa* link with its count, and the chief's overview link.
+
+Kept in the session for a short while (a link and a number, not a permission: the pages
+check again); confirming empties it.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.utils.functional import SimpleLazyObject
+
+NAV_KEY = "styrdok_nav_reading"
+NAV_SECONDS = 120
+
+
+def forget(request) -> None:
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.pop(NAV_KEY, None)
+
+
+def _compute(user) -> list:
+    from documents import access
+
+    from .selectors import waiting_for
+
+    return [int(time.time()), len(waiting_for(user)), bool(access.acknowledgement_units(user))]
+
+
+def remember_at_login(sender, request, user, **kwargs) -> None:
+    """At log-in (a receiver of ``user_logged_in``): the count for the first pages."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[NAV_KEY] = _compute(user)
+
+
+def _cached(request) -> list:
+    memo = getattr(request, "_styrdok_nav_reading", None)
+    if memo is not None:
+        return memo
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        memo = [0, 0, False]
+    else:
+        session = getattr(request, "session", None)
+        memo = session.get(NAV_KEY) if session is not None else None
+        if not memo or time.time() - memo[0] >= NAV_SECONDS:
+            memo = _compute(user)
+            if session is not None:
+                session[NAV_KEY] = memo
+    request._styrdok_nav_reading = memo
+    return memo
+
+
+def navigation(request):
+    return {
+        "nav_reading_count": SimpleLazyObject(lambda: _cached(request)[1]),
+        "nav_sees_acknowledgements": SimpleLazyObject(lambda: _cached(request)[2]),
+    }
