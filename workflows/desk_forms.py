@@ -118,6 +118,14 @@ class MeetingDecisionsForm(forms.Form):
                 label=_("Valid until"), required=False, widget=DateInput
             )
             self._reading_fields(case)
+            self._name_inputs(case)
+
+    def _name_inputs(self, case: Case) -> None:
+        """The table's inputs have no label of their own: each is named by its column and
+        its matter (for screen readers; the checkboxes are wrapped in their labels)."""
+        for name in ("paragraph", "outcome", "motivation", "valid_from", "valid_until"):
+            field = self.fields[f"{name}_{case.pk}"]
+            field.widget.attrs["aria-label"] = f"{field.label}: {case.diarienummer}"
 
     def _reading_fields(self, case: Case) -> None:
         """Read acknowledgement (default: the document type's) and, for a new version,
