@@ -24,6 +24,7 @@ independent items.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import os
@@ -32,7 +33,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.core.management.base import BaseCommand
 from django.db import connections
+from django.utils.dateparse import parse_date
 
 NAMESPACE = "styrdok.job."
 
@@ -120,3 +123,29 @@ def run_alone(handle: Callable) -> Callable:
             return handle(self, *args, **options)
 
     return wrapper
+
+
+class DatedJob(BaseCommand):
+    """A scheduled command that works as of a day (``--date YYYY-MM-DD``, default today),
+    one run at a time (``run_alone``). A subclass says what it does in ``work(day)``, which
+    returns the lines to print and the summary."""
+
+    date_help = "Work as of this date (YYYY-MM-DD) instead of today."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help=self.date_help)
+
+    @run_alone
+    def handle(self, *args, **options):
+        given = options.get("date")
+        day = parse_date(given) if given else None
+        if given and day is None:
+            self.stderr.write(self.style.ERROR("Give the date as YYYY-MM-DD."))
+            raise SystemExit(2)
+        lines, summary = self.work(day)
+        for line in lines:
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS(summary))
+
+    def work(self, day: datetime.date | None) -> tuple[list[str], str]:
+        raise NotImplementedError

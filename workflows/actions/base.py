@@ -11,11 +11,18 @@ from viewflow.workflow.models import Task
 from audit import recording as audit
 from documents import rules
 from documents.files import CheckedFile, check_upload
-from documents.models import Document
+from documents.models import DecisionOutcome, Document
 from org.selectors import Acting
 
 from ..models import Case
-from ..refusals import DeciderNotAllowed, InvalidFile, NoDecider
+from ..refusals import (
+    DeciderNotAllowed,
+    DecisionMotivationMissing,
+    InvalidFile,
+    NoDecider,
+    OutcomeMissing,
+    ParagraphMissing,
+)
 
 # The step forms' fields that carry a file, and whether the file's text is kept (search).
 STEP_FILES = {"upload": True, "minutes_extract": False}
@@ -86,3 +93,14 @@ def resolve_decider(document: Document, key: str | None) -> rules.Decider:
     if chosen is None:
         raise DeciderNotAllowed(detail=found.refusal(key))
     return chosen
+
+
+def check_decision_answer(case: Case, *, outcome: str, paragraph: str, motivation: str) -> None:
+    """What every decision on a case must say, an adoption's or a review's: an outcome, the
+    minutes' paragraph when a body decides, and why when it is not adopted."""
+    if outcome not in DecisionOutcome.values:
+        raise OutcomeMissing()
+    if case.decider_body_id and not paragraph.strip():
+        raise ParagraphMissing()
+    if outcome != DecisionOutcome.ADOPTED and not motivation.strip():
+        raise DecisionMotivationMissing()

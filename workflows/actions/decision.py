@@ -14,17 +14,14 @@ from ..refusals import (
     DecisionBeforeNegotiation,
     DecisionBeforeSamverkan,
     DecisionInFuture,
-    DecisionMotivationMissing,
     NegotiationPending,
-    OutcomeMissing,
-    ParagraphMissing,
     SamverkanNotFinished,
     SamverkanNotHeld,
     ValidFromBeforeDecision,
     ValidFromMissing,
     ValidUntilBeforeValidFrom,
 )
-from .base import Step
+from .base import Step, check_decision_answer
 from .engine import negotiation_demanded
 from .notices import tell_decision
 from .review_steps import confirm_review
@@ -65,12 +62,7 @@ def _check_input(
     if decision_date > timezone.localdate():
         raise DecisionInFuture()
     check_ready_for_decision(case, decision_date)
-    if outcome not in DecisionOutcome.values:
-        raise OutcomeMissing()
-    if case.decider_body_id and not paragraph.strip():
-        raise ParagraphMissing()
-    if outcome != DecisionOutcome.ADOPTED and not motivation.strip():
-        raise DecisionMotivationMissing()
+    check_decision_answer(case, outcome=outcome, paragraph=paragraph, motivation=motivation)
 
 
 def _check_validity(

@@ -18,14 +18,11 @@ from documents.models import Decision, DecisionKind, DecisionOutcome, DocumentVe
 from ..models import Case, CaseKind, CaseOutcome, ReviewAnswer
 from ..refusals import (
     DecisionInFuture,
-    DecisionMotivationMissing,
-    OutcomeMissing,
-    ParagraphMissing,
     ReviewAnswerMissing,
     ReviewedVersionNotValid,
     ReviewRepealMotivationMissing,
 )
-from .base import Step
+from .base import Step, check_decision_answer
 
 
 def init_review_case(activation, *, document, version, diary_entry, decider) -> Case:
@@ -83,12 +80,8 @@ def _check_confirmation(
 ) -> None:
     if decision_date > timezone.localdate():
         raise DecisionInFuture()
-    if outcome not in DecisionOutcome.values:  # rejected, like returned: not confirmed
-        raise OutcomeMissing()
-    if case.decider_body_id and not paragraph.strip():
-        raise ParagraphMissing()
-    if outcome != DecisionOutcome.ADOPTED and not motivation.strip():
-        raise DecisionMotivationMissing()
+    # Rejected, like returned, is "not confirmed".
+    check_decision_answer(case, outcome=outcome, paragraph=paragraph, motivation=motivation)
 
 
 def confirm_review(
