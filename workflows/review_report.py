@@ -258,7 +258,7 @@ def _open_rows(year: int, body: Body | None, day: datetime.date, done_ids: set[i
                 mandate_due=document.mandate_due,
                 review_open=document.review_open,
                 days_overdue=max(late, 0),
-                parent_changed=document.parent_changed,
+                parent_changed=bool(document.parent_changed),
             )
         )
     return rows
