@@ -35,6 +35,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -110,3 +111,10 @@ def due_on(document: Document, day: datetime.date) -> datetime.date | None:
         .values_list("due_on", flat=True)
         .first()
     )
+
+
+def due_on_of(outer: str, period: MandatePeriod | None) -> Subquery:
+    """``due_on`` of the document ``OuterRef(outer)`` points to, for annotating rows that
+    belong to a document (a review case: ``due_on_of("document", period)``)."""
+    document = with_due_on(Document.objects.filter(pk=OuterRef(outer)), period)
+    return Subquery(document.values("due_on")[:1], output_field=DateField())

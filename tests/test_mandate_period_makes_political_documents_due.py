@@ -17,6 +17,8 @@ from documents.due import due_on, mandate_deadline
 from documents.models import Decision, DecisionKind, DecisionOutcome, MandatePeriod
 from tests.lifecycle import days, days_pass, today, valid_document
 from workflows.actions.review import open_due_reviews
+from workflows.actions.review_reminders import remind_overdue_reviews
+from workflows.desk.reviews import overdue_reviews
 from workflows.models import Case, CaseKind
 
 LEAD = 60
@@ -140,3 +142,16 @@ def test_the_sweep_page_shows_when_each_document_is_due(town, period, client):
     assert response.status_code == 200
     assert document.title in html
     assert f"{mandate_deadline(period):%Y-%m-%d} (mandatperiod)" in html
+
+
+def test_a_review_past_the_mandate_deadline_is_overdue_on_the_desk_and_reminded(town, period):
+    document = inherited(town)
+    with days_pass(1):
+        [case] = open_due_reviews()
+    with days_pass(LEAD + 1 + 9):  # nine days after the deadline; the own review years away
+        [shown] = overdue_reviews()
+        sent = remind_overdue_reviews()
+    assert shown == case and shown.days_overdue == 9 and shown.due_on == mandate_deadline(period)
+    assert [reminder.case for reminder in sent] == [case]
+    document.current_version.refresh_from_db()
+    assert document.current_version.next_review == days(1000)  # the reminder moves nothing
