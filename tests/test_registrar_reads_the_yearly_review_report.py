@@ -344,3 +344,22 @@ def test_a_refusal_in_the_ui_is_shown_and_saves_nothing(town, client, ks_review)
     )
     assert "bara till ett öppet ärende som organet beslutar" in response.content.decode()
     assert not RegisteredRecord.objects.exists()
+
+
+def test_the_page_asks_as_many_queries_for_twelve_documents_as_for_two(town, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    parent = valid_document(town, type_code="policy", title="Överordnad", valid_from=days(-100))
+    client.force_login(town.users["registrator"])
+    counts = []
+    for batch in range(2):
+        for n in range(2 if batch == 0 else 10):
+            doc = policy(town, f"Policy {batch}-{n}", days(-n - 1), parent=parent, scope="unit")
+            if n % 3 == 0:
+                finished_review(doc, CaseOutcome.CONFIRMED, on=days(-1))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("workflows:review_report"))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
