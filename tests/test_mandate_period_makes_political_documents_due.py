@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from documents.dates import add_months
 from documents.due import due_on, mandate_deadline
-from documents.models import Decision, DecisionKind, DecisionOutcome, MandatePeriod
+from documents.health import problems
+from documents.models import Decision, DecisionKind, DecisionOutcome, Document, MandatePeriod
 from tests.lifecycle import days, days_pass, today, valid_document
 from workflows.actions.review import open_due_reviews
 from workflows.actions.review_reminders import remind_overdue_reviews
@@ -155,3 +156,12 @@ def test_a_review_past_the_mandate_deadline_is_overdue_on_the_desk_and_reminded(
     assert [reminder.case for reminder in sent] == [case]
     document.current_version.refresh_from_db()
     assert document.current_version.next_review == days(1000)  # the reminder moves nothing
+
+
+def test_the_health_page_counts_a_review_past_the_mandate_deadline_as_overdue(town, period):
+    document = inherited(town)
+    by_key = {p.key: list(p.documents) for p in problems(Document.objects.all(), today())}
+    assert by_key["review_soon"] == [document] and by_key["review_overdue"] == []
+    later = mandate_deadline(period) + datetime.timedelta(days=1)
+    by_key = {p.key: list(p.documents) for p in problems(Document.objects.all(), later)}
+    assert by_key["review_overdue"] == [document]
