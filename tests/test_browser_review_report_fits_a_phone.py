@@ -9,6 +9,7 @@ import pytest
 from documents.models import MandatePeriod
 from tests.lifecycle import build_town, days, valid_document
 from tests.test_browser_start_page_in_swedish import PASSWORD, browser  # noqa: F401
+from workflows.actions.review import open_due_reviews
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,6 +22,7 @@ def _open_report(browser, live_server, width: int):  # noqa: F811
     document = valid_document(town, type_code="policy", title=LONG_TITLE)
     document.current_version.next_review = days(-40)
     document.current_version.save(update_fields=["next_review"])
+    assert open_due_reviews()  # an open case with a long title to attach the report to
     registrar = town.users["registrator"]
     registrar.set_password(PASSWORD)
     registrar.save()
@@ -50,5 +52,6 @@ def test_the_report_page_does_not_overflow(browser, live_server, width):  # noqa
         region = page.locator(".table-scroll").first
         assert region.get_attribute("role") == "region"
         assert region.locator("table").count() == 1
+        assert page.locator("#attach-case option").count() == 1
     finally:
         context.close()
