@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "review_answered": _("Review answered"),
     "review_confirmed": _("Review confirmed (aktualitetsprövning)"),
     "review_reminder_sent": _("Review reminder sent"),
+    "review_report_attached": _("Review report attached to a case"),
     # Log-ins (workflows.signals)
     "login": _("Logged in"),
     "logout": _("Logged out"),

@@ -292,6 +292,53 @@ def can_see_mandate_sweep(user) -> bool:
     return is_administrator(user) or is_registrar(user)
 
 
+def review_report_acting(user, body) -> Acting | None:
+    """The position ``user`` sees ``body``'s review report in: the registrar's, or the
+    body's secretary position (holder or substitute today). None when neither."""
+    if not _active(user):
+        return None
+    acting = acting_in(user)
+    registrar = next((a for a in acting if a.position.kind == PositionKind.REGISTRAR), None)
+    if registrar is not None or body is None:
+        return registrar
+    return next((a for a in acting if a.position.pk == body.secretary_position_id), None)
+
+
+def can_see_review_report(user, body) -> bool:
+    """The yearly review report: the registrar and administrators for every body and for
+    the whole municipality (``body`` None); a body's secretary for that body."""
+    return is_administrator(user) or review_report_acting(user, body) is not None
+
+
+def review_report_bodies(user, bodies: list) -> list:
+    """Of ``bodies``, those whose report ``user`` may see."""
+    if is_administrator(user) or is_registrar(user):
+        return list(bodies)
+    return [body for body in bodies if review_report_acting(user, body) is not None]
+
+
+def can_attach_review_report(user, body, case) -> bool:
+    """Saving the report as a record of an open case: whoever may see the report, on a
+    case the body decides (the registrar and administrators: on any open case)."""
+    if not can_see_review_report(user, body) or case.finished is not None:
+        return False
+    if is_administrator(user) or is_registrar(user):
+        return True
+    return body is not None and case.decider_body_id == body.pk
+
+
+def review_report_cases_q(user, body) -> Q | None:
+    """The open cases ``user`` may attach ``body``'s report to, as a filter of cases
+    (``can_attach_review_report`` for each); None when none."""
+    if not can_see_review_report(user, body):
+        return None
+    if is_administrator(user) or is_registrar(user):
+        return Q(finished__isnull=True)
+    if body is None:
+        return None
+    return Q(finished__isnull=True, decider_body=body)
+
+
 def _every_row_for_administrators(user) -> bool:
     return is_administrator(user)
 

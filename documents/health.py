@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from org.models import PositionHolding, Substitution
 
 from . import access
-from .models import Document, DocumentStatus
+from .due import with_due_on
+from .models import Document, DocumentStatus, MandatePeriod
 
 REVIEW_WARNING_DAYS = 90
 
@@ -39,6 +40,8 @@ def problems(documents: QuerySet[Document], today: datetime.date | None = None) 
     occupied = Q(
         Exists(PositionHolding.objects.active_on(day).filter(position=OuterRef("owner_position")))
     ) | Q(Exists(Substitution.objects.active_on(day).filter(position=OuterRef("owner_position"))))
+    # When a review is due: the next review, or the mandate period's deadline (documents.due)
+    reviews = with_due_on(documents, MandatePeriod.current(day))
     parent_gone = Q(parent__status=DocumentStatus.REPEALED) | Q(
         parent__current_version__valid_until__lt=day
     )
@@ -46,16 +49,12 @@ def problems(documents: QuerySet[Document], today: datetime.date | None = None) 
         Problem(
             "review_overdue",
             _("Review date passed"),
-            documents.filter(current_version__next_review__lt=day).order_by(
-                "current_version__next_review"
-            ),
+            reviews.filter(due_on__lt=day).order_by("due_on"),
         ),
         Problem(
             "review_soon",
             _("Review due within 90 days"),
-            documents.filter(
-                current_version__next_review__gte=day, current_version__next_review__lte=soon
-            ).order_by("current_version__next_review"),
+            reviews.filter(due_on__gte=day, due_on__lte=soon).order_by("due_on"),
         ),
         Problem(
             "expired",

@@ -14,14 +14,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Q, QuerySet
 
-from org.models import Body, BodyKind
+from org.models import Body
 
-from .models import Decision, DecisionOutcome, Document, DocumentStatus, MandatePeriod
+from .due import SWEEP_BODY_KINDS, period_reviews, with_due_on
+from .models import Document, DocumentStatus, MandatePeriod
 
-SWEEP_BODY_KINDS = (BodyKind.COUNCIL, BodyKind.EXECUTIVE_BOARD, BodyKind.COMMITTEE)
-REVIEWED_KINDS = ("adoption", "review")
 PAGE_SIZE = 50
 
 
@@ -53,12 +52,7 @@ def sweep_bodies() -> list[Body]:
 def swept_documents(period: MandatePeriod) -> QuerySet[Document]:
     """Valid documents whose valid version a sweep body adopted, each with ``reviewed_on``
     (the first reviewing decision in ``period``, or None) and ``reviewed``."""
-    reviewing = Decision.objects.filter(
-        document=OuterRef("pk"),
-        kind__in=REVIEWED_KINDS,
-        decision_date__gte=period.starts_on,
-        decision_date__lte=period.ends_on,
-    ).exclude(outcome__in=(DecisionOutcome.RETURNED, DecisionOutcome.REJECTED))
+    reviewing = period_reviews(period)
     return Document.objects.filter(
         status=DocumentStatus.VALID,
         current_version__adoption__body__kind__in=SWEEP_BODY_KINDS,
@@ -89,11 +83,11 @@ def progress(period: MandatePeriod) -> list[BodyProgress]:
 
 
 def body_documents(period: MandatePeriod, body: Body, page: str | int | None) -> Page:
-    """One page of ``body``'s documents, those still to review first, then by title."""
+    """One page of ``body``'s documents, those still to review first (the earliest due
+    first: ``due_on``, from ``documents.due``), then by title."""
     documents = (
-        swept_documents(period)
-        .filter(current_version__adoption__body=body)
+        with_due_on(swept_documents(period).filter(current_version__adoption__body=body), period)
         .select_related("document_type", "owner_position", "current_version__adoption")
-        .order_by("reviewed", "current_version__next_review", "title", "pk")
+        .order_by("reviewed", "due_on", "title", "pk")
     )
     return Paginator(documents, PAGE_SIZE).get_page(page)

@@ -201,4 +201,6 @@ def test_the_page_costs_the_same_queries_whatever_its_size(desk):
         assert response.status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
-    assert counts[0] <= 14  # 13, and one for the overdue reviews (aktualitetsprövning)
+    # 13, one for the overdue reviews (aktualitetsprövning) and one for the current mandate
+    # period, whose deadline can make a review due earlier (documents.due)
+    assert counts[0] <= 15

@@ -497,3 +497,23 @@ def all_refusals() -> list[type[Refusal]]:
         found.append(cls)
         todo.extend(cls.__subclasses__())
     return found
+
+
+class ReviewReportNotAllowed(NotAllowed):
+    code = "review_report_not_allowed"
+    message = _(
+        "Only the registrar, administrators and the body's secretary see the body's review "
+        "report; the report of the whole municipality is for the registrar and administrators."
+    )
+
+
+class ReviewReportCaseNotAllowed(NotAllowed):
+    code = "review_report_case_not_allowed"
+    message = _(
+        "A body's secretary attaches its review report only to an open case the body decides."
+    )
+
+
+class ReviewReportYearInvalid(InvalidInput):
+    code = "review_report_year_invalid"
+    message = _("Choose a year between 2000 and 2100.")

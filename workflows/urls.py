@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, desk_views, file_views, views
+from . import audit_views, desk_views, file_views, review_report_views, views
 
 app_name = "workflows"
 
@@ -25,6 +25,12 @@ urlpatterns = [
     path("desk/export.csv", desk_views.export_csv, name="desk_csv"),
     path("desk/export.xlsx", desk_views.export_xlsx, name="desk_xlsx"),
     path("desk/diarium/", desk_views.diarium, name="desk_diarium"),
+    path("desk/review-report/", review_report_views.review_report_page, name="review_report"),
+    path(
+        "desk/review-report/attach/",
+        review_report_views.attach_review_report_view,
+        name="review_report_attach",
+    ),
     path("desk/meetings/", desk_views.meetings, name="desk_meetings"),
     path("desk/meetings/<int:meeting_id>/", desk_views.meeting_detail, name="desk_meeting"),
     path(

@@ -15,7 +15,14 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from documents import diarium
-from documents.models import Document, DocumentStatus, DocumentType, DocumentVersion, VersionStatus
+from documents.due import due_on, with_due_on
+from documents.models import (
+    Document,
+    DocumentStatus,
+    DocumentType,
+    MandatePeriod,
+    VersionStatus,
+)
 
 from ..flows import ReviewFlow
 from ..models import Case, CaseKind, ReviewAnswer
@@ -27,25 +34,29 @@ logger = logging.getLogger(__name__)
 
 
 def due_document_ids(day: datetime.date) -> list[int]:
-    """Documents whose valid version's next review, less its type's lead time, is ``day``
-    or earlier and that have no open case (a revision or repeal: the versions' copied
+    """Valid documents whose review is due (``documents.due``: the next review date, or
+    earlier by the mandate-period rule), less their type's lead time, on ``day`` or
+    earlier, and that have no open case (a revision or repeal: the copied
     ``has_open_case``; a review: asked of the cases)."""
     ids: list[int] = []
     open_reviews = Case.objects.filter(
-        kind=CaseKind.REVIEW, finished__isnull=True, document=OuterRef("document")
+        kind=CaseKind.REVIEW, finished__isnull=True, document=OuterRef("pk")
     )
+    period = MandatePeriod.current(day)
     for doc_type in DocumentType.objects.only("pk", "review_lead_days"):
         horizon = day + datetime.timedelta(days=doc_type.review_lead_days)
+        valid = Document.objects.filter(
+            status=DocumentStatus.VALID,
+            document_type=doc_type,
+            has_open_case=False,
+            current_version__status=VersionStatus.VALID,
+        )
         ids.extend(
-            DocumentVersion.objects.filter(
-                status=VersionStatus.VALID,
-                document_type=doc_type,
-                has_open_case=False,
-                next_review__lte=horizon,
-            )
+            with_due_on(valid, period)
+            .filter(due_on__lte=horizon)
             .exclude(Exists(open_reviews))
-            .order_by("next_review", "pk")
-            .values_list("document_id", flat=True)
+            .order_by("due_on", "pk")
+            .values_list("pk", flat=True)
         )
     return ids
 
@@ -62,10 +73,11 @@ def open_review(document_id: int, *, day: datetime.date) -> Case | None:
     if document is None or document.status != DocumentStatus.VALID:
         return None
     version = document.current_version
-    if version is None or version.next_review is None:
+    if version is None or version.status != VersionStatus.VALID:
         return None
+    due = due_on(document, day)
     lead = datetime.timedelta(days=document.document_type.review_lead_days)
-    if version.next_review - lead > day:
+    if due is None or due - lead > day:
         return None
     if Case.objects.filter(document=document, finished__isnull=True).exists():
         return None
@@ -78,8 +90,9 @@ def open_review(document_id: int, *, day: datetime.date) -> Case | None:
 
 
 def open_due_reviews(*, on: datetime.date | None = None) -> list[Case]:
-    """Open a review for every valid version that is due (next review less the type's
-    lead time is today or past) and has no open case. Idempotent. A document nobody may
+    """Open a review for every valid document that is due (``documents.due``: next review
+    or the mandate-period deadline, less the type's lead time, is today or past) and has
+    no open case. Idempotent. A document nobody may
     adopt any more (``NoDecider``) is skipped and logged; the health page shows it."""
     # Never ahead of today: a later --date only looks, it cannot open reviews early.
     day = min(on or timezone.localdate(), timezone.localdate())

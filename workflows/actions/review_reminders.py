@@ -21,6 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit import recording as audit
+from documents.due import due_on, due_on_of
+from documents.models import MandatePeriod
 from org.models import Position
 from org.selectors import acting_users
 
@@ -56,10 +58,11 @@ def chief_of(owner: Position) -> Position | None:
 
 
 def overdue_review_ids(day: datetime.date) -> list[int]:
+    """Open reviews whose document's review was due (``documents.due``) before ``day``."""
     return list(
-        Case.objects.filter(
-            kind=CaseKind.REVIEW, finished__isnull=True, version__next_review__lt=day
-        )
+        Case.objects.filter(kind=CaseKind.REVIEW, finished__isnull=True)
+        .annotate(due_on=due_on_of("document", MandatePeriod.current(day)))
+        .filter(due_on__lt=day)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -129,9 +132,10 @@ def remind_case(case_id: int, day: datetime.date) -> list[Reminder]:
             .filter(pk=case_id, finished__isnull=True)
             .first()
         )
-        if case is None or case.version.next_review is None:
+        due = due_on(case.document, day) if case is not None else None
+        if due is None:
             return []
-        days_overdue = (day - case.version.next_review).days
+        days_overdue = (day - due).days
         sent = []
         owner_due = rounds_due(days_overdue, 1, interval)
         if owner_due > case.reminders_to_owner:
