@@ -7,7 +7,6 @@ mail only after the commit.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from audit import recording as audit
 from documents import access
 from documents.models import DocumentVersion, VersionStatus
+from notifications import links
 from org.models import Unit
 from workflows.refusals import (
     NoOneToRemind,
@@ -78,7 +78,7 @@ def confirm_reading(*, user, version_id: int) -> ReadConfirmation:
 
 
 def _reminder_mail(recipients: list[str], row: selectors.OverviewRow, sender: str) -> None:
-    link = settings.STYRDOK_BASE_URL.rstrip("/") + reverse("reading:to_read")
+    link = links.absolute_url(reverse("reading:to_read"))
     for email in recipients:
         send_mail(
             subject=_("Please read: %(title)s") % {"title": row.title},
@@ -119,5 +119,7 @@ def send_reminder(*, user, unit_id: int, version_id: int) -> int:
         )
         recipients = sorted({e for e in pending if e})
         sender = user.get_full_name() or user.get_username()
-        transaction.on_commit(lambda: _reminder_mail(recipients, row, sender))
+        # Queued in the database (the mail queue) with the reminder's audit entry: sent by the
+        # queue's job, never lost between the commit and the sending.
+        _reminder_mail(recipients, row, sender)
     return len(pending)

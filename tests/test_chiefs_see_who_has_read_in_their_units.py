@@ -8,13 +8,16 @@ import io
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from mailer.models import Message
 from openpyxl import load_workbook
 
 from audit.models import AuditEntry
 from reading import services
+from tests import mail_support as transports
 from tests.factories import SubstitutionFactory
 from tests.lifecycle import days
 from tests.reading_helpers import new_version, rutin, staff
@@ -85,16 +88,13 @@ def test_an_acting_chief_substitute_sees_the_unit(client, town, hygiene):
     assert overview(client, town.units["unit"]).status_code == 200
 
 
-def test_the_chief_reminds_those_who_have_not_read(
-    client, town, hygiene, django_capture_on_commit_callbacks
-):
+def test_the_chief_reminds_those_who_have_not_read(client, town, hygiene):
     unit = town.units["unit"]
     client.force_login(town.users["enhetschef"])
     url = reverse("reading:remind", args=[unit.pk, hygiene.current_version_id])
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(url)
+    response = client.post(url)  # sent in the reminder's transaction, not after it
     assert response.status_code == 302
-    assert len(callbacks) == 1
+    assert mail.outbox[0].body.count("http://testserver/reading/") == 1  # the request's host
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == [
         "bertil@example.invalid",
@@ -194,3 +194,20 @@ def test_a_document_that_asks_nothing_has_no_overview(client, town):
     unit = town.units["unit"]
     url = reverse("reading:overview_document", args=[unit.pk, document.current_version_id])
     assert client.get(url).status_code == 404
+
+
+@override_settings(EMAIL_BACKEND=transports.QUEUE, MAILER_EMAIL_BACKEND=transports.DELIVERED)
+def test_the_reminders_are_queued_with_the_reminder_and_lost_with_it(client, town, hygiene):
+    unit = town.units["unit"]
+    client.force_login(town.users["enhetschef"])
+    url = reverse("reading:remind", args=[unit.pk, hygiene.current_version_id])
+    client.post(url)
+    assert Message.objects.count() == 3  # in the database queue: sent by send_queued_mail
+
+    Message.objects.all().delete()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.send_reminder(
+            user=town.users["enhetschef"], unit_id=unit.pk, version_id=hygiene.current_version_id
+        )
+        raise RuntimeError("the reminder's transaction fails")
+    assert Message.objects.count() == 0
