@@ -10,7 +10,6 @@ added later with the value "review" counts without a change here.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -37,10 +36,6 @@ class BodyProgress:
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
-
-
-def current_period(day: datetime.date) -> MandatePeriod | None:
-    return MandatePeriod.current(day)
 
 
 def sweep_bodies() -> list[Body]:

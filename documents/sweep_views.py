@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from . import access, sweep
+from .models import MandatePeriod
 
 
 def _chosen(progress: list[sweep.BodyProgress], wanted: str | None) -> sweep.BodyProgress | None:
@@ -23,7 +24,7 @@ def mandate_sweep(request):
     if not access.can_see_mandate_sweep(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    period = sweep.current_period(today)
+    period = MandatePeriod.current(today)
     context = {"today": today, "period": period, "progress": [], "chosen": None, "page": None}
     if period is not None:
         progress = sweep.progress(period)

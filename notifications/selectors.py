@@ -59,10 +59,17 @@ def told(announcement: Announcement, only: str | None = None) -> dict[int, dict[
     follows = Follow.objects.filter(document=announcement.document_id)
     if announcement.version_id is not None:
         follows |= Follow.objects.filter(document__isnull=True)
+    # A search finds the same for every logged-in person (the register's visibility does not
+    # tell them apart; who may see the document is asked below): each distinct search is
+    # run once, however many people follow it.
+    found: dict[str, bool] = {}
     for follow in follows.select_related("user").order_by("pk"):
         if follow.document_id is not None:
             reasons[follow.user_id][FOLLOWED].append("")
-        elif matches_search(follow.user, follow, announcement.version_id):
+            continue
+        if follow.query not in found:
+            found[follow.query] = matches_search(follow.user, follow, announcement.version_id)
+        if found[follow.query]:
             reasons[follow.user_id][SEARCH].append(follow.label or follow.query)
     if not reasons:
         return {}

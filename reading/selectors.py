@@ -76,12 +76,12 @@ def baselines(rows: list[tuple[int, int]]) -> dict[int, int]:
     return {document_id: found.get(document_id, 0) for document_id in numbers}
 
 
-def requires_reading(version: DocumentVersion) -> bool:
-    return required_versions().filter(pk=version.pk).exists()
-
-
-def baseline_of(version: DocumentVersion) -> int:
-    return required_versions().filter(pk=version.pk).values_list("baseline", flat=True).first() or 0
+def baseline_of(version: DocumentVersion) -> int | None:
+    """The version number from which a confirmation counts for ``version``, or None when
+    the version asks no one to read it (one query)."""
+    row = required_versions().filter(pk=version.pk).values_list("baseline", flat=True)[:1]
+    found = list(row)
+    return (found[0] or 0) if found else None
 
 
 def latest_confirmed(user, document_id: int) -> int | None:

@@ -1,8 +1,8 @@
 """Read acknowledgement, write side: a person confirms reading, a chief sends a reminder.
 
 Each is one action: lock, check (``documents.access``, refusals from
-``workflows.refusals``), apply, write the audit entry in the same transaction, and send
-mail only after the commit.
+``workflows.refusals``), apply, write the audit entry in the same transaction; mail is queued in that transaction
+(the database mail queue) and sent by its job.
 """
 
 from __future__ import annotations
@@ -37,13 +37,14 @@ User = get_user_model()
 def _check_confirmable(user, version: DocumentVersion) -> None:
     if version.status != VersionStatus.VALID:
         raise ReadingVersionNotValid()
-    if not selectors.requires_reading(version):
+    baseline = selectors.baseline_of(version)  # None: the version asks no reading
+    if baseline is None:
         raise ReadingNotRequired()
     kinds = version.document.document_type.reading_kinds
     if not access.reading_applies(access.reading_holdings(user), version.scope_unit.path, kinds):
         raise NotInReadingAudience()
     confirmed = selectors.latest_confirmed(user, version.document_id)
-    if confirmed is not None and confirmed >= selectors.baseline_of(version):
+    if confirmed is not None and confirmed >= baseline:
         raise ReadingAlreadyConfirmed()
 
 
@@ -94,7 +95,8 @@ def _reminder_mail(recipients: list[str], row: selectors.OverviewRow, sender: st
 
 def send_reminder(*, user, unit_id: int, version_id: int) -> int:
     """A chief reminds everyone in their unit (and below) who has not confirmed reading
-    the version; returns how many were reminded. The mails leave after the commit."""
+        the version; returns how many were reminded. The mails are queued in the same
+    transaction and sent by the mail queue's job."""
     with transaction.atomic():
         unit = Unit.objects.select_for_update().filter(pk=unit_id).first()
         if unit is None or not access.can_see_acknowledgements(user, unit):

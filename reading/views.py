@@ -26,12 +26,6 @@ from . import context_processors, selectors, services
 PAGE_SIZE = 25
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its count (the overview's is cached, ``unit_version_count``)."""
-
-    count = 0
-
-
 PEOPLE_PAGE_SIZE = 50
 
 
@@ -85,7 +79,7 @@ def overview(request, unit_id: int | None = None):
     """/reading/overview/<unit>/: the documents that apply to the chief's unit, with how
     many have and have not confirmed each."""
     unit = _unit_or_403(request, unit_id)
-    paginator = CountedPaginator(selectors.unit_versions(unit), PAGE_SIZE)
+    paginator = Paginator(selectors.unit_versions(unit), PAGE_SIZE)
     paginator.count = selectors.unit_version_count(unit)
     page = paginator.get_page(request.GET.get("page"))
     rows = selectors.overview_rows(unit, page.object_list)

@@ -26,19 +26,6 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from . import routing
 
-# Gateways that write their task row once.
-#
-# Viewflow inserts a gateway's task row when the gateway is reached, updates it when the
-# gateway completes (a moment later, in the same transaction) and runs the gateway's
-# callback inside a savepoint of its own, so that a failed callback can be kept as an
-# ERROR task when the activation context does not propagate exceptions (viewflow's jobs
-# and timers, which these flows do not use). Here the row is inserted once, when the
-# gateway completes, with its final status, and the savepoint is opened only when the
-# context keeps errors instead of propagating them: when an exception propagates, the
-# caller's transaction is rolled back anyway. The rows, their order and the links to the
-# previous task are the same as viewflow's.
-
-
 # The links from new tasks to the tasks before them (viewflow's ``Task.previous``), written
 # inside ``links_in_one_insert()`` with one INSERT when the block ends instead of one each.
 _pending_links: ContextVar[list | None] = ContextVar("styrdok_pending_task_links", default=None)
@@ -65,6 +52,19 @@ def links_in_one_insert() -> Iterator[None]:
         _pending_links.reset(token)
     if pending:
         Task.previous.through.objects.bulk_create(pending, ignore_conflicts=True)
+
+
+# Gateways that write their task row once.
+#
+# Viewflow inserts a gateway's task row when the gateway is reached, updates it when the
+# gateway completes (a moment later, in the same transaction) and runs the gateway's
+# callback inside a savepoint of its own, so that a failed callback can be kept as an
+# ERROR task when the activation context does not propagate exceptions (viewflow's jobs
+# and timers, which these flows do not use). Here the row is inserted once, when the
+# gateway completes, with its final status, and the savepoint is opened only when the
+# context keeps errors instead of propagating them: when an exception propagates, the
+# caller's transaction is rolled back anyway. The rows, their order and the links to the
+# previous task are the same as viewflow's.
 
 
 def _callback_guard():
@@ -118,10 +118,12 @@ class LeanSwitchActivation(InsertedOnCompletion, SwitchActivation):
     @Activation.status.super()
     def activate(self):
         with self.exception_guard(), _callback_guard():
-            self.next_task = next(
-                (node for node, cond in self.flow_task._branches if not cond or cond(self)),
-                None,
-            )
+            # The first case whose condition holds, else the default (wherever it stands),
+            # as viewflow's Switch decides.
+            branches = self.flow_task._branches
+            self.next_task = next((node for node, cond in branches if cond and cond(self)), None)
+            if self.next_task is None:
+                self.next_task = next((node for node, cond in branches if not cond), None)
             if self.next_task is None:
                 raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
 

@@ -61,7 +61,6 @@ from .models import Case, CaseKind, CaseOutcome
 
 PARENT_POINTS = 60
 PEOPLE_PER_POINT = 10
-READING_FACTOR = False  # unread acknowledgements not yet counted (see the module's docstring)
 PUBLISHED = (VersionStatus.VALID, VersionStatus.SUPERSEDED, VersionStatus.REPEALED)
 DONE_OUTCOMES = (CaseOutcome.CONFIRMED, CaseOutcome.REVISION, CaseOutcome.REPEAL_STARTED)
 FIRST_YEAR, LAST_YEAR = 2000, 2100

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from audit import recording as audit
 from documents.due import due_on, due_on_of
 from documents.models import MandatePeriod
+from notifications import links
 from org.models import Position
 from org.selectors import acting_users
 
@@ -70,7 +71,7 @@ def overdue_review_ids(day: datetime.date) -> list[int]:
 
 def _send(reminder: Reminder, days_overdue: int) -> None:
     case = reminder.case
-    task_link = settings.STYRDOK_BASE_URL.rstrip("/") + reverse("workflows:case", args=[case.pk])
+    task_link = links.absolute_url(reverse("workflows:case", args=[case.pk]))
     with translation.override(settings.LANGUAGE_CODE):
         params = {
             "title": case.document.title,
@@ -92,13 +93,14 @@ def _send(reminder: Reminder, days_overdue: int) -> None:
                 "overdue. The document's owner is %(owner)s. You are told as their chief.\n\n"
                 "The case: %(link)s\n"
             )
-        send_mail(
-            subject=subject,
-            message=text % params,
-            from_email=None,
-            recipient_list=list(reminder.recipients),
-            fail_silently=True,
-        )
+        for address in reminder.recipients:  # one mail each: nobody sees the others' address
+            send_mail(
+                subject=subject,
+                message=text % params,
+                from_email=None,
+                recipient_list=[address],
+                fail_silently=True,
+            )
 
 
 def _emails(position: Position | None, day: datetime.date) -> tuple[str, ...]:
@@ -117,7 +119,9 @@ def _remind(case: Case, to: str, position: Position | None, count: int, day, day
         comment=f"{position or '–'}: {count} ({days_overdue} d)",
     )
     if reminder.recipients:
-        transaction.on_commit(lambda: _send(reminder, days_overdue))
+        # Queued in the database (the mail queue) with the reminder's count: never lost
+        # between the commit and the sending, never sent for a reminder rolled back.
+        _send(reminder, days_overdue)
     return reminder
 
 
