@@ -314,7 +314,10 @@ def review_report_bodies(user, bodies: list) -> list:
     """Of ``bodies``, those whose report ``user`` may see."""
     if is_administrator(user) or is_registrar(user):
         return list(bodies)
-    return [body for body in bodies if review_report_acting(user, body) is not None]
+    if not _active(user):
+        return []
+    positions = {acting.position.pk for acting in acting_in(user)}  # read once, not per body
+    return [body for body in bodies if body.secretary_position_id in positions]
 
 
 def can_attach_review_report(user, body, case) -> bool:

@@ -83,3 +83,11 @@ def allocate(
             title=title[:300],
             registered_by=user,
         )
+
+
+def allocate_for(document, body, *, user=None, on: datetime.date | None = None) -> DiaryEntry:
+    """The diarienummer of a new case about ``document`` decided by ``body`` (or by an
+    official when None): the series for that body and the document's scope, its next
+    number."""
+    series = series_for(body=body, scope_unit=document.scope_unit)
+    return allocate(series, document.title, user=user, on=on)

@@ -7,10 +7,12 @@ Each is one action: lock, check (``documents.access``, refusals from
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from audit import recording as audit
@@ -81,21 +83,26 @@ def confirm_reading(*, user, version_id: int) -> ReadConfirmation:
 def _reminder_mail(recipients: list[str], row: selectors.OverviewRow, sender: str) -> None:
     link = links.absolute_url(reverse("reading:to_read"))
     for email in recipients:
-        send_mail(
-            subject=_("Please read: %(title)s") % {"title": row.title},
-            message=_(
-                "%(sender)s asks you to read and confirm the document %(title)s (version %(number)s).\n\nYour documents to read: %(link)s\n"
-            )
-            % {"sender": sender, "title": row.title, "number": row.number, "link": link},
-            from_email=None,
-            recipient_list=[email],
-            fail_silently=True,
+        with translation.override(settings.LANGUAGE_CODE):  # the site's language, not the chief's
+            _send_one(email, row, sender, link)
+
+
+def _send_one(email: str, row: selectors.OverviewRow, sender: str, link: str) -> None:
+    send_mail(
+        subject=_("Please read: %(title)s") % {"title": row.title},
+        message=_(
+            "%(sender)s asks you to read and confirm the document %(title)s (version %(number)s).\n\nYour documents to read: %(link)s\n"
         )
+        % {"sender": sender, "title": row.title, "number": row.number, "link": link},
+        from_email=None,
+        recipient_list=[email],
+        fail_silently=True,
+    )
 
 
 def send_reminder(*, user, unit_id: int, version_id: int) -> int:
     """A chief reminds everyone in their unit (and below) who has not confirmed reading
-        the version; returns how many were reminded. The mails are queued in the same
+    the version; returns how many were reminded. The mails are queued in the same
     transaction and sent by the mail queue's job."""
     with transaction.atomic():
         unit = Unit.objects.select_for_update().filter(pk=unit_id).first()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection, transaction
 from django.test import override_settings
@@ -211,3 +212,14 @@ def test_the_reminders_are_queued_with_the_reminder_and_lost_with_it(client, tow
         )
         raise RuntimeError("the reminder's transaction fails")
     assert Message.objects.count() == 0
+
+
+def test_the_reminder_is_written_in_the_sites_language_whatever_the_chief_reads_in(
+    client, town, hygiene
+):
+    unit = town.units["unit"]
+    client.force_login(town.users["enhetschef"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("reading:remind", args=[unit.pk, hygiene.current_version_id])
+    client.post(url)
+    assert mail.outbox and all(m.subject.startswith("Att läsa: ") for m in mail.outbox)

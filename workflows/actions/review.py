@@ -82,8 +82,7 @@ def open_review(document_id: int, *, day: datetime.date) -> Case | None:
     if Case.objects.filter(document=document, finished__isnull=True).exists():
         return None
     decider = resolve_decider(document, None)
-    series = diarium.series_for(body=decider.body, scope_unit=document.scope_unit)
-    entry = diarium.allocate(series, document.title, on=day)
+    entry = diarium.allocate_for(document, decider.body, on=day)
     return ReviewFlow.start.run(
         document=document, version=version, diary_entry=entry, decider=decider
     )

@@ -50,8 +50,7 @@ def _ensure_no_open_case(document: Document) -> None:
 
 
 def _allocate(document: Document, decider: rules.Decider, user) -> DiaryEntry:
-    series = diarium.series_for(body=decider.body, scope_unit=document.scope_unit)
-    return diarium.allocate(series, document.title, user=user)
+    return diarium.allocate_for(document, decider.body, user=user)
 
 
 def _start(
