@@ -102,10 +102,17 @@ def with_due_on(documents: QuerySet[Document], period: MandatePeriod | None) -> 
     )
 
 
-def due_on(document: Document, day: datetime.date) -> datetime.date | None:
-    """The day ``document``'s review is due, as of ``day`` (one question for the period,
-    one for the document)."""
-    period = MandatePeriod.current(day)
+_PERIOD_OF_THE_DAY = object()
+
+
+def due_on(
+    document: Document, day: datetime.date, period=_PERIOD_OF_THE_DAY
+) -> datetime.date | None:
+    """The day ``document``'s review is due, as of ``day``. ``period`` is the mandate
+    period of ``day`` (``MandatePeriod.current``, possibly None) when the caller has read it
+    already, as a job going through many documents does; otherwise it is read here."""
+    if period is _PERIOD_OF_THE_DAY:
+        period = MandatePeriod.current(day)
     return (
         with_due_on(Document.objects.filter(pk=document.pk), period)
         .values_list("due_on", flat=True)

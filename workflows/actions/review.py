@@ -61,7 +61,9 @@ def due_document_ids(day: datetime.date) -> list[int]:
     return ids
 
 
-def open_review(document_id: int, *, day: datetime.date) -> Case | None:
+def open_review(
+    document_id: int, *, day: datetime.date, period: MandatePeriod | None
+) -> Case | None:
     """Open a review of the document if it is (still) due and has no open case; else None.
     Under the document's row lock, in the caller's transaction."""
     document = (
@@ -75,7 +77,7 @@ def open_review(document_id: int, *, day: datetime.date) -> Case | None:
     version = document.current_version
     if version is None or version.status != VersionStatus.VALID:
         return None
-    due = due_on(document, day)
+    due = due_on(document, day, period)
     lead = datetime.timedelta(days=document.document_type.review_lead_days)
     if due is None or due - lead > day:
         return None
@@ -96,10 +98,11 @@ def open_due_reviews(*, on: datetime.date | None = None) -> list[Case]:
     # Never ahead of today: a later --date only looks, it cannot open reviews early.
     day = min(on or timezone.localdate(), timezone.localdate())
     opened: list[Case] = []
+    period = MandatePeriod.current(day)  # once for the run, not once per document
     for document_id in due_document_ids(day):
         try:
             with transaction.atomic():
-                case = open_review(document_id, day=day)
+                case = open_review(document_id, day=day, period=period)
         except Refusal as exc:
             logger.warning("No review opened for document %s: %s", document_id, exc.message)
             continue

@@ -24,7 +24,7 @@ from audit import recording as audit
 from documents.due import due_on, due_on_of
 from documents.models import MandatePeriod
 from notifications import links
-from org.models import Position
+from org.models import Position, PositionKind
 from org.selectors import acting_users
 
 from ..models import Case, CaseKind
@@ -48,14 +48,16 @@ def rounds_due(days_overdue: int, start: int, interval: int) -> int:
 
 
 def chief_of(owner: Position) -> Position | None:
-    """The chief of the owner position's unit; of the unit above when the owner is it."""
-    unit = owner.unit
-    while unit is not None:
-        chief = unit.chief_position
-        if chief is not None and chief.pk != owner.pk:
-            return chief
-        unit = unit.parent
-    return None
+    """The chief of the owner position's unit; of the nearest unit above when the owner is
+    that chief (one query for the whole line of units)."""
+    line = list(reversed(owner.unit.ancestor_ids))  # the owner's unit first, then upwards
+    chiefs: dict[int, Position] = {}
+    for chief in Position.objects.filter(unit_id__in=line, kind=PositionKind.CHIEF):
+        chiefs.setdefault(chief.unit_id, chief)  # a unit's chief, as Unit.chief_position
+    return next(
+        (chiefs[u] for u in line if u in chiefs and chiefs[u].pk != owner.pk),
+        None,
+    )
 
 
 def overdue_review_ids(day: datetime.date) -> list[int]:
@@ -125,7 +127,7 @@ def _remind(case: Case, to: str, position: Position | None, count: int, day, day
     return reminder
 
 
-def remind_case(case_id: int, day: datetime.date) -> list[Reminder]:
+def remind_case(case_id: int, day: datetime.date, period: MandatePeriod | None) -> list[Reminder]:
     """Send the reminders due for one overdue review, under its row lock."""
     interval = settings.STYRDOK_REVIEW_REMINDER_DAYS
     chief_after = settings.STYRDOK_REVIEW_CHIEF_AFTER_DAYS
@@ -136,7 +138,7 @@ def remind_case(case_id: int, day: datetime.date) -> list[Reminder]:
             .filter(pk=case_id, finished__isnull=True)
             .first()
         )
-        due = due_on(case.document, day) if case is not None else None
+        due = due_on(case.document, day, period) if case is not None else None
         if due is None:
             return []
         days_overdue = (day - due).days
@@ -160,6 +162,7 @@ def remind_overdue_reviews(*, on: datetime.date | None = None) -> list[Reminder]
     """Every reminder due today for every open, overdue review. Idempotent."""
     day = min(on or timezone.localdate(), timezone.localdate())
     sent: list[Reminder] = []
+    period = MandatePeriod.current(day)  # once for the run, not once per case
     for case_id in overdue_review_ids(day):
-        sent.extend(remind_case(case_id, day))
+        sent.extend(remind_case(case_id, day, period))
     return sent
