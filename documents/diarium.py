@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from org.models import Body, Unit
@@ -67,19 +67,36 @@ def continue_after(series: DiarySeries, number: int, *, on: datetime.date) -> No
             counter.save(update_fields=["last_number"])
 
 
+def _next_number(series: DiarySeries, year: int) -> int:
+    """Take the next number of the series' counter for ``year`` in one statement.
+
+    The upsert creates the counter at 1 or adds one to it, and holds the row's lock until
+    the transaction ends (PostgreSQL; SQLite's writer lock covers the whole database), so
+    two starts never get the same number and a rolled-back start gives its number back.
+    Both databases run the same statement (SQLite 3.35 and later have RETURNING).
+    """
+    table = connection.ops.quote_name(DiaryCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (series_id, year, last_number) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (series_id, year) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            [series.pk, year],
+        )
+        return cursor.fetchone()[0]
+
+
 def allocate(
     series: DiarySeries, title: str, *, user=None, on: datetime.date | None = None
 ) -> DiaryEntry:
     """Issue the next diarienummer in ``series`` for the year of ``on`` (default today)."""
     day = on or timezone.localdate()
     with transaction.atomic(savepoint=False):
-        counter = _locked_counter(series, day)
-        counter.last_number += 1
-        counter.save(update_fields=["last_number"])
+        number = _next_number(series, counter_year(series, day))
         return DiaryEntry.objects.create(
             series=series,
             year=day.year,
-            number=counter.last_number,
+            number=number,
             title=title[:300],
             registered_by=user,
         )

@@ -86,7 +86,7 @@ def publish_version(
     with transaction.atomic(savepoint=False):
         document = (
             Document.objects.select_for_update(of=("self",))
-            .select_related("document_type")
+            .select_related("document_type", "scope_unit")
             .get(pk=version.document_id)
         )
         previous = _lock_for_publication(version, document)
@@ -107,9 +107,10 @@ def publish_version(
             document.title = version.title
             changed.append("title")
         document.save(update_fields=changed)
-        # Search index: the newly valid version, already locked by the update above.
+        # Search index: the newly valid version, already locked by the update above. An
+        # adopted version was never searchable, so it has no index rows to replace.
         version.document = document
-        index_versions([version])
+        index_versions([version], unindexed=True)
         audit.record(
             "version_published",
             target=version,

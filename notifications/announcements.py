@@ -55,8 +55,10 @@ def _tell_now(announcement: Announcement) -> int:
 def version_published(version: DocumentVersion) -> Announcement:
     """A version became valid: a new document, or a new version of one."""
     kind = AnnouncementKind.REVISED if version.replaces_id else AnnouncementKind.NEW
+    # The version's document as the publication left it (read with its scope unit, which
+    # tells who is told): no re-read.
     announcement = Announcement.objects.create(
-        kind=kind, document_id=version.document_id, version=version
+        kind=kind, document=version.document, version=version
     )
     _tell_now(announcement)
     return announcement

@@ -90,7 +90,7 @@ def eligible_for_task(user, task: Task, case: Case) -> Permit:
         if acting:
             return _yes(acting)
         return _no(_("Only the registrar registers decisions."), "not_registrar")
-    acting = acting_as(user, route.position)
+    acting = acting_as(user, route.position_id)
     if acting is None:
         if task.flow_task.name == "decision":
             return _no(decision_refusal(user, case), "not_the_decider")

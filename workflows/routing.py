@@ -10,6 +10,7 @@ query it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -46,8 +47,22 @@ def step_title(name: str) -> str:
 @dataclass(frozen=True)
 class Route:
     kind: str  # TO_POSITION, TO_AUTHORS, TO_REGISTRARS or "user"
-    position: Position | None = None
+    position_id: int | None = None
     user_id: int | None = None
+
+    @classmethod
+    def to(cls, position: Position) -> Route:
+        route = cls(TO_POSITION, position_id=position.pk)
+        route.__dict__["position"] = position  # known: not read again
+        return route
+
+    @cached_property
+    def position(self) -> Position | None:
+        """The position routed to, read when first asked for (a route read back from a
+        task knows only its id)."""
+        if self.position_id is None:
+            return None
+        return Position.objects.select_related("unit").get(pk=self.position_id)
 
 
 class RoutingError(Exception):
@@ -71,20 +86,20 @@ def route_for(node_name: str, case: Case, task_data: dict) -> Route:
     if node_name == "union_statement":
         return Route("user", user_id=task_data["user_id"])
     if node_name in ("samverkan_meeting", "negotiation"):
-        return Route(TO_POSITION, position=case.samverkan_group.chair_position)
+        return Route.to(case.samverkan_group.chair_position)
     if node_name == "proposal":
         chain = case.decider_body.preparing_bodies()
-        return Route(TO_POSITION, position=_secretary(chain[0] if chain else case.decider_body))
+        return Route.to(_secretary(chain[0] if chain else case.decider_body))
     if node_name == "preparation":
-        return Route(TO_POSITION, position=_secretary(preparing_body(case)))
+        return Route.to(_secretary(preparing_body(case)))
     if node_name == "decision":
         if case.decider_body_id:
-            return Route(TO_POSITION, position=_secretary(case.decider_body))
-        return Route(TO_POSITION, position=case.decider_position)
+            return Route.to(_secretary(case.decider_body))
+        return Route.to(case.decider_position)
     if node_name == "registration":
         return Route(TO_REGISTRARS)
     if node_name == "review_answer":
-        return Route(TO_POSITION, position=case.document.owner_position)
+        return Route.to(case.document.owner_position)
     raise RoutingError(f"No route for step {node_name}")
 
 
@@ -99,7 +114,7 @@ def write_route(task, case: Case) -> Route:
     elif route.kind == TO_POSITION:
         task.owner_permission = TO_POSITION
         task.owner_permission_content_type = ContentType.objects.get_for_model(Position)
-        task.owner_permission_obj_pk = str(route.position.pk)
+        task.owner_permission_obj_pk = str(route.position_id)
     elif route.kind == TO_AUTHORS:
         task.owner_permission = TO_AUTHORS
         task.owner_permission_content_type = ContentType.objects.get_for_model(Case)
@@ -127,9 +142,7 @@ def apply_route(task, case: Case) -> Route:
 def route_of(task) -> Route:
     """Read back the route stored on a task."""
     if task.owner_permission == TO_POSITION:
-        return Route(
-            TO_POSITION, position=Position.objects.get(pk=int(task.owner_permission_obj_pk))
-        )
+        return Route(TO_POSITION, position_id=int(task.owner_permission_obj_pk))
     if task.owner_permission == TO_AUTHORS:
         return Route(TO_AUTHORS)
     if task.owner_permission == TO_REGISTRARS:

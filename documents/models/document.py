@@ -406,7 +406,7 @@ class DocumentVersion(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "plain_text"}
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
-            if adding:
+            if adding and not getattr(self, "_columns_copied", False):
                 # From the database, not from self.document, which may be older than a
                 # change made since (a case opened and flagged the document).
                 names = [Document._meta.get_field(n).attname for n in Document.VERSION_COLUMNS]
@@ -419,6 +419,15 @@ class DocumentVersion(models.Model):
             if not adding and copied and ranked and self.status == VersionStatus.VALID:
                 copy_rank_columns([self.pk])
         self._stored_status = self.status
+
+    def copy_columns_from(self, document: Document) -> DocumentVersion:
+        """Take the document's copied columns from ``document`` as it is in memory, for a
+        caller that has just inserted or locked it in this transaction (no re-read)."""
+        for name in Document.VERSION_COLUMNS:
+            attname = Document._meta.get_field(name).attname
+            setattr(self, attname, getattr(document, attname))
+        self._columns_copied = True
+        return self
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -62,11 +62,13 @@ def _rows(version: DocumentVersion, summary: str) -> list[SearchTerm]:
     ]
 
 
-def index_versions(versions: Iterable[DocumentVersion]) -> int:
+def index_versions(versions: Iterable[DocumentVersion], *, unindexed: bool = False) -> int:
     """Replace the index rows of the versions, in one transaction; returns the rows written.
 
     Load the versions with ``select_related("document")`` and ``prefetch_related("files")``
-    to index many at once without a query per version.
+    to index many at once without a query per version. ``unindexed``: the caller knows the
+    versions have no rows yet (a version becoming searchable for the first time: only
+    searchable versions are indexed), so there is nothing to delete first.
     """
     versions = list(versions)
     if not versions:
@@ -74,9 +76,10 @@ def index_versions(versions: Iterable[DocumentVersion]) -> int:
     rows = [row for v in versions for row in _rows(v, v.document.summary)]
     ids = [v.pk for v in versions]
     with transaction.atomic(savepoint=False):
-        SearchTerm.objects.filter(version__in=ids).delete()
+        if not unindexed:
+            SearchTerm.objects.filter(version__in=ids).delete()
         SearchTerm.objects.bulk_create(rows, batch_size=2000)
-        rank_versions(ids)
+        rank_versions(ids, unranked=unindexed)
     return len(rows)
 
 
@@ -164,11 +167,11 @@ def _rank_insert_sql(connection, version_filter: str = "") -> str:
     )
 
 
-def rank_versions(version_ids: list[int] | None = None) -> int:
+def rank_versions(version_ids: list[int] | None = None, *, unranked: bool = False) -> int:
     """Rebuild the ``SearchRank`` rows of the versions (of every version, with None) from
     their current search rows, and their ``SearchPrefixRank`` rows from those; returns the
     rank rows written. Versions that are not valid get none. Run in the transaction that
-    writes their search rows."""
+    writes their search rows. ``unranked``: the versions have no rank rows yet."""
     connection = connections[SearchRank.objects.db]
     ranks = SearchRank.objects.all()
     sql, params = _rank_insert_sql(connection), []
@@ -183,11 +186,12 @@ def rank_versions(version_ids: list[int] | None = None) -> int:
         params = list(version_ids)
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
         kept = _lock_prefixes()
-        ranks.delete()
+        if not (unranked and version_ids):
+            ranks.delete()
         cursor.execute(sql, params)
         written = cursor.rowcount
         if kept:
-            _rank_prefixes(version_ids)
+            _rank_prefixes(version_ids, unranked=unranked)
         return written
 
 

@@ -44,9 +44,9 @@ def _lock_prefixes() -> bool:
     return bool(list(SearchPrefix.objects.select_for_update().values_list("pk", flat=True)))
 
 
-def _rank_prefixes(version_ids: list[int] | None) -> None:
+def _rank_prefixes(version_ids: list[int] | None, *, unranked: bool = False) -> None:
     """Rebuild the versions' ``SearchPrefixRank`` rows (every version's, with None) from
-    their rank rows, then the groups' spans."""
+    their rank rows, then the groups' spans. ``unranked``: the versions have none yet."""
     connection = connections[SearchPrefixRank.objects.db]
     quote = connection.ops.quote_name
     rank, group, grouped = SearchRank._meta, SearchPrefix._meta, SearchPrefixRank._meta
@@ -78,7 +78,8 @@ def _rank_prefixes(version_ids: list[int] | None) -> None:
         f"ON {term} >= {prefix} AND {term} < g.{column(group, 'upper')}{narrowed} "
         f"GROUP BY {version}, {prefix}, {copied}"
     )
-    rows.delete()
+    if not (unranked and version_ids):
+        rows.delete()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
     _span_prefixes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Exists
 from django.utils import timezone
 
 from documents.models import Decision, DecisionKind, DecisionOutcome, VersionStatus
@@ -22,7 +23,7 @@ from ..refusals import (
     ValidUntilBeforeValidFrom,
 )
 from .base import Step, check_decision_answer
-from .engine import negotiation_demanded
+from .engine import mbl_demands
 from .notices import tell_decision
 from .review_steps import confirm_review
 
@@ -36,13 +37,19 @@ def check_ready_for_decision(case: Case, decision_date: datetime.date | None = N
         if case.document.document_type.samverkan_required:
             raise SamverkanNotHeld()
         return
-    meeting = SamverkanMeeting.objects.filter(case=case, round=case.round).order_by("-pk").first()
+    # The round's meeting, and whether a union demanded a negotiation, in one query.
+    meeting = (
+        SamverkanMeeting.objects.filter(case=case, round=case.round)
+        .annotate(mbl_demanded=Exists(mbl_demands(case)))
+        .order_by("-pk")
+        .first()
+    )
     if meeting is None:
         raise SamverkanNotFinished()
     if decision_date and decision_date < meeting.meeting_date:
         raise DecisionBeforeSamverkan(day=meeting.meeting_date.isoformat())
     # A negotiation is held (its step is reached) only when a union demanded one.
-    if not negotiation_demanded(case):
+    if not meeting.mbl_demanded:
         return
     negotiation = Negotiation.objects.filter(case=case, round=case.round).order_by("-pk").first()
     if negotiation is None:

@@ -163,10 +163,15 @@ def samverkan_task_data(case: Case) -> list[dict]:
     ]
 
 
-def negotiation_demanded(case: Case) -> bool:
+def mbl_demands(case: Case):
+    """The statements of the case's samverkan round that demand an MBL negotiation."""
     return SamverkanStatement.objects.filter(
         case=case, round=case.round, stance=UnionStance.DEMANDS_MBL
-    ).exists()
+    )
+
+
+def negotiation_demanded(case: Case) -> bool:
+    return mbl_demands(case).exists()
 
 
 def preparing_body_pending(case: Case) -> bool:

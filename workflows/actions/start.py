@@ -125,9 +125,10 @@ def start_new_document(
         document.save()
         decider = resolve_decider(document, None)
         entry = _allocate(document, decider, user)
-        version = DocumentVersion.objects.create(
+        version = DocumentVersion(
             document=document, number=1, title=title, created_by=user, diary_entry=entry
-        )
+        ).copy_columns_from(document)
+        version.save(force_insert=True)
         return _start(
             DocumentFlow,
             user=user,
@@ -155,14 +156,15 @@ def start_revision(*, user, document: Document) -> Case:
         number = (
             document.versions.order_by("-number").values_list("number", flat=True).first() or 0
         ) + 1
-        version = DocumentVersion.objects.create(
+        version = DocumentVersion(
             document=document,
             number=number,
             title=current.title,
             body=current.body,
             created_by=user,
             replaces=None,
-        )
+        ).copy_columns_from(document)
+        version.save(force_insert=True)
         decider = resolve_decider(document, None)
         return _start(
             DocumentFlow,
