@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import DatabaseError, transaction
+from django.db.models import Subquery
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -66,18 +67,22 @@ def _lock_step_case(task_id: int) -> Case:
     case, without a savepoint of its own. The task is read after the lock, by a query of
     its own: a row read in the locking query comes from the snapshot taken before waiting
     for the lock, so a task completed meanwhile would look open."""
+    # The case found by its id from the task (a subquery), not by joining the task table:
+    # with the task in the join, PostgreSQL spent several times longer planning and running
+    # the query (bench/lifecycle.py, docs/performance.md). No ORDER BY: one row at most.
+    process_id = Task.objects.filter(pk=task_id).values("process_id")
     try:
-        case = (
+        found = list(
             Case.objects.select_for_update(of=("self",))
             .select_related(*STEP_CASE_RELATED)
-            .filter(task__pk=task_id)
-            .first()
+            .filter(pk=Subquery(process_id))
+            .order_by()[:1]
         )
     except DatabaseError as exc:
         raise Busy() from exc
-    if case is None:
+    if not found:
         raise NoSuchTask()
-    return case
+    return found[0]
 
 
 def _check_step_files_first(user, task_id: int, data: dict) -> None:
