@@ -202,7 +202,9 @@ OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
 OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
 OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
 OIDC_MATCH_CLAIM = env("OIDC_MATCH_CLAIM", default="email")
-OIDC_MATCH_FIELD = env("OIDC_MATCH_FIELD", default="email" if OIDC_MATCH_CLAIM == "email" else "username")
+OIDC_MATCH_FIELD = env(
+    "OIDC_MATCH_FIELD", default="email" if OIDC_MATCH_CLAIM == "email" else "username"
+)
 OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
 # Kept as the library's defaults say, spelled out so that nobody turns them off: state and
 # nonce are checked on every answer, PKCE binds the code to this browser's session.
@@ -355,7 +357,9 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
-        "form-action": [SELF],
+        # The log-out form's answer sends the browser on to the provider's end-session
+        # address, and browsers hold redirects after a form to form-action too.
+        "form-action": [SELF, *sso_settings.origins(OIDC_OP_LOGOUT_ENDPOINT)],
         "frame-ancestors": [NONE],
     },
 }

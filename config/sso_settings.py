@@ -5,6 +5,7 @@ with a message naming it, rather than failing at the first log-in."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -33,3 +34,9 @@ def check(
     missing = [name for name, value in required.items() if not value]
     if missing:
         raise ImproperlyConfigured(f"OIDC_ENABLED=true needs {', '.join(missing)}.")
+
+
+def origins(*urls: str) -> list[str]:
+    """The scheme and host of each address given (for the Content-Security-Policy)."""
+    parts = [urlsplit(url) for url in urls if url]
+    return [f"{p.scheme}://{p.netloc}" for p in parts if p.scheme and p.netloc]

@@ -61,7 +61,7 @@ class Provider:
                 data={
                     "username": username,
                     "password": PASSWORD,
-                    "csrfmiddlewaretoken": self.browser.cookies["csrftoken"],
+                    "csrfmiddlewaretoken": self.browser.cookies["provider_csrftoken"],
                 },
                 allow_redirects=False,
             )
