@@ -35,8 +35,8 @@ def sso(live_server, settings, tmp_path):
         yield provider
 
 
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+def _fits(tab) -> bool:
+    return tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.mark.parametrize("width", [390, 1280])
