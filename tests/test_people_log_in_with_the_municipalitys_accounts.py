@@ -239,3 +239,16 @@ def test_without_single_sign_on_its_addresses_do_not_exist(db, settings):
     assert Client().get("/oidc/authenticate/").status_code == 404
     assert Client().get("/oidc/callback/", {"code": "x", "state": "y"}).status_code == 404
     assert "kommunens konto" not in Client().get("/login/").content.decode()
+
+
+def test_repeated_refusals_lock_the_address_as_failed_passwords_do(sso, anna, settings):
+    for _n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(Client(), sso, "okand")
+        sso.new_browser()
+
+    app = Client()
+    locked = sign_in(app, sso, "anna")
+
+    assert locked.status_code == 429
+    assert "Inloggningen är tillfälligt spärrad" in locked.content.decode()
+    assert not logged_in_user(app).is_authenticated
