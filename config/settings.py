@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "config.middleware.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.SessionTimeoutMiddleware",
+    # Sessions from the municipality's provider are renewed there now and then (config.sso).
+    "config.sso.ProviderSessionCheck",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -213,6 +215,8 @@ OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
 OIDC_VERIFY_SSL = True
 OIDC_ALLOW_UNSECURED_JWT = False
 OIDC_CREATE_USER = False
+# A session from the provider is renewed there (without a prompt) when this is up.
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env.int("OIDC_RENEW_SECONDS", default=15 * 60)
 # The ID token stays in the session as the hint the provider's log-out asks for.
 OIDC_STORE_ID_TOKEN = True
 # Passwords: "all", "admins-only" (administrators only: the break-glass path) or "none".

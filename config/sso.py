@@ -21,11 +21,17 @@ from urllib.parse import urlencode
 import jwt
 import requests
 from django.conf import settings
+from django.contrib import auth, messages
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.middleware import SessionRefresh
 from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
     OIDCAuthenticationRequestView,
@@ -43,6 +49,9 @@ CLAIM_MISSING = "claim_missing"
 TOKEN = "token"
 PROVIDER = "provider"
 EXPIRED_ATTEMPT = "attempt"
+# The provider's answers to a silent renewal (prompt=none) when the person must log in again.
+RENEWAL_REFUSED = ("login_required", "interaction_required", "consent_required")
+CALLBACK = "oidc_authentication_callback"
 
 REFUSAL_ATTRIBUTE = "styrdok_sso_refusal"
 CLAIM_ATTRIBUTE = "styrdok_sso_claim"
@@ -135,6 +144,8 @@ class CallbackView(OIDCAuthenticationCallbackView):
 
     def get(self, request):
         _sso_enabled()
+        # The page a renewal set out from (the library's log-out on a refusal clears it).
+        self.next_page = request.session.get("oidc_login_next") or "/"
         try:
             return super().get(request)
         except SuspiciousOperation as exc:  # a state this browser never asked for
@@ -147,12 +158,36 @@ class CallbackView(OIDCAuthenticationCallbackView):
 
     def login_failure(self):
         request = self.request
+        if request.user.is_authenticated:
+            auth.logout(request)  # a failed renewal ends the session it was to renew
+        if request.GET.get("error") in RENEWAL_REFUSED:
+            messages.info(
+                request, _("Your log-in at the municipality has ended. Please log in again.")
+            )
+            return redirect_to_login(self.next_page)
         default = PROVIDER if request.GET.get("error") else EXPIRED_ATTEMPT
         return refusal_page(
             request,
             getattr(request, REFUSAL_ATTRIBUTE, default),
             getattr(request, CLAIM_ATTRIBUTE, ""),
         )
+
+
+class ProviderSessionCheck(SessionRefresh):
+    """Renews a session that came from the provider every ``OIDC_RENEW_ID_TOKEN_EXPIRY_
+    SECONDS``: the next page the person opens goes by the provider without a prompt
+    (``prompt=none``) and comes back with a fresh ID token, or ends the session when the
+    provider no longer knows the person (signed out, account closed). Sessions opened
+    with a password are left alone."""
+
+    def process_request(self, request):
+        if not settings.OIDC_ENABLED:
+            return None
+        return super().process_request(request)
+
+    @cached_property
+    def exempt_urls(self):
+        return {reverse(name) for name in ("oidc_authentication_init", CALLBACK, "logout")}
 
 
 def refusal_page(request: HttpRequest, reason: str, claim_value: str = "") -> HttpResponse:

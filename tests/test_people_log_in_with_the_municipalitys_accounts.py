@@ -252,3 +252,52 @@ def test_repeated_refusals_lock_the_address_as_failed_passwords_do(sso, anna, se
     assert locked.status_code == 429
     assert "Inloggningen är tillfälligt spärrad" in locked.content.decode()
     assert not logged_in_user(app).is_authenticated
+
+
+def _renewal_due(app: Client) -> None:
+    session = app.session
+    session["oidc_id_token_expiration"] = 0
+    session.save()
+
+
+def test_a_session_from_the_provider_is_renewed_there_without_a_prompt(sso, anna):
+    app = Client()
+    sign_in(app, sso, "anna")
+    _renewal_due(app)
+
+    renewal = app.get("/work/?q=x")
+
+    assert renewal.status_code == 302 and renewal.url.startswith(f"{sso.issuer}/authorize?")
+    assert parse_qs(urlsplit(renewal.url).query)["prompt"] == ["none"]
+    back = come_back(app, sso.get(renewal.url).headers["Location"])
+    assert back.status_code == 302 and back.url == "/work/?q=x"
+    assert logged_in_user(app) == anna
+    assert app.get("/work/").status_code == 200
+    assert AuditEntry.objects.filter(action="login").count() == 1  # the same log-in
+
+
+def test_a_person_signed_out_at_the_provider_is_signed_out_here_at_the_renewal(sso, anna):
+    app = Client()
+    sign_in(app, sso, "anna")
+    sso.new_browser()  # the provider no longer knows this browser
+    _renewal_due(app)
+
+    renewal = app.get("/work/")
+    answer = sso.get(renewal.url).headers["Location"]
+    assert "error=login_required" in answer
+    back = come_back(app, answer)
+
+    assert back.status_code == 302 and back.url == "/login/?next=/work/"
+    page = app.get(back.url).content.decode()
+    assert "Din inloggning hos kommunen har upphört" in page
+    assert not logged_in_user(app).is_authenticated
+
+
+def test_a_password_session_is_not_sent_to_the_provider(sso, db):
+    admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    admin.set_password("ett-långt-lösenord-1")
+    admin.save()
+    app = Client()
+    app.post("/login/", {"username": "admin", "password": "ett-långt-lösenord-1"})
+
+    assert app.get("/work/").status_code == 200
