@@ -301,3 +301,23 @@ def test_a_password_session_is_not_sent_to_the_provider(sso, db):
     app.post("/login/", {"username": "admin", "password": "ett-långt-lösenord-1"})
 
     assert app.get("/work/").status_code == 200
+
+
+def test_two_users_with_the_address_are_refused_rather_than_guessed(sso, anna):
+    UserFactory(username="anna.b", email="anna.andersson@KOMMUN.example")
+    app = Client()
+
+    response = sign_in(app, sso, "anna")
+
+    assert response.status_code == 403
+    assert "Fler än en användare i Styrdok matchar" in response.content.decode()
+    assert not logged_in_user(app).is_authenticated
+
+
+def test_a_provider_that_does_not_send_the_matching_claim_is_refused(sso, anna, settings):
+    settings.OIDC_MATCH_CLAIM = "upn"  # this provider sends no such claim
+
+    response = sign_in(Client(), sso, "anna")
+
+    assert response.status_code == 403
+    assert "skickade inte den uppgift" in response.content.decode()
