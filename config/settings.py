@@ -12,7 +12,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config import shared
+from config import shared, sso_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "config.middleware.CurrentRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.SessionTimeoutMiddleware",
+    # Sessions from the municipality's provider are renewed there now and then (config.sso).
+    "config.sso.ProviderSessionCheck",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -158,7 +160,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First, as django-axes asks: refuses log-ins while a user name or address is locked out.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords, for the people LOCAL_LOGIN allows (config.sso).
+    "config.sso.LocalPasswordBackend",
+    # The municipality's accounts (OpenID Connect), when OIDC_ENABLED (config.sso).
+    "config.sso.OIDCBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -181,6 +186,55 @@ ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=10 * 3600)
 STYRDOK_SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=2 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Single sign-on: the municipality's accounts (OpenID Connect) --------
+# mozilla-django-oidc's settings, from the environment (docs/deployment.md). A person is
+# matched to an existing active user by one claim (OIDC_MATCH_CLAIM against the user's
+# e-mail address or user name, OIDC_MATCH_FIELD); nobody is ever created.
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+# The provider's end_session_endpoint: log-out ends the session there too (optional).
+OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_MATCH_CLAIM = env("OIDC_MATCH_CLAIM", default="email")
+OIDC_MATCH_FIELD = env(
+    "OIDC_MATCH_FIELD", default="email" if OIDC_MATCH_CLAIM == "email" else "username"
+)
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+# Kept as the library's defaults say, spelled out so that nobody turns them off: state and
+# nonce are checked on every answer, PKCE binds the code to this browser's session.
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_VERIFY_SSL = True
+OIDC_ALLOW_UNSECURED_JWT = False
+OIDC_CREATE_USER = False
+# A session from the provider is renewed there (without a prompt) when this is up.
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env.int("OIDC_RENEW_SECONDS", default=15 * 60)
+# The ID token stays in the session as the hint the provider's log-out asks for.
+OIDC_STORE_ID_TOKEN = True
+# Passwords: "all", "admins-only" (administrators only: the break-glass path) or "none".
+# With single sign-on on, only administrators keep them unless said otherwise.
+STYRDOK_LOCAL_LOGIN = env("LOCAL_LOGIN", default="admins-only" if OIDC_ENABLED else "all")
+sso_settings.check(
+    oidc_enabled=OIDC_ENABLED,
+    local_login=STYRDOK_LOCAL_LOGIN,
+    match_field=OIDC_MATCH_FIELD,
+    required={
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+        "OIDC_OP_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+        "OIDC_OP_USER_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+        "OIDC_OP_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+        "OIDC_RP_CLIENT_ID": OIDC_RP_CLIENT_ID,
+        "OIDC_RP_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+    },
+)
 
 # --- Client address -------------------------------------------------------
 # Behind a reverse proxy every request comes from the proxy. Set TRUSTED_PROXY_COUNT to the
@@ -307,7 +361,9 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
-        "form-action": [SELF],
+        # The log-out form's answer sends the browser on to the provider's end-session
+        # address, and browsers hold redirects after a form to form-action too.
+        "form-action": [SELF, *sso_settings.origins(OIDC_OP_LOGOUT_ENDPOINT)],
         "frame-ancestors": [NONE],
     },
 }

@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from config import views as site_views
+from config.sso import AuthenticateView, CallbackView
 from documents import health as document_health
 from documents import noticeboard_views, sweep_views
 from documents import register as document_register
@@ -16,8 +17,11 @@ admin.site.index_title = _("Configuration")
 urlpatterns = [
     path("", document_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", site_views.LoginView.as_view(), name="login"),
+    path("logout/", site_views.LogoutView.as_view(), name="logout"),
+    # The municipality's accounts (config.sso): 404 unless OIDC_ENABLED.
+    path("oidc/authenticate/", AuthenticateView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", CallbackView.as_view(), name="oidc_authentication_callback"),
     path("admin/", admin.site.urls),
     path("register/", document_register.register, name="register"),
     path("api/v1/", include("documents.api.urls")),

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 
@@ -110,6 +111,16 @@ def _active(user) -> bool:
 def is_administrator(user) -> bool:
     """Administrators (superusers) see every case and configure the system."""
     return _active(user) and user.is_superuser
+
+
+def may_log_in_with_password(user) -> bool:
+    """Whether a password (not the municipality's accounts) may log this user in:
+    ``LOCAL_LOGIN`` is ``all``, ``admins-only`` (the break-glass path when single sign-on
+    is on) or ``none``. Asked by the authentication backend (config.sso)."""
+    mode = settings.STYRDOK_LOCAL_LOGIN
+    if mode == "all":
+        return True
+    return mode == "admins-only" and is_administrator(user)
 
 
 def can_see_mail_queue(user) -> bool:

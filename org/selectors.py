@@ -191,3 +191,10 @@ def top_unit() -> Unit | None:
 def units_of_user(user, on: datetime.date | None = None) -> list[Unit]:
     """The units where ``user`` acts in a position on the day."""
     return [a.position.unit for a in acting_in(user, on)]
+
+
+def users_matching_sign_in(field: str, value: str) -> QuerySet:
+    """The active users a log-in through the municipality's provider names: by e-mail
+    address (any case) or by exact user name, as ``OIDC_MATCH_FIELD`` says."""
+    lookup = {"email": "email__iexact", "username": "username"}[field]
+    return User.objects.filter(is_active=True, **{lookup: value}).order_by("pk")

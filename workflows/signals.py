@@ -19,6 +19,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from audit.recording import record_now
+from config import sso
 
 User = get_user_model()
 
@@ -50,7 +51,8 @@ def _logged_in(sender, request, user, **kwargs):
         from .context_processors import remember_navigation
 
         remember_navigation(request, user)
-    record_now("login", actor=user, target=user, ip_address=_ip(request))
+    method = getattr(request, sso.METHOD_ATTRIBUTE, "")  # "sso": the municipality's account
+    record_now("login", actor=user, target=user, ip_address=_ip(request), comment=method)
 
 
 @receiver(user_logged_out, dispatch_uid="styrdok_audit_logout")
@@ -64,14 +66,17 @@ def _logged_out(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="styrdok_audit_login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs):
     # Django has already masked the password in ``credentials``; only the user name is kept.
-    tried = str(credentials.get("username") or "")[:MAX_TRIED_USERNAME]
+    # A refused log-in through the provider has none: the claim it was matched by instead.
+    tried = credentials.get("username") or getattr(request, sso.CLAIM_ATTRIBUTE, "")
+    tried = str(tried or "")[:MAX_TRIED_USERNAME]
+    refusal = getattr(request, sso.REFUSAL_ATTRIBUTE, None)
     record_now(
         "login_failed",
         actor=None,
         target_type="auth.user",
         target_label=tried,
         ip_address=_ip(request),
-        comment=f"username: {tried}",
+        comment=f"single sign-on refused ({refusal}): {tried}" if refusal else f"username: {tried}",
     )
 
 
