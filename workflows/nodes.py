@@ -5,6 +5,7 @@ from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.timezone import now
 from viewflow import this
 from viewflow.workflow import flow
@@ -248,32 +249,40 @@ class LeanJoinActivation(JoinActivation):
     @classmethod
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
         task_class = flow_task.flow_class.task_class
-        waiting = list(
-            task_class._default_manager.filter(
-                flow_task=flow_task,
-                process=prev_activation.process,
-                status__in=[STATUS.NEW, STATUS.STARTED],
-            )[:2]
+        join_token = token.get_base_split_token() if token.is_split_token() else token
+        arrived = prev_activation.task
+        # A new join's one incoming task is the one arriving: its prefix without a read.
+        prefix = arrived.token.get_common_split_prefix(join_token, arrived.pk)
+        # One query: a join already waiting, and the branches still running (what
+        # ``is_done`` asks when this arrival makes the join).
+        finished = [STATUS.DONE, STATUS.CANCELED, STATUS.REVIVED]
+        rows = list(
+            task_class._default_manager.filter(process=prev_activation.process).filter(
+                Q(flow_task=flow_task, status__in=[STATUS.NEW, STATUS.STARTED])
+                | (Q(token__startswith=prefix) & ~Q(status__in=finished))
+            )
         )
+        waiting = [
+            t for t in rows if t.flow_task == flow_task and t.status in (STATUS.NEW, STATUS.STARTED)
+        ]
         if len(waiting) > 1:
             raise FlowRuntimeError("More than one join instance for process found")
         if waiting:
-            waiting[0].previous.add(prev_activation.task)
+            waiting[0].previous.add(arrived)
             return cls(waiting[0])
         task = task_class(
             process=prev_activation.process,
             flow_task=flow_task,
-            token=token.get_base_split_token() if token.is_split_token() else token,
+            token=join_token,
             started=now(),
             status=STATUS.STARTED,
         )
         task.data = data if data is not None else {}
         task.seed = seed
         activation = cls(task)
-        arrived = prev_activation.task
         activation._arrived = arrived
-        # The new join's one incoming task is the one arriving: its prefix without a read.
-        activation._prefixes = {arrived.token.get_common_split_prefix(task.token, arrived.pk)}
+        activation._prefixes = {prefix}
+        activation._done = not rows  # no branch still running
         return activation
 
     def __hash__(self):

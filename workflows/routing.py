@@ -132,6 +132,9 @@ def apply_route(task, case: Case) -> Route:
     if route is None:
         route = write_route(task, case)
         task.save()
+    if getattr(case, "step_marked", None) == task.flow_task.name:
+        case.step_marked = None  # inserted at this step (engine.init_case)
+        return route
     Case.objects.filter(pk=case.pk).update(
         current_step=task.flow_task.name, step_since=timezone.now()
     )

@@ -51,6 +51,12 @@ def init_case(
     case.decider_body = decider.body
     case.decider_position = decider.position
     case.repeal_motivation = motivation
+    # The case is inserted at its first step (the node after the start, a human task):
+    # routing that task then has no step to mark (routing.apply_route).
+    first = getattr(activation.flow_task, "_next", None)
+    if first is not None and first.name in routing.STEP_TITLES:
+        case.current_step, case.step_since = first.name, timezone.now()
+        case.step_marked = first.name
     # A new document is inserted already flagged as having an open case (the start action).
     case.document_created_flagged = kind == CaseKind.NEW_DOCUMENT and document.has_open_case
     case.save()
