@@ -411,6 +411,12 @@ def can_mark_diary_entry_public(user) -> bool:
     return is_administrator(user) or is_registrar(user)
 
 
+def diary_marking_acting(user) -> Acting | None:
+    """The position a registrar marks diarium records in (for the audit trail); None for
+    administrators who hold none."""
+    return registrar_acting(user) if _active(user) else None
+
+
 def diary_details_public(entry: DiaryEntry) -> bool:
     """Whether the public e-diarium shows ``entry``'s subject, decider and documents."""
     return entry.is_public

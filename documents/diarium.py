@@ -116,7 +116,7 @@ def set_public(*, user, entry_id: int, public: bool) -> DiaryEntry:
         audit.record(
             "diary_entry_published" if public else "diary_entry_hidden",
             actor=user,
-            acting=access.registrar_acting(user),
+            acting=access.diary_marking_acting(user),
             target=entry,
             case=getattr(entry, "case", None),
             from_state="public" if not public else "masked",
