@@ -59,9 +59,10 @@ def _iso(day) -> str:
     return day.isoformat() if day else ""
 
 
-def register_chunks(chunk: int = CSV_CHUNK) -> Iterator[list[DocumentVersion]]:
+def register_chunks() -> Iterator[list[DocumentVersion]]:
     """Every version of the public register (valid, superseded, repealed public documents),
-    ``chunk`` at a time in id order: one query per chunk."""
+    ``CSV_CHUNK`` at a time in id order: one query per chunk."""
+    chunk = CSV_CHUNK
     versions = register_versions(AnonymousUser()).order_by("pk")
     after = 0
     while True:

@@ -111,7 +111,7 @@ class PublicDiaryRow:
     series_code: str
     year: int
     number: int
-    registered: datetime.date
+    registered_at: datetime.datetime
     registry: str
     status: str
     status_text: str
@@ -138,7 +138,7 @@ def _row(entry: DiaryEntry, facts: DiaryCaseFacts | None) -> PublicDiaryRow:
         series_code=series.code,
         year=entry.year,
         number=entry.number,
-        registered=entry.registered_at.date(),
+        registered_at=entry.registered_at,
         registry=series.body.name if series.body_id else series.name,
         status=facts.status if facts else "",
         status_text=facts.status_text if facts else _("Registered"),
@@ -167,9 +167,10 @@ def page_of(entries: QuerySet[DiaryEntry], number) -> tuple[Page, list[PublicDia
     return page, rows_for(list(page.object_list))
 
 
-def all_rows(entries: QuerySet[DiaryEntry], chunk: int = CSV_CHUNK) -> Iterator[PublicDiaryRow]:
-    """Every row of ``entries`` in diarium order (series, year, number), read ``chunk``
+def all_rows(entries: QuerySet[DiaryEntry]) -> Iterator[PublicDiaryRow]:
+    """Every row of ``entries`` in diarium order (series, year, number), read ``CSV_CHUNK``
     records at a time by keyset: two queries per chunk however many there are."""
+    chunk = CSV_CHUNK
     ordered = entries.order_by("series__code", "year", "number", "pk")
     after: DiaryEntry | None = None
     while True:

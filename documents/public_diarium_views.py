@@ -83,7 +83,7 @@ def _csv_line(row: PublicDiaryRow, address) -> list:
         row.series_code,
         row.year,
         row.number,
-        row.registered.isoformat(),
+        timezone.localdate(row.registered_at).isoformat(),
         row.registry,
         row.status,
         row.status_text,
@@ -132,7 +132,6 @@ class DiariumFeed(Feed):
                 :FEED_ITEMS
             ]
         )
-        self._when = {e.pk: e.registered_at for e in newest}
         return public_diarium.rows_for(newest)
 
     def item_title(self, item: PublicDiaryRow) -> str:
@@ -141,7 +140,7 @@ class DiariumFeed(Feed):
 
     def item_description(self, item: PublicDiaryRow) -> str:
         lines = [
-            _("Registered: %(day)s") % {"day": item.registered.isoformat()},
+            _("Registered: %(day)s") % {"day": timezone.localdate(item.registered_at)},
             _("Registry: %(name)s") % {"name": item.registry},
             _("Status: %(status)s") % {"status": item.status_text},
         ]
@@ -159,6 +158,6 @@ class DiariumFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, item: PublicDiaryRow) -> datetime.datetime:
-        return self._when.get(item.entry_id) or timezone.now()
+        return item.registered_at
 
     item_updateddate = item_pubdate

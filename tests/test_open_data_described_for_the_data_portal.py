@@ -123,7 +123,6 @@ def _streamed_queries(url: str) -> tuple[int, int]:
 
 def test_the_register_csv_reads_one_query_per_chunk(town, monkeypatch):
     monkeypatch.setattr(open_data, "CSV_CHUNK", 2)
-    monkeypatch.setattr(open_data.register_chunks, "__defaults__", (2,))
     for n in range(4):
         valid_document(town, type_code="policy", title=f"Policy {n}")
     four = _streamed_queries(REGISTER_CSV)
@@ -137,7 +136,7 @@ def test_the_register_csv_reads_one_query_per_chunk(town, monkeypatch):
 
 
 def test_the_diarium_csv_reads_two_queries_per_chunk(town, monkeypatch):
-    monkeypatch.setattr(public_diarium.all_rows, "__defaults__", (2,))
+    monkeypatch.setattr(public_diarium, "CSV_CHUNK", 2)
     for n in range(4):
         allocate(town.series["KS"], f"Ärende {n}")
     four = _streamed_queries(DIARIUM_CSV)
