@@ -15,13 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import access
-from .models import DiaryCaseFacts, DiaryEntry, DiarySeries, DiaryStatus
+from .models import DiaryCaseFacts, DiaryEntry, DiarySeries, DiaryStatus, DocumentVersion
 
 PAGE_SIZE = 50
 CSV_CHUNK = 500
@@ -121,16 +122,19 @@ class PublicDiaryRow:
     documents: list[PublicDocument] = field(default_factory=list)
 
 
-def _decider(facts: DiaryCaseFacts) -> str:
-    if facts.decider_body is not None:
-        return facts.decider_body.name
-    position = facts.decider_position
+def _decider(facts: DiaryCaseFacts | None, adoption) -> str:
+    body = facts.decider_body if facts else (adoption.body if adoption else None)
+    position = facts.decider_position if facts else (adoption.position if adoption else None)
+    if body is not None:
+        return body.name
     if position is not None:  # the position and its unit, never the person holding it
         return f"{position.title}, {position.unit.name}"
     return ""
 
 
-def _row(entry: DiaryEntry, facts: DiaryCaseFacts | None) -> PublicDiaryRow:
+def _row(
+    entry: DiaryEntry, facts: DiaryCaseFacts | None, versions: list[DocumentVersion]
+) -> PublicDiaryRow:
     series = entry.series
     row = PublicDiaryRow(
         entry_id=entry.pk,
@@ -144,22 +148,34 @@ def _row(entry: DiaryEntry, facts: DiaryCaseFacts | None) -> PublicDiaryRow:
         status_text=facts.status_text if facts else _("Registered"),
         public=access.diary_details_public(entry),
     )
-    if row.public:
-        row.subject = entry.title
-        if facts is not None:
-            row.decider = _decider(facts)
-            if access.in_public_register(facts.version):
-                version = facts.version
-                row.documents.append(
-                    PublicDocument(version.title, version.document_id, version.number)
-                )
+    if not row.public:
+        return row
+    row.subject = entry.title
+    row.decider = _decider(facts, versions[0].adoption if versions else None)
+    shown = list(versions)
+    case_version = facts.version if facts is not None else None
+    if access.in_public_register(case_version) and case_version not in shown:
+        shown.append(case_version)
+    row.documents = [PublicDocument(v.title, v.document_id, v.number) for v in shown]
     return row
 
 
 def rows_for(entries: list[DiaryEntry]) -> list[PublicDiaryRow]:
-    """The rows of ``entries``: one query for their cases, whatever their number."""
-    facts = access.cases().diary_facts([e.pk for e in entries])
-    return [_row(e, facts.get(e.pk)) for e in entries]
+    """The rows of ``entries``: one query for their cases and one for the public register
+    versions registered under them, whatever their number."""
+    ids = [e.pk for e in entries]
+    facts = access.cases().diary_facts(ids)
+    versions: dict[int, list[DocumentVersion]] = {}
+    public_versions = (
+        DocumentVersion.objects.filter(
+            access.register_versions_q(AnonymousUser()), diary_entry_id__in=ids
+        )
+        .select_related("adoption__body", "adoption__position__unit")
+        .order_by("number")
+    )
+    for version in public_versions:
+        versions.setdefault(version.diary_entry_id, []).append(version)
+    return [_row(e, facts.get(e.pk), versions.get(e.pk, [])) for e in entries]
 
 
 def page_of(entries: QuerySet[DiaryEntry], number) -> tuple[Page, list[PublicDiaryRow]]:
@@ -169,7 +185,7 @@ def page_of(entries: QuerySet[DiaryEntry], number) -> tuple[Page, list[PublicDia
 
 def all_rows(entries: QuerySet[DiaryEntry]) -> Iterator[PublicDiaryRow]:
     """Every row of ``entries`` in diarium order (series, year, number), read ``CSV_CHUNK``
-    records at a time by keyset: two queries per chunk however many there are."""
+    records at a time by keyset: three queries per chunk however many there are."""
     chunk = CSV_CHUNK
     ordered = entries.order_by("series__code", "year", "number", "pk")
     after: DiaryEntry | None = None

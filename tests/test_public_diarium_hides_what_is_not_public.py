@@ -9,16 +9,25 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry
 from documents.diarium import allocate
-from documents.models import DiaryEntry
+from documents.models import (
+    Decision,
+    DecisionKind,
+    DecisionOutcome,
+    DiaryEntry,
+    Document,
+    DocumentVersion,
+    VersionStatus,
+)
+from documents.services import publish_version
 from tests.desk_support import ks_policy
-from tests.lifecycle import refresh, run_to_end, today
+from tests.lifecycle import days, refresh, run_to_end, today
 
 PAGE = reverse("public_diarium")
 FEED = reverse("public_diarium_feed")
@@ -228,3 +237,50 @@ def test_the_feed_lists_the_newest_records_masked_as_the_page(town):
     assert f"{hidden.diarienummer}: Subject not public" in body
     assert f"{shown.diarienummer}: Offentligt ärende" in body
     assert urlencode({"q": shown.diarienummer}) in body.replace("&amp;", "&")
+
+
+def _registered_document(town, title: str, entry: DiaryEntry, *, public: bool) -> None:
+    """A document adopted by KS and valid, its version registered under ``entry`` (as the
+    registry of a municipality that numbered it before Styrdok)."""
+    document = Document.objects.create(
+        title=title,
+        document_type=town.types["policy"],
+        scope_unit=town.units["top"],
+        owner_position=town.positions["hrstrateg"],
+        is_public=public,
+    )
+    version = DocumentVersion.objects.create(
+        document=document, number=1, title=title, body="<p>Text.</p>", diary_entry=entry
+    )
+    decision = Decision.objects.create(
+        document=document,
+        version=version,
+        kind=DecisionKind.ADOPTION,
+        outcome=DecisionOutcome.ADOPTED,
+        body=town.bodies["KS"],
+        decision_date=days(-100),
+        paragraph="§ 9",
+    )
+    version.status = VersionStatus.ADOPTED
+    version.adoption = decision
+    version.valid_from = days(-100)
+    version.save()
+    with transaction.atomic():
+        publish_version(version, on=days(-100))
+
+
+def test_a_record_without_a_case_shows_the_public_version_registered_under_it(town):
+    entry = allocate(town.series["KS"], "Fastställande av äldre policy")
+    other = allocate(town.series["KS"], "Fastställande av intern policy")
+    _registered_document(town, "Äldre policy", entry, public=True)
+    _registered_document(town, "Intern äldre policy", other, public=False)
+    mark(town, entry)
+    mark(town, other)
+
+    rows = {r.entry_id: r for r in public().get(PAGE).context["rows"]}
+
+    assert [d.title for d in rows[entry.pk].documents] == ["Äldre policy"]
+    assert rows[entry.pk].decider == town.bodies["KS"].name
+    assert rows[entry.pk].status_text == "Registered"
+    assert rows[other.pk].subject == "Fastställande av intern policy"
+    assert rows[other.pk].documents == []  # an internal document is not public
