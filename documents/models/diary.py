@@ -128,6 +128,10 @@ class DiaryEntry(models.Model):
         ordering = ["-year", "series", "-number"]
         verbose_name = _("diary entry")
         verbose_name_plural = _("diary entries")
+        # The public e-diarium and its feed list the newest records first.
+        indexes = [
+            models.Index(fields=["-registered_at", "-id"], name="documents_diary_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "year", "number"], name="documents_diaryentry_unique_number"
