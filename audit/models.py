@@ -61,6 +61,8 @@ ACTION_LABELS = {
     "meeting_removed": _("Meeting removed"),
     "meeting_targeted": _("Target meeting set"),
     "record_registered": _("Record registered"),
+    "diary_entry_published": _("Diarium record made public in the e-diarium"),
+    "diary_entry_hidden": _("Diarium record hidden in the e-diarium"),
     "reader_granted": _("Read access granted"),
     "reader_revoked": _("Read access revoked"),
     # Read acknowledgement (reading)

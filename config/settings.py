@@ -385,6 +385,15 @@ STYRDOK_REVIEW_CHIEF_AFTER_DAYS = env.int("STYRDOK_REVIEW_CHIEF_AFTER_DAYS", def
 # Absolute address of the site, for links in e-mails sent by scheduled jobs (a mail caused
 # by a request links to the scheme and host of that request: notifications.links).
 STYRDOK_BASE_URL = env("STYRDOK_BASE_URL", default="http://127.0.0.1:8000")
+
+# Open data (/oppna-data/): who publishes the datasets in the DCAT-AP-SE description that
+# the national data portal (dataportal.se) harvests, its contact and the data's licence.
+STYRDOK_PUBLISHER_NAME = env("STYRDOK_PUBLISHER_NAME", default="Exempelkommunen")
+STYRDOK_PUBLISHER_URL = env("STYRDOK_PUBLISHER_URL", default="https://www.exempel.kommun.se")
+STYRDOK_PUBLISHER_EMAIL = env("STYRDOK_PUBLISHER_EMAIL", default="registrator@exempel.kommun.se")
+STYRDOK_OPEN_DATA_LICENSE = env(
+    "STYRDOK_OPEN_DATA_LICENSE", default="http://creativecommons.org/publicdomain/zero/1.0/"
+)
 # The registrar's desk: a case is overdue when it has waited in its step longer than the
 # step's limit here (days; steps not listed have no limit), or when the deadline of its
 # target meeting has passed while it is not yet ready for that meeting.

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from config import views as site_views
 from config.sso import AuthenticateView, CallbackView
 from documents import health as document_health
-from documents import noticeboard_views, sweep_views
+from documents import noticeboard_views, open_data, public_diarium_views, sweep_views
 from documents import register as document_register
 from documents import views as document_views
 from notifications.feeds import RegisterFeed
@@ -30,6 +30,12 @@ urlpatterns = [
     path("register/mandate-period/", sweep_views.mandate_sweep, name="mandate_sweep"),
     path("anslagstavla/", noticeboard_views.notice_board, name="noticeboard"),
     path("anslagstavla/atom/", noticeboard_views.NoticeBoardFeed(), name="noticeboard_feed"),
+    path("diarium/", public_diarium_views.diarium_page, name="public_diarium"),
+    path("diarium/atom/", public_diarium_views.DiariumFeed(), name="public_diarium_feed"),
+    path("oppna-data/", open_data.open_data_page, name="open_data"),
+    path("oppna-data/dcat.jsonld", open_data.dcat_jsonld, name="open_data_dcat"),
+    path("oppna-data/styrdokument.csv", open_data.register_csv, name="open_data_register_csv"),
+    path("oppna-data/e-diarium.csv", public_diarium_views.diarium_csv, name="public_diarium_csv"),
     path("documents/", include("documents.urls")),
     path("work/", include("workflows.urls")),
     path("following/", include("notifications.urls")),

@@ -29,7 +29,14 @@ from django.db.models import Q, QuerySet
 from org.models import Position, PositionHolding, PositionKind, Unit
 from org.selectors import Acting, acting_in, today
 
-from .models import DiaryEntry, Document, DocumentStatus, DocumentVersion, VersionStatus
+from .models import (
+    DiaryCaseFacts,
+    DiaryEntry,
+    Document,
+    DocumentStatus,
+    DocumentVersion,
+    VersionStatus,
+)
 
 # Versions that belong to the register: whoever may see the document may see them. Other
 # versions (drafts, adopted but not yet valid, rejected) are case material.
@@ -65,6 +72,15 @@ class CaseQuestions(Protocol):
 
     def can_start_case(self, user) -> bool: ...
 
+    def diary_facts(self, entry_ids: list[int]) -> dict[int, DiaryCaseFacts]:
+        """What the public e-diarium may say about the cases of the diary entries
+        ``entry_ids``, by entry id (one query; entries without a case are left out)."""
+        ...
+
+    def diary_entry_ids(self, status: str) -> QuerySet:
+        """The ``diary_entry_id`` of the cases in the public ``DiaryStatus`` ``status``."""
+        ...
+
 
 class NoCases:
     """The answers while no app has registered its cases: there are none."""
@@ -86,6 +102,12 @@ class NoCases:
 
     def can_start_case(self, user) -> bool:
         return False
+
+    def diary_facts(self, entry_ids: list[int]) -> dict[int, DiaryCaseFacts]:
+        return {}
+
+    def diary_entry_ids(self, status: str) -> QuerySet:
+        return DiaryEntry.objects.none().values("pk")
 
 
 _cases: CaseQuestions = NoCases()
@@ -385,6 +407,41 @@ def visible_diary_entries(
     return entries.filter(
         Q(case__in=_visible_case_ids(user)) | Q(versions__in=visible_versions(user).values("pk"))
     ).distinct()
+
+
+# --- The public e-diarium and open data ---------------------------------------------------
+#
+# Anonymous visitors see every diarium record's diarienummer, date, series (and its body)
+# and status; the subject, the deciding body or unit and the case's documents only of the
+# records the registrar marked public (``DiaryEntry.is_public``); never a person's name.
+
+
+def can_mark_diary_entry_public(user) -> bool:
+    """Marking a diarium record public (or hiding it again): the registrar and
+    administrators."""
+    return is_administrator(user) or is_registrar(user)
+
+
+def diary_marking_acting(user) -> Acting | None:
+    """The position a registrar marks diarium records in (for the audit trail); None for
+    administrators who hold none."""
+    return registrar_acting(user) if _active(user) else None
+
+
+def diary_details_public(entry: DiaryEntry) -> bool:
+    """Whether the public e-diarium shows ``entry``'s subject, decider and documents."""
+    return entry.is_public
+
+
+def diary_details_public_q() -> Q:
+    """``diary_details_public`` as a filter on diary entries (searching subjects)."""
+    return Q(is_public=True)
+
+
+def in_public_register(version: DocumentVersion | None) -> bool:
+    """Whether an anonymous visitor may open ``version``: ``can_view_version`` for an
+    anonymous user, read from the version's copy of its document's public flag."""
+    return version is not None and version.status in REGISTER_VERSION_STATUSES and version.is_public
 
 
 # --- Read acknowledgement (the reading app asks these) ------------------------------------

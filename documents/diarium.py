@@ -11,9 +11,12 @@ import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from audit import recording as audit
 from org.models import Body, Unit
 
+from . import access
 from .models import DiaryCounter, DiaryEntry, DiarySeries
 
 
@@ -108,3 +111,33 @@ def allocate_for(document, body, *, user=None, on: datetime.date | None = None) 
     number."""
     series = series_for(body=body, scope_unit=document.scope_unit)
     return allocate(series, document.title, user=user, on=on)
+
+
+class NotAllowedToPublish(Exception):
+    """The user may not mark diarium records public or hide them."""
+
+
+def set_public(*, user, entry_id: int, public: bool) -> DiaryEntry:
+    """Mark the diarium record ``entry_id`` public in the e-diarium (its subject, decider
+    and public documents shown to everyone) or hide those again; the registrar's decision,
+    audited with the record's case. Marking it as it already is changes and records
+    nothing."""
+    if not access.can_mark_diary_entry_public(user):
+        raise NotAllowedToPublish(_("Only the registrar marks diarium records public."))
+    with transaction.atomic():
+        entry = DiaryEntry.objects.select_for_update().select_related("series").get(pk=entry_id)
+        if entry.is_public == public:
+            return entry
+        entry.is_public = public
+        entry.save(update_fields=["is_public"])
+        audit.record(
+            "diary_entry_published" if public else "diary_entry_hidden",
+            actor=user,
+            acting=access.diary_marking_acting(user),
+            target=entry,
+            case=getattr(entry, "case", None),
+            from_state="public" if not public else "masked",
+            to_state="public" if public else "masked",
+            ip_address=audit.current_ip(),
+        )
+    return entry

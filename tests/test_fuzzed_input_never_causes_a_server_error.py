@@ -84,6 +84,19 @@ def test_register_query_string(client, register_data, params):
         assert response.context["filter"].errors
 
 
+@given(params=query(["q", "series", "year", "status", "page"]))
+@FUZZ
+def test_public_diarium_query_string(client, register_data, params):
+    for url in (reverse("public_diarium"), reverse("public_diarium_csv")):
+        response = client.get(url, params)
+
+        _never_a_server_error(response)
+        if response.status_code == 400:
+            assert response.context["form"].errors
+        elif response.streaming:
+            assert b"".join(response.streaming_content).startswith(b"diarienummer,")
+
+
 @given(params=query(REGISTER_KEYS + ["format", "page_size", "ordering"]))
 @FUZZ
 def test_api_query_string(client, register_data, params):

@@ -91,6 +91,7 @@ def test_every_main_page_keeps_its_tables_in_named_scroll_regions(demo, client, 
         reverse("home"),
         reverse("register"),
         reverse("documents:detail", args=[revised.pk]),
+        reverse("public_diarium"),
     ):
         _check(client.get(url))
 

@@ -22,8 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.recording import record_now
+from documents import access as document_access
+from documents import diarium as document_diarium
 from documents.files import EXTENSIONS
-from documents.models import DiarySeries
+from documents.models import DiaryEntry, DiarySeries
 from documents.views import stored_file_response
 
 from . import access, charts, desk, routing, spreadsheet
@@ -195,8 +197,36 @@ def diarium(request):
             "year": year,
             "page": page,
             "missing": missing,
+            "can_mark_public": document_access.can_mark_diary_entry_public(request.user),
         },
     )
+
+
+@desk_required
+@require_POST
+def diarium_publicity(request):
+    """The registrar marks a diarium record public in the e-diarium, or hides it again."""
+    entry_id = request.POST.get("entry", "")
+    public = request.POST.get("public") == "1"
+    if not entry_id.isdigit():
+        raise Http404
+    try:
+        entry = document_diarium.set_public(
+            user=request.user, entry_id=int(entry_id), public=public
+        )
+    except DiaryEntry.DoesNotExist as exc:
+        raise Http404 from exc
+    except document_diarium.NotAllowedToPublish as exc:
+        raise PermissionDenied(str(exc)) from exc
+    if public:
+        text = _("%(number)s is public in the e-diarium.")
+    else:
+        text = _("%(number)s is hidden in the e-diarium: only its number, date and status show.")
+    messages.success(request, text % {"number": entry.diarienummer})
+    back = request.POST.get("next", "")
+    if back.startswith("?"):
+        return redirect(reverse("workflows:desk_diarium") + back)
+    return redirect("workflows:desk_diarium")
 
 
 @desk_required

@@ -25,6 +25,7 @@ urlpatterns = [
     path("desk/export.csv", desk_views.export_csv, name="desk_csv"),
     path("desk/export.xlsx", desk_views.export_xlsx, name="desk_xlsx"),
     path("desk/diarium/", desk_views.diarium, name="desk_diarium"),
+    path("desk/diarium/public/", desk_views.diarium_publicity, name="desk_diarium_public"),
     path("desk/review-report/", review_report_views.review_report_page, name="review_report"),
     path(
         "desk/review-report/attach/",

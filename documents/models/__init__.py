@@ -16,7 +16,14 @@ from .adoption import (
     kinds_of,
 )
 from .decision import Decision, DecisionKind, DecisionOutcome
-from .diary import DiaryCounter, DiaryEntry, DiarySeries, format_diarienummer
+from .diary import (
+    DiaryCaseFacts,
+    DiaryCounter,
+    DiaryEntry,
+    DiarySeries,
+    DiaryStatus,
+    format_diarienummer,
+)
 from .document import (
     Document,
     DocumentStatus,
@@ -51,11 +58,13 @@ __all__ = [
     "DecisionKind",
     "DecisionOutcome",
     "DeciderKind",
+    "DiaryCaseFacts",
     "DiaryCounter",
     "DiaryEntry",
     "format_diarienummer",
     "MandatePeriod",
     "DiarySeries",
+    "DiaryStatus",
     "Document",
     "DocumentStatus",
     "DocumentType",

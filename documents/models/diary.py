@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from org.models import Body
+from org.models import Body, Position
 
 
 class DiarySeries(models.Model):
@@ -112,11 +114,24 @@ class DiaryEntry(models.Model):
         verbose_name=_("registered by"),
         help_text=_("Who started the case."),
     )
+    is_public = models.BooleanField(
+        _("public in the e-diarium"),
+        default=False,
+        help_text=_(
+            "The registrar has checked the record for personal data and secrecy (OSL): the "
+            "public e-diarium shows its subject, deciding body or unit and public documents. "
+            "Unmarked, it shows only the diarienummer, date, series and status."
+        ),
+    )
 
     class Meta:
         ordering = ["-year", "series", "-number"]
         verbose_name = _("diary entry")
         verbose_name_plural = _("diary entries")
+        # The public e-diarium and its feed list the newest records first.
+        indexes = [
+            models.Index(fields=["-registered_at", "-id"], name="documents_diary_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "year", "number"], name="documents_diaryentry_unique_number"
@@ -129,3 +144,23 @@ class DiaryEntry(models.Model):
     @property
     def diarienummer(self) -> str:
         return format_diarienummer(self.series.code, self.year, self.number)
+
+
+class DiaryStatus(models.TextChoices):
+    """The status of a diarium record as the public e-diarium states it."""
+
+    OPEN = "open", _("Ongoing")
+    DECIDED = "decided", _("Decided")
+    CLOSED = "closed", _("Closed without a decision")
+
+
+@dataclass(frozen=True)
+class DiaryCaseFacts:
+    """What the public e-diarium may say about the case of a diarium record, as the app
+    that owns cases answers it (``documents.access.CaseQuestions.diary_facts``)."""
+
+    status: str
+    status_text: str
+    decider_body: Body | None = None
+    decider_position: Position | None = None
+    version: models.Model | None = None
