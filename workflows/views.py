@@ -25,6 +25,7 @@ from .actions.tasks import claim_task, complete_task, release_task
 from .forms import STEP_FORMS, ReaderGrantForm, RepealStartForm, StartDocumentForm
 from .inbox import inbox_page
 from .models import Case, CaseKind
+from .timeline import case_timeline
 from .refusals import CaseError
 
 
@@ -264,11 +265,7 @@ def _case_records(user, case: Case) -> dict:
 @login_required
 def case_detail(request, case_id: int):
     case = _case_or_404(request.user, case_id)
-    timeline = (
-        AuditEntry.objects.filter(case=case)
-        .select_related("actor", "acting_as")
-        .order_by("at", "pk")
-    )
+    timeline = case_timeline(case)
     tasks = (
         Task.objects.filter(process=case, flow_task_type="HUMAN")
         .select_related("owner")
