@@ -19,7 +19,12 @@ class RichTextWidget(forms.Textarea):
 
     class Media:
         css = {"all": ["viewflow/css/trix.css"]}
-        js = ["viewflow/js/trix.js", "js/editor.js"]
+        # Deferred: Trix fills a <trix-toolbar> with its own English buttons if the element
+        # is still empty when Trix meets it, as it is while the page is being parsed.
+        js = [
+            forms.Script("viewflow/js/trix.js", defer=True),
+            forms.Script("js/editor.js", defer=True),
+        ]
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = attrs or {}
