@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audit import tracking
 from audit.models import ACTION_LABELS, AuditEntry
@@ -29,7 +30,14 @@ def action_choices() -> list[tuple[str, str]]:
 
 
 def target_type_choices() -> list[tuple[str, str]]:
-    return tracking.object_types()
+    """The kinds of object the trail holds entries about, each name once."""
+    present = set(AuditEntry.objects.order_by().values_list("target_type", flat=True).distinct())
+    choices, names = [], set()
+    for code, name in tracking.object_types():
+        if code in present and name not in names:
+            choices.append((code, name))
+            names.add(name)
+    return choices
 
 
 def field_choices() -> list[tuple[str, str]]:
@@ -69,7 +77,7 @@ class AuditFilter(django_filters.FilterSet):
     )
     position = django_filters.CharFilter(
         method="filter_position",
-        label=_("Position"),
+        label=pgettext_lazy("held in the organisation", "Position"),
         max_length=MAX_TEXT,
         help_text=_("Part of the position's title."),
     )

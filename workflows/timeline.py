@@ -55,8 +55,12 @@ DECISION_SENTENCES = {
 }
 
 REVIEW_DECISION_SENTENCES = {
-    DecisionOutcome.ADOPTED: gettext_lazy("The review was confirmed: the document is still current."),
-    DecisionOutcome.RETURNED: gettext_lazy("The review was not confirmed and went back to the owner."),
+    DecisionOutcome.ADOPTED: gettext_lazy(
+        "The review was confirmed: the document is still current."
+    ),
+    DecisionOutcome.RETURNED: gettext_lazy(
+        "The review was not confirmed and went back to the owner."
+    ),
     DecisionOutcome.REJECTED: gettext_lazy("The review was not confirmed."),
 }
 
@@ -161,7 +165,7 @@ def _preparation(e: AuditEntry, case: Case) -> str:
 
 
 def _decision(e: AuditEntry, case: Case) -> str:
-    if case.kind == CaseKind.REVIEW:
+    if getattr(case, "kind", None) == CaseKind.REVIEW:
         sentence = REVIEW_DECISION_SENTENCES.get(e.to_state)
         return _with_comment(str(sentence or _("Decision recorded.")), e.comment)
     sentence = DECISION_SENTENCES.get(e.to_state)
@@ -201,7 +205,8 @@ def _case_closed(e: AuditEntry, case: Case) -> str:
 
 def _review_answered(e: AuditEntry, case: Case) -> str:
     answer = _first_lower(_label(ReviewAnswer, e.to_state))
-    return _with_comment(_("The owner answered the review: %(answer)s.") % {"answer": answer}, e.comment)
+    sentence_ = _("The owner answered the review: %(answer)s.") % {"answer": answer}
+    return _with_comment(sentence_, e.comment)
 
 
 def _review_confirmed(e: AuditEntry, case: Case) -> str:
