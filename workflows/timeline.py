@@ -11,7 +11,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -99,18 +101,39 @@ def _with_comment(sentence: str, comment: str) -> str:
 
 def _case_started(e: AuditEntry, case: Case) -> str:
     dnr, _sep, kind = e.comment.partition(": ")
-    if not kind:
+    if not kind or case is None:
         return _("The case was opened.")
+    # The kind as the reader reads it (the comment is in the language of whoever started it).
     return _("The case was opened with diarienummer %(dnr)s: %(kind)s.") % {
         "dnr": dnr,
-        "kind": _first_lower(kind),
+        "kind": _first_lower(str(case.get_kind_display())),
     }
+
+
+# Whom a task went to, when it is not a named position or person (engine._describe_route),
+# stored in the language of the request that caused it: read in the reader's.
+ROUTE_WORDS = [gettext_lazy("the authors"), gettext_lazy("the registrar")]
+
+
+def _whom(stored: str) -> str:
+    for words in ROUTE_WORDS:
+        if stored in {
+            str(words),
+            *(_in_language(words, code) for code, _name in settings.LANGUAGES),
+        }:
+            return str(words)
+    return stored
+
+
+def _in_language(words, code: str) -> str:
+    with translation.override(code):
+        return str(words)
 
 
 def _task_created(e: AuditEntry, case: Case) -> str:
     step = routing.step_title(e.to_state)
     if e.comment:
-        return _("The task “%(step)s” went to %(whom)s.") % {"step": step, "whom": e.comment}
+        return _("The task “%(step)s” went to %(whom)s.") % {"step": step, "whom": _whom(e.comment)}
     return _("The task “%(step)s” was created.") % {"step": step}
 
 
@@ -233,6 +256,10 @@ def _record_registered(e: AuditEntry, case: Case) -> str:
     }
 
 
+def _proposal_written(e: AuditEntry, case: Case) -> str:
+    return _("The decision proposal was written.")
+
+
 def _coauthor_added(e: AuditEntry, case: Case) -> str:
     return _("%(name)s was added as a co-author.") % {"name": e.comment}
 
@@ -243,6 +270,7 @@ SENTENCES: dict[str, Callable[[AuditEntry, Case], str]] = {
     "task_completed": _task_completed,
     "draft_saved": _draft_saved,
     "coauthor_added": _coauthor_added,
+    "proposal_written": _proposal_written,
     "samverkan_statement": _statement,
     "samverkan_meeting": _samverkan_meeting,
     "negotiation": _negotiation,
