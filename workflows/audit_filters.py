@@ -29,14 +29,25 @@ def action_choices() -> list[tuple[str, str]]:
     return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda c: c[1])
 
 
+# Kinds no page of Styrdok writes (object permissions are granted to people, not groups):
+# offered only once the trail holds such an entry.
+ONLY_WHEN_PRESENT = {"guardian.groupobjectpermission"}
+
+
 def target_type_choices() -> list[tuple[str, str]]:
-    """The kinds of object the trail holds entries about, each name once."""
-    present = set(AuditEntry.objects.order_by().values_list("target_type", flat=True).distinct())
+    """The kinds of object the trail names, each name once."""
+    present = set(
+        AuditEntry.objects.filter(target_type__in=ONLY_WHEN_PRESENT)
+        .order_by()
+        .values_list("target_type", flat=True)
+        .distinct()
+    )
     choices, names = [], set()
     for code, name in tracking.object_types():
-        if code in present and name not in names:
-            choices.append((code, name))
-            names.add(name)
+        if (code in ONLY_WHEN_PRESENT and code not in present) or name in names:
+            continue
+        choices.append((code, name))
+        names.add(name)
     return choices
 
 

@@ -76,6 +76,7 @@ class TimelineRow:
     at: object
     who: str
     sentence: str
+    action: str  # the entry's code, for tests and styling; never shown
 
 
 def _label(choices, code: str) -> str:
@@ -319,7 +320,7 @@ def case_entries(case: Case) -> QuerySet[AuditEntry]:
 
 def case_timeline(case: Case) -> list[TimelineRow]:
     """The case's audit entries, oldest first, each as who and a sentence."""
-    return [TimelineRow(e.at, _who(e), sentence(e, case)) for e in case_entries(case)]
+    return [TimelineRow(e.at, _who(e), sentence(e, case), e.action) for e in case_entries(case)]
 
 
 # Stored codes a reader must never see on the timeline (tests check the page against it).
