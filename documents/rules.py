@@ -339,7 +339,7 @@ def _unit_chief(rule: AdoptionRule, q: Question) -> Resolution:
         return Resolution(
             unresolved=[
                 _(
-                    "%(types)s for %(unit)s are adopted by the unit's chief, but %(unit)s has no chief position."
+                    "%(types)s for %(unit)s may be adopted by the unit's chief, but %(unit)s has no chief position."
                 )
                 % {"types": q.types, "unit": unit}
             ]
@@ -360,7 +360,7 @@ def _process_owner(rule: AdoptionRule, q: Question) -> Resolution:
         return Resolution(
             unresolved=[
                 _(
-                    "%(types)s are adopted by the owner of the process they belong to, but no process is given."
+                    "%(types)s may be adopted by the owner of the process they belong to, but no process is given."
                 )
                 % {"types": q.types}
             ]
@@ -369,18 +369,18 @@ def _process_owner(rule: AdoptionRule, q: Question) -> Resolution:
     values = {"types": q.types, "process": process, "position": position}
     if not rule.only_own_area:
         reason = _(
-            "%(types)s are adopted by the process owner of the process %(process)s (%(position)s)."
+            "%(types)s may be adopted by the process owner of the process %(process)s (%(position)s)."
         )
         return Resolution(allowed=[Decider(reason % values, position=position)])
     values.update(area=process.unit, unit=q.scope_unit)
     if process.unit_id in q.scope_unit.ancestor_ids:
         reason = _(
-            "%(types)s are adopted by the process owner of the process %(process)s "
+            "%(types)s may be adopted by the process owner of the process %(process)s "
             "(%(position)s) within the part of the organisation the process runs in, %(area)s."
         )
         return Resolution(allowed=[Decider(reason % values, position=position)])
     outside = _(
-        "%(types)s are adopted by the process owner of the process %(process)s (%(position)s) "
+        "%(types)s may be adopted by the process owner of the process %(process)s (%(position)s) "
         "only within the part of the organisation the process runs in, %(area)s; %(unit)s is "
         "outside it."
     )
