@@ -206,5 +206,10 @@ class Decision(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def paragraph_shown(self) -> str:
+        """The paragraph with its sign, also for rows stored before it was added on save."""
+        return minutes_paragraph(self.paragraph)
+
+    @property
     def decider_name(self) -> str:
         return str(self.body or self.position)
