@@ -211,8 +211,9 @@ def _higher_bodies(body: Body) -> list[Body]:
 # What the KF and KS rules say: (allowed, no such body configured).
 _SINGLE_BODY_TEXTS = {
     BodyKind.COUNCIL: (
-        gettext_noop("%(types)s are adopted by %(body)s."),
-        gettext_noop("%(types)s are adopted by the municipal council, but none is configured."),
+        # "may be": the rule set may let other deciders adopt the same type too.
+        gettext_noop("%(types)s may be adopted by %(body)s."),
+        gettext_noop("%(types)s may be adopted by the municipal council, but none is configured."),
     ),
     BodyKind.EXECUTIVE_BOARD: (
         gettext_noop("%(types)s may be adopted by %(body)s."),
@@ -322,9 +323,8 @@ def _municipal_chief(rule: AdoptionRule, q: Question) -> Resolution:
                 % {"types": q.types}
             ]
         )
-    reason = _("%(types)s may be adopted by the %(title)s (%(position)s).") % {
+    reason = _("%(types)s may be adopted by the chief of the whole organisation, %(position)s.") % {
         "types": q.types,
-        "title": top.level.chief_title,
         "position": position,
     }
     return Resolution(allowed=[Decider(reason, position=position)])
@@ -334,27 +334,19 @@ def _unit_chief(rule: AdoptionRule, q: Question) -> Resolution:
     """The chief of the scope unit: always only their own area, since the scope is their
     own unit."""
     unit = q.scope_unit
-    # With the unit's level, for the chief's title, in the same query.
-    position = (
-        Position.objects.select_related("unit__level")
-        .filter(unit=unit, kind=PositionKind.CHIEF)
-        .first()
-    )
+    position = Position.objects.filter(unit=unit, kind=PositionKind.CHIEF).first()
     if position is None:
         return Resolution(
             unresolved=[
                 _(
-                    "%(types)s for %(unit)s are adopted by the unit's chief, but %(unit)s has no chief position."
+                    "%(types)s for %(unit)s may be adopted by the unit's chief, but %(unit)s has no chief position."
                 )
                 % {"types": q.types, "unit": unit}
             ]
         )
-    reason = _(
-        "%(types)s for %(unit)s are adopted by the chief of the unit, the %(title)s (%(position)s)."
-    ) % {
+    reason = _("%(types)s for %(unit)s may be adopted by its chief, %(position)s.") % {
         "types": q.types,
         "unit": unit,
-        "title": position.unit.level.chief_title,
         "position": position,
     }
     return Resolution(allowed=[Decider(reason, position=position)])
@@ -368,7 +360,7 @@ def _process_owner(rule: AdoptionRule, q: Question) -> Resolution:
         return Resolution(
             unresolved=[
                 _(
-                    "%(types)s are adopted by the owner of the process they belong to, but no process is given."
+                    "%(types)s may be adopted by the owner of the process they belong to, but no process is given."
                 )
                 % {"types": q.types}
             ]
@@ -377,18 +369,18 @@ def _process_owner(rule: AdoptionRule, q: Question) -> Resolution:
     values = {"types": q.types, "process": process, "position": position}
     if not rule.only_own_area:
         reason = _(
-            "%(types)s are adopted by the process owner of the process %(process)s (%(position)s)."
+            "%(types)s may be adopted by the process owner of the process %(process)s (%(position)s)."
         )
         return Resolution(allowed=[Decider(reason % values, position=position)])
     values.update(area=process.unit, unit=q.scope_unit)
     if process.unit_id in q.scope_unit.ancestor_ids:
         reason = _(
-            "%(types)s are adopted by the process owner of the process %(process)s "
+            "%(types)s may be adopted by the process owner of the process %(process)s "
             "(%(position)s) within the part of the organisation the process runs in, %(area)s."
         )
         return Resolution(allowed=[Decider(reason % values, position=position)])
     outside = _(
-        "%(types)s are adopted by the process owner of the process %(process)s (%(position)s) "
+        "%(types)s may be adopted by the process owner of the process %(process)s (%(position)s) "
         "only within the part of the organisation the process runs in, %(area)s; %(unit)s is "
         "outside it."
     )

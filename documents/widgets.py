@@ -4,12 +4,14 @@ from collections.abc import Callable
 
 from django import forms
 from django.forms.utils import flatatt
+from django.template.loader import render_to_string
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 
 class RichTextWidget(forms.Textarea):
-    """A Trix editor (shipped with viewflow's static files) backed by a hidden input.
+    """A Trix editor (shipped with viewflow's static files) backed by a hidden input, with
+    our own toolbar (Swedish labels, every button reachable by keyboard).
 
     Without JavaScript the plain textarea is shown. The HTML is sanitised on save
     and on output (documents.sanitize), whatever the editor sends.
@@ -17,17 +19,30 @@ class RichTextWidget(forms.Textarea):
 
     class Media:
         css = {"all": ["viewflow/css/trix.css"]}
-        js = ["viewflow/js/trix.js"]
+        # Deferred: Trix fills a <trix-toolbar> with its own English buttons if the element
+        # is still empty when Trix meets it, as it is while the page is being parsed.
+        js = [
+            forms.Script("viewflow/js/trix.js", defer=True),
+            forms.Script("js/editor.js", defer=True),
+        ]
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = attrs or {}
         field_id = attrs.get("id", f"id_{name}")
         textarea = super().render(name, value, {**attrs, "class": "rich-text-fallback"}, renderer)
+        toolbar = render_to_string(
+            "documents/widgets/rich_text_toolbar.html",
+            {"toolbar_id": f"{field_id}_toolbar", "editor_id": f"{field_id}_editor"},
+        )
         return format_html(
-            '<div class="rich-text" data-input="{}">{}<trix-editor input="{}" class="trix-content" '
-            'aria-labelledby="{}_label"></trix-editor></div>',
+            '<div class="rich-text" data-input="{}">{}{}<trix-editor id="{}_editor" input="{}" '
+            'toolbar="{}_toolbar" class="trix-content" aria-labelledby="{}_label"></trix-editor>'
+            "</div>",
             field_id,
             textarea,
+            mark_safe(toolbar),  # noqa: S308 - rendered by the template engine, escaped there
+            field_id,
+            field_id,
             field_id,
             field_id,
         )

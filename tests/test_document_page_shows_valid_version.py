@@ -70,7 +70,7 @@ def test_the_page_shows_the_valid_version_and_its_decision_line(client):
 
     assert "Tredje versionen gäller nu för <strong>alla</strong>." in page
     assert "<h2>Syfte</h2>" in page
-    assert "Fastställd av kommunstyrelsen 2026-03-26, § 26, Dnr KS 2026/17" in page
+    assert "Fastställd av Kommunstyrelsen 2026-03-26, § 26, Dnr KS 2026/17" in page
     # The texts of the superseded versions are not on the page.
     assert "Första versionens text." not in page
     assert "Andra versionens text." not in page

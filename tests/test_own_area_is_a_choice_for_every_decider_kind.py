@@ -179,13 +179,13 @@ def test_a_process_owner_limited_to_their_own_area_adopts_only_where_the_process
 
     assert inside.allowed
     assert inside.reason == (
-        "Rutiner fastställs av processägaren för processen Barnomsorgsplacering "
+        "Rutiner får fastställas av processägaren för processen Barnomsorgsplacering "
         "(Processägare Rekrytering) inom den del av organisationen där processen bedrivs, "
         "Sektor Utbildning."
     )
     assert not outside.allowed
     assert (
-        "Rutiner fastställs av processägaren för processen Barnomsorgsplacering "
+        "Rutiner får fastställas av processägaren för processen Barnomsorgsplacering "
         "(Processägare Rekrytering) bara inom den del av organisationen där processen bedrivs, "
         "Sektor Utbildning; Ådalens Energi AB ligger utanför den."
     ) in outside.reason
@@ -208,7 +208,7 @@ def test_when_no_one_else_may_adopt_the_own_area_rule_explains_the_refusal(
 
     assert deciders.allowed == []
     assert deciders.unresolved == [
-        "Instruktioner are adopted by the process owner of the process Barnomsorgsplacering "
+        "Instruktioner may be adopted by the process owner of the process Barnomsorgsplacering "
         "(Processägare Rekrytering) only within the part of the organisation the process runs "
         "in, Sektor Utbildning; Ådalens kommun is outside it."
     ]

@@ -78,7 +78,7 @@ def test_the_pdf_header_names_title_type_decision_validity_and_diarienummer(clie
 
     assert "Rutin för tillbud på förskolan" in text
     assert "RUTIN" in text
-    assert "Fastställd av kommunstyrelsen 2026-03-26, § 26, Dnr KS 2026/17" in text
+    assert "Fastställd av Kommunstyrelsen 2026-03-26, § 26, Dnr KS 2026/17" in text
     assert "Gäller från" in text
     assert "2017-03-01" in text
     assert "Diarienummer" in text

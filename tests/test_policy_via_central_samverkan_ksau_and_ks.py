@@ -166,7 +166,7 @@ def test_a_policy_travels_from_draft_to_valid_through_the_pages(town):
     assert version.diary_entry == case.diary_entry
     with english():
         assert version.adoption_line == (
-            f"Adopted by kommunstyrelsen {days(-10):%Y-%m-%d}, § 112, Dnr {case.diarienummer}"
+            f"Adopted by Kommunstyrelsen {days(-10):%Y-%m-%d}, § 112, Dnr {case.diarienummer}"
         )
 
     [meeting] = SamverkanMeeting.objects.filter(case=case)

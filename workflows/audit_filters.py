@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audit import tracking
 from audit.models import ACTION_LABELS, AuditEntry
@@ -28,8 +29,26 @@ def action_choices() -> list[tuple[str, str]]:
     return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda c: c[1])
 
 
+# Kinds no page of Styrdok writes (object permissions are granted to people, not groups):
+# offered only once the trail holds such an entry.
+ONLY_WHEN_PRESENT = {"guardian.groupobjectpermission"}
+
+
 def target_type_choices() -> list[tuple[str, str]]:
-    return tracking.object_types()
+    """The kinds of object the trail names, each name once."""
+    present = set(
+        AuditEntry.objects.filter(target_type__in=ONLY_WHEN_PRESENT)
+        .order_by()
+        .values_list("target_type", flat=True)
+        .distinct()
+    )
+    choices, names = [], set()
+    for code, name in tracking.object_types():
+        if (code in ONLY_WHEN_PRESENT and code not in present) or name in names:
+            continue
+        choices.append((code, name))
+        names.add(name)
+    return choices
 
 
 def field_choices() -> list[tuple[str, str]]:
@@ -69,7 +88,7 @@ class AuditFilter(django_filters.FilterSet):
     )
     position = django_filters.CharFilter(
         method="filter_position",
-        label=_("Position"),
+        label=pgettext_lazy("held in the organisation", "Position"),
         max_length=MAX_TEXT,
         help_text=_("Part of the position's title."),
     )

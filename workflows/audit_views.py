@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,11 +14,12 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from audit import tracking
 from audit.models import AuditEntry
 
-from . import access, spreadsheet
+from . import access, spreadsheet, timeline
 from .audit_filters import AuditFilter
 
 PAGE_SIZE = 50
@@ -42,6 +44,7 @@ def audit_list(request):
     """/work/audit/: newest first, paged, filtered."""
     filterset, entries = _filtered(request)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    _in_words(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -50,6 +53,24 @@ def audit_list(request):
         {"filter": filterset, "page": page, "querystring": query.urlencode()},
         status=400 if filterset.errors else 200,
     )
+
+
+def _in_words(entries) -> None:
+    """Name the people the entries are about (one query for the page) and write the
+    details of a case's events as the timeline does, without stored codes."""
+    entries = list(entries)
+    user_ids = {e.target_id for e in entries if e.target_type == "auth.user" and e.target_id}
+    names = {
+        str(u.pk): u.get_full_name() or u.username
+        for u in get_user_model().objects.filter(pk__in=[i for i in user_ids if i.isdigit()])
+    }
+    for e in entries:
+        e.target_shown = (
+            names.get(e.target_id, e.target_label)
+            if e.target_type == "auth.user"
+            else e.target_label
+        )
+        e.sentence = timeline.sentence(e, e.case) if e.action in timeline.SENTENCES else ""
 
 
 class _Echo:
@@ -62,7 +83,7 @@ def _rows(entries: QuerySet[AuditEntry]):
         _("Time"),
         _("Person"),
         _("User name"),
-        _("Position"),
+        pgettext("held in the organisation", "Position"),
         _("As substitute"),
         _("Event"),
         _("Event code"),

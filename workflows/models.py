@@ -11,6 +11,7 @@ from guardian.models import UserObjectPermissionBase
 from viewflow.workflow.models import Process
 
 from documents.models import Document, copy_to_versions
+from documents.models.decision import minutes_paragraph
 
 
 class CaseKind(models.TextChoices):
@@ -474,6 +475,10 @@ class PreparationStep(RecordedCaseRecord):
 
     def __str__(self) -> str:
         return f"{self.body} {self.meeting_date}"
+
+    def save(self, *args, **kwargs):
+        self.paragraph = minutes_paragraph(self.paragraph)
+        super().save(*args, **kwargs)
 
 
 class Meeting(models.Model):

@@ -8,7 +8,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from viewflow.workflow import chart
 from viewflow.workflow.models import Task
 
 from audit.models import AuditEntry
@@ -22,10 +21,12 @@ from .actions import start as starting
 from .actions.drafting import save_draft
 from .actions.readers import grant_case_reader, revoke_case_reader
 from .actions.tasks import claim_task, complete_task, release_task
+from .flow_chart import case_chart_svg
 from .forms import STEP_FORMS, ReaderGrantForm, RepealStartForm, StartDocumentForm
 from .inbox import inbox_page
 from .models import Case, CaseKind
 from .refusals import CaseError
+from .timeline import case_timeline
 
 
 def _case_or_404(user, case_id: int) -> Case:
@@ -264,11 +265,7 @@ def _case_records(user, case: Case) -> dict:
 @login_required
 def case_detail(request, case_id: int):
     case = _case_or_404(request.user, case_id)
-    timeline = (
-        AuditEntry.objects.filter(case=case)
-        .select_related("actor", "acting_as")
-        .order_by("at", "pk")
-    )
+    timeline = case_timeline(case)
     tasks = (
         Task.objects.filter(process=case, flow_task_type="HUMAN")
         .select_related("owner")
@@ -295,10 +292,7 @@ def case_detail(request, case_id: int):
 @login_required
 def case_chart(request, case_id: int):
     case = _case_or_404(request.user, case_id)
-    flow_class = case.flow_class
-    grid = chart.calc_layout_data(flow_class)
-    chart.calc_cell_status(flow_class, grid, case.pk)
-    response = HttpResponse(chart.grid_to_svg(grid), content_type="image/svg+xml")
+    response = HttpResponse(case_chart_svg(case), content_type="image/svg+xml")
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
 

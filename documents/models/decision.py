@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Body, Position
+
+_BARE_PARAGRAPH = re.compile(r"^§?\s*(\d+)\s*$")
+
+
+def minutes_paragraph(text: str | None) -> str:
+    """A minutes paragraph as municipalities write it: "245" and "§245" become "§ 245";
+    anything else ("§ 26 p. 3") is kept as typed."""
+    text = (text or "").strip()
+    bare = _BARE_PARAGRAPH.match(text)
+    return f"§ {bare.group(1)}" if bare else text
 
 
 class DecisionKind(models.TextChoices):
@@ -188,6 +200,15 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.document} ({self.decision_date})"
+
+    def save(self, *args, **kwargs):
+        self.paragraph = minutes_paragraph(self.paragraph)
+        super().save(*args, **kwargs)
+
+    @property
+    def paragraph_shown(self) -> str:
+        """The paragraph with its sign, also for rows stored before it was added on save."""
+        return minutes_paragraph(self.paragraph)
 
     @property
     def decider_name(self) -> str:

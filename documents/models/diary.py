@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from org.models import Body, Position
 
@@ -47,7 +48,8 @@ class DiarySeries(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("diary series")
-        verbose_name_plural = _("diary series")
+        # The same word in English, not in Swedish (diarieserie, diarieserier).
+        verbose_name_plural = pgettext_lazy("plural", "diary series")
         constraints = [
             models.UniqueConstraint(
                 fields=["is_default"],

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Position, Process, Unit
 
+from .decision import minutes_paragraph
 from .fields import _copied_key
 from .ranking import RANK_DOCUMENT_COLUMNS, copy_rank_columns
 
@@ -452,14 +453,13 @@ class DocumentVersion(models.Model):
         parts = [
             gettext("Adopted by %(decider)s %(date)s")
             % {
-                "decider": decision.decider_name.lower()
-                if decision.body_id
-                else decision.decider_name,
+                # As the body is named (a company board keeps its capitals).
+                "decider": decision.decider_name,
                 "date": decision.decision_date.strftime("%Y-%m-%d"),
             }
         ]
         if decision.paragraph:
-            parts.append(decision.paragraph)
+            parts.append(minutes_paragraph(decision.paragraph))
         if self.diary_entry_id:
             parts.append(gettext("Dnr %(dnr)s") % {"dnr": self.diary_entry.diarienummer})
         return ", ".join(parts)

@@ -154,6 +154,6 @@ def decide(
         "decision",
         target=decision,
         to_state=outcome,
-        comment=f"{decision.decider_name} {decision_date:%Y-%m-%d} {paragraph}".strip(),
+        comment=f"{decision.decider_name} {decision_date:%Y-%m-%d} {decision.paragraph}".strip(),
     )
     tell_decision(case, decision)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from documents.models.decision import minutes_paragraph
+
 from .. import routing
 from ..models import PreparationOutcome, PreparationStep
 from ..refusals import ProposalMissing, ReturnMotivationMissing
@@ -47,5 +49,5 @@ def record_preparation(
         "preparation",
         target=case,
         to_state=outcome,
-        comment=f"{body.short_name} {meeting_date:%Y-%m-%d} {paragraph} {note}".strip(),
+        comment=f"{body.short_name} {meeting_date:%Y-%m-%d} {minutes_paragraph(paragraph)} {note}".strip(),
     )
