@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from org.models import Body, Unit
 
-from .models import DiaryCounter, DiaryEntry, DiarySeries
+from .models import DiaryCounter, DiaryEntry, DiarySeries, format_diarienummer
 
 
 class NoDiarySeries(Exception):
@@ -65,6 +65,18 @@ def continue_after(series: DiarySeries, number: int, *, on: datetime.date) -> No
         if counter.last_number < number:
             counter.last_number = number
             counter.save(update_fields=["last_number"])
+
+
+def next_number(series: DiarySeries, *, on: datetime.date | None = None) -> str:
+    """The diarienummer ``allocate`` would issue in ``series`` now, without issuing it (a
+    start's confirmation page shows it; the number is taken when the case starts)."""
+    day = on or timezone.localdate()
+    last = (
+        DiaryCounter.objects.filter(series=series, year=counter_year(series, day))
+        .values_list("last_number", flat=True)
+        .first()
+    )
+    return format_diarienummer(series.code, day.year, (last or 0) + 1)
 
 
 def allocate(

@@ -41,7 +41,23 @@ def navigation(request):
 
         return can_open_admin(getattr(request, "user", None))
 
+    def start_link() -> bool:
+        from .access import can_start_case
+
+        return bool(can_start_case(getattr(request, "user", None)))
+
+    def waiting() -> dict:
+        from .inbox import waiting_tasks
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return {"count": 0, "rows": []}
+        return waiting_tasks(user)
+
     return {
         "nav_sees_audit": SimpleLazyObject(audit_link),
         "nav_sees_admin": SimpleLazyObject(admin_link),
+        "nav_sees_start": SimpleLazyObject(start_link),
+        # Only the start page reads it (the tasks waiting for the user).
+        "waiting_tasks": SimpleLazyObject(waiting),
     }

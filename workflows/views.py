@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,9 +24,10 @@ from .actions.drafting import save_draft
 from .actions.readers import grant_case_reader, revoke_case_reader
 from .actions.tasks import claim_task, complete_task, release_task
 from .forms import STEP_FORMS, ReaderGrantForm, RepealStartForm, StartDocumentForm
-from .inbox import inbox_page
+from .inbox import inbox_page, open_cases_of
 from .models import Case, CaseKind
 from .refusals import CaseError
+from .start_preview import preview_start
 
 
 def _case_or_404(user, case_id: int) -> Case:
@@ -55,11 +57,7 @@ def _case_or_404(user, case_id: int) -> Case:
 @login_required
 def inbox(request):
     page = inbox_page(request.user, request.GET.get("page"))
-    my_cases = (
-        access.visible_cases(request.user)
-        .filter(authors=request.user, finished__isnull=True)
-        .order_by("-created")[:50]
-    )
+    my_cases = open_cases_of(request.user)
     return render(
         request,
         "workflows/inbox.html",
@@ -83,8 +81,7 @@ def case_list(request):
 def start_document(request):
     permit = access.can_start_case(request.user)
     if not permit:
-        messages.error(request, permit.reason)
-        return redirect("workflows:inbox")
+        raise PermissionDenied(permit.reason)
     # Bound on every POST, also an empty one, so that it gets its errors.
     form = StartDocumentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -112,9 +109,17 @@ def _document_or_404(user, document_id: int) -> Document:
 
 
 @login_required
-@require_POST
 def start_revision(request, document_id: int):
+    """GET: what starting a new version will create; POST: start it."""
     document = _document_or_404(request.user, document_id)
+    if request.method != "POST":
+        preview = preview_start(request.user, document, CaseKind.REVISION)
+        return render(
+            request,
+            "workflows/start_revision.html",
+            {"document": document, "preview": preview},
+            status=409 if preview.refusal else 200,
+        )
     try:
         case = starting.start_revision(user=request.user, document=document)
     except CaseError as exc:
@@ -130,6 +135,7 @@ def start_revision(request, document_id: int):
 
 @login_required
 def start_repeal(request, document_id: int):
+    """GET: what proposing the repeal will create, and the motivation; POST: start it."""
     document = _document_or_404(request.user, document_id)
     form = RepealStartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -144,7 +150,13 @@ def start_repeal(request, document_id: int):
                 request, _("Repeal case %(dnr)s started.") % {"dnr": case.diarienummer}
             )
             return redirect("workflows:case", case.pk)
-    return render(request, "workflows/start_repeal.html", {"form": form, "document": document})
+    preview = preview_start(request.user, document, CaseKind.REPEAL)
+    return render(
+        request,
+        "workflows/start_repeal.html",
+        {"form": form, "document": document, "preview": preview},
+        status=400 if form.errors else 200,
+    )
 
 
 def _task_or_404(user, task_id: int) -> tuple[Task, Case]:

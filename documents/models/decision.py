@@ -190,5 +190,15 @@ class Decision(models.Model):
         return f"{self.get_kind_display()}: {self.document} ({self.decision_date})"
 
     @property
+    def outcome_label(self) -> str:
+        """The outcome in words fit for the kind: an adopted repeal reads "Repealed", a
+        confirmed review "Confirmed"."""
+        if self.outcome == DecisionOutcome.ADOPTED and self.kind == DecisionKind.REPEAL:
+            return str(_("Repealed"))
+        if self.outcome == DecisionOutcome.ADOPTED and self.kind == DecisionKind.REVIEW:
+            return str(_("Confirmed"))
+        return str(self.get_outcome_display())
+
+    @property
     def decider_name(self) -> str:
         return str(self.body or self.position)
