@@ -57,16 +57,6 @@ def _locked_counter(series: DiarySeries, day: datetime.date) -> DiaryCounter:
     return DiaryCounter.objects.select_for_update().get(series=series, year=year)
 
 
-def continue_after(series: DiarySeries, number: int, *, on: datetime.date) -> None:
-    """Let the numbering of ``series`` for the year of ``on`` go on after ``number``, for a
-    registry whose earlier numbers were issued elsewhere (the demo's); never goes back."""
-    with transaction.atomic():
-        counter = _locked_counter(series, on)
-        if counter.last_number < number:
-            counter.last_number = number
-            counter.save(update_fields=["last_number"])
-
-
 def next_number(series: DiarySeries, *, on: datetime.date | None = None) -> str:
     """The diarienummer ``allocate`` would issue in ``series`` now, without issuing it (a
     start's confirmation page shows it; the number is taken when the case starts)."""

@@ -26,6 +26,7 @@ from .actions.tasks import claim_task, complete_task, release_task
 from .forms import STEP_FORMS, ReaderGrantForm, RepealStartForm, StartDocumentForm
 from .inbox import inbox_page, open_cases_of
 from .models import Case, CaseKind
+from .progress import case_progress
 from .refusals import CaseError
 from .start_preview import preview_start
 
@@ -218,9 +219,23 @@ def task_detail(request, task_id: int):
         "can_claim": claim.allowed,
         "can_release": release.allowed,
         "review": _review_context(case),
+        "progress": case_progress(case),
+        **_task_for(task, case, step),
         **_case_records(request.user, case),
     }
     return render(request, "workflows/task.html", context, status=400 if form.errors else 200)
+
+
+def _task_for(task: Task, case: Case, step: str) -> dict:
+    """For whom the task is done: the body that prepares, the union a representative
+    answers for."""
+    body = None
+    if step == "preparation" and task.status in access.OPEN_TASK:
+        body = routing.preparing_body(case)
+    return {
+        "preparing_body": routing.body_label(body) if body else "",
+        "union": (task.data or {}).get("union", "") if step == "union_statement" else "",
+    }
 
 
 def _after_completion(request, case: Case):
@@ -296,6 +311,7 @@ def case_detail(request, case_id: int):
         "timeline": timeline,
         "open_tasks": open_tasks,
         "step_title": routing.step_title(case.current_step) if case.current_step else "",
+        "progress": case_progress(case),
         **_case_records(request.user, case),
     }
     from .desk_views import case_desk_context
