@@ -24,12 +24,11 @@ class StartPreview:
     version_number: int | None = None
     # Why it cannot start, in words; empty when it can.
     refusal: str = ""
+    # The refusal is the user's (may not start cases), not the document's state.
+    forbidden: bool = False
 
 
-def _refusal(user, document: Document, kind: str) -> str:
-    permit = access.can_start_case(user)
-    if not permit:
-        return permit.reason
+def _refusal(document: Document, kind: str) -> str:
     if document.status != DocumentStatus.VALID or document.current_version_id is None:
         error = NotValidForRepeal() if kind == CaseKind.REPEAL else NotValidForRevision()
         return error.message
@@ -48,7 +47,10 @@ def preview_start(user, document: Document, kind: str) -> StartPreview:
     the case, its next diarienummer, who decides, the version it starts from; or why the
     user cannot start it."""
     label = str(CaseKind(kind).label)
-    refusal = _refusal(user, document, kind)
+    permit = access.can_start_case(user)
+    if not permit:
+        return StartPreview(kind=kind, kind_label=label, refusal=permit.reason, forbidden=True)
+    refusal = _refusal(document, kind)
     if refusal:
         return StartPreview(kind=kind, kind_label=label, refusal=refusal)
     try:

@@ -119,7 +119,7 @@ def start_revision(request, document_id: int):
             request,
             "workflows/start_revision.html",
             {"document": document, "preview": preview},
-            status=409 if preview.refusal else 200,
+            status=403 if preview.forbidden else 409 if preview.refusal else 200,
         )
     try:
         case = starting.start_revision(user=request.user, document=document)

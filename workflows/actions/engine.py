@@ -133,7 +133,7 @@ def notify_task(task_id: int, base: str | None = None) -> None:
     )
     if task.flow_task.name in routing.REDRAFT_STEPS and case.return_motivation:
         facts["motivation"] = case.return_motivation
-        subject = _("Sent back: %(step)s in case %(dnr)s") % facts
+        subject = _("New task: %(step)s (sent back) in case %(dnr)s") % facts
         message = _(
             "The case was sent back to you (återremiss) in Styrdok.\n\nCase: %(dnr)s %(title)s\nStep: %(step)s\n\nMotivation:\n%(motivation)s\n\nOpen the task: %(link)s\n"
         )
