@@ -13,8 +13,8 @@ from org.selectors import acting_in
 
 from . import access as document_access
 from . import diff as text_diff
-from . import selectors
 from . import pdf as pdf_render
+from . import selectors
 from .files import EXTENSIONS
 from .models import Document, DocumentStatus, DocumentType, DocumentVersion, VersionStatus
 from .sanitize import clean_html

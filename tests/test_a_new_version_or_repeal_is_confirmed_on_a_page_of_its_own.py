@@ -1,4 +1,4 @@
-""""Start a new version" and "Propose repeal" first show, on a page of their own, what will
+""" "Start a new version" and "Propose repeal" first show, on a page of their own, what will
 happen (a case, the next diarienummer, who decides); only the confirmation (POST) creates
 the case and takes the number. Refusals are shown there, with nothing to confirm."""
 
@@ -16,8 +16,10 @@ from workflows.models import Case
 
 
 def _counts():
-    return Case.objects.count(), DiaryEntry.objects.count(), list(
-        DiaryCounter.objects.values_list("last_number", flat=True)
+    return (
+        Case.objects.count(),
+        DiaryEntry.objects.count(),
+        list(DiaryCounter.objects.values_list("last_number", flat=True)),
     )
 
 

@@ -8,10 +8,10 @@ import datetime
 
 from django.urls import reverse
 
+from org.models import PositionKind
 from tests.factories import PositionFactory, PositionHoldingFactory, UserFactory
 from workflows import access
 from workflows.models import Case
-from org.models import PositionKind
 
 
 def _employee(town):

@@ -49,9 +49,11 @@ def test_someone_without_tasks_is_told_so(town):
     assert "No tasks wait for you." in html
 
 
-def test_the_start_page_shows_no_tasks_to_a_visitor(client):
-    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "wait for you" not in html
+def test_the_start_page_shows_no_tasks_to_a_visitor(db, client):
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("home")).content.decode()
+    assert "The register holds" in html
+    assert "wait for you" not in html and "Waiting for you" not in html
 
 
 def test_the_inbox_lists_the_case_of_a_waiting_task_the_user_did_not_write(town):

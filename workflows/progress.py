@@ -102,25 +102,26 @@ def _holders(case: Case, open_tasks: list[dict]) -> str:
         if not t["owner_id"] and t["owner_permission"] == routing.TO_POSITION
     }
     positions = (
-        {p.pk: p.title for p in Position.objects.filter(pk__in=position_ids)}
+        dict(Position.objects.filter(pk__in=position_ids).values_list("pk", "title"))
         if position_ids
         else {}
     )
-    names: list[str] = []
-    for t in open_tasks:
-        if t["owner_id"]:
-            name = f"{t['owner_first'] or ''} {t['owner_last'] or ''}".strip()
-            name = name or t["owner_username"]
-            union = (t["data"] or {}).get("union")
-            names.append(f"{name} ({union})" if union else name)
-        elif t["owner_permission"] == routing.TO_POSITION:
-            names.append(positions.get(int(t["owner_permission_obj_pk"]), ""))
-        elif t["owner_permission"] == routing.TO_AUTHORS:
-            authors = case.authors.order_by("last_name", "first_name")
-            names.append(", ".join(a.get_full_name() or a.username for a in authors))
-        else:
-            names.append(str(_("the registrar")))
+    names = [_holder(case, t, positions) for t in open_tasks]
     return ", ".join(dict.fromkeys(n for n in names if n))
+
+
+def _holder(case: Case, task: dict, positions: dict[int, str]) -> str:
+    if task["owner_id"]:
+        name = f"{task['owner_first'] or ''} {task['owner_last'] or ''}".strip()
+        name = name or task["owner_username"]
+        union = (task["data"] or {}).get("union")
+        return f"{name} ({union})" if union else name
+    if task["owner_permission"] == routing.TO_POSITION:
+        return positions.get(int(task["owner_permission_obj_pk"]), "")
+    if task["owner_permission"] == routing.TO_AUTHORS:
+        authors = case.authors.order_by("last_name", "first_name")
+        return ", ".join(a.get_full_name() or a.username for a in authors)
+    return str(_("the registrar"))
 
 
 def case_progress(case: Case) -> list[Stage]:
