@@ -156,7 +156,6 @@ def start_repeal(request, document_id: int):
         request,
         "workflows/start_repeal.html",
         {"form": form, "document": document, "preview": preview},
-        status=400 if form.errors else 200,
     )
 
 
