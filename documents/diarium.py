@@ -17,7 +17,7 @@ from audit import recording as audit
 from org.models import Body, Unit
 
 from . import access
-from .models import DiaryCounter, DiaryEntry, DiarySeries
+from .models import DiaryCounter, DiaryEntry, DiarySeries, format_diarienummer
 
 
 class NoDiarySeries(Exception):
@@ -50,27 +50,19 @@ def counter_year(series: DiarySeries, day: datetime.date) -> int:
     return day.year if series.restart_each_year else 0
 
 
-def _locked_counter(series: DiarySeries, day: datetime.date) -> DiaryCounter:
-    year = counter_year(series, day)
-    # Make sure the counter row exists without racing on its creation, then lock it for
-    # the rest of the transaction.
-    DiaryCounter.objects.bulk_create(
-        [DiaryCounter(series=series, year=year, last_number=0)], ignore_conflicts=True
+def next_number(series: DiarySeries, *, on: datetime.date | None = None) -> str:
+    """The diarienummer ``allocate`` would issue in ``series`` now, without issuing it (a
+    start's confirmation page shows it; the number is taken when the case starts)."""
+    day = on or timezone.localdate()
+    last = (
+        DiaryCounter.objects.filter(series=series, year=counter_year(series, day))
+        .values_list("last_number", flat=True)
+        .first()
     )
-    return DiaryCounter.objects.select_for_update().get(series=series, year=year)
+    return format_diarienummer(series.code, day.year, (last or 0) + 1)
 
 
-def continue_after(series: DiarySeries, number: int, *, on: datetime.date) -> None:
-    """Let the numbering of ``series`` for the year of ``on`` go on after ``number``, for a
-    registry whose earlier numbers were issued elsewhere (the demo's); never goes back."""
-    with transaction.atomic():
-        counter = _locked_counter(series, on)
-        if counter.last_number < number:
-            counter.last_number = number
-            counter.save(update_fields=["last_number"])
-
-
-def _next_number(series: DiarySeries, year: int) -> int:
+def _take_number(series: DiarySeries, year: int) -> int:
     """Take the next number of the series' counter for ``year`` in one statement.
 
     The upsert creates the counter at 1 or adds one to it, and holds the row's lock until
@@ -95,7 +87,7 @@ def allocate(
     """Issue the next diarienummer in ``series`` for the year of ``on`` (default today)."""
     day = on or timezone.localdate()
     with transaction.atomic(savepoint=False):
-        number = _next_number(series, counter_year(series, day))
+        number = _take_number(series, counter_year(series, day))
         return DiaryEntry.objects.create(
             series=series,
             year=day.year,

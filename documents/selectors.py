@@ -10,7 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .access import register_versions_q
-from .models import DocumentVersion, VersionFile, VersionStatus
+from .models import (
+    Decision,
+    DecisionKind,
+    DecisionOutcome,
+    Document,
+    DocumentStatus,
+    DocumentVersion,
+    VersionFile,
+    VersionStatus,
+)
 
 # Versions that have been in force; drafts, adopted-but-not-yet-valid and
 # rejected versions are case material and never in the register.
@@ -315,3 +324,18 @@ class RankedPaginator(Paginator):
             raise EmptyPage(_("That page contains no results"))
         self.__dict__["count"] = found[0][1]
         return Page(rows.rows([pk for pk, _total in found]), number, self)
+
+
+def repealing_decision(document: Document) -> Decision | None:
+    """The decision that repealed ``document`` (its decider, date, paragraph and
+    diarienummer), or None while it is not repealed."""
+    if document.status != DocumentStatus.REPEALED:
+        return None
+    return (
+        Decision.objects.filter(
+            document=document, kind=DecisionKind.REPEAL, outcome=DecisionOutcome.ADOPTED
+        )
+        .select_related("body", "position", "diary_entry__series")
+        .order_by("-decision_date", "-pk")
+        .first()
+    )

@@ -14,6 +14,7 @@ from org.selectors import acting_in
 from . import access as document_access
 from . import diff as text_diff
 from . import pdf as pdf_render
+from . import selectors
 from .files import EXTENSIONS
 from .models import Document, DocumentStatus, DocumentType, DocumentVersion, VersionStatus
 from .sanitize import clean_html
@@ -156,6 +157,7 @@ def _version_context(request, document: Document, version: DocumentVersion | Non
         "children": children,
         "open_case": open_case,
         "can_start": bool(can_start),
+        "repeal": selectors.repealing_decision(document),
         "original": original,
         "original_kind": _file_kind(original.content_type) if original else "",
     }

@@ -12,8 +12,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from documents.models import DiarySeries
 from tests.lifecycle import Desk
 from workflows import desk
+from workflows.desk.diarium import diarium_register, diarium_years
 from workflows.models import Case, CaseKind, Meeting
 
 
@@ -64,3 +66,20 @@ def test_loading_the_demo_again_changes_nothing(demo):
     call_command("load_demo", stdout=out)
     assert (Case.objects.count(), Meeting.objects.count()) == before
     assert "inget har ändrats" in out.getvalue()
+
+
+def test_the_demo_diarium_shows_no_number_passed_without_an_entry(demo, django_user_model):
+    """The demo's counters and entries agree: a newcomer's diarium shows no alarm."""
+    checked = 0
+    for series in DiarySeries.objects.all():
+        for year in diarium_years(series):
+            lines, missing = diarium_register(series, year)
+            assert missing == [], f"{series.code} {year}: {missing[:5]}"
+            checked += len(lines)
+    assert checked >= 50
+    registrar = Desk(django_user_model.objects.get(username="registrator"))
+    ks = DiarySeries.objects.get(code="KS")
+    year = timezone.localdate().year
+    page = registrar.get(f"{reverse('workflows:desk_diarium')}?series={ks.pk}&year={year}")
+    assert page.status_code == 200
+    assert not page.context["missing"]

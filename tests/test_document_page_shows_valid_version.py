@@ -180,7 +180,8 @@ def test_an_official_may_start_a_new_version_or_propose_repeal(client):
 
     page = html(client.get(f"/documents/{document.pk}/"))
 
-    assert f'action="/work/documents/{document.pk}/new-version/"' in page
+    # A link to the confirmation page, not a form acting on one click.
+    assert f'href="/work/documents/{document.pk}/new-version/"' in page
     assert f'href="/work/documents/{document.pk}/repeal/"' in page
 
 

@@ -58,10 +58,13 @@ def _no(reason: str, code: str) -> Permit:
 def can_start_case(user) -> Permit:
     if not getattr(user, "is_authenticated", False):
         return _no(_("Log in to start a case."), "login_required")
-    acting = acting_in(user)
+    acting = [a for a in acting_in(user) if a.position.kind != PositionKind.OTHER]
     if not acting:
         return _no(
-            _("Only officials holding a position in the organisation can start cases."),
+            _(
+                "Only officials, chiefs, process owners, secretaries and registrars can "
+                "start cases."
+            ),
             "no_position",
         )
     return _yes(acting[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from documents.models import DecisionOutcome
 from org.models import Body
@@ -72,6 +73,17 @@ OUTCOME_CHOICES = [
 ]
 
 
+def outcome_choices(case: Case) -> list[tuple[str, str]]:
+    """The meeting's choices for one matter, worded for its kind: a repeal is decided with
+    "Repeal", a review with "Confirm"."""
+    choices = list(OUTCOME_CHOICES)
+    if case.kind == CaseKind.REPEAL:
+        choices[1] = (DecisionOutcome.ADOPTED, pgettext_lazy("decision option", "Repeal"))
+    elif case.kind == CaseKind.REVIEW:
+        choices[1] = (DecisionOutcome.ADOPTED, _("Confirm: still current"))
+    return choices
+
+
 def _initial_paragraphs(cases: list[Case]) -> list[int]:
     """1, 2, 3 … in agenda order, except that the reviews (aktualitetsprövning) share the
     first review's paragraph: the body confirms its list of documents in one decision."""
@@ -106,7 +118,7 @@ class MeetingDecisionsForm(forms.Form):
                 label=_("§"), max_length=20, required=False, initial=f"§ {number}"
             )
             self.fields[f"outcome_{pk}"] = forms.ChoiceField(
-                label=_("Decision"), choices=OUTCOME_CHOICES, required=False
+                label=_("Decision"), choices=outcome_choices(case), required=False
             )
             self.fields[f"motivation_{pk}"] = forms.CharField(
                 label=_("Motivation"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, F
+from django.db.models import CharField, F, Q, QuerySet
 from django.db.models.functions import Cast
 from viewflow.workflow.models import Task
 
 from documents.models import format_diarienummer
+from org.models import Body
 
 from . import access, routing
+from .models import Case
 
 PAGE_SIZE = 50
 
@@ -33,16 +35,21 @@ COLUMNS = {
     "number": F(f"{_CASE}diary_entry__number"),
     "title": F(f"{_CASE}document__title"),
     "document_type": F(f"{_CASE}document__document_type__name"),
+    "task_data": F("data"),
+    "return_motivation": F(f"{_CASE}return_motivation"),
+    "decider_body_id": F(f"{_CASE}decider_body_id"),
+    "preparation_index": F(f"{_CASE}preparation_index"),
 }
 
 
-def inbox_page(user, number: Any = None) -> Page:
+def inbox_page(user, number: Any = None, size: int = PAGE_SIZE) -> Page:
     """Page ``number`` (anything a query string holds; out of range gives the nearest
     page) of ``user``'s inbox, oldest task first. Three queries whatever the size: the
     count and the page's ids, both without joins, and the page's rows (dicts, see
-    ``row``) by their ids. In one query with the joins, PostgreSQL hashed the whole task
-    table to find the page."""
-    page = Paginator(access.inbox_order(user), PAGE_SIZE).get_page(number)
+    ``row``) by their ids; a fourth when the page has preparation tasks, for the bodies
+    that prepare. In one query with the joins, PostgreSQL hashed the whole task table to
+    find the page."""
+    page = Paginator(access.inbox_order(user), size).get_page(number)
     ids = [task["pk"] for task in page.object_list]
     found = {
         values["task_id"]: values
@@ -50,12 +57,33 @@ def inbox_page(user, number: Any = None) -> Page:
         .order_by()
         .values("created", "owner_id", **COLUMNS)
     }
+    _add_preparing_bodies(found.values())
     page.object_list = [row(found[pk], user) for pk in ids if pk in found]
     return page
 
 
+def _step(values: dict[str, Any]) -> str:
+    return values["step_ref"].rsplit(".", 1)[-1]
+
+
+def _add_preparing_bodies(rows) -> None:
+    """Name the body that prepares each preparation task (``preparing_body``)."""
+    preparing = [r for r in rows if _step(r) == "preparation" and r["decider_body_id"]]
+    if not preparing:
+        return
+    chains = Body.preparing_chains({r["decider_body_id"] for r in preparing})
+    for r in preparing:
+        chain = chains.get(r["decider_body_id"], [])
+        index = r["preparation_index"]
+        r["preparing_body"] = routing.body_label(chain[index]) if index < len(chain) else ""
+
+
 def row(values: dict[str, Any], user) -> dict[str, Any]:
-    """What the inbox shows of one task."""
+    """What the inbox shows of one task: also which body prepares a preparation task,
+    which union a union representative answers for, and a draft sent back with the
+    motivation."""
+    step = _step(values)
+    data = values.get("task_data") or {}
     owner_id = values["owner_id"]
     diarienummer = (
         format_diarienummer(values["series"], values["year"], values["number"])
@@ -64,7 +92,10 @@ def row(values: dict[str, Any], user) -> dict[str, Any]:
     )
     return {
         "task_id": values["task_id"],
-        "step": routing.step_title(values["step_ref"].rsplit(".", 1)[-1]),
+        "step": routing.step_title(step),
+        "preparing_body": values.get("preparing_body", ""),
+        "union": data.get("union", "") if step == "union_statement" else "",
+        "sent_back": (values["return_motivation"] or "") if step in routing.REDRAFT_STEPS else "",
         "diarienummer": diarienummer,
         "title": values["title"] or "",
         "document_type": values["document_type"] or "",
@@ -73,3 +104,21 @@ def row(values: dict[str, Any], user) -> dict[str, Any]:
         "claimed_by_other": bool(owner_id and owner_id != user.pk),
         "claimed_by": f"{values['owner_first_name'] or ''} {values['owner_last_name'] or ''}".strip(),
     }
+
+
+def open_cases_of(user, limit: int = 50) -> QuerySet[Case]:
+    """The open cases ``user`` writes or has a task waiting in, newest first."""
+    waiting = access.inbox(user).values("process_id")
+    written = Case.authors.through.objects.filter(user=user).values("case_id")
+    return (
+        access.visible_cases(user)
+        .filter(Q(pk__in=written) | Q(pk__in=waiting), finished__isnull=True)
+        .select_related("document")
+        .order_by("-created")[:limit]
+    )
+
+
+def waiting_tasks(user, first: int = 5) -> dict[str, Any]:
+    """For the start page: how many tasks wait for ``user`` and the first (oldest) few."""
+    page = inbox_page(user, 1, size=first)
+    return {"count": page.paginator.count, "rows": page.object_list}

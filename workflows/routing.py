@@ -40,8 +40,19 @@ STEP_TITLES = {
 }
 
 
+# The steps a case sent back returns to; ``Case.return_motivation`` says why.
+REDRAFT_STEPS = ("draft", "repeal_draft", "review_answer")
+
+
 def step_title(name: str) -> str:
     return str(STEP_TITLES.get(name, name))
+
+
+def body_label(body) -> str:
+    """A body as the pages name it: "Kommunstyrelsens arbetsutskott (KSAU)"."""
+    if body.short_name and body.short_name != body.name:
+        return f"{body.name} ({body.short_name})"
+    return body.name
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,9 +24,11 @@ from .actions.readers import grant_case_reader, revoke_case_reader
 from .actions.tasks import claim_task, complete_task, release_task
 from .flow_chart import case_chart_svg
 from .forms import STEP_FORMS, ReaderGrantForm, RepealStartForm, StartDocumentForm
-from .inbox import inbox_page
+from .inbox import inbox_page, open_cases_of
 from .models import Case, CaseKind
+from .progress import case_progress
 from .refusals import CaseError
+from .start_preview import preview_start
 from .timeline import case_timeline
 
 
@@ -56,11 +59,7 @@ def _case_or_404(user, case_id: int) -> Case:
 @login_required
 def inbox(request):
     page = inbox_page(request.user, request.GET.get("page"))
-    my_cases = (
-        access.visible_cases(request.user)
-        .filter(authors=request.user, finished__isnull=True)
-        .order_by("-created")[:50]
-    )
+    my_cases = open_cases_of(request.user)
     return render(
         request,
         "workflows/inbox.html",
@@ -84,8 +83,7 @@ def case_list(request):
 def start_document(request):
     permit = access.can_start_case(request.user)
     if not permit:
-        messages.error(request, permit.reason)
-        return redirect("workflows:inbox")
+        raise PermissionDenied(permit.reason)
     # Bound on every POST, also an empty one, so that it gets its errors.
     form = StartDocumentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -113,9 +111,17 @@ def _document_or_404(user, document_id: int) -> Document:
 
 
 @login_required
-@require_POST
 def start_revision(request, document_id: int):
+    """GET: what starting a new version will create; POST: start it."""
     document = _document_or_404(request.user, document_id)
+    if request.method != "POST":
+        preview = preview_start(request.user, document, CaseKind.REVISION)
+        return render(
+            request,
+            "workflows/start_revision.html",
+            {"document": document, "preview": preview},
+            status=403 if preview.forbidden else 409 if preview.refusal else 200,
+        )
     try:
         case = starting.start_revision(user=request.user, document=document)
     except CaseError as exc:
@@ -131,6 +137,7 @@ def start_revision(request, document_id: int):
 
 @login_required
 def start_repeal(request, document_id: int):
+    """GET: what proposing the repeal will create, and the motivation; POST: start it."""
     document = _document_or_404(request.user, document_id)
     form = RepealStartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -145,7 +152,12 @@ def start_repeal(request, document_id: int):
                 request, _("Repeal case %(dnr)s started.") % {"dnr": case.diarienummer}
             )
             return redirect("workflows:case", case.pk)
-    return render(request, "workflows/start_repeal.html", {"form": form, "document": document})
+    preview = preview_start(request.user, document, CaseKind.REPEAL)
+    return render(
+        request,
+        "workflows/start_repeal.html",
+        {"form": form, "document": document, "preview": preview},
+    )
 
 
 def _task_or_404(user, task_id: int) -> tuple[Task, Case]:
@@ -207,9 +219,23 @@ def task_detail(request, task_id: int):
         "can_claim": claim.allowed,
         "can_release": release.allowed,
         "review": _review_context(case),
+        "progress": case_progress(case),
+        **_task_for(task, case, step),
         **_case_records(request.user, case),
     }
     return render(request, "workflows/task.html", context, status=400 if form.errors else 200)
+
+
+def _task_for(task: Task, case: Case, step: str) -> dict:
+    """For whom the task is done: the body that prepares, the union a representative
+    answers for."""
+    body = None
+    if step == "preparation" and task.status in access.OPEN_TASK:
+        body = routing.preparing_body(case)
+    return {
+        "preparing_body": routing.body_label(body) if body else "",
+        "union": (task.data or {}).get("union", "") if step == "union_statement" else "",
+    }
 
 
 def _after_completion(request, case: Case):
@@ -281,6 +307,7 @@ def case_detail(request, case_id: int):
         "timeline": timeline,
         "open_tasks": open_tasks,
         "step_title": routing.step_title(case.current_step) if case.current_step else "",
+        "progress": case_progress(case),
         **_case_records(request.user, case),
     }
     from .desk_views import case_desk_context

@@ -211,5 +211,15 @@ class Decision(models.Model):
         return minutes_paragraph(self.paragraph)
 
     @property
+    def outcome_label(self) -> str:
+        """The outcome in words fit for the kind: an adopted repeal reads "Repealed", a
+        confirmed review "Confirmed"."""
+        if self.outcome == DecisionOutcome.ADOPTED and self.kind == DecisionKind.REPEAL:
+            return str(_("Repealed"))
+        if self.outcome == DecisionOutcome.ADOPTED and self.kind == DecisionKind.REVIEW:
+            return str(_("Confirmed"))
+        return str(self.get_outcome_display())
+
+    @property
     def decider_name(self) -> str:
         return str(self.body or self.position)

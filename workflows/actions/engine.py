@@ -132,12 +132,20 @@ def notify_task(task_id: int, base: str | None = None) -> None:
     recipients = sorted({u.email for u in task_candidates(task) if u.email})
     if not recipients:
         return
-    send_mail(
-        subject=_("New task: %(step)s in case %(dnr)s") % {"step": step, "dnr": case.diarienummer},
-        message=_(
-            "You have a new task in Styrdok.\n\nCase: %(dnr)s %(title)s\nStep: %(step)s\n\nOpen the task: %(link)s\n"
+    facts = {"dnr": case.diarienummer, "title": case.document.title, "step": step, "link": link}
+    subject = _("New task: %(step)s in case %(dnr)s") % facts
+    message = _(
+        "You have a new task in Styrdok.\n\nCase: %(dnr)s %(title)s\nStep: %(step)s\n\nOpen the task: %(link)s\n"
+    )
+    if task.flow_task.name in routing.REDRAFT_STEPS and case.return_motivation:
+        facts["motivation"] = case.return_motivation
+        subject = _("New task: %(step)s (sent back) in case %(dnr)s") % facts
+        message = _(
+            "The case was sent back to you (återremiss) in Styrdok.\n\nCase: %(dnr)s %(title)s\nStep: %(step)s\n\nMotivation:\n%(motivation)s\n\nOpen the task: %(link)s\n"
         )
-        % {"dnr": case.diarienummer, "title": case.document.title, "step": step, "link": link},
+    send_mail(
+        subject=subject,
+        message=message % facts,
         from_email=None,
         recipient_list=recipients,
         fail_silently=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, QuerySet
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
@@ -13,7 +13,7 @@ from .. import routing
 from ..access import OPEN_TASK
 from ..models import Case, Meeting
 from .rows import holders_of
-from .steps import EARLY_STEPS
+from .steps import EARLY_STEPS, handled_at_target_meeting
 
 
 @dataclass
@@ -49,12 +49,14 @@ class Agenda:
 
 def agenda(meeting: Meeting) -> Agenda:
     """The matters aimed at a meeting, in the order of the agenda (diarienummer), whether
-    each is ready (waiting for this body's decision, or its preparation here), and which
-    are late: not ready when the deadline has passed."""
+    each is ready (waiting for this body's decision, or its preparation here, or already
+    handled at this meeting, also when sent back), and which are late: not ready when the
+    deadline has passed."""
     today = timezone.localdate()
     cases = list(
         Case.objects.filter(target_meeting=meeting)
         .select_related("diary_entry__series", "document__document_type", "decider_body")
+        .annotate(handled=ExpressionWrapper(handled_at_target_meeting(), BooleanField()))
         .order_by("diary_entry__year", "diary_entry__number", "pk")
     )
     holders = holders_of([c.pk for c in cases]) if cases else {}
@@ -72,7 +74,7 @@ def agenda(meeting: Meeting) -> Agenda:
     result = Agenda(meeting)
     for case in cases:
         deciding = case.decider_body_id == meeting.body_id
-        if case.finished:
+        if case.finished or case.handled:
             ready = True
         elif deciding:
             ready = case.current_step in ("decision", "registration", "await_valid_from")

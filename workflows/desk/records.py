@@ -79,7 +79,7 @@ def case_records(case: Case) -> list[CaseRecordRow]:
         add(
             d.created_at,
             _("Decision"),
-            f"{d.decider_name} {d.decision_date:%Y-%m-%d} {d.paragraph}: {d.get_outcome_display()}",
+            f"{d.decider_name} {d.decision_date:%Y-%m-%d} {d.paragraph}: {d.outcome_label}",
             drawn,
         )
         if d.minutes_extract:

@@ -8,8 +8,12 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+
+from documents.models import Decision
+
+from ..models import PreparationStep
 
 # Steps before a matter is ready for a meeting of its deciding body.
 EARLY_STEPS = (
@@ -58,7 +62,28 @@ def deadline_passed_q(today: datetime.date | None = None) -> Q:
     not_ready = Q(current_step__in=EARLY_STEPS) | Q(
         current_step="preparation", target_meeting__body=F("decider_body")
     )
-    return Q(finished__isnull=True, target_meeting__deadline__lt=today) & not_ready
+    return (
+        Q(finished__isnull=True, target_meeting__deadline__lt=today)
+        & not_ready
+        & ~handled_at_target_meeting()
+    )
+
+
+def handled_at_target_meeting() -> Q:
+    """Cases their target meeting has handled: its body decided on them (also sending them
+    back) or prepared them on the meeting's day. A matter sent back at the meeting is back
+    in drafting, but it was not late for that meeting."""
+    decided = Decision.objects.filter(
+        diary_entry_id=OuterRef("diary_entry_id"),
+        body_id=OuterRef("target_meeting__body_id"),
+        decision_date=OuterRef("target_meeting__date"),
+    )
+    prepared = PreparationStep.objects.filter(
+        case_id=OuterRef("pk"),
+        body_id=OuterRef("target_meeting__body_id"),
+        meeting_date=OuterRef("target_meeting__date"),
+    )
+    return Q(Exists(decided)) | Q(Exists(prepared))
 
 
 def overdue_q() -> Q:
