@@ -112,7 +112,7 @@ TRACKED: dict[str, Tracked] = {
                 "minutes_kept_at",
             ),
         ),
-        Tracked("org.position", "organisation", ("title", "kind", "unit")),
+        Tracked("org.position", "organisation", ("code", "title", "kind", "unit")),
         Tracked("org.process", "organisation", ("name", "description", "owner_position", "unit")),
         Tracked("org.union", "organisation", ("name",)),
         Tracked("org.samverkangroup", "organisation", ("name", "level", "unit", "chair_position")),

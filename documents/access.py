@@ -25,6 +25,7 @@ from typing import Protocol
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from org.access import is_administrator
 from org.models import Position, PositionHolding, PositionKind, Unit
 from org.selectors import Acting, acting_in, today
 
@@ -105,11 +106,6 @@ def cases() -> CaseQuestions:
 
 def _active(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def is_administrator(user) -> bool:
-    """Administrators (superusers) see every case and configure the system."""
-    return _active(user) and user.is_superuser
 
 
 def can_see_mail_queue(user) -> bool:
