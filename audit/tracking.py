@@ -151,6 +151,7 @@ OTHER_TYPES = (
     "documents.decision",
     "documents.documentversion",
     "documents.versionfile",
+    "org.organisationimport",
 )
 # Names for models whose own verbose name is not translated.
 _TYPE_NAMES = {

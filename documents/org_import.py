@@ -22,7 +22,7 @@ DIARY_SERIES = s.Sheet(
     (
         s.Column("Kod", "code", True),
         s.Column("Namn", "name", True),
-        s.Column("Instans", "body"),
+        s.Column("Organ", "body"),
         s.Column("Standardserie", "is_default", False, s.as_bool, False),
         s.Column("Ny numrering varje år", "restart_each_year", False, s.as_bool, True),
     ),
@@ -99,4 +99,4 @@ def export() -> list[dict[str, Any]]:
 
 
 def register() -> None:
-    s.register(s.Extension(DIARY_SERIES, check, apply, export))
+    s.register(s.Extension(DIARY_SERIES, DiarySeries, check, apply, export))

@@ -36,6 +36,7 @@ from ..models import (
     UnitLevel,
 )
 from . import sheets as s
+from .check import SHEET_MODELS
 from .reader import Workbook
 
 User = get_user_model()
@@ -72,8 +73,8 @@ class Run:
     # --- Helpers --------------------------------------------------------------------
 
     def log(self, sheet: s.Sheet, kind: str, label: str, details: str = "") -> None:
-        verb = {ADD: _("Add"), CHANGE: _("Change"), END: _("End")}[kind]
-        text = f"{verb} {sheet.thing} {label}" + (f": {details}" if details else "")
+        verb = {ADD: _("Added"), CHANGE: _("Changed"), END: _("Ended")}[kind]
+        text = f"{verb}: {sheet.thing} {label}" + (f" ({details})" if details else "")
         self.changes.append(Change(sheet.name, kind, text))
 
     def tell(self, sheet: s.Sheet, done: int) -> None:
@@ -316,19 +317,5 @@ class Run:
         return self.changes
 
 
-_MODELS = {
-    s.LEVELS.name: UnitLevel,
-    s.BODIES.name: Body,
-    s.UNITS.name: Unit,
-    s.POSITIONS.name: Position,
-    s.PROCESSES.name: Process,
-    s.UNIONS.name: Union,
-    s.GROUPS.name: SamverkanGroup,
-    s.HOLDINGS.name: PositionHolding,
-    s.SUBSTITUTES.name: Substitution,
-    s.REPRESENTATIVES.name: UnionRepresentative,
-}
-
-
 def sheet_model(sheet: s.Sheet) -> type[models.Model]:
-    return _MODELS[sheet.name]
+    return SHEET_MODELS[sheet.name]

@@ -4,28 +4,49 @@ not matter). Every problem names its sheet, row and column."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import validate_email
+from django.db.models import SlugField
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import (
     Body,
     Position,
+    PositionHolding,
     PositionKind,
+    Process,
     SamverkanGroup,
+    Substitution,
     Union,
+    UnionRepresentative,
     Unit,
     UnitLevel,
 )
 from . import sheets as s
 from .reader import Problem, Row, Workbook
 
+SHEET_MODELS: dict[str, Any] = {
+    s.LEVELS.name: UnitLevel,
+    s.BODIES.name: Body,
+    s.UNITS.name: Unit,
+    s.POSITIONS.name: Position,
+    s.PEOPLE.name: get_user_model(),
+    s.HOLDINGS.name: PositionHolding,
+    s.SUBSTITUTES.name: Substitution,
+    s.PROCESSES.name: Process,
+    s.UNIONS.name: Union,
+    s.GROUPS.name: SamverkanGroup,
+    s.REPRESENTATIVES.name: UnionRepresentative,
+}
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 NOT_FOUND = gettext_lazy("%(thing)s '%(key)s' does not exist")
 
 
@@ -232,9 +253,33 @@ class Checker:
             self.exists(s.REPRESENTATIVES, row, "union", k.unions, _("union"))
             self.dates(s.REPRESENTATIVES, row)
 
+    def lengths(self, sheet: s.Sheet, model: Any) -> None:
+        """Text longer than its field holds, and codes that are not slugs."""
+        for column in sheet.columns:
+            try:
+                model_field = model._meta.get_field(column.field)
+            except FieldDoesNotExist:
+                continue
+            if model_field.is_relation or not getattr(model_field, "max_length", None):
+                continue
+            for row in self.book.rows(sheet):
+                value = row[column.field]
+                if isinstance(value, str) and len(value) > model_field.max_length:
+                    self.problem(
+                        sheet,
+                        row,
+                        column.field,
+                        _("at most %(n)s characters") % {"n": model_field.max_length},
+                    )
+                elif isinstance(model_field, SlugField) and value and not SLUG.fullmatch(value):
+                    self.problem(sheet, row, column.field, _("only letters a-z, digits, - and _"))
+
     def run(self) -> list[Problem]:
         for sheet in s.all_sheets():
             self.unique_keys(sheet)
+        models_ = {**SHEET_MODELS, **{e.sheet.name: e.model for e in s.extensions()}}
+        for sheet in s.all_sheets():
+            self.lengths(sheet, models_[sheet.name])
         self.levels()
         self.units()
         self.bodies()

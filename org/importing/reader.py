@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .sheets import BadValue, Sheet, all_sheets, text
@@ -164,12 +165,24 @@ def _read_csv(book: Workbook, name: str, data: bytes) -> None:
     _add_table(book, name, table)
 
 
+def _too_large(data: bytes) -> bool:
+    """A ZIP (or XLSX) that unpacks to more than the upload limits allow (a zip bomb)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = archive.infolist()
+    unpacked = sum(i.file_size for i in entries)
+    return len(entries) > settings.STYRDOK_UPLOAD_ZIP_MAX_ENTRIES or (
+        unpacked > settings.STYRDOK_UPLOAD_ZIP_MAX_UNPACKED_BYTES
+    )
+
+
 def read(filename: str, data: bytes) -> Workbook:
     """The file's sheets as typed rows, and every problem found reading them."""
     book = Workbook()
     suffix = PurePath(filename).suffix.lower()
     try:
-        if suffix == ".xlsx":
+        if suffix in (".xlsx", ".zip") and _too_large(data):
+            book.problems.append(Problem("", None, "", _("The file unpacks to too much data.")))
+        elif suffix == ".xlsx":
             _read_xlsx(book, data)
         elif suffix == ".zip":
             _read_zip(book, data)

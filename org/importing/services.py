@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from .. import access
 from ..import_models import ImportStatus, OrganisationImport
 from .apply import ADD, CHANGE, END, Change, Progress, Run
 from .check import check
+from .export import export
 from .reader import Problem, read
 
 # The changes a page shows in words; the counts cover all of them.
@@ -115,7 +116,7 @@ def _apply(
                 raise _RolledBack
     except _RolledBack:
         pass
-    except IntegrityError as error:
+    except DatabaseError as error:  # a constraint the checks missed: nothing is written
         report.problems = [Problem("", None, "", _("The database refused the import: %s") % error)]
         report.changes = []
     return report
@@ -173,3 +174,16 @@ def confirm(user, run_id: int) -> Report:
             run.status = ImportStatus.REFUSED
             run.save(update_fields=["preview", "status"])
     return report
+
+
+def export_for(user, fmt: str) -> bytes:
+    """The organisation file for an administrator; the download (personal data: names and
+    e-mail addresses) is recorded in the audit trail."""
+    if not access.can_import_organisation(user):
+        raise ImportNotAllowed
+    content = export(fmt)
+    with transaction.atomic():
+        recording.record(
+            "organisation_exported", actor=user, target_label=_("Organisation (%s)") % fmt
+        )
+    return content

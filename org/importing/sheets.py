@@ -157,7 +157,7 @@ LEVELS = Sheet(
     10,
 )
 BODIES = Sheet(
-    "Instanser",
+    "Organ",
     _("body"),
     (
         _c("Kod", "short_name", True),
@@ -179,7 +179,7 @@ UNITS = Sheet(
         _c("Namn", "name", True),
         _c("Nivå", "level", True),
         _c("Överordnad enhet", "parent"),
-        _c("Ansvarig instans", "responsible_body"),
+        _c("Ansvarigt organ", "responsible_body"),
         _c("Aktiv", "is_active", False, as_bool, True),
     ),
     ("code",),
@@ -298,6 +298,7 @@ class Extension:
     the database name together (``known["bodies"]``)."""
 
     sheet: Sheet
+    model: Any  # the model its rows become, for the checks of text lengths
     check: Callable[..., list]
     apply: Callable[..., None]
     export: Callable[[], list[dict[str, Any]]]
