@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEntry
 from documents.models import DiarySeries
-from org.importing.export import export, tables
 from org.import_models import ImportStatus, OrganisationImport
+from org.importing.export import export, tables
 from org.models import Body, Position, PositionHolding, Substitution, Unit
 from tests.factories import UserFactory, build_municipality
 from tests.orgfile import csv_zip, example, upload, wipe_organisation, xlsx
