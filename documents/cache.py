@@ -70,7 +70,16 @@ def _current_sql(connection) -> str:
 
 
 def bump() -> None:
-    """Move the generation on, after the current transaction commits (at once outside one)."""
+    """Move the generation on, after the current transaction commits (at once outside one).
+
+    Once per run of changes: a bump already waiting as the transaction's latest commit hook
+    covers this change too (a bulk change, e.g. the organisation import, saves thousands of
+    rows). A hook still in the list is still valid: rolling back a savepoint removes its
+    hooks."""
+    connection = transaction.get_connection()
+    pending = connection.run_on_commit
+    if connection.in_atomic_block and pending and pending[-1][1] is _bump_now:
+        return
     transaction.on_commit(_bump_now)
 
 

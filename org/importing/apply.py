@@ -226,28 +226,48 @@ class Run:
         matched: set[int] = set()
         for done, row in enumerate(self.book.rows(sheet), start=1):
             refs = {name: stores[name][row[name]] for name in parts}
-            values = dict(row.values, **refs)
-            candidates = [
-                o for o in existing[tuple(r.pk for r in refs.values())] if o.pk not in matched
-            ]
-            obj = next((o for o in candidates if o.start == row["start"]), None) or next(
-                (o for o in candidates if o.end is None or o.end >= self.ends_from), None
-            )
-            label = " – ".join(key_of(r) for r in refs.values())
-            found = {} if obj is None else {label: obj}
-            obj = self.upsert(sheet, found, label, values)
-            matched.add(obj.pk)
+            group = existing[tuple(r.pk for r in refs.values())]
+            matched.add(self._dated_row(sheet, row.values, refs, group, matched))
             if done % 500 == 0:
                 self.tell(sheet, done)
+        unmatched = [o for group in existing.values() for o in group if o.pk not in matched]
+        self._end(sheet, unmatched, parts)
+
+    def _dated_row(
+        self, sheet: s.Sheet, values: dict, refs: dict, group: list[Any], matched: set[int]
+    ) -> int:
+        """One row of a dated sheet written; the id of its holding (or the like)."""
+        obj = self._matching([o for o in group if o.pk not in matched], values["start"])
+        label = " – ".join(key_of(r) for r in refs.values())
+        if obj is not None:
+            for name, related in refs.items():
+                setattr(obj, name, related)  # named in the audit entry without a query
+        found = {} if obj is None else {label: obj}
+        return self.upsert(sheet, found, label, dict(values, **refs)).pk
+
+    def _matching(self, candidates: list[Any], start: datetime.date) -> Any:
+        """The same start, else the one that is still running."""
+        same = next((o for o in candidates if o.start == start), None)
+        return same or next(
+            (o for o in candidates if o.end is None or o.end >= self.ends_from), None
+        )
+
+    def _end(self, sheet: s.Sheet, unmatched: list[Any], parts: dict[str, str]) -> None:
+        """What the sheet no longer names ends the day before ``ends_from``."""
         last_day = self.ends_from - datetime.timedelta(days=1)
-        for group in existing.values():
-            for obj in group:
-                if obj.pk in matched or (obj.end is not None and obj.end <= last_day):
-                    continue
-                obj.end = max(obj.start, last_day)
-                obj.save(update_fields=["end"])
-                label = " – ".join(key_of(getattr(obj, n)) for n in parts)
-                self.log(sheet, END, f"'{label}'", _("ends %(day)s") % {"day": obj.end})
+        by_pk = self.store.get("by_pk", {})
+        for obj in unmatched:
+            if obj.end is not None and obj.end <= last_day:
+                continue  # already over: history
+            for name in parts:
+                related = obj._meta.get_field(name).related_model
+                cached = by_pk.get((related, getattr(obj, f"{name}_id")))
+                if cached is not None:
+                    setattr(obj, name, cached)
+            obj.end = max(obj.start, last_day)
+            obj.save(update_fields=["end"])
+            label = " – ".join(key_of(getattr(obj, n)) for n in parts)
+            self.log(sheet, END, f"'{label}'", _("ends %(day)s") % {"day": obj.end})
 
     def processes(self) -> None:
         found = self.load("processes", Process.objects.all(), lambda o: o.name)
