@@ -89,7 +89,7 @@ def main() -> None:
     options = parser.parse_args()
     files = source_files(options.units, options.people)
     engine = urlparse(options.target).scheme
-    print(f"| Database | File | Step | Wall s | CPU s | Load before | Load after |")
+    print("| Database | File | Step | Wall s | CPU s | Load before | Load after |")
     print("|---|---|---|---|---|---|---|")
     for fmt, path in files.items():
         fresh(options.target)

@@ -25,6 +25,9 @@ import datetime
 import hashlib
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -69,18 +72,32 @@ def _current_sql(connection) -> str:
     )
 
 
-def bump() -> None:
-    """Move the generation on, after the current transaction commits (at once outside one).
+# Inside ``deferred()``: the bumps asked for wait here, and one is made when it ends.
+_deferred: ContextVar[list | None] = ContextVar("styrdok_register_bumps", default=None)
 
-    Once per run of changes: a bump already waiting as the transaction's latest commit hook
-    covers this change too (a bulk change, e.g. the organisation import, saves thousands of
-    rows). A hook still in the list is still valid: rolling back a savepoint removes its
-    hooks."""
-    connection = transaction.get_connection()
-    pending = connection.run_on_commit
-    if connection.in_atomic_block and pending and pending[-1][1] is _bump_now:
+
+def bump() -> None:
+    """Move the generation on, after the current transaction commits (at once outside one)."""
+    waiting = _deferred.get()
+    if waiting is not None:
+        waiting.append(True)
         return
     transaction.on_commit(_bump_now)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """One bump for all the changes made inside the block (a bulk change, e.g. the
+    organisation import, saves thousands of rows: one commit hook instead of one each).
+    Use it inside the change's transaction; when the block fails, nothing is bumped."""
+    waiting: list = []
+    token = _deferred.set(waiting)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if waiting:
+        bump()
 
 
 def _bump_now() -> None:

@@ -360,6 +360,7 @@ class Position(models.Model):
         _("code"),
         max_length=50,
         unique=True,
+        blank=True,
         default=new_position_code,
         help_text=_(
             "Stable key of the position, e.g. the HR system's position code; "
@@ -395,6 +396,11 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.code:  # left empty in a form
+            self.code = new_position_code()
+        super().save(*args, **kwargs)
 
 
 class PositionHolding(DateRangeModel):

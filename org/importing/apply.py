@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -304,6 +305,13 @@ class Run:
                 self.log(sheet, END, f"'{key}'", _("marked inactive"))
 
     def run(self) -> list[Change]:
+        with ExitStack() as stack:
+            for extension in s.extensions():
+                if extension.around is not None:
+                    stack.enter_context(extension.around())
+            return self._passes()
+
+    def _passes(self) -> list[Change]:
         book = self.book
         self.levels()
         self.bodies(second_pass=False)

@@ -29,6 +29,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='position',
             name='code',
-            field=models.CharField(default=org.models.new_position_code, help_text="Stable key of the position, e.g. the HR system's position code; the organisation import recognises the position by it.", max_length=50, unique=True, verbose_name='code'),
+            field=models.CharField(blank=True, default=org.models.new_position_code, help_text="Stable key of the position, e.g. the HR system's position code; the organisation import recognises the position by it.", max_length=50, unique=True, verbose_name='code'),
         ),
     ]
