@@ -307,6 +307,13 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
         _append(instance, changed_code, changes)
 
 
+def record_added(instance) -> None:
+    """The "added" entry of a tracked row inserted past ``save()`` (``bulk_create``, with its
+    primary key set), the same as the receiver writes for a saved one."""
+    if _tracked(type(instance)) is not None:
+        _after_save(type(instance), instance, created=True)
+
+
 def _before_delete(sender, instance, **kwargs):
     # Named now: related rows may be gone by post_delete when a whole body or position is
     # deleted with everything that hangs on it.

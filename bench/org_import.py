@@ -86,8 +86,10 @@ def main() -> None:
     parser.add_argument("--target", default=f"sqlite:///{VAR / 'bench_org_target.sqlite3'}")
     parser.add_argument("--units", type=int, default=400)
     parser.add_argument("--people", type=int, default=5000)
+    parser.add_argument("--formats", default="xlsx,zip", help="Which files (default both).")
     options = parser.parse_args()
     files = source_files(options.units, options.people)
+    files = {f: p for f, p in files.items() if f in options.formats.split(",")}
     engine = urlparse(options.target).scheme
     print("| Database | File | Step | Wall s | CPU s | Load before | Load after |")
     print("|---|---|---|---|---|---|---|")

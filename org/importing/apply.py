@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext as _
 
-from audit import recording
+from audit import recording, tracking
 
 from ..models import (
     Body,
@@ -114,15 +114,20 @@ class Run:
         key: Any,
         values: dict[str, Any],
         make: Callable[[dict[str, Any]], models.Model] | None = None,
+        new: list[models.Model] | None = None,
     ) -> models.Model:
-        """The object of ``key`` with ``values``: made if missing, saved if changed."""
+        """The object of ``key`` with ``values``: made if missing, saved if changed. With
+        ``new``, a made object is not saved but added to it, for ``insert``."""
         obj = found.get(key)
         label = f"'{key if not isinstance(key, tuple) else ' – '.join(map(str, key))}'"
         if obj is None:
             obj = make(values) if make else sheet_model(sheet)(**values)
-            obj.save()
+            if new is None:
+                obj.save()
+                self.remember(obj)
+            else:
+                new.append(obj)
             found[key] = obj
-            self.remember(obj)
             self.added.add((sheet.name, key))
             self.log(sheet, ADD, label)
             return obj
@@ -199,6 +204,14 @@ class Run:
             if done % 500 == 0:
                 self.tell(s.POSITIONS, done)
 
+    def insert(self, model: type[models.Model], new: list[models.Model]) -> None:
+        """New rows in a few INSERTs (thousands of people and holdings in a first import),
+        each with the "added" entry ``audit.tracking`` writes for a saved row."""
+        model.objects.bulk_create(new, batch_size=500)
+        for obj in new:
+            self.remember(obj)
+            tracking.record_added(obj)
+
     def people(self) -> None:
         found = self.load("users", User.objects.all(), lambda o: o.username)
 
@@ -207,16 +220,22 @@ class Run:
             user.set_unusable_password()
             return user
 
+        new: list[Any] = []
+        added: list[tuple[Any, dict]] = []
         for done, row in enumerate(self.book.rows(s.PEOPLE), start=1):
             before = found.get(row["username"])
             old = {n: getattr(before, n) for n in row.values} if before else {}
-            user = self.upsert(s.PEOPLE, found, row["username"], dict(row.values), make)
+            user = self.upsert(s.PEOPLE, found, row["username"], dict(row.values), make, new)
             changes = {n: [old.get(n), v] for n, v in row.values.items() if old.get(n) != v}
-            if changes:
-                action = "organisation_changed" if before else "organisation_added"
-                recording.record_now(action, target=user, changes=changes)
+            if before is None:
+                added.append((user, changes))
+            elif changes:
+                recording.record_now("organisation_changed", target=user, changes=changes)
             if done % 500 == 0:
                 self.tell(s.PEOPLE, done)
+        self.insert(User, new)  # people are not tracked: their entries are written here
+        for user, changes in added:
+            recording.record_now("organisation_added", target=user, changes=changes)
 
     def dated(self, sheet: s.Sheet, model: type[models.Model], parts: dict[str, str]) -> None:
         """Holdings, substitutions or representations: match, add, change, end."""
@@ -225,18 +244,26 @@ class Run:
         for obj in model.objects.all():
             existing[tuple(getattr(obj, f"{n}_id") for n in parts)].append(obj)
         matched: set[int] = set()
+        new: list[Any] = []
         for done, row in enumerate(self.book.rows(sheet), start=1):
             refs = {name: stores[name][row[name]] for name in parts}
             group = existing[tuple(r.pk for r in refs.values())]
-            matched.add(self._dated_row(sheet, row.values, refs, group, matched))
+            matched.add(self._dated_row(sheet, row.values, refs, group, matched, new))
             if done % 500 == 0:
                 self.tell(sheet, done)
+        self.insert(model, new)
         unmatched = [o for group in existing.values() for o in group if o.pk not in matched]
         self._end(sheet, unmatched, parts)
 
     def _dated_row(
-        self, sheet: s.Sheet, values: dict, refs: dict, group: list[Any], matched: set[int]
-    ) -> int:
+        self,
+        sheet: s.Sheet,
+        values: dict,
+        refs: dict,
+        group: list[Any],
+        matched: set[int],
+        new: list[Any],
+    ) -> int | None:
         """One row of a dated sheet written; the id of its holding (or the like)."""
         obj = self._matching([o for o in group if o.pk not in matched], values["start"])
         label = " – ".join(key_of(r) for r in refs.values())
@@ -244,7 +271,7 @@ class Run:
             for name, related in refs.items():
                 setattr(obj, name, related)  # named in the audit entry without a query
         found = {} if obj is None else {label: obj}
-        return self.upsert(sheet, found, label, dict(values, **refs)).pk
+        return self.upsert(sheet, found, label, dict(values, **refs), new=new).pk
 
     def _matching(self, candidates: list[Any], start: datetime.date) -> Any:
         """The same start, else the one that is still running."""
