@@ -138,3 +138,12 @@ def test_export_import_into_an_empty_database_export_again_is_the_same(tmp_path)
     book = load_workbook(tmp_path / "again.xlsx")
     rows = [[c or "" for c in r] for r in book["Enheter"].iter_rows(values_only=True)]
     assert rows == first_tables["Enheter"]
+
+
+def test_the_pages_tables_scroll_in_named_regions_on_a_phone(admin_client):
+    from tests.test_wide_tables_scroll_in_named_regions_on_a_phone import _check
+
+    upload(admin_client, xlsx(example()))
+    run = OrganisationImport.objects.get()
+    _check(admin_client.get(reverse("orgimport:start")))
+    _check(admin_client.get(reverse("orgimport:run", args=[run.pk])))
