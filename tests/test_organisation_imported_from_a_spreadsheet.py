@@ -65,6 +65,7 @@ def test_dry_run_writes_nothing_and_confirming_applies_the_example(admin_client)
     assert "Organisationen importerades" in response.content.decode()
     run.refresh_from_db()
     assert run.status == ImportStatus.APPLIED and run.applied_by == admin_client.admin
+    assert run.preview["counts"]["Enheter"] == {"add": 5, "change": 0, "end": 0}  # what it did
     ks = Body.objects.get(short_name="KS")
     # The circle: KS's secretary sits in a unit of the municipality whose body is KS.
     assert ks.secretary_position.code == "KS-SEK"

@@ -53,11 +53,13 @@ class Change:
 
 
 def key_of(obj: Any) -> str:
-    """The stable key an object is named by in the file."""
-    for name in ("code", "short_name", "username"):
-        if isinstance(obj, Unit | Body | Position | User) and hasattr(obj, name):
-            return getattr(obj, name)
-    return str(getattr(obj, "name", obj))
+    """The stable key an object is named by in the file (unit and position code, body
+    code, user name, or the name of a level, process, union or group)."""
+    for name in ("code", "short_name", "username", "name"):
+        value = getattr(obj, name, None)
+        if value:
+            return str(value)
+    return str(obj)
 
 
 @dataclass
@@ -194,6 +196,7 @@ class Run:
             self.upsert(s.UNITS, found, row["code"], values)
             if done % 100 == 0:
                 self.tell(s.UNITS, done)
+        self.tell(s.UNITS, len(rows))
 
     def positions(self) -> None:
         found = self.load("positions", Position.objects.all(), lambda o: o.code)
@@ -203,6 +206,7 @@ class Run:
             self.upsert(s.POSITIONS, found, row["code"], values)
             if done % 500 == 0:
                 self.tell(s.POSITIONS, done)
+        self.tell(s.POSITIONS, len(self.book.rows(s.POSITIONS)))
 
     def insert(self, model: type[models.Model], new: list[models.Model]) -> None:
         """New rows in a few INSERTs (thousands of people and holdings in a first import),
@@ -233,6 +237,7 @@ class Run:
                 recording.record_now("organisation_changed", target=user, changes=changes)
             if done % 500 == 0:
                 self.tell(s.PEOPLE, done)
+        self.tell(s.PEOPLE, len(self.book.rows(s.PEOPLE)))
         self.insert(User, new)  # people are not tracked: their entries are written here
         for user, changes in added:
             recording.record_now("organisation_added", target=user, changes=changes)

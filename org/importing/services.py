@@ -169,10 +169,11 @@ def confirm(user, run_id: int) -> Report:
             dry_run=False,
             run=run,
         )
+        # What it did (the database may have changed since the dry run), or why not.
+        run.preview = report.as_json()
         if not report.ok:
-            run.preview = report.as_json()
             run.status = ImportStatus.REFUSED
-            run.save(update_fields=["preview", "status"])
+        run.save(update_fields=["preview", "status"])
     return report
 
 

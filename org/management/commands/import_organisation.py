@@ -35,15 +35,21 @@ class Command(BaseCommand):
         )
         parser.add_argument("--verbose-changes", action="store_true", help="List every change.")
 
+    _finished: set[str] = set()
+
     def _progress(self, sheet: str, done: int, total: int) -> None:
+        if sheet in self._finished:
+            return
         percent = 100 * done // total if total else 100
         bar = "#" * (percent // 5)
         sys.stderr.write(f"\r{sheet:<24} [{bar:<20}] {done}/{total}")
         sys.stderr.flush()
         if done >= total:
-            sys.stderr.write("\n")
+            self._finished.add(sheet)
+            sys.stderr.write("\n")  # the sheet is done; the next one gets its own line
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self._finished = set()
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
