@@ -81,6 +81,9 @@ ACTION_LABELS = {
     "notification_preference_set": _("Notification choice changed"),
     "follow_started": _("Started following"),
     "follow_stopped": _("Stopped following"),
+    # The organisation file (org.importing)
+    "organisation_imported": _("Organisation imported"),
+    "organisation_exported": _("Organisation exported"),
 }
 
 

@@ -38,6 +38,21 @@ def by(user, acting: Acting | None = None) -> Iterator[None]:
         _acting_for.reset(token)
 
 
+# A note every entry written inside ``noted`` carries as its comment unless it has its own:
+# which run of a bulk change (an organisation import) made it.
+_note: ContextVar[str] = ContextVar("styrdok_audit_note", default="")
+
+
+@contextmanager
+def noted(comment: str) -> Iterator[None]:
+    """Entries recorded inside the block carry ``comment`` (unless given one)."""
+    token = _note.set(comment)
+    try:
+        yield
+    finally:
+        _note.reset(token)
+
+
 def current_acting() -> Acting | None:
     given = _acting_for.get()
     return given[1] if given is not None else None
@@ -130,7 +145,7 @@ def record(
         case=case,
         from_state=from_state,
         to_state=to_state,
-        comment=comment,
+        comment=comment or _note.get(),
         ip_address=ip_address,
         changes=changes or None,
     )

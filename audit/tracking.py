@@ -112,7 +112,7 @@ TRACKED: dict[str, Tracked] = {
                 "minutes_kept_at",
             ),
         ),
-        Tracked("org.position", "organisation", ("title", "kind", "unit")),
+        Tracked("org.position", "organisation", ("code", "title", "kind", "unit")),
         Tracked("org.process", "organisation", ("name", "description", "owner_position", "unit")),
         Tracked("org.union", "organisation", ("name",)),
         Tracked("org.samverkangroup", "organisation", ("name", "level", "unit", "chair_position")),
@@ -151,6 +151,7 @@ OTHER_TYPES = (
     "documents.decision",
     "documents.documentversion",
     "documents.versionfile",
+    "org.organisationimport",
 )
 # Names for models whose own verbose name is not translated.
 _TYPE_NAMES = {
@@ -304,6 +305,13 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
             changes[name] = [_stored_before(sender, name, old), _stored(instance, name, new)]
     if changes:
         _append(instance, changed_code, changes)
+
+
+def record_added(instance) -> None:
+    """The "added" entry of a tracked row inserted past ``save()`` (``bulk_create``, with its
+    primary key set), the same as the receiver writes for a saved one."""
+    if _tracked(type(instance)) is not None:
+        _after_save(type(instance), instance, created=True)
 
 
 def _before_delete(sender, instance, **kwargs):

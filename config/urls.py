@@ -40,4 +40,5 @@ urlpatterns = [
     path("work/", include("workflows.urls")),
     path("following/", include("notifications.urls")),
     path("reading/", include("reading.urls")),
+    path("organisation/import/", include("org.importing.urls")),
 ]

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from org.access import is_administrator
 from org.models import Position, PositionHolding, PositionKind, Unit
 from org.selectors import Acting, acting_in, today
 
@@ -128,11 +129,6 @@ def cases() -> CaseQuestions:
 
 def _active(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def is_administrator(user) -> bool:
-    """Administrators (superusers) see every case and configure the system."""
-    return _active(user) and user.is_superuser
 
 
 def may_log_in_with_password(user) -> bool:

@@ -10,9 +10,10 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from . import cache, protection
+        from . import cache, org_import, protection
 
         cache.connect()  # cached register output follows every change
+        org_import.register()  # the diary series sheet of the organisation file
         # The database's own refusals (triggers), kept through every migrate.
         protection.register(self.label, protection.DOCUMENT_RULES)
         pre_migrate.connect(protection.before_migrate, dispatch_uid="styrdok_protection_pre")

@@ -25,6 +25,9 @@ import datetime
 import hashlib
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -69,9 +72,32 @@ def _current_sql(connection) -> str:
     )
 
 
+# Inside ``deferred()``: the bumps asked for wait here, and one is made when it ends.
+_deferred: ContextVar[list | None] = ContextVar("styrdok_register_bumps", default=None)
+
+
 def bump() -> None:
     """Move the generation on, after the current transaction commits (at once outside one)."""
+    waiting = _deferred.get()
+    if waiting is not None:
+        waiting.append(True)
+        return
     transaction.on_commit(_bump_now)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """One bump for all the changes made inside the block (a bulk change, e.g. the
+    organisation import, saves thousands of rows: one commit hook instead of one each).
+    Use it inside the change's transaction; when the block fails, nothing is bumped."""
+    waiting: list = []
+    token = _deferred.set(waiting)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if waiting:
+        bump()
 
 
 def _bump_now() -> None:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Body,
     BodyMembership,
+    OrganisationImport,
     Position,
     PositionHolding,
     Process,
@@ -64,9 +65,15 @@ class SubstitutionInline(admin.TabularInline):
 
 @admin.register(Position)
 class PositionAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "unit"]
+    list_display = ["title", "code", "kind", "unit"]
     list_filter = ["kind", "unit__level"]
-    search_fields = ["title", "unit__name", "holdings__user__username", "holdings__user__last_name"]
+    search_fields = [
+        "title",
+        "code",
+        "unit__name",
+        "holdings__user__username",
+        "holdings__user__last_name",
+    ]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
     inlines = [PositionHoldingInline, SubstitutionInline]
@@ -116,3 +123,20 @@ class SamverkanGroupAdmin(admin.ModelAdmin):
     search_fields = ["name", "unit__name"]
     autocomplete_fields = ["unit", "chair_position"]
     inlines = [UnionRepresentativeInline]
+
+
+@admin.register(OrganisationImport)
+class OrganisationImportAdmin(admin.ModelAdmin):
+    """The runs of the organisation import, read only; the import itself is its own page."""
+
+    list_display = ["filename", "uploaded_at", "uploaded_by", "status", "applied_at"]
+    list_filter = ["status"]
+    fields = ["filename", "uploaded_at", "uploaded_by", "ends_from", "status", "applied_at"]
+    readonly_fields = fields
+    change_list_template = "admin/org/organisationimport/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -8,6 +8,7 @@ be described without code changes.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -356,9 +357,25 @@ class PositionKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def new_position_code() -> str:
+    """A code for a position made without one (the admin, the demo); the import names its own."""
+    return f"B-{uuid.uuid4().hex[:12]}"
+
+
 class Position(models.Model):
     """A role in the organisation that people hold over time."""
 
+    code = models.CharField(
+        _("code"),
+        max_length=50,
+        unique=True,
+        blank=True,
+        default=new_position_code,
+        help_text=_(
+            "Stable key of the position, e.g. the HR system's position code; "
+            "the organisation import recognises the position by it."
+        ),
+    )
     title = models.CharField(
         _("title"), max_length=200, help_text=_("E.g. 'Enhetschef Förskolan Solrosen'.")
     )
@@ -388,6 +405,11 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.code:  # left empty in a form
+            self.code = new_position_code()
+        super().save(*args, **kwargs)
 
 
 class PositionHolding(DateRangeModel):
@@ -581,3 +603,6 @@ class UnionRepresentative(DateRangeModel):
 
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user} ({self.union}, {self.group})"
+
+
+from .import_models import OrganisationImport  # noqa: E402,F401  (kept apart: this module's size)
