@@ -329,6 +329,8 @@ STYRDOK_REVIEW_CHIEF_AFTER_DAYS = env.int("STYRDOK_REVIEW_CHIEF_AFTER_DAYS", def
 # Absolute address of the site, for links in e-mails sent by scheduled jobs (a mail caused
 # by a request links to the scheme and host of that request: notifications.links).
 STYRDOK_BASE_URL = env("STYRDOK_BASE_URL", default="http://127.0.0.1:8000")
+# Where people report accessibility problems (the accessibility statement names it).
+STYRDOK_ACCESSIBILITY_CONTACT = env("STYRDOK_ACCESSIBILITY_CONTACT", default=DEFAULT_FROM_EMAIL)
 # The registrar's desk: a case is overdue when it has waited in its step longer than the
 # step's limit here (days; steps not listed have no limit), or when the deadline of its
 # target meeting has passed while it is not yet ready for that meeting.

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from config.accessibility import accessibility_statement
 from documents import health as document_health
 from documents import noticeboard_views, sweep_views
 from documents import register as document_register
@@ -24,6 +25,7 @@ urlpatterns = [
     path("register/feed/", RegisterFeed(), name="register_feed"),
     path("register/health/", document_health.health, name="register_health"),
     path("register/mandate-period/", sweep_views.mandate_sweep, name="mandate_sweep"),
+    path("tillganglighet/", accessibility_statement, name="accessibility"),
     path("anslagstavla/", noticeboard_views.notice_board, name="noticeboard"),
     path("anslagstavla/atom/", noticeboard_views.NoticeBoardFeed(), name="noticeboard_feed"),
     path("documents/", include("documents.urls")),
