@@ -120,11 +120,12 @@ INTERNAL_CODES = [
 ]
 
 
-def language_problems(page, selector: str = "body") -> list[str]:
+def foreign_words(page, selector: str = "body") -> list[str]:
+    """The listed English words and the internal codes that the page shows."""
     text = page.locator(selector).first.inner_text()
     words = set(re.findall(r"[A-Za-zÅÄÖåäö_]+", text))
     found = sorted(w for w in ENGLISH_WORDS if " " not in w and w in words)
     found += sorted(w for w in ENGLISH_WORDS if " " in w and w in text)
     for pattern in INTERNAL_CODES:
         found += sorted(set(pattern.findall(text)))
-    return [f"shows English or a code: {', '.join(found)}"] if found else []
+    return found

@@ -32,6 +32,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (390, 1280)
 
+# English still shown by parts of issue 20 that are done elsewhere (the timeline's and
+# audit trail's events, Trix's toolbar): page label -> the words expected. Once the
+# translation lands they are gone and this test fails, saying to remove the entry; then the
+# page is held to the full list like every other.
+NOT_YET_SWEDISH = {
+    "case": {"review_answer"},
+    "audit trail": {"draft", "review_answer"},
+    "task draft": {"Bold", "Bullets", "Heading", "Italic", "Numbers", "Quote", "Redo"}
+    | {"Strikethrough", "Undo"},
+}
+
 
 def _eligible(task: Task) -> str | None:
     case = Case.objects.get(pk=task.process_id)
@@ -116,6 +127,16 @@ def main_pages() -> list[tuple[str, str, str]]:
     ]
 
 
+def _language_problems(label: str, found: list[str]) -> list[str]:
+    expected = NOT_YET_SWEDISH.get(label, set())
+    problems = []
+    if unexpected := [w for w in found if w not in expected]:
+        problems.append(f"shows English or a code: {', '.join(unexpected)}")
+    if expected and not expected & set(found):
+        problems.append("no longer shows its expected English: remove it from NOT_YET_SWEDISH")
+    return problems
+
+
 def _login_cookie(username: str) -> str:
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
@@ -163,7 +184,7 @@ def test_every_main_page_fits_and_is_accessible(browser, live_server, settings, 
                     # The admin's menu of models is another part of issue 20 (its labels);
                     # here only what the page itself shows counts.
                     scope = "#content" if path.startswith("/admin/") else "body"
-                    found += browser_pages.language_problems(page, scope)
+                    found += _language_problems(label, browser_pages.foreign_words(page, scope))
                     problems += [f"{where}: {p}" for p in found]
                     if shots:
                         name = label.replace(" ", "-")
