@@ -31,6 +31,9 @@ from workflows.models import Case, Meeting
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (390, 1280)
+# Pages people print: on paper only the content, no menu, filters or buttons.
+PRINTED = {"document", "desk"}
+PRINT_HIDDEN = ".site-header, .site-footer, form.filters, main button"
 
 # English still shown by parts of issue 20 that are done elsewhere (the timeline's and
 # audit trail's events, Trix's toolbar): page label -> the words expected. Once the
@@ -137,6 +140,19 @@ def _language_problems(label: str, found: list[str]) -> list[str]:
     return problems
 
 
+def _print_problems(page) -> list[str]:
+    page.emulate_media(media="print")
+    try:
+        shown = page.locator(PRINT_HIDDEN).evaluate_all(
+            "els => els.filter(e => e.getClientRects().length).map(e => e.tagName + '.' + e.className)"
+        )
+        if not page.locator("main h1").is_visible():
+            shown.append("(the heading is not printed)")
+    finally:
+        page.emulate_media(media="screen")
+    return [f"prints {', '.join(shown)}"] if shown else []
+
+
 def _login_cookie(username: str) -> str:
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
@@ -186,6 +202,8 @@ def test_every_main_page_fits_and_is_accessible(browser, live_server, settings, 
                     scope = "#content" if path.startswith("/admin/") else "body"
                     found += _language_problems(label, browser_pages.foreign_words(page, scope))
                     problems += [f"{where}: {p}" for p in found]
+                    if label in PRINTED and width == WIDTHS[-1]:
+                        found += _print_problems(page)
                     if shots:
                         name = label.replace(" ", "-")
                         Path(shots).mkdir(parents=True, exist_ok=True)
