@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+from django import forms
+from django.template.loader import render_to_string
+
 from tests.lifecycle import english, refresh, run_until, shows, snapshot, today
 from workflows.refusals import ValidFromBeforeDecision, ValidFromMissing
 
@@ -84,3 +87,17 @@ def test_required_inputs_are_marked_and_the_conditional_date_says_when(town):
     help_text = re.search(r'<p class="help" id="id_valid_from_helptext">(.*?)</p>', html).group(1)
     assert help_text == "Required when the document is adopted."
     assert "id_valid_from_helptext" in _input(html, "valid_from")
+
+
+def test_the_note_on_required_inputs_is_given_once_and_only_when_one_is(town):
+    case = _ks_policy(town)
+    html = town.desk("sekr_ks").open(case, "decision")[1].content.decode()
+    assert html.count("Fields marked with * are required.") == 1
+
+    class Optional(forms.Form):
+        note = forms.CharField(required=False)
+
+    with english():
+        html = render_to_string("workflows/_form.html", {"form": Optional()})
+    assert 'name="note"' in html
+    assert "Fields marked with * are required." not in html
