@@ -394,6 +394,9 @@ STYRDOK_PUBLISHER_EMAIL = env("STYRDOK_PUBLISHER_EMAIL", default="registrator@ex
 STYRDOK_OPEN_DATA_LICENSE = env(
     "STYRDOK_OPEN_DATA_LICENSE", default="http://creativecommons.org/publicdomain/zero/1.0/"
 )
+
+# Where people report accessibility problems (the accessibility statement names it).
+STYRDOK_ACCESSIBILITY_CONTACT = env("STYRDOK_ACCESSIBILITY_CONTACT", default=DEFAULT_FROM_EMAIL)
 # The registrar's desk: a case is overdue when it has waited in its step longer than the
 # step's limit here (days; steps not listed have no limit), or when the deadline of its
 # target meeting has passed while it is not yet ready for that meeting.

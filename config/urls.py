@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from config import views as site_views
+from config.accessibility import accessibility_statement
 from config.sso import AuthenticateView, CallbackView
 from documents import health as document_health
 from documents import noticeboard_views, open_data, public_diarium_views, sweep_views
@@ -28,6 +29,7 @@ urlpatterns = [
     path("register/feed/", RegisterFeed(), name="register_feed"),
     path("register/health/", document_health.health, name="register_health"),
     path("register/mandate-period/", sweep_views.mandate_sweep, name="mandate_sweep"),
+    path("tillganglighet/", accessibility_statement, name="accessibility"),
     path("anslagstavla/", noticeboard_views.notice_board, name="noticeboard"),
     path("anslagstavla/atom/", noticeboard_views.NoticeBoardFeed(), name="noticeboard_feed"),
     path("diarium/", public_diarium_views.diarium_page, name="public_diarium"),

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_inlines import LabelledTabularInline
 from .models import (
     Body,
     BodyMembership,
@@ -36,7 +37,7 @@ class UnitAdmin(admin.ModelAdmin):
         return "\u2003" * (obj.path.count("/") - 2) + obj.name
 
 
-class BodyMembershipInline(admin.TabularInline):
+class BodyMembershipInline(LabelledTabularInline):
     model = BodyMembership
     extra = 0
     autocomplete_fields = ["user"]
@@ -51,13 +52,13 @@ class BodyAdmin(admin.ModelAdmin):
     inlines = [BodyMembershipInline]
 
 
-class PositionHoldingInline(admin.TabularInline):
+class PositionHoldingInline(LabelledTabularInline):
     model = PositionHolding
     extra = 0
     autocomplete_fields = ["user"]
 
 
-class SubstitutionInline(admin.TabularInline):
+class SubstitutionInline(LabelledTabularInline):
     model = Substitution
     extra = 0
     autocomplete_fields = ["user"]
@@ -110,7 +111,7 @@ class UnionAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class UnionRepresentativeInline(admin.TabularInline):
+class UnionRepresentativeInline(LabelledTabularInline):
     model = UnionRepresentative
     extra = 0
     autocomplete_fields = ["user", "union"]

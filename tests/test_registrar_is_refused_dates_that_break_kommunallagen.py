@@ -86,7 +86,9 @@ def test_the_form_explains_a_late_posting_and_keeps_what_was_typed(town, at_regi
     with english():  # the page is in English (the driver's language cookie)
         said = AnslagTooLate(day="2026-12-07")
     assert said.code == "anslag_too_late"
-    assert list(form.non_field_errors()) == [said.message]
+    # Next to the posting date, the input it is about.
+    assert form.errors["anslag_date"] == [said.message]
+    assert list(form.non_field_errors()) == []
     assert form.data["anslag_date"] == "2026-12-08"
     assert form.data["justering_date"] == "2026-12-04"
     assert 'value="2026-12-08"' in response.content.decode()

@@ -254,7 +254,12 @@ class DecisionForm(CaseStepForm):
         required=False,
         help_text=_("Required when sending back or rejecting; the author sees it."),
     )
-    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput(), required=False)
+    valid_from = forms.DateField(
+        label=_("Valid from"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Required when the document is adopted."),
+    )
     valid_until = forms.DateField(label=_("Valid until"), widget=DateInput(), required=False)
     requires_reading = forms.BooleanField(
         label=_("Those the document applies to must confirm reading it (läskvittens)"),

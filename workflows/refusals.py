@@ -19,6 +19,8 @@ class Refusal(Exception):
     code = "refused"
     status = 400
     message = _("The request was refused.")
+    # The form field the refusal is about, if any: forms show the message next to it.
+    field = ""
 
     def __init__(
         self, message: str | None = None, *, code: str | None = None, detail: str = "", **params
@@ -119,6 +121,7 @@ class DocumentTypeInactive(InvalidInput):
 
 class TitleMissing(InvalidInput):
     code = "title_missing"
+    field = "title"
     message = _("Give the document a title.")
 
 
@@ -171,6 +174,7 @@ class NoSecretaryPosition(Conflict):
 
 class RepealMotivationMissing(InvalidInput):
     code = "repeal_motivation_missing"
+    field = "motivation"
     message = _("Explain why the document should be repealed.")
 
 
@@ -179,16 +183,19 @@ class RepealMotivationMissing(InvalidInput):
 
 class StanceMissing(InvalidInput):
     code = "stance_missing"
+    field = "stance"
     message = _("Choose the union's position.")
 
 
 class ProposalMissing(InvalidInput):
     code = "proposal_missing"
+    field = "proposal"
     message = _("Write the decision proposal.")
 
 
 class ReturnMotivationMissing(InvalidInput):
     code = "return_motivation_missing"
+    field = "note"
     message = _("Explain why the matter is sent back.")
 
 
@@ -222,36 +229,43 @@ class SamverkanNotHeld(Conflict):
 
 class DecisionInFuture(InvalidInput):
     code = "decision_in_future"
+    field = "decision_date"
     message = _("A decision cannot be recorded before the day it is made.")
 
 
 class OutcomeMissing(InvalidInput):
     code = "outcome_missing"
+    field = "outcome"
     message = _("Choose the outcome of the decision.")
 
 
 class ParagraphMissing(InvalidInput):
     code = "paragraph_missing"
+    field = "paragraph"
     message = _("Give the paragraph (§) of the minutes.")
 
 
 class DecisionMotivationMissing(InvalidInput):
     code = "decision_motivation_missing"
+    field = "motivation"
     message = _("Give a motivation when sending back or rejecting.")
 
 
 class ValidFromMissing(InvalidInput):
     code = "valid_from_missing"
+    field = "valid_from"
     message = _("Give the date the document is valid from.")
 
 
 class ValidFromBeforeDecision(InvalidInput):
     code = "valid_from_before_decision"
+    field = "valid_from"
     message = _("The document cannot be valid before it is decided.")
 
 
 class ValidUntilBeforeValidFrom(InvalidInput):
     code = "valid_until_before_valid_from"
+    field = "valid_until"
     message = _("The valid-until date is before the valid-from date.")
 
 
@@ -265,6 +279,7 @@ class NoAdoptedDecision(Conflict):
 
 class MinutesExtractMissing(InvalidInput):
     code = "minutes_extract_missing"
+    field = "minutes_extract"
     message = _("Attach the minutes extract (protokollsutdrag).")
 
 
@@ -275,16 +290,19 @@ class RegistrationDatesMissing(InvalidInput):
 
 class JusteringBeforeMeeting(InvalidInput):
     code = "justering_before_meeting"
+    field = "justering_date"
     message = _("The minutes cannot be checked before the meeting.")
 
 
 class AnslagBeforeJustering(InvalidInput):
     code = "anslag_before_justering"
+    field = "anslag_date"
     message = _("The notice cannot be posted before the minutes are checked.")
 
 
 class JusteringTooLate(InvalidInput):
     code = "justering_too_late"
+    field = "justering_date"
     message = _(
         "The minutes must be checked at the latest 14 days after the meeting (8 kap. 12 § "
         "kommunallagen), here on %(day)s at the latest."
@@ -293,6 +311,7 @@ class JusteringTooLate(InvalidInput):
 
 class AnslagTooLate(InvalidInput):
     code = "anslag_too_late"
+    field = "anslag_date"
     message = _(
         "The justering must be posted on the notice board at the latest two days after the "
         "minutes were checked (8 kap. 12 § kommunallagen), here on %(day)s at the latest. "
@@ -432,6 +451,7 @@ class ReaderNotGranted(Conflict):
 
 class ReviewAnswerMissing(InvalidInput):
     code = "review_answer_missing"
+    field = "answer"
     message = _(
         "Answer whether the document is still current, needs revision or should be repealed."
     )
@@ -439,6 +459,7 @@ class ReviewAnswerMissing(InvalidInput):
 
 class ReviewRepealMotivationMissing(InvalidInput):
     code = "review_repeal_motivation_missing"
+    field = "comment"
     message = _("Explain why the document should be repealed.")
 
 

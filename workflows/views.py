@@ -56,6 +56,11 @@ def _case_or_404(user, case_id: int) -> Case:
     return case
 
 
+def _show_refusal(form, exc: CaseError) -> None:
+    """The service's refusal next to the field it is about, else above the form."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
 @login_required
 def inbox(request):
     page = inbox_page(request.user, request.GET.get("page"))
@@ -90,7 +95,7 @@ def start_document(request):
         try:
             case = starting.start_new_document(user=request.user, **form.cleaned_data)
         except CaseError as exc:
-            form.add_error(None, exc.message)
+            _show_refusal(form, exc)
         else:
             messages.success(
                 request, _("Case %(dnr)s started. Write the draft.") % {"dnr": case.diarienummer}
@@ -146,7 +151,7 @@ def start_repeal(request, document_id: int):
                 user=request.user, document=document, motivation=form.cleaned_data["motivation"]
             )
         except CaseError as exc:
-            form.add_error(None, exc.message)
+            _show_refusal(form, exc)
         else:
             messages.success(
                 request, _("Repeal case %(dnr)s started.") % {"dnr": case.diarienummer}
@@ -206,7 +211,7 @@ def task_detail(request, task_id: int):
             if form is None:
                 messages.error(request, exc.message)
                 return redirect("workflows:task", task.pk)
-            form.add_error(None, exc.message)
+            _show_refusal(form, exc)
     if form is None:
         form = form_class(case=case)
     context = {
