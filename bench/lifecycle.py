@@ -204,20 +204,21 @@ def _rate(run, count: int) -> tuple[float, int, Meter]:
 
 def benchmarks(data, quick: bool) -> list:
     from bench.run import Outcome
-    from org.models import PositionHolding
+    from org.models import PositionHolding, PositionKind
     from org.selectors import holders
     from workflows.access import registrar_acting, registrar_positions
 
     registrar = next(
         (u for p in registrar_positions() for u in holders(p) if registrar_acting(u)), None
     )
-    # The author is someone else in the unit: the chief decides (four-eyes principle).
+    # The author is an official other than the unit's chief, who decides (four-eyes
+    # principle); people in positions of the kind "other" may not start cases.
+    may_start = PositionHolding.objects.exclude(user=data.manager).exclude(
+        position__kind=PositionKind.OTHER
+    )
     author = (
-        PositionHolding.objects.filter(position__unit=data.unit)
-        .exclude(user=data.manager)
-        .order_by("pk")
-        .first()
-        or PositionHolding.objects.exclude(user=data.manager).order_by("pk").first()
+        may_start.filter(position__unit=data.unit).order_by("pk").first()
+        or may_start.order_by("pk").first()
     ).user
     count = 5 if quick else 20
     ours, steps, ours_meter = _rate(lambda i, m: one_case(data, author, registrar, i, m), count)
