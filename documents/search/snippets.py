@@ -197,9 +197,7 @@ def _file_text(version: DocumentVersion) -> str:
     return current.extracted_text if current is not None else ""
 
 
-def snippet(
-    version: DocumentVersion, q: str | list[QueryWord], length: int = 200
-) -> SafeString:
+def snippet(version: DocumentVersion, q: str | list[QueryWord], length: int = 200) -> SafeString:
     """About ``length`` characters of the version's text around its best match, as safe HTML.
 
     Words matching the query (by stem, as in the search) are wrapped in ``<mark>``; all
