@@ -1,5 +1,6 @@
 """The judged query set: queries over the demo municipality (``manage.py load_demo``), each
-with the documents that must be found and those that must not, run through the register's
+with the documents that must be found and those that must not (and for some, the one
+that must come first), run through the register's
 own search (``documents.filters.RegisterFilter``: ranked hits, typo answers) as a given
 user sees it.
 
@@ -32,6 +33,7 @@ class Judged:
     titles: list[str]
     missing: list[str] = field(default_factory=list)
     unwanted: list[str] = field(default_factory=list)
+    wrong_first: bool = False  # the query names the document that must come first
     rank: int | None = None  # of the first relevant document, from 1
     corrected: str | None = None
 
@@ -40,9 +42,9 @@ def load(path: Path = JUDGED) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["queries"]
 
 
-def hits(q: str, user) -> tuple[list[str], str | None]:
+def hits(q: str, user, *, correct: bool = True) -> tuple[list[str], str | None]:
     """The titles the register lists for ``q`` (all pages), best first, and the corrected
-    query when nothing was found for ``q`` itself."""
+    query when nothing was found for ``q`` itself (unless not to ``correct``)."""
     from django.test import RequestFactory
 
     from documents.filters import RegisterFilter
@@ -54,7 +56,7 @@ def hits(q: str, user) -> tuple[list[str], str | None]:
     filterset = RegisterFilter(request.GET, queryset=register_versions(user), request=request)
     corrected = None
     rows = filterset.ranked_hits.rows() if filterset.ranked_hits is not None else []
-    if not rows:
+    if not rows and correct:
         found = filterset.corrected()
         if found is not None and found[0].ranked_hits is not None:
             rows = found[0].ranked_hits.rows()
@@ -70,6 +72,7 @@ def judge(entry: dict, user) -> Judged:
     outcome = Judged(entry["q"], titles, corrected=corrected)
     outcome.missing = [t for t in must if t not in titles]
     outcome.unwanted = [t for t in must_not if t in titles]
+    outcome.wrong_first = "first" in entry and titles[:1] != [entry["first"]]
     ranks = [titles.index(t) + 1 for t in must if t in titles]
     outcome.rank = min(ranks) if ranks else None
     return outcome
@@ -83,6 +86,7 @@ def figures(outcomes: list[Judged]) -> dict[str, float]:
         "mrr": sum(1 / o.rank for o in outcomes if o.rank) / judged,
         "all_must_found": sum(1 for o in outcomes if not o.missing) / judged,
         "no_must_not_found": sum(1 for o in outcomes if not o.unwanted) / judged,
+        "first_as_judged": sum(1 for o in outcomes if not o.wrong_first) / judged,
     }
 
 
@@ -103,7 +107,7 @@ def main() -> None:
     django.setup()
     outcomes, result = run()
     for o in outcomes:
-        if o.missing or o.unwanted or (o.rank or 99) > 3:
+        if o.missing or o.unwanted or o.wrong_first or (o.rank or 99) > 3:
             print(f"{o.q!r}: rank {o.rank}, missing {o.missing}, unwanted {o.unwanted}")
     print(" | ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in result.items()))
 
