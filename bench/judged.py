@@ -109,7 +109,11 @@ def main() -> None:
     for o in outcomes:
         if o.missing or o.unwanted or o.wrong_first or (o.rank or 99) > 3:
             print(f"{o.q!r}: rank {o.rank}, missing {o.missing}, unwanted {o.unwanted}")
-    print(" | ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in result.items()))
+    print(
+        " | ".join(
+            f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in result.items()
+        )
+    )
 
 
 if __name__ == "__main__":

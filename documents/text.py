@@ -154,6 +154,10 @@ def query_terms(q: str) -> list[QueryWord]:
         terms.append(QueryWord(typed, True, completion_stems(typed)))
     elif is_indexable(last):
         terms.append(QueryWord(stem(last), False))
+    return _without_repeats(terms)[:MAX_QUERY_TERMS]
+
+
+def _without_repeats(terms: list[QueryWord]) -> list[QueryWord]:
     result: list[QueryWord] = []
     for word in terms:
         if any(word.term == kept.term and not kept.is_prefix for kept in result):
@@ -161,7 +165,7 @@ def query_terms(q: str) -> list[QueryWord]:
         if word.is_prefix and any(word.matches(kept.term) for kept in result):
             continue  # an exact word that already implies the prefix
         result.append(word)
-    return result[:MAX_QUERY_TERMS]
+    return result
 
 
 def term_matches(term: str, query: list[QueryWord]) -> bool:

@@ -98,6 +98,39 @@ def _known(terms: set[str], ranges: list[tuple[str, str]], using: str) -> dict[s
         return {found: count for found, count in cursor.fetchall() if count}
 
 
+def _asked(query: list[QueryWord], candidates: dict[str, list[str]]):
+    """The terms and ranges to ask the index about: the query's own and the candidates'."""
+    terms: set[str] = {stem(e) for found in candidates.values() for e in found}
+    ranges = []
+    for word in query:
+        own, span = _own_terms(word)
+        terms.update(own)
+        if span is not None:
+            ranges.append(span)
+    return terms, ranges
+
+
+def _matches_something(word: QueryWord, known: dict[str, int]) -> bool:
+    own, span = _own_terms(word)
+    return any(known.get(t) for t in own) or (span is not None and bool(known.get(">" + span[0])))
+
+
+def _nearest(typed: str, candidates: list[str], known: dict[str, int]) -> str | None:
+    """The candidate whose stem most valid versions have (see the module); None if none
+    of them is in the index."""
+    best = max(
+        candidates,
+        key=lambda e: (
+            known.get(stem(e), 0),
+            _likeness(typed, e),
+            -_rarity(e),
+            [-ord(c) for c in e],
+        ),
+        default=None,
+    )
+    return best if best is not None and known.get(stem(best)) else None
+
+
 def correct(q: str, using: str = "default") -> Correction | None:
     """The query with each word that matches nothing replaced by its nearest correction;
     None if every word matches something or no word can be corrected."""
@@ -106,35 +139,15 @@ def correct(q: str, using: str = "default") -> Correction | None:
     if not words or len(words) != len(query):
         return None  # repeated or dropped words: leave such queries alone
     candidates = {w: edits(w) if len(w) >= MIN_CORRECTED_LENGTH else [] for w in words}
-    terms: set[str] = {stem(e) for found in candidates.values() for e in found}
-    ranges = []
-    for word in query:
-        own, span = _own_terms(word)
-        terms.update(own)
-        if span is not None:
-            ranges.append(span)
-    known = _known(terms, ranges, using)
+    known = _known(*_asked(query, candidates), using)
     replaced, corrected = [], []
     for typed, word in zip(words, query, strict=True):
-        own, span = _own_terms(word)
-        if any(known.get(t) for t in own) or (span is not None and known.get(">" + span[0])):
-            corrected.append(typed)
-            continue
-        best = max(
-            candidates[typed],
-            key=lambda e: (
-                known.get(stem(e), 0),
-                _likeness(typed, e),
-                -_rarity(e),
-                [-ord(c) for c in e],
-            ),
-            default=None,
+        nearest = (
+            None if _matches_something(word, known) else _nearest(typed, candidates[typed], known)
         )
-        if best is None or not known.get(stem(best)):
-            corrected.append(typed)
-            continue
-        replaced.append((typed, best))
-        corrected.append(best)
+        if nearest is not None:
+            replaced.append((typed, nearest))
+        corrected.append(nearest or typed)
     if not replaced:
         return None
     return Correction(" ".join(corrected), tuple(replaced))
