@@ -111,7 +111,15 @@ class RankedTerm:
     computed per field again from the packed scores: with every field's count capped,
     ``min(sum of capped counts, cap)`` is ``min(sum of counts, cap)``, as the grouped
     ranking computes it. Which of the three applies is decided within the statement (by
-    the lowest and highest term in the range); the other parts read nothing.
+    the lowest and highest term found); the other parts read nothing.
+
+    A word being typed also matches, as whole words, the shorter stems its completions
+    have (``QueryWord.whole``): they count among the terms found, and where one is in the
+    index the hits are grouped (a kept group covers its range only). Whole-word title hits
+    are promoted to ``WHOLE_TITLE_WEIGHT``: a single term's stored score when it is the
+    typed word or such a stem; per row in the grouped sum; a kept group's stored scores
+    already count its own prefix's term so, and it serves only a typed word that is not a
+    term itself, or is the group's prefix.
     """
 
     def __init__(
