@@ -23,8 +23,11 @@ LETTERS = "abcdefghijklmnopqrstuvwxyzåäö"
 # ("avvikelser", "avvikelsar") the one with the more common letters is taken.
 BY_FREQUENCY = "eanrtslidokgmvfuäpbhåöjycxwzq"
 _RARITY = {c: i for i, c in enumerate(BY_FREQUENCY)}
-# Shorter words have too many neighbours one edit away to guess among.
+# Shorter words have too many neighbours one edit away to guess among; longer ones, and
+# longer queries, would send thousands of candidates (about 60 per letter).
 MIN_CORRECTED_LENGTH = 4
+MAX_CORRECTED_LENGTH = 24
+MAX_CORRECTED_WORDS = 4
 
 
 class Correction(NamedTuple):
@@ -136,9 +139,11 @@ def correct(q: str, using: str = "default") -> Correction | None:
     None if every word matches something or no word can be corrected."""
     words = [w for w in tokens(q or "") if is_indexable(w) or len(w) >= MIN_PREFIX_LENGTH]
     query = query_terms(q)
-    if not words or len(words) != len(query):
-        return None  # repeated or dropped words: leave such queries alone
-    candidates = {w: edits(w) if len(w) >= MIN_CORRECTED_LENGTH else [] for w in words}
+    if not words or len(words) != len(query) or len(words) > MAX_CORRECTED_WORDS:
+        return None  # repeated or dropped words, or many: leave such queries alone
+    candidates = {
+        w: edits(w) if MIN_CORRECTED_LENGTH <= len(w) <= MAX_CORRECTED_LENGTH else [] for w in words
+    }
     known = _known(*_asked(query, candidates), using)
     replaced, corrected = [], []
     for typed, word in zip(words, query, strict=True):
