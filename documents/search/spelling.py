@@ -63,6 +63,10 @@ def _likeness(typed: str, candidate: str) -> int:
     return score
 
 
+def _candidates(word: str) -> list[str]:
+    return edits(word) if MIN_CORRECTED_LENGTH <= len(word) <= MAX_CORRECTED_LENGTH else []
+
+
 def _rarity(word: str) -> int:
     return sum(_RARITY.get(c, len(BY_FREQUENCY)) for c in word)
 
