@@ -193,8 +193,9 @@ class RankedTerm:
             for d in ("ASC", "DESC")
         ]
         edges += [
-            f"SELECT (SELECT {term} FROM {table} WHERE {term} = %s LIMIT 1) AS t, 1 AS x"
-            for _stem in whole
+            "SELECT t, CASE WHEN t IS NULL THEN 0 ELSE 1 END AS x FROM "
+            f"(SELECT (SELECT {term} FROM {table} WHERE {term} = %s LIMIT 1) AS t) w{i}"
+            for i, _stem in enumerate(whole)
         ]
         edge_params = [*span_params, *span_params, *whole]
         found = f"({span} OR {_in_list(term, whole)})" if whole else span
