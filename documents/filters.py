@@ -297,6 +297,33 @@ class RegisterFilter(django_filters.FilterSet):
         qs = super().filter_queryset(queryset)
         return qs if data.get("sort") else qs.order_by("title", "pk")
 
+    def corrected(self) -> tuple[RegisterFilter, search.Correction] | None:
+        """For a search that found nothing: the same filters with each query word that
+        matches nothing replaced by its nearest correction (``search.correct``), and the
+        correction; None if there is none."""
+        q = self.search_text()
+        correction = search.correct(q, using=self.queryset.db) if q else None
+        if correction is None:
+            return None
+        data = self.data.copy()
+        data["q"] = correction.query
+        found = type(self)(data, queryset=self.queryset, request=self.request)
+        found.generation = self.generation
+        return found, correction
+
+    # Filters that narrow the register's search (the rest only choose the versions' day).
+    NARROWING = ("type", "unit", "process", "owner", "body", "status", "valid_on", "review_before")
+
+    def widened(self) -> RegisterFilter | None:
+        """For a search narrowed by other filters: the same search over the register as it
+        opens (valid today, nothing else chosen); None without a search or other filters."""
+        q = self.search_text()
+        if not q or not any(self.form.cleaned_data.get(name) for name in self.NARROWING):
+            return None
+        wide = type(self)({"q": q}, queryset=self.queryset, request=self.request)
+        wide.generation = self.generation
+        return wide
+
     def search_text(self) -> str:
         return (self.form.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
 

@@ -111,6 +111,39 @@ def _anonymous(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _corrected(request: HttpRequest, filterset: RegisterFilter, page):
+    """A search that found nothing, searched again with its words corrected
+    (``RegisterFilter.corrected``) if that finds something: the filter set, page and
+    correction to show."""
+    found = filterset.corrected()
+    if found is None:
+        return filterset, page, None
+    corrected, correction = found
+    if not corrected.is_valid():
+        return filterset, page, None
+    rows = selectors.register_rows(request.user, with_text=True)
+    versions = selectors.RankedRows.of(corrected, rows)
+    again = selectors.RankedPaginator(versions, PAGE_SIZE).get_page(1)
+    if not again.paginator.count:
+        return filterset, page, None
+    return corrected, again, correction
+
+
+def _hidden(filterset: RegisterFilter, page) -> dict | None:
+    """How many more hits the search has without the page's other filters, and the address
+    that shows them; None if the filters hide none."""
+    if not filterset.is_valid():
+        return None
+    wide = filterset.widened()
+    hits = wide.ranked_hits if wide is not None and wide.is_valid() else None
+    if hits is None:
+        return None
+    more = hits.count() - page.paginator.count
+    if more <= 0:
+        return None
+    return {"count": more, "url": f"{reverse('register')}?{urlencode({'q': wide.search_text()})}"}
+
+
 def _render(request: HttpRequest, generation: int | None) -> HttpResponse:
     # Always bound, so an empty query still gets the default "valid today".
     filterset = RegisterFilter(
@@ -126,12 +159,18 @@ def _render(request: HttpRequest, generation: int | None) -> HttpResponse:
     else:
         versions = selectors.register_versions(request.user).none()
     page = selectors.RankedPaginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
+    correction = None
+    if q and filterset.is_valid() and not page.paginator.count:
+        filterset, page, correction = _corrected(request, filterset, page)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter": filterset,
         "page": page,
-        "rows": table_rows(page.object_list, q),
+        "rows": table_rows(page.object_list, correction.query if correction else q),
+        "correction": correction,
+        "typed": q,
+        "hidden": _hidden(filterset, page),
         "querystring": query.urlencode(),
         "status": request.GET.get("status", ""),
     }

@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 import snowballstemmer
 
@@ -107,37 +108,175 @@ def analyse(text: str) -> list[str]:
     return [stem(word) for word in tokens(text or "") if is_indexable(word)]
 
 
-def query_terms(q: str) -> list[tuple[str, bool]]:
-    """The terms of a search query as ``(term, is_prefix)``; all of them must match.
+class QueryWord(NamedTuple):
+    """One word of a search query; every word of a query must match.
 
-    The last word is a prefix, as the user may still be typing it: its stem matches every
-    indexed stem that starts with it. As the stem is a prefix of the word, this also covers
-    every term starting with the unstemmed word (``samverkansgr`` finds
-    ``samverkansgruppen``). A last word shorter than ``MIN_PREFIX_LENGTH`` letters matches
+    ``term``: the stem of a whole word, or, for the word being typed (``is_prefix``), the
+    typed letters themselves, matched as the start of index terms. ``whole``: for the word
+    being typed, the index terms shorter than what is typed that a completion of it stems
+    to (:func:`completion_stems`); they match too, as whole words.
+    """
+
+    term: str
+    is_prefix: bool
+    whole: tuple[str, ...] = ()
+
+    def matches(self, term: str) -> bool:
+        """Whether an index term matches this word (as the SQL does)."""
+        if self.is_prefix:
+            return term.startswith(self.term) or term in self.whole
+        return term == self.term
+
+    def is_whole(self, term: str) -> bool:
+        """Whether a matching index term matches as a whole word (ranked above a longer
+        word that merely starts with what is typed)."""
+        return term == self.term or term in self.whole
+
+
+def query_terms(q: str) -> list[QueryWord]:
+    """The words of a search query (:class:`QueryWord`); all of them must match.
+
+    The last word is a prefix, as the user may still be typing it: it matches every index
+    term that starts with the typed letters, and the shorter terms its completions stem to
+    (``avvikel`` matches ``avvik``, the stem of ``avvikelse``). So a longer prefix never
+    finds more than a shorter one, and every prefix of at least ``MIN_PREFIX_LENGTH``
+    letters finds what the whole word finds. A last word shorter than that matches
     exactly. Stopwords are dropped, except a lone stopword being typed (``för`` may become
-    ``förskola``). Duplicates are removed; at most ``MAX_QUERY_TERMS`` terms are kept.
+    ``förskola``). Duplicates are removed; at most ``MAX_QUERY_TERMS`` words are kept.
     """
     words = tokens(q or "")
     if not words:
         return []
     *head, last = words
-    terms: list[tuple[str, bool]] = [(stem(w), False) for w in head if is_indexable(w)]
+    terms: list[QueryWord] = [QueryWord(stem(w), False) for w in head if is_indexable(w)]
     if len(last) >= MIN_PREFIX_LENGTH and (is_indexable(last) or not head):
-        base = stem(last)
-        terms.append((base if len(base) >= MIN_PREFIX_LENGTH else last[:MAX_TERM_LENGTH], True))
+        typed = last[:MAX_TERM_LENGTH]
+        terms.append(QueryWord(typed, True, completion_stems(typed)))
     elif is_indexable(last):
-        terms.append((stem(last), False))
-    result: list[tuple[str, bool]] = []
-    for term, is_prefix in terms:
-        if (term, is_prefix) in result or (is_prefix and (term, False) in result):
-            continue  # a repeated word, or an exact term that already implies the prefix
-        result.append((term, is_prefix))
-    return result[:MAX_QUERY_TERMS]
+        terms.append(QueryWord(stem(last), False))
+    return _without_repeats(terms)[:MAX_QUERY_TERMS]
 
 
-def term_matches(term: str, query: list[tuple[str, bool]]) -> bool:
-    """Whether an index term matches any of the query's terms (as the SQL does)."""
-    return any(term.startswith(q) if is_prefix else term == q for q, is_prefix in query)
+def _without_repeats(terms: list[QueryWord]) -> list[QueryWord]:
+    result: list[QueryWord] = []
+    for word in terms:
+        if any(word.term == kept.term and not kept.is_prefix for kept in result):
+            continue  # a repeated word
+        if word.is_prefix and any(word.matches(kept.term) for kept in result):
+            continue  # an exact word that already implies the prefix
+        result.append(word)
+    return result
+
+
+def term_matches(term: str, query: list[QueryWord]) -> bool:
+    """Whether an index term matches any of the query's words (as the SQL does)."""
+    return any(word.matches(term) for word in query)
+
+
+# --- Completions of a word being typed --------------------------------------------
+#
+# A word's stem is a prefix of it, and may be shorter than what has been typed of it:
+# "avvikelse" stems to "avvik", so "avvikel" must also match the term "avvik". What the
+# stemmer removes from a word's end is a chain of endings, one from each of its steps:
+# (-an/-et of ``stem``) + (Snowball step 3) + (step 2's doubled consonant) + (step 1).
+# A typed word that ends within such a chain may be completed by the chain's rest; the
+# stems of those completions, where shorter than the typed word, are its ``whole`` terms.
+# Every stripped ending is in the table, so a word's every typed prefix reaches its stem.
+
+_STEP1 = [
+    "a",
+    "arna",
+    "erna",
+    "heterna",
+    "orna",
+    "ad",
+    "e",
+    "ade",
+    "ande",
+    "arne",
+    "are",
+    "aste",
+    "en",
+    "anden",
+    "aren",
+    "heten",
+    "ern",
+    "ar",
+    "er",
+    "heter",
+    "or",
+    "s",
+    "as",
+    "arnas",
+    "ernas",
+    "ornas",
+    "es",
+    "ades",
+    "andes",
+    "ens",
+    "arens",
+    "hetens",
+    "erns",
+    "at",
+    "et",
+    "andet",
+    "het",
+    "ast",
+    "ets",
+]  # noqa: SIM905 - Snowball's list, as it reads there
+_STEP2 = ("", "d", "n", "t")
+_STEP3 = ("", "ig", "lig", "els", "t")
+_EXTRA = ("", "an", "et")
+
+
+def _completions() -> dict[str, tuple[str, ...]]:
+    rests: dict[str, set[str]] = {}
+    chains = {s3 + s2 + s1 for s3 in _STEP3 for s2 in _STEP2 for s1 in ("", *_STEP1)}
+    chains |= {extra + s1 for extra in _EXTRA for s1 in ("", *_STEP1)}
+    for chain in chains:
+        for i in range(1, len(chain) + 1):
+            rests.setdefault(chain[:i], set()).add(chain[i:])
+    return {start: tuple(sorted(rest, key=lambda r: (len(r), r))) for start, rest in rests.items()}
+
+
+_COMPLETIONS = _completions()
+_LONGEST_CHAIN = max(map(len, _COMPLETIONS))
+# What the stemmer removes depends only on a word's last letters and where its R1 region
+# starts: the stripped lengths are kept per (ending, R1's distance from the end).
+_ENDING = _LONGEST_CHAIN + 6
+_stripped: dict[tuple[str, int], tuple[int, ...]] = {}
+
+
+def _stripped_lengths(typed: str, r1: int) -> tuple[int, ...]:
+    key = (typed[-_ENDING:], min(len(typed) - r1, _ENDING))
+    known = _stripped.get(key)
+    if known is None:
+        lengths = set()
+        for k in range(max(r1, len(typed) - _LONGEST_CHAIN), len(typed)):
+            for rest in _COMPLETIONS.get(typed[k:], ()):
+                candidate = len(stem(typed + rest))
+                if candidate < len(typed):
+                    lengths.add(len(typed) - candidate)
+                if candidate == k:
+                    break
+        if len(_stripped) > 100_000:
+            _stripped.clear()
+        known = _stripped[key] = tuple(sorted(lengths))
+    return known
+
+
+def completion_stems(typed: str) -> tuple[str, ...]:
+    """The stems, shorter than ``typed``, of ``typed`` and of its completions by an ending
+    the stemmer removes (sorted). Computed from the stemmer alone: no word list."""
+    found = set()
+    full = stem(typed)
+    if len(full) < len(typed):
+        found.add(full)
+    r1 = _r1(typed)
+    r1 = 3 if r1 >= len(typed) else r1
+    for stripped in _stripped_lengths(typed, r1):
+        found.add(typed[: len(typed) - stripped])
+    return tuple(sorted(found))
 
 
 def word_spans(text: str) -> Iterator[tuple[int, int, str]]:

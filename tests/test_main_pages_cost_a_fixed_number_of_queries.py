@@ -111,7 +111,14 @@ def test_the_inbox_costs_at_most_10_queries_for_one_task_or_many(town):
     "params, reads",
     [
         ({}, ["count", "page ids", "rows"]),
-        ({"q": "rutiner brandsk"}, ["ranked hits and total", "rows with the texts for snippets"]),
+        (
+            {"q": "rutiner brandsk"},
+            [
+                "ranked hits and total",
+                "rows with the texts for snippets",
+                "hits without the unit (how many the filters hide)",
+            ],
+        ),
     ],
     ids=["listed", "searched"],
 )

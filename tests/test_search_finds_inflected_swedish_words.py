@@ -8,7 +8,7 @@ import pytest
 
 from documents.models import Document, SearchField, SearchTerm
 from documents.search import search
-from documents.text import analyse, html_to_text, query_terms
+from documents.text import QueryWord, analyse, html_to_text, query_terms
 from tests.factories import PublishedVersionFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_stopwords_are_neither_indexed_nor_required():
     # A query of only stopwords has no terms and narrows nothing.
     assert query_terms("och att det") == []
     # ... except a lone word being typed: "för" may become "förskola".
-    assert query_terms("för") == [("för", True)]
+    assert query_terms("för") == [QueryWord("för", True)]
 
 
 def test_only_the_current_version_is_searched():
@@ -110,4 +110,7 @@ def test_body_html_is_indexed_as_text():
 def test_analysis_is_one_function_for_index_and_query():
     assert analyse("Rutinerna, rutiner och rutin") == ["rutin", "rutin", "rutin"]
     assert analyse("Samverkansgruppen") == analyse("samverkansgrupp")
-    assert query_terms("rutinerna samverkansgr") == [("rutin", False), ("samverkansgr", True)]
+    assert query_terms("rutinerna samverkansgr") == [
+        QueryWord("rutin", False),
+        QueryWord("samverkansgr", True),
+    ]

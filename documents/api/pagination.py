@@ -57,6 +57,14 @@ class RegisterPagination(PageNumberPagination):
         number = _positive_number(size) if size else None
         return min(number, self.max_page_size) if number else self.page_size
 
+    corrected_query: str | None = None
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.corrected_query is not None:
+            response.data["corrected_query"] = self.corrected_query
+        return response
+
     def get_page_number(self, request, paginator) -> int:
         return _positive_number(request.query_params.get(self.page_query_param, "")) or 1
 
@@ -95,5 +103,15 @@ class RegisterPagination(PageNumberPagination):
                     "description": str(_("The previous page; null on the first.")),
                 },
                 "results": schema,
+                "corrected_query": {
+                    "type": "string",
+                    "description": str(
+                        _(
+                            "Present when the search text found nothing and was corrected: "
+                            "the text searched instead (each word that matched nothing "
+                            "replaced by the nearest word one edit away)."
+                        )
+                    ),
+                },
             },
         }

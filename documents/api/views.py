@@ -99,12 +99,26 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
     filterset = None
 
     def paginate_queryset(self, queryset):
-        if self.filterset is not None:
-            # As the HTML register: the page's ids ranked or sorted alone (a search's hits in
-            # one grouped pass), then only the page's rows with what an entry shows.
-            rows = selectors.api_rows(self.request.user)
-            queryset = selectors.RankedRows.of(self.filterset, rows)
-        return super().paginate_queryset(queryset)
+        if self.filterset is None:
+            return super().paginate_queryset(queryset)
+        # As the HTML register: the page's ids ranked or sorted alone (a search's hits in
+        # one grouped pass), then only the page's rows with what an entry shows.
+        rows = selectors.api_rows(self.request.user)
+        page = super().paginate_queryset(selectors.RankedRows.of(self.filterset, rows))
+        if page or not self.filterset.search_text() or self.paginator.page.number != 1:
+            return page
+        # Nothing found: the query with its words corrected, if that finds something; the
+        # answer's ``corrected_query`` says what was searched.
+        found = self.filterset.corrected()
+        if found is None or not found[0].is_valid():
+            return page
+        corrected, correction = found
+        again = super().paginate_queryset(selectors.RankedRows.of(corrected, rows))
+        if not again:
+            super().paginate_queryset(selectors.RankedRows.of(self.filterset, rows))
+            return page
+        self.paginator.corrected_query = correction.query
+        return again
 
     def filter_queryset(self, queryset):
         # One entry is addressed by its id whatever the date; filters are for lists.

@@ -261,8 +261,10 @@ class SearchPrefix(models.Model):
 class SearchPrefixRank(RankedRow):
     """A valid version's score for a prefix of ``SearchPrefix``: one row per (version,
     prefix) of the versions with a rank row whose term starts with it, scored as the
-    grouped ranking scores a prefix (per field, the counts of all its terms, capped).
-    Derived from ``SearchRank`` and kept with it by ``documents.search``."""
+    grouped ranking scores a prefix (per field, the counts of all its terms, capped; in the
+    title, the count of the prefix's own term, where it is one, apart at the whole-word
+    weight, ``documents.search.scoring.WHOLE_TITLE_WEIGHT``). Derived from ``SearchRank``
+    and kept with it by ``documents.search``."""
 
     pk = models.CompositePrimaryKey("version", "prefix")
     version = models.ForeignKey(

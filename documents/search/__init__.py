@@ -8,11 +8,22 @@ A portable inverted index: ``SearchTerm`` rows (version, field, term, count) wri
 * the last query word is a prefix: ``term >= p AND term < p'`` where ``p'`` is ``p`` with its
   last character incremented, so a plain btree serves it on both databases (on PostgreSQL
   the column uses the "C" collation, so the order is the code point order SQLite uses);
+  ``p`` is the typed word itself, not its stem, and it also matches, as whole words, the
+  shorter stems its completions have (``documents.text.completion_stems``: "avvikel" also
+  matches "avvik", the stem of "avvikelse"). So a longer prefix never finds more than a
+  shorter one, and every prefix of three letters or more finds what the whole word finds;
+* a query that finds nothing may be corrected (``spelling.correct``): each word that
+  matches nothing is replaced by the word one edit away whose stem most valid versions
+  have; the register and the API say so;
 * the score is one correlated subquery per term, a seek in the (version, term, field)
   index (a row-value range for a prefix, see ``_VersionTermRange``): for each field, the
   occurrences of the term (at most ``COUNT_CAP``) times the field's weight. With weights
   10000 / 100 / 1 and the cap at 9, the tiers are strict for up to ``MAX_QUERY_TERMS`` terms: any title hit ranks above
-  any document without one, and a summary hit above text-only hits. Its cost grows with the
+  any document without one, and a summary hit above text-only hits. In the title, whole
+  words (an exact word's stem; for the word being typed, the typed letters as a term or a
+  stem its completions have) count at ``WHOLE_TITLE_WEIGHT`` (1,000,000), above a longer
+  word that only starts with what is typed: "avvikels" ranks a title with "avvikelser"
+  above one with "avvikelsehantering". Its cost grows with the
   number of hits (a few microseconds each), as every hit is ranked.
 
 The indexed version is chosen by ``version_field``: each document's current (valid) version
@@ -21,8 +32,8 @@ a ``DocumentVersion`` queryset).
 
 The package's modules, bottom to top: ``scoring`` (weights, cap, packed scores, prefix
 ranges), ``prefixes`` (the kept prefix groups), ``indexing`` (the search rows and the
-ranked index), ``matching`` (``search``), ``ranking`` (``RankedHits``, ``RankedTerm``) and
-``snippets`` (``snippet``, ``highlight``). What other code uses is importable from here.
+ranked index), ``matching`` (``search``), ``ranking`` (``RankedHits``, ``RankedTerm``),
+``snippets`` (``snippet``, ``highlight``) and ``spelling`` (``correct``). What other code uses is importable from here.
 Patch a name in the module that reads it: the snippet caches (``TEXT_CACHE_MAX_CHARS``,
 ``_body_text``, ``_folded``) live in ``documents.search.snippets``.
 """
@@ -43,9 +54,11 @@ from .prefixes import PREFIX_MIN_VERSIONS, choose_prefixes
 from .ranking import MAX_LIMIT, RankedHits, RankedTerm
 from .scoring import COUNT_CAP, FIELD_SPAN, SCORE, SEARCHABLE_STATUSES, WEIGHTS
 from .snippets import TEXT_CACHE_SIZE, highlight, snippet
+from .spelling import Correction, correct
 
 __all__ = [
     "COUNT_CAP",
+    "Correction",
     "FIELD_SPAN",
     "MAX_LIMIT",
     "PREFIX_MIN_VERSIONS",
@@ -57,6 +70,7 @@ __all__ = [
     "RankedTerm",
     "choose_prefixes",
     "copy_rank_columns",
+    "correct",
     "highlight",
     "index_version",
     "index_versions",

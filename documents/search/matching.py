@@ -18,19 +18,26 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 
 from ..models import Document, SearchField, SearchTerm
-from ..text import query_terms
-from .scoring import COUNT_CAP, SCORE, WEIGHTS, _successor
+from ..text import QueryWord, query_terms
+from .scoring import COUNT_CAP, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT, _successor
 
 # --- Searching ------------------------------------------------------------------
 
 
-def _matching(term: str, is_prefix: bool, current_only: bool = False) -> QuerySet[SearchTerm]:
-    """Index rows of any version with the term (a prefix: a range, served by a btree);
-    with ``current_only``, of valid versions only (served by a partial index)."""
+def _word_q(word: QueryWord) -> Q:
+    """The index rows matching a query word: its term, or a prefix's range (served by a
+    btree) and the whole-word stems it completes to."""
+    if not word.is_prefix:
+        return Q(term=word.term)
+    found = Q(term__gte=word.term, term__lt=_successor(word.term))
+    return found | Q(term__in=word.whole) if word.whole else found
+
+
+def _matching(word: QueryWord, current_only: bool = False) -> QuerySet[SearchTerm]:
+    """Index rows of any version with the word; with ``current_only``, of valid versions
+    only (served by a partial index)."""
     rows = SearchTerm.objects.filter(is_current=True) if current_only else SearchTerm.objects
-    if is_prefix:
-        return rows.filter(term__gte=term, term__lt=_successor(term))
-    return rows.filter(term=term)
+    return rows.filter(_word_q(word))
 
 
 class _VersionTermRange(Func):
@@ -60,27 +67,37 @@ class _VersionTermRange(Func):
         return f"{sql} AND {version} = {ref}", (*params, *vp, *rp)
 
 
-def _version_rows(term: str, is_prefix: bool, version_ref: OuterRef) -> QuerySet[SearchTerm]:
-    """Index rows of the outer query's version with the term."""
-    if is_prefix:
-        return SearchTerm.objects.filter(
-            _VersionTermRange(
-                F("version"), F("term"), version_ref, Value(term), Value(_successor(term))
-            )
+def _version_rows(word: QueryWord, version_ref: OuterRef) -> QuerySet[SearchTerm]:
+    """Index rows of the outer query's version with the word."""
+    if not word.is_prefix:
+        return SearchTerm.objects.filter(version=version_ref, term=word.term)
+    in_range = Q(
+        _VersionTermRange(
+            F("version"), F("term"), version_ref, Value(word.term), Value(_successor(word.term))
         )
-    return SearchTerm.objects.filter(version=version_ref, term=term)
+    )
+    if word.whole:
+        in_range |= Q(version=version_ref, term__in=word.whole)
+    return SearchTerm.objects.filter(in_range)
 
 
-def _term_score(rows: QuerySet[SearchTerm]) -> Subquery:
-    """Per field, the term's occurrences (at most ``COUNT_CAP``) times the field's weight."""
+def _term_score(rows: QuerySet[SearchTerm], word: QueryWord) -> Subquery:
+    """Per field, the word's occurrences (at most ``COUNT_CAP``) times the field's weight;
+    in the title, whole-word occurrences apart, at ``WHOLE_TITLE_WEIGHT``."""
     integer = IntegerField()
+    whole = Q(term=word.term) | Q(term__in=word.whole) if word.is_prefix else Q()
 
-    def field_score(field: SearchField):
-        total = Coalesce(Sum("count", filter=Q(field=field)), 0, output_field=integer)
+    def field_score(field: SearchField, condition: Q | None = None, weight: int | None = None):
+        rows = Q(field=field) if condition is None else Q(field=field) & condition
+        total = Coalesce(Sum("count", filter=rows), 0, output_field=integer)
         capped = Least(total, Value(COUNT_CAP), output_field=integer)
-        return ExpressionWrapper(capped * Value(WEIGHTS[field]), output_field=integer)
+        weight = WEIGHTS[field] if weight is None else weight
+        return ExpressionWrapper(capped * Value(weight), output_field=integer)
 
-    title, summary, text = (field_score(f) for f in SearchField)
+    title = field_score(SearchField.TITLE, whole, WHOLE_TITLE_WEIGHT)
+    if word.is_prefix:
+        title = title + field_score(SearchField.TITLE, ~whole)
+    summary, text = field_score(SearchField.SUMMARY), field_score(SearchField.TEXT)
     return Subquery(
         rows.order_by()
         .values("version")
@@ -117,10 +134,10 @@ def search(
         return queryset.annotate(**{SCORE: Value(0, output_field=IntegerField())})
     version_ref = OuterRef(version_field)
     score = Value(0, output_field=IntegerField())
-    for term, is_prefix in terms:
-        matching = _matching(term, is_prefix, current_only).values("version_id")
+    for word in terms:
+        matching = _matching(word, current_only).values("version_id")
         queryset = queryset.filter(**{f"{version_field}__in": matching})
-        term_score = _term_score(_version_rows(term, is_prefix, version_ref))
+        term_score = _term_score(_version_rows(word, version_ref), word)
         score = score + Coalesce(term_score, 0, output_field=IntegerField())
     ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
     return queryset.annotate(**{SCORE: score}).order_by(f"-{SCORE}", *ordering, "pk")

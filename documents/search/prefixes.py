@@ -16,7 +16,7 @@ from ..models import (
     SearchRank,
 )
 from ..text import MIN_PREFIX_LENGTH
-from .scoring import _packed_sum, _successor
+from .scoring import _packed_split_sum, _successor
 
 # --- Prefix groups --------------------------------------------------------------
 #
@@ -70,7 +70,8 @@ def _rank_prefixes(version_ids: list[int] | None, *, unranked: bool = False) -> 
         narrowed = f" WHERE {version} IN ({', '.join(['%s'] * len(version_ids))})"
         params = list(version_ids)
     term, prefix = f"r.{column(rank, 'term')}", f"g.{column(group, 'prefix')}"
-    score = _packed_sum(f"r.{column(rank, 'score')}", least)
+    # The group's own prefix, where it is a term, counts as the whole word typed.
+    score = _packed_split_sum(f"r.{column(rank, 'score')}", least, f"{term} = {prefix}")
     sql = (
         f"INSERT INTO {quote(grouped.db_table)} ({targets}) "
         f"SELECT {version}, {prefix}, {score}, "

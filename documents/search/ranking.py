@@ -15,8 +15,16 @@ from ..models import (
     SearchRank,
     SearchTerm,
 )
-from ..text import query_terms
-from .scoring import COUNT_CAP, SCORE, WEIGHTS, _packed_sum, _successor
+from ..text import QueryWord, query_terms
+from .scoring import (
+    COUNT_CAP,
+    SCORE,
+    WEIGHTS,
+    WHOLE_TITLE_WEIGHT,
+    _packed_split_sum,
+    _promoted,
+    _successor,
+)
 
 
 class RankedHits:
@@ -103,7 +111,15 @@ class RankedTerm:
     computed per field again from the packed scores: with every field's count capped,
     ``min(sum of capped counts, cap)`` is ``min(sum of counts, cap)``, as the grouped
     ranking computes it. Which of the three applies is decided within the statement (by
-    the lowest and highest term in the range); the other parts read nothing.
+    the lowest and highest term found); the other parts read nothing.
+
+    A word being typed also matches, as whole words, the shorter stems its completions
+    have (``QueryWord.whole``): they count among the terms found, and where one is in the
+    index the hits are grouped (a kept group covers its range only). Whole-word title hits
+    are promoted to ``WHOLE_TITLE_WEIGHT``: a single term's stored score when it is the
+    typed word or such a stem; per row in the grouped sum; a kept group's stored scores
+    already count its own prefix's term so, and it serves only a typed word that is not a
+    term itself, or is the group's prefix.
     """
 
     def __init__(
@@ -116,7 +132,8 @@ class RankedTerm:
         review_before=None,
         using: str = "default",
     ) -> None:
-        self.term, self.is_prefix = term
+        self.word = term
+        self.term, self.is_prefix = term.term, term.is_prefix
         self.day, self.public_only = day, public_only
         self.among = among or {}
         unknown = set(self.among) - set(RANK_DOCUMENT_COLUMNS)
@@ -125,74 +142,101 @@ class RankedTerm:
         self.review_before = review_before
         self.db = using
 
+    def _shown(self, connection) -> tuple[str, list]:
+        """The default view's conditions on a rank row (valid today, public, ``among``,
+        review date), and their parameters."""
+        quote = connection.ops.quote_name
+        meta = SearchRank._meta
+        valid_from, valid_until, public, review = (
+            quote(meta.get_field(name).column)
+            for name in ("valid_from", "valid_until", "is_public", "next_review")
+        )
+        day = connection.ops.adapt_datefield_value(self.day)
+        shown = f"{valid_from} <= %s AND ({valid_until} IS NULL OR {valid_until} >= %s)"
+        params: list = [day, day]
+        if self.public_only:
+            shown += f" AND {public} = %s"
+            params.append(True)
+        for name, allowed in self.among.items():
+            column = quote(meta.get_field(name).column)
+            shown += f" AND {column} IN ({', '.join(['%s'] * len(allowed)) or 'NULL'})"
+            params.extend(allowed)
+        if self.review_before is not None:
+            shown += f" AND {review} <= %s"
+            params.append(connection.ops.adapt_datefield_value(self.review_before))
+        return shown, params
+
     def _sql(self, offset: int, limit: int) -> tuple[str, list]:
         connection = connections[self.db]
         quote = connection.ops.quote_name
         meta = SearchRank._meta
         table = quote(meta.db_table)
-        term, version, score, title, valid_from, valid_until, public, review = (
-            quote(meta.get_field(name).column)
-            for name in (
-                "term",
-                "version",
-                "score",
-                "title",
-                "valid_from",
-                "valid_until",
-                "is_public",
-                "next_review",
-            )
+        term, version, score, title = (
+            quote(meta.get_field(name).column) for name in ("term", "version", "score", "title")
         )
+        whole = self.word.whole if self.is_prefix else ()
         if self.is_prefix:
             span = f"{term} >= %s AND {term} < %s"
             span_params = [self.term, _successor(self.term)]
         else:
             span, span_params = f"{term} = %s", [self.term]
-        day = connection.ops.adapt_datefield_value(self.day)
-        shown = f"{valid_from} <= %s AND ({valid_until} IS NULL OR {valid_until} >= %s)"
-        shown_params: list = [day, day]
-        if self.public_only:
-            shown += f" AND {public} = %s"
-            shown_params.append(True)
-        for name, allowed in self.among.items():
-            column = quote(meta.get_field(name).column)
-            shown += f" AND {column} IN ({', '.join(['%s'] * len(allowed)) or 'NULL'})"
-            shown_params.extend(allowed)
-        if self.review_before is not None:
-            shown += f" AND {review} <= %s"
-            shown_params.append(connection.ops.adapt_datefield_value(self.review_before))
+        shown, shown_params = self._shown(connection)
+        # The terms found (S): the range, and the whole-word stems a prefix completes to
+        # that are in the index. ``lo``/``hi``: S's lowest and highest term (two index
+        # seeks for the range, one per stem); ``nx``: how many of those stems are found.
+        # Not MIN and MAX over the range in one subquery: they make SQLite read the whole
+        # range, and PostgreSQL, which estimates a prefix's range at one row, aggregated
+        # all of it (7,000 rows, 2 ms each, for "risk*").
+        edges = [
+            f"SELECT (SELECT {term} FROM {table} WHERE {span} ORDER BY {term} {d} LIMIT 1) "
+            "AS t, 0 AS x"
+            for d in ("ASC", "DESC")
+        ]
+        edges += [
+            "SELECT t, CASE WHEN t IS NULL THEN 0 ELSE 1 END AS x FROM "
+            f"(SELECT (SELECT {term} FROM {table} WHERE {term} = %s LIMIT 1) AS t) w{i}"
+            for i, _stem in enumerate(whole)
+        ]
+        edge_params = [*span_params, *span_params, *whole]
+        found = f"({span} OR {_in_list(term, whole)})" if whole else span
+        found_params = [*span_params, *whole]
+        is_whole = _in_list(term, (self.term, *whole))
+        whole_params = [self.term, *whole]
         one = "(SELECT lo FROM span) = (SELECT hi FROM span)"
         single = f"{term} = (SELECT lo FROM span) AND {one} AND {shown}"
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"
         groups, grouped = (quote(m.db_table) for m in (SearchPrefix._meta, SearchPrefixRank._meta))
         group_column = quote(SearchPrefixRank._meta.get_field("prefix").column)
         # A kept group (SearchPrefix) that starts the searched prefix and covers the same
-        # terms: the same lowest and highest one. MIN: at most one row, NULL for none.
+        # terms: the same lowest and highest one, and no whole-word stem outside it. Its
+        # scores count its own prefix's term as the whole word: so it serves a prefix that
+        # is not itself a term, or that is the group's prefix. MIN: one row, NULL for none.
         group = (
             f"grp AS (SELECT MIN(prefix) AS prefix FROM {groups} "
             "WHERE lowest = (SELECT lo FROM span) AND highest = (SELECT hi FROM span) "
-            "AND lowest <> highest AND prefix <= %s AND upper > %s)"
+            "AND lowest <> highest AND prefix <= %s AND upper > %s "
+            "AND (SELECT nx FROM span) = 0 AND (lowest <> %s OR prefix = %s))"
         )
         in_group = f"{group_column} = (SELECT prefix FROM grp) AND {shown}"
         order = f"ORDER BY {SCORE} DESC, title ASC, version ASC LIMIT %s OFFSET %s"
+        # One term found: its stored score, the title's count promoted for a whole word
+        # (the prefix's own term, or a whole-word stem: then it is the only term found).
+        promote = "(SELECT lo FROM span) = %s OR (SELECT nx FROM span) > 0"
+        one_score = f"CASE WHEN {promote} THEN {_promoted(score)} ELSE {score} END"
         sql = (
-            # Two scalar subqueries, each a single index seek. Not MIN and MAX: in one
-            # subquery they make SQLite read the whole range, and PostgreSQL, which
-            # estimates a prefix's range at one row, aggregated all of it (7,000 rows,
-            # 2 ms each, for "risk*").
-            f"WITH span AS (SELECT (SELECT {term} FROM {table} WHERE {span} "
-            f"ORDER BY {term} ASC LIMIT 1) AS lo, (SELECT {term} FROM {table} WHERE {span} "
-            f"ORDER BY {term} DESC LIMIT 1) AS hi), {group}, "
+            f"WITH span AS (SELECT MIN(t) AS lo, MAX(t) AS hi, SUM(x) AS nx FROM ("
+            f"{' UNION ALL '.join(edges)}) edges), {group}, "
             f"several AS (SELECT {version} AS version, {title} AS title, "
-            f"{_packed_sum(score, least)} AS {SCORE} FROM {table} WHERE {span} AND NOT {one} "
+            f"{_packed_split_sum(score, least, is_whole)} AS {SCORE} FROM {table} "
+            f"WHERE {found} AND NOT {one} "
             f"AND (SELECT prefix FROM grp) IS NULL AND {shown} GROUP BY {version}, {title}) "
             # The total, then the page: (kind, a, b, title).
             f"SELECT 1 AS kind, (SELECT COUNT(*) FROM {table} WHERE {single}) "
             f"+ (SELECT COUNT(*) FROM {grouped} WHERE {in_group}) "
             "+ (SELECT COUNT(*) FROM several) AS a, CAST(NULL AS INTEGER) AS b, NULL AS title "
             f"UNION ALL SELECT 2, version, {SCORE}, title FROM ("
-            f"SELECT {version} AS version, {score} AS {SCORE}, {title} AS title FROM {table} "
-            f"WHERE {single} {order}) one_term "
+            f"SELECT {version} AS version, {one_score} AS {SCORE}, {title} AS title "
+            f"FROM {table} WHERE {single} {order}) one_term "
             f"UNION ALL SELECT 2, version, {SCORE}, title FROM ("
             f"SELECT {version} AS version, {score} AS {SCORE}, {title} AS title FROM {grouped} "
             f"WHERE {in_group} {order}) kept_group "
@@ -201,14 +245,18 @@ class RankedTerm:
             "ORDER BY kind, b DESC, title, a"
         )
         params = [
-            *span_params,
-            *span_params,
+            *edge_params,
             self.term,
             self.term,
-            *span_params,
+            self.term,
+            self.term,
+            *whole_params,  # twice: the title's whole and other counts
+            *whole_params,
+            *found_params,
             *shown_params,
             *shown_params,
             *shown_params,
+            self.term,
             *shown_params,
             limit,
             offset,
@@ -243,18 +291,15 @@ class RankedTerm:
 MAX_LIMIT = 2**62
 
 
-def _grouped_scores_sql(
-    terms: list[tuple[str, bool]], current_only: bool, connection
-) -> tuple[str, list]:
+def _grouped_scores_sql(terms: list[QueryWord], current_only: bool, connection) -> tuple[str, list]:
     """Per version with every term: ``version`` and ``score`` (as ``search`` scores).
 
     Written as SQL rather than built with the ORM: it is the same short statement for
     every query, and compiling it through querysets cost a tenth of a search page. Only
     standard SQL (CASE, SUM, GROUP BY, HAVING) plus the databases' two-argument minimum.
-    With one term every row read is that term's, so the sums need no condition on the
-    term and there is nothing to check in ``HAVING``; with one index term (an exact word,
-    or on SQLite a prefix that covers one), a version has one row per field and its score
-    is a single sum.
+    With one word every row read is that word's, so the sums need no condition on the
+    word and there is nothing to check in ``HAVING``; with one exact word, a version has
+    one row per field and its score is a single sum.
     """
     quote = connection.ops.quote_name
     meta = SearchTerm._meta
@@ -272,64 +317,84 @@ def _grouped_scores_sql(
             f"FROM {table} WHERE {current}({where}) GROUP BY {version_c}"
         )
 
-    # One index term: a version has at most one row per field, so its score is one sum of
+    # One exact term: a version has at most one row per field, so its score is one sum of
     # the rows' capped, weighted counts, and the rows come in version order (no sort).
-    weight = " ".join(f"WHEN {int(f)} THEN {WEIGHTS[f]}" for f in SearchField)
+    weight = " ".join(
+        f"WHEN {int(f)} THEN {WHOLE_TITLE_WEIGHT if f == SearchField.TITLE else WEIGHTS[f]}"
+        for f in SearchField
+    )
     one_term_score = f"SUM({least}({count_c}, {COUNT_CAP}) * CASE {field_c} {weight} END)"
-    if len(terms) == 1 and not terms[0][1]:  # one exact term
-        return grouped(one_term_score, f"{term_c} = %s"), [terms[0][0]]
+    if len(terms) == 1 and not terms[0].is_prefix:
+        return grouped(one_term_score, f"{term_c} = %s"), [terms[0].term]
 
-    conditions = _term_conditions(term_c, terms)
+    conditions = [_word_condition(term_c, word) for word in terms]
     where = " OR ".join(condition for condition, _params in conditions)
     where_params = [value for _condition, params in conditions for value in params]
-    score, select_params = _summed_score(conditions, field_c, count_c, least)
+    score, select_params = _summed_score(terms, conditions, term_c, field_c, count_c, least)
     if len(terms) != 1:
         having, having_params = _every_term_matches(conditions)
         sql = f"{grouped(score, where)} HAVING {having}"
         return sql, [*select_params, *where_params, *having_params]
-    if connection.vendor != "sqlite":
-        return grouped(score, where), where_params
-    # One word being typed, a prefix, usually covers a single index term: SQLite then reads
-    # that term's rows as above, a fifth less time for a word with 12,000 hits. Two index
-    # seeks tell whether the range holds one term; the branch whose condition is false is
-    # skipped before it reads a row. (PostgreSQL hashes the groups either way: no gain.)
-    first, last = (
-        f"(SELECT {edge}({term_c}) FROM {table} WHERE {current}({where}))"
-        for edge in ("MIN", "MAX")
-    )
-    one = grouped(one_term_score, f"{term_c} = {first} AND {first} = {last}")
-    several = grouped(score, f"({where}) AND {first} <> {last}")
-    return f"{one} UNION ALL {several}", where_params * 6
+    return grouped(score, where), [*select_params, *where_params]
 
 
-def _term_conditions(term_c: str, terms: list[tuple[str, bool]]) -> list[tuple[str, list]]:
-    """Per query term, the condition on the term column its rows meet, and its parameters
-    (a prefix: a range, served by a btree)."""
-    conditions: list[tuple[str, list]] = []
-    for term, is_prefix in terms:
-        if is_prefix:
-            conditions.append((f"({term_c} >= %s AND {term_c} < %s)", [term, _successor(term)]))
-        else:
-            conditions.append((f"{term_c} = %s", [term]))
-    return conditions
+def _in_list(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+
+def _word_condition(term_c: str, word: QueryWord) -> tuple[str, list]:
+    """The condition on the term column a query word's rows meet, and its parameters (a
+    prefix: a range, served by a btree, or one of the whole-word stems it completes to)."""
+    if not word.is_prefix:
+        return f"{term_c} = %s", [word.term]
+    condition = f"({term_c} >= %s AND {term_c} < %s)"
+    params = [word.term, _successor(word.term)]
+    if word.whole:
+        condition = f"({condition} OR {_in_list(term_c, word.whole)})"
+        params.extend(word.whole)
+    return condition, params
+
+
+def _whole_condition(term_c: str, word: QueryWord) -> tuple[str, list]:
+    """The condition a word's rows of whole-word hits meet (all of an exact word's)."""
+    if not word.is_prefix:
+        return f"{term_c} = %s", [word.term]
+    values = (word.term, *word.whole)
+    return _in_list(term_c, values), list(values)
 
 
 def _summed_score(
-    conditions: list[tuple[str, list]], field_c: str, count_c: str, least: str
+    terms: list[QueryWord],
+    conditions: list[tuple[str, list]],
+    term_c: str,
+    field_c: str,
+    count_c: str,
+    least: str,
 ) -> tuple[str, list]:
-    """The score of a version's rows as SQL, and its parameters: per term and field, the
-    capped sum of the counts times the field's weight. With one term every row is that
-    term's, so the sums need no condition on the term."""
+    """The score of a version's rows as SQL, and its parameters: per word and field, the
+    capped sum of the counts times the field's weight; in the title, whole-word hits apart
+    at ``WHOLE_TITLE_WEIGHT``. With one word every row is that word's, so the sums need no
+    condition on the word."""
     single = len(conditions) == 1
     select_parts, select_params = [], []
-    for condition, condition_params in conditions:
-        for field in SearchField:
-            when = f"{field_c} = {int(field)}"
-            if not single:
-                when = f"{when} AND {condition}"
-                select_params.extend(condition_params)
-            total = f"SUM(CASE WHEN {when} THEN {count_c} ELSE 0 END)"
-            select_parts.append(f"{least}({total}, {COUNT_CAP}) * {WEIGHTS[field]}")
+
+    def part(when: str, params: list, weight: int) -> None:
+        select_parts.append(
+            f"{least}(SUM(CASE WHEN {when} THEN {count_c} ELSE 0 END), {COUNT_CAP}) * {weight}"
+        )
+        select_params.extend(params)
+
+    for word, (condition, condition_params) in zip(terms, conditions, strict=True):
+        own, own_params = ("", []) if single else (f" AND {condition}", condition_params)
+        whole, whole_params = _whole_condition(term_c, word)
+        title = f"{field_c} = {int(SearchField.TITLE)}{own}"
+        part(f"{title} AND {whole}", [*own_params, *whole_params], WHOLE_TITLE_WEIGHT)
+        if word.is_prefix:
+            part(
+                f"{title} AND NOT {whole}", [*own_params, *whole_params], WEIGHTS[SearchField.TITLE]
+            )
+        for field in (SearchField.SUMMARY, SearchField.TEXT):
+            part(f"{field_c} = {int(field)}{own}", own_params, WEIGHTS[field])
     return " + ".join(select_parts), select_params
 
 

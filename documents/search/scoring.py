@@ -38,3 +38,38 @@ def _successor(prefix: str) -> str:
     if 0xD800 <= code <= 0xDFFF:  # surrogates cannot be stored; skip to the next character
         code = 0xE000
     return prefix[:-1] + chr(code)
+
+
+# A title hit of a whole word (a query word's own stem, or for the word being typed a stem
+# it completes to) ranks above a title hit of a longer word that only starts with what is
+# typed: the title's count of whole-word hits has a weight of its own above the title's.
+# The stored scores (SearchRank) carry a term's title count at WEIGHTS[TITLE]; a whole
+# word's is moved up by PROMOTION per occurrence.
+WHOLE_TITLE_WEIGHT = WEIGHTS[SearchField.TITLE] * FIELD_SPAN
+PROMOTION = WHOLE_TITLE_WEIGHT - WEIGHTS[SearchField.TITLE]
+assert COUNT_CAP * MAX_QUERY_TERMS * WEIGHTS[SearchField.TITLE] < WHOLE_TITLE_WEIGHT
+assert WHOLE_TITLE_WEIGHT * (COUNT_CAP + 1) < 2**31  # fits the integer score columns
+
+
+def _promoted(score: str) -> str:
+    """SQL: a stored score's title count moved to the whole-word title weight."""
+    title = WEIGHTS[SearchField.TITLE]
+    return f"({score} + (({score} / {title}) %% {FIELD_SPAN}) * {PROMOTION})"
+
+
+def _packed_split_sum(score: str, least: str, whole: str) -> str:
+    """SQL of packed scores summed over several terms' rows (as ``_packed_sum``), the
+    title's counts summed apart for the rows where ``whole`` (SQL) holds."""
+    title = WEIGHTS[SearchField.TITLE]
+    count = f"(({score} / {title}) %% {FIELD_SPAN})"
+    parts = [
+        f"{least}(SUM(CASE WHEN {whole} THEN {count} ELSE 0 END), {COUNT_CAP}) "
+        f"* {WHOLE_TITLE_WEIGHT}",
+        f"{least}(SUM(CASE WHEN {whole} THEN 0 ELSE {count} END), {COUNT_CAP}) * {title}",
+    ]
+    parts += [
+        f"{least}(SUM(({score} / {weight}) %% {FIELD_SPAN}), {COUNT_CAP}) * {weight}"
+        for field, weight in WEIGHTS.items()
+        if field != SearchField.TITLE
+    ]
+    return " + ".join(parts)

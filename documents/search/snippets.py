@@ -14,11 +14,11 @@ from ..models import DocumentVersion
 from ..text import (
     ACCENT_FOLD,
     TOKEN_RE,
+    QueryWord,
     html_to_text,
     is_indexable,
     query_terms,
     stem,
-    term_matches,
     tokens,
 )
 from .indexing import version_file
@@ -82,7 +82,7 @@ def _folded(text: str) -> str | None:
     return folded
 
 
-def _match_spans(text: str, terms: list[tuple[str, bool]]) -> list[tuple[int, int, str]]:
+def _match_spans(text: str, terms: list[QueryWord]) -> list[tuple[int, int, str]]:
     """``(start, end, term)`` of the words of ``text`` whose stem matches a query term.
 
     Fast path: a stem is a prefix of its word, so only words starting with a query term are
@@ -97,16 +97,17 @@ def _match_spans(text: str, terms: list[tuple[str, bool]]) -> list[tuple[int, in
 
 
 @functools.lru_cache(maxsize=TEXT_CACHE_SIZE)
-def _kept_spans(text: str, terms: tuple[tuple[str, bool], ...]) -> tuple[tuple[int, int, str], ...]:
+def _kept_spans(text: str, terms: tuple[QueryWord, ...]) -> tuple[tuple[int, int, str], ...]:
     return tuple(_find_spans(text, terms))
 
 
 def _find_spans(
-    text: str, terms: list[tuple[str, bool]] | tuple[tuple[str, bool], ...]
+    text: str, terms: list[QueryWord] | tuple[QueryWord, ...]
 ) -> list[tuple[int, int, str]]:
     folded = _folded(text)
     if folded is not None:
-        alternatives = "|".join(re.escape(t) for t, _ in sorted(terms, key=lambda x: -len(x[0])))
+        starts = {start for word in terms for start in (word.term, *word.whole)}
+        alternatives = "|".join(re.escape(t) for t in sorted(starts, key=lambda t: (-len(t), t)))
         # The word's start is checked after the match, not by a look-behind in the pattern:
         # a pattern that starts with its terms is searched for as literals, 18 times faster.
         # A match inside a word is dropped; being all letters and digits, no word starts
@@ -130,13 +131,14 @@ def _find_spans(
 _WORD_CHARACTER = re.compile(r"[^\W_]")
 
 
-def _matched_term(word: str, terms: list[tuple[str, bool]]) -> str | None:
+def _matched_term(word: str, terms: list[QueryWord]) -> str | None:
     for normalised in tokens(word):
         if is_indexable(normalised):
             stemmed = stem(normalised)
-            for term, is_prefix in terms:
-                if term_matches(stemmed, [(term, is_prefix)]):
-                    return term
+            for query_word in terms:
+                typed = query_word.is_prefix and normalised.startswith(query_word.term)
+                if typed or query_word.matches(stemmed):
+                    return query_word.term
     return None
 
 
@@ -157,7 +159,7 @@ def _best_window(spans: list[tuple[int, int, str]], length: int) -> int:
     return best
 
 
-def highlight(text: str, q: str | list[tuple[str, bool]]) -> SafeString:
+def highlight(text: str, q: str | list[QueryWord]) -> SafeString:
     """The whole text, HTML-escaped, with ``<mark>`` around the words matching ``q``."""
     terms = query_terms(q) if isinstance(q, str) else q
     return _render(text or "", _match_spans(text or "", terms), 0, len(text or ""))
@@ -195,9 +197,7 @@ def _file_text(version: DocumentVersion) -> str:
     return current.extracted_text if current is not None else ""
 
 
-def snippet(
-    version: DocumentVersion, q: str | list[tuple[str, bool]], length: int = 200
-) -> SafeString:
+def snippet(version: DocumentVersion, q: str | list[QueryWord], length: int = 200) -> SafeString:
     """About ``length`` characters of the version's text around its best match, as safe HTML.
 
     Words matching the query (by stem, as in the search) are wrapped in ``<mark>``; all
@@ -219,7 +219,7 @@ def snippet(
 
 
 def _matched_text(
-    version: DocumentVersion, terms: list[tuple[str, bool]]
+    version: DocumentVersion, terms: list[QueryWord]
 ) -> tuple[str, list[tuple[int, int, str]]]:
     """The first of the version's texts (its own, then its file's) with a match, and its
     matches; without a match anywhere, the first text and none."""
