@@ -42,13 +42,12 @@ def _compute(request, user) -> list:
 
 
 def remember(request, count: int) -> None:
-    """The page that listed the documents anyway brings the menu's count up to date."""
+    """The page that listed the documents anyway shows its own count in the menu too (for
+    this request: writing the session would cost its queries on every change)."""
     session = getattr(request, "session", None)
     memo = session.get(NAV_KEY) if session is not None else None
-    if memo and memo[1] != count:
-        memo = [memo[0], count, memo[2]]
-        session[NAV_KEY] = memo
-        request._styrdok_nav_reading = memo
+    if memo:
+        request._styrdok_nav_reading = [memo[0], count, memo[2]]
 
 
 def remember_at_login(sender, request, user, **kwargs) -> None:
