@@ -405,7 +405,7 @@ def unread_counts(versions: list[DocumentVersion], day) -> dict[int, int]:
     no confirmation that counts, for the versions that ask for reading (their adoption,
     type and scope unit loaded). One query for any number of versions; none when no
     version asks. The rows go in as a VALUES list (SQLite allows 500 UNION parts)."""
-    asking = [v for v in versions if asks_reading(v)]
+    asking = [v for v in versions if v.scope_unit_id and asks_reading(v)]
     if not asking:
         return {}
     rows, params = [], []
