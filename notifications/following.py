@@ -1,14 +1,14 @@
 """A person's own choices: how they hear of documents, and what they follow.
 
 Each is one action: lock (the person's own rows), check (``documents.access``), change,
-audit entry in the same transaction. A refusal is ``Http404`` (a document the person may
-not see, or someone else's follow, looks the same as a missing one) or ``InvalidChoice``.
+audit entry in the same transaction. A refusal is one of ``notifications.refusals`` (a
+document the person may not see, or someone else's follow, is refused as a missing one).
 """
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 
 from audit import recording as audit
 from documents import access
@@ -17,26 +17,28 @@ from documents.models import Document
 from documents.selectors import register_versions
 
 from .models import Follow, Frequency, Preference
+from .refusals import (
+    FollowingNotAllowed,
+    InvalidNotificationChoice,
+    InvalidSearch,
+    NoDocumentToFollow,
+    NoSuchFollow,
+    SearchNotFollowable,
+)
 
 # Query parameters that do not change what a register search finds.
 NOT_SEARCH = ("page", "all")
 
 
-class InvalidChoice(ValueError):
-    """The choice is not one of those offered (code ``invalid_notification_choice``)."""
-
-    code = "invalid_notification_choice"
-
-
-def _allowed(allowed: bool) -> None:
-    if not allowed:
-        raise Http404
+def _may_follow(user) -> None:
+    if not access.can_follow(user):
+        raise FollowingNotAllowed()
 
 
 def set_frequency(user, frequency: str) -> Preference:
-    _allowed(access.can_follow(user))
+    _may_follow(user)
     if frequency not in Frequency.values:
-        raise InvalidChoice(frequency)
+        raise InvalidNotificationChoice()
     with transaction.atomic():
         preference, _created = Preference.objects.select_for_update().get_or_create(user=user)
         old = preference.documents if not _created else ""
@@ -54,10 +56,11 @@ def set_frequency(user, frequency: str) -> Preference:
 
 
 def follow_document(user, document_id: int) -> Follow:
-    _allowed(access.can_follow(user))
+    _may_follow(user)
     with transaction.atomic():
         document = Document.objects.filter(pk=document_id).first()
-        _allowed(document is not None and access.can_follow_document(user, document))
+        if document is None or not access.can_follow_document(user, document):
+            raise NoDocumentToFollow()
         follow, created = Follow.objects.get_or_create(user=user, document=document)
         if created:
             audit.record(
@@ -86,7 +89,7 @@ def describe_search(user, query: str) -> str:
     """The search in words, from the register's own form: "Search: rutin; Type: Rutin"."""
     filterset = RegisterFilter(QueryDict(query), queryset=register_versions(user).none())
     if not filterset.is_valid():
-        raise InvalidChoice(query)
+        raise InvalidSearch()
     parts = []
     for name, field in filterset.form.fields.items():
         value = filterset.form.cleaned_data.get(name)
@@ -100,13 +103,13 @@ def describe_search(user, query: str) -> str:
 
 def follow_search(user, query: str) -> Follow:
     """Follow the register search of ``query`` (the register page's query string)."""
-    _allowed(access.can_follow(user))
+    _may_follow(user)
     saved = search_query(query)
     if len(saved) > Follow._meta.get_field("query").max_length:
-        raise InvalidChoice(query)
+        raise InvalidSearch()
     label = describe_search(user, saved)
     if not saved or not label:
-        raise InvalidChoice(query)  # the whole register is no search
+        raise SearchNotFollowable()  # the whole register is no search
     with transaction.atomic():
         follow, created = Follow.objects.get_or_create(
             user=user, document=None, query=saved, defaults={"label": label}
@@ -124,10 +127,11 @@ def follow_search(user, query: str) -> Follow:
 
 
 def stop_following(user, follow_id: int) -> None:
-    _allowed(access.can_follow(user))
+    _may_follow(user)
     with transaction.atomic():
         follow = Follow.objects.select_for_update().filter(pk=follow_id).first()
-        _allowed(follow is not None and access.can_stop_following(user, follow))
+        if follow is None or not access.can_stop_following(user, follow):
+            raise NoSuchFollow()
         audit.record(
             "follow_stopped",
             actor=user,

@@ -68,3 +68,20 @@ def case_decided(
         },
         _addresses(people),
     )
+
+
+def reading_reminder(
+    addresses: Iterable[str], *, sender: str, title: str, number: int, to_read_path: str
+) -> int:
+    """A chief's reminder to the people who have not confirmed reading a document; the
+    reading app passes the addresses of those it found."""
+    return mail.send(
+        "reading_reminder",
+        {
+            "sender": sender,
+            "title": title,
+            "number": number,
+            "link": absolute_url(to_read_path),
+        },
+        addresses,
+    )

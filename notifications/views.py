@@ -1,10 +1,16 @@
-"""The logged-in person's pages: how they hear of documents, and what they follow."""
+"""The logged-in person's pages: how they hear of documents, and what they follow.
+
+The actions' refusals (``notifications.refusals``) answer by their status: a missing or
+hidden document or follow is a 404, not being allowed a 403, bad input an error message
+on the page it came from, nothing changed."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,8 +18,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.refusals import Refusal
+
 from . import following, selectors
 from .models import Frequency
+
+
+def _not_found_or_forbidden(refusal: Refusal) -> None:
+    """Re-raise a 404 or 403 refusal as Django's answer; bad input is the caller's."""
+    if refusal.status == 404:
+        raise Http404(refusal.message) from refusal
+    if refusal.status == 403:
+        raise PermissionDenied(refusal.message) from refusal
 
 
 class PreferenceForm(forms.Form):
@@ -33,9 +49,14 @@ def preferences(request):
     if request.method == "POST":
         form = PreferenceForm(request.POST)
         if form.is_valid():
-            following.set_frequency(request.user, form.cleaned_data["documents"])
-            messages.success(request, _("Your choice is saved."))
-            return redirect("notifications:preferences")
+            try:
+                following.set_frequency(request.user, form.cleaned_data["documents"])
+            except Refusal as refusal:
+                _not_found_or_forbidden(refusal)
+                form.add_error("documents", refusal.message)
+            else:
+                messages.success(request, _("Your choice is saved."))
+                return redirect("notifications:preferences")
         status = 400
     else:
         form = PreferenceForm(initial={"documents": selectors.frequency_of(request.user)})
@@ -67,7 +88,11 @@ def _back(request, fallback: str):
 @require_POST
 @login_required
 def follow_document(request, document_id: int):
-    following.follow_document(request.user, document_id)
+    try:
+        following.follow_document(request.user, document_id)
+    except Refusal as refusal:
+        _not_found_or_forbidden(refusal)
+        raise
     messages.success(
         request, _("You follow the document: you will hear of new versions and a repeal.")
     )
@@ -80,10 +105,9 @@ def follow_search(request):
     query = request.POST.get("query", "")
     try:
         follow = following.follow_search(request.user, query)
-    except following.InvalidChoice:
-        messages.error(
-            request, _("Choose a search or a filter first: the whole register cannot be followed.")
-        )
+    except Refusal as refusal:
+        _not_found_or_forbidden(refusal)
+        messages.error(request, refusal.message)
         return redirect(f"{reverse('register')}?{query}" if query else reverse("register"))
     messages.success(request, _("You follow the search: %(label)s") % {"label": follow.label})
     return redirect(f"{reverse('register')}?{follow.query}")
@@ -92,6 +116,10 @@ def follow_search(request):
 @require_POST
 @login_required
 def stop_following(request, follow_id: int):
-    following.stop_following(request.user, follow_id)
+    try:
+        following.stop_following(request.user, follow_id)
+    except Refusal as refusal:
+        _not_found_or_forbidden(refusal)
+        raise
     messages.success(request, _("You no longer follow it."))
     return _back(request, reverse("notifications:follows"))

@@ -76,6 +76,15 @@ def baselines(rows: list[tuple[int, int]]) -> dict[int, int]:
     return {document_id: found.get(document_id, 0) for document_id in numbers}
 
 
+def asks_reading(version: DocumentVersion) -> bool:
+    """``required_q`` for one version already in memory (its adoption and type loaded):
+    the decision's choice, else the type's."""
+    adoption = version.adoption
+    if adoption is not None and adoption.requires_reading is not None:
+        return adoption.requires_reading
+    return version.document_type.reading_required
+
+
 def baseline_of(version: DocumentVersion) -> int | None:
     """The version number from which a confirmation counts for ``version``, or None when
     the version asks no one to read it (one query)."""
@@ -367,3 +376,53 @@ def pending_people(row: OverviewRow) -> QuerySet:
     return people(row).filter(
         Q(confirmed_number__isnull=True) | Q(confirmed_number__lt=row.baseline)
     )
+
+
+# --- Unread, for the yearly review report (``workflows.unread``) ------------------------
+
+_UNREAD_SQL = """
+WITH r(i, path, kinds, doc, num) AS (VALUES {rows})
+SELECT r.i, COUNT(DISTINCT h.user_id)
+FROM r JOIN {unit} u ON u.path LIKE r.path || '%%'
+JOIN {position} p ON p.unit_id = u.id
+JOIN {holding} h ON h.position_id = p.id
+WHERE h.start <= %s AND (h."end" IS NULL OR h."end" >= %s)
+AND (r.kinds = '' OR (',' || r.kinds || ',') LIKE ('%%,' || p.kind || ',%%'))
+AND NOT EXISTS (
+    SELECT 1 FROM {confirmation} c
+    WHERE c.user_id = h.user_id AND c.document_id = r.doc AND c.version_number >= COALESCE((
+        SELECT MAX(v.number) FROM {version} v JOIN {decision} d ON d.id = v.adoption_id
+        WHERE v.document_id = r.doc AND v.number <= r.num AND d.material_change = %s
+    ), 0)
+)
+GROUP BY r.i
+"""
+
+
+def unread_counts(versions: list[DocumentVersion], day) -> dict[int, int]:
+    """Version pk -> how many people who must confirm reading it (the audience of
+    ``waiting_for``: holders on ``day`` in its scope and below, of its type's kinds) have
+    no confirmation that counts, for the versions that ask for reading (their adoption,
+    type and scope unit loaded). One query for any number of versions; none when no
+    version asks. The rows go in as a VALUES list (SQLite allows 500 UNION parts)."""
+    asking = [v for v in versions if v.scope_unit_id and asks_reading(v)]
+    if not asking:
+        return {}
+    rows, params = [], []
+    for i, version in enumerate(asking):
+        rows.append("(%s, %s, %s, %s, %s)")
+        kinds = ",".join(kinds_of(version.document_type.reading_position_kinds))
+        params += [i, version.scope_unit.path, kinds, version.document_id, version.number]
+    sql = _UNREAD_SQL.format(
+        rows=", ".join(rows),
+        unit=Unit._meta.db_table,
+        position=Position._meta.db_table,
+        holding=PositionHolding._meta.db_table,
+        confirmation=ReadConfirmation._meta.db_table,
+        version=DocumentVersion._meta.db_table,
+        decision=DocumentVersion._meta.get_field("adoption").related_model._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, day, day, True])
+        found = dict(cursor.fetchall())
+    return {version.pk: found.get(i, 0) for i, version in enumerate(asking)}

@@ -7,18 +7,15 @@ Each is one action: lock, check (``documents.access``, refusals from
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from audit import recording as audit
 from documents import access
 from documents.models import DocumentVersion, VersionStatus
-from notifications import links
+from notifications import services as notices
 from org.models import Unit
 from workflows.refusals import (
     NoOneToRemind,
@@ -80,26 +77,6 @@ def confirm_reading(*, user, version_id: int) -> ReadConfirmation:
     return confirmation
 
 
-def _reminder_mail(recipients: list[str], row: selectors.OverviewRow, sender: str) -> None:
-    link = links.absolute_url(reverse("reading:to_read"))
-    for email in recipients:
-        with translation.override(settings.LANGUAGE_CODE):  # the site's language, not the chief's
-            _send_one(email, row, sender, link)
-
-
-def _send_one(email: str, row: selectors.OverviewRow, sender: str, link: str) -> None:
-    send_mail(
-        subject=_("Please read: %(title)s") % {"title": row.title},
-        message=_(
-            "%(sender)s asks you to read and confirm the document %(title)s (version %(number)s).\n\nYour documents to read: %(link)s\n"
-        )
-        % {"sender": sender, "title": row.title, "number": row.number, "link": link},
-        from_email=None,
-        recipient_list=[email],
-        fail_silently=True,
-    )
-
-
 def send_reminder(*, user, unit_id: int, version_id: int) -> int:
     """A chief reminds everyone in their unit (and below) who has not confirmed reading
     the version; returns how many were reminded. The mails are queued in the same
@@ -130,5 +107,11 @@ def send_reminder(*, user, unit_id: int, version_id: int) -> int:
         sender = user.get_full_name() or user.get_username()
         # Queued in the database (the mail queue) with the reminder's audit entry: sent by the
         # queue's job, never lost between the commit and the sending.
-        _reminder_mail(recipients, row, sender)
+        notices.reading_reminder(
+            recipients,
+            sender=sender,
+            title=row.title,
+            number=row.number,
+            to_read_path=reverse("reading:to_read"),
+        )
     return len(pending)

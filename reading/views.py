@@ -19,7 +19,7 @@ from documents import access
 from documents.views import MAX_ID
 from org.models import Unit
 from workflows import spreadsheet
-from workflows.refusals import Refusal
+from workflows.refusals import NotChiefOfUnit, Refusal
 
 from . import context_processors, selectors, services
 
@@ -30,7 +30,8 @@ PEOPLE_PAGE_SIZE = 50
 
 
 def _to_read_page(request, status: int = 200):
-    waiting = selectors.waiting_for(request.user)
+    waiting = context_processors.waiting(request)
+    context_processors.remember(request, len(waiting))
     page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -65,12 +66,12 @@ def confirm(request, version_id: int):
 def _unit_or_403(request, unit_id: int | None) -> Unit:
     units = access.acknowledgement_units(request.user)
     if not units:
-        raise PermissionDenied(_("Only chiefs see their units' read acknowledgements."))
+        raise PermissionDenied(NotChiefOfUnit().message)
     if unit_id is None:
         return units[0]
     unit = Unit.objects.filter(pk=unit_id).first() if unit_id <= MAX_ID else None
     if unit is None or not access.can_see_acknowledgements(request.user, unit):
-        raise PermissionDenied(_("Only the chief of a unit sees its read acknowledgements."))
+        raise PermissionDenied(NotChiefOfUnit().message)
     return unit
 
 

@@ -1,8 +1,8 @@
 """The yearly review report (/desk/review-report/) per body and for the whole
 municipality: for a year, the documents due, done (and how) and overdue, those not done
 sorted by a priority whose factors are shown (days overdue, people the scope covers,
-parent changed or repealed since the last review). Excel and PDF exports; the PDF can be
-saved as a record of an open case. The registrar and administrators see every report, a
+parent changed or repealed since the last review, unread read acknowledgements). Excel
+and PDF exports; the PDF can be saved as a record of an open case. The registrar and administrators see every report, a
 body's secretary that body's; nobody else."""
 
 from __future__ import annotations
@@ -215,7 +215,7 @@ def test_the_registrar_sees_the_whole_municipality_in_swedish(town, client):
     assert "Försenad policy" in html and "<strong>Försenat</strong>" in html
     assert 'class="table-scroll" role="region"' in html
     assert "Dagar försenad" in html and "Personer i omfattningen" in html
-    assert "läskvittenser" in html  # says the factor is left out
+    assert "Olästa läskvittenser" in html  # the factor of unread acknowledgements
 
 
 def test_excel_and_pdf_exports(town, client):

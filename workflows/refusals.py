@@ -6,64 +6,28 @@ Every refusal has a stable ``code`` (snake_case, for API clients and tests), an 
 fill the message's placeholders), or with a message given at the raise when the text
 comes from elsewhere (a permit's reason, a validator's messages): the code stays the
 class's. ``CaseError`` is the base under its old name, so ``except CaseError`` catches all.
+The base (``audit.refusals``) is shared with the apps below workflows, whose refusals
+(``notifications.refusals``) ``all_refusals`` lists with these.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+# The base classes live in the lowest layer, shared with the apps below workflows; they
+# are named here too, where every caller has always found them.
+from audit.refusals import (  # noqa: F401
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    Refusal,
+)
 
-class Refusal(Exception):
-    """A refusal or invalid input, with a message for the user. Nothing was changed."""
-
-    code = "refused"
-    status = 400
-    message = _("The request was refused.")
-    # The form field the refusal is about, if any: forms show the message next to it.
-    field = ""
-
-    def __init__(
-        self, message: str | None = None, *, code: str | None = None, detail: str = "", **params
-    ):
-        if message is None:
-            message = str(self.message) % params if params else str(self.message)
-        message = str(message)
-        if detail:
-            message = f"{message} {detail}"
-        super().__init__(message)
-        self.message = message
-        self.params = params
-        if code:
-            self.code = code
-
+# The refusals of the apps below workflows, so that ``all_refusals`` finds them.
+from notifications import refusals as _notification_refusals  # noqa: F401
 
 CaseError = Refusal
-
-
-class InvalidInput(Refusal):
-    code = "invalid_input"
-    status = 400
-    message = _("The input is not valid.")
-
-
-class NotAllowed(Refusal):
-    code = "not_allowed"
-    status = 403
-    message = _("You may not do this.")
-
-
-class Conflict(Refusal):
-    """The case (or the register) is not in a state that allows the action."""
-
-    code = "conflict"
-    status = 409
-    message = _("The case is not in a state that allows this.")
-
-
-class NotFound(Refusal):
-    code = "not_found"
-    status = 404
-    message = _("There is no such object.")
 
 
 class Busy(Conflict):

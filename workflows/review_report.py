@@ -14,10 +14,10 @@ The rows not done are sorted by a transparent priority, the sum of points whose 
 are shown in their own columns: one point per day overdue, one per started ten people the
 document's scope covers (the holders of positions in the scope unit and below, today), and
 ``PARENT_POINTS`` when its parent document got a new version or was repealed after the
-document was last reviewed. Unread read acknowledgements are not yet a factor: the
-``reading`` app sits above ``workflows`` and this report cannot ask it without a hook of
-the kind ``documents.access.CaseQuestions`` is (the next step); the page says so. Done rows follow,
-the latest first.
+document was last reviewed, and one per started ``UNREAD_PER_POINT`` people who must
+confirm reading the valid version and have not (unread read acknowledgements: counted by
+the ``reading`` app through the ``workflows.unread`` hook, one query for all rows, none when
+no row's version asks for reading). Done rows follow, the latest first.
 
 A body's report holds the documents whose valid (or last) version the body adopted; the
 municipality's report holds every document.
@@ -58,9 +58,11 @@ from documents.models import (
 from org.models import Body, PositionHolding
 
 from .models import Case, CaseKind, CaseOutcome
+from .unread import unread_counts
 
 PARENT_POINTS = 60
 PEOPLE_PER_POINT = 10
+UNREAD_PER_POINT = 5
 PUBLISHED = (VersionStatus.VALID, VersionStatus.SUPERSEDED, VersionStatus.REPEALED)
 DONE_OUTCOMES = (CaseOutcome.CONFIRMED, CaseOutcome.REVISION, CaseOutcome.REPEAL_STARTED)
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -89,6 +91,7 @@ class Row:
     days_overdue: int = 0
     people: int = 0
     parent_changed: bool = False
+    unread: int = 0
 
     @property
     def status_label(self) -> str:
@@ -107,6 +110,7 @@ class Row:
             self.days_overdue
             + math.ceil(self.people / PEOPLE_PER_POINT)
             + (PARENT_POINTS if self.parent_changed else 0)
+            + math.ceil(self.unread / UNREAD_PER_POINT)
         )
 
 
@@ -245,7 +249,14 @@ def _open_rows(year: int, body: Body | None, day: datetime.date, done_ids: set[i
         .annotate(review_open=Exists(open_review))
         .filter(due_on__lte=datetime.date(year, 12, 31))
         .exclude(pk__in=done_ids)
-        .select_related("document_type", "owner_position", "scope_unit", "current_version")
+        .select_related(
+            "document_type",
+            "owner_position",
+            "scope_unit",
+            "current_version__adoption",
+            "current_version__document_type",
+            "current_version__scope_unit",
+        )
     )
     rows = []
     for document in documents:
@@ -294,6 +305,14 @@ def _count_people(rows: list[Row], day: datetime.date) -> None:
         row.people = counted[unit.path]
 
 
+def _count_unread(rows: list[Row], day: datetime.date) -> None:
+    versions = [row.document.current_version for row in rows if row.document.current_version]
+    unread = unread_counts(versions, day)
+    for row in rows:
+        if row.document.current_version_id in unread:
+            row.unread = unread[row.document.current_version_id]
+
+
 def review_report(year: int, body: Body | None, day: datetime.date | None = None) -> Report:
     """The report of ``year`` for ``body`` (None: the whole municipality) as of ``day``
     (today): open rows by priority (highest first), then the done ones."""
@@ -301,6 +320,7 @@ def review_report(year: int, body: Body | None, day: datetime.date | None = None
     done = _done_rows(year, body)
     pending = _open_rows(year, body, day, {row.document.pk for row in done})
     _count_people(done + pending, day)
+    _count_unread(pending, day)
     pending.sort(key=lambda r: (-r.priority, r.due_on or day, r.document.title, r.document.pk))
     return Report(year, body, day, pending + done)
 
@@ -315,6 +335,7 @@ COLUMNS = (
     _("Days overdue"),
     _("People in scope"),
     _("Parent changed or repealed"),
+    _("Unread acknowledgements"),
     _("Done"),
     _("How"),
     _("Diarienummer"),
@@ -334,6 +355,7 @@ def export_values(row: Row) -> list:
         row.days_overdue if row.status != DONE else None,
         row.people,
         yes if row.parent_changed else no,
+        row.unread if row.status != DONE else None,
         row.done_on,
         row.how_label,
         row.diarienummer,

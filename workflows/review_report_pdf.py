@@ -13,10 +13,17 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .review_report import COLUMNS, PARENT_POINTS, PEOPLE_PER_POINT, Report, export_values
+from .review_report import (
+    COLUMNS,
+    PARENT_POINTS,
+    PEOPLE_PER_POINT,
+    UNREAD_PER_POINT,
+    Report,
+    export_values,
+)
 
 # Relative widths of COLUMNS (the title gets the most room).
-WIDTHS = (6, 8, 26, 9, 14, 8, 6, 6, 7, 8, 10, 10)
+WIDTHS = (6, 8, 24, 9, 13, 8, 6, 6, 7, 6, 8, 10, 10)
 
 
 def _text(value) -> str:
@@ -30,10 +37,10 @@ def _text(value) -> str:
 def priority_explained() -> str:
     return _(
         "Priority is the sum of: one point per day overdue, one point per started "
-        "%(people)s people the scope covers, and %(points)s points when the parent document "
-        "got a new version or was repealed after the last review. Unread read "
-        "acknowledgements are not yet counted in it."
-    ) % {"people": PEOPLE_PER_POINT, "points": PARENT_POINTS}
+        "%(people)s people the scope covers, %(points)s points when the parent document "
+        "got a new version or was repealed after the last review, and one point per started "
+        "%(unread)s people who must confirm reading the valid version and have not."
+    ) % {"people": PEOPLE_PER_POINT, "points": PARENT_POINTS, "unread": UNREAD_PER_POINT}
 
 
 def report_pdf(report: Report) -> bytes:
