@@ -46,8 +46,8 @@ def test_the_register_has_a_skip_link_to_its_results(client):
 def test_flash_messages_are_a_list_inside_the_status_region(client, django_user_model):
     user = django_user_model.objects.create_user(username="ingen.befattning", password="x")
     client.force_login(user)
-    # Someone without a position is sent back from the start form with a message.
-    response = client.get("/work/cases/new/", follow=True)
+    # Saving one's choice of e-mail is confirmed with a message.
+    response = client.post("/following/preferences/", {"documents": "never"}, follow=True)
     html = response.content.decode()
     assert '<div role="status"><ul class="messages">' in html
     assert '<ul class="messages" role="status">' not in html

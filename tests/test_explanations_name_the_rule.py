@@ -58,7 +58,7 @@ def test_a_handlingsplan_explanation_names_the_unit_title_and_position(org_tree,
     reason = deciders.find(position=org_tree.positions["enhetschef"]).reason
     assert "Handlingsplaner" in reason
     assert "Förskolan Solrosen" in reason
-    assert "enhetschef" in reason
+    assert "enhetschef" in reason.lower()
     assert "Enhetschef Solrosen" in reason
 
 
@@ -69,7 +69,7 @@ def test_the_kommunchef_explanation_uses_the_top_levels_title(org_tree, language
 
     reason = deciders.find(position=org_tree.positions["kommunchef"]).reason
     assert "Riktlinjer" in reason
-    assert "kommunchef" in reason
+    assert "kommunchef" in reason.lower()
     assert "Kommunchef" in reason
 
 

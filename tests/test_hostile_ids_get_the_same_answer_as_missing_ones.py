@@ -8,6 +8,7 @@ here fails ``test_every_address_with_an_id_is_covered`` until it is.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -93,6 +94,15 @@ def _unit_and_version(subject):
     return {"unit_id": subject.document.scope_unit_id, "version_id": subject.version.pk}
 
 
+def _organisation_import(subject):
+    from org.models import OrganisationImport
+
+    run = OrganisationImport.objects.create(
+        filename="organisation.xlsx", content=b"secret", ends_from=datetime.date(2026, 1, 1)
+    )
+    return {"pk": run.pk}
+
+
 COVERED = {
     "documents:detail": (_document, {"document_id": MISSING}),
     "documents:pdf": (_document, {"document_id": MISSING}),
@@ -128,12 +138,16 @@ COVERED = {
     "reading:overview_document": (_unit_and_version, {"unit_id": MISSING, "version_id": MISSING}),
     "reading:remind": (_unit_and_version, {"unit_id": MISSING, "version_id": MISSING}),
     "reading:export": (_unit_and_version, {"unit_id": MISSING, "version_id": MISSING}),
+    "orgimport:run": (_organisation_import, {"pk": MISSING}),
+    "orgimport:confirm": (_organisation_import, {"pk": MISSING}),
 }
 # The desk refuses everyone but the registrar and the secretaries before it looks anything
 # up: 403 for an existing and a missing object alike; so do the chief's read acknowledgement
-# pages for everyone but chiefs.
+# pages for everyone but chiefs, and the organisation import for everyone but administrators.
 DESK_DOORS = {
     "workflows:desk_meeting",
+    "orgimport:run",
+    "orgimport:confirm",
     "reading:overview_unit",
     "reading:overview_document",
     "reading:remind",

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='diaryentry',
             name='is_public',
-            field=models.BooleanField(default=False, help_text='The registrar has checked the record for personal data and secrecy (OSL): the public e-diarium shows its subject, deciding body or unit and public documents. Unmarked, it shows only the diarienummer, date, series and status.', verbose_name='public in the e-diarium'),
+            field=models.BooleanField(default=False, db_default=False, help_text='The registrar has checked the record for personal data and secrecy (OSL): the public e-diarium shows its subject, deciding body or unit and public documents. Unmarked, it shows only the diarienummer, date, series and status.', verbose_name='public in the e-diarium'),
         ),
         migrations.AddIndex(
             model_name='diaryentry',

@@ -119,6 +119,8 @@ class DiaryEntry(models.Model):
     is_public = models.BooleanField(
         _("public in the e-diarium"),
         default=False,
+        # Also the database's default: a row written without it (raw SQL) is not public.
+        db_default=False,
         help_text=_(
             "The registrar has checked the record for personal data and secrecy (OSL): the "
             "public e-diarium shows its subject, deciding body or unit and public documents. "
