@@ -124,3 +124,29 @@ def test_a_company_board_keeps_its_capitals_in_the_decision_record(town):
     line = version.adoption_line
     assert "Styrelsen för Ådalens Energi AB" in line
     assert "§ 12" in line
+
+
+def test_claims_uploads_readers_and_skipped_samverkan_are_sentences_in_the_readers_language():
+    """Events recorded in English (the step's title, as the person who acted read it) are
+    read in Swedish, each as a sentence, never as a label followed by a code."""
+    from django.utils import translation
+
+    from audit.models import AuditEntry
+    from workflows.timeline import sentence
+
+    written = {
+        ("task_claimed", "Decision", ""): "Uppgiften ”Beslut” togs.",
+        ("task_released", "Beslut", ""): "Uppgiften ”Beslut” lämnades tillbaka till alla",
+        ("file_uploaded", "policy.pdf", ""): "Filen policy.pdf laddades upp.",
+        ("samverkan_skipped", "Rutiner samverkas inte.", ""): "Ärendet behöver ingen samverkan.",
+        ("reader_granted", "Eva Ek", ""): "Eva Ek får läsa ärendet.",
+        ("reader_revoked", "Eva Ek", ""): "Eva Ek får inte längre läsa ärendet.",
+        ("review_report_attached", "", "2026"): "aktualitetsprövningen 2026 bifogades",
+        ("diary_entry_published", "", ""): "gjordes offentlig i e-diariet",
+    }
+    with translation.override("sv"):
+        for (action, comment, to_state), expected in written.items():
+            entry = AuditEntry(action=action, comment=comment, to_state=to_state)
+            text = sentence(entry, None)
+            assert expected in text, (action, text)
+            assert action not in text

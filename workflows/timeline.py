@@ -265,7 +265,71 @@ def _coauthor_added(e: AuditEntry, case: Case) -> str:
     return _("%(name)s was added as a co-author.") % {"name": e.comment}
 
 
+def _step_named(stored: str) -> str:
+    """A step's title stored in the language of whoever acted, in the reader's language."""
+    for words in routing.STEP_TITLES.values():
+        if stored in {str(words), *(_in_language(words, c) for c, _n in settings.LANGUAGES)}:
+            return str(words)
+    return stored
+
+
+def _task_claimed(e: AuditEntry, case: Case) -> str:
+    return _("The task “%(step)s” was taken.") % {"step": _step_named(e.comment)}
+
+
+def _task_released(e: AuditEntry, case: Case) -> str:
+    return _("The task “%(step)s” was given back to everyone it is routed to.") % {
+        "step": _step_named(e.comment)
+    }
+
+
+def _file_uploaded(e: AuditEntry, case: Case) -> str:
+    return _("The file %(name)s was uploaded.") % {"name": e.comment}
+
+
+def _file_downloaded(e: AuditEntry, case: Case) -> str:
+    return _("The non-public file %(name)s was downloaded.") % {"name": e.comment}
+
+
+def _samverkan_skipped(e: AuditEntry, case: Case) -> str:
+    return _with_comment(_("The case needs no samverkan."), e.comment)
+
+
+def _reader_granted(e: AuditEntry, case: Case) -> str:
+    return _("%(name)s may read the case.") % {"name": e.comment}
+
+
+def _reader_revoked(e: AuditEntry, case: Case) -> str:
+    return _("%(name)s may no longer read the case.") % {"name": e.comment}
+
+
+def _review_reminder_sent(e: AuditEntry, case: Case) -> str:
+    return _with_comment(_("A reminder of the overdue review was sent."), e.comment)
+
+
+def _review_report_attached(e: AuditEntry, case: Case) -> str:
+    return _("The review report for %(year)s was attached to the case.") % {"year": e.to_state}
+
+
+def _diary_entry_public(e: AuditEntry, case: Case) -> str:
+    if e.action == "diary_entry_hidden":
+        return _("The record was hidden in the public e-diarium.")
+    return _("The record was made public in the e-diarium.")
+
+
 SENTENCES: dict[str, Callable[[AuditEntry, Case], str]] = {
+    "task_claimed": _task_claimed,
+    "task_released": _task_released,
+    "file_uploaded": _file_uploaded,
+    "file_downloaded": _file_downloaded,
+    "pdf_downloaded": _file_downloaded,
+    "samverkan_skipped": _samverkan_skipped,
+    "reader_granted": _reader_granted,
+    "reader_revoked": _reader_revoked,
+    "review_reminder_sent": _review_reminder_sent,
+    "review_report_attached": _review_report_attached,
+    "diary_entry_published": _diary_entry_public,
+    "diary_entry_hidden": _diary_entry_public,
     "case_started": _case_started,
     "task_created": _task_created,
     "task_completed": _task_completed,
