@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import public_diarium
-from .models import DiaryEntry
 from .open_csv import csv_response
 from .public_diarium import PublicDiariumForm, PublicDiaryRow
 
@@ -98,12 +97,7 @@ def diarium_csv(request):
     """Public: the e-diarium (with the page's filters) as CSV, streamed in chunks."""
     form, filters = _filtered(request)
     if filters is None:
-        return render(
-            request,
-            "documents/public_diarium.html",
-            {"form": form, "page": None, "rows": [], "querystring": ""},
-            status=400,
-        )
+        return diarium_page(request)  # the page, with its errors and status 400
     rows = public_diarium.all_rows(public_diarium.public_entries(**filters))
 
     def lines(address):
@@ -127,12 +121,7 @@ class DiariumFeed(Feed):
         return reverse("public_diarium")
 
     def items(self) -> list[PublicDiaryRow]:
-        newest = list(
-            DiaryEntry.objects.select_related("series__body").order_by("-registered_at", "-pk")[
-                :FEED_ITEMS
-            ]
-        )
-        return public_diarium.rows_for(newest)
+        return public_diarium.rows_for(list(public_diarium.public_entries()[:FEED_ITEMS]))
 
     def item_title(self, item: PublicDiaryRow) -> str:
         subject = item.subject or _("Subject not public")

@@ -127,11 +127,6 @@ class QueryWord(NamedTuple):
             return term.startswith(self.term) or term in self.whole
         return term == self.term
 
-    def is_whole(self, term: str) -> bool:
-        """Whether a matching index term matches as a whole word (ranked above a longer
-        word that merely starts with what is typed)."""
-        return term == self.term or term in self.whole
-
 
 def query_terms(q: str) -> list[QueryWord]:
     """The words of a search query (:class:`QueryWord`); all of them must match.

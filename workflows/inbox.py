@@ -113,7 +113,6 @@ def open_cases_of(user, limit: int = 50) -> QuerySet[Case]:
     return (
         access.visible_cases(user)
         .filter(Q(pk__in=written) | Q(pk__in=waiting), finished__isnull=True)
-        .select_related("document")
         .order_by("-created")[:limit]
     )
 

@@ -273,13 +273,18 @@ def _step_named(stored: str) -> str:
     return stored
 
 
+def _owned_step(e: AuditEntry) -> str:
+    # The step's code since it is recorded (from_state); older entries have its title only.
+    return routing.step_title(e.from_state) if e.from_state else _step_named(e.comment)
+
+
 def _task_claimed(e: AuditEntry, case: Case) -> str:
-    return _("The task “%(step)s” was taken.") % {"step": _step_named(e.comment)}
+    return _("The task “%(step)s” was taken.") % {"step": _owned_step(e)}
 
 
 def _task_released(e: AuditEntry, case: Case) -> str:
     return _("The task “%(step)s” was given back to everyone it is routed to.") % {
-        "step": _step_named(e.comment)
+        "step": _owned_step(e)
     }
 
 

@@ -107,6 +107,7 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
         page = super().paginate_queryset(selectors.RankedRows.of(self.filterset, rows))
         if page or not self.filterset.search_text() or self.paginator.page.number != 1:
             return page
+        searched = self.paginator.page
         # Nothing found: the query with its words corrected, if that finds something; the
         # answer's ``corrected_query`` says what was searched.
         found = self.filterset.corrected()
@@ -115,7 +116,7 @@ class RegisterViewSet(viewsets.ReadOnlyModelViewSet):
         corrected, correction = found
         again = super().paginate_queryset(selectors.RankedRows.of(corrected, rows))
         if not again:
-            super().paginate_queryset(selectors.RankedRows.of(self.filterset, rows))
+            self.paginator.page = searched  # the answer is the search as asked: no hits
             return page
         self.paginator.corrected_query = correction.query
         return again

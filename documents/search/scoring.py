@@ -23,15 +23,6 @@ assert sorted(WEIGHTS.values()) == [FIELD_SPAN**i for i in range(len(WEIGHTS))]
 assert COUNT_CAP < FIELD_SPAN
 
 
-def _packed_sum(score: str, least: str) -> str:
-    """SQL of a packed score summed over several terms' rows, as ``search`` scores them
-    together: per field, the sum of the capped counts, capped again (see WEIGHTS)."""
-    return " + ".join(
-        f"{least}(SUM(({score} / {weight}) %% {FIELD_SPAN}), {COUNT_CAP}) * {weight}"
-        for weight in WEIGHTS.values()
-    )
-
-
 def _successor(prefix: str) -> str:
     """The smallest string above every string that starts with ``prefix``."""
     code = ord(prefix[-1]) + 1
@@ -58,7 +49,8 @@ def _promoted(score: str) -> str:
 
 
 def _packed_split_sum(score: str, least: str, whole: str) -> str:
-    """SQL of packed scores summed over several terms' rows (as ``_packed_sum``), the
+    """SQL of a packed score summed over several terms' rows, as ``search`` scores them
+    together (per field, the sum of the capped counts, capped again; see WEIGHTS), the
     title's counts summed apart for the rows where ``whole`` (SQL) holds."""
     title = WEIGHTS[SearchField.TITLE]
     count = f"(({score} / {title}) %% {FIELD_SPAN})"

@@ -145,9 +145,7 @@ def correct(q: str, using: str = "default") -> Correction | None:
     query = query_terms(q)
     if not words or len(words) != len(query) or len(words) > MAX_CORRECTED_WORDS:
         return None  # repeated or dropped words, or many: leave such queries alone
-    candidates = {
-        w: edits(w) if MIN_CORRECTED_LENGTH <= len(w) <= MAX_CORRECTED_LENGTH else [] for w in words
-    }
+    candidates = {w: _candidates(w) for w in words}
     known = _known(*_asked(query, candidates), using)
     replaced, corrected = [], []
     for typed, word in zip(words, query, strict=True):

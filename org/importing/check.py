@@ -63,9 +63,6 @@ class Known:
     groups: set[str] = field(default_factory=set)
     unions: set[str] = field(default_factory=set)
 
-    def __getitem__(self, name: str) -> Any:
-        return getattr(self, name)
-
 
 def known_keys(book: Workbook) -> Known:
     known = Known()

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from ..models import (
     Body,
@@ -31,12 +32,12 @@ User = get_user_model()
 
 def _people() -> list[dict[str, Any]]:
     # Everyone the organisation names: holders, substitutes and representatives.
-    named = set(PositionHolding.objects.values_list("user_id", flat=True))
-    named |= set(Substitution.objects.values_list("user_id", flat=True))
-    named |= set(UnionRepresentative.objects.values_list("user_id", flat=True))
-    return list(
-        User.objects.filter(pk__in=named).values("username", "email", "first_name", "last_name")
+    named = (
+        Q(pk__in=PositionHolding.objects.values("user_id"))
+        | Q(pk__in=Substitution.objects.values("user_id"))
+        | Q(pk__in=UnionRepresentative.objects.values("user_id"))
     )
+    return list(User.objects.filter(named).values("username", "email", "first_name", "last_name"))
 
 
 def _dated(model, refs: dict[str, str], extra: tuple[str, ...] = ()) -> list[dict[str, Any]]:
@@ -177,7 +178,11 @@ def to_csv_zip(content: dict[str, list[list[str]]]) -> bytes:
     return out.getvalue()
 
 
+def render(content, fmt: str) -> bytes:
+    """Tables as one XLSX workbook (``fmt="xlsx"``) or a ZIP of CSV files."""
+    return to_xlsx(content) if fmt == "xlsx" else to_csv_zip(content)
+
+
 def export(fmt: str = "xlsx") -> bytes:
     """The organisation as one XLSX workbook (``fmt="xlsx"``) or a ZIP of CSV files."""
-    content = tables()
-    return to_xlsx(content) if fmt == "xlsx" else to_csv_zip(content)
+    return render(tables(), fmt)

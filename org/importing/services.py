@@ -183,8 +183,8 @@ def export_for(user, fmt: str) -> bytes:
     if not access.can_import_organisation(user):
         raise ImportNotAllowed
     content = export(fmt)
-    with transaction.atomic():
-        recording.record(
-            "organisation_exported", actor=user, target_label=_("Organisation (%s)") % fmt
-        )
+    # With the request's address, as every download of personal data is recorded.
+    recording.record_now(
+        "organisation_exported", actor=user, target_label=_("Organisation (%s)") % fmt
+    )
     return content

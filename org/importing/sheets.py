@@ -296,7 +296,7 @@ class Extension:
     ``check(rows, known)`` returns problems, ``apply(rows, run)`` writes the rows through
     ``run`` (``org.importing.apply.Run``: its ``upsert``, the bodies by code, the log),
     ``export()`` gives the rows as values by field. ``known`` holds the keys the file and
-    the database name together (``known["bodies"]``)."""
+    the database name together (``known.bodies``)."""
 
     sheet: Sheet
     model: Any  # the model its rows become, for the checks of text lengths

@@ -18,7 +18,8 @@ from .. import access
 from ..import_models import ImportStatus, OrganisationImport
 from . import services
 from .example import example_tables
-from .export import empty_tables, to_csv_zip, to_xlsx
+from .export import empty_tables
+from .export import render as file_of
 
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".xlsx", ".csv", ".zip")
@@ -128,8 +129,7 @@ def _format(request) -> str:
 def template(request):
     _allowed(request)
     fmt = _format(request)
-    tables = empty_tables()
-    content = to_xlsx(tables) if fmt == "xlsx" else to_csv_zip(tables)
+    content = file_of(empty_tables(), fmt)
     return _download(content, "organisation-mall", fmt)
 
 
@@ -137,8 +137,7 @@ def template(request):
 def example(request):
     _allowed(request)
     fmt = _format(request)
-    tables = example_tables()
-    content = to_xlsx(tables) if fmt == "xlsx" else to_csv_zip(tables)
+    content = file_of(example_tables(), fmt)
     return _download(content, "organisation-exempel", fmt)
 
 

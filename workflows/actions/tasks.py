@@ -166,6 +166,7 @@ def _change_owner(user, task_id: int, check, action: str, change) -> Task:
             acting=permit.acting,
             target=case,
             case=case,
+            from_state=task.flow_task.name,
             comment=routing.step_title(task.flow_task.name),
         )
     return task
