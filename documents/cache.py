@@ -25,9 +25,6 @@ import datetime
 import hashlib
 import re
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -72,32 +69,30 @@ def _current_sql(connection) -> str:
     )
 
 
-# Inside ``deferred()``: the bumps asked for wait here, and one is made when it ends.
-_deferred: ContextVar[list | None] = ContextVar("styrdok_register_bumps", default=None)
-
-
 def bump() -> None:
-    """Move the generation on, after the current transaction commits (at once outside one)."""
-    waiting = _deferred.get()
-    if waiting is not None:
-        waiting.append(True)
-        return
-    transaction.on_commit(_bump_now)
+    """Move the generation on once the current transaction commits (at once outside one).
+
+    However many rows a transaction saves (an import saves thousands), the generation moves
+    once: every change asks for a move after the commit, and the moves asked for since the
+    last one ran are one ``_Moves``: the first to run moves the generation, the rest see it
+    done. (A move asked for in a savepoint that was rolled back is dropped by Django; the
+    others still stand.)"""
+    connection = transaction.get_connection()
+    moves = getattr(connection, "_styrdok_register_moves", None)
+    if moves is None or moves.done:
+        moves = connection._styrdok_register_moves = _Moves()
+    transaction.on_commit(moves.run)
 
 
-@contextmanager
-def deferred() -> Iterator[None]:
-    """One bump for all the changes made inside the block (a bulk change, e.g. the
-    organisation import, saves thousands of rows: one commit hook instead of one each).
-    Use it inside the change's transaction; when the block fails, nothing is bumped."""
-    waiting: list = []
-    token = _deferred.set(waiting)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
-    if waiting:
-        bump()
+class _Moves:
+    """The generation's move asked for by the changes of one transaction (``bump``)."""
+
+    done = False
+
+    def run(self) -> None:
+        if not self.done:
+            self.done = True
+            _bump_now()
 
 
 def _bump_now() -> None:

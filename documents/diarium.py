@@ -1,4 +1,5 @@
-"""The diarienummer allocator: the one place numbers are issued.
+"""The diarienummer allocator: the one place numbers are issued (and read back from how
+people write them, ``diarienummer_q``).
 
 Numbers are allocated inside the caller's transaction with a row lock on the
 series' counter for the year, so a rolled-back start does not burn a number
@@ -8,8 +9,10 @@ and concurrent starts never get the same one.
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +21,24 @@ from org.models import Body, Unit
 
 from . import access
 from .models import DiaryCounter, DiaryEntry, DiarySeries, format_diarienummer
+
+# "KS 2026/155", "ks 2026 / 155", "KS2026/155" or just "2026/155"; at most nine digits, so
+# the number fits the column.
+_WRITTEN = re.compile(r"^\s*(?:([^\W\d_][\w-]{0,19}?)\s*)?(\d{4})\s*/\s*(\d{1,9})\s*$")
+
+
+def diarienummer_q(text: str, through: str = "") -> Q | None:
+    """The diary entries a diarienummer as people write it names, as a filter on
+    ``DiaryEntry`` (or on a model reaching it ``through``, e.g. ``"case__diary_entry__"``);
+    None when the text is not a diarienummer. Without a series it names every series'."""
+    written = _WRITTEN.match(text)
+    if written is None:
+        return None
+    code, year, number = written.groups()
+    q = Q(**{f"{through}year": int(year), f"{through}number": int(number)})
+    if code:
+        q &= Q(**{f"{through}series__code__iexact": code})
+    return q
 
 
 class NoDiarySeries(Exception):

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models import DocumentVersion
-from .open_csv import csv_response
+from .open_csv import csv_response, keyset_chunks
 from .selectors import register_versions
 
 CSV_CHUNK = 500
@@ -62,16 +62,7 @@ def _iso(day) -> str:
 def register_chunks() -> Iterator[list[DocumentVersion]]:
     """Every version of the public register (valid, superseded, repealed public documents),
     ``CSV_CHUNK`` at a time in id order: one query per chunk."""
-    chunk = CSV_CHUNK
-    versions = register_versions(AnonymousUser()).order_by("pk")
-    after = 0
-    while True:
-        got = list(versions.filter(pk__gt=after)[:chunk])
-        if got:
-            yield got
-        if len(got) < chunk:
-            return
-        after = got[-1].pk
+    return keyset_chunks(register_versions(AnonymousUser()), ("pk",), CSV_CHUNK)
 
 
 def _register_line(v: DocumentVersion, address) -> list:

@@ -14,7 +14,6 @@ from org.importing.apply import CHANGE, Run
 from org.importing.check import NOT_FOUND, Known
 from org.importing.reader import Problem, Row
 
-from . import cache
 from .models import DiarySeries
 
 DIARY_SERIES = s.Sheet(
@@ -100,4 +99,4 @@ def export() -> list[dict[str, Any]]:
 
 
 def register() -> None:
-    s.register(s.Extension(DIARY_SERIES, DiarySeries, check, apply, export, around=cache.deferred))
+    s.register(s.Extension(DIARY_SERIES, DiarySeries, check, apply, export))

@@ -10,7 +10,6 @@ case's authors, union representatives and position holders are never read.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -21,14 +20,12 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import access
+from . import access, diarium
 from .models import DiaryCaseFacts, DiaryEntry, DiarySeries, DiaryStatus, DocumentVersion
+from .open_csv import keyset_chunks
 
 PAGE_SIZE = 50
 CSV_CHUNK = 500
-DIARIENUMMER = re.compile(
-    r"^\s*(?:(?P<code>[^\s\d/]+)\s*)?(?P<year>\d{4})\s*/\s*(?P<number>\d+)\s*$"
-)
 
 
 class PublicDiariumForm(forms.Form):
@@ -66,12 +63,9 @@ class PublicDiariumForm(forms.Form):
 def search_q(text: str) -> Q:
     """A diarienummer finds its record whatever the marking; other words search only the
     subjects of public records (searching masked ones would tell what they are about)."""
-    number = DIARIENUMMER.match(text)
-    if number:
-        q = Q(year=int(number["year"]), number=int(number["number"]))
-        if number["code"]:
-            q &= Q(series__code__iexact=number["code"])
-        return q
+    number = diarium.diarienummer_q(text)
+    if number is not None:
+        return number
     return access.diary_details_public_q() & Q(title__icontains=text)
 
 
@@ -186,22 +180,5 @@ def page_of(entries: QuerySet[DiaryEntry], number) -> tuple[Page, list[PublicDia
 def all_rows(entries: QuerySet[DiaryEntry]) -> Iterator[PublicDiaryRow]:
     """Every row of ``entries`` in diarium order (series, year, number), read ``CSV_CHUNK``
     records at a time by keyset: three queries per chunk however many there are."""
-    chunk = CSV_CHUNK
-    ordered = entries.order_by("series__code", "year", "number", "pk")
-    after: DiaryEntry | None = None
-    while True:
-        batch = ordered
-        if after is not None:
-            key = (after.series.code, after.year, after.number)
-            batch = batch.filter(
-                Q(series__code__gt=key[0])
-                | Q(series__code=key[0], year__gt=key[1])
-                | Q(series__code=key[0], year=key[1], number__gt=key[2])
-            )
-        got = list(batch[:chunk])
-        if not got:
-            return
-        yield from rows_for(got)
-        if len(got) < chunk:
-            return
-        after = got[-1]
+    for chunk in keyset_chunks(entries, ("series__code", "year", "number"), CSV_CHUNK):
+        yield from rows_for(chunk)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,12 +24,19 @@ from . import following, selectors
 from .models import Frequency
 
 
+def _http_error(refusal: Refusal) -> Exception:
+    """Django's answer to a refusal: 404, 403, or 400 for bad input."""
+    if refusal.status == 404:
+        return Http404(refusal.message)
+    if refusal.status == 403:
+        return PermissionDenied(refusal.message)
+    return BadRequest(refusal.message)
+
+
 def _not_found_or_forbidden(refusal: Refusal) -> None:
     """Re-raise a 404 or 403 refusal as Django's answer; bad input is the caller's."""
-    if refusal.status == 404:
-        raise Http404(refusal.message) from refusal
-    if refusal.status == 403:
-        raise PermissionDenied(refusal.message) from refusal
+    if refusal.status in (403, 404):
+        raise _http_error(refusal) from refusal
 
 
 class PreferenceForm(forms.Form):
@@ -91,8 +98,7 @@ def follow_document(request, document_id: int):
     try:
         following.follow_document(request.user, document_id)
     except Refusal as refusal:
-        _not_found_or_forbidden(refusal)
-        raise
+        raise _http_error(refusal) from refusal
     messages.success(
         request, _("You follow the document: you will hear of new versions and a repeal.")
     )
@@ -119,7 +125,6 @@ def stop_following(request, follow_id: int):
     try:
         following.stop_following(request.user, follow_id)
     except Refusal as refusal:
-        _not_found_or_forbidden(refusal)
-        raise
+        raise _http_error(refusal) from refusal
     messages.success(request, _("You no longer follow it."))
     return _back(request, reverse("notifications:follows"))

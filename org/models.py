@@ -148,6 +148,8 @@ class Unit(models.Model):
             super().save(*args, **kwargs)
             kwargs.pop("force_insert", None)
         self.path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if kwargs.get("update_fields") is not None and self.path != old_path:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "path"}  # it follows the parent
         super().save(*args, **kwargs)
         if old_path and old_path != self.path:
             for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 
@@ -150,3 +151,22 @@ def test_claims_uploads_readers_and_skipped_samverkan_are_sentences_in_the_reade
             text = sentence(entry, None)
             assert expected in text, (action, text)
             assert action not in text
+
+
+@pytest.mark.django_db
+def test_paragraphs_stored_bare_before_the_sign_was_added_get_it_by_migration():
+    """Rows written before the paragraph was normalised on save: the migration gives them
+    their sign, so pages show the stored paragraph as it is."""
+    import importlib
+
+    from django.apps import apps
+
+    from tests.factories import DecisionFactory
+
+    bare, sign, free = DecisionFactory.create_batch(3)
+    Decision.objects.filter(pk=bare.pk).update(paragraph="26")
+    Decision.objects.filter(pk=free.pk).update(paragraph="§ 26 p. 3")
+    migration = importlib.import_module("documents.migrations.0021_decision_paragraph_with_sign")
+    migration.normalise(apps, None)
+    stored = dict(Decision.objects.values_list("pk", "paragraph"))
+    assert stored == {bare.pk: "§ 26", sign.pk: "§ 26", free.pk: "§ 26 p. 3"}

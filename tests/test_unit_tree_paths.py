@@ -47,14 +47,17 @@ def test_descendants_do_not_include_units_whose_id_merely_starts_alike(db):
     assert set(first.descendants()) == {first, grandchild}
 
 
-def test_moving_a_unit_moves_its_whole_subtree(org_tree):
+@pytest.mark.parametrize("save_kwargs", [{}, {"update_fields": ["parent"]}], ids=["all", "parent"])
+def test_moving_a_unit_moves_its_whole_subtree(org_tree, save_kwargs):
+    """Also when the save names only the parent (an import saves what changed): the path
+    follows it."""
     u = org_tree.units
     culture = UnitFactory(name="Sektor Kultur", parent=u["top"], level=org_tree.levels["sektor"])
     leaf = UnitFactory(name="Solrosen avdelning Blå", parent=u["unit"])
 
     area = Unit.objects.get(pk=u["area"].pk)
     area.parent = culture
-    area.save()
+    area.save(**save_kwargs)
 
     top = u["top"].pk
     assert _paths(area, u["unit"], leaf) == [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 
 import django_filters
 from django import forms
@@ -14,11 +13,9 @@ from django.utils.translation import pgettext_lazy
 
 from audit import tracking
 from audit.models import ACTION_LABELS, AuditEntry
+from documents import diarium
 
 MAX_TEXT = 200
-
-# "KS 2026/155", "ks 2026 / 155", or just "2026/155".
-_DIARIENUMMER = re.compile(r"^\s*(?:([^\W\d_][\w-]{0,19})\s+)?(\d{4})\s*/\s*(\d{1,9})\s*$")
 
 
 class DateInput(forms.DateInput):
@@ -63,7 +60,7 @@ class AuditFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         case = (data.get("case") or "").strip()
-        if case and _DIARIENUMMER.match(case) is None:
+        if case and diarium.diarienummer_q(case) is None:
             self.add_error(
                 "case", _("Write the diarienummer as series, year and number: KS 2026/155.")
             )
@@ -160,11 +157,5 @@ class AuditFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        match = _DIARIENUMMER.match(value)
-        if match is None:
-            return queryset.none()
-        code, year, number = match.groups()
-        filters = Q(case__diary_entry__year=int(year), case__diary_entry__number=int(number))
-        if code:
-            filters &= Q(case__diary_entry__series__code__iexact=code)
-        return queryset.filter(filters)
+        filters = diarium.diarienummer_q(value, through="case__diary_entry__")
+        return queryset.none() if filters is None else queryset.filter(filters)

@@ -73,11 +73,14 @@ def _current_key(case: Case) -> str:
     return step
 
 
-def _tasks(case: Case) -> list[dict]:
+def human_tasks(case: Case) -> list[dict]:
+    """The case's human tasks, oldest first, as the progress and the case page read them
+    (one query)."""
     return list(
         Task.objects.filter(process=case, flow_task_type="HUMAN")
         .order_by("created", "pk")
         .values(
+            "id",
             "status",
             "created",
             "finished",
@@ -112,8 +115,7 @@ def _holders(case: Case, open_tasks: list[dict]) -> str:
 
 def _holder(case: Case, task: dict, positions: dict[int, str]) -> str:
     if task["owner_id"]:
-        name = f"{task['owner_first'] or ''} {task['owner_last'] or ''}".strip()
-        name = name or task["owner_username"]
+        name = owner_name(task) or task["owner_username"]
         union = (task["data"] or {}).get("union")
         return f"{name} ({union})" if union else name
     if task["owner_permission"] == routing.TO_POSITION:
@@ -124,17 +126,19 @@ def _holder(case: Case, task: dict, positions: dict[int, str]) -> str:
     return str(_("the registrar"))
 
 
-def case_progress(case: Case) -> list[Stage]:
-    """The case's steps in order with their state (see the module's docstring)."""
-    tasks = _tasks(case)
+def owner_name(task: dict) -> str:
+    """The full name of the person who holds a task of ``human_tasks`` ("" if nobody)."""
+    return f"{task['owner_first'] or ''} {task['owner_last'] or ''}".strip()
+
+
+def case_progress(case: Case, tasks: list[dict] | None = None) -> list[Stage]:
+    """The case's steps in order with their state (see the module's docstring); ``tasks``
+    are its ``human_tasks`` when the caller has read them already."""
+    tasks = human_tasks(case) if tasks is None else tasks
     for t in tasks:
         t["step"] = t["step_ref"].rsplit(".", 1)[-1]
     seen = {t["step"] for t in tasks}
-    chain = (
-        Body.preparing_chains([case.decider_body_id])[case.decider_body_id]
-        if case.decider_body_id and case.kind != CaseKind.REVIEW
-        else []
-    )
+    chain = routing.preparing_chain(case) if case.kind != CaseKind.REVIEW else []
     plan = _plan(case, seen, chain)
     keys = [key for key, _title in plan]
     if case.finished is None:

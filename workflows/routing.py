@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from org.models import Position
+from org.models import Body, Position
 
 from .models import Case
 
@@ -80,8 +80,17 @@ class RoutingError(Exception):
     pass
 
 
+def preparing_chain(case: Case) -> list:
+    """The bodies the case's matter passes before its deciding body, in order; read once
+    per case object (the task page asks for it for its heading and for the progress)."""
+    if "_preparing_chain" not in case.__dict__:
+        body_id = case.decider_body_id
+        case._preparing_chain = Body.preparing_chains([body_id])[body_id] if body_id else []
+    return case._preparing_chain
+
+
 def preparing_body(case: Case):
-    chain = case.decider_body.preparing_bodies() if case.decider_body else []
+    chain = preparing_chain(case)
     return chain[case.preparation_index] if case.preparation_index < len(chain) else None
 
 

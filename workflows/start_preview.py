@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from documents import diarium
-from documents.models import Document, DocumentStatus
+from documents.models import Document
 
 from . import access
 from .actions.base import resolve_decider
-from .models import Case, CaseKind
-from .refusals import CaseAlreadyOpen, CaseError, NotValidForRepeal, NotValidForRevision
+from .actions.start import check_startable
+from .models import CaseKind
+from .refusals import CaseError
 
 
 @dataclass(frozen=True)
@@ -28,20 +29,6 @@ class StartPreview:
     forbidden: bool = False
 
 
-def _refusal(document: Document, kind: str) -> str:
-    if document.status != DocumentStatus.VALID or document.current_version_id is None:
-        error = NotValidForRepeal() if kind == CaseKind.REPEAL else NotValidForRevision()
-        return error.message
-    open_case = (
-        Case.objects.filter(document=document, finished__isnull=True)
-        .select_related("diary_entry__series")
-        .first()
-    )
-    if open_case is not None:
-        return CaseAlreadyOpen(dnr=open_case.diarienummer).message
-    return ""
-
-
 def preview_start(user, document: Document, kind: str) -> StartPreview:
     """What starting a case of ``kind`` (revision or repeal) on ``document`` would create:
     the case, its next diarienummer, who decides, the version it starts from; or why the
@@ -50,10 +37,8 @@ def preview_start(user, document: Document, kind: str) -> StartPreview:
     permit = access.can_start_case(user)
     if not permit:
         return StartPreview(kind=kind, kind_label=label, refusal=permit.reason, forbidden=True)
-    refusal = _refusal(document, kind)
-    if refusal:
-        return StartPreview(kind=kind, kind_label=label, refusal=refusal)
     try:
+        check_startable(document, kind)
         decider = resolve_decider(document, None)
         series = diarium.series_for(body=decider.body, scope_unit=document.scope_unit)
     except (CaseError, diarium.NoDiarySeries) as exc:

@@ -26,7 +26,7 @@ from .flow_chart import case_chart_svg
 from .forms import STEP_FORMS, ReaderGrantForm, RepealStartForm, StartDocumentForm
 from .inbox import inbox_page, open_cases_of
 from .models import Case, CaseKind
-from .progress import case_progress
+from .progress import case_progress, human_tasks, owner_name
 from .refusals import CaseError
 from .start_preview import preview_start
 from .timeline import case_timeline
@@ -297,12 +297,12 @@ def _case_records(user, case: Case) -> dict:
 def case_detail(request, case_id: int):
     case = _case_or_404(request.user, case_id)
     timeline = case_timeline(case)
-    tasks = (
-        Task.objects.filter(process=case, flow_task_type="HUMAN")
-        .select_related("owner")
-        .order_by("created")
-    )
-    open_tasks = [t for t in tasks if t.status in access.OPEN_TASK]
+    tasks = human_tasks(case)
+    open_tasks = [
+        {"pk": t["id"], "owner": owner_name(t) or t["owner_username"] or ""}
+        for t in tasks
+        if t["status"] in access.OPEN_TASK
+    ]
     can_grant = access.can_grant_reader(request.user, case).allowed
     context = {
         "case": case,
@@ -312,7 +312,7 @@ def case_detail(request, case_id: int):
         "timeline": timeline,
         "open_tasks": open_tasks,
         "step_title": routing.step_title(case.current_step) if case.current_step else "",
-        "progress": case_progress(case),
+        "progress": case_progress(case, tasks),
         **_case_records(request.user, case),
     }
     from .desk_views import case_desk_context

@@ -206,11 +206,6 @@ class Decision(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def paragraph_shown(self) -> str:
-        """The paragraph with its sign, also for rows stored before it was added on save."""
-        return minutes_paragraph(self.paragraph)
-
-    @property
     def outcome_label(self) -> str:
         """The outcome in words fit for the kind: an adopted repeal reads "Repealed", a
         confirmed review "Confirmed"."""

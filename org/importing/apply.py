@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,8 +142,7 @@ class Run:
         )
         for name in changed:
             setattr(obj, name, values[name])
-        # A unit's path follows its parent (Unit.save), so it is saved with it.
-        obj.save(update_fields=[*changed, "path"] if isinstance(obj, Unit) else changed)
+        obj.save(update_fields=changed)
         if (sheet.name, key) not in self.added:
             self.log(sheet, CHANGE, label, details)
         return obj
@@ -337,13 +335,6 @@ class Run:
                 self.log(sheet, END, f"'{key}'", _("marked inactive"))
 
     def run(self) -> list[Change]:
-        with ExitStack() as stack:
-            for extension in s.extensions():
-                if extension.around is not None:
-                    stack.enter_context(extension.around())
-            return self._passes()
-
-    def _passes(self) -> list[Change]:
         book = self.book
         self.levels()
         self.bodies(second_pass=False)

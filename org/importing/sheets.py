@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -303,8 +302,6 @@ class Extension:
     check: Callable[..., list]
     apply: Callable[..., None]
     export: Callable[[], list[dict[str, Any]]]
-    # A context manager the whole import runs in (documents: one register bump for all).
-    around: Callable[[], AbstractContextManager] | None = None
 
 
 _extensions: dict[str, Extension] = {}

@@ -39,7 +39,12 @@ def _given_relations(document: Document) -> list[str]:
     return [name for name in _GIVEN_RELATIONS if getattr(document, f"{name}_id") is not None]
 
 
-def _ensure_no_open_case(document: Document) -> None:
+def check_startable(document: Document, kind: str) -> None:
+    """Refuse a revision or a repeal of ``document`` that cannot start now: it must be valid,
+    with its valid version, and have no open case. The start actions ask it under the
+    document's lock; the confirmation page before them (``start_preview``)."""
+    if document.status != DocumentStatus.VALID or document.current_version_id is None:
+        raise NotValidForRepeal() if kind == CaseKind.REPEAL else NotValidForRevision()
     open_case = (
         Case.objects.filter(document=document, finished__isnull=True)
         .select_related("diary_entry__series")
@@ -149,9 +154,7 @@ def start_revision(*, user, document: Document) -> Case:
         raise refuse(permit)
     with transaction.atomic(), audit.batched(), nodes.links_in_one_insert():
         document = Document.objects.select_for_update().get(pk=document.pk)
-        if document.status != DocumentStatus.VALID or document.current_version_id is None:
-            raise NotValidForRevision()
-        _ensure_no_open_case(document)
+        check_startable(document, CaseKind.REVISION)
         current = document.current_version
         number = (
             document.versions.order_by("-number").values_list("number", flat=True).first() or 0
@@ -185,9 +188,7 @@ def start_repeal(*, user, document: Document, motivation: str = "") -> Case:
         raise refuse(permit)
     with transaction.atomic(), audit.batched(), nodes.links_in_one_insert():
         document = Document.objects.select_for_update().get(pk=document.pk)
-        if document.status != DocumentStatus.VALID:
-            raise NotValidForRepeal()
-        _ensure_no_open_case(document)
+        check_startable(document, CaseKind.REPEAL)
         decider = resolve_decider(document, None)
         return _start(
             RepealFlow,
