@@ -150,6 +150,7 @@ def catalogue(absolute) -> dict:
     """The DCAT-AP-SE description of the open data, with ``absolute`` making a path an
     absolute address."""
     api = absolute(reverse("register-list"))
+    diarium_api = absolute(reverse("diarium-list"))
     register = _dataset(
         absolute,
         "register",
@@ -187,6 +188,13 @@ def catalogue(absolute) -> dict:
     diarium["dcat:distribution"] = [
         _download(absolute(reverse("public_diarium_csv")), _("E-diarium (CSV)")),
         _feed(absolute(reverse("public_diarium_feed")), _("New diarium records (Atom)")),
+        _distribution(
+            diarium_api,
+            _("The e-diarium's API (JSON)"),
+            "application/json",
+            "JSON",
+            **{"dcat:accessService": {"@id": api + "#service"}},
+        ),
     ]
     publisher = {
         "@id": settings.STYRDOK_PUBLISHER_URL,
@@ -211,10 +219,10 @@ def catalogue(absolute) -> dict:
             {
                 "@id": api + "#service",
                 "@type": "dcat:DataService",
-                "dcterms:title": _text(_("The register's API")),
+                "dcterms:title": _text(_("The API of the register and the e-diarium")),
                 "dcat:endpointURL": {"@id": api},
                 "dcat:endpointDescription": {"@id": absolute(reverse("api-schema"))},
-                "dcat:servesDataset": {"@id": register["@id"]},
+                "dcat:servesDataset": [{"@id": register["@id"]}, {"@id": diarium["@id"]}],
                 "dcterms:license": {"@id": settings.STYRDOK_OPEN_DATA_LICENSE},
             }
         ],

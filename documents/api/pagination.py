@@ -13,7 +13,7 @@ from documents import selectors
 _MAX_DIGITS = 18
 
 
-def _positive_number(text: str) -> int | None:
+def positive_number(text: str) -> int | None:
     """The number ``text`` spells in ASCII digits if it is 1 or more, else None."""
     if not (text.isascii() and text.isdigit()):
         return None
@@ -40,10 +40,10 @@ class RegisterPagination(PageNumberPagination):
         usable). Empty means not given, as for the register's filters."""
         errors: dict[str, list[str]] = {}
         page = request.query_params.get(self.page_query_param, "")
-        if page and _positive_number(page) is None:
+        if page and positive_number(page) is None:
             errors[self.page_query_param] = [str(_("Enter a whole number, 1 or more."))]
         size = request.query_params.get(self.page_size_query_param, "")
-        if size and not (1 <= (_positive_number(size) or 0) <= self.max_page_size):
+        if size and not (1 <= (positive_number(size) or 0) <= self.max_page_size):
             errors[self.page_size_query_param] = [
                 str(
                     _("Enter a whole number from 1 to %(maximum)s.")
@@ -54,7 +54,7 @@ class RegisterPagination(PageNumberPagination):
 
     def get_page_size(self, request) -> int:
         size = request.query_params.get(self.page_size_query_param, "")
-        number = _positive_number(size) if size else None
+        number = positive_number(size) if size else None
         return min(number, self.max_page_size) if number else self.page_size
 
     corrected_query: str | None = None
@@ -66,7 +66,7 @@ class RegisterPagination(PageNumberPagination):
         return response
 
     def get_page_number(self, request, paginator) -> int:
-        return _positive_number(request.query_params.get(self.page_query_param, "")) or 1
+        return positive_number(request.query_params.get(self.page_query_param, "")) or 1
 
     def get_schema_operation_parameters(self, view) -> list[dict]:
         return [

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from .diarium import DiariumViewSet
 from .views import RegisterViewSet
 
 router = DefaultRouter()
@@ -10,6 +11,7 @@ router = DefaultRouter()
 # JSON, not Django's HTML page.
 router.include_format_suffixes = False
 router.register("register", RegisterViewSet, basename="register")
+router.register("diarium", DiariumViewSet, basename="diarium")
 
 urlpatterns = [
     path("", include(router.urls)),
