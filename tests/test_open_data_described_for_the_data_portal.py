@@ -55,9 +55,15 @@ def test_the_description_names_the_publisher_datasets_and_every_distribution(tow
         for name, d in datasets.items()
     }
     assert paths["register"] == {REGISTER_CSV, reverse("register_feed"), reverse("register-list")}
-    assert paths["diarium"] == {DIARIUM_CSV, reverse("public_diarium_feed")}
+    assert paths["diarium"] == {
+        DIARIUM_CSV,
+        reverse("public_diarium_feed"),
+        reverse("diarium-list"),
+    }
     service = catalogue["dcat:service"][0]
     assert urlsplit(service["dcat:endpointDescription"]["@id"]).path == reverse("api-schema")
+    served = {s["@id"] for s in service["dcat:servesDataset"]}
+    assert served == {datasets["register"]["@id"], datasets["diarium"]["@id"]}
 
 
 def test_every_address_the_description_gives_answers_an_anonymous_visitor(town):
