@@ -109,9 +109,7 @@ def _apply_levels(rows: tuple[LevelRow, ...], changes: list[Change]) -> None:
         level = existing.get(row.depth)
         if level is None:
             UnitLevel.objects.create(depth=row.depth, **wanted)
-            changes.append(
-                Change(ADD, _("Level %(depth)s “%(name)s” is added.") % vars(row))
-            )
+            changes.append(Change(ADD, _("Level %(depth)s “%(name)s” is added.") % vars(row)))
             continue
         found = _differences(level, wanted)
         if found:
@@ -233,7 +231,9 @@ def _apply_periods(rows: tuple[PeriodRow, ...], changes: list[Change]) -> None:
     for row in rows:
         period = existing.pop(row.starts_on, None)
         if period is None:
-            MandatePeriod.objects.create(starts_on=row.starts_on, ends_on=row.ends_on, name=row.name)
+            MandatePeriod.objects.create(
+                starts_on=row.starts_on, ends_on=row.ends_on, name=row.name
+            )
             changes.append(
                 Change(ADD, _("Mandate period %(start)s is added.") % {"start": row.starts_on})
             )

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from org.importing.sheets import POSITION_KINDS, SAMVERKAN_LEVELS
 
@@ -131,11 +132,11 @@ _PERIOD_KEYS = {"början", "slut", "namn"}
 _TOP_KEYS = {"format", "nivå", "dokumenttyp", "mandatperiod"}
 
 _KIND_NAMES = {
-    int: "ett heltal",
-    bool: "true eller false",
-    str: "text inom citattecken",
-    datetime.date: "ett datum (ÅÅÅÅ-MM-DD)",
-    list: "en lista",
+    int: gettext_noop("a whole number"),
+    bool: gettext_noop("true or false"),
+    str: gettext_noop("text in quotes"),
+    datetime.date: gettext_noop("a date (YYYY-MM-DD)"),
+    list: gettext_noop("a list"),
 }
 
 
@@ -167,7 +168,11 @@ class _Reader:
             self.problem(
                 where,
                 _("'%(key)s' must be %(kind)s, not %(value)s")
-                % {"key": key, "kind": _KIND_NAMES[kind], "value": json.dumps(value, default=str)},
+                % {
+                    "key": key,
+                    "kind": _(_KIND_NAMES[kind]),
+                    "value": json.dumps(value, default=str),
+                },
             )
             return None if default is ... else default
         if kind is int and value < 0:
@@ -192,7 +197,9 @@ class _Reader:
     def tables(self, where: str, document: dict, key: str) -> list[dict]:
         found = document.get(key, [])
         if not isinstance(found, list) or not all(isinstance(t, dict) for t in found):
-            self.problem(where, _("'%(key)s' must be a list of tables ([[%(key)s]])") % {"key": key})
+            self.problem(
+                where, _("'%(key)s' must be a list of tables ([[%(key)s]])") % {"key": key}
+            )
             return []
         return found
 
@@ -206,7 +213,9 @@ def _level(reader: _Reader, number: int, table: dict) -> LevelRow | None:
     level = reader.word(where, "samverkansnivå", table.get("samverkansnivå"), LEVEL_WORDS_IN)
     if None in (depth, name, level):
         return None
-    return LevelRow(depth=depth, name=name.strip(), chief_title=title.strip(), samverkan_level=level)
+    return LevelRow(
+        depth=depth, name=name.strip(), chief_title=title.strip(), samverkan_level=level
+    )
 
 
 LEVEL_WORDS_IN = {word: value for value, word in LEVEL_WORDS.items()}
@@ -216,7 +225,7 @@ POSITION_WORDS_IN = {word: value for value, word in POSITION_WORDS.items()}
 def _rule(reader: _Reader, where: str, number: int, table: Any) -> RuleRow | None:
     where = _("%(where)s, decider no. %(n)s") % {"where": where, "n": number}
     if not isinstance(table, dict):
-        reader.problem(where, _("write each decider as a table, { beslutsfattare = \"…\" }"))
+        reader.problem(where, _('write each decider as a table, { beslutsfattare = "…" }'))
         return None
     reader.keys(where, table, _RULE_KEYS)
     decider = reader.word(where, "beslutsfattare", table.get("beslutsfattare"), DECIDER_WORDS)
@@ -320,7 +329,12 @@ def _document(text: str, reader: _Reader) -> dict | None:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        reader.problems.append(_("The file is not valid TOML: %(error)s") % {"error": error})
+        at = re.search(r"line (\d+), column (\d+)", str(error))
+        line, column = at.groups() if at else ("?", "?")
+        reader.problems.append(
+            _("The file is not valid TOML at line %(line)s, column %(column)s (%(error)s).")
+            % {"line": line, "column": column, "error": re.sub(r" \(at .*\)$", "", str(error))}
+        )
         return None
     version = document.get("format")
     if version != FORMAT_VERSION:
@@ -346,7 +360,9 @@ def parse(data: bytes | str) -> RuleSet:
     document = _document(data, reader)
     if document is None:
         raise RuleFileInvalid(reader.problems)
-    levels = [_level(reader, n, t) for n, t in enumerate(reader.tables("nivå", document, "nivå"), 1)]
+    levels = [
+        _level(reader, n, t) for n, t in enumerate(reader.tables("nivå", document, "nivå"), 1)
+    ]
     types = [
         _type(reader, n, t)
         for n, t in enumerate(reader.tables("dokumenttyp", document, "dokumenttyp"), 1)
@@ -451,5 +467,7 @@ def dump(rule_set: RuleSet, header: str = HEADER) -> str:
         lines += ["", *_type_lines(row)]
     for period in rule_set.periods:
         lines += ["", "[[mandatperiod]]"]
-        lines += _pairs([("början", period.starts_on), ("slut", period.ends_on), ("namn", period.name)])
+        lines += _pairs(
+            [("början", period.starts_on), ("slut", period.ends_on), ("namn", period.name)]
+        )
     return "\n".join(lines) + "\n"
