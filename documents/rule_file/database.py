@@ -158,7 +158,8 @@ def _apply_rules(document_type: DocumentType, rows: tuple[RuleRow, ...], changes
         found = _differences(rule, wanted)
         if found:
             rule.save()
-            changes.append(Change(CHANGE, f"{_rule_text(document_type, row)}: {'; '.join(found)}."))
+            plain = _rule_text(document_type, RuleRow(row.decider))
+            changes.append(Change(CHANGE, f"{plain}: {'; '.join(found)}."))
     for rule in existing.values():
         removed = RuleRow(rule.decider, rule.allow_higher_bodies, rule.only_own_area)
         text = _rule_text(document_type, removed) if rule.decider in _DECIDER_ORDER else str(rule)

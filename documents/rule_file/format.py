@@ -439,7 +439,7 @@ def _type_lines(row: TypeRow) -> list[str]:
                 ("giltighet_månader", row.default_validity_months),
                 ("överordnade_typer", list(row.parents)),
                 ("läskvittens", row.reading_required),
-                ("läskvittens_för", [POSITION_WORDS[k] for k in row.reading_kinds]),
+                ("läskvittens_för", [POSITION_WORDS.get(k, k) for k in row.reading_kinds]),
                 ("översynsfrågor", row.review_questions),
             ]
         ),
@@ -460,7 +460,7 @@ def dump(rule_set: RuleSet, header: str = HEADER) -> str:
                 ("djup", level.depth),
                 ("namn", level.name),
                 ("chefstitel", level.chief_title),
-                ("samverkansnivå", LEVEL_WORDS[level.samverkan_level]),
+                ("samverkansnivå", LEVEL_WORDS.get(level.samverkan_level, level.samverkan_level)),
             ]
         )
     for row in rule_set.types:
