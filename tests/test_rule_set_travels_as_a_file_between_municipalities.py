@@ -269,3 +269,13 @@ def test_the_commands_export_and_import_with_a_dry_run(tmp_path: Path):
 
     call_command("import_rules", str(GOTENE), stdout=io.StringIO())
     assert DocumentType.objects.filter(code="strategi").exists()
+
+
+@pytest.mark.django_db
+def test_the_document_types_in_the_admin_link_to_the_page(client):
+    client.force_login(_admin())
+
+    listing = client.get(reverse("admin:documents_documenttype_changelist"))
+
+    assert listing.status_code == 200
+    assert reverse("rule_file:page") in listing.content.decode()
