@@ -84,6 +84,9 @@ ACTION_LABELS = {
     # The organisation file (org.importing)
     "organisation_imported": _("Organisation imported"),
     "organisation_exported": _("Organisation exported"),
+    # The rule-set file (documents.rule_file)
+    "rule_set_imported": _("Rule set imported"),
+    "rule_set_exported": _("Rule set exported"),
 }
 
 

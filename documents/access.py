@@ -495,3 +495,9 @@ def can_see_acknowledgements(user, unit: Unit) -> bool:
     """Whether ``user`` may see who in ``unit`` has confirmed reading: its chief, or the
     chief of a unit above it."""
     return any(unit.path.startswith(mine.path) for mine in acknowledgement_units(user))
+
+
+def can_manage_rule_set(user) -> bool:
+    """Importing a rule-set file (it changes who may adopt what) and downloading the
+    current one: administrators, as in the admin."""
+    return is_administrator(user)

@@ -30,7 +30,7 @@ from documents.models import (
     DeciderKind,
     DocumentType,
 )
-from fixtures.reference_data import ADOPTION_RULES, load_reference_data
+from fixtures.reference_data import default_rule_set, load_reference_data
 from tests.factories import (
     AdoptionRuleFactory,
     DocumentFactory,
@@ -108,7 +108,7 @@ def test_the_shipped_rule_set_loads_with_the_flags_its_kinds_require(db):
     load_reference_data()
 
     stored = list(AdoptionRule.objects.all())
-    assert len(stored) == sum(len(specs) for specs in ADOPTION_RULES.values())
+    assert len(stored) == sum(len(t.rules) for t in default_rule_set().types)
     for rule in stored:
         rule.full_clean()
         assert rule.only_own_area is (rule.decider in OWN_AREA_ALWAYS), rule
