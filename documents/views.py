@@ -201,7 +201,11 @@ def _original_file(version: DocumentVersion | None):
     return (
         version.files.select_related("archival_copy")
         .only(
-            "pk", "original_name", "content_type", "size", "version_id",
+            "pk",
+            "original_name",
+            "content_type",
+            "size",
+            "version_id",
             *(f"archival_copy__{n}" for n in ("id", "conformance", "failure", "file")),
         )  # fmt: skip
         .order_by("-uploaded_at", "-pk")

@@ -162,4 +162,3 @@ def test_a_version_not_published_has_no_pdf_a_address(client):
 
     assert response.status_code == 404
     assert not ArchivalCopy.objects.exists()
-
