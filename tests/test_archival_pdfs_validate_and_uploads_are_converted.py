@@ -148,3 +148,23 @@ def test_the_page_names_the_archival_format_of_a_converted_upload(client):
 
     assert "Arkivformat: PDF/A-2b" in text
     assert f"/documents/{document.pk}/versions/1/file/pdfa/" in text
+
+
+@pytest.mark.skipif(shutil.which("gs") is None, reason="Ghostscript (gs) is not installed")
+def test_an_upload_tried_without_a_converter_is_converted_by_the_job_once_there_is_one(
+    monkeypatch,
+):
+    from django.core.management import call_command
+
+    from documents.pdfa import convert
+
+    stored = upload(document_with_history(1).current_version, plain_pdf())
+    real_which = shutil.which
+    monkeypatch.setattr(convert.shutil, "which", lambda name: None)
+    assert archival_file(stored).failure == ArchivalFailure.NO_CONVERTER
+    monkeypatch.setattr(convert.shutil, "which", real_which)
+
+    call_command("make_archival_pdfs", stdout=io.StringIO())
+
+    [copy] = ArchivalCopy.objects.filter(source_file=stored)
+    assert copy.conformance == "PDF/A-2b" and not copy.failure

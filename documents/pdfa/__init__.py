@@ -16,14 +16,16 @@ rows, two servers at once).
 
 from __future__ import annotations
 
+import shutil
+
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.refusals import Conflict
 
 from ..access import REGISTER_VERSION_STATUSES
-from ..models import ArchivalCopy, DocumentVersion, VersionFile
+from ..models import ArchivalCopy, ArchivalFailure, DocumentVersion, VersionFile
 from .store import ArchivalPdf, as_archival_pdf, file_copy, make_file_copy, make_version_copy
 
 __all__ = ["ArchivalPdf", "NotArchivable", "archival_file", "archival_pdf", "make_missing"]
@@ -62,10 +64,13 @@ def missing_version_ids() -> list[int]:
 
 
 def missing_file_ids() -> list[int]:
+    """Uploads of published versions without a copy, and those that found no converter
+    when it was last tried if there is one now."""
+    missing = Q(archival_copy__isnull=True)
+    if shutil.which("gs"):
+        missing |= Q(archival_copy__failure=ArchivalFailure.NO_CONVERTER)
     return list(
-        VersionFile.objects.filter(
-            version__status__in=REGISTER_VERSION_STATUSES, archival_copy__isnull=True
-        )
+        VersionFile.objects.filter(missing, version__status__in=REGISTER_VERSION_STATUSES)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -89,8 +94,11 @@ def make_missing() -> tuple[int, int]:
         with transaction.atomic():
             if not _lock(stored.version_id):
                 continue
-            if ArchivalCopy.objects.filter(source_file_id=pk).exists():
+            earlier = ArchivalCopy.objects.filter(source_file_id=pk)
+            if earlier.exclude(failure=ArchivalFailure.NO_CONVERTER).exists():
                 continue
+            # A try without a converter stored no bytes: its row gives way to the real one.
+            earlier.delete()
             make_file_copy(stored)
             files += 1
     return versions, files
