@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "notifications",
     "workflows",
     "reading",
+    "archive",
     "fixtures",
 ]
 
