@@ -95,7 +95,9 @@ def _case_items(case: Case, case_xml: Callable[[Case], bytes]) -> list[Item]:
     for record in case.registered_records.order_by("sequence"):
         if not record.file:
             continue
-        name = f"handling-{record.sequence:03d}-{safe_name(record.original_name or record.file.name)}"
+        name = (
+            f"handling-{record.sequence:03d}-{safe_name(record.original_name or record.file.name)}"
+        )
         items.append(
             Item(
                 f"representations/records/data/{folder}/{name}",

@@ -119,9 +119,7 @@ def _samverkan(parent, case: Case) -> None:
 def case_xml(case: Case) -> bytes:
     """One case's records: its samverkan (statements, meetings, negotiations), its
     preparation, its registered records and its outcome."""
-    root = etree.Element(
-        f"{{{NS}}}arende", nsmap={None: NS}, id=str(case.pk), typ=case.kind or ""
-    )
+    root = etree.Element(f"{{{NS}}}arende", nsmap={None: NS}, id=str(case.pk), typ=case.kind or "")
     _el(root, "diarienummer", case.diary_entry.diarienummer)
     _el(root, "rubrik", case.diary_entry.title)
     _el(root, "registrerat", case.diary_entry.registered_at.isoformat())

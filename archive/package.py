@@ -27,7 +27,7 @@ from .descriptive import case_xml, descriptive_xml
 from .mets import Written, mets_xml
 from .premis import premis_xml
 from .selection import Selection, cases, versions
-from .validation import SCHEMAS, SCHEMA_FILES
+from .validation import SCHEMA_FILES, SCHEMAS
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 PACKAGE_NAMESPACE = uuid.UUID("0d7e4c52-8a1f-5b63-b9e4-71c2a6f3d805")
@@ -107,7 +107,9 @@ def build(
     with zipfile.ZipFile(out, "w") as archive:
         writer = _Writer(archive, root, total, progress)
         written = [
-            writer.add(item.path, item.read(), item.mimetype, f"Representations/{item.representation}")
+            writer.add(
+                item.path, item.read(), item.mimetype, f"Representations/{item.representation}"
+            )
             for item in content
         ]
         written += [writer.add(path, data, "application/xml", "Schemas") for path, data in schemas]

@@ -42,5 +42,6 @@ urlpatterns = [
     path("work/", include("workflows.urls")),
     path("following/", include("notifications.urls")),
     path("reading/", include("reading.urls")),
+    path("archive/", include("archive.urls")),
     path("organisation/import/", include("org.importing.urls")),
 ]
