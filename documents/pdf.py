@@ -5,6 +5,7 @@ sanitiser allows is understood (headings, paragraphs, lists, tables, quotes, pre
 text, bold, italic, underline, struck-out, sub/superscript, code and links); anything else
 is read as plain text. Helvetica (one of the PDF standard fonts) covers Swedish letters;
 characters it cannot show are replaced by a question mark rather than lost silently.
+The archival PDF (``documents.pdfa``) renders the same way with embedded fonts (``Fonts``).
 """
 
 from __future__ import annotations
@@ -147,25 +148,38 @@ def parse(html: str) -> Node:
 # --- Styles ---------------------------------------------------------------------------
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+@dataclass(frozen=True)
+class Fonts:
+    """The font names a PDF is set in (registered with reportlab; ``regular`` names a
+    family whose bold and italic reportlab knows)."""
+
+    regular: str = "Helvetica"
+    bold: str = "Helvetica-Bold"
+    mono: str = "Courier"
+
+
+STANDARD_FONTS = Fonts()
+
+
+def _styles(fonts: Fonts = STANDARD_FONTS) -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
     body = ParagraphStyle(
         "DocBody",
         parent=base["Normal"],
-        fontName="Helvetica",
+        fontName=fonts.regular,
         fontSize=10.5,
         leading=14,
         spaceAfter=6,
         alignment=TA_LEFT,
     )
-    heading = {"fontName": "Helvetica-Bold", "keepWithNext": True, "textColor": colors.black}
+    heading = {"fontName": fonts.bold, "keepWithNext": True, "textColor": colors.black}
     return {
         "body": body,
         "cell": ParagraphStyle("DocCell", parent=body, fontSize=9.5, leading=12, spaceAfter=0),
         "head_cell": ParagraphStyle(
             "DocHeadCell",
             parent=body,
-            fontName="Helvetica-Bold",
+            fontName=fonts.bold,
             fontSize=9.5,
             leading=12,
             spaceAfter=0,
@@ -174,7 +188,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             "DocQuote", parent=body, leftIndent=8 * mm, textColor=colors.HexColor("#333333")
         ),
         "code": ParagraphStyle(
-            "DocCode", parent=body, fontName="Courier", fontSize=9, leading=11.5, leftIndent=4 * mm
+            "DocCode", parent=body, fontName=fonts.mono, fontSize=9, leading=11.5, leftIndent=4 * mm
         ),
         "DocH1": ParagraphStyle(
             "DocH1", parent=body, fontSize=16, leading=20, spaceBefore=10, spaceAfter=6, **heading
@@ -191,7 +205,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle(
             "DocTitle",
             parent=body,
-            fontName="Helvetica-Bold",
+            fontName=fonts.bold,
             fontSize=20,
             leading=25,
             spaceAfter=8,
@@ -200,7 +214,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "banner": ParagraphStyle(
             "DocBanner",
             parent=body,
-            fontName="Helvetica-Bold",
+            fontName=fonts.bold,
             textColor=colors.HexColor("#8a1c1c"),
             spaceAfter=8,
         ),
@@ -282,10 +296,17 @@ BLOCK_TAGS = frozenset(
 
 
 class _Builder:
-    def __init__(self, styles: dict[str, ParagraphStyle], width: float, flat_tables: bool):
+    def __init__(self, styles: dict[str, ParagraphStyle], width: float, flat_tables: bool, fonts):
         self.styles = styles
         self.width = width
         self.flat_tables = flat_tables
+        self.fonts = fonts
+
+    def _inline(self, node: Node, depth: int) -> str:
+        markup = _inline(node, depth)
+        if self.fonts.mono != "Courier":  # user text is escaped: only our own tag matches
+            markup = markup.replace('<font face="Courier">', f'<font face="{self.fonts.mono}">')
+        return markup
 
     def blocks(self, node: Node, style: ParagraphStyle, depth: int = 0) -> list[Flowable]:
         """Flowables for the children of a block container."""
@@ -294,7 +315,7 @@ class _Builder:
 
         def flush() -> None:
             if inline:
-                markup = _inline(Node("span", {}, list(inline)), depth).strip()
+                markup = self._inline(Node("span", {}, list(inline)), depth).strip()
                 # Line breaks at the edges of a paragraph only add empty lines.
                 markup = re.sub(r"^(?:<br/>\s*)+|(?:\s*<br/>)+$", "", markup)
                 if _has_text(markup):
@@ -313,7 +334,7 @@ class _Builder:
     def block(self, node: Node, style: ParagraphStyle, depth: int) -> list[Flowable]:
         tag = node.tag
         if tag in HEADINGS:
-            markup = _inline(node, depth).strip()
+            markup = self._inline(node, depth).strip()
             return [Paragraph(markup, self.styles[HEADINGS[tag]])] if _has_text(markup) else []
         if tag in ("ul", "ol"):
             return self.list_(node, style, depth)
@@ -337,7 +358,7 @@ class _Builder:
                 continue
             content = self.blocks(child, style, depth + 1) if child.tag == "li" else (
                 self.block(child, style, depth + 1) if child.tag in BLOCK_TAGS else
-                [Paragraph(_inline(Node("span", {}, [child]), depth), style)]
+                [Paragraph(self._inline(Node("span", {}, [child]), depth), style)]
             )  # fmt: skip
             if not content:
                 content = [Paragraph("", style)]
@@ -352,7 +373,7 @@ class _Builder:
             ListFlowable(
                 items,
                 leftIndent=6 * mm,
-                bulletFontName="Helvetica",
+                bulletFontName=self.fonts.regular,
                 bulletFontSize=style.fontSize,
                 spaceAfter=4,
                 **kwargs,
@@ -379,7 +400,7 @@ class _Builder:
                         if is_head and len(rows) == header_rows + 1:
                             header_rows += 1
                 elif child.tag == "caption":
-                    caption = _inline(child, depth + 1).strip()
+                    caption = self._inline(child, depth + 1).strip()
                 elif child.tag in ("thead", "tbody", "tfoot"):
                     collect(child, child.tag == "thead")
 
@@ -391,7 +412,7 @@ class _Builder:
             return out
         if self.flat_tables:
             for cells in rows:
-                text = " | ".join(_inline(c, depth + 1).strip() for c in cells)
+                text = " | ".join(self._inline(c, depth + 1).strip() for c in cells)
                 if _has_text(text):
                     out.append(Paragraph(text, self.styles["body"]))
             return out
@@ -415,6 +436,8 @@ class _Builder:
         style = [
             ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            # The table's own text state, set even when no cell is a plain string.
+            ("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
             ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ]
@@ -441,9 +464,11 @@ class PdfHeader:
     diarienummer: str = ""
     version_label: str = ""
     banner: str = ""
+    # More (label, value) rows after those above (the archival PDF's decision record).
+    facts: tuple[tuple[str, str], ...] = ()
 
 
-def _header_flowables(header: PdfHeader, styles) -> list[Flowable]:
+def _header_flowables(header: PdfHeader, styles, fonts: Fonts) -> list[Flowable]:
     out: list[Flowable] = []
     if header.document_type:
         out.append(Paragraph(_text(header.document_type.upper()), styles["meta"]))
@@ -461,6 +486,7 @@ def _header_flowables(header: PdfHeader, styles) -> list[Flowable]:
         facts.append((_("Diarienummer"), header.diarienummer))
     if header.version_label:
         facts.append((_("Version"), header.version_label))
+    facts.extend(header.facts)
     if facts:
         table = Table(
             [
@@ -477,6 +503,7 @@ def _header_flowables(header: PdfHeader, styles) -> list[Flowable]:
             TableStyle(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
@@ -490,19 +517,22 @@ def _header_flowables(header: PdfHeader, styles) -> list[Flowable]:
     return [KeepTogether(out)]
 
 
-def render_pdf(header: PdfHeader, body_html: str) -> bytes:
-    """The PDF of a version: the header on the first page, then the (sanitised) text."""
+def render_pdf(
+    header: PdfHeader, body_html: str, *, fonts: Fonts = STANDARD_FONTS, invariant: bool = False
+) -> bytes:
+    """The PDF of a version: the header on the first page, then the (sanitised) text.
+    ``invariant``: no creation time nor random id, so the same input gives the same bytes."""
     clean = clean_html(body_html)
     try:
-        return _render(header, clean, flat_tables=False)
+        return _render(header, clean, fonts, invariant, flat_tables=False)
     except LayoutError:
         # A table cell taller than a page cannot be laid out; tables become lines of text.
-        return _render(header, clean, flat_tables=True)
+        return _render(header, clean, fonts, invariant, flat_tables=True)
 
 
-def _render(header: PdfHeader, clean: str, *, flat_tables: bool) -> bytes:
+def _render(header: PdfHeader, clean: str, fonts, invariant, *, flat_tables: bool) -> bytes:
     buffer = io.BytesIO()
-    styles = _styles()
+    styles = _styles(fonts)
     title = _printable(header.title)
     doc = SimpleDocTemplate(
         buffer,
@@ -515,13 +545,15 @@ def _render(header: PdfHeader, clean: str, *, flat_tables: bool) -> bytes:
         subject=_printable(header.adoption_line),
         creator="Styrdok",
         author="",
+        invariant=1 if invariant else None,
+        initialFontName=fonts.regular,  # no unused Helvetica in the page's resources
     )
     page_label = _("Page %(number)s")
     footer_title = title if len(title) <= 90 else title[:87] + "..."
 
     def on_page(canvas, document) -> None:
         canvas.saveState()
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont(fonts.regular, 8)
         canvas.setFillColor(colors.HexColor("#555555"))
         canvas.drawString(doc.leftMargin, 12 * mm, footer_title)
         canvas.drawRightString(
@@ -529,9 +561,9 @@ def _render(header: PdfHeader, clean: str, *, flat_tables: bool) -> bytes:
         )
         canvas.restoreState()
 
-    story = _header_flowables(header, styles)
+    story = _header_flowables(header, styles, fonts)
     story.extend(
-        _Builder(styles, doc.width - 2 * FRAME_PADDING, flat_tables).blocks(
+        _Builder(styles, doc.width - 2 * FRAME_PADDING, flat_tables, fonts).blocks(
             parse(clean), styles["body"]
         )
     )

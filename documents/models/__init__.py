@@ -15,6 +15,7 @@ from .adoption import (
     DocumentType,
     kinds_of,
 )
+from .archival import ArchivalCopy, ArchivalFailure
 from .decision import Decision, DecisionKind, DecisionOutcome
 from .diary import (
     DiaryCaseFacts,
@@ -54,6 +55,8 @@ __all__ = [
     "RANK_DOCUMENT_COLUMNS",
     "RANK_VERSION_COLUMNS",
     "AdoptionRule",
+    "ArchivalCopy",
+    "ArchivalFailure",
     "Decision",
     "DecisionKind",
     "DecisionOutcome",

@@ -1,0 +1,108 @@
+"""Archival PDFs (PDF/A-2b) of published versions and of their uploaded PDFs.
+
+The one door for other code (the version's page, the E-ARK archive package, the job):
+
+- ``archival_pdf(version) -> ArchivalPdf``: the PDF/A Styrdok renders from the version's
+  text, with its decision record on page 1 and its metadata in XMP; made on first request
+  (or by ``manage.py make_archival_pdfs``), stored, and the same bytes ever after.
+- ``archival_file(version_file) -> ArchivalPdf``: an uploaded PDF as PDF/A (kept as it is
+  when it already declares PDF/A, else converted), or why it could not be.
+- ``make_missing()``: what the scheduled job makes.
+
+Modules: ``record`` (the decision record), ``render`` (reportlab + pikepdf), ``xmp``,
+``icc`` (the sRGB output profile), ``convert`` (uploads, Ghostscript), ``store`` (storage,
+rows, two servers at once).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from audit.refusals import Conflict
+
+from ..access import REGISTER_VERSION_STATUSES
+from ..models import ArchivalCopy, DocumentVersion, VersionFile
+from .store import ArchivalPdf, as_archival_pdf, file_copy, make_file_copy, make_version_copy
+
+__all__ = ["ArchivalPdf", "NotArchivable", "archival_file", "archival_pdf", "make_missing"]
+
+
+class NotArchivable(Conflict):
+    code = "not_archivable"
+    message = _("Only a published version (valid, superseded or repealed) has an archival PDF.")
+
+
+def _check(version: DocumentVersion) -> None:
+    if version.status not in REGISTER_VERSION_STATUSES:
+        raise NotArchivable
+
+
+def archival_pdf(version: DocumentVersion) -> ArchivalPdf:
+    """The archival PDF of a published version (made now if it is the first time)."""
+    _check(version)
+    row = ArchivalCopy.objects.filter(version=version, source_file__isnull=True).first()
+    return as_archival_pdf(row or make_version_copy(version.pk))
+
+
+def archival_file(version_file: VersionFile) -> ArchivalPdf:
+    """The archival copy of an uploaded file of a published version."""
+    _check(version_file.version)
+    return as_archival_pdf(file_copy(version_file))
+
+
+def _published() -> object:
+    return DocumentVersion.objects.filter(status__in=REGISTER_VERSION_STATUSES)
+
+
+def missing_version_ids() -> list[int]:
+    has_copy = ArchivalCopy.objects.filter(version=OuterRef("pk"), source_file__isnull=True)
+    return list(_published().filter(~Exists(has_copy)).order_by("pk").values_list("pk", flat=True))
+
+
+def missing_file_ids() -> list[int]:
+    return list(
+        VersionFile.objects.filter(
+            version__status__in=REGISTER_VERSION_STATUSES, archival_copy__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def make_missing() -> tuple[int, int]:
+    """Make the archival copies that are missing: (versions, files) made by this call.
+    Each under a lock of its version taken with SKIP LOCKED, so that two servers running
+    the job at once share the work instead of doing it twice."""
+    versions = files = 0
+    for pk in missing_version_ids():
+        with transaction.atomic():
+            if not _lock(pk):
+                continue
+            if ArchivalCopy.objects.filter(version_id=pk, source_file__isnull=True).exists():
+                continue
+            make_version_copy(pk)
+            versions += 1
+    for pk in missing_file_ids():
+        stored = VersionFile.objects.get(pk=pk)
+        with transaction.atomic():
+            if not _lock(stored.version_id):
+                continue
+            if ArchivalCopy.objects.filter(source_file_id=pk).exists():
+                continue
+            make_file_copy(stored)
+            files += 1
+    return versions, files
+
+
+def _lock(version_id: int) -> bool:
+    """Lock the version's row, or False when another transaction holds it (PostgreSQL;
+    SQLite has one writer at a time and no row locks)."""
+    return (
+        DocumentVersion.objects.select_for_update(skip_locked=True)
+        .filter(pk=version_id)
+        .values_list("pk", flat=True)
+        .first()
+        is not None
+    )
