@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from workflows.models import Case
 
-from .pdf import archival_pdf
+from .pdf import archival_pdf, archival_upload
 from .selection import Selection, cases, versions
 
 REPRESENTATIONS = ("pdfa", "original", "records")
@@ -25,7 +25,7 @@ REPRESENTATIONS = ("pdfa", "original", "records")
 @dataclass(frozen=True)
 class Item:
     path: str  # inside the package, below its root folder
-    read: Callable[[], bytes]
+    read: Callable[[], bytes | None]  # None: the file turned out not to exist (left out)
     mimetype: str
     representation: str  # one of REPRESENTATIONS
 
@@ -71,6 +71,14 @@ def _version_items(version) -> list[Item]:
     ]
     for index, upload in enumerate(version.files.order_by("pk"), start=1):
         name = f"{index:02d}-{safe_name(upload.original_name)}"
+        items.append(
+            Item(
+                f"representations/pdfa/data/{folder}/{name.rsplit('.', 1)[0]}.pdf",
+                lambda u=upload: archival_upload(u),
+                "application/pdf",
+                "pdfa",
+            )
+        )
         items.append(
             Item(
                 f"representations/original/data/{folder}/{name}",

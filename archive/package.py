@@ -63,6 +63,10 @@ class _Writer:
         self.archive, self.root, self.total, self.progress = archive, root, total, progress
         self.done = 0
 
+    def skip(self) -> None:
+        self.done += 1
+        self.progress(self.done, self.total)
+
     def add(self, path: str, data: bytes, mimetype: str, group: str) -> Written:
         info = zipfile.ZipInfo(f"{self.root}/{path}", date_time=ZIP_TIME)
         info.compress_type = zipfile.ZIP_DEFLATED
@@ -106,12 +110,14 @@ def build(
     progress(0, total)
     with zipfile.ZipFile(out, "w") as archive:
         writer = _Writer(archive, root, total, progress)
-        written = [
-            writer.add(
-                item.path, item.read(), item.mimetype, f"Representations/{item.representation}"
-            )
-            for item in content
-        ]
+        written = []
+        for item in content:
+            data = item.read()
+            if data is None:
+                writer.skip()
+                continue
+            group = f"Representations/{item.representation}"
+            written.append(writer.add(item.path, data, item.mimetype, group))
         written += [writer.add(path, data, "application/xml", "Schemas") for path, data in schemas]
         version = software_version()
         descriptive = writer.add(

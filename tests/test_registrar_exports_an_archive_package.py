@@ -21,6 +21,7 @@ from archive.refusals import ArchiveExportNotAllowed
 from archive.selection import select
 from archive.validation import errors
 from audit.models import AuditEntry
+from documents.pdfa import archival_pdf
 from org.models import BodyKind, PositionKind
 from tests.archive_support import assert_checksums_match, open_package, read
 from tests.factories import (
@@ -79,6 +80,11 @@ def test_a_documents_package_validates_and_its_checksums_match(policy):
     pdfs = [p for p in listed if p.startswith("representations/pdfa/data/")]
     assert len(pdfs) == 2  # both adopted versions
     assert all(read(archive, root, p).startswith(b"%PDF") for p in pdfs)
+    # The valid version's PDF is its stored PDF/A (documents.pdfa), the same bytes.
+    stored = archival_pdf(policy.current_version)
+    [valid] = [p for p in pdfs if p.endswith("_version-2.pdf")]
+    assert listed[valid][0] == stored.sha256
+    assert b"pdfaid" in read(archive, root, valid)
     [original] = [p for p in listed if p.startswith("representations/original/data/")]
     assert original.endswith("01-Policy-aao.pdf")
     for schema in ["mets.xsd", "premis-v3-0.xsd", "xlink.xsd", "DILCISExtensionMETS.xsd"]:
