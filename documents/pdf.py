@@ -496,7 +496,7 @@ def _header_flowables(header: PdfHeader, styles, fonts: Fonts) -> list[Flowable]
                 ]
                 for k, v in facts
             ],
-            colWidths=[35 * mm, None],
+            colWidths=[40 * mm, None],
             hAlign="LEFT",
         )
         table.setStyle(

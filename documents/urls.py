@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pdfa_views, views
 
 app_name = "documents"
 
@@ -20,5 +20,16 @@ urlpatterns = [
         "<int:document_id>/versions/<int:number>/pdf/",
         views.version_pdf_download,
         name="version_pdf",
+    ),
+    # Archival copies (PDF/A): the version's and its uploaded file's.
+    path(
+        "<int:document_id>/versions/<int:number>/pdfa/",
+        pdfa_views.version_archival_pdf,
+        name="version_archival_pdf",
+    ),
+    path(
+        "<int:document_id>/versions/<int:number>/file/pdfa/",
+        pdfa_views.version_file_archival_pdf,
+        name="version_file_archival_pdf",
     ),
 ]

@@ -160,6 +160,7 @@ def _version_context(request, document: Document, version: DocumentVersion | Non
         "repeal": selectors.repealing_decision(document),
         "original": original,
         "original_kind": _file_kind(original.content_type) if original else "",
+        **_archival_state(version, original),
     }
 
 
@@ -193,14 +194,42 @@ def _case_links(user, document: Document, *, fixed: bool):
 
 
 def _original_file(version: DocumentVersion | None):
-    """The version's newest uploaded file (what the download offers), or None."""
+    """The version's newest uploaded file (what the download offers), with its archival
+    copy if made, or None."""
     if version is None:
         return None
     return (
-        version.files.only("pk", "original_name", "content_type", "size", "version_id")
+        version.files.select_related("archival_copy")
+        .only(
+            "pk",
+            "original_name",
+            "content_type",
+            "size",
+            "version_id",
+            *(f"archival_copy__{n}" for n in ("id", "conformance", "failure", "file")),
+        )  # fmt: skip
         .order_by("-uploaded_at", "-pk")
         .first()
     )
+
+
+def _archival_state(version: DocumentVersion | None, original) -> dict:
+    """Whether the page offers the version's PDF/A, and what it says of the uploaded
+    file's: its archival format, or why it could not be converted."""
+    from .pdfa.store import user_note
+
+    published = version is not None and version.status in document_access.REGISTER_VERSION_STATUSES
+    copy = getattr(original, "archival_copy", None) if original is not None else None
+    return {
+        "archival": published,
+        "original_archival_note": user_note(copy) if published and copy else "",
+        "original_archival_link": bool(
+            published
+            and original is not None
+            and original.content_type == "application/pdf"
+            and (copy is None or copy.converted)
+        ),
+    }
 
 
 def _version_state(document: Document, version: DocumentVersion | None, today) -> dict:

@@ -122,6 +122,8 @@ COVERED = {
     "documents:version": (_version, {"document_id": MISSING, "number": 1}),
     "documents:version_file": (_version, {"document_id": MISSING, "number": 1}),
     "documents:version_pdf": (_version, {"document_id": MISSING, "number": 1}),
+    "documents:version_archival_pdf": (_version, {"document_id": MISSING, "number": 1}),
+    "documents:version_file_archival_pdf": (_version, {"document_id": MISSING, "number": 1}),
     "workflows:case": (_case, {"case_id": MISSING}),
     "workflows:chart": (_case, {"case_id": MISSING}),
     "workflows:case_readers": (_case, {"case_id": MISSING}),
@@ -177,6 +179,9 @@ ANONYMOUS_DOORS = {
     "documents:version",
     "documents:version_file",
     "documents:version_pdf",
+    # Not in OWNER_SEES: a draft has no archival PDF, not even for its author.
+    "documents:version_archival_pdf",
+    "documents:version_file_archival_pdf",
     "register-detail",
 }
 

@@ -37,7 +37,8 @@ def test_the_archival_pdf_states_the_decision_on_page_one_and_carries_the_metada
     assert decision.decision_date.isoformat() in first_page
     assert "§ 12" in first_page
     assert version.diary_entry.diarienummer in first_page
-    assert "2017-03-01" in first_page  # valid from
+    assert "Gäller från" in first_page and "2017-03-01" in first_page
+    assert "Beslutat av" in first_page and "Dokumentansvarig" in first_page
     assert "Ersätter" in first_page and "version 1" in first_page
     with pikepdf.open(io.BytesIO(data)) as pdf:
         meta = pdf.open_metadata()

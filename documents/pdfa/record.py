@@ -52,13 +52,13 @@ class DecisionRecord:
         """(label, value) rows for page 1, in the language active now (the archival PDF is
         always rendered in Swedish)."""
         rows = [
-            (_("Decided by"), self.decided_by),
+            (_("Decision made by"), self.decided_by),
             (_("Decision date"), _date(self.decision_date)),
             (_("Paragraph"), self.paragraph),
             (_("Diarienummer"), self.diarienummer),
             (_("Valid from"), _date(self.valid_from)),
-            (_("Valid until"), _date(self.valid_until) or _("until further notice")),
-            (_("Replaces"), self.replaces or _("no earlier version")),
+            (_("Valid until"), _date(self.valid_until) or _("Until further notice")),
+            (_("Replaces"), self.replaces or _("No earlier version")),
             (_("Document owner"), self.owner),
             (_("Applies to"), self.scope),
             (_("Version"), str(self.version_number)),
