@@ -23,6 +23,7 @@ from archive.validation import errors
 from audit.models import AuditEntry
 from documents.pdfa import archival_pdf
 from org.models import BodyKind, PositionKind
+from tests import pdfa_validator
 from tests.archive_support import assert_checksums_match, open_package, read
 from tests.factories import (
     BodyFactory,
@@ -282,3 +283,15 @@ def test_a_build_that_died_is_taken_up_again_but_a_running_one_is_not(registrar,
         started_at=timezone.now() - services.STALE_AFTER - datetime.timedelta(minutes=1)
     )
     assert services.claim_next().pk == running.pk
+
+
+def test_the_pdfa_representation_holds_valid_pdf_a(policy):
+    """Each published version's PDF in ``representations/pdfa`` passes the PDF/A validator
+    of the tests (Apache PDFBox Preflight, tests/pdfa_validator.py)."""
+    pdfa_validator.require()
+    archive, root = open_package(built(select(document=policy.pk)))
+    pdfs = [n for n in archive.namelist() if "/representations/pdfa/data/" in n]
+    assert len(pdfs) == 2
+    for name in pdfs:
+        valid, report = pdfa_validator.preflight(archive.read(name))
+        assert valid, (name, report)
