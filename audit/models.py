@@ -56,6 +56,11 @@ ACTION_LABELS = {
     # Downloads of material that is not public
     "file_downloaded": _("Non-public file downloaded"),
     "pdf_downloaded": _("Non-public PDF downloaded"),
+    # Archive packages (archive)
+    "archive_export_requested": _("Archive package requested"),
+    "archive_export_built": _("Archive package built"),
+    "archive_export_failed": _("Archive package could not be built"),
+    "archive_package_downloaded": _("Archive package downloaded"),
     "meeting_planned": _("Meeting planned"),
     "meeting_changed": _("Meeting changed"),
     "meeting_removed": _("Meeting removed"),

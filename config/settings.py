@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "notifications",
     "workflows",
     "reading",
+    "archive",
     "fixtures",
 ]
 
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "workflows.context_processors.navigation",
                 "reading.context_processors.navigation",
+                "archive.context_processors.navigation",
             ],
         },
     },

@@ -42,6 +42,7 @@ urlpatterns = [
     path("work/", include("workflows.urls")),
     path("following/", include("notifications.urls")),
     path("reading/", include("reading.urls")),
+    path("archive/", include("archive.urls")),
     path("organisation/import/", include("org.importing.urls")),
     path("rule-set/", include("documents.rule_file.urls")),
 ]

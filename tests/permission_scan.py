@@ -35,7 +35,9 @@ from org.models import PositionKind
 
 ROOT = Path(__file__).resolve().parent.parent
 
-ACCESS_MODULES = frozenset({"workflows/access.py", "documents/access.py", "org/access.py"})
+ACCESS_MODULES = frozenset(
+    {"workflows/access.py", "documents/access.py", "org/access.py", "archive/access.py"}
+)
 NOT_SCANNED = frozenset(
     {
         ".git",

@@ -103,6 +103,18 @@ def _organisation_import(subject):
     return {"pk": run.pk}
 
 
+def _archive_export(subject) -> dict:
+    from archive.models import ArchiveExport
+
+    export = ArchiveExport.objects.create(
+        requested_by=subject.case.started_by,
+        kind="document",
+        document=subject.document,
+        status="done",
+    )
+    return {"export_id": export.pk}
+
+
 COVERED = {
     "documents:detail": (_document, {"document_id": MISSING}),
     "documents:pdf": (_document, {"document_id": MISSING}),
@@ -142,12 +154,15 @@ COVERED = {
     "reading:export": (_unit_and_version, {"unit_id": MISSING, "version_id": MISSING}),
     "orgimport:run": (_organisation_import, {"pk": MISSING}),
     "orgimport:confirm": (_organisation_import, {"pk": MISSING}),
+    "archive:download": (_archive_export, {"export_id": MISSING}),
 }
 # The desk refuses everyone but the registrar and the secretaries before it looks anything
 # up: 403 for an existing and a missing object alike; so do the chief's read acknowledgement
-# pages for everyone but chiefs, and the organisation import for everyone but administrators.
+# pages for everyone but chiefs, the organisation import for everyone but administrators, and
+# the archive packages' download for everyone but the registrar and administrators.
 DESK_DOORS = {
     "workflows:desk_meeting",
+    "archive:download",
     "orgimport:run",
     "orgimport:confirm",
     "reading:overview_unit",
