@@ -39,6 +39,7 @@ Patch a name in the module that reads it: the snippet caches (``TEXT_CACHE_MAX_C
 """
 
 from ..models import copy_rank_columns
+from .compounds import compound_rows, forget_compounds, split
 from .indexing import (
     index_version,
     index_versions,
@@ -69,8 +70,10 @@ __all__ = [
     "RankedHits",
     "RankedTerm",
     "choose_prefixes",
+    "compound_rows",
     "copy_rank_columns",
     "correct",
+    "forget_compounds",
     "highlight",
     "index_version",
     "index_versions",
@@ -81,6 +84,7 @@ __all__ = [
     "search",
     "search_documents",
     "snippet",
+    "split",
     "version_file",
     "version_text",
 ]
