@@ -205,7 +205,7 @@ class RankedTerm:
         compound, compound_params = compound_condition(term, self.word, connection)
         edges.append(
             "SELECT NULL, 0, CASE WHEN EXISTS "
-            f"(SELECT 1 FROM {table} WHERE {compound} AND NOT {found}) THEN 1 ELSE 0 END"
+            f"(SELECT 1 FROM {table} WHERE {compound} AND NOT ({found})) THEN 1 ELSE 0 END"
         )
         edge_params = [*span_params, *span_params, *whole, *compound_params, *found_params]
         is_whole = _in_list(term, (self.term, *whole))
