@@ -353,7 +353,9 @@ def _grouped_scores_sql(terms: list[QueryWord], current_only: bool, connection) 
         return grouped(one_term_score, where), [word, word, *compound_params]
 
     own = [_word_condition(term_c, word) for word in terms]
-    conditions = [_with_compounds(term_c, word, c, connection) for word, c in zip(terms, own, strict=True)]
+    conditions = [
+        _with_compounds(term_c, word, c, connection) for word, c in zip(terms, own, strict=True)
+    ]
     where = " OR ".join(condition for condition, _params in conditions)
     where_params = [value for _condition, params in conditions for value in params]
     score, select_params = _summed_score(terms, own, term_c, field_c, count_c, least)
