@@ -121,6 +121,11 @@ class RankedTerm:
     typed word or such a stem; per row in the grouped sum; a kept group's stored scores
     already count its own prefix's term so, and it serves only a typed word that is not a
     term itself, or is the group's prefix.
+
+    Compounds of the word (``compounds``: "internkontroll" for "kontroll") are found too,
+    and score nothing: where one that is not among the word's own terms is in the index
+    (``nc``, an ``EXISTS`` in the same statement), the hits are grouped, never read from a
+    single term's or a kept group's rows.
     """
 
     def __init__(
