@@ -49,6 +49,7 @@ Patch a name in the module that reads it: the snippet caches (``TEXT_CACHE_MAX_C
 
 from ..models import copy_rank_columns
 from .compounds import compound_rows, forget_compounds, split
+from .compounds import record as record_compounds
 from .indexing import (
     index_version,
     index_versions,
@@ -88,6 +89,7 @@ __all__ = [
     "index_versions",
     "mark_not_current",
     "rank_versions",
+    "record_compounds",
     "reindex_if_searchable",
     "remove_version",
     "search",
