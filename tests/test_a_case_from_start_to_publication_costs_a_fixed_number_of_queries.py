@@ -30,9 +30,11 @@ from workflows.models import CaseOutcome
 # publication's search index; the policy's preparation and registration steps; the
 # decision's mail of the outcome and the publication's announcement (issue 18), queued in
 # the transaction. Counted inside the test's transaction, so each step's atomic block adds
-# a SAVEPOINT and its RELEASE (12 of the handlingsplan's 118).
+# a SAVEPOINT and its RELEASE (12 of the handlingsplan's 119). Publication's index also
+# records the parts of the compounds among the version's words (one INSERT that skips the
+# parts already known, issue 21): 119, was 118; the policy's text has no compound.
 CEILING = {
-    "handlingsplan": {"sqlite": 118, "postgresql": 118},
+    "handlingsplan": {"sqlite": 119, "postgresql": 119},
     "policy": {"sqlite": 187, "postgresql": 187},
 }
 
