@@ -256,6 +256,14 @@ def scenarios(data: Data) -> list[Scenario]:
         ),
         Scenario("search-prefix", "search", "search: prefix 'samverk'", f"{search}?q=samverk", manager),
         Scenario(
+            "search-compound", "search", "search: 'kontroll', also in compounds (internkontroll, ...)",
+            f"{search}?q=kontroll", manager,
+        ),
+        Scenario(
+            "search-compound-head", "search", "search: 'grupp', mostly in compounds (samverkansgrupp)",
+            f"{search}?q=grupp", manager,
+        ),
+        Scenario(
             "search-filtered", "search", "search + filter: 'rutiner' valid for the unit",
             f"{search}?q=rutiner&unit={unit}", manager,
         ),

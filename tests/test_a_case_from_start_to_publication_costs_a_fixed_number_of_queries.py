@@ -30,9 +30,11 @@ from workflows.models import CaseOutcome
 # publication's search index; the policy's preparation and registration steps; the
 # decision's mail of the outcome and the publication's announcement (issue 18), queued in
 # the transaction. Counted inside the test's transaction, so each step's atomic block adds
-# a SAVEPOINT and its RELEASE (12 of the handlingsplan's 115).
+# a SAVEPOINT and its RELEASE (12 of the handlingsplan's 116). Publication's index also
+# records the parts of the compounds among the version's words (one INSERT that skips the
+# parts already known, issue 21): one query more; the policy's text has no compound.
 CEILING = {
-    "handlingsplan": {"sqlite": 115, "postgresql": 115},
+    "handlingsplan": {"sqlite": 116, "postgresql": 116},
     "policy": {"sqlite": 186, "postgresql": 186},
 }
 

@@ -295,11 +295,12 @@ def test_the_register_page_shows_the_ranked_index_hits(world, client):
 
 @pytest.mark.parametrize(
     "q, kept",
-    [("brand", True), ("larm", True), ("brandsk", False), ("cykel", False), ("it", False)],
+    [("brand", True), ("larm", False), ("brandsk", False), ("cykel", False), ("it", False)],
 )
 def test_a_prefix_with_a_kept_group_reads_the_group(world, q, kept):
     """A prefix that covers the same terms as a kept group reads the group's rows; any
-    other search does not (marked here by a score no ranking gives)."""
+    other search does not (marked here by a score no ranking gives). "larm" also finds
+    the compound "brandlarm", outside its range, so its hits are grouped (issue 21)."""
     _choose_all()
     user = UserFactory()
     before = filterset(q, user).ranked_hits.rows()

@@ -324,3 +324,33 @@ def copy_rank_columns(version_ids: QuerySet | list[int]) -> int:
     }
     SearchPrefixRank.objects.filter(version__in=version_ids).update(**copied)
     return SearchRank.objects.filter(version__in=version_ids).update(**copied)
+
+
+class SearchCompound(models.Model):
+    """A part of a compound index term: "kontroll" of "internkontroll", so that a query
+    word finds the compounds that begin or end with it (``documents.search.compounds``).
+
+    One row per (part, compound) of the distinct index terms, whatever the number of
+    versions that have them; written by the indexing hooks when a compound is indexed.
+    On PostgreSQL both columns use the "C" collation, as ``SearchTerm.term`` does (the
+    word being typed matches parts by a range).
+    """
+
+    pk = models.CompositePrimaryKey("part", "term")
+    part = models.CharField(
+        _("part"),
+        max_length=64,
+        help_text=_("The stem of a lexicon word the compound is made of (see documents.text)."),
+    )
+    term = models.CharField(
+        _("compound term"),
+        max_length=64,
+        help_text=_("The compound's own index term (its stem)."),
+    )
+
+    class Meta:
+        verbose_name = _("search compound part")
+        verbose_name_plural = _("search compound parts")
+
+    def __str__(self) -> str:
+        return f"{self.part} < {self.term}"

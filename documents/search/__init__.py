@@ -26,12 +26,21 @@ A portable inverted index: ``SearchTerm`` rows (version, field, term, count) wri
   above one with "avvikelsehantering". Its cost grows with the
   number of hits (a few microseconds each), as every hit is ranked.
 
+* a word also finds the compounds that begin or end with it ("kontroll" finds
+  "internkontroll", "grupp" "samverkansgrupp"): ``compounds`` splits each distinct word
+  once, when it is indexed, with wordfreq's Swedish lexicon into ``SearchCompound`` rows
+  (part, compound term), and a query word's condition gains ``OR term IN (SELECT term FROM
+  compounds WHERE part ...)``, in the same statement. Its compounds' rows score nothing
+  for it: a document found only through a compound comes after every document with the
+  word itself, and such documents are ordered by title.
+
 The indexed version is chosen by ``version_field``: each document's current (valid) version
 by default, or any other single-valued path to a ``DocumentVersion`` (``"pk"`` when searching
 a ``DocumentVersion`` queryset).
 
 The package's modules, bottom to top: ``scoring`` (weights, cap, packed scores, prefix
-ranges), ``prefixes`` (the kept prefix groups), ``indexing`` (the search rows and the
+ranges), ``compounds`` (the lexicon's split, the compound parts' rows and conditions),
+``prefixes`` (the kept prefix groups), ``indexing`` (the search rows and the
 ranked index), ``matching`` (``search``), ``ranking`` (``RankedHits``, ``RankedTerm``),
 ``snippets`` (``snippet``, ``highlight``) and ``spelling`` (``correct``). What other code uses is importable from here.
 Patch a name in the module that reads it: the snippet caches (``TEXT_CACHE_MAX_CHARS``,
@@ -39,6 +48,8 @@ Patch a name in the module that reads it: the snippet caches (``TEXT_CACHE_MAX_C
 """
 
 from ..models import copy_rank_columns
+from .compounds import compound_rows, forget_compounds, split
+from .compounds import record as record_compounds
 from .indexing import (
     index_version,
     index_versions,
@@ -69,18 +80,22 @@ __all__ = [
     "RankedHits",
     "RankedTerm",
     "choose_prefixes",
+    "compound_rows",
     "copy_rank_columns",
     "correct",
+    "forget_compounds",
     "highlight",
     "index_version",
     "index_versions",
     "mark_not_current",
     "rank_versions",
+    "record_compounds",
     "reindex_if_searchable",
     "remove_version",
     "search",
     "search_documents",
     "snippet",
+    "split",
     "version_file",
     "version_text",
 ]

@@ -19,7 +19,8 @@ from ..models import (
     VersionFile,
     VersionStatus,
 )
-from ..text import analyse, html_to_text
+from ..text import html_to_text, is_indexable, stem, tokens
+from . import compounds
 from .prefixes import _lock_prefixes, _rank_prefixes, _span_prefixes
 from .scoring import COUNT_CAP, SEARCHABLE_STATUSES, WEIGHTS
 
@@ -41,25 +42,30 @@ def version_text(version: DocumentVersion) -> str:
     return f"{body}\n{file_text}" if body and file_text else body or file_text
 
 
-def _rows(version: DocumentVersion, summary: str) -> list[SearchTerm]:
+def _rows(version: DocumentVersion, summary: str, words: set[str]) -> list[SearchTerm]:
+    """The version's search rows; its indexable words are added to ``words``."""
     current = version.status == VersionStatus.VALID
     fields = {
         SearchField.TITLE: version.title,
         SearchField.SUMMARY: summary,
         SearchField.TEXT: version_text(version),
     }
-    return [
-        SearchTerm(
-            version_id=version.pk,
-            document_id=version.document_id,
-            term=term,
-            field=field,
-            count=count,
-            is_current=current,
-        )
-        for field, text in fields.items()
-        for term, count in Counter(analyse(text)).items()
-    ]
+    rows = []
+    for field, text in fields.items():
+        found = [word for word in tokens(text or "") if is_indexable(word)]
+        words.update(found)
+        rows += [
+            SearchTerm(
+                version_id=version.pk,
+                document_id=version.document_id,
+                term=term,
+                field=field,
+                count=count,
+                is_current=current,
+            )
+            for term, count in Counter(stem(word) for word in found).items()
+        ]
+    return rows
 
 
 def index_versions(versions: Iterable[DocumentVersion], *, unindexed: bool = False) -> int:
@@ -73,13 +79,15 @@ def index_versions(versions: Iterable[DocumentVersion], *, unindexed: bool = Fal
     versions = list(versions)
     if not versions:
         return 0
-    rows = [row for v in versions for row in _rows(v, v.document.summary)]
+    words: set[str] = set()
+    rows = [row for v in versions for row in _rows(v, v.document.summary, words)]
     ids = [v.pk for v in versions]
     with transaction.atomic(savepoint=False):
         if not unindexed:
             SearchTerm.objects.filter(version__in=ids).delete()
         SearchTerm.objects.bulk_create(rows, batch_size=2000)
         rank_versions(ids, unranked=unindexed)
+        compounds.record(words)
     return len(rows)
 
 

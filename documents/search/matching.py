@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce, Least
 
 from ..models import Document, SearchField, SearchTerm
 from ..text import QueryWord, query_terms
+from .compounds import compound_terms
 from .scoring import COUNT_CAP, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT, _successor
 
 # --- Searching ------------------------------------------------------------------
@@ -34,10 +35,11 @@ def _word_q(word: QueryWord) -> Q:
 
 
 def _matching(word: QueryWord, current_only: bool = False) -> QuerySet[SearchTerm]:
-    """Index rows of any version with the word; with ``current_only``, of valid versions
-    only (served by a partial index)."""
+    """Index rows of any version with the word, or with a compound of it
+    (``compounds.compound_terms``); with ``current_only``, of valid versions only (served
+    by a partial index)."""
     rows = SearchTerm.objects.filter(is_current=True) if current_only else SearchTerm.objects
-    return rows.filter(_word_q(word))
+    return rows.filter(_word_q(word) | Q(term__in=compound_terms(word)))
 
 
 class _VersionTermRange(Func):
@@ -132,6 +134,8 @@ def search(
     terms = query_terms(q)
     if not terms:
         return queryset.annotate(**{SCORE: Value(0, output_field=IntegerField())})
+    # A version found through a compound of a word only scores nothing for it: the score
+    # reads the word's own rows.
     version_ref = OuterRef(version_field)
     score = Value(0, output_field=IntegerField())
     for word in terms:

@@ -16,6 +16,7 @@ from ..models import (
     SearchTerm,
 )
 from ..text import QueryWord, query_terms
+from .compounds import compound_condition
 from .scoring import (
     COUNT_CAP,
     SCORE,
@@ -120,6 +121,11 @@ class RankedTerm:
     typed word or such a stem; per row in the grouped sum; a kept group's stored scores
     already count its own prefix's term so, and it serves only a typed word that is not a
     term itself, or is the group's prefix.
+
+    Compounds of the word (``compounds``: "internkontroll" for "kontroll") are found too,
+    and score nothing: where one that is not among the word's own terms is in the index
+    (``nc``, an ``EXISTS`` in the same statement), the hits are grouped, never read from a
+    single term's or a kept group's rows.
     """
 
     def __init__(
@@ -189,20 +195,30 @@ class RankedTerm:
         # all of it (7,000 rows, 2 ms each, for "risk*").
         edges = [
             f"SELECT (SELECT {term} FROM {table} WHERE {span} ORDER BY {term} {d} LIMIT 1) "
-            "AS t, 0 AS x"
+            "AS t, 0 AS x, 0 AS c"
             for d in ("ASC", "DESC")
         ]
         edges += [
-            "SELECT t, CASE WHEN t IS NULL THEN 0 ELSE 1 END AS x FROM "
+            "SELECT t, CASE WHEN t IS NULL THEN 0 ELSE 1 END AS x, 0 AS c FROM "
             f"(SELECT (SELECT {term} FROM {table} WHERE {term} = %s LIMIT 1) AS t) w{i}"
             for i, _stem in enumerate(whole)
         ]
-        edge_params = [*span_params, *span_params, *whole]
+        # ``nc``: whether a compound of the word (``compounds``) that is not among its own
+        # terms is in the index; if so the hits are grouped, as such rows score nothing.
         found = f"({span} OR {_in_list(term, whole)})" if whole else span
         found_params = [*span_params, *whole]
+        compound, compound_params = compound_condition(term, self.word, connection)
+        edges.append(
+            "SELECT NULL, 0, CASE WHEN EXISTS "
+            f"(SELECT 1 FROM {table} WHERE {compound} AND NOT ({found})) THEN 1 ELSE 0 END"
+        )
+        edge_params = [*span_params, *span_params, *whole, *compound_params, *found_params]
         is_whole = _in_list(term, (self.term, *whole))
         whole_params = [self.term, *whole]
-        one = "(SELECT lo FROM span) = (SELECT hi FROM span)"
+        one = (
+            "COALESCE((SELECT lo FROM span) = (SELECT hi FROM span), 1 = 0) "
+            "AND (SELECT nc FROM span) = 0"
+        )
         single = f"{term} = (SELECT lo FROM span) AND {one} AND {shown}"
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"
         groups, grouped = (quote(m.db_table) for m in (SearchPrefix._meta, SearchPrefixRank._meta))
@@ -215,7 +231,8 @@ class RankedTerm:
             f"grp AS (SELECT MIN(prefix) AS prefix FROM {groups} "
             "WHERE lowest = (SELECT lo FROM span) AND highest = (SELECT hi FROM span) "
             "AND lowest <> highest AND prefix <= %s AND upper > %s "
-            "AND (SELECT nx FROM span) = 0 AND (lowest <> %s OR prefix = %s))"
+            "AND (SELECT nx FROM span) = 0 AND (SELECT nc FROM span) = 0 "
+            "AND (lowest <> %s OR prefix = %s))"
         )
         in_group = f"{group_column} = (SELECT prefix FROM grp) AND {shown}"
         order = f"ORDER BY {SCORE} DESC, title ASC, version ASC LIMIT %s OFFSET %s"
@@ -224,12 +241,16 @@ class RankedTerm:
         promote = "(SELECT lo FROM span) = %s OR (SELECT nx FROM span) > 0"
         one_score = f"CASE WHEN {promote} THEN {_promoted(score)} ELSE {score} END"
         sql = (
-            f"WITH span AS (SELECT MIN(t) AS lo, MAX(t) AS hi, SUM(x) AS nx FROM ("
-            f"{' UNION ALL '.join(edges)}) edges), {group}, "
-            f"several AS (SELECT {version} AS version, {title} AS title, "
-            f"{_packed_split_sum(score, least, is_whole)} AS {SCORE} FROM {table} "
-            f"WHERE {found} AND NOT {one} "
-            f"AND (SELECT prefix FROM grp) IS NULL AND {shown} GROUP BY {version}, {title}) "
+            f"WITH span AS (SELECT MIN(t) AS lo, MAX(t) AS hi, SUM(x) AS nx, SUM(c) AS nc "
+            f"FROM ({' UNION ALL '.join(edges)}) edges), {group}, "
+            # Several terms: grouped by version; a compound's rows score nothing.
+            f"several AS (SELECT version, title, "
+            f"{_packed_split_sum(score, least, is_whole)} AS {SCORE} FROM ("
+            f"SELECT {version} AS version, {title} AS title, {term} AS {term}, "
+            f"CASE WHEN {found} THEN {score} ELSE 0 END AS {score} FROM {table} "
+            f"WHERE ({found} OR {compound}) AND NOT ({one}) "
+            f"AND (SELECT prefix FROM grp) IS NULL AND {shown}) rows_found "
+            "GROUP BY version, title) "
             # The total, then the page: (kind, a, b, title).
             f"SELECT 1 AS kind, (SELECT COUNT(*) FROM {table} WHERE {single}) "
             f"+ (SELECT COUNT(*) FROM {grouped} WHERE {in_group}) "
@@ -253,6 +274,8 @@ class RankedTerm:
             *whole_params,  # twice: the title's whole and other counts
             *whole_params,
             *found_params,
+            *found_params,
+            *compound_params,
             *shown_params,
             *shown_params,
             *shown_params,
@@ -297,9 +320,10 @@ def _grouped_scores_sql(terms: list[QueryWord], current_only: bool, connection) 
     Written as SQL rather than built with the ORM: it is the same short statement for
     every query, and compiling it through querysets cost a tenth of a search page. Only
     standard SQL (CASE, SUM, GROUP BY, HAVING) plus the databases' two-argument minimum.
-    With one word every row read is that word's, so the sums need no condition on the
-    word and there is nothing to check in ``HAVING``; with one exact word, a version has
-    one row per field and its score is a single sum.
+    The rows read are the words' own and their compounds' (``compounds``): a version
+    must have one or the other for every word (``HAVING``), and only its own rows score.
+    With one word there is nothing to check in ``HAVING``; with one exact word, a version
+    has one own row per field and its score is a single sum.
     """
     quote = connection.ops.quote_name
     meta = SearchTerm._meta
@@ -317,25 +341,42 @@ def _grouped_scores_sql(terms: list[QueryWord], current_only: bool, connection) 
             f"FROM {table} WHERE {current}({where}) GROUP BY {version_c}"
         )
 
-    # One exact term: a version has at most one row per field, so its score is one sum of
-    # the rows' capped, weighted counts, and the rows come in version order (no sort).
+    # One exact term: a version has at most one row per field of the term, so its score
+    # is one sum of those rows' capped, weighted counts (its compounds' rows add nothing).
     weight = " ".join(
         f"WHEN {int(f)} THEN {WHOLE_TITLE_WEIGHT if f == SearchField.TITLE else WEIGHTS[f]}"
         for f in SearchField
     )
-    one_term_score = f"SUM({least}({count_c}, {COUNT_CAP}) * CASE {field_c} {weight} END)"
     if len(terms) == 1 and not terms[0].is_prefix:
-        return grouped(one_term_score, f"{term_c} = %s"), [terms[0].term]
+        compound, compound_params = compound_condition(term_c, terms[0], connection)
+        one_term_score = (
+            f"SUM(CASE WHEN {term_c} = %s THEN {least}({count_c}, {COUNT_CAP}) "
+            f"* CASE {field_c} {weight} END ELSE 0 END)"
+        )
+        where = f"{term_c} = %s OR {compound}"
+        word = terms[0].term
+        return grouped(one_term_score, where), [word, word, *compound_params]
 
-    conditions = [_word_condition(term_c, word) for word in terms]
+    own = [_word_condition(term_c, word) for word in terms]
+    conditions = [
+        _with_compounds(term_c, word, c, connection) for word, c in zip(terms, own, strict=True)
+    ]
     where = " OR ".join(condition for condition, _params in conditions)
     where_params = [value for _condition, params in conditions for value in params]
-    score, select_params = _summed_score(terms, conditions, term_c, field_c, count_c, least)
+    score, select_params = _summed_score(terms, own, term_c, field_c, count_c, least)
     if len(terms) != 1:
         having, having_params = _every_term_matches(conditions)
         sql = f"{grouped(score, where)} HAVING {having}"
         return sql, [*select_params, *where_params, *having_params]
     return grouped(score, where), [*select_params, *where_params]
+
+
+def _with_compounds(
+    term_c: str, word: QueryWord, own: tuple[str, list], connection
+) -> tuple[str, list]:
+    """The word's own condition, or its compounds' (``compounds.compound_condition``)."""
+    compound, compound_params = compound_condition(term_c, word, connection)
+    return f"({own[0]} OR {compound})", [*own[1], *compound_params]
 
 
 def _in_list(column: str, values: tuple[str, ...]) -> str:
@@ -373,9 +414,8 @@ def _summed_score(
 ) -> tuple[str, list]:
     """The score of a version's rows as SQL, and its parameters: per word and field, the
     capped sum of the counts times the field's weight; in the title, whole-word hits apart
-    at ``WHOLE_TITLE_WEIGHT``. With one word every row is that word's, so the sums need no
-    condition on the word."""
-    single = len(conditions) == 1
+    at ``WHOLE_TITLE_WEIGHT``. Only the word's own rows (``conditions``) count: the rows
+    of its compounds, read with them, score nothing."""
     select_parts, select_params = [], []
 
     def part(when: str, params: list, weight: int) -> None:
@@ -385,7 +425,7 @@ def _summed_score(
         select_params.extend(params)
 
     for word, (condition, condition_params) in zip(terms, conditions, strict=True):
-        own, own_params = ("", []) if single else (f" AND {condition}", condition_params)
+        own, own_params = f" AND {condition}", condition_params
         whole, whole_params = _whole_condition(term_c, word)
         title = f"{field_c} = {int(SearchField.TITLE)}{own}"
         part(f"{title} AND {whole}", [*own_params, *whole_params], WHOLE_TITLE_WEIGHT)

@@ -16,6 +16,7 @@ from django.db import connections
 
 from ..models import SearchRank
 from ..text import MIN_PREFIX_LENGTH, QueryWord, is_indexable, query_terms, stem, tokens
+from .compounds import compound_condition
 from .scoring import _successor
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzåäö"
@@ -78,9 +79,12 @@ def _own_terms(word: QueryWord) -> tuple[list[str], tuple[str, str] | None]:
     return [word.term], None
 
 
-def _known(terms: set[str], ranges: list[tuple[str, str]], using: str) -> dict[str, int]:
-    """How many valid versions have each of ``terms``; and, keyed by a range's start, 1 if
-    any term lies in it. One query."""
+def _known(
+    terms: set[str], ranges: list[tuple[str, str]], using: str, query: list[QueryWord] = ()
+) -> dict[str, int]:
+    """How many valid versions have each of ``terms``; keyed by a range's start, 1 if any
+    term lies in it; keyed by "~" and a query word's term, 1 if a compound of it is in the
+    index (such a word matches something). One query."""
     connection = connections[using]
     quote = connection.ops.quote_name
     meta = SearchRank._meta
@@ -98,6 +102,12 @@ def _known(terms: set[str], ranges: list[tuple[str, str]], using: str) -> dict[s
             f"WHERE {term} >= %s AND {term} < %s LIMIT 1) r"
         )
         params.extend([low, low, high])
+    for word in query:
+        compound, compound_params = compound_condition(term, word, connection)
+        parts.append(
+            f"SELECT '~' || %s, COUNT(*) FROM (SELECT 1 FROM {table} WHERE {compound} LIMIT 1) c"
+        )
+        params.extend([word.term, *compound_params])
     if not parts:
         return {}
     with connection.cursor() as cursor:
@@ -119,6 +129,8 @@ def _asked(query: list[QueryWord], candidates: dict[str, list[str]]):
 
 def _matches_something(word: QueryWord, known: dict[str, int]) -> bool:
     own, span = _own_terms(word)
+    if known.get("~" + word.term):
+        return True  # a compound of it
     return any(known.get(t) for t in own) or (span is not None and bool(known.get(">" + span[0])))
 
 
@@ -146,7 +158,7 @@ def correct(q: str, using: str = "default") -> Correction | None:
     if not words or len(words) != len(query) or len(words) > MAX_CORRECTED_WORDS:
         return None  # repeated or dropped words, or many: leave such queries alone
     candidates = {w: _candidates(w) for w in words}
-    known = _known(*_asked(query, candidates), using)
+    known = _known(*_asked(query, candidates), using, query)
     replaced, corrected = [], []
     for typed, word in zip(words, query, strict=True):
         nearest = (

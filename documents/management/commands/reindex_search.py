@@ -9,7 +9,12 @@ from django.db import transaction
 
 from config.jobs import run_alone
 from documents.models import DocumentVersion, SearchTerm
-from documents.search import SEARCHABLE_STATUSES, choose_prefixes, index_versions
+from documents.search import (
+    SEARCHABLE_STATUSES,
+    choose_prefixes,
+    forget_compounds,
+    index_versions,
+)
 
 
 class ProgressBar:
@@ -81,6 +86,8 @@ class Command(BaseCommand):
             # Rows of versions no longer indexed (e.g. drafts after a run with --all) go too.
             if not options["all"]:
                 SearchTerm.objects.exclude(version__status__in=SEARCHABLE_STATUSES).delete()
+            # The compounds' parts are written again from the words indexed below.
+            forget_compounds()
         for start in range(0, len(ids), batch_size):
             chunk = ids[start : start + batch_size]
             batch = (
