@@ -31,9 +31,18 @@ from workflows.models import CaseOutcome
 # decision's mail of the outcome and the publication's announcement (issue 18), queued in
 # the transaction. Counted inside the test's transaction, so each step's atomic block adds
 # a SAVEPOINT and its RELEASE (12 of the handlingsplan's 118).
+#
+# Raised by one query per new human task (+6 for the handlingsplan's 5 tasks, +9 for the
+# policy's 8) when the new-task mail moved from ``on_commit`` (after the transaction, not
+# counted here, and lost if the process stopped between the commit and the sending) into
+# the transaction that creates the task (issue 18: every mail is queued in the database
+# with its cause): the people who can do the task (one SELECT of users; the registration
+# task also reads the registrar positions, one more). The queue's INSERT of each mail is
+# not counted: the tests' mail backend is in memory (pytest-django's locmem), as for the
+# decision's and the announcement's mails.
 CEILING = {
-    "handlingsplan": {"sqlite": 118, "postgresql": 118},
-    "policy": {"sqlite": 187, "postgresql": 187},
+    "handlingsplan": {"sqlite": 124, "postgresql": 124},
+    "policy": {"sqlite": 196, "postgresql": 196},
 }
 
 
