@@ -449,20 +449,23 @@ class DocumentVersion(models.Model):
                 for name, value in zip(names, values, strict=True):
                     setattr(self, name, value)
             super().save(*args, **kwargs)
-            # A draft's copies are derived when it is adopted (or saved as more than a draft).
-            if (self.adoption_id or self.status != VersionStatus.DRAFT) and (
-                update_fields is None or not self.READING_SOURCES.isdisjoint(update_fields)
-            ):
-                DocumentVersion.refresh_reading(
-                    DocumentVersion.objects.filter(
-                        document=self.document_id, number__gte=self.number
-                    )
-                )
+            self._keep_reading(update_fields)
             # Only valid versions have rank rows (a version that becomes valid is indexed,
             # and so ranked, after this save).
             if not adding and copied and ranked and self.status == VersionStatus.VALID:
                 copy_rank_columns([self.pk])
         self._stored_status = self.status
+
+    def _keep_reading(self, update_fields) -> None:
+        """After a save: derive the reading columns of this version and the later ones
+        when what they come from was saved. A draft's are derived when it is adopted (or
+        saved as more than a draft)."""
+        if not self.adoption_id and self.status == VersionStatus.DRAFT:
+            return
+        if update_fields is None or not self.READING_SOURCES.isdisjoint(update_fields):
+            DocumentVersion.refresh_reading(
+                DocumentVersion.objects.filter(document=self.document_id, number__gte=self.number)
+            )
 
     @classmethod
     def refresh_reading(cls, versions: QuerySet[DocumentVersion]) -> int:
