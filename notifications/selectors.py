@@ -2,7 +2,8 @@
 
 A document applies to a person when its scope is the unit of a position they hold today or
 a unit above it (the register's rule: ``RegisterFilter.applies_to``), so the people told of
-a new or revised document are the holders of positions in the scope unit's subtree. Beside
+a new, revised or repealed document are the holders of positions in the scope unit's
+subtree. Beside
 them: the document's followers (new versions and repeals) and the followers of a register
 search the new version matches. Everyone told must be allowed to see the document
 (``documents.access``); nobody is told twice of one announcement.
@@ -21,7 +22,7 @@ from documents.filters import RegisterFilter
 from documents.selectors import register_versions
 from org.models import PositionHolding
 
-from .models import Announcement, AnnouncementKind, Follow, Frequency, Preference
+from .models import Announcement, Follow, Frequency, Preference
 
 User = get_user_model()
 
@@ -39,8 +40,8 @@ def matches_search(user, follow: Follow, version_id: int) -> bool:
 
 
 def _unit_people(announcement: Announcement) -> list[int]:
-    if announcement.kind == AnnouncementKind.REPEALED:
-        return []
+    """The people the document applies to: told of its new versions and of its repeal
+    alike (issue 18), as each chose (immediately, weekly, never)."""
     scope = announcement.document.scope_unit
     holdings = PositionHolding.objects.active_on(timezone.localdate()).filter(
         position__unit__path__startswith=scope.path

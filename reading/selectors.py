@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from documents import access
 from documents import cache as register_cache
-from documents.models import DocumentType, DocumentVersion, VersionStatus, kinds_of
+from documents.models import DocumentVersion, VersionStatus, kinds_of
 from org.models import Position, PositionHolding, Unit
 from org.selectors import today
 
@@ -35,62 +34,21 @@ User = get_user_model()
 
 
 def required_q() -> Q:
-    """Versions that ask for a read acknowledgement: the decision's choice, else the
-    type's (the few types that ask, as a subquery the database reads once: no join)."""
-    types = DocumentType.objects.filter(reading_required=True).values("pk")
-    return Q(adoption__requires_reading=True) | Q(
-        adoption__requires_reading__isnull=True, document_type__in=types
-    )
-
-
-def _baseline() -> Coalesce:
-    """The version number a confirmation must reach to count for the version (OuterRef)."""
-    material = (
-        DocumentVersion.objects.filter(
-            document=OuterRef("document"),
-            number__lte=OuterRef("number"),
-            adoption__material_change=True,
-        )
-        .order_by("-number")
-        .values("number")[:1]
-    )
-    return Coalesce(Subquery(material), Value(0))
+    """Versions that ask for a read acknowledgement: the rule (the decision's choice, else
+    the type's) is derived onto the version by ``DocumentVersion.refresh_reading``."""
+    return Q(reading_required=True)
 
 
 def required_versions(*, with_baseline: bool = True) -> QuerySet[DocumentVersion]:
     """Valid versions that ask for a read acknowledgement, with their baseline."""
     versions = DocumentVersion.objects.filter(status=VersionStatus.VALID).filter(required_q())
-    return versions.annotate(baseline=_baseline()) if with_baseline else versions
-
-
-def baselines(rows: list[tuple[int, int]]) -> dict[int, int]:
-    """document id -> baseline for (document id, version number) pairs, in one query."""
-    numbers = dict(rows)
-    found: dict[int, int] = {}
-    material = DocumentVersion.objects.filter(
-        document__in=list(numbers), adoption__material_change=True
-    ).values_list("document_id", "number")
-    for document_id, number in material:
-        if number <= numbers[document_id]:
-            found[document_id] = max(found.get(document_id, 0), number)
-    return {document_id: found.get(document_id, 0) for document_id in numbers}
-
-
-def asks_reading(version: DocumentVersion) -> bool:
-    """``required_q`` for one version already in memory (its adoption and type loaded):
-    the decision's choice, else the type's."""
-    adoption = version.adoption
-    if adoption is not None and adoption.requires_reading is not None:
-        return adoption.requires_reading
-    return version.document_type.reading_required
+    return versions.annotate(baseline=F("reading_baseline")) if with_baseline else versions
 
 
 def baseline_of(version: DocumentVersion) -> int | None:
     """The version number from which a confirmation counts for ``version``, or None when
-    the version asks no one to read it (one query)."""
-    row = required_versions().filter(pk=version.pk).values_list("baseline", flat=True)[:1]
-    found = list(row)
-    return (found[0] or 0) if found else None
+    the version asks no one to read it (from the version's own columns: no query)."""
+    return version.reading_baseline if version.reading_required else None
 
 
 def latest_confirmed(user, document_id: int) -> int | None:
@@ -199,17 +157,17 @@ def unit_versions(unit: Unit) -> QuerySet:
 
 
 def _row(unit: Unit, values: tuple) -> OverviewRow:
-    pk, doc, number, title, scope, path, kinds = values
+    pk, doc, number, title, scope, path, kinds, baseline = values
     # The audience within the chief's unit: below the deeper of the two units.
     root = path if len(path) > len(unit.path) else unit.path
-    return OverviewRow(pk, doc, number, title, scope, root, kinds_of(kinds), 0)
+    return OverviewRow(pk, doc, number, title, scope, root, kinds_of(kinds), baseline)
 
 
 def overview_rows(unit: Unit, versions: QuerySet) -> list[OverviewRow]:
-    """The rows of ``versions`` (a page of ``unit_versions``) with their counts: four
-    queries for any page (the versions, their baselines, the counts of people and of
+    """The rows of ``versions`` (a page of ``unit_versions``) with their counts: two
+    queries for any page (the versions with their baselines, the counts of people and of
     confirmations)."""
-    return _completed(unit, [_row(unit, values) for values in versions.values_list(*_COLUMNS)])
+    return _completed([_row(unit, values) for values in versions.values_list(*_COLUMNS)])
 
 
 _COLUMNS = (
@@ -220,17 +178,13 @@ _COLUMNS = (
     "scope_unit__name",
     "scope_unit__path",
     "document_type__reading_position_kinds",
+    "reading_baseline",
 )
 
 
-def _completed(unit: Unit, rows: list[OverviewRow]) -> list[OverviewRow]:
-    """The rows with their baselines and counts (two queries)."""
-    if not rows:
-        return rows
-    found = baselines([(row.document_id, row.number) for row in rows])
-    for row in rows:
-        row.baseline = found[row.document_id]
-    for row, (audience, confirmed) in zip(rows, _counts(unit, rows), strict=True):
+def _completed(rows: list[OverviewRow]) -> list[OverviewRow]:
+    """The rows with their counts (one query)."""
+    for row, (audience, confirmed) in zip(rows, counts(rows, today()), strict=True):
         row.audience, row.confirmed = audience, confirmed
     return rows
 
@@ -250,13 +204,26 @@ def _holdings_sql() -> str:
     )
 
 
-def _counts(unit: Unit, rows: list[OverviewRow]) -> list[tuple[int, int]]:
-    """For each row: the people in its audience within ``unit``, and those of them whose
-    confirmation counts. One query in SQL written out (an ORM aggregate of 50 conditional
+# Rows per statement: one UNION ALL part per row and per distinct audience, and SQLite
+# allows 500 parts in one compound statement.
+_ROWS_PER_QUERY = 200
+
+
+def counts(rows: list[OverviewRow], day, *, serial: bool = True) -> list[tuple[int, int]]:
+    """For each row: the people in its audience (holders on ``day`` below its root unit,
+    of its kinds), and those of them whose confirmation counts (at least its baseline).
+    One query for up to 200 rows, in SQL written out (an ORM aggregate of 50 conditional
     counts cost more to build than to run): each distinct audience counted from the
     holdings below its unit, each document's confirmations from its own index range,
-    joined to the holdings of its audience."""
-    day = today()
+    joined to the holdings of its audience. ``serial``: on PostgreSQL without parallel
+    workers (two statements more)."""
+    found: list[tuple[int, int]] = []
+    for start in range(0, len(rows), _ROWS_PER_QUERY):
+        found += _counts(rows[start : start + _ROWS_PER_QUERY], day, serial)
+    return found
+
+
+def _counts(rows: list[OverviewRow], day, serial: bool) -> list[tuple[int, int]]:
     groups = sorted({(row.root_path, tuple(row.kinds)) for row in rows})
     holdings = _holdings_sql()
     confirmations = ReadConfirmation._meta.db_table
@@ -273,7 +240,7 @@ def _counts(unit: Unit, rows: list[OverviewRow]) -> list[tuple[int, int]]:
             f"AND c.document_id = %s AND c.version_number >= %s AND {audience}"
         )
         params += [day, day, row.document_id, row.baseline, *audience_params]
-    serial = connection.vendor == "postgresql"
+    serial = serial and connection.vendor == "postgresql"
     with (
         transaction.atomic(savepoint=False) if serial else nullcontext(),
         connection.cursor() as cursor,
@@ -316,7 +283,7 @@ def overview_row(unit: Unit, version_id: int) -> OverviewRow | None:
     scope = values[5]
     if not (scope.startswith(unit.path) or unit.path.startswith(scope)):
         return None
-    return _completed(unit, [_row(unit, values)])[0]
+    return _completed([_row(unit, values)])[0]
 
 
 @dataclass(frozen=True)
@@ -380,49 +347,29 @@ def pending_people(row: OverviewRow) -> QuerySet:
 
 # --- Unread, for the yearly review report (``workflows.unread``) ------------------------
 
-_UNREAD_SQL = """
-WITH r(i, path, kinds, doc, num) AS (VALUES {rows})
-SELECT r.i, COUNT(DISTINCT h.user_id)
-FROM r JOIN {unit} u ON u.path LIKE r.path || '%%'
-JOIN {position} p ON p.unit_id = u.id
-JOIN {holding} h ON h.position_id = p.id
-WHERE h.start <= %s AND (h."end" IS NULL OR h."end" >= %s)
-AND (r.kinds = '' OR (',' || r.kinds || ',') LIKE ('%%,' || p.kind || ',%%'))
-AND NOT EXISTS (
-    SELECT 1 FROM {confirmation} c
-    WHERE c.user_id = h.user_id AND c.document_id = r.doc AND c.version_number >= COALESCE((
-        SELECT MAX(v.number) FROM {version} v JOIN {decision} d ON d.id = v.adoption_id
-        WHERE v.document_id = r.doc AND v.number <= r.num AND d.material_change = %s
-    ), 0)
-)
-GROUP BY r.i
-"""
-
 
 def unread_counts(versions: list[DocumentVersion], day) -> dict[int, int]:
-    """Version pk -> how many people who must confirm reading it (the audience of
-    ``waiting_for``: holders on ``day`` in its scope and below, of its type's kinds) have
-    no confirmation that counts, for the versions that ask for reading (their adoption,
-    type and scope unit loaded). One query for any number of versions; none when no
-    version asks. The rows go in as a VALUES list (SQLite allows 500 UNION parts)."""
-    asking = [v for v in versions if v.scope_unit_id and asks_reading(v)]
-    if not asking:
-        return {}
-    rows, params = [], []
-    for i, version in enumerate(asking):
-        rows.append("(%s, %s, %s, %s, %s)")
-        kinds = ",".join(kinds_of(version.document_type.reading_position_kinds))
-        params += [i, version.scope_unit.path, kinds, version.document_id, version.number]
-    sql = _UNREAD_SQL.format(
-        rows=", ".join(rows),
-        unit=Unit._meta.db_table,
-        position=Position._meta.db_table,
-        holding=PositionHolding._meta.db_table,
-        confirmation=ReadConfirmation._meta.db_table,
-        version=DocumentVersion._meta.db_table,
-        decision=DocumentVersion._meta.get_field("adoption").related_model._meta.db_table,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, day, day, True])
-        found = dict(cursor.fetchall())
-    return {version.pk: found.get(i, 0) for i, version in enumerate(asking)}
+    """Version pk -> how many people who must confirm reading it (its audience: holders on
+    ``day`` in its scope and below, of its type's kinds) have no confirmation that counts,
+    for the versions that ask for reading (their type and scope unit loaded). The
+    overview's counting (``counts``), with the version's scope as the root: one query for
+    up to 200 versions; none when no version asks."""
+    asking = [v for v in versions if v.scope_unit_id and v.reading_required]
+    rows = [
+        OverviewRow(
+            v.pk,
+            v.document_id,
+            v.number,
+            v.title,
+            "",
+            v.scope_unit.path,
+            kinds_of(v.document_type.reading_position_kinds),
+            v.reading_baseline,
+        )
+        for v in asking
+    ]
+    found = counts(rows, day, serial=False) if rows else []
+    return {
+        row.version_id: audience - confirmed
+        for row, (audience, confirmed) in zip(rows, found, strict=True)
+    }

@@ -51,9 +51,9 @@ def rutin(
     )
     if requires is not None:
         # The decision as the decision step would have written it (set-up only).
-        Decision.objects.filter(pk=document.current_version.adoption_id).update(
-            requires_reading=requires
-        )
+        decision = Decision.objects.get(pk=document.current_version.adoption_id)
+        decision.requires_reading = requires
+        decision.save(update_fields=["requires_reading"])
     return document
 
 

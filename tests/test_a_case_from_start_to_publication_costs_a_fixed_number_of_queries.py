@@ -30,12 +30,22 @@ from workflows.models import CaseOutcome
 # publication's search index; the policy's preparation and registration steps; the
 # decision's mail of the outcome and the publication's announcement (issue 18), queued in
 # the transaction. Counted inside the test's transaction, so each step's atomic block adds
-# a SAVEPOINT and its RELEASE (12 of the handlingsplan's 116). Publication's index also
+# a SAVEPOINT and its RELEASE (12 of the handlingsplan's 123). Publication's index also
 # records the parts of the compounds among the version's words (one INSERT that skips the
 # parts already known, issue 21): one query more; the policy's text has no compound.
+#
+# One query per new human task (+6 for the handlingsplan's 5 tasks, +9 for the policy's 8)
+# since the new-task mail moved from ``on_commit`` (after the transaction, not counted here,
+# and lost if the process stopped between the commit and the sending) into the transaction
+# that creates the task (issue 18: every mail is queued in the database with its cause): the
+# people who can do the task (one SELECT of users; the registration task also reads the
+# registrar positions, one more). The queue's INSERT of each mail is not counted: the tests'
+# mail backend is in memory (pytest-django's locmem), as for the decision's and the
+# announcement's mails. And one more for the adoption: the version's copies of the read
+# acknowledgement's rule (``DocumentVersion.refresh_reading``, one UPDATE).
 CEILING = {
-    "handlingsplan": {"sqlite": 116, "postgresql": 116},
-    "policy": {"sqlite": 186, "postgresql": 186},
+    "handlingsplan": {"sqlite": 123, "postgresql": 123},
+    "policy": {"sqlite": 196, "postgresql": 196},
 }
 
 

@@ -3,8 +3,9 @@ reads them)."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from org.models import PositionKind
@@ -94,6 +95,16 @@ class DocumentType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            super().save(*args, **kwargs)
+            if not adding and (update_fields is None or "reading_required" in update_fields):
+                # Its versions keep a copy of the rule's answer (``refresh_reading``).
+                versions = apps.get_model("documents", "DocumentVersion")
+                versions.refresh_reading(versions.objects.filter(document_type=self))
 
     @property
     def reading_kinds(self) -> list[str]:

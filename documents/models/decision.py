@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -203,7 +203,20 @@ class Decision(models.Model):
 
     def save(self, *args, **kwargs):
         self.paragraph = minutes_paragraph(self.paragraph)
-        super().save(*args, **kwargs)
+        adding = self._state.adding
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            super().save(*args, **kwargs)
+            choices = (self.requires_reading, self.material_change)
+            stored = getattr(self, "_stored_choices", None)
+            named = set(kwargs.get("update_fields") or ()) & {"requires_reading", "material_change"}
+            if not adding and (choices != stored if stored is not None else bool(named)):
+                # The versions from the one it adopted keep copies of its reading choices.
+                versions = self._meta.get_field("adopted_version").related_model
+                adopted = versions.objects.filter(adoption=self).values("document", "number")
+                for row in adopted[:1]:
+                    versions.refresh_reading(
+                        versions.objects.filter(document=row["document"], number__gte=row["number"])
+                    )
 
     @property
     def outcome_label(self) -> str:

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -142,6 +143,8 @@ class Document(models.Model):
             )
             if not adding and changed:
                 copy_to_versions(Document.objects.filter(pk=self.pk), changed)
+                if "document_type" in changed:
+                    DocumentVersion.refresh_reading(DocumentVersion.objects.filter(document=self))
 
     def clean(self) -> None:
         super().clean()
@@ -308,6 +311,26 @@ class DocumentVersion(models.Model):
         _("The position that owns the version's document (copied)."),
         null=True,
     )
+    # The read acknowledgement's rule, kept on the version (``refresh_reading``) so that the
+    # chief's overview lists and counts from one index without joining the decisions.
+    reading_required = models.BooleanField(
+        _("asks for a read acknowledgement"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Whether the people the version applies to must confirm reading it: its "
+            "decision's choice, else its type's (kept by the lifecycle)."
+        ),
+    )
+    reading_baseline = models.PositiveIntegerField(
+        _("read acknowledgement counts from"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "The number of the latest version up to this one adopted as a material change "
+            "(0 if none): a confirmation of that version or a later one counts for this one."
+        ),
+    )
 
     class Meta:
         ordering = ["document", "-number"]
@@ -386,6 +409,13 @@ class DocumentVersion(models.Model):
                 condition=~Q(status__in=["valid", "superseded"]),
                 name="documents_version_rare_status",
             ),
+            # The valid versions that ask for reading, by scope and title: the chief's
+            # overview pages and counts them for a unit's scopes from this index alone.
+            models.Index(
+                fields=["scope_unit", "title", "id", "document", "number", "reading_baseline"],
+                condition=Q(status="valid", reading_required=True),
+                name="documents_version_to_read",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -393,6 +423,10 @@ class DocumentVersion(models.Model):
 
     # Columns the search's ranked index copies (copy_rank_columns, in .ranking).
     RANK_COLUMNS = frozenset({"title", "valid_from", "valid_until", "next_review"})
+    # Columns the reading columns are derived from (with the decision and the type).
+    READING_SOURCES = frozenset(
+        {"adoption", "adoption_id", "document_type", "document_type_id", "number"}
+    )
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
@@ -415,11 +449,48 @@ class DocumentVersion(models.Model):
                 for name, value in zip(names, values, strict=True):
                     setattr(self, name, value)
             super().save(*args, **kwargs)
+            self._keep_reading(update_fields)
             # Only valid versions have rank rows (a version that becomes valid is indexed,
             # and so ranked, after this save).
             if not adding and copied and ranked and self.status == VersionStatus.VALID:
                 copy_rank_columns([self.pk])
         self._stored_status = self.status
+
+    def _keep_reading(self, update_fields) -> None:
+        """After a save: derive the reading columns of this version and the later ones
+        when what they come from was saved. A draft's are derived when it is adopted (or
+        saved as more than a draft)."""
+        if not self.adoption_id and self.status == VersionStatus.DRAFT:
+            return
+        if update_fields is None or not self.READING_SOURCES.isdisjoint(update_fields):
+            DocumentVersion.refresh_reading(
+                DocumentVersion.objects.filter(document=self.document_id, number__gte=self.number)
+            )
+
+    @classmethod
+    def refresh_reading(cls, versions: QuerySet[DocumentVersion]) -> int:
+        """Derive ``reading_required`` and ``reading_baseline`` of ``versions`` from their
+        decisions and types, in one UPDATE; run in the transaction that changed those. The
+        one place the rule is stated: the decision's choice, else the type's; a
+        confirmation counts from the latest version up to this one adopted as a material
+        change."""
+        decision = cls._meta.get_field("adoption").related_model
+        kind = cls._meta.get_field("document_type").related_model
+        chosen = decision.objects.filter(pk=OuterRef("adoption")).values("requires_reading")
+        typed = kind.objects.filter(pk=OuterRef("document_type")).values("reading_required")
+        material = (
+            cls.objects.filter(
+                document=OuterRef("document"),
+                number__lte=OuterRef("number"),
+                adoption__material_change=True,
+            )
+            .order_by("-number")
+            .values("number")[:1]
+        )
+        return versions.update(
+            reading_required=Coalesce(Subquery(chosen), Subquery(typed), Value(False)),
+            reading_baseline=Coalesce(Subquery(material), Value(0)),
+        )
 
     def copy_columns_from(self, document: Document) -> DocumentVersion:
         """Take the document's copied columns from ``document`` as it is in memory, for a

@@ -1,8 +1,8 @@
 """The lifecycle's write side: one module per family of steps, one function per action.
 
 Each action locks the case, checks with ``workflows.access``, applies the change, writes
-the audit entry (``audit.recording``) in the same transaction and leaves side effects
-(e-mail) to ``transaction.on_commit``. A refusal is a named exception of
+the audit entry (``audit.recording``) in the same transaction, and queues its e-mail in
+that transaction too (the mail queue in the database, ``notifications.mail``). A refusal is a named exception of
 ``workflows.refusals``; nothing is changed then. Views, the admin and commands call
 these; none sets a state itself. Publication, repeal and document uploads are in
 ``documents.services``.

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from viewflow.workflow.models import Task
 
 from audit import recording as audit
 from documents.models import Decision, Document, DocumentStatus, DocumentVersion, VersionStatus
@@ -87,8 +85,9 @@ def on_task_created(activation) -> None:
         to_state=task.flow_task.name,
         comment=_describe_route(route, case),
     )
-    task_id, base = task.pk, links.origin()  # the request's address, if a request caused it
-    transaction.on_commit(lambda: notify_task(task_id, base))
+    # Queued in the database (the mail queue) in this transaction: rolled back with a
+    # refused step, never lost between the commit and the sending.
+    notify_task(task, case, route, links.origin())
 
 
 def _describe_route(route: routing.Route, case: Case) -> str:
@@ -105,12 +104,14 @@ def _describe_route(route: routing.Route, case: Case) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
-def task_candidates(task) -> list:
-    route = routing.route_of(task)
-    case = Case.objects.get(pk=task.process_id)
+def task_candidates(task, case: Case | None = None, route: routing.Route | None = None) -> list:
+    """Who can do ``task``: the user it is routed to, the case's authors, the registrars,
+    or whoever acts in the position today (holder or substitute)."""
+    route = route or routing.route_of(task)
     if route.kind == "user":
         return list(User.objects.filter(pk=route.user_id))
     if route.kind == routing.TO_AUTHORS:
+        case = case or Case.objects.get(pk=task.process_id)
         return list(case.authors.all())
     if route.kind == routing.TO_REGISTRARS:
         users = []
@@ -120,18 +121,15 @@ def task_candidates(task) -> list:
     return list(acting_users(route.position))
 
 
-def notify_task(task_id: int, base: str | None = None) -> None:
-    """E-mail whoever can do a new task (after the transaction has committed); links start
-    with ``base`` (``notifications.links.origin``)."""
-    task = Task.objects.filter(pk=task_id).first()
-    if task is None or task.status not in access.OPEN_TASK:
-        return
-    case = Case.objects.select_related("diary_entry__series", "document").get(pk=task.process_id)
-    link = links.absolute_url(reverse("workflows:task", args=[task.pk]), base)
-    step = routing.step_title(task.flow_task.name)
-    recipients = sorted({u.email for u in task_candidates(task) if u.email})
+def notify_task(task, case: Case, route: routing.Route, base: str | None = None) -> None:
+    """E-mail whoever can do a new task, queued in the transaction that created it (the
+    mail queue, ``notifications.mail``); links start with ``base``
+    (``notifications.links.origin``)."""
+    recipients = sorted({u.email for u in task_candidates(task, case, route) if u.email})
     if not recipients:
         return
+    link = links.absolute_url(reverse("workflows:task", args=[task.pk]), base)
+    step = routing.step_title(task.flow_task.name)
     facts = {"dnr": case.diarienummer, "title": case.document.title, "step": step, "link": link}
     subject = _("New task: %(step)s in case %(dnr)s") % facts
     message = _(
@@ -143,13 +141,7 @@ def notify_task(task_id: int, base: str | None = None) -> None:
         message = _(
             "The case was sent back to you (återremiss) in Styrdok.\n\nCase: %(dnr)s %(title)s\nStep: %(step)s\n\nMotivation:\n%(motivation)s\n\nOpen the task: %(link)s\n"
         )
-    send_mail(
-        subject=subject,
-        message=message % facts,
-        from_email=None,
-        recipient_list=recipients,
-        fail_silently=True,
-    )
+    send_mail(subject=subject, message=message % facts, from_email=None, recipient_list=recipients)
 
 
 def mark_step(case: Case, step: str) -> None:

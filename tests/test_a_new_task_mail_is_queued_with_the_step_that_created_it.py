@@ -1,0 +1,52 @@
+"""The new-task mail is queued in the database inside the transaction that created the
+task (issue 18), like every other mail: it exists as soon as the step is saved, without
+waiting for a commit callback, and a refused step queues none."""
+
+from __future__ import annotations
+
+from django.test import override_settings
+from django.urls import reverse
+from mailer.models import Message
+
+from tests import mail_support as transports
+from tests.lifecycle import open_tasks
+
+
+def _policy(town):
+    return town.desk("hrstrateg").start_document(
+        document_type=town.types["policy"],
+        title="Arbetsgivarpolicy",
+        scope_unit=town.units["top"],
+        owner_position=town.positions["hrstrateg"],
+    )
+
+
+def _queued_to(address: str) -> list:
+    return [m.email for m in Message.objects.all() if address in m.email.to]
+
+
+@override_settings(EMAIL_BACKEND=transports.QUEUE)
+def test_the_task_mail_is_in_the_queue_when_the_step_is_saved(
+    town, django_capture_on_commit_callbacks
+):
+    case = _policy(town)
+    Message.objects.all().delete()
+
+    with django_capture_on_commit_callbacks(execute=False):  # no commit callback runs
+        town.desk("hrstrateg").complete(case, "draft", body="<p>Text</p>")
+
+    for task in open_tasks(case, "union_statement"):
+        [message] = _queued_to(task.owner.email)
+        assert case.diarienummer in message.subject
+        assert reverse("workflows:task", args=[task.pk]) in message.body
+
+
+@override_settings(EMAIL_BACKEND=transports.QUEUE)
+def test_a_refused_step_queues_no_task_mail(town):
+    case = _policy(town)
+    Message.objects.all().delete()
+
+    response = town.desk("hrstrateg").attempt(case, "draft", body="")
+
+    assert response.status_code == 400
+    assert Message.objects.count() == 0
