@@ -51,10 +51,9 @@ def _rows(version: DocumentVersion, summary: str) -> list[SearchTerm]:
     return [
         SearchTerm(
             version_id=version.pk,
-            document_id=version.document_id,
             term=term,
             field=field,
-            count=count,
+            count=min(count, SearchTerm.COUNT_MAX),
             is_current=current,
         )
         for field, text in fields.items()
