@@ -34,9 +34,14 @@ def copy_rows(apps, schema_editor):
 
 def plain_names(apps, schema_editor):
     """PostgreSQL: the new table's key and checks get the names a fresh table has (the old
-    table held them until it was dropped)."""
-    if schema_editor.connection.vendor == "postgresql":
-        for name in ("pkey", "count_check", "field_check"):
+    table held them until it was dropped; after a reverse migration it did not)."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass", [NEW])
+        names = {row[0] for row in cursor.fetchall()}
+    for name in ("pkey", "count_check", "field_check"):
+        if f"{NEW}_{name}1" in names and f"{NEW}_{name}" not in names:
             schema_editor.execute(
                 f"ALTER TABLE {NEW} RENAME CONSTRAINT {NEW}_{name}1 TO {NEW}_{name}"
             )
