@@ -1,7 +1,7 @@
 """Full-text search in Swedish over document versions, the same on SQLite and PostgreSQL.
 
-A portable inverted index: ``SearchTerm`` rows (version, term, field: the key; count) from
-``documents.text.analyse``; no tsvector, no FTS5. A search is one SQL query:
+A portable inverted index: ``SearchTerm`` rows (version, term, field: the key; count) written
+from ``documents.text.analyse``; no tsvector, no FTS5. A search is one SQL query:
 
 * every query term must match (AND): one ``version IN (SELECT version FROM index WHERE ...)``
   per term, uncorrelated, served by the term index (the partial (term, version, field,
