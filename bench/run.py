@@ -63,6 +63,7 @@ SCENARIO_MODULES = [
     "bench.http",  # gunicorn, 2 workers: public register vs a bare Django view (wrk)
     "bench.desk",  # the registrar's desk over the generated open cases
     "bench.reading",  # Att läsa and the chief's overview of read acknowledgements
+    "bench.native",  # a common word: our search vs PostgreSQL's tsvector + GIN (issue 21)
 ]
 
 

@@ -208,7 +208,7 @@ def test_the_search_index_is_what_documents_search_writes(municipality, db):
     def rows():
         return set(
             SearchTerm.objects.filter(version__in=versions).values_list(
-                "version_id", "document_id", "term", "field", "count"
+                "version_id", "term", "field", "count"
             )
         )
 

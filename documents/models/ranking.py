@@ -27,36 +27,32 @@ class SearchTerm(models.Model):
     PostgreSQL hold the same terms. On PostgreSQL the ``term`` column uses the "C" collation
     (set by the migration) so prefix ranges compare by code point, as on SQLite; keep that
     if a later migration alters the column.
+
+    Narrow on purpose (migration ``documents.0025``): the key is (version, term, field),
+    no id and no copied document; the small integers sit before the term so PostgreSQL
+    pads nothing between them. Most rows belong to superseded versions, read only by the
+    searches among them or on a past date.
     """
 
+    pk = models.CompositePrimaryKey("version", "term", "field")
     version = models.ForeignKey(
         "documents.DocumentVersion",
         on_delete=models.CASCADE,
         related_name="search_terms",
-        db_index=False,  # the unique (version, term, field) index serves version lookups
+        db_index=False,  # the primary key (version, term, field) serves version lookups
         verbose_name=_("version"),
         help_text=_("The document version the term occurs in."),
-    )
-    document = models.ForeignKey(
-        "documents.Document",
-        on_delete=models.CASCADE,
-        related_name="search_terms",
-        db_index=False,  # covered by the (term, version, document) index
-        verbose_name=_("document"),
-        help_text=_("The version's document (copied from the version for joins)."),
-    )
-    term = models.CharField(
-        _("term"),
-        max_length=64,
-        help_text=_("A stemmed, normalised word (see documents.text)."),
     )
     field = models.PositiveSmallIntegerField(
         _("field"),
         choices=SearchField.choices,
         help_text=_("Where the term occurs: title, summary or text (including uploaded files)."),
     )
-    count = models.PositiveIntegerField(
-        _("count"), help_text=_("How often the term occurs in the field.")
+    count = models.PositiveSmallIntegerField(
+        _("count"),
+        help_text=_(
+            "How often the term occurs in the field (at most 32767; the search caps it at 9)."
+        ),
     )
     is_current = models.BooleanField(
         _("current"),
@@ -67,27 +63,31 @@ class SearchTerm(models.Model):
             "documents.search when a version is published, superseded or repealed)."
         ),
     )
+    term = models.CharField(
+        _("term"),
+        max_length=64,
+        help_text=_("A stemmed, normalised word (see documents.text)."),
+    )
+
+    # The largest count stored (the column is a small integer); the search caps at 9.
+    COUNT_MAX = 32767
 
     class Meta:
         verbose_name = _("search term")
         verbose_name_plural = _("search terms")
-        constraints = [
-            # Column order (version, term, field): also serves the per-version score lookup.
-            models.UniqueConstraint(
-                fields=["version", "term", "field"], name="documents_searchterm_unique"
-            )
-        ]
         indexes = [
-            # Serves "which versions have a term (or a term in a prefix range)".
-            models.Index(
-                fields=["term", "version", "document"], name="documents_searchterm_lookup"
-            ),
+            # Serves "which versions have a term (or a term in a prefix range)" among all
+            # versions, reading the rows from the table. The term alone: PostgreSQL stores
+            # each term once with the list of its rows (B-tree deduplication), a sixth of a
+            # (term, version) index; the searches of the default view use the partial index
+            # below and the ranked index, never this one.
+            models.Index(fields=["term"], name="documents_searchterm_lookup"),
             # The same for valid versions only, which is what the register shows by default:
             # most index rows belong to superseded versions.
             # Covering: the grouped ranking (search.RankedHits) reads the field and count
             # of every matching row from the index alone.
             models.Index(
-                fields=["term", "version", "field", "count", "is_current"],
+                fields=["term", "version", "field", "count"],
                 condition=Q(is_current=True),
                 name="documents_term_current_rows",
             ),

@@ -1,10 +1,11 @@
 """Full-text search in Swedish over document versions, the same on SQLite and PostgreSQL.
 
-A portable inverted index: ``SearchTerm`` rows (version, field, term, count) written from
-``documents.text.analyse``; no tsvector, no FTS5. A search is one SQL query:
+A portable inverted index: ``SearchTerm`` rows (version, term, field: the key; count) written
+from ``documents.text.analyse``; no tsvector, no FTS5. A search is one SQL query:
 
 * every query term must match (AND): one ``version IN (SELECT version FROM index WHERE ...)``
-  per term, uncorrelated, served by the (term, version, document) index;
+  per term, uncorrelated, served by the term index (the partial (term, version, field,
+  count) index of valid versions' rows when only they are searched);
 * the last query word is a prefix: ``term >= p AND term < p'`` where ``p'`` is ``p`` with its
   last character incremented, so a plain btree serves it on both databases (on PostgreSQL
   the column uses the "C" collation, so the order is the code point order SQLite uses);

@@ -57,10 +57,9 @@ def _rows(version: DocumentVersion, summary: str, words: set[str]) -> list[Searc
         rows += [
             SearchTerm(
                 version_id=version.pk,
-                document_id=version.document_id,
                 term=term,
                 field=field,
-                count=count,
+                count=min(count, SearchTerm.COUNT_MAX),
                 is_current=current,
             )
             for term, count in Counter(stem(word) for word in found).items()
