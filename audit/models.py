@@ -84,6 +84,9 @@ ACTION_LABELS = {
     # The organisation file (org.importing)
     "organisation_imported": _("Organisation imported"),
     "organisation_exported": _("Organisation exported"),
+    # The register file (documents.importing)
+    "register_imported": _("Register imported"),
+    "register_exported": _("Register exported"),
 }
 
 
