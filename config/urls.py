@@ -43,4 +43,5 @@ urlpatterns = [
     path("following/", include("notifications.urls")),
     path("reading/", include("reading.urls")),
     path("organisation/import/", include("org.importing.urls")),
+    path("register/import/", include("documents.importing.urls")),
 ]
