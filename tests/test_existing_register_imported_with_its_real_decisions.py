@@ -26,7 +26,7 @@ from documents.models import (
     VersionStatus,
 )
 from documents.search import search_documents
-from tests.factories import UserFactory, build_municipality
+from tests.factories import UserFactory, build_default_rule_set, build_municipality
 from tests.registerfile import kf_policy, xlsx, zip_of
 from tests.upload_support import docx
 
@@ -185,3 +185,58 @@ def test_the_command_tries_and_imports_with_a_folder_of_files(m, tmp_path, capsy
     assert not Document.objects.exists()
     call_command("import_register", *args, verbosity=0)
     assert Document.objects.get().status == DocumentStatus.VALID
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_import_into_an_empty_database_export_again_is_the_same(tmp_path):
+    from documents.importing.export import export
+    from org.importing.export import export as export_organisation
+
+    m = build_municipality()
+    earlier = [
+        {
+            "Dokument": "POL-1",
+            "Version": "1",
+            "Titel": "Informationssäkerhetspolicy",
+            "Text": "Den första policyn.\n\nAndra stycket.",
+            "Beslutande organ": "KS",
+            "Beslutsdatum": "2012-05-02",
+            "Paragraf": "88",
+            "Diarienummer": "KS 2012/40",
+        }
+    ]
+    rows = [
+        kf_policy(m),
+        kf_policy(
+            m,
+            Nyckel="RUT-1",
+            Dokumenttyp="Rutin",
+            Titel="Rutin för arkivering",
+            **{"Överordnat dokument": "POL-1", "Beslutande organ": "", "Fil": ""},
+            **{"Beslutande befattning": m.positions["processagare"].code, "Text": "Arkivera."},
+            Process="Rekrytering",
+        ),
+    ]
+    assert _import(rows, earlier).ok
+    first, first_files = export("zip")
+    organisation = export_organisation("zip")
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Document.objects.exists()
+    (tmp_path / "org.zip").write_bytes(organisation)
+    call_command("import_organisation", str(tmp_path / "org.zip"), verbosity=0)
+    build_default_rule_set()
+    (tmp_path / "register.zip").write_bytes(first)
+    (tmp_path / "filer.zip").write_bytes(first_files)
+    call_command(
+        "import_register",
+        str(tmp_path / "register.zip"),
+        "--files",
+        str(tmp_path / "filer.zip"),
+        verbosity=0,
+    )
+    assert Document.objects.filter(status=DocumentStatus.VALID).count() == 2
+    again, again_files = export("zip")
+    assert again == first
+    assert again_files == first_files
+    call_command("export_register", str(tmp_path / "again.zip"))
+    assert (tmp_path / "again.zip").read_bytes() == first

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from org.importing.apply import ADD, CHANGE, Change
 from org.importing.reader import Row, Workbook
 
+from ..files import checked_before
 from ..models import (
     Decision,
     DecisionKind,
@@ -32,6 +33,7 @@ from ..sanitize import clean_html
 from ..services import add_version_file, publish_version
 from .check import Checked
 from .sheets import DOCUMENTS, EARLIER
+from .sources import Files
 
 Progress = Callable[[str, int, int], None]
 
@@ -68,6 +70,7 @@ def parents_first(rows: list[Row]) -> list[Row]:
 class RegisterRun:
     book: Workbook
     checked: Checked
+    files: Files
     user: Any = None
     dry_run: bool = False
     progress: Progress | None = None
@@ -122,7 +125,9 @@ class RegisterRun:
         decision.version = version
         decision.save(update_fields=["version"])
         if row["file"] and not self.dry_run:
-            upload = self.checked.uploads[row["file"]]
+            upload = checked_before(
+                self.files.upload(row["file"]), self.checked.uploads[row["file"]]
+            )
             add_version_file(version, upload, user=self.user)
         publish_version(version, on=timezone.localdate())
 

@@ -6,6 +6,8 @@ column; a decision the rule set would not allow is a warning, never an error."""
 from __future__ import annotations
 
 import datetime
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,13 +23,26 @@ from org.importing.sheets import Sheet
 from org.models import Body, Position, Process, Unit
 
 from .. import rules
-from ..files import MAX_UPLOAD_BYTES, check_upload
+from ..files import MAX_UPLOAD_BYTES, CheckedFile, check_upload
 from ..models import Decision, Document, DocumentType, DocumentVersion
 from .sheets import DOCUMENTS, EARLIER
 from .sources import Files
 
 # "fastställd av en annan instans än regelverket anger"
 OUTSIDE_RULES = gettext_lazy("adopted by another body or official than the rule set names")
+
+
+# Files checked at once (each in a text reading process of its own), at most one per core.
+FILE_CHECKS_AT_ONCE = 4
+
+
+def _checked(files: Files, name: str) -> CheckedFile | str:
+    """The file's check, or why it is refused; its bytes are let go of (read again to be
+    stored)."""
+    try:
+        return check_upload(files.upload(name))
+    except ValidationError as error:
+        return " ".join(error.messages)
 
 
 def _at(sheet: Sheet, row: Row, name: str, message: str) -> Problem:
@@ -65,11 +80,11 @@ class Known:
 
 @dataclass
 class Checked:
-    """What the checks found: problems, warnings, and the checked files by name."""
+    """What the checks found: problems, warnings, and the files' checks by name."""
 
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    uploads: dict[str, Any] = field(default_factory=dict)
+    uploads: dict[str, CheckedFile] = field(default_factory=dict)  # by file name
     outside_rules: set[str] = field(default_factory=set)  # keys of documents
     known: Known = field(default_factory=Known)
 
@@ -124,23 +139,35 @@ class Checker:
                 sheet, row, "file", _("the file '%(name)s' is not among the files") % {"name": name}
             )
             return
-        if name in self.found.uploads:
-            return
-        if self.files.size(name) > MAX_UPLOAD_BYTES:
-            self.problem(
-                sheet,
-                row,
-                "file",
-                _("the largest allowed is %(max)s") % {"max": filesizeformat(MAX_UPLOAD_BYTES)},
-            )
-            return
-        upload = self.files.upload(name)
-        try:
-            check_upload(upload)  # kept on the upload: the import reads no file twice
-        except ValidationError as error:
-            self.problem(sheet, row, "file", " ".join(error.messages))
-            return
-        self.found.uploads[name] = upload
+        error = self.file_errors.get(name)
+        if error:
+            self.problem(sheet, row, "file", error)
+
+    def check_files(self) -> None:
+        """Every file the sheets name, checked like every upload (``check_upload``), a few
+        at a time: each check reads the text in a process of its own. The result is kept on
+        the upload, so the import reads no file twice."""
+        names = {
+            r["file"]
+            for sheet in (DOCUMENTS, EARLIER)
+            for r in self.book.rows(sheet)
+            if r["file"] and self.files.has(r["file"])
+        }
+        self.file_errors: dict[str, str] = {}
+        for name in sorted(names):
+            if self.files.size(name) > MAX_UPLOAD_BYTES:
+                self.file_errors[name] = _("the largest allowed is %(max)s") % {
+                    "max": filesizeformat(MAX_UPLOAD_BYTES)
+                }
+        todo = sorted(names - set(self.file_errors))
+        workers = max(1, min(FILE_CHECKS_AT_ONCE, os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(lambda n: _checked(self.files, n), todo)
+            for name, result in zip(todo, results, strict=True):
+                if isinstance(result, str):
+                    self.file_errors[name] = result
+                else:
+                    self.found.uploads[name] = result
 
     def dates(self, sheet: Sheet, row: Row) -> None:
         decided, valid_from = row["decision_date"], row["valid_from"] or row["decision_date"]
@@ -278,6 +305,7 @@ class Checker:
     def run(self) -> Checked:
         book = self.book
         self.rows_by_key = {r["import_key"]: r for r in book.rows(DOCUMENTS)}
+        self.check_files()
         for sheet, models_ in (
             (DOCUMENTS, (Document, Decision)),
             (EARLIER, (DocumentVersion, Decision)),

@@ -53,7 +53,7 @@ def import_register(
     if not report.ok:
         return report
     comment = note or _("Register import from the command line")
-    run = RegisterRun(book, checked, user=user, dry_run=dry_run, progress=progress)
+    run = RegisterRun(book, checked, files, user=user, dry_run=dry_run, progress=progress)
     try:
         with transaction.atomic(), recording.by(user), recording.noted(comment):
             with cache.deferred(), recording.batched():
