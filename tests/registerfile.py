@@ -17,7 +17,10 @@ def tables(documents: list[dict], earlier: list[dict] | None = None) -> dict:
         headers = [c.header for c in s.columns]
         return [headers, *[[str(r.get(h, "")) for h in headers] for r in rows]]
 
-    return {DOCUMENTS.name: sheet(DOCUMENTS, documents), EARLIER.name: sheet(EARLIER, earlier or [])}
+    return {
+        DOCUMENTS.name: sheet(DOCUMENTS, documents),
+        EARLIER.name: sheet(EARLIER, earlier or []),
+    }
 
 
 def xlsx(documents: list[dict], earlier: list[dict] | None = None) -> bytes:
