@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from documents.importing.services import RegisterImportNotAllowed, import_for, import_register
-from documents.importing.sources import Zip
+from documents.importing.sources import Zip, open_files
 from documents.models import (
     Decision,
     DiaryCounter,
@@ -240,3 +240,7 @@ def test_export_import_into_an_empty_database_export_again_is_the_same(tmp_path)
     assert again_files == first_files
     call_command("export_register", str(tmp_path / "again.zip"))
     assert (tmp_path / "again.zip").read_bytes() == first
+    # The exported files imported again change nothing and add nothing.
+    report = import_register("register.zip", first, open_files(tmp_path / "filer.zip"))
+    assert report.ok and report.changes == []
+    assert Document.objects.count() == 2

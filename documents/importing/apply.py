@@ -164,8 +164,8 @@ class RegisterRun:
             earlier.setdefault(row["document"], []).append(row)
         rows = parents_first(self.book.rows(DOCUMENTS))
         for done, row in enumerate(rows, start=1):
-            existing = documents.get(row["import_key"])
-            if existing is not None and existing.import_key in self.checked.known.documents:
+            existing = self.checked.known.documents.get(row["import_key"])
+            if existing is not None:
                 self.update(row, existing, documents)
             else:
                 self.add(row, documents, earlier.get(row["import_key"], []))

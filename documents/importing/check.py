@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,8 @@ from org.models import Body, Position, Process, Unit
 
 from .. import rules
 from ..files import MAX_UPLOAD_BYTES, CheckedFile, check_upload
-from ..models import Decision, Document, DocumentType, DocumentVersion
+from ..models import Decision, Document, DocumentStatus, DocumentType, DocumentVersion
+from .keys import diarienummer_of, key_of
 from .sheets import DOCUMENTS, EARLIER
 from .sources import Files
 
@@ -69,10 +71,14 @@ class Known:
         known.positions = {p.code: p for p in Position.objects.all()}
         known.bodies = {b.short_name: b for b in Body.objects.all()}
         known.processes = {p.name: p for p in Process.objects.all()}
+        # By the key the export writes: the import key, else one made from the id (a
+        # register exported from Styrdok and imported again updates, never duplicates).
         known.documents = {
-            d.import_key: d
-            for d in Document.objects.filter(import_key__isnull=False).select_related(
-                "document_type", "current_version__adoption"
+            key_of(d): d
+            for d in Document.objects.filter(
+                Q(import_key__isnull=False) | Q(status=DocumentStatus.VALID)
+            ).select_related(
+                "document_type", "current_version__adoption", "current_version__diary_entry"
             )
         }
         return known
@@ -246,7 +252,7 @@ class Checker:
             decision is not None
             and version.title == row["title"]
             and decision.decision_date == row["decision_date"]
-            and decision.historical_diarienummer == row["historical_diarienummer"]
+            and diarienummer_of(version) == row["historical_diarienummer"]
         )
         if not same:
             self.problem(

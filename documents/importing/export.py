@@ -14,23 +14,17 @@ from org.importing.export import render, table
 
 from ..models import Document, DocumentStatus, DocumentVersion, VersionStatus
 from ..search import version_file
+from .keys import diarienummer_of, key_of
 from .sheets import DOCUMENTS, EARLIER, REGISTER_SHEETS
 
 _UNSAFE = re.compile(r"[^-A-Za-z0-9_.]+")
-
-
-def key_of(document: Document) -> str:
-    """The document's key in the file: its import key, else one made from its id."""
-    return document.import_key or f"styrdok-{document.pk}"
 
 
 def _decision(version: DocumentVersion) -> dict[str, Any]:
     decision = version.adoption
     if decision is None:
         return {}
-    dnr = decision.historical_diarienummer or (
-        version.diary_entry.diarienummer if version.diary_entry_id else ""
-    )
+    dnr = diarienummer_of(version)
     return {
         "body": decision.body.short_name if decision.body_id else "",
         "position": decision.position.code if decision.position_id else "",
