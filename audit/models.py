@@ -92,6 +92,9 @@ ACTION_LABELS = {
     # The rule-set file (documents.rule_file)
     "rule_set_imported": _("Rule set imported"),
     "rule_set_exported": _("Rule set exported"),
+    # The register file (documents.importing)
+    "register_imported": _("Register imported"),
+    "register_exported": _("Register exported"),
 }
 
 

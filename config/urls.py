@@ -45,4 +45,5 @@ urlpatterns = [
     path("archive/", include("archive.urls")),
     path("organisation/import/", include("org.importing.urls")),
     path("rule-set/", include("documents.rule_file.urls")),
+    path("register/import/", include("documents.importing.urls")),
 ]

@@ -315,6 +315,12 @@ def can_see_health_page(user) -> bool:
     return health_scope(user) is not None
 
 
+def can_import_register(user) -> bool:
+    """Importing the existing register from a file, and exporting it to one: the registrar
+    and administrators."""
+    return is_administrator(user) or is_registrar(user)
+
+
 def can_see_mandate_sweep(user) -> bool:
     """The mandate-period sweep page (/register/mandate-period/): the registrar and
     administrators."""

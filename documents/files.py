@@ -246,3 +246,11 @@ def check_upload(upload: UploadedFile, *, with_text: bool = True) -> CheckedFile
         )
     setattr(upload, _CHECKED, (with_text, checked))
     return checked
+
+
+def checked_before(upload: UploadedFile, checked: CheckedFile) -> UploadedFile:
+    """Mark ``upload`` as checked with ``checked`` (its text read): for a caller that
+    checked the same bytes earlier and let go of them meanwhile (the register import
+    checks thousands of files, then reads each again only to store it)."""
+    setattr(upload, _CHECKED, (True, checked))
+    return upload

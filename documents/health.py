@@ -69,6 +69,12 @@ def problems(documents: QuerySet[Document], today: datetime.date | None = None) 
             documents.filter(parent_gone).order_by("title"),
         ),
         Problem(
+            "outside_rule_set",
+            # Imported as the fact it is (documents.importing), never silently.
+            _("Adopted by another body or official than the rule set names"),
+            documents.filter(current_version__adoption__outside_rule_set=True).order_by("title"),
+        ),
+        Problem(
             "owner_vacant",
             _("Owner position vacant"),
             documents.exclude(occupied).order_by("title"),

@@ -184,6 +184,26 @@ class Decision(models.Model):
     created_at = models.DateTimeField(
         _("created"), default=timezone.now, help_text=_("When the decision was recorded.")
     )
+    # A decision imported from the municipality's earlier register (documents.importing).
+    historical_diarienummer = models.CharField(
+        _("historical diarienummer"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "The diarienummer exactly as written in the register the decision was imported "
+            "from (e.g. 'KS 2018/123'). Never allocated by Styrdok's diarium, so it cannot "
+            "collide with its series."
+        ),
+    )
+    outside_rule_set = models.BooleanField(
+        _("decided outside the rule set"),
+        default=False,
+        help_text=_(
+            "An imported decision by a body or official the rule set did not allow to adopt "
+            "the document when it was imported: kept as the fact it is and shown on the "
+            "health page."
+        ),
+    )
 
     class Meta:
         ordering = ["-decision_date", "-pk"]

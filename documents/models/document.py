@@ -107,6 +107,18 @@ class Document(models.Model):
     created_at = models.DateTimeField(
         _("created"), default=timezone.now, help_text=_("When the document was created.")
     )
+    import_key = models.CharField(
+        _("import key"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The document's key (Nyckel) in the register file it was imported from: a "
+            "re-import of the file updates the document instead of adding it again."
+        ),
+    )
 
     class Meta:
         ordering = ["title"]
@@ -533,6 +545,9 @@ class DocumentVersion(models.Model):
             parts.append(minutes_paragraph(decision.paragraph))
         if self.diary_entry_id:
             parts.append(gettext("Dnr %(dnr)s") % {"dnr": self.diary_entry.diarienummer})
+        elif decision.historical_diarienummer:
+            # As written in the register it was imported from, never one of Styrdok's.
+            parts.append(gettext("Dnr %(dnr)s") % {"dnr": decision.historical_diarienummer})
         return ", ".join(parts)
 
 

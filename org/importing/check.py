@@ -96,6 +96,59 @@ def known_keys(book: Workbook) -> Known:
     return known
 
 
+def _at(sheet: s.Sheet, row: Row, name: str, message: str) -> Problem:
+    return Problem(sheet.name, row.number, sheet.column(name).header, message)
+
+
+def duplicate_keys(book: Workbook, sheet: s.Sheet) -> list[Problem]:
+    """Rows of ``sheet`` whose key an earlier row has (any kind of import file)."""
+    problems = []
+    first: dict[tuple, int] = {}
+    for row in book.rows(sheet):
+        key = tuple(row[k] for k in sheet.key)
+        if key in first:
+            problems.append(
+                _at(
+                    sheet,
+                    row,
+                    sheet.key[0],
+                    _("the same %(thing)s appears on row %(row)s too")
+                    % {"thing": sheet.thing, "row": first[key]},
+                )
+            )
+        else:
+            first[key] = row.number
+    return problems
+
+
+def too_long(book: Workbook, sheet: s.Sheet, model: Any) -> list[Problem]:
+    """Text longer than its field of ``model`` holds, and codes that are not slugs."""
+    problems = []
+    for column in sheet.columns:
+        try:
+            model_field = model._meta.get_field(column.field)
+        except FieldDoesNotExist:
+            continue
+        if model_field.is_relation or not getattr(model_field, "max_length", None):
+            continue
+        for row in book.rows(sheet):
+            value = row[column.field]
+            if isinstance(value, str) and len(value) > model_field.max_length:
+                problems.append(
+                    _at(
+                        sheet,
+                        row,
+                        column.field,
+                        _("at most %(n)s characters") % {"n": model_field.max_length},
+                    )
+                )
+            elif isinstance(model_field, SlugField) and value and not SLUG.fullmatch(value):
+                problems.append(
+                    _at(sheet, row, column.field, _("only letters a-z, digits, - and _"))
+                )
+    return problems
+
+
 class Checker:
     def __init__(self, book: Workbook) -> None:
         self.book = book
@@ -113,19 +166,7 @@ class Checker:
         return bool(value)
 
     def unique_keys(self, sheet: s.Sheet) -> None:
-        first: dict[tuple, int] = {}
-        for row in self.book.rows(sheet):
-            key = tuple(row[k] for k in sheet.key)
-            if key in first:
-                self.problem(
-                    sheet,
-                    row,
-                    sheet.key[0],
-                    _("the same %(thing)s appears on row %(row)s too")
-                    % {"thing": sheet.thing, "row": first[key]},
-                )
-            else:
-                first[key] = row.number
+        self.problems.extend(duplicate_keys(self.book, sheet))
 
     def dates(self, sheet: s.Sheet, row: Row) -> None:
         if row["start"] and row["end"] and row["end"] < row["start"]:
@@ -251,25 +292,7 @@ class Checker:
             self.dates(s.REPRESENTATIVES, row)
 
     def lengths(self, sheet: s.Sheet, model: Any) -> None:
-        """Text longer than its field holds, and codes that are not slugs."""
-        for column in sheet.columns:
-            try:
-                model_field = model._meta.get_field(column.field)
-            except FieldDoesNotExist:
-                continue
-            if model_field.is_relation or not getattr(model_field, "max_length", None):
-                continue
-            for row in self.book.rows(sheet):
-                value = row[column.field]
-                if isinstance(value, str) and len(value) > model_field.max_length:
-                    self.problem(
-                        sheet,
-                        row,
-                        column.field,
-                        _("at most %(n)s characters") % {"n": model_field.max_length},
-                    )
-                elif isinstance(model_field, SlugField) and value and not SLUG.fullmatch(value):
-                    self.problem(sheet, row, column.field, _("only letters a-z, digits, - and _"))
+        self.problems.extend(too_long(self.book, sheet, model))
 
     def run(self) -> list[Problem]:
         for sheet in s.all_sheets():

@@ -47,6 +47,8 @@ class Row:
 class Workbook:
     sheets: dict[str, list[Row]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # The sheets this kind of file has (the organisation's by default).
+    known: list[Sheet] = field(default_factory=list)
 
     def rows(self, sheet: Sheet) -> list[Row]:
         return self.sheets.get(sheet.name, [])
@@ -104,14 +106,14 @@ def _values(book: Workbook, sheet: Sheet, number: int, raw: dict) -> dict[str, A
     return values
 
 
-def _sheet_named(name: str) -> Sheet | None:
-    return next((s for s in all_sheets() if s.name.lower() == name.strip().lower()), None)
+def _sheet_named(book: Workbook, name: str) -> Sheet | None:
+    return next((s for s in book.known if s.name.lower() == name.strip().lower()), None)
 
 
 def _add_table(book: Workbook, name: str, table: list[list[Any]]) -> None:
-    sheet = _sheet_named(name)
+    sheet = _sheet_named(book, name)
     if sheet is None:
-        known = ", ".join(s.name for s in all_sheets())
+        known = ", ".join(s.name for s in book.known)
         book.problems.append(
             Problem(name, None, "", _("unknown sheet (known sheets: %(known)s)") % {"known": known})
         )
@@ -175,9 +177,11 @@ def _too_large(data: bytes) -> bool:
     )
 
 
-def read(filename: str, data: bytes) -> Workbook:
-    """The file's sheets as typed rows, and every problem found reading them."""
-    book = Workbook()
+def read(filename: str, data: bytes, sheets: list[Sheet] | None = None) -> Workbook:
+    """The file's sheets as typed rows, and every problem found reading them. ``sheets``:
+    the sheets of this kind of file (default: the organisation file's, ``all_sheets``);
+    the register import (``documents.importing``) reads its own."""
+    book = Workbook(known=list(sheets) if sheets is not None else all_sheets())
     suffix = PurePath(filename).suffix.lower()
     try:
         if suffix in (".xlsx", ".zip") and _too_large(data):

@@ -44,6 +44,9 @@ class ImportNotPending(Exception):
 class Report:
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # What is imported all the same but must be seen (the register import: a decision by
+    # someone the rule set would not allow); never a reason to refuse.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -62,6 +65,7 @@ class Report:
             "total": len(self.changes),
             "changes": [[c.sheet, c.kind, c.text] for c in self.changes[:SHOWN_CHANGES]],
             "errors": [str(p) for p in self.problems],
+            "warnings": [str(p) for p in self.warnings],
         }
 
 

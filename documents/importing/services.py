@@ -1,0 +1,93 @@
+"""The register import's writes: check the file and its files, then apply all of it in one
+transaction or none of it; a dry run is the real import rolled back. Every change is
+recorded in the audit trail as the import's (``audit.recording.noted``) with a
+``register_imported`` entry for the run, and the register's cache generation moves once
+(as for every transaction, ``documents.cache.bump``). The same machinery as the
+organisation import (``org.importing``: reader, report, checks of keys and lengths)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
+
+from audit import recording
+from org.importing.reader import Problem, read
+from org.importing.services import Report
+
+from .. import access
+from .apply import Progress, RegisterRun
+from .check import check
+from .export import export
+from .sheets import REGISTER_SHEETS
+from .sources import Files
+
+
+class RegisterImportNotAllowed(PermissionDenied):
+    pass
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def import_register(
+    filename: str,
+    data: bytes,
+    files: Files | None = None,
+    *,
+    user=None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    note: str = "",
+) -> Report:
+    """Check the register file (and its files) and apply it, or only try it (``dry_run``).
+    The command line passes no user; the page checks ``access`` before it calls this."""
+    files = files or Files()
+    book = read(filename, data, REGISTER_SHEETS)
+    report = Report(problems=list(book.problems))
+    if not report.ok:
+        return report
+    checked = check(book, files)
+    report.problems, report.warnings = checked.problems, checked.warnings
+    if not report.ok:
+        return report
+    comment = note or _("Register import from the command line")
+    run = RegisterRun(book, checked, files, user=user, dry_run=dry_run, progress=progress)
+    try:
+        with transaction.atomic(), recording.by(user), recording.noted(comment):
+            with recording.batched():
+                report.changes = run.run()
+                recording.record(
+                    "register_imported",
+                    actor=user,
+                    target_type="documents.document",
+                    target_label=filename,
+                    comment=_("%(n)s changes") % {"n": len(report.changes)},
+                )
+            if dry_run:
+                raise _RolledBack
+    except _RolledBack:
+        pass
+    except DatabaseError as error:  # a constraint the checks missed: nothing is written
+        report.problems = [Problem("", None, "", _("The database refused the import: %s") % error)]
+        report.changes = []
+    return report
+
+
+def import_for(user, filename: str, data: bytes, files: Files | None, *, dry_run: bool) -> Report:
+    """The import for a person (the page): administrators and registrars only."""
+    if not access.can_import_register(user):
+        raise RegisterImportNotAllowed
+    note = _("Register import by %(user)s (%(file)s)") % {"user": user, "file": filename}
+    return import_register(filename, data, files, user=user, dry_run=dry_run, note=note)
+
+
+def export_for(user, fmt: str) -> tuple[bytes, bytes]:
+    """The register file and the ZIP of its files, for an administrator or the registrar;
+    the download is recorded."""
+    if not access.can_import_register(user):
+        raise RegisterImportNotAllowed
+    content = export(fmt)
+    recording.record_now("register_exported", actor=user, target_label=_("Register (%s)") % fmt)
+    return content

@@ -1,0 +1,54 @@
+"""Helpers for the register import's tests: a register file from rows, a ZIP of files."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from documents.importing.sheets import DOCUMENTS, EARLIER
+from org.importing.export import to_xlsx
+from tests.factories import Municipality
+
+
+def tables(documents: list[dict], earlier: list[dict] | None = None) -> dict:
+    """Sheets from rows given by column header (missing cells are empty)."""
+
+    def sheet(s, rows):
+        headers = [c.header for c in s.columns]
+        return [headers, *[[str(r.get(h, "")) for h in headers] for r in rows]]
+
+    return {
+        DOCUMENTS.name: sheet(DOCUMENTS, documents),
+        EARLIER.name: sheet(EARLIER, earlier or []),
+    }
+
+
+def xlsx(documents: list[dict], earlier: list[dict] | None = None) -> bytes:
+    return to_xlsx(tables(documents, earlier))
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def kf_policy(m: Municipality, **cells) -> dict:
+    """The KF policy of 2018 as a row of the Dokument sheet."""
+    return {
+        "Nyckel": "POL-1",
+        "Dokumenttyp": "Policy",
+        "Titel": "Policy för informationssäkerhet",
+        "Enhet": "kommun",
+        "Dokumentansvarig": m.positions["kommunchef"].code,
+        "Fil": "policy.docx",
+        "Beslutande organ": "KF",
+        "Beslutsdatum": "2018-03-26",
+        "Paragraf": "26",
+        "Diarienummer": "KS 2018/123",
+        "Giltig från": "2018-04-01",
+        "Nästa översyn": "2027-03-26",
+        **cells,
+    }
