@@ -96,6 +96,8 @@ def main_pages() -> list[tuple[str, str, str]]:
         ("", "document", f"/documents/{document.pk}/"),
         ("", "diff", f"/documents/{document.pk}/diff/"),
         ("", "accessibility statement", "/tillganglighet/"),
+        ("", "e-diarium", "/diarium/"),
+        ("", "open data", "/oppna-data/"),
         ("medarbetare", "start", "/"),
         ("medarbetare", "register as staff", "/register/"),
         ("medarbetare", "to read", "/reading/"),
@@ -112,6 +114,10 @@ def main_pages() -> list[tuple[str, str, str]]:
         ("registrator", "case", f"/work/cases/{case.pk}/"),
         ("registrator", "record form", f"/work/cases/{case.pk}/records/new/"),
         ("registrator", "register health", "/register/health/"),
+        ("registrator", "archive packages", "/archive/"),
+        ("registrator", "register import", "/register/import/"),
+        ("admin", "organisation import", "/organisation/import/"),
+        ("admin", "rule set file", "/rule-set/"),
         _meeting_page(),
         # The admin's rule rows (an inline table of selects) as the administrator sees them.
         (
