@@ -75,7 +75,13 @@ def _settings(issuer: str, document: object) -> dict[str, str]:
         raise DiscoveryError(
             _("The discovery document lacks %(keys)s.") % {"keys": ", ".join(missing)}
         )
-    found = {"OIDC_OP_ISSUER": str(document["issuer"])}
+    found = {"OIDC_OP_ISSUER": str(document["issuer"]), **_endpoints(document)}
+    found["OIDC_RP_SIGN_ALGO"] = _algorithm(document)
+    return found
+
+
+def _endpoints(document: dict) -> dict[str, str]:
+    found = {}
     for key, setting in ENDPOINTS.items():
         url = str(document.get(key) or "")
         if url and urlsplit(url).scheme != "https" and not _local(url):
@@ -84,6 +90,10 @@ def _settings(issuer: str, document: object) -> dict[str, str]:
                 % {"key": key, "url": url}
             )
         found[setting] = url
+    return found
+
+
+def _algorithm(document: dict) -> str:
     offered = document.get("id_token_signing_alg_values_supported") or ["RS256"]
     usable = [algorithm for algorithm in ALGORITHMS if algorithm in offered]
     if not usable:
@@ -91,5 +101,4 @@ def _settings(issuer: str, document: object) -> dict[str, str]:
             _("The provider signs its tokens only with %(offered)s, which Styrdok does not verify.")
             % {"offered": ", ".join(map(str, offered))}
         )
-    found["OIDC_RP_SIGN_ALGO"] = usable[0]
-    return found
+    return usable[0]

@@ -254,6 +254,13 @@ def _same_answer(client, hidden_url: str, missing_url: str, subject, hidden_id, 
     return hidden
 
 
+# Addresses whose every id names a record anyone may see exists: the e-diarium's records
+# (offentlighetsprincipen: every diarienummer is listed). What a record may not show is
+# masked, not hidden; tests/test_public_diarium_api_answers_as_the_page.py checks that a
+# masked record's subject never appears.
+PUBLIC_BY_LAW = {"diarium-detail"}
+
+
 def test_every_address_with_an_id_is_covered():
     uncovered = sorted(
         {
@@ -263,6 +270,7 @@ def test_every_address_with_an_id_is_covered():
             if not (name.startswith("admin:") or route.startswith("admin/"))
         }
         - set(COVERED)
+        - PUBLIC_BY_LAW
     )
     assert uncovered == [], f"Add these addresses to the hostile-id test: {uncovered}"
 

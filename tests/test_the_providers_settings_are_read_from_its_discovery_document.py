@@ -11,6 +11,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from config.sso_discovery import DiscoveryError, _settings, discover
 from tests.oidc_provider.process import Provider, running_provider
@@ -23,6 +24,13 @@ ENDPOINT_SETTINGS = (
     "OIDC_OP_JWKS_ENDPOINT",
     "OIDC_OP_LOGOUT_ENDPOINT",
 )
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The messages are matched in their source language (the suite runs in Swedish)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -29,10 +29,8 @@ from .document import (
     Document,
     DocumentStatus,
     DocumentVersion,
-    VersionFile,
     VersionStatus,
     copy_to_versions,
-    version_upload_to,
 )
 from .generation import RegisterGeneration
 from .mandate import MandatePeriod
@@ -48,6 +46,7 @@ from .ranking import (
     SearchTerm,
     copy_rank_columns,
 )
+from .version_file import VersionFile, version_upload_to
 
 __all__ = [
     "BODY_DECIDERS",
