@@ -8,12 +8,11 @@ organisation import (``org.importing``: reader, report, checks of keys and lengt
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from audit import recording
-from org.importing.reader import Problem, read
-from org.importing.services import Report
+from org.importing.reader import read
+from org.importing.services import Report, all_or_nothing
 
 from .. import access
 from .apply import Progress, RegisterRun
@@ -24,10 +23,6 @@ from .sources import Files
 
 
 class RegisterImportNotAllowed(PermissionDenied):
-    pass
-
-
-class _RolledBack(Exception):
     pass
 
 
@@ -54,24 +49,15 @@ def import_register(
         return report
     comment = note or _("Register import from the command line")
     run = RegisterRun(book, checked, files, user=user, dry_run=dry_run, progress=progress)
-    try:
-        with transaction.atomic(), recording.by(user), recording.noted(comment):
-            with recording.batched():
-                report.changes = run.run()
-                recording.record(
-                    "register_imported",
-                    actor=user,
-                    target_type="documents.document",
-                    target_label=filename,
-                    comment=_("%(n)s changes") % {"n": len(report.changes)},
-                )
-            if dry_run:
-                raise _RolledBack
-    except _RolledBack:
-        pass
-    except DatabaseError as error:  # a constraint the checks missed: nothing is written
-        report.problems = [Problem("", None, "", _("The database refused the import: %s") % error)]
-        report.changes = []
+    with all_or_nothing(report, user, comment, dry_run=dry_run):
+        report.changes = run.run()
+        recording.record(
+            "register_imported",
+            actor=user,
+            target_type="documents.document",
+            target_label=filename,
+            comment=_("%(n)s changes") % {"n": len(report.changes)},
+        )
     return report
 
 

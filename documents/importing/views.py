@@ -8,13 +8,13 @@ import zipfile
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from org.importing.export import render as file_of
+from org.importing.views import file_format, file_response
 
 from .. import access
 from . import services
@@ -22,7 +22,6 @@ from .export import empty_tables
 from .sources import Files, TooLarge, Zip
 
 SUFFIXES = (".xlsx", ".csv", ".zip")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
@@ -91,22 +90,11 @@ def start(request):
     )
 
 
-def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
-    kind = XLSX if fmt == "xlsx" else "application/zip"
-    response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
-
-
-def _format(request) -> str:
-    return "zip" if request.GET.get("format") == "zip" else "xlsx"
-
-
 @login_required
 def template(request):
     _allowed(request)
-    fmt = _format(request)
-    return _download(file_of(empty_tables(), fmt), "register-mall", fmt)
+    fmt = file_format(request)
+    return file_response(file_of(empty_tables(), fmt), "register-mall", fmt)
 
 
 @login_required
@@ -116,7 +104,7 @@ def download(request):
     day = timezone.localdate().isoformat()
     if fmt == "files":
         _content, files = services.export_for(request.user, "zip")
-        return _download(files, f"register-filer-{day}", "zip")
+        return file_response(files, f"register-filer-{day}", "zip")
     fmt = "zip" if fmt == "zip" else "xlsx"
     content, _files = services.export_for(request.user, fmt)
-    return _download(content, f"register-{day}", fmt)
+    return file_response(content, f"register-{day}", fmt)

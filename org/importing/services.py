@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,7 +72,25 @@ class Report:
 
 
 class _RolledBack(Exception):
-    pass
+    """Raised to undo a dry run: the import ran in full and is rolled back."""
+
+
+@contextmanager
+def all_or_nothing(report: Report, user, note: str, *, dry_run: bool) -> Iterator[None]:
+    """The import's writes in one transaction, recorded as ``user``'s under ``note`` and in
+    one batch; rolled back after a dry run; a constraint the checks missed writes nothing
+    and becomes the report's one problem. The organisation and the register import alike."""
+    try:
+        with transaction.atomic(), recording.by(user), recording.noted(note):
+            with recording.batched():
+                yield
+            if dry_run:
+                raise _RolledBack
+    except _RolledBack:
+        pass
+    except DatabaseError as error:  # a constraint the checks missed: nothing is written
+        report.problems = [Problem("", None, "", _("The database refused the import: %s") % error)]
+        report.changes = []
 
 
 def _note(run: OrganisationImport | None) -> str:
@@ -99,30 +119,21 @@ def _apply(
     report.problems = check(book)
     if not report.ok:
         return report
-    try:
-        with transaction.atomic(), recording.by(user), recording.noted(_note(run)):
-            with recording.batched():
-                report.changes = Run(book, ends_from, progress).run()
-                if run is not None and not dry_run:
-                    run.status = ImportStatus.APPLIED
-                    run.applied_at = timezone.now()
-                    run.applied_by = user if getattr(user, "is_authenticated", False) else None
-                    run.save(update_fields=["status", "applied_at", "applied_by"])
-                recording.record(
-                    "organisation_imported",
-                    actor=user,
-                    target=run,
-                    target_type="org.organisationimport",
-                    target_label=filename,
-                    comment=_("%(n)s changes") % {"n": len(report.changes)},
-                )
-            if dry_run:
-                raise _RolledBack
-    except _RolledBack:
-        pass
-    except DatabaseError as error:  # a constraint the checks missed: nothing is written
-        report.problems = [Problem("", None, "", _("The database refused the import: %s") % error)]
-        report.changes = []
+    with all_or_nothing(report, user, _note(run), dry_run=dry_run):
+        report.changes = Run(book, ends_from, progress).run()
+        if run is not None and not dry_run:
+            run.status = ImportStatus.APPLIED
+            run.applied_at = timezone.now()
+            run.applied_by = user if getattr(user, "is_authenticated", False) else None
+            run.save(update_fields=["status", "applied_at", "applied_by"])
+        recording.record(
+            "organisation_imported",
+            actor=user,
+            target=run,
+            target_type="org.organisationimport",
+            target_label=filename,
+            comment=_("%(n)s changes") % {"n": len(report.changes)},
+        )
     return report
 
 

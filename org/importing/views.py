@@ -114,36 +114,38 @@ def confirm(request, pk: int):
     return redirect("orgimport:run", pk=pk)
 
 
-def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
+def file_response(content: bytes, name: str, fmt: str) -> HttpResponse:
+    """A workbook (XLSX) or a ZIP of CSV files as a download named ``name.fmt``."""
     kind = XLSX if fmt == "xlsx" else "application/zip"
     response = HttpResponse(content, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 
-def _format(request) -> str:
+def file_format(request) -> str:
+    """The format the download asks for: ``zip`` or ``xlsx`` (the default)."""
     return "zip" if request.GET.get("format") == "zip" else "xlsx"
 
 
 @login_required
 def template(request):
     _allowed(request)
-    fmt = _format(request)
+    fmt = file_format(request)
     content = file_of(empty_tables(), fmt)
-    return _download(content, "organisation-mall", fmt)
+    return file_response(content, "organisation-mall", fmt)
 
 
 @login_required
 def example(request):
     _allowed(request)
-    fmt = _format(request)
+    fmt = file_format(request)
     content = file_of(example_tables(), fmt)
-    return _download(content, "organisation-exempel", fmt)
+    return file_response(content, "organisation-exempel", fmt)
 
 
 @login_required
 def download(request):
     _allowed(request)
-    fmt = _format(request)
+    fmt = file_format(request)
     day = timezone.localdate().isoformat()
-    return _download(services.export_for(request.user, fmt), f"organisation-{day}", fmt)
+    return file_response(services.export_for(request.user, fmt), f"organisation-{day}", fmt)
