@@ -19,6 +19,8 @@ from django.db import IntegrityError, connection, models, transaction
 
 from audit.models import AuditEntry
 from documents.models import (
+    ArchivalCopy,
+    ArchivalFailure,
     Decision,
     DiaryEntry,
     Document,
@@ -476,3 +478,50 @@ def test_drafts_stay_free(history, settings, tmp_path):
 def test_every_status_is_either_adopted_or_case_material():
     """A new status must be placed: protected as adopted, or free as a draft is."""
     assert set(ADOPTED_STATUSES) | {"draft", "rejected"} == set(VersionStatus.values)
+
+
+# --- Archival copies (PDF/A) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def archival_copy(history):
+    from documents.pdfa import archival_pdf
+
+    version = DocumentVersion.objects.filter(status="valid").first()
+    archival_pdf(version)
+    return ArchivalCopy.objects.get(version=version, source_file__isnull=True)
+
+
+@pytest.mark.parametrize(
+    "door",
+    [
+        lambda c: ArchivalCopy.objects.filter(pk=c.pk).update(sha256="0" * 64),
+        lambda c: sql("UPDATE documents_archivalcopy SET note = 'x' WHERE id = %s", c.pk),
+    ],
+    ids=["orm", "sql"],
+)
+def test_an_archival_copy_is_never_changed(archival_copy, door):
+    refused("documents_protect_archival_update", lambda: door(archival_copy))
+
+
+def test_an_archival_copy_holding_a_file_is_never_deleted(archival_copy):
+    refused(
+        "documents_protect_archival_delete",
+        lambda: sql("DELETE FROM documents_archivalcopy WHERE id = %s", archival_copy.pk),
+    )
+
+
+def test_a_copy_that_holds_no_file_may_be_replaced(history):
+    """An upload tried when no converter was installed is tried again later: its empty
+    row is replaced (documents.pdfa)."""
+    upload = VersionFile.objects.filter(version__status="valid").first()
+    empty = ArchivalCopy.objects.create(
+        version=upload.version, source_file=upload, failure=ArchivalFailure.NO_CONVERTER
+    )
+    ArchivalCopy.objects.filter(pk=empty.pk).delete()
+    assert not ArchivalCopy.objects.filter(pk=empty.pk).exists()
+
+
+@postgres_only
+def test_the_archival_copies_are_not_truncated(archival_copy):
+    refused("documents_protect_archival_truncate", lambda: truncate("documents_archivalcopy"))
