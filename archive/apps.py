@@ -10,4 +10,4 @@ class ArchiveConfig(AppConfig):
     def ready(self) -> None:
         # The refusals are subclasses of audit.refusals.Refusal: imported here so that
         # workflows.refusals.all_refusals finds them.
-        from . import refusals, signals  # noqa: F401
+        from . import refusals  # noqa: F401

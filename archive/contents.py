@@ -39,7 +39,7 @@ def safe_name(text: str, limit: int = 80) -> str:
 
 def version_folder(version) -> str:
     """``KS-2026-155_dokument-12_version-2``: the version's diarienummer, document, number."""
-    diary = version.diary_entry.diarienummer if version.diary_entry_id else "utan-diarienummer"
+    diary = version.diarienummer or "utan-diarienummer"
     return f"{safe_name(diary)}_dokument-{version.document_id}_version-{version.number}"
 
 

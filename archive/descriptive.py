@@ -53,8 +53,8 @@ def _version(parent, version) -> None:
     node = _el(parent, "version", dokument=document.pk, nummer=version.number)
     _el(node, "titel", version.title or document.title)
     _el(node, "dokumenttyp", document.document_type.name, kod=document.document_type.code)
-    if version.diary_entry_id:
-        _el(node, "diarienummer", version.diary_entry.diarienummer)
+    if version.diarienummer:
+        _el(node, "diarienummer", version.diarienummer)
     _el(node, "status", version.status)
     _el(node, "omfattning", str(document.scope_unit) if document.scope_unit_id else "")
     _el(node, "dokumentansvarig", str(document.owner_position or ""))

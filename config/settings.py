@@ -111,7 +111,6 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "workflows.context_processors.navigation",
                 "reading.context_processors.navigation",
-                "archive.context_processors.navigation",
             ],
         },
     },

@@ -79,7 +79,7 @@ def _register_line(v: DocumentVersion, address) -> list:
         decision.decider_name if decision else "",
         _iso(decision.decision_date) if decision else "",
         decision.paragraph if decision else "",
-        v.diary_entry.diarienummer if v.diary_entry_id else "",
+        v.diarienummer,
         _iso(v.valid_from),
         _iso(v.valid_until),
         _iso(v.next_review),

@@ -580,7 +580,7 @@ def version_header(version, *, banner: str = "") -> PdfHeader:
         adoption_line=version.adoption_line,
         valid_from=version.valid_from,
         valid_until=version.valid_until,
-        diarienummer=version.diary_entry.diarienummer if version.diary_entry_id else "",
+        diarienummer=version.diarienummer,
         version_label=f"{version.number} ({version.get_status_display()})",
         banner=banner,
     )

@@ -89,6 +89,14 @@ def test_a_kf_policy_from_2018_shows_its_real_record_and_diarienummer(m, client)
     assert AuditEntry.objects.filter(action="register_imported").count() == 1
     published = AuditEntry.objects.filter(action="version_published", target_id=str(version.pk))
     assert published.count() == 1
+    # Everything that states the version's diarienummer states the historical one: the
+    # archival PDF/A's record (its page 1 and metadata), the API, the open data.
+    from documents.pdfa.record import load_version, record_of
+
+    record = record_of(load_version(version.pk))
+    assert record.diarienummer == "KS 2018/123"
+    assert record.replaces.endswith("(Dnr KS 2012/40)")
+    assert version.diarienummer == "KS 2018/123"
 
 
 def test_a_dry_run_writes_nothing(m):

@@ -68,6 +68,37 @@ def test_a_material_change_moves_the_baseline_of_it_and_later_versions(town):
     assert third.reading_baseline == 0
 
 
+def test_a_decisions_choice_changed_by_a_whole_save_reaches_its_versions(town):
+    """A decision loaded and saved whole (as a form saves it): its changed choice is
+    copied; saved again unchanged, its versions are not rewritten."""
+    document = rutin(town, "Rutin för hygien", type_requires=False, requires=False)
+    decision = Decision.objects.get(pk=document.current_version.adoption_id)
+    decision.requires_reading = True
+    decision.save()
+    assert_copies_follow()
+    assert required_versions().filter(document=document).exists()
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    again = Decision.objects.get(pk=decision.pk)
+    with CaptureQueriesContext(connection) as unchanged:
+        again.save()
+    assert not [q for q in unchanged if "reading_baseline" in q["sql"]]
+
+
+def test_a_type_saved_without_a_change_of_its_rule_leaves_its_versions(town):
+    document = rutin(town, "Rutin för hygien")
+    kind = DocumentType.objects.get(pk=document.document_type_id)
+    kind.description = "Ny beskrivning"
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as saved:
+        kind.save()
+    assert not [q for q in saved if "reading_baseline" in q["sql"]]
+
+
 def test_the_types_setting_changed_in_the_admin_reaches_its_versions(town):
     document = rutin(town, "Rutin för hygien", type_requires=False)
     assert not required_versions().filter(document=document).exists()

@@ -67,7 +67,7 @@ class RegisterEntrySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_diarienummer(self, obj: DocumentVersion) -> str | None:
-        return obj.diary_entry.diarienummer if obj.diary_entry_id else None
+        return obj.diarienummer or None
 
     def _absolute(self, path: str) -> str:
         request = self.context.get("request")

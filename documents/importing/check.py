@@ -26,7 +26,7 @@ from org.models import Body, Position, Process, Unit
 from .. import rules
 from ..files import MAX_UPLOAD_BYTES, CheckedFile, check_upload
 from ..models import Decision, Document, DocumentStatus, DocumentType, DocumentVersion
-from .keys import diarienummer_of, key_of
+from .keys import key_of
 from .sheets import DOCUMENTS, EARLIER
 from .sources import Files
 
@@ -252,7 +252,7 @@ class Checker:
             decision is not None
             and version.title == row["title"]
             and decision.decision_date == row["decision_date"]
-            and diarienummer_of(version) == row["historical_diarienummer"]
+            and version.diarienummer == row["historical_diarienummer"]
         )
         if not same:
             self.problem(

@@ -14,7 +14,7 @@ from org.importing.export import render, table
 
 from ..models import Document, DocumentStatus, DocumentVersion, VersionStatus
 from ..search import version_file
-from .keys import diarienummer_of, key_of
+from .keys import key_of
 from .sheets import DOCUMENTS, EARLIER, REGISTER_SHEETS
 
 _UNSAFE = re.compile(r"[^-A-Za-z0-9_.]+")
@@ -24,7 +24,7 @@ def _decision(version: DocumentVersion) -> dict[str, Any]:
     decision = version.adoption
     if decision is None:
         return {}
-    dnr = diarienummer_of(version)
+    dnr = version.diarienummer
     return {
         "body": decision.body.short_name if decision.body_id else "",
         "position": decision.position.code if decision.position_id else "",

@@ -101,10 +101,20 @@ class DocumentType(models.Model):
         update_fields = kwargs.get("update_fields")
         with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             super().save(*args, **kwargs)
-            if not adding and (update_fields is None or "reading_required" in update_fields):
+            stored = getattr(self, "_stored_reading_required", None)
+            written = update_fields is None or "reading_required" in update_fields
+            if not adding and written and stored != self.reading_required:
                 # Its versions keep a copy of the rule's answer (``refresh_reading``).
                 versions = apps.get_model("documents", "DocumentVersion")
                 versions.refresh_reading(versions.objects.filter(document_type=self))
+        self._stored_reading_required = self.reading_required
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        document_type = super().from_db(db, field_names, values)
+        if "reading_required" in field_names:
+            document_type._stored_reading_required = document_type.reading_required
+        return document_type
 
     @property
     def reading_kinds(self) -> list[str]:

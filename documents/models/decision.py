@@ -228,8 +228,13 @@ class Decision(models.Model):
             super().save(*args, **kwargs)
             choices = (self.requires_reading, self.material_change)
             stored = getattr(self, "_stored_choices", None)
-            named = set(kwargs.get("update_fields") or ()) & {"requires_reading", "material_change"}
-            if not adding and (choices != stored if stored is not None else bool(named)):
+            update_fields = kwargs.get("update_fields")
+            named = update_fields is None or {"requires_reading", "material_change"} & set(
+                update_fields
+            )
+            # Loaded from the database: refreshed when the choices changed; otherwise when
+            # the save may have written them.
+            if not adding and (choices != stored if stored is not None else named):
                 # The versions from the one it adopted keep copies of its reading choices.
                 versions = self._meta.get_field("adopted_version").related_model
                 adopted = versions.objects.filter(adoption=self).values("document", "number")
@@ -237,6 +242,14 @@ class Decision(models.Model):
                     versions.refresh_reading(
                         versions.objects.filter(document=row["document"], number__gte=row["number"])
                     )
+        self._stored_choices = choices
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        decision = super().from_db(db, field_names, values)
+        if {"requires_reading", "material_change"} <= set(field_names):
+            decision._stored_choices = (decision.requires_reading, decision.material_change)
+        return decision
 
     @property
     def outcome_label(self) -> str:

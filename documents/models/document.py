@@ -155,8 +155,17 @@ class Document(models.Model):
             )
             if not adding and changed:
                 copy_to_versions(Document.objects.filter(pk=self.pk), changed)
-                if "document_type" in changed:
+                moved = getattr(self, "_stored_type_id", None) != self.document_type_id
+                if "document_type" in changed and moved:
                     DocumentVersion.refresh_reading(DocumentVersion.objects.filter(document=self))
+        self._stored_type_id = self.document_type_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        document = super().from_db(db, field_names, values)
+        if "document_type_id" in field_names:
+            document._stored_type_id = document.document_type_id
+        return document
 
     def clean(self) -> None:
         super().clean()
@@ -530,12 +539,19 @@ class DocumentVersion(models.Model):
         ]
         if decision.paragraph:
             parts.append(minutes_paragraph(decision.paragraph))
-        if self.diary_entry_id:
-            parts.append(gettext("Dnr %(dnr)s") % {"dnr": self.diary_entry.diarienummer})
-        elif decision.historical_diarienummer:
-            # As written in the register it was imported from, never one of Styrdok's.
-            parts.append(gettext("Dnr %(dnr)s") % {"dnr": decision.historical_diarienummer})
+        if self.diarienummer:
+            parts.append(gettext("Dnr %(dnr)s") % {"dnr": self.diarienummer})
         return ", ".join(parts)
+
+    @property
+    def diarienummer(self) -> str:
+        """The version's diarienummer: the one Styrdok's diarium issued, else (a version
+        imported with its historical decision) the one written in the decision, never one
+        of Styrdok's series; "" if it has none."""
+        if self.diary_entry_id:
+            return self.diary_entry.diarienummer
+        decision = self.adoption
+        return decision.historical_diarienummer if decision is not None else ""
 
 
 def copy_to_versions(documents: QuerySet[Document], names: Iterable[str] | None = None) -> int:

@@ -86,8 +86,8 @@ def record_of(version: DocumentVersion) -> DecisionRecord:
                 "title": replaced.title,
                 "number": replaced.number,
             }
-        if replaced.diary_entry_id:
-            replaces += f" (Dnr {replaced.diary_entry.diarienummer})"
+        if replaced.diarienummer:
+            replaces += f" (Dnr {replaced.diarienummer})"
     return DecisionRecord(
         title=version.title or document.title,
         document_type=str(document.document_type),
@@ -97,7 +97,7 @@ def record_of(version: DocumentVersion) -> DecisionRecord:
         decided_by=decision.decider_name if decision else "",
         decision_date=decision.decision_date if decision else None,
         paragraph=minutes_paragraph(decision.paragraph) if decision else "",
-        diarienummer=version.diary_entry.diarienummer if version.diary_entry_id else "",
+        diarienummer=version.diarienummer,
         valid_from=version.valid_from,
         valid_until=version.valid_until,
         replaces=replaces,
