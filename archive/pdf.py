@@ -9,20 +9,9 @@ the same version still gives the same bytes (docs/archive.md).
 
 from __future__ import annotations
 
-from reportlab import rl_config
-
 from documents.pdf import version_pdf
 from documents.pdfa import NotArchivable, archival_file
 from documents.pdfa import archival_pdf as stored_archival_pdf
-
-
-def _plain_pdf(version) -> bytes:
-    before = rl_config.invariant
-    rl_config.invariant = 1
-    try:
-        return version_pdf(version)
-    finally:
-        rl_config.invariant = before
 
 
 def archival_pdf(version) -> bytes:
@@ -30,7 +19,7 @@ def archival_pdf(version) -> bytes:
     try:
         return stored_archival_pdf(version).read()
     except NotArchivable:
-        return _plain_pdf(version)
+        return version_pdf(version, invariant=True)
 
 
 def archival_upload(version_file) -> bytes | None:

@@ -52,13 +52,3 @@ class ArchiveTypeUnknown(InvalidInput):
 class ArchiveNothingAdopted(InvalidInput):
     code = "archive_nothing_adopted"
     message = _("The selection holds no adopted version and no case: there is nothing to archive.")
-
-
-class NoSuchArchiveExport(NotFound):
-    code = "no_such_archive_export"
-    message = _("There is no such archive package.")
-
-
-class ArchivePackageNotReady(NotFound):
-    code = "archive_package_not_ready"
-    message = _("The archive package is not finished yet.")

@@ -586,5 +586,5 @@ def version_header(version, *, banner: str = "") -> PdfHeader:
     )
 
 
-def version_pdf(version, *, banner: str = "") -> bytes:
-    return render_pdf(version_header(version, banner=banner), version.body)
+def version_pdf(version, *, banner: str = "", invariant: bool = False) -> bytes:
+    return render_pdf(version_header(version, banner=banner), version.body, invariant=invariant)

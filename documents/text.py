@@ -103,9 +103,15 @@ def is_indexable(word: str) -> bool:
     return word not in STOPWORDS and (len(word) > 1 or word.isdigit())
 
 
+def indexable_words(text: str) -> list[str]:
+    """The words of a text that are indexed, in order, repeated as often as they occur
+    (their stems are its terms; the words themselves are split into compound parts)."""
+    return [word for word in tokens(text or "") if is_indexable(word)]
+
+
 def analyse(text: str) -> list[str]:
     """The index terms (stems) of a text, in order, repeated as often as they occur."""
-    return [stem(word) for word in tokens(text or "") if is_indexable(word)]
+    return [stem(word) for word in indexable_words(text)]
 
 
 class QueryWord(NamedTuple):

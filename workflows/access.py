@@ -568,7 +568,7 @@ def can_set_target_meeting(user, case: Case) -> Permit:
     if acting:
         return _yes(acting)
     if case.decider_body_id:
-        for body in [*case.decider_body.preparing_bodies(), case.decider_body]:
+        for body in [*routing.preparing_chain(case), case.decider_body]:
             if body.secretary_position_id:
                 acting = acting_as(user, body.secretary_position)
                 if acting:

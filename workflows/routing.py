@@ -108,7 +108,7 @@ def route_for(node_name: str, case: Case, task_data: dict) -> Route:
     if node_name in ("samverkan_meeting", "negotiation"):
         return Route.to(case.samverkan_group.chair_position)
     if node_name == "proposal":
-        chain = case.decider_body.preparing_bodies()
+        chain = preparing_chain(case)
         return Route.to(_secretary(chain[0] if chain else case.decider_body))
     if node_name == "preparation":
         return Route.to(_secretary(preparing_body(case)))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import shutil
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -78,12 +78,12 @@ def missing_file_ids() -> list[int]:
 
 def make_missing() -> tuple[int, int]:
     """Make the archival copies that are missing: (versions, files) made by this call.
-    Each under a lock of its version taken with SKIP LOCKED, so that two servers running
-    the job at once share the work instead of doing it twice."""
+    Each is claimed first (``_claim``), so that two servers running the job at once share
+    the work instead of doing it twice."""
     versions = files = 0
     for pk in missing_version_ids():
         with transaction.atomic():
-            if not _lock(pk):
+            if not _claim(_VERSION_COPY, pk):
                 continue
             if ArchivalCopy.objects.filter(version_id=pk, source_file__isnull=True).exists():
                 continue
@@ -92,7 +92,7 @@ def make_missing() -> tuple[int, int]:
     for pk in missing_file_ids():
         stored = VersionFile.objects.get(pk=pk)
         with transaction.atomic():
-            if not _lock(stored.version_id):
+            if not _claim(_FILE_COPY, pk):
                 continue
             earlier = ArchivalCopy.objects.filter(source_file_id=pk)
             if earlier.exclude(failure=ArchivalFailure.NO_CONVERTER).exists():
@@ -104,13 +104,19 @@ def make_missing() -> tuple[int, int]:
     return versions, files
 
 
-def _lock(version_id: int) -> bool:
-    """Lock the version's row, or False when another transaction holds it (PostgreSQL;
-    SQLite has one writer at a time and no row locks)."""
-    return (
-        DocumentVersion.objects.select_for_update(skip_locked=True)
-        .filter(pk=version_id)
-        .values_list("pk", flat=True)
-        .first()
-        is not None
-    )
+# The advisory locks' keys: "PD" and the kind of copy in the high bits, the row's id in the
+# low 32 (within PostgreSQL's signed 64 bits).
+_VERSION_COPY, _FILE_COPY = (0x5044 << 16) | 1, (0x5044 << 16) | 2
+
+
+def _claim(kind: int, pk: int) -> bool:
+    """Claim the making of one copy for this transaction, or False when another server
+    holds the claim: a transaction-scoped advisory lock on PostgreSQL, not the version's
+    row, which publication locks to supersede it, so that a render or Ghostscript's run
+    (up to ``convert.TIMEOUT_SECONDS``) never holds up a publication. SQLite has one
+    writer at a time."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [(kind << 32) | (pk & 0xFFFFFFFF)])
+        return bool(cursor.fetchone()[0])

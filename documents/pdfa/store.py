@@ -19,8 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ..access import REGISTER_VERSION_STATUSES
-from ..models import ArchivalCopy, ArchivalFailure, DocumentVersion, VersionFile
+from ..models import ArchivalCopy, ArchivalFailure, VersionFile
 from .convert import Conversion, convert_upload
 from .record import load_version, record_of
 from .render import CONFORMANCE, render_archival_pdf
@@ -124,15 +123,6 @@ def make_file_copy(stored: VersionFile) -> ArchivalCopy:
     # The upload's own file (kept as the copy when it already is PDF/A) is never deleted.
     stored_here = result.data is not None and not result.same
     return _insert(row, {"source_file": stored}, stored_here=stored_here)
-
-
-def is_archived_status(status: str) -> bool:
-    return status in REGISTER_VERSION_STATUSES
-
-
-def version_copy(version: DocumentVersion) -> ArchivalCopy:
-    row = ArchivalCopy.objects.filter(version=version, source_file__isnull=True).first()
-    return row or make_version_copy(version.pk)
 
 
 def file_copy(stored: VersionFile) -> ArchivalCopy:

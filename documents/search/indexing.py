@@ -19,7 +19,7 @@ from ..models import (
     VersionFile,
     VersionStatus,
 )
-from ..text import html_to_text, is_indexable, stem, tokens
+from ..text import html_to_text, indexable_words, stem
 from . import compounds
 from .prefixes import _lock_prefixes, _rank_prefixes, _span_prefixes
 from .scoring import COUNT_CAP, SEARCHABLE_STATUSES, WEIGHTS
@@ -52,7 +52,7 @@ def _rows(version: DocumentVersion, summary: str, words: set[str]) -> list[Searc
     }
     rows = []
     for field, text in fields.items():
-        found = [word for word in tokens(text or "") if is_indexable(word)]
+        found = indexable_words(text)
         words.update(found)
         rows += [
             SearchTerm(

@@ -11,7 +11,7 @@ from documents import services as document_services
 from documents.models import Document, DocumentStatus, DocumentVersion
 from documents.sanitize import clean_html
 
-from .. import access
+from .. import access, routing
 from ..models import Case
 from ..refusals import (
     DeciderNotAllowed,
@@ -159,7 +159,7 @@ def _check_routing(case: Case) -> rules.SamverkanRouting:
     if answer.group is not None and not representatives_of(case, answer.group):
         raise NoUnionRepresentatives(group=answer.group)
     if case.decider_body_id:
-        for body in [*case.decider_body.preparing_bodies(), case.decider_body]:
+        for body in [*routing.preparing_chain(case), case.decider_body]:
             if body.secretary_position_id is None:
                 raise NoSecretaryPosition(body=body)
     return answer

@@ -65,9 +65,7 @@ def _check_target(case: Case, meeting_id: int) -> Meeting:
     meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
     if meeting is None:
         raise NoSuchMeeting()
-    bodies = (
-        [*case.decider_body.preparing_bodies(), case.decider_body] if case.decider_body_id else []
-    )
+    bodies = [*routing.preparing_chain(case), case.decider_body] if case.decider_body_id else []
     if meeting.body not in bodies:
         raise MeetingOfOtherBody(meeting=meeting, body=meeting.body)
     # A meeting held today still takes matters until it is recorded.

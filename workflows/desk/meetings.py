@@ -106,7 +106,7 @@ def coming_meetings_for(case: Case) -> QuerySet:
     """The coming meetings a case may be aimed at: of its deciding or preparing bodies."""
     if not case.decider_body_id:
         return Meeting.objects.none()
-    bodies = [*case.decider_body.preparing_bodies(), case.decider_body]
+    bodies = [*routing.preparing_chain(case), case.decider_body]
     return Meeting.objects.filter(body__in=bodies, date__gt=timezone.localdate()).select_related(
         "body"
     )
