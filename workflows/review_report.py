@@ -253,7 +253,6 @@ def _open_rows(year: int, body: Body | None, day: datetime.date, done_ids: set[i
             "document_type",
             "owner_position",
             "scope_unit",
-            "current_version__adoption",
             "current_version__document_type",
             "current_version__scope_unit",
         )

@@ -19,6 +19,7 @@ from documents import public_diarium
 from documents.links import route_filler
 from documents.models import DiaryEntry, DiarySeries, DiaryStatus
 from documents.public_diarium import PublicDiariumForm, PublicDiaryRow
+from documents.views import MAX_ID
 
 from .pagination import RegisterPagination, positive_number
 from .schema import RESPONSE_HEADERS, RegisterSchema, error_responses
@@ -191,7 +192,7 @@ class DiariumViewSet(viewsets.GenericViewSet):
         number = positive_number(pk or "")
         entry = (
             DiaryEntry.objects.select_related("series__body").filter(pk=number).first()
-            if number is not None and number < 2**31
+            if number is not None and number <= MAX_ID
             else None
         )
         if entry is None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,7 +144,7 @@ class RegisterRun:
 
     def update(self, row: Row, document: Document, documents: dict[str, Document]) -> None:
         values = self.document_values(row, documents)
-        changed = [n for n, v in values.items() if getattr(document, n) != v]
+        changed = [n for n, v in values.items() if _stored(document, n) != _stored_value(v)]
         for name in changed:
             setattr(document, name, values[name])
         if changed:
@@ -172,3 +173,12 @@ class RegisterRun:
             if self.progress is not None and (done % 20 == 0 or done == len(rows)):
                 self.progress(DOCUMENTS.name, done, len(rows))
         return self.changes
+
+
+def _stored(document: Document, name: str):
+    """The document's value of ``name`` as stored: a relation's id, without reading it."""
+    return getattr(document, Document._meta.get_field(name).attname)
+
+
+def _stored_value(value):
+    return value.pk if isinstance(value, Model) else value

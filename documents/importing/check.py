@@ -152,12 +152,15 @@ class Checker:
     def check_files(self) -> None:
         """Every file the sheets name, checked like every upload (``check_upload``), a few
         at a time: each check reads the text in a process of its own. The result is kept on
-        the upload, so the import reads no file twice."""
+        the upload, so the import reads no file twice. Only new documents' files: a known
+        document is updated without them (a re-import of an export checks no file)."""
+        known = self.found.known.documents
+        new = {r["import_key"] for r in self.book.rows(DOCUMENTS) if r["import_key"] not in known}
         names = {
             r["file"]
-            for sheet in (DOCUMENTS, EARLIER)
+            for sheet, key in ((DOCUMENTS, "import_key"), (EARLIER, "document"))
             for r in self.book.rows(sheet)
-            if r["file"] and self.files.has(r["file"])
+            if r[key] in new and r["file"] and self.files.has(r["file"])
         }
         self.file_errors: dict[str, str] = {}
         for name in sorted(names):

@@ -10,9 +10,11 @@ import re
 import zipfile
 from typing import Any
 
+from django.db.models import Prefetch
+
 from org.importing.export import render, table
 
-from ..models import Document, DocumentStatus, DocumentVersion, VersionStatus
+from ..models import Document, DocumentStatus, DocumentVersion, VersionFile, VersionStatus
 from ..search import version_file
 from .keys import key_of
 from .sheets import DOCUMENTS, EARLIER, REGISTER_SHEETS
@@ -66,6 +68,12 @@ def _version_row(key: str, version: DocumentVersion, files: _Files) -> dict[str,
     }
 
 
+def _files(path: str) -> Prefetch:
+    """The versions' uploads in one query (``version_file`` picks the newest), without
+    their extracted text."""
+    return Prefetch(path, queryset=VersionFile.objects.defer("extracted_text"))
+
+
 def records(files: _Files) -> dict[str, list[dict[str, Any]]]:
     documents = (
         Document.objects.filter(status=DocumentStatus.VALID)
@@ -79,6 +87,7 @@ def records(files: _Files) -> dict[str, list[dict[str, Any]]]:
             "current_version__adoption__position",
             "current_version__diary_entry",
         )
+        .prefetch_related(_files("current_version__files"))
         .order_by("pk")
     )
     rows, earlier = [], []
@@ -106,6 +115,7 @@ def records(files: _Files) -> dict[str, list[dict[str, Any]]]:
             document__in=keys, status=VersionStatus.SUPERSEDED, adoption__isnull=False
         )
         .select_related("adoption__body", "adoption__position", "diary_entry")
+        .prefetch_related(_files("files"))
         .order_by("document", "number")
     )
     for v in superseded:

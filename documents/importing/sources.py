@@ -6,8 +6,10 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+
+# The most files one register ZIP may hold (a municipality's whole register, with room).
+MAX_FILES = 100_000
 
 
 class Files:
@@ -62,7 +64,7 @@ class Zip(Files):
     def __init__(self, path_or_file) -> None:
         self.archive = zipfile.ZipFile(path_or_file)
         entries = [i for i in self.archive.infolist() if not i.is_dir()]
-        if len(entries) > max(settings.STYRDOK_UPLOAD_ZIP_MAX_ENTRIES, 100_000):
+        if len(entries) > MAX_FILES:
             raise TooLarge
         self._names = {_normal(i.filename): i for i in entries}
 
