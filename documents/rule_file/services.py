@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from audit import recording
+from org.importing.services import imported_together
 
 from .. import access
 from .database import ADD, CHANGE, REMOVE, Change, apply, current_rule_set
@@ -44,10 +45,6 @@ class Outcome:
         return self.of_kind(REMOVE)
 
 
-class _RolledBack(Exception):
-    pass
-
-
 def _allowed(user) -> None:
     if user is not None and not access.can_manage_rule_set(user):
         raise RuleSetImportNotAllowed
@@ -58,25 +55,20 @@ def _run(user, filename: str, data: bytes | str, *, dry_run: bool) -> Outcome:
     outcome = Outcome()
     note = _("Rule-set import (%(file)s)") % {"file": filename}
     try:
-        with transaction.atomic(), recording.by(user), recording.noted(note):
-            with recording.batched():
-                outcome.changes = apply(rule_set)
-                recording.record(
-                    "rule_set_imported",
-                    actor=user,
-                    target_type="documents.documenttype",
-                    target_label=filename,
-                    comment=_("%(n)s changes") % {"n": len(outcome.changes)},
-                )
-            if dry_run:
-                raise _RolledBack
-    except _RolledBack:
-        return outcome
+        with imported_together(user, note, dry_run=dry_run):
+            outcome.changes = apply(rule_set)
+            recording.record(
+                "rule_set_imported",
+                actor=user,
+                target_type="documents.documenttype",
+                target_label=filename,
+                comment=_("%(n)s changes") % {"n": len(outcome.changes)},
+            )
     except (DatabaseError, ValidationError) as error:  # nothing is written
         raise RuleFileInvalid(
             [_("The database refused the rule set: %(error)s") % {"error": error}]
         ) from None
-    outcome.applied = True
+    outcome.applied = not dry_run
     return outcome
 
 

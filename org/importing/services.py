@@ -76,10 +76,11 @@ class _RolledBack(Exception):
 
 
 @contextmanager
-def all_or_nothing(report: Report, user, note: str, *, dry_run: bool) -> Iterator[None]:
-    """The import's writes in one transaction, recorded as ``user``'s under ``note`` and in
-    one batch; rolled back after a dry run; a constraint the checks missed writes nothing
-    and becomes the report's one problem. The organisation and the register import alike."""
+def imported_together(user, note: str, *, dry_run: bool) -> Iterator[None]:
+    """An import's writes in one transaction, recorded as ``user``'s under ``note`` and in
+    one batch, rolled back after a dry run. A database error propagates with nothing
+    written; ``all_or_nothing`` turns it into a report's problem, the rule-set file into
+    its own refusal."""
     try:
         with transaction.atomic(), recording.by(user), recording.noted(note):
             with recording.batched():
@@ -88,7 +89,16 @@ def all_or_nothing(report: Report, user, note: str, *, dry_run: bool) -> Iterato
                 raise _RolledBack
     except _RolledBack:
         pass
-    except DatabaseError as error:  # a constraint the checks missed: nothing is written
+
+
+@contextmanager
+def all_or_nothing(report: Report, user, note: str, *, dry_run: bool) -> Iterator[None]:
+    """``imported_together`` for the organisation and the register import: a constraint
+    the checks missed writes nothing and becomes the report's one problem."""
+    try:
+        with imported_together(user, note, dry_run=dry_run):
+            yield
+    except DatabaseError as error:
         report.problems = [Problem("", None, "", _("The database refused the import: %s") % error)]
         report.changes = []
 
