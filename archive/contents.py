@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from workflows.models import Case
 
 from .pdf import archival_pdf, archival_upload
-from .selection import Selection, cases, versions
+from .selection import Selection
 
 REPRESENTATIONS = ("pdfa", "original", "records")
 
@@ -136,10 +136,10 @@ def _minutes_items(version) -> list[Item]:
 def items(selection: Selection, case_xml: Callable[[Case], bytes]) -> list[Item]:
     """Every content file of the selection's package, sorted by path."""
     found: list[Item] = []
-    for version in versions(selection):
+    for version in selection.versions:
         found.extend(_version_items(version))
         found.extend(_minutes_items(version))
-    for case in cases(selection):
+    for case in selection.cases:
         found.extend(_case_items(case, case_xml))
     unique = {item.path: item for item in found}
     return [unique[path] for path in sorted(unique)]

@@ -12,7 +12,7 @@ from lxml import etree
 
 from workflows.models import Case
 
-from .selection import Selection, cases, versions
+from .selection import Selection
 
 NS = "urn:styrdok:arkiv:1"
 
@@ -76,10 +76,10 @@ def descriptive_xml(selection: Selection) -> bytes:
     the diarienummer of its cases."""
     root = etree.Element(f"{{{NS}}}arkivpaket", nsmap={None: NS}, urval=selection.key)
     listing = _el(root, "versioner")
-    for version in versions(selection):
+    for version in selection.versions:
         _version(listing, version)
     case_list = _el(root, "arenden")
-    for case in cases(selection):
+    for case in selection.cases:
         _el(case_list, "arende", case.diary_entry.diarienummer, id=case.pk, typ=case.kind)
     return _bytes(root)
 

@@ -26,7 +26,7 @@ from .contents import items
 from .descriptive import case_xml, descriptive_xml
 from .mets import Written, mets_xml
 from .premis import premis_xml
-from .selection import Selection, cases, versions
+from .selection import Selection
 from .validation import SCHEMA_FILES, SCHEMAS
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -49,11 +49,11 @@ def software_version() -> str:
 def content_date(selection: Selection) -> str:
     """The newest stored date of the selection's records, as an xsd:dateTime."""
     dates = [datetime.date(1990, 1, 1)]
-    for version in versions(selection):
+    for version in selection.versions:
         dates.append(version.created_at.date())
         if version.adoption_id:
             dates.append(version.adoption.decision_date)
-    for case in cases(selection):
+    for case in selection.cases:
         dates.append(case.diary_entry.registered_at.date())
     return f"{max(dates).isoformat()}T00:00:00"
 
@@ -88,7 +88,7 @@ def _decided(selection: Selection, written: list[Written]) -> list[tuple[object,
     from .contents import version_folder
 
     found = []
-    for version in versions(selection):
+    for version in selection.versions:
         if version.adoption_id:
             folder = version_folder(version)
             found.append((version, [w.path for w in written if f"/{folder}/" in w.path]))

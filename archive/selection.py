@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Q
 
@@ -52,6 +53,23 @@ class Selection:
         kind = self.document_type.code if self.document_type else "all"
         return f"body:{self.body.short_name}:{self.year}:{kind}"
 
+    @cached_property
+    def versions(self) -> list[DocumentVersion]:
+        """The adopted versions of the selection, in a stable order (document, number); read
+        once for the whole package."""
+        return _read_versions(self)
+
+    @cached_property
+    def cases(self) -> list[Case]:
+        """The cases of the selection: the one case, or the cases that handled its versions."""
+        if self.kind == SelectionKind.CASE:
+            return [self.case]
+        return list(
+            Case.objects.filter(version__in=self.versions)
+            .select_related("diary_entry__series", "decider_body", "decider_position")
+            .order_by("pk")
+        )
+
     @property
     def slug(self) -> str:
         """The package's file name stem (ASCII)."""
@@ -98,7 +116,7 @@ def select(*, document=None, case=None, body=None, year=None, document_type=None
         selection = Selection(SelectionKind.CASE, case=found)
     else:
         selection = _body_year(body, year, document_type)
-    if not versions(selection) and not cases(selection):
+    if not selection.versions and not selection.cases:
         raise ArchiveNothingAdopted()
     return selection
 
@@ -129,8 +147,7 @@ def _versions_q(selection: Selection) -> Q:
     return q
 
 
-def versions(selection: Selection) -> list[DocumentVersion]:
-    """The adopted versions of the selection, in a stable order (document, number)."""
+def _read_versions(selection: Selection) -> list[DocumentVersion]:
     return list(
         DocumentVersion.objects.filter(_versions_q(selection), status__in=ARCHIVED_STATUSES)
         .select_related(
@@ -144,15 +161,4 @@ def versions(selection: Selection) -> list[DocumentVersion]:
             "replaces",
         )
         .order_by("document_id", "number")
-    )
-
-
-def cases(selection: Selection) -> list[Case]:
-    """The cases of the selection: the one case, or the cases that handled its versions."""
-    if selection.kind == SelectionKind.CASE:
-        return [selection.case]
-    return list(
-        Case.objects.filter(version__in=versions(selection))
-        .select_related("diary_entry__series", "decider_body", "decider_position")
-        .order_by("pk")
     )

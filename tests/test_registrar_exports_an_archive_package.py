@@ -295,3 +295,18 @@ def test_the_pdfa_representation_holds_valid_pdf_a(policy):
     for name in pdfs:
         valid, report = pdfa_validator.preflight(archive.read(name))
         assert valid, (name, report)
+
+
+def test_a_package_reads_its_selection_once(policy):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    selection = select(document=policy.pk)
+    with CaptureQueriesContext(connection) as queries:
+        built(selection)
+    selection_reads = [
+        q["sql"] for q in queries.captured_queries if '"status" IN' in q["sql"].replace("`", '"')
+    ]
+    case_reads = [q["sql"] for q in queries.captured_queries if "workflows_case" in q["sql"]]
+    assert len(selection_reads) == 0  # read by select() already, kept on the selection
+    assert len(case_reads) <= 1
