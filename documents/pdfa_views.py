@@ -8,10 +8,12 @@ from __future__ import annotations
 import base64
 
 from django.http import FileResponse, Http404
+from django.shortcuts import render
 from django.utils.text import slugify
 
 from .access import REGISTER_VERSION_STATUSES
-from .pdfa import ArchivalPdf, archival_file, archival_pdf
+from .pdfa import ArchivalCopyPending, ArchivalPdf, archival_file, archival_pdf
+from .pdfa.convert import REQUEST_TIMEOUT_SECONDS
 from .views import _attachment, _document_or_404, _record_download, _version_or_404
 
 
@@ -50,12 +52,24 @@ def version_archival_pdf(request, document_id: int, number: int):
 
 def version_file_archival_pdf(request, document_id: int, number: int):
     """/documents/<id>/versions/<n>/file/pdfa/: the archival copy of the version's newest
-    uploaded file (404 when it could not be converted: the page says why)."""
+    uploaded file (404 when it could not be converted: the page says why; 503 with a page
+    saying so when a first conversion takes longer than a download may wait)."""
     document, version = _published_version(request, document_id, number)
     stored = version.files.first()  # the newest, as the file download serves
     if stored is None:
         raise Http404
     stem = slugify(stored.original_name.rsplit(".", 1)[0]) or "dokument"
-    response = _response(archival_file(stored), f"{stem}-pdfa.pdf")
+    try:
+        copy = archival_file(stored, timeout=REQUEST_TIMEOUT_SECONDS)
+    except ArchivalCopyPending as pending:
+        response = render(
+            request,
+            "documents/archival_copy_pending.html",
+            {"document": document, "version": version, "message": pending.message},
+            status=pending.status,
+        )
+        response["Retry-After"] = "600"
+        return response
+    response = _response(copy, f"{stem}-pdfa.pdf")
     _record_download(request, "file_downloaded", document, version, stored)
     return response

@@ -26,14 +26,41 @@ from audit.refusals import Conflict
 
 from ..access import REGISTER_VERSION_STATUSES
 from ..models import ArchivalCopy, ArchivalFailure, DocumentVersion, VersionFile
-from .store import ArchivalPdf, as_archival_pdf, file_copy, make_file_copy, make_version_copy
+from .convert import TIMEOUT_SECONDS
+from .store import (
+    ArchivalPdf,
+    ConversionPending,
+    as_archival_pdf,
+    file_copy,
+    make_file_copy,
+    make_version_copy,
+)
 
-__all__ = ["ArchivalPdf", "NotArchivable", "archival_file", "archival_pdf", "make_missing"]
+__all__ = [
+    "ArchivalCopyPending",
+    "ArchivalPdf",
+    "NotArchivable",
+    "archival_file",
+    "archival_pdf",
+    "make_missing",
+]
 
 
 class NotArchivable(Conflict):
     code = "not_archivable"
     message = _("Only a published version (valid, superseded or repealed) has an archival PDF.")
+
+
+class ArchivalCopyPending(Exception):
+    """Not a refusal but "not yet": a first conversion would take longer than a download may
+    wait, and the scheduled job makes the copy. The download answers 503 with Retry-After."""
+
+    code = "archival_copy_pending"
+    status = 503
+    message = _(
+        "The file's PDF/A copy is still being made. Try again in a few minutes; the "
+        "original file can be downloaded now."
+    )
 
 
 def _check(version: DocumentVersion) -> None:
@@ -48,10 +75,15 @@ def archival_pdf(version: DocumentVersion) -> ArchivalPdf:
     return as_archival_pdf(row or make_version_copy(version.pk))
 
 
-def archival_file(version_file: VersionFile) -> ArchivalPdf:
-    """The archival copy of an uploaded file of a published version."""
+def archival_file(version_file: VersionFile, *, timeout: int = TIMEOUT_SECONDS) -> ArchivalPdf:
+    """The archival copy of an uploaded file of a published version. A conversion made
+    now that runs past ``timeout`` (a download's shorter limit) raises
+    ``ArchivalCopyPending`` and is left to the scheduled job."""
     _check(version_file.version)
-    return as_archival_pdf(file_copy(version_file))
+    try:
+        return as_archival_pdf(file_copy(version_file, timeout=timeout))
+    except ConversionPending:
+        raise ArchivalCopyPending from None
 
 
 def _published() -> object:

@@ -19,6 +19,8 @@ from .icc import DESCRIPTION, srgb_v2_profile
 CONFORMANCE = "PDF/A-2b"
 # A large upload may take a while; a stuck one must not hold a worker for ever.
 TIMEOUT_SECONDS = 180
+# A download may not wait for a long conversion: past this, it is left to the scheduled job.
+REQUEST_TIMEOUT_SECONDS = 15
 PDF_TYPE = "application/pdf"
 
 # Ghostscript's way of adding the output intent (PDF/A needs one): pdfmark operators that
@@ -46,6 +48,7 @@ class Conversion:
     failure: str = ArchivalFailure.NONE
     note: str = ""
     same: bool = False
+    timed_out: bool = False
 
 
 def declared_pdfa(pdf: pikepdf.Pdf) -> str:
@@ -57,7 +60,7 @@ def declared_pdfa(pdf: pikepdf.Pdf) -> str:
     return f"PDF/A-{status[0]}{status[1:].lower()}" if status else ""
 
 
-def convert_upload(data: bytes, content_type: str) -> Conversion:
+def convert_upload(data: bytes, content_type: str, *, timeout: int = TIMEOUT_SECONDS) -> Conversion:
     if content_type != PDF_TYPE or data.lstrip()[:5] != b"%PDF-":
         return Conversion(None, failure=ArchivalFailure.NOT_PDF)
     try:
@@ -76,10 +79,10 @@ def convert_upload(data: bytes, content_type: str) -> Conversion:
         )
     if declared:
         return Conversion(data, conformance=declared, note="kept as uploaded", same=True)
-    return ghostscript(data)
+    return ghostscript(data, timeout=timeout)
 
 
-def ghostscript(data: bytes) -> Conversion:
+def ghostscript(data: bytes, *, timeout: int = TIMEOUT_SECONDS) -> Conversion:
     gs = shutil.which("gs")
     if gs is None:
         return Conversion(None, failure=ArchivalFailure.NO_CONVERTER)
@@ -109,10 +112,12 @@ def ghostscript(data: bytes) -> Conversion:
         ]
         try:
             done = subprocess.run(  # noqa: S603 - fixed arguments, our own files
-                command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False
+                command, capture_output=True, timeout=timeout, check=False
             )
         except subprocess.TimeoutExpired:
-            return Conversion(None, failure=ArchivalFailure.CONVERTER_FAILED, note="timed out")
+            return Conversion(
+                None, failure=ArchivalFailure.CONVERTER_FAILED, note="timed out", timed_out=True
+            )
         out = folder / "out.pdf"
         if done.returncode != 0 or not out.exists() or out.stat().st_size == 0:
             message = (done.stderr or done.stdout).decode("utf-8", "replace").strip()

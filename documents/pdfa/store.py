@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ..models import ArchivalCopy, ArchivalFailure, VersionFile
-from .convert import Conversion, convert_upload
+from .convert import TIMEOUT_SECONDS, Conversion, convert_upload
 from .record import load_version, record_of
 from .render import CONFORMANCE, render_archival_pdf
 
@@ -104,10 +104,17 @@ def make_version_copy(version_id: int) -> ArchivalCopy:
     return _insert(row, {"version_id": version_id, "source_file__isnull": True}, stored_here=True)
 
 
-def make_file_copy(stored: VersionFile) -> ArchivalCopy:
+class ConversionPending(Exception):
+    """A conversion ran past a download's shorter time limit: nothing is stored, and the
+    scheduled job converts the file with the full limit."""
+
+
+def make_file_copy(stored: VersionFile, *, timeout: int = TIMEOUT_SECONDS) -> ArchivalCopy:
     with stored.file.open("rb") as handle:
         data = handle.read()
-    result: Conversion = convert_upload(data, stored.content_type)
+    result: Conversion = convert_upload(data, stored.content_type, timeout=timeout)
+    if result.timed_out and timeout < TIMEOUT_SECONDS:
+        raise ConversionPending
     row = ArchivalCopy(
         version_id=stored.version_id,
         source_file=stored,
@@ -125,6 +132,6 @@ def make_file_copy(stored: VersionFile) -> ArchivalCopy:
     return _insert(row, {"source_file": stored}, stored_here=stored_here)
 
 
-def file_copy(stored: VersionFile) -> ArchivalCopy:
+def file_copy(stored: VersionFile, *, timeout: int = TIMEOUT_SECONDS) -> ArchivalCopy:
     row = ArchivalCopy.objects.filter(source_file=stored).first()
-    return row or make_file_copy(stored)
+    return row or make_file_copy(stored, timeout=timeout)
