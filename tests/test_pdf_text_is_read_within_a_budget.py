@@ -79,7 +79,10 @@ def test_the_memory_cap_holds_when_the_content_budget_would_not(settings, warnin
     assert peak < MEMORY_LIMIT
 
 
-def test_a_page_of_millions_of_words_reaches_the_server_cut_and_normalised(warnings):
+def test_a_page_of_millions_of_words_reaches_the_server_cut_and_normalised(settings, warnings):
+    # The subject is the text's cut, not the time: on a machine at load 25 reading the page
+    # took longer than the 15 s budget and the test saw the time budget's cut instead.
+    settings.STYRDOK_UPLOAD_TEXT_SECONDS = 120.0
     checked, peak = checked_with_peak(upload_support.pdf_of_one_long_line(8))
 
     assert checked.extracted_text.startswith("ab ab ab")
