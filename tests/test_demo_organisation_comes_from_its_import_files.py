@@ -7,6 +7,7 @@ broken file stops the load before anything is written."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import shutil
 import zipfile
@@ -89,6 +90,23 @@ def test_loading_the_demo_again_changes_nothing(demo):
     # Not even an empty import in the audit trail: the dry run found nothing to do.
     assert AuditEntry.objects.count() == entries
     assert import_file(FILENAME, organisation_zip(), dry_run=True).changes == []
+
+
+def test_a_changed_demo_organisation_is_left_as_it_is(demo):
+    """load_demo only adds, as it always did: an edit in the admin survives the next
+    `make run`; the command says how much differs from the files."""
+    Unit.objects.filter(code="stod-hr").update(name="Personalenheten")
+    PositionHolding.objects.create(
+        position=Position.objects.get(code="hl:hr"),
+        user=get_user_model().objects.get(username="medarbetare"),
+        start=datetime.date(2025, 1, 1),
+    )
+    out = load_demo()
+    assert "skiljer sig på 2 punkter" in out
+    assert Unit.objects.get(code="stod-hr").name == "Personalenheten"
+    assert (
+        PositionHolding.objects.filter(user__username="medarbetare", end__isnull=True).count() == 2
+    )
 
 
 def test_a_demo_loaded_before_the_files_keeps_its_positions(demo):
