@@ -77,10 +77,11 @@ def test_the_people_of_the_files_log_in_with_the_demo_password(demo):
         "registrator@exempelkommun.example",
     )
     assert registrar.check_password(DEMO_PASSWORD)
+    chair = users.get(username="ordf.kf")  # an elected member, on the sheet Ledamöter
+    assert chair.body_memberships.get().body.short_name == "KF"
+    assert chair.check_password(DEMO_PASSWORD)
     admin = users.get(username="admin")  # from code: the format has no administrators
     assert admin.is_superuser and admin.check_password(DEMO_PASSWORD)
-    chair = users.get(username="ordf.kf")  # from code: no sheet for body memberships
-    assert chair.body_memberships.get().body.short_name == "KF"
 
 
 def test_loading_the_demo_again_changes_nothing(demo):
