@@ -77,6 +77,26 @@ def test_a_missing_parent_unit_names_sheet_row_and_column():
         ("Organ", ["NÄMNDKODENÄRFÖRLÅNG123", "X", "nämnd", "", "", "", ""], "högst 20 tecken"),
         ("Personer", ["ny.person", "inte-en-adress", "Ny", "Person"], "ingen e-postadress"),
         (
+            "Ledamöter",
+            ["KF", "ingen.alls", "ledamot", "2022-10-15", ""],
+            "kolumn Användarnamn: person 'ingen.alls' finns inte",
+        ),
+        (
+            "Ledamöter",
+            ["FN", "ida.fors", "ledamot", "2022-10-15", ""],
+            "kolumn Organ: organ 'FN' finns inte",
+        ),
+        (
+            "Ledamöter",
+            ["KF", "bo.ek", "talman", "2022-10-15", ""],
+            "kolumn Roll: 'talman' är inte något av",
+        ),
+        (
+            "Ledamöter",
+            ["KF", "bo.ek", "ledamot", "2022-10-15", "2021-01-01"],
+            "kolumn Till: slutdatumet ligger före startdatumet",
+        ),
+        (
             "Samverkansgrupper",
             ["Fel nivå", "central", "UTB", "UTB-C"],
             "kolumn Nivå: en grupp för den här enheten arbetar på nivån 'sektor'",

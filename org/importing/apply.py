@@ -25,6 +25,7 @@ from audit import recording, tracking
 
 from ..models import (
     Body,
+    BodyMembership,
     Position,
     PositionHolding,
     Process,
@@ -345,6 +346,7 @@ class Run:
         for sheet, model, parts in (
             (s.HOLDINGS, PositionHolding, {"position": "positions", "user": "users"}),
             (s.SUBSTITUTES, Substitution, {"position": "positions", "user": "users"}),
+            (s.MEMBERS, BodyMembership, {"body": "bodies", "user": "users"}),
         ):
             if book.has(sheet):
                 self.dated(sheet, model, parts)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from ..models import (
     Body,
+    BodyMembership,
     Position,
     PositionHolding,
     PositionKind,
@@ -40,6 +41,7 @@ SHEET_MODELS: dict[str, Any] = {
     s.PEOPLE.name: get_user_model(),
     s.HOLDINGS.name: PositionHolding,
     s.SUBSTITUTES.name: Substitution,
+    s.MEMBERS.name: BodyMembership,
     s.PROCESSES.name: Process,
     s.UNIONS.name: Union,
     s.GROUPS.name: SamverkanGroup,
@@ -252,6 +254,12 @@ class Checker:
             self.exists(sheet, row, "user", self.known.users, _("person"))
             self.dates(sheet, row)
 
+    def members(self) -> None:
+        for row in self.book.rows(s.MEMBERS):
+            self.exists(s.MEMBERS, row, "body", self.known.bodies, _("body"))
+            self.exists(s.MEMBERS, row, "user", self.known.users, _("person"))
+            self.dates(s.MEMBERS, row)
+
     def processes(self) -> None:
         for row in self.book.rows(s.PROCESSES):
             self.exists(s.PROCESSES, row, "owner_position", self.known.positions, _("position"))
@@ -307,6 +315,7 @@ class Checker:
         self.people()
         self.held(s.HOLDINGS)
         self.held(s.SUBSTITUTES)
+        self.members()
         self.processes()
         self.groups()
         self.representatives()

@@ -46,6 +46,8 @@ EXAMPLE: dict[str, list[list[str]]] = {
         ["eva.strom", "eva.strom@exempel.se", "Eva", "Ström"],
         ["fredrik.al", "fredrik.al@exempel.se", "Fredrik", "Al"],
         ["gun.nord", "gun.nord@exempel.se", "Gun", "Nord"],
+        ["ida.fors", "ida.fors@exempel.se", "Ida", "Fors"],
+        ["olof.hed", "olof.hed@exempel.se", "Olof", "Hed"],
     ],
     s.HOLDINGS.name: [
         ["KC", "anna.berg", "2020-01-01", ""],
@@ -60,6 +62,13 @@ EXAMPLE: dict[str, list[list[str]]] = {
     ],
     s.SUBSTITUTES.name: [
         ["SOL-C", "cecilia.lind", "2026-07-01", "2026-07-31", "Semester"],
+    ],
+    # The elected members: a person may sit in several bodies.
+    s.MEMBERS.name: [
+        ["KF", "ida.fors", "ordförande", "2022-10-15", ""],
+        ["KS", "ida.fors", "ledamot", "2022-10-15", ""],
+        ["BUN", "olof.hed", "ordförande", "2022-10-15", ""],
+        ["KF", "olof.hed", "ersättare", "2022-10-15", ""],
     ],
     s.PROCESSES.name: [
         ["Måltider i förskolan", "Från meny till servering", "PA-KOST", "UTB"],

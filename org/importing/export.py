@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from ..models import (
     Body,
+    BodyMembership,
     Position,
     PositionHolding,
     Process,
@@ -31,10 +32,12 @@ User = get_user_model()
 
 
 def _people() -> list[dict[str, Any]]:
-    # Everyone the organisation names: holders, substitutes and representatives.
+    # Everyone the organisation names: holders, substitutes, elected members and
+    # representatives.
     named = (
         Q(pk__in=PositionHolding.objects.values("user_id"))
         | Q(pk__in=Substitution.objects.values("user_id"))
+        | Q(pk__in=BodyMembership.objects.values("user_id"))
         | Q(pk__in=UnionRepresentative.objects.values("user_id"))
     )
     return list(User.objects.filter(named).values("username", "email", "first_name", "last_name"))
@@ -97,6 +100,9 @@ def _records() -> dict[str, list[dict[str, Any]]]:
         s.HOLDINGS.name: _dated(PositionHolding, {"position": "code", "user": "username"}),
         s.SUBSTITUTES.name: _dated(
             Substitution, {"position": "code", "user": "username"}, ("reason",)
+        ),
+        s.MEMBERS.name: _dated(
+            BodyMembership, {"body": "short_name", "user": "username"}, ("role",)
         ),
         s.PROCESSES.name: [
             {

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from ..models import BodyKind, PositionKind, SamverkanLevel
+from ..models import BodyKind, BodyMemberRole, PositionKind, SamverkanLevel
 
 
 class BadValue(ValueError):
@@ -88,6 +88,13 @@ BODY_KINDS = choice(
         "AU": BodyKind.WORKING_COMMITTEE,
         "nämnd": BodyKind.COMMITTEE,
         "bolag": BodyKind.COMPANY_BOARD,
+    }
+)
+MEMBER_ROLES = choice(
+    {
+        "ordförande": BodyMemberRole.CHAIR,
+        "ledamot": BodyMemberRole.MEMBER,
+        "ersättare": BodyMemberRole.DEPUTY,
     }
 )
 POSITION_KINDS = choice(
@@ -234,6 +241,19 @@ SUBSTITUTES = Sheet(
     ("position", "user", "start"),
     70,
 )
+MEMBERS = Sheet(
+    "Ledamöter",
+    _("body member"),
+    (
+        _c("Organ", "body", True),
+        _c("Användarnamn", "user", True),
+        _c("Roll", "role", True, MEMBER_ROLES),
+        _c("Från", "start", True, as_date),
+        _c("Till", "end", False, as_date, None),
+    ),
+    ("body", "user", "start"),
+    75,
+)
 PROCESSES = Sheet(
     "Processer",
     _("process"),
@@ -281,6 +301,7 @@ ORG_SHEETS = (
     PEOPLE,
     HOLDINGS,
     SUBSTITUTES,
+    MEMBERS,
     PROCESSES,
     UNIONS,
     GROUPS,

@@ -19,7 +19,7 @@ from org.importing.services import import_file
 class Command(BaseCommand):
     help = (
         "Imports the organisation (levels, bodies, units, positions, people, holdings, "
-        "substitutes, processes, unions, samverkan groups, representatives, diary series) "
+        "substitutes, body members, processes, unions, samverkan groups, representatives, diary series) "
         "from an XLSX file, a CSV file or a ZIP of CSV files. All of it or nothing; "
         "--dry-run shows what would change without writing."
     )
