@@ -13,10 +13,10 @@ from org.models import Position, PositionKind, Process
 
 from .sheets import DOCUMENTS, EARLIER
 
-# A position by what it is: ("chief", unit code) or ("owner", process name).
+# A position by what it is: ("unit", code), the unit's chief; ("process", name), its owner.
 PositionRef = tuple[str, str]
 
-KOMMUNCHEF: PositionRef = ("chief", "exempelkommun")
+KOMMUNCHEF: PositionRef = ("unit", "exempelkommun")
 
 # Rows of the Dokument sheet by column header; positions as references.
 DOCUMENT_ROWS: list[dict] = [
@@ -65,7 +65,7 @@ DOCUMENT_ROWS: list[dict] = [
         "Dokumenttyp": "Policy",
         "Titel": "Policy för elevernas digitala verktyg",
         "Enhet": "utb",
-        "Dokumentansvarig": ("chief", "utb"),
+        "Dokumentansvarig": ("unit", "utb"),
         "Sammanfattning": "Hur skolorna väljer, delar ut och följer upp elevernas datorer.",
         "Offentlig": "ja",
         "Text": (
@@ -84,7 +84,7 @@ DOCUMENT_ROWS: list[dict] = [
         "Dokumenttyp": "Rutin",
         "Titel": "Rutin för mottagning av livsmedelsleveranser",
         "Enhet": "sbh-maltid",
-        "Dokumentansvarig": ("owner", "Måltider"),
+        "Dokumentansvarig": ("process", "Måltider"),
         "Process": "Måltider",
         "Sammanfattning": "Kontroll av temperatur och märkning när varor tas emot i köken.",
         "Offentlig": "ja",
@@ -92,7 +92,7 @@ DOCUMENT_ROWS: list[dict] = [
             "Kylvaror ska hålla högst 8 °C och frysvaror högst −18 °C vid mottagningen.\n\n"
             "Avvikelser antecknas i egenkontrollen och meddelas leverantören samma dag."
         ),
-        "Beslutande befattning": ("owner", "Måltider"),
+        "Beslutande befattning": ("process", "Måltider"),
         "Beslutsdatum": "2022-09-05",
         "Giltig från": "2022-09-12",
         "Nästa översyn": "2026-09-05",
@@ -102,10 +102,10 @@ DOCUMENT_ROWS: list[dict] = [
         "Dokumenttyp": "Handlingsplan",
         "Titel": "Handlingsplan för utemiljön – Förskolan Solrosen",
         "Enhet": "utb-solrosen",
-        "Dokumentansvarig": ("chief", "utb-solrosen"),
+        "Dokumentansvarig": ("unit", "utb-solrosen"),
         "Offentlig": "ja",
         "Text": "Gården får fler skuggor och en odlingslåda per avdelning under 2024 och 2025.",
-        "Beslutande befattning": ("chief", "utb-solrosen"),
+        "Beslutande befattning": ("unit", "utb-solrosen"),
         "Beslutsdatum": "2024-02-12",
         "Giltig från": "2024-02-12",
         "Giltig till": "2025-12-31",
@@ -131,7 +131,7 @@ EARLIER_ROWS: list[dict] = [
 
 def _code(ref: PositionRef) -> str:
     kind, name = ref
-    if kind == "chief":
+    if kind == "unit":
         found = Position.objects.filter(kind=PositionKind.CHIEF, unit__code=name).first()
         return found.code if found else f"(chef för {name})"
     process = Process.objects.select_related("owner_position").filter(name=name).first()
