@@ -264,3 +264,12 @@ def test_an_administrator_uses_the_page_too(m, client):
     page = client.get(reverse("registerimport:start")).content.decode()
     assert reverse("registerimport:run", args=[run.pk]) in page
     assert reverse("registerimport:example") in page
+
+
+def test_the_job_with_nothing_to_do_costs_two_queries(m, django_assert_max_num_queries):
+    # Every minute on every server: the claim and the search for old uploads (and the
+    # claim's savepoint and its release, counted here inside the test's transaction).
+    with django_assert_max_num_queries(4) as captured:
+        call_command("run_register_imports", stdout=io.StringIO())
+    selects = [q for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+    assert len(selects) == 2
