@@ -273,3 +273,36 @@ def test_the_job_with_nothing_to_do_costs_two_queries(m, django_assert_max_num_q
         call_command("run_register_imports", stdout=io.StringIO())
     selects = [q for q in captured.captured_queries if q["sql"].startswith("SELECT")]
     assert len(selects) == 2
+
+
+def test_a_large_file_is_checked_by_the_job_before_it_can_be_confirmed(m, client, monkeypatch):
+    monkeypatch.setattr(runs, "CHECK_AT_ONCE_ROWS", 0)
+    registrar = m.holders["registrator"]
+    run = _upload(client, registrar, [kf_policy(m)])
+    assert run.status == Status.UPLOADED and run.preview == {}
+    page = _page(client, run)
+    assert "Väntar på kontrollen av importjobbet" in page and "data-refresh=" in page
+    assert "Importera</button>" not in page
+    response = client.post(reverse("registerimport:confirm", args=[run.pk]))
+    (message,) = [str(x) for x in get_messages(response.wsgi_request)]
+    assert message.startswith("Filerna kontrolleras fortfarande")
+    (checked,) = runs.run_pending()
+    assert checked.status == Status.PREVIEWED
+    assert checked.preview["counts"] == {"Dokument": {"add": 1, "change": 0, "end": 0}}
+    assert not Document.objects.exists() and checked.file
+    assert "Importera</button>" in _page(client, checked)
+    runs.confirm(registrar, run.pk)
+    (applied,) = runs.run_pending()
+    assert applied.status == Status.APPLIED and Document.objects.count() == 1
+
+
+def test_a_large_file_with_errors_is_refused_by_the_job_and_not_kept(m, client, monkeypatch):
+    monkeypatch.setattr(runs, "CHECK_AT_ONCE_ROWS", 0)
+    run = _upload(client, m.holders["registrator"], [kf_policy(m, Enhet="SEK-9")])
+    assert run.status == Status.UPLOADED and _stored_files()
+    (checked,) = runs.run_pending()
+    assert checked.status == Status.REFUSED
+    assert checked.preview["errors"] == [
+        "Blad Dokument, rad 2, kolumn Enhet: enhet 'SEK-9' finns inte"
+    ]
+    assert _stored_files() == [] and not checked.file

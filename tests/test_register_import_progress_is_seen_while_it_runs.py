@@ -61,6 +61,32 @@ def test_the_page_shows_the_progress_while_the_import_runs(settings, tmp_path, c
     assert "<progress" not in final and "Vad importen gjorde" in final
 
 
+def test_the_page_shows_the_progress_of_a_large_files_check(
+    settings, tmp_path, client, monkeypatch
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    monkeypatch.setattr(runs, "CHECK_AT_ONCE_ROWS", 0)
+    m = build_municipality()
+    registrar = m.holders["registrator"]
+    rows = [kf_policy(m, Nyckel=f"P-{n}", Titel=f"Policy {n}", Fil="", Text="x") for n in range(3)]
+    run = runs.preview(registrar, SimpleUploadedFile("register.xlsx", xlsx(rows)), None)
+    assert run.status == RegisterImportStatus.UPLOADED
+    client.force_login(registrar)
+    pages: list[str] = []
+    real = progress_module.RunProgress.__call__
+
+    def watched(self, sheet, done, total):
+        real(self, sheet, done, total)
+        pages.append(client.get(reverse("registerimport:run", args=[run.pk])).content.decode())
+
+    monkeypatch.setattr(progress_module.RunProgress, "__call__", watched)
+    (checked,) = runs.run_pending()
+    assert checked.status == RegisterImportStatus.PREVIEWED
+    (page,) = pages
+    assert "Kontrolleras" in page and "3 av 3 dokument provade (100 %)." in page
+    assert not Document.objects.exists()
+
+
 @pytest.mark.postgres_only
 def test_two_jobs_started_at_once_apply_a_run_once(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")

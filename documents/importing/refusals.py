@@ -32,3 +32,8 @@ class RegisterImportExpired(Conflict):
         "The uploaded files were removed because the import was not confirmed in time. "
         "Upload them again."
     )
+
+
+class RegisterImportNotChecked(Conflict):
+    code = "register_import_not_checked"
+    message = _("The files are still being checked; confirm the import once the dry run is shown.")

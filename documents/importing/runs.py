@@ -1,15 +1,17 @@
 """The register import as runs (the page): upload and dry run, confirm, and the scheduled
-job ``run_register_imports`` that applies confirmed runs and removes old uploads.
+job ``run_register_imports`` that checks large uploads, imports confirmed runs and removes
+old uploads.
 
 The uploads are kept in the file storage (``default_storage``: the media folder, S3 in
 production) so that the confirmation imports exactly what was checked, whichever server
-answers and whichever server runs the job. The import itself takes minutes for a large
-register, too long for a request: confirming only queues the run; the job claims it under
+answers and whichever server runs the job. A large register's dry run and import take
+minutes, too long for a request: a small file is checked at once, a larger one by the job,
+and confirming only queues the import. The job claims a run under
 ``select_for_update(skip_locked=True)`` and a conditional update of its status (as the
-archive packages are claimed), so two servers running the job at once never apply one run
-twice, and applies it all or nothing (``services.import_register``) with its progress
-written as it goes (``progress``). A run whose job died (its transaction rolled back, so
-nothing was imported) is taken up again after ``STALE_AFTER``."""
+archive packages are claimed), so two servers running the job at once never check or
+import one run twice; it imports all or nothing (``services.import_register``) with its
+progress written as it goes (``progress``). A run whose job died (its transaction rolled
+back, so nothing was imported) is taken up again after ``STALE_AFTER``."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import recording
+from org.importing.reader import read
 
 from .. import access
 from ..models import RegisterImport, RegisterImportStatus
@@ -31,8 +34,10 @@ from .refusals import (
     RegisterImportExpired,
     RegisterImportHasErrors,
     RegisterImportNotAllowed,
+    RegisterImportNotChecked,
     RegisterImportNotPending,
 )
+from .sheets import DOCUMENTS, EARLIER, REGISTER_SHEETS
 from .sources import Files, TooLarge, Zip
 
 Status = RegisterImportStatus
@@ -40,6 +45,10 @@ Status = RegisterImportStatus
 # A run still running after this long had its job killed: claimed again. (2,000 documents
 # with files take minutes; the limit is far above that.)
 STALE_AFTER = datetime.timedelta(hours=2)
+# A file of at most this many rows (documents and earlier versions) is checked while the
+# upload is answered; a larger one by the job (a file's check takes about a second of wall
+# time on a loaded machine, so 2,000 documents take many minutes).
+CHECK_AT_ONCE_ROWS = 25
 # Uploads not imported are removed after this many days (``run_register_imports``).
 KEEP_UPLOADS_DAYS = 14
 
@@ -51,31 +60,44 @@ def _note(run: RegisterImport) -> str:
     }
 
 
+def _rows(filename: str, data: bytes) -> int:
+    book = read(filename, data, REGISTER_SHEETS)
+    return len(book.rows(DOCUMENTS)) + len(book.rows(EARLIER))
+
+
 def preview(user, upload: File, files_upload: File | None) -> RegisterImport:
-    """Check the register file and its files (the import, rolled back) and keep them with
-    what the dry run found, for ``confirm``. A file with errors is not kept."""
+    """Keep the register file and its files as a run to confirm. A small file is checked at
+    once (the import, rolled back); a larger one is checked by the scheduled job, as its
+    check takes minutes (every file's text is read). A file with errors is not kept."""
     if not access.can_import_register(user):
         raise RegisterImportNotAllowed
     data = upload.read()
-    files: Files = Files()
-    if files_upload is not None:
-        files_upload.seek(0)
-        files = Zip(files_upload)
-    report = services.import_register(upload.name, data, files, user=user, dry_run=True)
     run = RegisterImport(
         filename=upload.name[:255],
         files_name=files_upload.name[:255] if files_upload is not None else "",
         uploaded_by=user,
-        status=Status.PREVIEWED if report.ok else Status.REFUSED,
-        preview=report.as_json(),
+        status=Status.UPLOADED,
     )
-    if report.ok:
-        run.file.save(upload.name, ContentFile(data), save=False)
-        if files_upload is not None:
-            files_upload.seek(0)
-            run.files.save(files_upload.name, files_upload, save=False)
+    run.file.save(upload.name, ContentFile(data), save=False)
+    if files_upload is not None:
+        files_upload.seek(0)
+        run.files.save(files_upload.name, files_upload, save=False)
     run.save()
+    if _rows(upload.name, data) <= CHECK_AT_ONCE_ROWS:
+        _dry_run(run, data)
+        run.refresh_from_db()
     return run
+
+
+def _dry_run(run: RegisterImport, data: bytes, progress: RunProgress | None = None) -> None:
+    report = services.import_register(
+        run.filename, data, _open_files(run), user=run.uploaded_by, dry_run=True, progress=progress
+    )
+    RegisterImport.objects.filter(pk=run.pk).update(
+        status=Status.PREVIEWED if report.ok else Status.REFUSED, preview=report.as_json()
+    )
+    if not report.ok:
+        remove_uploads(run)
 
 
 def confirm(user, run_id: int) -> RegisterImport:
@@ -88,6 +110,8 @@ def confirm(user, run_id: int) -> RegisterImport:
             raise RegisterImportHasErrors
         if run.status == Status.EXPIRED:
             raise RegisterImportExpired
+        if run.status in (Status.UPLOADED, Status.CHECKING):
+            raise RegisterImportNotChecked
         if run.status != Status.PREVIEWED:
             raise RegisterImportNotPending
         run.status = Status.QUEUED
@@ -98,26 +122,54 @@ def confirm(user, run_id: int) -> RegisterImport:
     return run
 
 
+# What the job does next with a run, by its status: check it, or import it.
+_NEXT = {
+    Status.UPLOADED: Status.CHECKING,
+    Status.CHECKING: Status.CHECKING,
+    Status.QUEUED: Status.RUNNING,
+    Status.RUNNING: Status.RUNNING,
+}
+
+
 def _claimable():
     stale = timezone.now() - STALE_AFTER
-    return RegisterImport.objects.filter(status=Status.QUEUED) | RegisterImport.objects.filter(
-        status=Status.RUNNING, started_at__lt=stale
+    waiting = RegisterImport.objects.filter(status__in=[Status.UPLOADED, Status.QUEUED])
+    died = RegisterImport.objects.filter(
+        status__in=[Status.CHECKING, Status.RUNNING], started_at__lt=stale
     )
+    return waiting | died
 
 
 def claim_next() -> RegisterImport | None:
-    """Take the oldest confirmed run for this job; None when there is none left."""
+    """Take the oldest run waiting to be checked or imported for this job; None when there
+    is none left."""
     with transaction.atomic():
-        run = (
-            _claimable().select_for_update(skip_locked=True).order_by("confirmed_at", "pk").first()
-        )
+        run = _claimable().select_for_update(skip_locked=True).order_by("pk").first()
         if run is None:
             return None
         taken = RegisterImport.objects.filter(
             pk=run.pk, status=run.status, started_at=run.started_at
-        ).update(status=Status.RUNNING, started_at=timezone.now(), done=0, total=0, error="")
+        ).update(status=_NEXT[run.status], started_at=timezone.now(), done=0, total=0, error="")
         if not taken:
             return None
+    run.refresh_from_db()
+    return run
+
+
+def check(run: RegisterImport) -> RegisterImport:
+    """The dry run of a claimed run (``CHECKING``), with its progress."""
+    if run.status != Status.CHECKING:
+        raise RegisterImportNotPending
+    progress = RunProgress(run.pk)
+    try:
+        with run.file.open("rb") as handle:
+            _dry_run(run, handle.read(), progress)
+    except Exception as error:  # noqa: BLE001 - any failure is the run's outcome
+        _fail(
+            run, _("The check failed: %s. Upload the files again.") % error, status=Status.CHECKING
+        )
+    finally:
+        progress.close()
     run.refresh_from_db()
     return run
 
@@ -126,9 +178,11 @@ def _open_files(run: RegisterImport) -> Files:
     return Zip(run.files.open("rb")) if run.files else Files()
 
 
-def _fail(run: RegisterImport, message: str, report: dict | None = None) -> None:
+def _fail(
+    run: RegisterImport, message: str, report: dict | None = None, status: str = Status.RUNNING
+) -> None:
     with transaction.atomic():
-        RegisterImport.objects.filter(pk=run.pk, status=Status.RUNNING).update(
+        RegisterImport.objects.filter(pk=run.pk, status=status).update(
             status=Status.FAILED,
             error=message[:2000],
             report=report or {},
@@ -177,14 +231,15 @@ def apply(run: RegisterImport) -> RegisterImport:
 
 
 def run_pending(limit: int | None = None) -> list[RegisterImport]:
-    """Apply confirmed runs until none is left (or ``limit`` are applied)."""
-    applied = []
-    while limit is None or len(applied) < limit:
+    """Check uploaded runs and import confirmed ones until none is left (or ``limit`` are
+    done)."""
+    done = []
+    while limit is None or len(done) < limit:
         run = claim_next()
         if run is None:
             break
-        applied.append(apply(run))
-    return applied
+        done.append(check(run) if run.status == Status.CHECKING else apply(run))
+    return done
 
 
 def remove_uploads(run: RegisterImport) -> None:
@@ -204,7 +259,7 @@ def purge(now: datetime.datetime | None = None, days: int = KEEP_UPLOADS_DAYS) -
     before = (now or timezone.now()) - datetime.timedelta(days=days)
     old = (
         RegisterImport.objects.filter(uploaded_at__lt=before, uploads_removed_at__isnull=True)
-        .exclude(status__in=[Status.QUEUED, Status.RUNNING])
+        .exclude(status__in=list(_NEXT))
         .exclude(file="", files="")
     )
     count = 0

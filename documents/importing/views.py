@@ -82,7 +82,8 @@ def start(request):
     return render(request, "documents/register_import.html", {"form": form, "runs": recent})
 
 
-WORKING = (RegisterImportStatus.QUEUED, RegisterImportStatus.RUNNING)
+UNCHECKED = (RegisterImportStatus.UPLOADED, RegisterImportStatus.CHECKING)
+WORKING = (*UNCHECKED, RegisterImportStatus.QUEUED, RegisterImportStatus.RUNNING)
 
 
 @login_required
@@ -109,6 +110,7 @@ def run_detail(request, pk: int):
             "pending": run.status == RegisterImportStatus.PREVIEWED,
             "applied": applied,
             "working": run.status in WORKING,
+            "unchecked": run.status in UNCHECKED,
             "done": done,
             "total": total,
             "percent": 100 * done // total if total else 0,

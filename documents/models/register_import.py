@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RegisterImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded, waiting to be checked")
+    CHECKING = "checking", _("Being checked")
     PREVIEWED = "previewed", _("Checked, waiting for confirmation")
     REFUSED = "refused", _("Has errors, cannot be imported")
     QUEUED = "queued", _("Confirmed, waiting to be imported")
@@ -71,8 +73,8 @@ class RegisterImport(models.Model):
         max_length=20,
         choices=RegisterImportStatus.choices,
         help_text=_(
-            "Where the run is: checked, has errors, confirmed and queued, being imported, "
-            "imported, failed or expired."
+            "Where the run is: waiting to be checked, being checked, checked, has errors, "
+            "confirmed and queued, being imported, imported, failed or expired."
         ),
     )
     preview = models.JSONField(
@@ -100,7 +102,7 @@ class RegisterImport(models.Model):
         _("started"),
         null=True,
         blank=True,
-        help_text=_("When the scheduled job took the run (and started importing)."),
+        help_text=_("When the scheduled job last took the run (to check it or to import it)."),
     )
     finished_at = models.DateTimeField(
         _("finished"),
@@ -109,12 +111,17 @@ class RegisterImport(models.Model):
         help_text=_("When the import was applied or failed."),
     )
     done = models.PositiveIntegerField(
-        _("documents done"), default=0, help_text=_("How many documents the import has written.")
+        _("documents done"),
+        default=0,
+        help_text=_("How many documents the dry run or the import has done."),
     )
     total = models.PositiveIntegerField(
         _("documents in all"),
         default=0,
-        help_text=_("How many documents the import writes in all; 0 while the file is checked."),
+        help_text=_(
+            "How many documents the dry run or the import does in all; 0 while the files are "
+            "checked."
+        ),
     )
     report = models.JSONField(
         _("import report"),
