@@ -1,9 +1,12 @@
 """The register import's pages (the upload with its list of runs, a run with errors, one
-waiting for confirmation, one being imported with its progress bar, one imported) in a real
+waiting for confirmation, one being imported with its progress bar, one imported, a large
+one waiting for its check) in a real
 browser at 390 and 1,280 px: no sideways scroll, no serious axe-core violation, nothing in
 English. Skipped without Chromium or axe-core, except under ``CI``."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 from django.conf import settings as django_settings
@@ -41,7 +44,12 @@ def _runs(m) -> list[RegisterImport]:
     applied = upload(xlsx(rows))
     runs.confirm(registrar, applied.pk)
     runs.run_pending()
-    return [bad, waiting, running, applied]
+    large = RegisterImport.objects.create(
+        filename="hela-registret-2026.xlsx",
+        uploaded_by=registrar,
+        status=RegisterImportStatus.UPLOADED,
+    )
+    return [bad, waiting, running, applied, large]
 
 
 def test_the_register_import_pages_fit_and_are_accessible(browser, live_server, settings, tmp_path):  # noqa: F811
@@ -69,6 +77,9 @@ def test_the_register_import_pages_fit_and_are_accessible(browser, live_server, 
                 found = browser_pages.overflow_problems(page)
                 found += browser_pages.axe_problems(page, source)
                 found += browser_pages.foreign_words(page)
+                if shots := os.environ.get("STYRDOK_SCREENSHOTS"):
+                    name = path.strip("/").replace("/", "-")
+                    page.screenshot(path=f"{shots}/{name}-{width}.png", full_page=True)
                 problems += [f"{path} at {width} px: {p}" for p in found]
         page.goto(f"{live_server.url}{paths[3]}")
         bar = page.locator("progress#import-progress")
