@@ -306,3 +306,15 @@ def test_a_large_file_with_errors_is_refused_by_the_job_and_not_kept(m, client, 
         "Blad Dokument, rad 2, kolumn Enhet: enhet 'SEK-9' finns inte"
     ]
     assert _stored_files() == [] and not checked.file
+
+
+def test_uploads_gone_from_the_storage_fail_the_import_clearly(m, client):
+    registrar = m.holders["registrator"]
+    run = _upload(client, registrar, [kf_policy(m)])
+    runs.confirm(registrar, run.pk)
+    default_storage.delete(run.files.name)  # e.g. a bucket's lifecycle rule took it
+    (failed,) = runs.run_pending()
+    assert failed.status == Status.FAILED
+    assert failed.error.startswith("De sparade filerna kunde inte läsas: ")
+    assert failed.error.endswith(". Inget importerades.")
+    assert not Document.objects.exists()

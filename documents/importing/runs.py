@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.files.base import ContentFile, File
 from django.db import transaction
@@ -38,7 +40,7 @@ from .refusals import (
     RegisterImportNotPending,
 )
 from .sheets import DOCUMENTS, EARLIER, REGISTER_SHEETS
-from .sources import Files, TooLarge, Zip
+from .sources import Files, Zip
 
 Status = RegisterImportStatus
 
@@ -84,15 +86,40 @@ def preview(user, upload: File, files_upload: File | None) -> RegisterImport:
         run.files.save(files_upload.name, files_upload, save=False)
     run.save()
     if _rows(upload.name, data) <= CHECK_AT_ONCE_ROWS:
-        _dry_run(run, data)
+        _dry_run(run)
         run.refresh_from_db()
     return run
 
 
-def _dry_run(run: RegisterImport, data: bytes, progress: RunProgress | None = None) -> None:
-    report = services.import_register(
-        run.filename, data, _open_files(run), user=run.uploaded_by, dry_run=True, progress=progress
-    )
+class _Unreadable(Exception):
+    """The stored uploads cannot be read (gone, or not a ZIP)."""
+
+
+@contextmanager
+def _stored(run: RegisterImport) -> Iterator[tuple[bytes, Files]]:
+    """The run's register file and its files, read from the file storage."""
+    handle = None
+    try:
+        with run.file.open("rb") as register:
+            data = register.read()
+        handle = run.files.open("rb") if run.files else None
+        files = Zip(handle) if handle is not None else Files()
+    except (OSError, ValueError, zipfile.BadZipFile) as error:  # TooLarge is a ValueError
+        if handle is not None:
+            handle.close()
+        raise _Unreadable(str(error)) from error
+    try:
+        yield data, files
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+def _dry_run(run: RegisterImport, progress: RunProgress | None = None) -> None:
+    with _stored(run) as (data, files):
+        report = services.import_register(
+            run.filename, data, files, user=run.uploaded_by, dry_run=True, progress=progress
+        )
     RegisterImport.objects.filter(pk=run.pk).update(
         status=Status.PREVIEWED if report.ok else Status.REFUSED, preview=report.as_json()
     )
@@ -162,8 +189,7 @@ def check(run: RegisterImport) -> RegisterImport:
         raise RegisterImportNotPending
     progress = RunProgress(run.pk)
     try:
-        with run.file.open("rb") as handle:
-            _dry_run(run, handle.read(), progress)
+        _dry_run(run, progress)
     except Exception as error:  # noqa: BLE001 - any failure is the run's outcome
         _fail(
             run, _("The check failed: %s. Upload the files again.") % error, status=Status.CHECKING
@@ -172,10 +198,6 @@ def check(run: RegisterImport) -> RegisterImport:
         progress.close()
     run.refresh_from_db()
     return run
-
-
-def _open_files(run: RegisterImport) -> Files:
-    return Zip(run.files.open("rb")) if run.files else Files()
 
 
 def _fail(
@@ -200,18 +222,17 @@ def apply(run: RegisterImport) -> RegisterImport:
         raise RegisterImportNotPending
     progress = RunProgress(run.pk)
     try:
-        with run.file.open("rb") as handle:
-            data = handle.read()
-        report = services.import_register(
-            run.filename,
-            data,
-            _open_files(run),
-            user=run.applied_by,
-            progress=progress,
-            note=_note(run),
-            run=run,
-        )
-    except (OSError, zipfile.BadZipFile, TooLarge) as error:
+        with _stored(run) as (data, files):
+            report = services.import_register(
+                run.filename,
+                data,
+                files,
+                user=run.applied_by,
+                progress=progress,
+                note=_note(run),
+                run=run,
+            )
+    except _Unreadable as error:
         report = None
         _fail(run, _("The stored files could not be read: %s. Nothing was imported.") % error)
     except Exception as error:  # noqa: BLE001 - any failure is the run's outcome
