@@ -93,7 +93,9 @@ ACTION_LABELS = {
     "rule_set_imported": _("Rule set imported"),
     "rule_set_exported": _("Rule set exported"),
     # The register file (documents.importing)
+    "register_import_confirmed": _("Register import confirmed"),
     "register_imported": _("Register imported"),
+    "register_import_failed": _("Register import failed"),
     "register_exported": _("Register exported"),
 }
 

@@ -7,7 +7,7 @@ organisation import (``org.importing``: reader, report, checks of keys and lengt
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import recording
@@ -15,15 +15,15 @@ from org.importing.reader import read
 from org.importing.services import Report, all_or_nothing
 
 from .. import access
+from ..models import RegisterImport, RegisterImportStatus
 from .apply import Progress, RegisterRun
 from .check import check
 from .export import export
+from .refusals import RegisterImportNotAllowed
 from .sheets import REGISTER_SHEETS
 from .sources import Files
 
-
-class RegisterImportNotAllowed(PermissionDenied):
-    pass
+__all__ = ["RegisterImportNotAllowed", "export_for", "import_for", "import_register"]
 
 
 def import_register(
@@ -35,9 +35,12 @@ def import_register(
     dry_run: bool = False,
     progress: Progress | None = None,
     note: str = "",
+    run: RegisterImport | None = None,
 ) -> Report:
     """Check the register file (and its files) and apply it, or only try it (``dry_run``).
-    The command line passes no user; the page checks ``access`` before it calls this."""
+    The command line passes no user; the page checks ``access`` before it calls this. The
+    scheduled job passes its ``run``, marked applied in the import's own transaction (and
+    only after the last progress step: see ``progress``)."""
     files = files or Files()
     book = read(filename, data, REGISTER_SHEETS)
     report = Report(problems=list(book.problems))
@@ -48,17 +51,27 @@ def import_register(
     if not report.ok:
         return report
     comment = note or _("Register import from the command line")
-    run = RegisterRun(book, checked, files, user=user, dry_run=dry_run, progress=progress)
+    job = RegisterRun(book, checked, files, user=user, dry_run=dry_run, progress=progress)
     with all_or_nothing(report, user, comment, dry_run=dry_run):
-        report.changes = run.run()
+        report.changes = job.run()
+        if run is not None and not dry_run:
+            _applied(run, report)
         recording.record(
             "register_imported",
             actor=user,
-            target_type="documents.document",
+            target=run,
+            target_type="" if run is not None else "documents.document",
             target_label=filename,
             comment=_("%(n)s changes") % {"n": len(report.changes)},
         )
     return report
+
+
+def _applied(run: RegisterImport, report: Report) -> None:
+    run.status = RegisterImportStatus.APPLIED
+    run.finished_at = timezone.now()
+    run.report = report.as_json()
+    run.save(update_fields=["status", "finished_at", "report"])
 
 
 def import_for(user, filename: str, data: bytes, files: Files | None, *, dry_run: bool) -> Report:

@@ -1,25 +1,33 @@
-"""The page for administrators and the registrar: upload the register file and its files,
-try it (dry run) or import it; download the template and the register as it is now."""
+"""The pages for administrators and the registrar: upload the register file and its files
+(checked at once: the dry run), see a run's report, confirm it (the scheduled job imports
+it, with its progress shown on the run's page); download the template, the example and the
+register as it is now."""
 
 from __future__ import annotations
 
 import zipfile
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from audit.refusals import Refusal
 from org.importing.export import render as file_of
 from org.importing.views import file_format, file_response
 
 from .. import access
-from . import services
+from ..models import RegisterImport, RegisterImportStatus
+from . import runs, services
+from .example import example_tables
 from .export import empty_tables
-from .sources import Files, TooLarge, Zip
+from .progress import progress_of
+from .sources import TooLarge, Zip
 
 SUFFIXES = (".xlsx", ".csv", ".zip")
 
@@ -34,11 +42,6 @@ class UploadForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".zip"}),
     )
-    dry_run = forms.BooleanField(
-        label=gettext_lazy("Only try it (dry run): nothing is written"),
-        required=False,
-        initial=True,
-    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -49,11 +52,13 @@ class UploadForm(forms.Form):
     def clean_files(self):
         upload = self.cleaned_data.get("files")
         if not upload:
-            return Files()
+            return None
         try:
-            return Zip(upload)
+            Zip(upload)
         except (zipfile.BadZipFile, TooLarge):
             raise forms.ValidationError(_("The files must be one ZIP file.")) from None
+        upload.seek(0)
+        return upload
 
 
 def _allowed(request) -> None:
@@ -64,30 +69,71 @@ def _allowed(request) -> None:
 @login_required
 def start(request):
     _allowed(request)
-    report = None
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            report = services.import_for(
-                request.user,
-                upload.name,
-                upload.read(),
-                form.cleaned_data["files"],
-                dry_run=form.cleaned_data["dry_run"],
-            )
+            run = runs.preview(request.user, form.cleaned_data["file"], form.cleaned_data["files"])
+            return redirect("registerimport:run", pk=run.pk)
     else:
         form = UploadForm()
+    recent = RegisterImport.objects.defer("preview", "report").select_related(
+        "uploaded_by", "applied_by"
+    )[:10]
+    return render(request, "documents/register_import.html", {"form": form, "runs": recent})
+
+
+UNCHECKED = (RegisterImportStatus.UPLOADED, RegisterImportStatus.CHECKING)
+WORKING = (*UNCHECKED, RegisterImportStatus.QUEUED, RegisterImportStatus.RUNNING)
+
+
+@login_required
+def run_detail(request, pk: int):
+    _allowed(request)
+    run = get_object_or_404(
+        RegisterImport.objects.select_related("uploaded_by", "applied_by"), pk=pk
+    )
+    applied = run.status == RegisterImportStatus.APPLIED
+    shown = (run.report if run.report else run.preview) or {}
+    changes = shown.get("changes", [])
+    done, total = progress_of(run)
     return render(
         request,
-        "documents/register_import.html",
+        "documents/register_import_run.html",
         {
-            "form": form,
-            "report": report,
-            "dry_run": bool(report is not None and form.cleaned_data["dry_run"]),
-            "counts": report.counts() if report else {},
+            "run": run,
+            "shown": shown,
+            "counts": shown.get("counts", {}),
+            "errors": shown.get("errors", []),
+            "warnings": shown.get("warnings", []),
+            "changes": changes,
+            "more": max(0, shown.get("total", 0) - len(changes)),
+            "pending": run.status == RegisterImportStatus.PREVIEWED,
+            "applied": applied,
+            "working": run.status in WORKING,
+            "unchecked": run.status in UNCHECKED,
+            "done": done,
+            "total": total,
+            "percent": 100 * done // total if total else 0,
         },
     )
+
+
+@login_required
+@require_POST
+def confirm(request, pk: int):
+    _allowed(request)
+    try:
+        runs.confirm(request.user, pk)
+    except RegisterImport.DoesNotExist:
+        raise PermissionDenied from None
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+        return redirect("registerimport:run", pk=pk)
+    messages.success(
+        request,
+        _("The import is queued: it starts within a minute. This page shows how far it has come."),
+    )
+    return redirect("registerimport:run", pk=pk)
 
 
 @login_required
@@ -95,6 +141,13 @@ def template(request):
     _allowed(request)
     fmt = file_format(request)
     return file_response(file_of(empty_tables(), fmt), "register-mall", fmt)
+
+
+@login_required
+def example(request):
+    _allowed(request)
+    fmt = file_format(request)
+    return file_response(file_of(example_tables(), fmt), "register-exempel", fmt)
 
 
 @login_required

@@ -46,6 +46,7 @@ from .ranking import (
     SearchTerm,
     copy_rank_columns,
 )
+from .register_import import RegisterImport, RegisterImportStatus
 from .version_file import VersionFile, version_upload_to
 
 __all__ = [
@@ -74,6 +75,8 @@ __all__ = [
     "DocumentVersion",
     "RankedRow",
     "RegisterGeneration",
+    "RegisterImport",
+    "RegisterImportStatus",
     "SearchField",
     "SearchPrefix",
     "SearchPrefixRank",

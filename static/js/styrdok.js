@@ -17,3 +17,32 @@ document.addEventListener("submit", function (event) {
   var buttons = form.querySelectorAll("button[type=submit]");
   for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
 });
+
+// A region with data-refresh (a register import's progress) is fetched again every few
+// seconds and replaced in place, so the page follows a job without reloading itself (a
+// timed reload is an accessibility failure); once the job has ended, the page is loaded
+// once more to show its report.
+(function () {
+  function poll() {
+    var region = document.querySelector("[data-refresh]");
+    if (!region || !window.fetch || !window.DOMParser) return;
+    var seconds = parseInt(region.getAttribute("data-refresh"), 10) || 5;
+    window.setTimeout(function () {
+      fetch(window.location.href, { credentials: "same-origin" })
+        .then(function (response) {
+          return response.ok ? response.text() : Promise.reject(response.status);
+        })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(region.id);
+          if (!fresh || !fresh.hasAttribute("data-refresh")) {
+            window.location.reload();
+            return;
+          }
+          region.innerHTML = fresh.innerHTML;
+          poll();
+        })
+        .catch(poll);
+    }, seconds * 1000);
+  }
+  document.addEventListener("DOMContentLoaded", poll);
+})();
