@@ -18,10 +18,11 @@ document.addEventListener("submit", function (event) {
   for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
 });
 
-// A region with data-refresh (a register import's progress) is fetched again every few
-// seconds and replaced in place, so the page follows a job without reloading itself (a
-// timed reload is an accessibility failure); once the job has ended, the page is loaded
-// once more to show its report.
+// A region with data-refresh (a register import's progress, the archive packages' list) is
+// fetched again every few seconds and replaced in place, so the page follows a job without
+// reloading itself (a timed reload is an accessibility failure); once the job has ended, the
+// page is loaded once more to show its report, or, with data-refresh-end (a page with a
+// form that may be half filled in), the region's last state replaces it in place.
 (function () {
   function poll() {
     var region = document.querySelector("[data-refresh]");
@@ -34,6 +35,11 @@ document.addEventListener("submit", function (event) {
         })
         .then(function (html) {
           var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(region.id);
+          if (fresh && !fresh.hasAttribute("data-refresh") && region.hasAttribute("data-refresh-end")) {
+            // The page has a form someone may be filling in: show the end in place.
+            region.replaceWith(fresh);
+            return;
+          }
           if (!fresh || !fresh.hasAttribute("data-refresh")) {
             window.location.reload();
             return;
