@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from documents.importing.services import RegisterImportNotAllowed, import_for, import_register
+from documents.importing import runs
+from documents.importing.services import RegisterImportNotAllowed, import_register
 from documents.importing.sources import Zip, open_files
 from documents.models import (
     Decision,
@@ -149,7 +150,7 @@ def test_a_bad_file_is_refused_with_its_row_and_nothing_is_imported(m):
 def test_only_administrators_and_the_registrar_import(m, client):
     data = xlsx([kf_policy(m)])
     with pytest.raises(RegisterImportNotAllowed):
-        import_for(m.holders["enhetschef"], "r.xlsx", data, _files(), dry_run=True)
+        runs.preview(m.holders["enhetschef"], SimpleUploadedFile("r.xlsx", data), None)
     client.force_login(m.holders["enhetschef"])
     assert client.get(reverse("registerimport:start")).status_code == 403
     client.force_login(m.holders["registrator"])

@@ -23,7 +23,7 @@ from .refusals import RegisterImportNotAllowed
 from .sheets import REGISTER_SHEETS
 from .sources import Files
 
-__all__ = ["RegisterImportNotAllowed", "export_for", "import_for", "import_register"]
+__all__ = ["RegisterImportNotAllowed", "export_for", "import_register"]
 
 
 def import_register(
@@ -72,14 +72,6 @@ def _applied(run: RegisterImport, report: Report) -> None:
     run.finished_at = timezone.now()
     run.report = report.as_json()
     run.save(update_fields=["status", "finished_at", "report"])
-
-
-def import_for(user, filename: str, data: bytes, files: Files | None, *, dry_run: bool) -> Report:
-    """The import for a person (the page): administrators and registrars only."""
-    if not access.can_import_register(user):
-        raise RegisterImportNotAllowed
-    note = _("Register import by %(user)s (%(file)s)") % {"user": user, "file": filename}
-    return import_register(filename, data, files, user=user, dry_run=dry_run, note=note)
 
 
 def export_for(user, fmt: str) -> tuple[bytes, bytes]:
