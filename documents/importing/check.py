@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import os
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,9 +24,10 @@ from org.importing.reader import Problem, Row, Workbook
 from org.importing.sheets import Sheet
 from org.models import Body, Position, Process, Unit
 
-from .. import rules
+from .. import rules, text_readers
 from ..files import MAX_UPLOAD_BYTES, CheckedFile, check_upload
 from ..models import Decision, Document, DocumentStatus, DocumentType, DocumentVersion
+from ..text_readers import TextReaders
 from .keys import key_of
 from .sheets import DOCUMENTS, EARLIER
 from .sources import Files
@@ -34,15 +36,15 @@ from .sources import Files
 OUTSIDE_RULES = gettext_lazy("adopted by another body or official than the rule set names")
 
 
-# Files checked at once (each in a text reading process of its own), at most one per core.
+# Files checked at once (by as many shared text reading processes), at most one per core.
 FILE_CHECKS_AT_ONCE = 4
 
 
-def _checked(files: Files, name: str) -> CheckedFile | str:
+def _checked(files: Files, name: str, readers: TextReaders | None) -> CheckedFile | str:
     """The file's check, or why it is refused; its bytes are let go of (read again to be
     stored)."""
     try:
-        return check_upload(files.upload(name))
+        return check_upload(files.upload(name), readers=readers)
     except ValidationError as error:
         return " ".join(error.messages)
 
@@ -151,7 +153,8 @@ class Checker:
 
     def check_files(self) -> None:
         """Every file the sheets name, checked like every upload (``check_upload``), a few
-        at a time: each check reads the text in a process of its own. The result is kept on
+        at a time, the text read by a few shared processes (``documents.text_readers``, each
+        file with its own limits). The result is kept on
         the upload, so the import reads no file twice. Only new documents' files: a known
         document is updated without them (a re-import of an export checks no file)."""
         known = self.found.known.documents
@@ -170,8 +173,11 @@ class Checker:
                 }
         todo = sorted(names - set(self.file_errors))
         workers = max(1, min(FILE_CHECKS_AT_ONCE, os.cpu_count() or 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(lambda n: _checked(self.files, n), todo)
+        with (
+            TextReaders(workers) if text_readers.available() else nullcontext() as readers,
+            ThreadPoolExecutor(max_workers=workers) as pool,
+        ):
+            results = pool.map(lambda n: _checked(self.files, n, readers), todo)
             for name, result in zip(todo, results, strict=True):
                 if isinstance(result, str):
                     self.file_errors[name] = result
