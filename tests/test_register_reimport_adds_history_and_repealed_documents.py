@@ -189,3 +189,17 @@ def test_a_document_in_force_here_is_not_repealed_by_import(m):
         "ett ärende, inte genom import"
     ]
     assert Document.objects.get().status == DocumentStatus.VALID
+
+
+def test_a_document_in_force_may_not_name_an_ended_owner_but_a_repealed_one_may(m):
+    owner = m.positions["kommunchef"]
+    owner.is_active = False
+    owner.save(update_fields=["is_active"])
+
+    refused = _import([kf_policy(m)])
+    assert [str(p) for p in refused.problems] == [
+        f"Blad Dokument, rad 2, kolumn Dokumentansvarig: '{owner.code}' är avslutad (inaktiv) "
+        "i organisationen"
+    ]
+    repealed = _import([kf_policy(m, **{"Giltig till": "2024-06-09"})], None, [REPEAL])
+    assert repealed.ok, repealed.problems
