@@ -254,6 +254,7 @@ def serve(base: dict) -> None:
     cpu = max(1, int(base["cpu_seconds"] + 0.999))
     hard = cpu * (base["max_files"] + 1) + 5
     limit_resources(dict(base, cpu_seconds=hard - 1))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))  # the first file's budget
     stdin = sys.stdin.buffer
     for _ in range(base["max_files"]):
         header = stdin.readline()
