@@ -92,7 +92,9 @@ TRACKED: dict[str, Tracked] = {
         ),
         # The organisation
         Tracked(
-            "org.unitlevel", "organisation", ("name", "depth", "chief_title", "samverkan_level")
+            "org.unitlevel",
+            "organisation",
+            ("name", "depth", "chief_title", "samverkan_level", "is_active"),
         ),
         Tracked(
             "org.unit",
@@ -112,10 +114,18 @@ TRACKED: dict[str, Tracked] = {
                 "minutes_kept_at",
             ),
         ),
-        Tracked("org.position", "organisation", ("code", "title", "kind", "unit")),
-        Tracked("org.process", "organisation", ("name", "description", "owner_position", "unit")),
+        Tracked("org.position", "organisation", ("code", "title", "kind", "unit", "is_active")),
+        Tracked(
+            "org.process",
+            "organisation",
+            ("name", "description", "owner_position", "unit", "is_active"),
+        ),
         Tracked("org.union", "organisation", ("name",)),
-        Tracked("org.samverkangroup", "organisation", ("name", "level", "unit", "chair_position")),
+        Tracked(
+            "org.samverkangroup",
+            "organisation",
+            ("name", "level", "unit", "chair_position", "is_active"),
+        ),
         # Who holds which position or seat (power: recorded since the first audit trail)
         Tracked("org.positionholding", "role", ("position", "user", *_DATES)),
         Tracked("org.substitution", "role", ("position", "user", *_DATES, "reason")),

@@ -25,6 +25,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from . import office_text
+from .text_readers import TextReaders
 from .upload_limits import Refused, UploadLimits
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -88,14 +89,28 @@ def _sniff(upload: UploadedFile, limits: UploadLimits) -> str | None:
         upload.seek(0)
 
 
-def _read_text(upload: UploadedFile, content_type: str, limits: UploadLimits) -> tuple[str, str]:
+def _read_text(
+    upload: UploadedFile,
+    content_type: str,
+    limits: UploadLimits,
+    readers: TextReaders | None = None,
+) -> tuple[str, str]:
     """The file's text as far as the budgets reach, and why it is not all of it ("" when
-    it is), read by the text reading process. Raises ``Refused`` for a DOCX or ODT that
-    process refuses."""
+    it is), read by the text reading process: one of ``readers`` if given and its result is
+    clean, else one of its own. Raises ``Refused`` for a DOCX or ODT that process refuses."""
     worker_limits = _worker_limits(content_type, limits)
-    # -I: the worker sees neither the environment's PYTHON* variables nor the project.
-    command = [sys.executable, "-I", str(TEXT_WORKER), json.dumps(worker_limits)]
-    finished = _run_worker(upload, command, limits)
+    finished = None
+    if readers is not None:
+        upload.seek(0)
+        data = upload.read()
+        upload.seek(0)
+        finished, is_clean = readers.read(data, worker_limits, limits.text_seconds)
+        if not is_clean:
+            finished = None  # read again alone: that answer is the one that counts
+    if finished is None:
+        # -I: the worker sees neither the environment's PYTHON* variables nor the project.
+        command = [sys.executable, "-I", str(TEXT_WORKER), json.dumps(worker_limits)]
+        finished = _run_worker(upload, command, limits)
     if finished is None:
         return "", "the text reading process could not be started"
     output, returncode, stderr, killed = finished
@@ -190,7 +205,9 @@ def _shortfall(content_type: str, summary: dict) -> str:
     return ""
 
 
-def check_upload(upload: UploadedFile, *, with_text: bool = True) -> CheckedFile:
+def check_upload(
+    upload: UploadedFile, *, with_text: bool = True, readers: TextReaders | None = None
+) -> CheckedFile:
     """Accept only PDF, DOCX and ODT, recognised by content, within the limits.
 
     Raises ``ValidationError`` (a ``Refused`` for a file built to overload the server)
@@ -200,6 +217,9 @@ def check_upload(upload: UploadedFile, *, with_text: bool = True) -> CheckedFile
     The result is kept on the upload: a service checks a file before its transaction
     (reading may take up to ``STYRDOK_UPLOAD_TEXT_SECONDS``, and no lock may be held
     meanwhile) and the step inside it gets the same answer at no cost.
+
+    ``readers``: shared text reading processes (``documents.text_readers``) for a caller
+    that checks many files; each file is held to the same limits.
     """
     earlier = getattr(upload, _CHECKED, None)
     if earlier is not None and (earlier[0] or not with_text):
@@ -224,7 +244,7 @@ def check_upload(upload: UploadedFile, *, with_text: bool = True) -> CheckedFile
     text, shortfall = "", ""
     # A DOCX or ODT is read even when its text is not kept: reading is part of its check.
     if with_text or content_type != PDF:
-        text, shortfall = _read_text(upload, content_type, limits)
+        text, shortfall = _read_text(upload, content_type, limits, readers)
     if not with_text:
         text, shortfall = "", ""
     checked = CheckedFile(

@@ -4,17 +4,21 @@ documents, so this layer adds the sheet to the org layer's importer and exporter
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from org.importing import ending
 from org.importing import sheets as s
 from org.importing.apply import CHANGE, Run
 from org.importing.check import NOT_FOUND, Known
+from org.importing.ending import listed
 from org.importing.reader import Problem, Row
 
-from .models import DiarySeries
+from .models import DiarySeries, Document, DocumentStatus
 
 DIARY_SERIES = s.Sheet(
     "Diarieserier",
@@ -98,5 +102,39 @@ def export() -> list[dict[str, Any]]:
     ]
 
 
+# Documents that still need their owner, process and scope: in force or in preparation.
+IN_USE = (DocumentStatus.DRAFT, DocumentStatus.VALID)
+
+
+def _documents_by(lookup: str) -> Callable[[set[str]], dict[str, list[str]]]:
+    """The question ``org.importing.ending`` asks: which of the keys documents in use name
+    through ``lookup`` (a position that owns them, a process, a scope unit)."""
+
+    def question(keys: set[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        rows = Document.objects.filter(status__in=IN_USE, **{f"{lookup}__in": keys})
+        for key, title, import_key, pk in rows.order_by("pk").values_list(
+            lookup, "title", "import_key", "pk"
+        ):
+            found[key].append(f"'{title}' ({import_key or f'styrdok-{pk}'})")
+        return {
+            key: [
+                ngettext(
+                    "%(n)s document in force or in preparation: %(documents)s",
+                    "%(n)s documents in force or in preparation: %(documents)s",
+                    len(titles),
+                )
+                % {"n": len(titles), "documents": listed(titles)}
+            ]
+            for key, titles in found.items()
+        }
+
+    return question
+
+
 def register() -> None:
     s.register(s.Extension(DIARY_SERIES, DiarySeries, check, apply, export))
+    # Ending a position, process or unit that documents still need is refused.
+    ending.register(s.POSITIONS, _documents_by("owner_position__code"))
+    ending.register(s.PROCESSES, _documents_by("process__name"))
+    ending.register(s.UNITS, _documents_by("scope_unit__code"))

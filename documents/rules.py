@@ -334,7 +334,7 @@ def _unit_chief(rule: AdoptionRule, q: Question) -> Resolution:
     """The chief of the scope unit: always only their own area, since the scope is their
     own unit."""
     unit = q.scope_unit
-    position = Position.objects.filter(unit=unit, kind=PositionKind.CHIEF).first()
+    position = Position.objects.filter(unit=unit, kind=PositionKind.CHIEF, is_active=True).first()
     if position is None:
         return Resolution(
             unresolved=[
@@ -484,9 +484,9 @@ def samverkan_for(document_type: DocumentType, scope_unit: Unit) -> SamverkanRou
         )
     groups = {
         g.unit_id: g
-        for g in SamverkanGroup.objects.filter(unit_id__in=scope_unit.ancestor_ids).select_related(
-            "unit", "chair_position"
-        )
+        for g in SamverkanGroup.objects.filter(
+            unit_id__in=scope_unit.ancestor_ids, is_active=True
+        ).select_related("unit", "chair_position")
     }
     for unit_id in reversed(scope_unit.ancestor_ids):
         group = groups.get(unit_id)

@@ -1,7 +1,8 @@
 """Read the text of an uploaded PDF, DOCX or ODT from standard input, within a budget.
 
 Run by ``documents.files`` as a separate process (``python -I text_worker.py LIMITS``),
-never imported by the application, and importing nothing of it (only the standard library
+or by ``documents.text_readers`` as one of a few long-lived ones that read many files in
+turn (``python -I text_worker.py --serve LIMITS``, see ``serve``), never imported by the application, and importing nothing of it (only the standard library
 and pypdf): a hostile file can at worst exhaust this process, whose memory, CPU time and
 file size are capped by the operating system here and whose wall-clock time is capped by
 the parent, which kills it. No signal handler or timer is needed in the (possibly
@@ -221,11 +222,9 @@ def zip_text(data: bytes, limits: dict, deadline: float) -> dict:
     return summary
 
 
-def main() -> None:
-    limits = json.loads(sys.argv[1])
-    deadline = time.monotonic() + limits["soft_seconds"]
-    limit_resources(limits)
-    data = sys.stdin.buffer.read()
+def read_one(data: bytes, limits: dict, started: float) -> None:
+    """Read one file's text and emit it, ending with its summary or its refusal."""
+    deadline = started + limits["soft_seconds"]
     try:
         if limits["kind"] == "pdf":
             emit(pdf_text(data, limits, deadline))
@@ -233,6 +232,52 @@ def main() -> None:
             emit(zip_text(data, limits, deadline))
     except Refuse as refusal:
         emit({"refused": refusal.args[0]})
+
+
+def cpu_used() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def serve(base: dict) -> None:
+    """Read up to max_files files, one after the other, each given as a line of its LIMITS
+    (JSON, with its "size") followed by that many bytes. Each file gets its own CPU budget
+    (the soft limit is moved to the time used so far plus the budget; passing it kills the
+    process) and its own soft deadline; memory, core and file size are capped for the
+    process as for one file. The parent kills the process at a file's wall-clock limit and
+    reads any file whose result is not clean again in a process of its own."""
+    import gc
+    import resource
+
+    cpu = max(1, int(base["cpu_seconds"] + 0.999))
+    hard = cpu * (base["max_files"] + 1) + 5
+    limit_resources(dict(base, cpu_seconds=hard - 1))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))  # the first file's budget
+    stdin = sys.stdin.buffer
+    for _ in range(base["max_files"]):
+        header = stdin.readline()
+        if not header:
+            return
+        started = time.monotonic()
+        limits = json.loads(header)
+        data = stdin.read(limits["size"])
+        soft = min(hard - 1, int(cpu_used() + limits["cpu_seconds"] + 0.999))
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+        read_one(data, limits, started)
+        del data
+        gc.collect()
+
+
+def main() -> None:
+    if sys.argv[1] == "--serve":
+        serve(json.loads(sys.argv[2]))
+        return
+    started = time.monotonic()
+    limits = json.loads(sys.argv[1])
+    limit_resources(limits)
+    read_one(sys.stdin.buffer.read(), limits, started)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,8 @@ from .models import (
 
 @admin.register(UnitLevel)
 class UnitLevelAdmin(admin.ModelAdmin):
-    list_display = ["name", "depth", "chief_title", "samverkan_level"]
-    list_filter = ["samverkan_level"]
+    list_display = ["name", "depth", "chief_title", "samverkan_level", "is_active"]
+    list_filter = ["samverkan_level", "is_active"]
 
 
 @admin.register(Unit)
@@ -66,8 +66,8 @@ class SubstitutionInline(LabelledTabularInline):
 
 @admin.register(Position)
 class PositionAdmin(admin.ModelAdmin):
-    list_display = ["title", "code", "kind", "unit"]
-    list_filter = ["kind", "unit__level"]
+    list_display = ["title", "code", "kind", "unit", "is_active"]
+    list_filter = ["kind", "unit__level", "is_active"]
     search_fields = [
         "title",
         "code",
@@ -100,8 +100,8 @@ class SubstitutionAdmin(admin.ModelAdmin):
 
 @admin.register(Process)
 class ProcessAdmin(admin.ModelAdmin):
-    list_display = ["name", "owner_position", "unit"]
-    list_filter = ["unit"]
+    list_display = ["name", "owner_position", "unit", "is_active"]
+    list_filter = ["unit", "is_active"]
     search_fields = ["name", "owner_position__title"]
     autocomplete_fields = ["owner_position", "unit"]
 
@@ -119,8 +119,8 @@ class UnionRepresentativeInline(LabelledTabularInline):
 
 @admin.register(SamverkanGroup)
 class SamverkanGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "level", "unit", "chair_position"]
-    list_filter = ["level"]
+    list_display = ["name", "level", "unit", "chair_position", "is_active"]
+    list_filter = ["level", "is_active"]
     search_fields = ["name", "unit__name"]
     autocomplete_fields = ["unit", "chair_position"]
     inlines = [UnionRepresentativeInline]

@@ -78,6 +78,14 @@ class UnitLevel(models.Model):
             "Which samverkan level a samverkan group attached to a unit of this level works on."
         ),
     )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_(
+            "Inactive levels are kept for history only: no unit in use may be on one, and "
+            "they are offered nowhere."
+        ),
+    )
 
     class Meta:
         ordering = ["depth"]
@@ -195,7 +203,7 @@ class Unit(models.Model):
 
     @property
     def chief_position(self) -> Position | None:
-        return self.positions.filter(kind=PositionKind.CHIEF).first()
+        return self.positions.filter(kind=PositionKind.CHIEF, is_active=True).first()
 
 
 class BodyKind(models.TextChoices):
@@ -391,6 +399,14 @@ class Position(models.Model):
         verbose_name=_("unit"),
         help_text=_("The unit the position belongs to; for a chief, the unit they lead."),
     )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_(
+            "Inactive (ended) positions are kept for history: past decisions, documents and "
+            "holdings still name them, but no new task, document or choice does."
+        ),
+    )
 
     class Meta:
         ordering = ["title"]
@@ -399,7 +415,7 @@ class Position(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["unit"],
-                condition=Q(kind="chief"),
+                condition=Q(kind="chief", is_active=True),
                 name="org_position_one_chief_per_unit",
                 violation_error_message=_("A unit can have only one chief position."),
             )
@@ -501,6 +517,14 @@ class Process(models.Model):
         related_name="processes",
         verbose_name=_("unit"),
         help_text=_("The part of the organisation the process runs in."),
+    )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_(
+            "Inactive (ended) processes are kept for history: documents adopted in them still "
+            "name them, but no new document can be placed in one."
+        ),
     )
 
     class Meta:

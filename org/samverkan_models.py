@@ -36,12 +36,15 @@ class SamverkanGroup(models.Model):
         choices=SamverkanLevel.choices,
         help_text=_("Unit, sector or central samverkan."),
     )
-    unit = models.OneToOneField(
+    unit = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,
-        related_name="samverkan_group",
+        related_name="samverkan_groups",
         verbose_name=_("unit"),
-        help_text=_("The unit the group serves; for central samverkan, the whole municipality."),
+        help_text=_(
+            "The unit the group serves; for central samverkan, the whole municipality. A unit "
+            "has one active group; ended ones stay for history."
+        ),
     )
     chair_position = models.ForeignKey(
         Position,
@@ -50,11 +53,27 @@ class SamverkanGroup(models.Model):
         verbose_name=_("chair (employer side)"),
         help_text=_("The employer-side position that chairs the group."),
     )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_(
+            "Inactive (ended) groups are kept for history: past cases still name them, but "
+            "no new case is sent to one."
+        ),
+    )
 
     class Meta:
         ordering = ["unit__path"]
         verbose_name = _("samverkan group")
         verbose_name_plural = _("samverkan groups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=models.Q(is_active=True),
+                name="org_samverkangroup_one_active_per_unit",
+                violation_error_message=_("A unit can have only one active samverkan group."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import zipfile
 
-from documents.importing.sheets import DOCUMENTS, EARLIER
+from documents.importing.sheets import DOCUMENTS, EARLIER, REPEALS
 from org.importing.export import to_xlsx
 from tests.factories import Municipality
 
 
-def tables(documents: list[dict], earlier: list[dict] | None = None) -> dict:
+def tables(
+    documents: list[dict], earlier: list[dict] | None = None, repeals: list[dict] | None = None
+) -> dict:
     """Sheets from rows given by column header (missing cells are empty)."""
 
     def sheet(s, rows):
@@ -20,11 +22,14 @@ def tables(documents: list[dict], earlier: list[dict] | None = None) -> dict:
     return {
         DOCUMENTS.name: sheet(DOCUMENTS, documents),
         EARLIER.name: sheet(EARLIER, earlier or []),
+        REPEALS.name: sheet(REPEALS, repeals or []),
     }
 
 
-def xlsx(documents: list[dict], earlier: list[dict] | None = None) -> bytes:
-    return to_xlsx(tables(documents, earlier))
+def xlsx(
+    documents: list[dict], earlier: list[dict] | None = None, repeals: list[dict] | None = None
+) -> bytes:
+    return to_xlsx(tables(documents, earlier, repeals))
 
 
 def zip_of(files: dict[str, bytes]) -> bytes:

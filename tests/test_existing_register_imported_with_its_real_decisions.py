@@ -47,8 +47,9 @@ def _files(**extra: bytes) -> Zip:
     return Zip(io.BytesIO(zip_of({"policy.docx": docx(POLICY_TEXT), **extra})))
 
 
-def _import(rows, earlier=None, files=None, **kwargs):
-    return import_register("register.xlsx", xlsx(rows, earlier), files or _files(), **kwargs)
+def _import(rows, earlier=None, files=None, repeals=None, **kwargs):
+    data = xlsx(rows, earlier, repeals)
+    return import_register("register.xlsx", data, files or _files(), **kwargs)
 
 
 def test_a_kf_policy_from_2018_shows_its_real_record_and_diarienummer(m, client):
@@ -233,8 +234,26 @@ def test_export_import_into_an_empty_database_export_again_is_the_same(tmp_path)
             **{"Beslutande befattning": m.positions["processagare"].code, "Text": "Arkivera."},
             Process="Rekrytering",
         ),
+        kf_policy(
+            m,
+            Nyckel="POL-OLD",
+            Titel="Gammal policy",
+            Fil="",
+            Text="Upphävd.",
+            **{"Giltig till": "2020-12-31"},
+        ),
     ]
-    assert _import(rows, earlier).ok
+    repeals = [
+        {
+            "Dokument": "POL-OLD",
+            "Beslutande organ": "KF",
+            "Beslutsdatum": "2021-01-01",
+            "Paragraf": "§ 3",
+            "Diarienummer": "KS 2020/99",
+        }
+    ]
+    assert _import(rows, earlier + [dict(earlier[0], Dokument="POL-OLD")], repeals=repeals).ok
+    assert Document.objects.get(import_key="POL-OLD").status == DocumentStatus.REPEALED
     first, first_files = export("zip")
     organisation = export_organisation("zip")
     call_command("flush", interactive=False, verbosity=0)
@@ -252,6 +271,10 @@ def test_export_import_into_an_empty_database_export_again_is_the_same(tmp_path)
         verbosity=0,
     )
     assert Document.objects.filter(status=DocumentStatus.VALID).count() == 2
+    repealed = Document.objects.get(import_key="POL-OLD")
+    assert repealed.status == DocumentStatus.REPEALED
+    assert repealed.repealed_on == datetime.date(2021, 1, 1)
+    assert repealed.versions.get(number=1).status == VersionStatus.SUPERSEDED
     again, again_files = export("zip")
     assert again == first
     assert again_files == first_files
@@ -260,4 +283,4 @@ def test_export_import_into_an_empty_database_export_again_is_the_same(tmp_path)
     # The exported files imported again change nothing and add nothing.
     report = import_register("register.zip", first, open_files(tmp_path / "filer.zip"))
     assert report.ok and report.changes == []
-    assert Document.objects.count() == 2
+    assert Document.objects.count() == 3

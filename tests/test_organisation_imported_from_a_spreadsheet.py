@@ -101,12 +101,20 @@ def test_a_zip_of_csv_files_and_a_single_csv_file(admin_client):
     csv = "Kod;Namn;Nivå;Överordnad enhet;Ansvarigt organ\nNY-1;Ny enhet;Enhet;FSK;\n"
     upload(admin_client, csv.encode(), name="Enheter.csv")
     run = OrganisationImport.objects.first()
+    # A units sheet of one new unit would end all the others, which are in use: refused.
+    assert run.status == ImportStatus.REFUSED
+    assert (
+        "Blad Enheter, rad 2, kolumn Överordnad enhet: enhet 'FSK' avslutas: "
+        "den saknas på bladet Enheter eller är inte aktiv" in run.preview["errors"]
+    )
+    units = [*example()["Enheter"], ["NY-1", "Ny enhet", "Enhet", "FSK", "", "ja"]]
+    csv = "\n".join(";".join(row) for row in units) + "\n"
+    upload(admin_client, csv.encode(), name="Enheter.csv")
+    run = OrganisationImport.objects.first()
     assert run.preview["errors"] == []
     _confirm(admin_client, run)
     assert Unit.objects.get(code="NY-1").parent.code == "FSK"
-    # A units sheet without the other units: they became inactive, nothing was deleted.
-    assert Unit.objects.count() == 6
-    assert not Unit.objects.get(code="KOMMUN").is_active
+    assert Unit.objects.filter(is_active=True).count() == 6
     assert Position.objects.count() == 9
 
 

@@ -178,9 +178,9 @@ def reads(monkeypatch):
     seen: list[int] = []
     real = files._read_text
 
-    def spy(upload, content_type, limits):
+    def spy(upload, content_type, limits, readers=None):
         seen.append(len(connection.savepoint_ids))
-        return real(upload, content_type, limits)
+        return real(upload, content_type, limits, readers)
 
     monkeypatch.setattr(files, "_read_text", spy)
     return seen

@@ -48,12 +48,13 @@ class StartDocumentForm(forms.Form):
     )
     process = forms.ModelChoiceField(
         label=_("Process"),
-        queryset=Process.objects.all(),
+        queryset=Process.objects.filter(is_active=True),
         required=False,
         help_text=_("For rutiner: the process the document belongs to."),
     )
     owner_position = forms.ModelChoiceField(
-        label=_("Owner (dokumentansvarig)"), queryset=Position.objects.select_related("unit")
+        label=_("Owner (dokumentansvarig)"),
+        queryset=Position.objects.filter(is_active=True).select_related("unit"),
     )
     parent = forms.ModelChoiceField(
         label=_("Implements (parent document)"),

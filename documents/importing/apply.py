@@ -32,8 +32,9 @@ from ..models import (
 )
 from ..sanitize import clean_html
 from ..services import add_version_file, publish_version
+from . import history
 from .check import Checked
-from .sheets import DOCUMENTS, EARLIER
+from .sheets import DOCUMENTS, EARLIER, REPEALS
 from .sources import Files
 
 Progress = Callable[[str, int, int], None]
@@ -140,9 +141,18 @@ class RegisterRun:
         for old in sorted(earlier, key=lambda r: r["number"]):
             self.version(document, old, old["number"], valid=False)
         self.version(document, row, max([0, *(r["number"] for r in earlier)]) + 1, valid=True)
-        self.log(ADD, row["import_key"])
+        repeal = self.repeals.get(row["import_key"])
+        if repeal is not None:
+            history.repeal(self, document, repeal)
+            self.log(
+                ADD, row["import_key"], _("repealed %(day)s") % {"day": repeal["decision_date"]}
+            )
+        else:
+            self.log(ADD, row["import_key"])
 
-    def update(self, row: Row, document: Document, documents: dict[str, Document]) -> None:
+    def update(
+        self, row: Row, document: Document, documents: dict[str, Document], earlier: list[Row]
+    ) -> None:
         values = self.document_values(row, documents)
         changed = [n for n, v in values.items() if _stored(document, n) != _stored_value(v)]
         for name in changed:
@@ -154,20 +164,27 @@ class RegisterRun:
             version.next_review = row["next_review"]
             version.save(update_fields=["next_review"])
             changed.append("next_review")
-        if changed:
-            headers = ", ".join(DOCUMENTS.column(n).header for n in changed)
-            self.log(CHANGE, row["import_key"], headers)
+        new = [r for r in earlier if (row["import_key"], r["number"]) in self.checked.new_earlier]
+        added = history.add_earlier(self, document, new) if new else []
+        details = [", ".join(DOCUMENTS.column(n).header for n in changed)] if changed else []
+        if added:
+            details.append(
+                _("earlier versions added: %(numbers)s") % {"numbers": ", ".join(map(str, added))}
+            )
+        if details:
+            self.log(CHANGE, row["import_key"], "; ".join(details))
 
     def run(self) -> list[Change]:
         documents = dict(self.checked.known.documents)
         earlier: dict[str, list[Row]] = {}
         for row in self.book.rows(EARLIER):
             earlier.setdefault(row["document"], []).append(row)
+        self.repeals = {r["document"]: r for r in self.book.rows(REPEALS)}
         rows = parents_first(self.book.rows(DOCUMENTS))
         for done, row in enumerate(rows, start=1):
             existing = self.checked.known.documents.get(row["import_key"])
             if existing is not None:
-                self.update(row, existing, documents)
+                self.update(row, existing, documents, earlier.get(row["import_key"], []))
             else:
                 self.add(row, documents, earlier.get(row["import_key"], []))
             if self.progress is not None and (done % 20 == 0 or done == len(rows)):

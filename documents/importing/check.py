@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import os
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,26 +24,28 @@ from org.importing.reader import Problem, Row, Workbook
 from org.importing.sheets import Sheet
 from org.models import Body, Position, Process, Unit
 
-from .. import rules
+from .. import rules, text_readers
 from ..files import MAX_UPLOAD_BYTES, CheckedFile, check_upload
 from ..models import Decision, Document, DocumentStatus, DocumentType, DocumentVersion
+from ..text_readers import TextReaders
+from . import history
 from .keys import key_of
-from .sheets import DOCUMENTS, EARLIER
+from .sheets import DOCUMENTS, EARLIER, REPEALS
 from .sources import Files
 
 # "fastställd av en annan instans än regelverket anger"
 OUTSIDE_RULES = gettext_lazy("adopted by another body or official than the rule set names")
 
 
-# Files checked at once (each in a text reading process of its own), at most one per core.
+# Files checked at once (by as many shared text reading processes), at most one per core.
 FILE_CHECKS_AT_ONCE = 4
 
 
-def _checked(files: Files, name: str) -> CheckedFile | str:
+def _checked(files: Files, name: str, readers: TextReaders | None) -> CheckedFile | str:
     """The file's check, or why it is refused; its bytes are let go of (read again to be
     stored)."""
     try:
-        return check_upload(files.upload(name))
+        return check_upload(files.upload(name), readers=readers)
     except ValidationError as error:
         return " ".join(error.messages)
 
@@ -76,7 +79,8 @@ class Known:
         known.documents = {
             key_of(d): d
             for d in Document.objects.filter(
-                Q(import_key__isnull=False) | Q(status=DocumentStatus.VALID)
+                Q(import_key__isnull=False)
+                | Q(status__in=(DocumentStatus.VALID, DocumentStatus.REPEALED))
             ).select_related(
                 "document_type", "current_version__adoption", "current_version__diary_entry"
             )
@@ -93,6 +97,9 @@ class Checked:
     uploads: dict[str, CheckedFile] = field(default_factory=dict)  # by file name
     outside_rules: set[str] = field(default_factory=set)  # keys of documents
     known: Known = field(default_factory=Known)
+    # Earlier versions a known document lacks, by (key, number); documents imported repealed.
+    new_earlier: set[tuple[str, int]] = field(default_factory=set)
+    repealed: set[str] = field(default_factory=set)
 
 
 class Checker:
@@ -151,7 +158,8 @@ class Checker:
 
     def check_files(self) -> None:
         """Every file the sheets name, checked like every upload (``check_upload``), a few
-        at a time: each check reads the text in a process of its own. The result is kept on
+        at a time, the text read by a few shared processes (``documents.text_readers``, each
+        file with its own limits). The result is kept on
         the upload, so the import reads no file twice. Only new documents' files: a known
         document is updated without them (a re-import of an export checks no file)."""
         known = self.found.known.documents
@@ -160,7 +168,9 @@ class Checker:
             r["file"]
             for sheet, key in ((DOCUMENTS, "import_key"), (EARLIER, "document"))
             for r in self.book.rows(sheet)
-            if r[key] in new and r["file"] and self.files.has(r["file"])
+            if r["file"]
+            and self.files.has(r["file"])
+            and (r[key] in new or (r[key], r.values.get("number")) in self.found.new_earlier)
         }
         self.file_errors: dict[str, str] = {}
         for name in sorted(names):
@@ -170,8 +180,11 @@ class Checker:
                 }
         todo = sorted(names - set(self.file_errors))
         workers = max(1, min(FILE_CHECKS_AT_ONCE, os.cpu_count() or 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(lambda n: _checked(self.files, n), todo)
+        with (
+            TextReaders(workers) if text_readers.available() else nullcontext() as readers,
+            ThreadPoolExecutor(max_workers=workers) as pool,
+        ):
+            results = pool.map(lambda n: _checked(self.files, n, readers), todo)
             for name, result in zip(todo, results, strict=True):
                 if isinstance(result, str):
                     self.file_errors[name] = result
@@ -199,8 +212,10 @@ class Checker:
         k, sheet = self.known, DOCUMENTS
         doc_type = self.exists(sheet, row, "document_type", k.types, _("document type"))
         unit = self.exists(sheet, row, "scope_unit", k.units, _("unit"))
-        self.exists(sheet, row, "owner_position", k.positions, _("position"))
+        owner = self.exists(sheet, row, "owner_position", k.positions, _("position"))
         process = self.exists(sheet, row, "process", k.processes, _("process"))
+        if row["import_key"] not in self.found.repealed:
+            self.in_use(row, {"scope_unit": unit, "owner_position": owner, "process": process})
         body, position = self.decider(sheet, row)
         self.content(sheet, row)
         self.dates(sheet, row)
@@ -212,6 +227,18 @@ class Checker:
             self.same_version(row, existing)
         if doc_type and unit and (body or position):
             self.rule(row, doc_type, unit, process, body, position)
+
+    def in_use(self, row: Row, named: dict[str, Any]) -> None:
+        """A document in force needs its unit, owner and process in use (a repealed one
+        may name what has ended since)."""
+        for name, obj in named.items():
+            if obj is not None and not obj.is_active:
+                self.problem(
+                    DOCUMENTS,
+                    row,
+                    name,
+                    _("'%(key)s' is ended (inactive) in the organisation") % {"key": row[name]},
+                )
 
     def parent(self, row: Row, doc_type: DocumentType | None) -> None:
         key = row["parent"]
@@ -314,10 +341,13 @@ class Checker:
     def run(self) -> Checked:
         book = self.book
         self.rows_by_key = {r["import_key"]: r for r in book.rows(DOCUMENTS)}
+        self.found.repealed = history.check_repeals(self)
+        self.found.new_earlier = history.new_earlier(self)
         self.check_files()
         for sheet, models_ in (
             (DOCUMENTS, (Document, Decision)),
             (EARLIER, (DocumentVersion, Decision)),
+            (REPEALS, (Decision,)),
         ):
             self.found.problems.extend(duplicate_keys(book, sheet))
             for model in models_:

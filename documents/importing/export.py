@@ -1,5 +1,6 @@
 """The register as the import reads it (selectors): the valid documents with their valid
-version's decision, and their earlier versions, rows sorted by key; and a ZIP of the
+version's decision, the repealed ones with the version last in force and their repeal
+decision, and their earlier versions, rows sorted by key; and a ZIP of the
 versions' files, named in the sheets. Exporting, importing into an empty database with the
 same organisation and exporting again gives the same files."""
 
@@ -10,14 +11,23 @@ import re
 import zipfile
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from org.importing.export import render, table
 
-from ..models import Document, DocumentStatus, DocumentVersion, VersionFile, VersionStatus
+from ..models import (
+    Decision,
+    DecisionKind,
+    DecisionOutcome,
+    Document,
+    DocumentStatus,
+    DocumentVersion,
+    VersionFile,
+    VersionStatus,
+)
 from ..search import version_file
 from .keys import key_of
-from .sheets import DOCUMENTS, EARLIER, REGISTER_SHEETS
+from .sheets import DOCUMENTS, EARLIER, REGISTER_SHEETS, REPEALS
 
 _UNSAFE = re.compile(r"[^-A-Za-z0-9_.]+")
 
@@ -74,9 +84,36 @@ def _files(path: str) -> Prefetch:
     return Prefetch(path, queryset=VersionFile.objects.defer("extracted_text"))
 
 
+def _repeals(keys: dict[int, str]) -> list[dict[str, Any]]:
+    """The repeal decision of each repealed document (the latest, as the register shows)."""
+    found: dict[int, dict[str, Any]] = {}
+    decisions = (
+        Decision.objects.filter(
+            document__in=keys, kind=DecisionKind.REPEAL, outcome=DecisionOutcome.ADOPTED
+        )
+        .select_related("body", "position", "diary_entry__series")
+        .order_by("document", "decision_date", "pk")
+    )
+    for d in decisions:
+        found[d.document_id] = {
+            "document": keys[d.document_id],
+            "body": d.body.short_name if d.body_id else "",
+            "position": d.position.code if d.position_id else "",
+            "decision_date": d.decision_date,
+            "paragraph": d.paragraph,
+            "historical_diarienummer": (
+                d.diary_entry.diarienummer if d.diary_entry_id else d.historical_diarienummer
+            ),
+        }
+    return list(found.values())
+
+
 def records(files: _Files) -> dict[str, list[dict[str, Any]]]:
     documents = (
-        Document.objects.filter(status=DocumentStatus.VALID)
+        Document.objects.filter(
+            Q(status=DocumentStatus.VALID)
+            | Q(status=DocumentStatus.REPEALED, current_version__adoption__isnull=False)
+        )
         .select_related(
             "document_type",
             "scope_unit",
@@ -91,9 +128,10 @@ def records(files: _Files) -> dict[str, list[dict[str, Any]]]:
         .order_by("pk")
     )
     rows, earlier = [], []
-    keys = {}
+    keys, statuses = {}, {}
     for d in documents:
         key = keys[d.pk] = key_of(d)
+        statuses[d.pk] = d.status
         version = d.current_version
         rows.append(
             {
@@ -121,7 +159,8 @@ def records(files: _Files) -> dict[str, list[dict[str, Any]]]:
     for v in superseded:
         key = keys[v.document_id]
         earlier.append({"document": key, "number": v.number, **_version_row(key, v, files)})
-    return {DOCUMENTS.name: rows, EARLIER.name: earlier}
+    repealed = {pk: key for pk, key in keys.items() if statuses[pk] == DocumentStatus.REPEALED}
+    return {DOCUMENTS.name: rows, EARLIER.name: earlier, REPEALS.name: _repeals(repealed)}
 
 
 def tables() -> tuple[dict[str, list[list[str]]], bytes]:

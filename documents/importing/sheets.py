@@ -1,4 +1,5 @@
-"""The register file's format: the documents in force and their earlier versions, with
+"""The register file's format: the documents in force (and repealed ones with their repeal
+decision) and their earlier versions, with
 Swedish column names (the file is a form municipalities fill in, like the organisation
 file, ``org.importing.sheets``, whose columns and readers it uses)."""
 
@@ -56,4 +57,21 @@ EARLIER = Sheet(
     20,
 )
 
-REGISTER_SHEETS = [DOCUMENTS, EARLIER]
+# A document of the Dokument sheet that was repealed: its repeal decision. Its row in the
+# Dokument sheet describes the version in force until the repeal.
+REPEALS = Sheet(
+    "Upphävanden",
+    _("repeal"),
+    (
+        Column("Dokument", "document", True),
+        Column("Beslutande organ", "body"),
+        Column("Beslutande befattning", "position"),
+        Column("Beslutsdatum", "decision_date", True, as_date, None),
+        Column("Paragraf", "paragraph"),
+        Column("Diarienummer", "historical_diarienummer"),
+    ),
+    ("document",),
+    30,
+)
+
+REGISTER_SHEETS = [DOCUMENTS, EARLIER, REPEALS]

@@ -3,8 +3,10 @@ circle body -> secretary position -> unit -> responsible body.
 
 Rows are matched by their stable keys (unit code, body code, position code, user name,
 names of processes, unions and groups; a holding by position, person and start). Nothing
-is deleted: units and bodies missing from a sheet become inactive, holdings, substitutions
-and union representations missing from theirs end the day before ``ends_from``. A sheet
+is deleted: unit levels, units, bodies, positions, processes and samverkan groups missing
+from a sheet become inactive (ended; ``ending`` refuses the file first if something still
+uses one), holdings, substitutions and union representations missing from theirs end the
+day before ``ends_from``. A sheet
 missing from the file leaves its kind of object alone. Saves go through the models, so
 ``audit.tracking`` records each change; people (not tracked) are recorded here.
 """
@@ -162,6 +164,8 @@ class Run:
 
     def levels(self) -> None:
         found = self.load("levels", UnitLevel.objects.all(), lambda o: o.depth)
+        if self.book.has(s.LEVELS):
+            self.deactivate(s.LEVELS, "levels")
         for row in self.book.rows(s.LEVELS):
             self.upsert(s.LEVELS, found, row["depth"], dict(row.values))
         self.store["level_names"] = {o.name: o for o in found.values()}
@@ -200,7 +204,10 @@ class Run:
     def positions(self) -> None:
         found = self.load("positions", Position.objects.all(), lambda o: o.code)
         units = self.store["units"]
-        for done, row in enumerate(self.book.rows(s.POSITIONS), start=1):
+        if self.book.has(s.POSITIONS):
+            self.deactivate(s.POSITIONS, "positions")  # first: a unit's new chief may follow
+        rows = sorted(self.book.rows(s.POSITIONS), key=lambda r: r["is_active"])
+        for done, row in enumerate(rows, start=1):
             values = dict(row.values, unit=units[row["unit"]])
             self.upsert(s.POSITIONS, found, row["code"], values)
             if done % 500 == 0:
@@ -303,6 +310,8 @@ class Run:
 
     def processes(self) -> None:
         found = self.load("processes", Process.objects.all(), lambda o: o.name)
+        if self.book.has(s.PROCESSES):
+            self.deactivate(s.PROCESSES, "processes")
         for row in self.book.rows(s.PROCESSES):
             values = dict(
                 row.values,
@@ -318,7 +327,9 @@ class Run:
 
     def groups(self) -> None:
         found = self.load("groups", SamverkanGroup.objects.all(), lambda o: o.name)
-        for row in self.book.rows(s.GROUPS):
+        if self.book.has(s.GROUPS):
+            self.deactivate(s.GROUPS, "groups")  # first: a unit's new group may follow
+        for row in sorted(self.book.rows(s.GROUPS), key=lambda r: r["is_active"]):
             values = dict(
                 row.values,
                 unit=self.store["units"][row["unit"]],
@@ -327,13 +338,14 @@ class Run:
             self.upsert(s.GROUPS, found, row["name"], values)
 
     def deactivate(self, sheet: s.Sheet, name: str) -> None:
-        """Units or bodies missing from their sheet become inactive (kept for history)."""
+        """What is missing from its sheet becomes inactive (ended, kept for history); the
+        checks (``ending``) refused the file if anything still uses it."""
         in_file = {r[sheet.key[0]] for r in self.book.rows(sheet)}
         for key, obj in sorted(self.store[name].items()):
             if key not in in_file and obj.is_active:
                 obj.is_active = False
                 obj.save(update_fields=["is_active"])
-                self.log(sheet, END, f"'{key}'", _("marked inactive"))
+                self.log(sheet, END, f"'{key_of(obj)}'", _("marked inactive"))
 
     def run(self) -> list[Change]:
         book = self.book

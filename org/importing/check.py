@@ -4,6 +4,7 @@ not matter). Every problem names its sheet, row and column."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import validate_email
 from django.db.models import SlugField
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,6 +32,7 @@ from ..models import (
     Unit,
     UnitLevel,
 )
+from . import ending
 from . import sheets as s
 from .reader import Problem, Row, Workbook
 
@@ -220,12 +223,17 @@ class Checker:
 
     def positions(self) -> None:
         chiefs: dict[str, list[str]] = {}
-        for code, (kind, unit) in self.known.positions.items():
-            if kind == PositionKind.CHIEF:
-                chiefs.setdefault(unit, []).append(code)
+        # The sheet names every position that stays in use (those missing from it end).
+        for row in self.book.rows(s.POSITIONS):
+            if row["kind"] == PositionKind.CHIEF and row["is_active"]:
+                chiefs.setdefault(row["unit"], []).append(row["code"])
         for row in self.book.rows(s.POSITIONS):
             self.exists(s.POSITIONS, row, "unit", self.known.units, _("unit"))
-            if row["kind"] == PositionKind.CHIEF and len(chiefs.get(row["unit"], [])) > 1:
+            if (
+                row["is_active"]
+                and len(chiefs.get(row["unit"], [])) > 1
+                and (row["kind"] == PositionKind.CHIEF)
+            ):
                 others = sorted(set(chiefs[row["unit"]]) - {row["code"]})
                 self.problem(
                     s.POSITIONS,
@@ -272,6 +280,8 @@ class Checker:
             self.exists(s.GROUPS, row, "chair_position", k.positions, _("position"))
             if not self.exists(s.GROUPS, row, "unit", k.units, _("unit")):
                 continue
+            if not row["is_active"]:
+                continue  # an ended group keeps its unit, beside the active one
             if row["unit"] in by_unit:
                 self.problem(
                     s.GROUPS,
@@ -324,6 +334,8 @@ class Checker:
         return self.problems
 
 
-def check(book: Workbook) -> list[Problem]:
-    """Every problem of the file's content, with what the database already holds."""
-    return Checker(book).run()
+def check(book: Workbook, ends_from: datetime.date | None = None) -> list[Problem]:
+    """Every problem of the file's content, with what the database already holds, and
+    every refusal to end what is still in use (``ending``)."""
+    day = ends_from or timezone.localdate()
+    return [*Checker(book).run(), *ending.check(book, day)]

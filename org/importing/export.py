@@ -52,7 +52,7 @@ def _dated(model, refs: dict[str, str], extra: tuple[str, ...] = ()) -> list[dic
 def _records() -> dict[str, list[dict[str, Any]]]:
     return {
         s.LEVELS.name: list(
-            UnitLevel.objects.values("depth", "name", "chief_title", "samverkan_level")
+            UnitLevel.objects.values("depth", "name", "chief_title", "samverkan_level", "is_active")
         ),
         s.BODIES.name: [
             {
@@ -93,8 +93,14 @@ def _records() -> dict[str, list[dict[str, Any]]]:
             )
         ],
         s.POSITIONS.name: [
-            {"code": p["code"], "title": p["title"], "kind": p["kind"], "unit": p["unit__code"]}
-            for p in Position.objects.values("code", "title", "kind", "unit__code")
+            {
+                "code": p["code"],
+                "title": p["title"],
+                "kind": p["kind"],
+                "unit": p["unit__code"],
+                "is_active": p["is_active"],
+            }
+            for p in Position.objects.values("code", "title", "kind", "unit__code", "is_active")
         ],
         s.PEOPLE.name: _people(),
         s.HOLDINGS.name: _dated(PositionHolding, {"position": "code", "user": "username"}),
@@ -110,9 +116,10 @@ def _records() -> dict[str, list[dict[str, Any]]]:
                 "description": p["description"],
                 "owner_position": p["owner_position__code"],
                 "unit": p["unit__code"],
+                "is_active": p["is_active"],
             }
             for p in Process.objects.values(
-                "name", "description", "owner_position__code", "unit__code"
+                "name", "description", "owner_position__code", "unit__code", "is_active"
             )
         ],
         s.UNIONS.name: list(Union.objects.values("name")),
@@ -122,9 +129,10 @@ def _records() -> dict[str, list[dict[str, Any]]]:
                 "level": g["level"],
                 "unit": g["unit__code"],
                 "chair_position": g["chair_position__code"],
+                "is_active": g["is_active"],
             }
             for g in SamverkanGroup.objects.values(
-                "name", "level", "unit__code", "chair_position__code"
+                "name", "level", "unit__code", "chair_position__code", "is_active"
             )
         ],
         s.REPRESENTATIVES.name: _dated(

@@ -126,7 +126,7 @@ def _apply(
     report = Report(problems=list(book.problems))
     if not report.ok:
         return report
-    report.problems = check(book)
+    report.problems = check(book, ends_from)
     if not report.ok:
         return report
     with all_or_nothing(report, user, _note(run), dry_run=dry_run):

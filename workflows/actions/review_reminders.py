@@ -52,7 +52,7 @@ def chief_of(owner: Position) -> Position | None:
     that chief (one query for the whole line of units)."""
     line = list(reversed(owner.unit.ancestor_ids))  # the owner's unit first, then upwards
     chiefs: dict[int, Position] = {}
-    for chief in Position.objects.filter(unit_id__in=line, kind=PositionKind.CHIEF):
+    for chief in Position.objects.filter(unit_id__in=line, kind=PositionKind.CHIEF, is_active=True):
         chiefs.setdefault(chief.unit_id, chief)  # a unit's chief, as Unit.chief_position
     return next(
         (chiefs[u] for u in line if u in chiefs and chiefs[u].pk != owner.pk),
