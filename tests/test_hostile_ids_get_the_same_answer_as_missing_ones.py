@@ -103,6 +103,15 @@ def _organisation_import(subject):
     return {"pk": run.pk}
 
 
+def _register_import(subject):
+    from documents.models import RegisterImport
+
+    run = RegisterImport.objects.create(
+        filename="register.xlsx", uploaded_by=subject.case.started_by, status="previewed"
+    )
+    return {"pk": run.pk}
+
+
 def _archive_export(subject) -> dict:
     from archive.models import ArchiveExport
 
@@ -154,17 +163,22 @@ COVERED = {
     "reading:export": (_unit_and_version, {"unit_id": MISSING, "version_id": MISSING}),
     "orgimport:run": (_organisation_import, {"pk": MISSING}),
     "orgimport:confirm": (_organisation_import, {"pk": MISSING}),
+    "registerimport:run": (_register_import, {"pk": MISSING}),
+    "registerimport:confirm": (_register_import, {"pk": MISSING}),
     "archive:download": (_archive_export, {"export_id": MISSING}),
 }
 # The desk refuses everyone but the registrar and the secretaries before it looks anything
 # up: 403 for an existing and a missing object alike; so do the chief's read acknowledgement
 # pages for everyone but chiefs, the organisation import for everyone but administrators, and
-# the archive packages' download for everyone but the registrar and administrators.
+# the archive packages' download and the register import for everyone but the registrar and
+# administrators.
 DESK_DOORS = {
     "workflows:desk_meeting",
     "archive:download",
     "orgimport:run",
     "orgimport:confirm",
+    "registerimport:run",
+    "registerimport:confirm",
     "reading:overview_unit",
     "reading:overview_document",
     "reading:remind",
