@@ -51,6 +51,7 @@ Patch a name in the module that reads it: the snippet caches (``TEXT_CACHE_MAX_C
 from ..models import copy_rank_columns
 from .compounds import compound_rows, forget_compounds, split
 from .compounds import record as record_compounds
+from .history import terms_of as history_terms
 from .indexing import (
     index_version,
     index_versions,
@@ -86,6 +87,7 @@ __all__ = [
     "correct",
     "forget_compounds",
     "highlight",
+    "history_terms",
     "index_version",
     "index_versions",
     "mark_not_current",
