@@ -45,6 +45,9 @@ def to_history(apps, schema_editor):
         "ORDER BY version_id, term, field"
     )
     schema_editor.execute("DROP TABLE search_kept")
+    # The inserted rows' foreign keys checked now: the indexes below cannot be built over
+    # a table with deferred checks pending.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def from_history(apps, schema_editor):
@@ -63,6 +66,8 @@ def from_history(apps, schema_editor):
         "WHERE shifted - shifted / 100 * 100 > 0"
     )
     schema_editor.execute(f"DELETE FROM {HISTORY}")
+    if postgresql:
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):

@@ -76,7 +76,11 @@ class _HistoryScore(Func):
         score, score_params = history._summed_score(
             [self.word], [own], "term", "field", '"count"', least
         )
-        sql = f"COALESCE((SELECT {score} FROM ({rows}) found WHERE {own[0]}), 0)"
+        # Grouped: a version without a history row has no group, so no score (on
+        # PostgreSQL LEAST(NULL, 9) is 9, where SQLite's MIN(NULL, 9) is NULL).
+        sql = (
+            f"COALESCE((SELECT {score} FROM ({rows}) found WHERE {own[0]} GROUP BY version_id), 0)"
+        )
         return sql, (*score_params, *version_params, *own[1])
 
 
