@@ -111,15 +111,26 @@ def prefilter(word: QueryWord, connection, alias: str = "h") -> tuple[str, list]
     return f"({sql})", [*likes, *params]
 
 
-def rows_sql(connection, where: str, params: list) -> tuple[str, list]:
+def rows_sql(connection, where: str, params: list, words: list[QueryWord] = ()) -> tuple[str, list]:
     """The unpacked rows (version_id, term, field, count) of the history rows (alias
-    ``h``) that meet ``where``: a table expression, as ``SearchTerm``'s columns."""
+    ``h``) that meet ``where``: a table expression, as ``SearchTerm``'s columns. With
+    ``words``, only the terms that match one of them (or a compound of one) are unpacked
+    into rows: the callers read no others, and a common word's candidates have thousands
+    of other terms."""
     quote = connection.ops.quote_name
     table = quote(SearchHistory._meta.db_table)
     if connection.vendor == "postgresql":
         each, key = "json_each_text(h.terms::json) e", 'e.key COLLATE "C"'
     else:
         each, key = "json_each(h.terms) e", "e.key"
+    if words:
+        matching = []
+        for word in words:
+            own, own_params = _word_condition(key, word)
+            compound, compound_params = compound_sql(word, connection)
+            matching.append(f"({own} OR {key} IN ({compound}))")
+            params = [*params, *own_params, *compound_params]
+        where = f"({where}) AND ({' OR '.join(matching)})"
     weight = " ".join(f"WHEN {int(f)} THEN {WEIGHTS[f]}" for f in SearchField)
     fields = " UNION ALL ".join(f"SELECT {int(f)} AS field" for f in SearchField)
     count = quote("count")
@@ -137,7 +148,7 @@ def all_rows_sql(connection, words: list[QueryWord]) -> tuple[str, list]:
     quote = connection.ops.quote_name
     filters = [prefilter(word, connection) for word in words]
     where = " AND ".join(sql for sql, _params in filters)
-    history, params = rows_sql(connection, where, [p for _sql, ps in filters for p in ps])
+    history, params = rows_sql(connection, where, [p for _sql, ps in filters for p in ps], words)
     count = quote("count")
     current = f"SELECT version_id, term, field, {count} FROM {quote(SearchTerm._meta.db_table)}"
     return f"{current} UNION ALL {history}", params

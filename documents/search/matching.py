@@ -49,7 +49,7 @@ def _history_versions(word: QueryWord) -> RawSQL:
     ``SearchHistory`` rows (``history``): candidates by ``LIKE``, their terms unpacked."""
     connection = connections[SearchHistory.objects.db]
     where, params = history.prefilter(word, connection)
-    rows, params = history.rows_sql(connection, where, params)
+    rows, params = history.rows_sql(connection, where, params, [word])
     own, own_params = history._word_condition("term", word)
     compound, compound_params = compound_condition("term", word, connection)
     return RawSQL(
@@ -70,7 +70,9 @@ class _HistoryScore(Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         version_sql, version_params = compiler.compile(self.get_source_expressions()[0])
-        rows, params = history.rows_sql(connection, f"h.version_id = {version_sql}", [])
+        rows, params = history.rows_sql(
+            connection, f"h.version_id = {version_sql}", [], [self.word]
+        )
         own = history._word_condition("term", self.word)
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"
         score, score_params = history._summed_score(
@@ -81,7 +83,7 @@ class _HistoryScore(Func):
         sql = (
             f"COALESCE((SELECT {score} FROM ({rows}) found WHERE {own[0]} GROUP BY version_id), 0)"
         )
-        return sql, (*score_params, *version_params, *own[1])
+        return sql, (*score_params, *version_params, *params, *own[1])
 
 
 class _VersionTermRange(Func):
