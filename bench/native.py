@@ -36,6 +36,7 @@ TARGET_RATIO = 3.0
 TABLE = "bench_native_search"
 OUR_TABLES = (
     "documents_searchterm",
+    "documents_searchhistory",
     "documents_searchrank",
     "documents_searchprefix",
     "documents_searchprefixrank",

@@ -231,6 +231,7 @@ def scenarios(data: Data) -> list[Scenario]:
 
     today = datetime.date.today()
     review = (today + datetime.timedelta(days=365)).isoformat()
+    past = (today - datetime.timedelta(days=730)).isoformat()
     unit = data.unit.pk
     rutin, riktlinje = data.types["rutin"], data.types["riktlinje"]
     search = "/register/"
@@ -276,6 +277,16 @@ def scenarios(data: Data) -> list[Scenario]:
             "search-review", "search", "search + review date: 'rutin' due within a year",
             f"{search}?q=rutin&review_before={review}", manager,
             note="ranks every hit: the ranked index holds no review date",
+        ),
+        Scenario(
+            "search-past", "search", "search on a past date: 'rutin' valid two years ago",
+            f"{search}?q=rutin&valid_on={past}", manager,
+            note="reads the history rows (versions no longer valid) by LIKE",
+        ),
+        Scenario(
+            "search-superseded", "search", f"search among superseded versions: '{RARE_WORD}'",
+            f"{search}?q={RARE_WORD}&status=superseded", manager,
+            note="reads the history rows (versions no longer valid) by LIKE",
         ),
         Scenario(
             "search-varied", "search", "search: a different inflected word each request",

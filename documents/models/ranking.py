@@ -4,7 +4,7 @@ writes them); the columns rank rows copy and ``copy_rank_columns``."""
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Position, Process, Unit
@@ -21,17 +21,19 @@ class SearchField(models.IntegerChoices):
 
 
 class SearchTerm(models.Model):
-    """One row of the portable full-text index: a term of a version, its field and count.
+    """One row of the portable full-text index of valid versions: a term of a version, its
+    field and count.
 
     Written only by ``documents.search`` from ``documents.text.analyse``, so SQLite and
     PostgreSQL hold the same terms. On PostgreSQL the ``term`` column uses the "C" collation
     (set by the migration) so prefix ranges compare by code point, as on SQLite; keep that
     if a later migration alters the column.
 
-    Narrow on purpose (migration ``documents.0025``): the key is (version, term, field),
-    no id and no copied document; the small integers sit before the term so PostgreSQL
-    pads nothing between them. Most rows belong to superseded versions, read only by the
-    searches among them or on a past date.
+    Only valid versions have rows here (migration ``documents.0027``): when a version stops
+    being valid (superseded, repealed) its rows move to one ``SearchHistory`` row, where
+    the searches among such versions or on a past date read them. Narrow on purpose
+    (migration ``documents.0025``): the key is (version, term, field), no id and no copied
+    document; the small integers sit before the term so PostgreSQL pads nothing between them.
     """
 
     pk = models.CompositePrimaryKey("version", "term", "field")
@@ -41,7 +43,7 @@ class SearchTerm(models.Model):
         related_name="search_terms",
         db_index=False,  # the primary key (version, term, field) serves version lookups
         verbose_name=_("version"),
-        help_text=_("The document version the term occurs in."),
+        help_text=_("The valid document version the term occurs in."),
     )
     field = models.PositiveSmallIntegerField(
         _("field"),
@@ -52,15 +54,6 @@ class SearchTerm(models.Model):
         _("count"),
         help_text=_(
             "How often the term occurs in the field (at most 32767; the search caps it at 9)."
-        ),
-    )
-    is_current = models.BooleanField(
-        _("current"),
-        default=False,
-        db_default=False,
-        help_text=_(
-            "Whether the version is its document's valid version (kept in step by "
-            "documents.search when a version is published, superseded or repealed)."
         ),
     )
     term = models.CharField(
@@ -76,25 +69,54 @@ class SearchTerm(models.Model):
         verbose_name = _("search term")
         verbose_name_plural = _("search terms")
         indexes = [
-            # Serves "which versions have a term (or a term in a prefix range)" among all
-            # versions, reading the rows from the table. The term alone: PostgreSQL stores
-            # each term once with the list of its rows (B-tree deduplication), a sixth of a
-            # (term, version) index; the searches of the default view use the partial index
-            # below and the ranked index, never this one.
-            models.Index(fields=["term"], name="documents_searchterm_lookup"),
-            # The same for valid versions only, which is what the register shows by default:
-            # most index rows belong to superseded versions.
-            # Covering: the grouped ranking (search.RankedHits) reads the field and count
-            # of every matching row from the index alone.
+            # "Which versions have a term (or a term in a prefix range)": covering, so the
+            # grouped ranking (search.RankedHits) reads the field and count of every
+            # matching row from the index alone.
             models.Index(
-                fields=["term", "version", "field", "count"],
-                condition=Q(is_current=True),
-                name="documents_term_current_rows",
+                fields=["term", "version", "field", "count"], name="documents_term_current_rows"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.term} ({self.get_field_display()} ×{self.count})"
+
+
+class SearchHistory(models.Model):
+    """The index terms of a searchable version that is not valid (superseded, repealed; a
+    draft only after ``reindex_search --all``): one row per version, its terms as text.
+
+    ``terms`` is a JSON object, written without spaces, of each term with its packed score
+    (``{"rutin":90001,"samverk":3}``): per field, the term's count capped at 9 times the
+    field's weight, as ``SearchRank.score`` packs it (lossless for the search, which caps
+    every count at 9). A search among such versions or on a past date finds its candidates
+    with ``LIKE '%"term":%'`` (a prefix ``'%"term%'``) over these rows, then unpacks only
+    theirs into (term, field, count) rows (``documents.search.history``). One row per
+    version instead of a row per (version, term, field): these versions hold four fifths
+    of the index, and a search among them is rare.
+    """
+
+    version = models.OneToOneField(
+        "documents.DocumentVersion",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_history",
+        verbose_name=_("version"),
+        help_text=_("The version (not valid) whose terms these are."),
+    )
+    terms = models.TextField(
+        _("terms"),
+        help_text=_(
+            "The version's index terms with their packed scores, as a JSON object without "
+            "spaces (see documents.search.history)."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("search history")
+        verbose_name_plural = _("search history")
+
+    def __str__(self) -> str:
+        return f"{self.version_id}: {self.terms[:60]}"
 
 
 class RankedRow(models.Model):

@@ -1,11 +1,15 @@
 """Full-text search in Swedish over document versions, the same on SQLite and PostgreSQL.
 
-A portable inverted index: ``SearchTerm`` rows (version, term, field: the key; count) written
-from ``documents.text.analyse``; no tsvector, no FTS5. A search is one SQL query:
+A portable inverted index written from ``documents.text.analyse``; no tsvector, no FTS5:
+``SearchTerm`` rows (version, term, field: the key; count) for the valid versions, and for
+every other searchable version (superseded, repealed) one ``SearchHistory`` row with its
+terms and their packed scores (``history``: four fifths of the index's words, in a fifth of
+the room). A search is one SQL query:
 
 * every query term must match (AND): one ``version IN (SELECT version FROM index WHERE ...)``
-  per term, uncorrelated, served by the term index (the partial (term, version, field,
-  count) index of valid versions' rows when only they are searched);
+  per term, uncorrelated, served by the (term, version, field, count) index; a search that
+  may find versions that are not valid (a status or a past date) also reads the history
+  rows that hold the word (``LIKE``, a scan of that table), unpacked in the same statement;
 * the last query word is a prefix: ``term >= p AND term < p'`` where ``p'`` is ``p`` with its
   last character incremented, so a plain btree serves it on both databases (on PostgreSQL
   the column uses the "C" collation, so the order is the code point order SQLite uses);
@@ -17,7 +21,8 @@ from ``documents.text.analyse``; no tsvector, no FTS5. A search is one SQL query
   matches nothing is replaced by the word one edit away whose stem most valid versions
   have; the register and the API say so;
 * the score is one correlated subquery per term, a seek in the (version, term, field)
-  index (a row-value range for a prefix, see ``_VersionTermRange``): for each field, the
+  index (a row-value range for a prefix, see ``_VersionTermRange``; for a version that is
+  not valid, its history row unpacked): for each field, the
   occurrences of the term (at most ``COUNT_CAP``) times the field's weight. With weights
   10000 / 100 / 1 and the cap at 9, the tiers are strict for up to ``MAX_QUERY_TERMS`` terms: any title hit ranks above
   any document without one, and a summary hit above text-only hits. In the title, whole
@@ -41,7 +46,8 @@ a ``DocumentVersion`` queryset).
 
 The package's modules, bottom to top: ``scoring`` (weights, cap, packed scores, prefix
 ranges), ``compounds`` (the lexicon's split, the compound parts' rows and conditions),
-``prefixes`` (the kept prefix groups), ``indexing`` (the search rows and the
+``history`` (the rows of versions that are not valid, and the SQL conditions on term rows
+the searches share), ``prefixes`` (the kept prefix groups), ``indexing`` (the search rows and the
 ranked index), ``matching`` (``search``), ``ranking`` (``RankedHits``, ``RankedTerm``),
 ``snippets`` (``snippet``, ``highlight``) and ``spelling`` (``correct``). What other code uses is importable from here.
 Patch a name in the module that reads it: the snippet caches (``TEXT_CACHE_MAX_CHARS``,
@@ -51,6 +57,7 @@ Patch a name in the module that reads it: the snippet caches (``TEXT_CACHE_MAX_C
 from ..models import copy_rank_columns
 from .compounds import compound_rows, forget_compounds, split
 from .compounds import record as record_compounds
+from .history import terms_of as history_terms
 from .indexing import (
     index_version,
     index_versions,
@@ -86,6 +93,7 @@ __all__ = [
     "correct",
     "forget_compounds",
     "highlight",
+    "history_terms",
     "index_version",
     "index_versions",
     "mark_not_current",

@@ -1,4 +1,5 @@
-"""Indexing: the search rows of a version, and the ranked index derived from them."""
+"""Indexing: the search rows of a version (``SearchTerm`` while it is valid, one
+``SearchHistory`` row otherwise), and the ranked index derived from the valid ones."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ..models import (
     RANK_VERSION_COLUMNS,
     DocumentVersion,
     SearchField,
+    SearchHistory,
     SearchPrefixRank,
     SearchRank,
     SearchTerm,
@@ -20,7 +22,7 @@ from ..models import (
     VersionStatus,
 )
 from ..text import html_to_text, indexable_words, stem
-from . import compounds
+from . import compounds, history
 from .prefixes import _lock_prefixes, _rank_prefixes, _span_prefixes
 from .scoring import COUNT_CAP, SEARCHABLE_STATUSES, WEIGHTS
 
@@ -42,9 +44,8 @@ def version_text(version: DocumentVersion) -> str:
     return f"{body}\n{file_text}" if body and file_text else body or file_text
 
 
-def _rows(version: DocumentVersion, summary: str, words: set[str]) -> list[SearchTerm]:
-    """The version's search rows; its indexable words are added to ``words``."""
-    current = version.status == VersionStatus.VALID
+def _rows(version: DocumentVersion, summary: str, words: set[str]) -> list[tuple[str, int, int]]:
+    """The version's (term, field, count) rows; its indexable words are added to ``words``."""
     fields = {
         SearchField.TITLE: version.title,
         SearchField.SUMMARY: summary,
@@ -55,13 +56,7 @@ def _rows(version: DocumentVersion, summary: str, words: set[str]) -> list[Searc
         found = indexable_words(text)
         words.update(found)
         rows += [
-            SearchTerm(
-                version_id=version.pk,
-                term=term,
-                field=field,
-                count=min(count, SearchTerm.COUNT_MAX),
-                is_current=current,
-            )
+            (term, int(field), min(count, SearchTerm.COUNT_MAX))
             for term, count in Counter(stem(word) for word in found).items()
         ]
     return rows
@@ -79,15 +74,25 @@ def index_versions(versions: Iterable[DocumentVersion], *, unindexed: bool = Fal
     if not versions:
         return 0
     words: set[str] = set()
-    rows = [row for v in versions for row in _rows(v, v.document.summary, words)]
+    rows: list[SearchTerm] = []
+    past: list[SearchHistory] = []
+    for v in versions:
+        found = _rows(v, v.document.summary, words)
+        if v.status == VersionStatus.VALID:
+            rows += [SearchTerm(version_id=v.pk, term=t, field=f, count=c) for t, f, c in found]
+        elif found:
+            past.append(history.history_row(v.pk, found))
     ids = [v.pk for v in versions]
     with transaction.atomic(savepoint=False):
         if not unindexed:
             SearchTerm.objects.filter(version__in=ids).delete()
+            SearchHistory.objects.filter(version__in=ids).delete()
         SearchTerm.objects.bulk_create(rows, batch_size=2000)
+        if past:
+            SearchHistory.objects.bulk_create(past, batch_size=500)
         rank_versions(ids, unranked=unindexed)
         compounds.record(words)
-    return len(rows)
+    return len(rows) + len(past)
 
 
 def index_version(version: DocumentVersion) -> int:
@@ -115,14 +120,29 @@ def remove_version(version: DocumentVersion) -> None:
     with transaction.atomic(savepoint=False):
         _drop_ranks([version.pk])
         SearchTerm.objects.filter(version=version).delete()
+        SearchHistory.objects.filter(version=version).delete()
 
 
 def mark_not_current(versions: QuerySet[DocumentVersion] | Iterable[DocumentVersion]) -> int:
     """The versions are no longer valid (superseded, repealed): their rows leave the
-    default search's part of the index. Call in the transaction that changes the status."""
-    ids = versions.values("pk") if isinstance(versions, QuerySet) else [v.pk for v in versions]
+    default search's part of the index: their ``SearchTerm`` rows move to one
+    ``SearchHistory`` row each. Call in the transaction that changes the status. Returns
+    the versions moved."""
+    if isinstance(versions, QuerySet):
+        ids = versions.values("pk")
+        ids_sql, ids_params = ids.query.sql_with_params()
+    else:
+        ids = [v.pk for v in versions]
+        if not ids:
+            return 0
+        ids_sql, ids_params = ", ".join(["%s"] * len(ids)), ids
     _drop_ranks(ids)
-    return SearchTerm.objects.filter(version__in=ids, is_current=True).update(is_current=False)
+    connection = connections[SearchTerm.objects.db]
+    with connection.cursor() as cursor:
+        cursor.execute(history.move_sql(connection, ids_sql), list(ids_params))
+        moved = cursor.rowcount
+    SearchTerm.objects.filter(version__in=ids).delete()
+    return moved
 
 
 # --- The ranked index of the register's default view ------------------------------
@@ -140,8 +160,9 @@ def mark_not_current(versions: QuerySet[DocumentVersion] | Iterable[DocumentVers
 
 
 def _rank_insert_sql(connection, version_filter: str = "") -> str:
-    """``INSERT … SELECT`` of the rank rows of the current search rows (alias ``t``),
-    optionally narrowed by ``version_filter`` (SQL on ``t``'s version column)."""
+    """``INSERT … SELECT`` of the rank rows of the search rows (alias ``t``, all of valid
+    versions), optionally narrowed by ``version_filter`` (a ``WHERE`` on ``t``'s version
+    column)."""
     quote = connection.ops.quote_name
     term_meta, version_meta = SearchTerm._meta, DocumentVersion._meta
     rank = SearchRank._meta
@@ -170,7 +191,7 @@ def _rank_insert_sql(connection, version_filter: str = "") -> str:
         f"FROM {quote(term_meta.db_table)} t "
         f"INNER JOIN {quote(version_meta.db_table)} v "
         f"ON v.{quote(version_meta.pk.column)} = t.{t_version} "
-        f"WHERE t.{column(term_meta, 'is_current')}{version_filter} GROUP BY {group}"
+        f"{version_filter} GROUP BY {group}"
     )
 
 
@@ -188,7 +209,7 @@ def rank_versions(version_ids: list[int] | None = None, *, unranked: bool = Fals
         ranks = ranks.filter(version__in=version_ids)
         column = connection.ops.quote_name(SearchTerm._meta.get_field("version").column)
         sql = _rank_insert_sql(
-            connection, f" AND t.{column} IN ({', '.join(['%s'] * len(version_ids))})"
+            connection, f" WHERE t.{column} IN ({', '.join(['%s'] * len(version_ids))})"
         )
         params = list(version_ids)
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:

@@ -1,7 +1,9 @@
-"""Searching a queryset: every term must match, scored by correlated subqueries."""
+"""Searching a queryset: every term must match, scored by correlated subqueries (over
+``SearchTerm`` for valid versions, over the unpacked ``SearchHistory`` row for others)."""
 
 from __future__ import annotations
 
+from django.db import connections
 from django.db.models import (
     BooleanField,
     ExpressionWrapper,
@@ -15,11 +17,13 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Least
 
-from ..models import Document, SearchField, SearchTerm
+from ..models import Document, SearchField, SearchHistory, SearchTerm
 from ..text import QueryWord, query_terms
-from .compounds import compound_terms
+from . import history
+from .compounds import compound_condition, compound_terms
 from .scoring import COUNT_CAP, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT, _successor
 
 # --- Searching ------------------------------------------------------------------
@@ -34,12 +38,52 @@ def _word_q(word: QueryWord) -> Q:
     return found | Q(term__in=word.whole) if word.whole else found
 
 
-def _matching(word: QueryWord, current_only: bool = False) -> QuerySet[SearchTerm]:
-    """Index rows of any version with the word, or with a compound of it
-    (``compounds.compound_terms``); with ``current_only``, of valid versions only (served
-    by a partial index)."""
-    rows = SearchTerm.objects.filter(is_current=True) if current_only else SearchTerm.objects
-    return rows.filter(_word_q(word) | Q(term__in=compound_terms(word)))
+def _matching(word: QueryWord) -> QuerySet[SearchTerm]:
+    """Index rows of valid versions with the word, or with a compound of it
+    (``compounds.compound_terms``)."""
+    return SearchTerm.objects.filter(_word_q(word) | Q(term__in=compound_terms(word)))
+
+
+def _history_versions(word: QueryWord) -> RawSQL:
+    """The versions that are not valid with the word or a compound of it, from their
+    ``SearchHistory`` rows (``history``): candidates by ``LIKE``, their terms unpacked."""
+    connection = connections[SearchHistory.objects.db]
+    where, params = history.prefilter(word, connection)
+    rows, params = history.rows_sql(connection, where, params, [word])
+    own, own_params = history._word_condition("term", word)
+    compound, compound_params = compound_condition("term", word, connection)
+    return RawSQL(
+        f"SELECT version_id FROM ({rows}) found WHERE {own} OR {compound}",
+        (*params, *own_params, *compound_params),
+    )
+
+
+class _HistoryScore(Func):
+    """A version's score for a word from its ``SearchHistory`` row, as ``_term_score``
+    scores ``SearchTerm``'s rows (0 for a version without one: a valid version)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, version, word: QueryWord) -> None:
+        super().__init__(version)
+        self.word = word
+
+    def as_sql(self, compiler, connection, **extra_context):
+        version_sql, version_params = compiler.compile(self.get_source_expressions()[0])
+        rows, params = history.rows_sql(
+            connection, f"h.version_id = {version_sql}", [], [self.word]
+        )
+        own = history._word_condition("term", self.word)
+        least = "MIN" if connection.vendor == "sqlite" else "LEAST"
+        score, score_params = history._summed_score(
+            [self.word], [own], "term", "field", '"count"', least
+        )
+        # Grouped: a version without a history row has no group, so no score (on
+        # PostgreSQL LEAST(NULL, 9) is 9, where SQLite's MIN(NULL, 9) is NULL).
+        sql = (
+            f"COALESCE((SELECT {score} FROM ({rows}) found WHERE {own[0]} GROUP BY version_id), 0)"
+        )
+        return sql, (*score_params, *version_params, *params, *own[1])
 
 
 class _VersionTermRange(Func):
@@ -139,8 +183,11 @@ def search(
     version_ref = OuterRef(version_field)
     score = Value(0, output_field=IntegerField())
     for word in terms:
-        matching = _matching(word, current_only).values("version_id")
-        queryset = queryset.filter(**{f"{version_field}__in": matching})
+        matching = Q(**{f"{version_field}__in": _matching(word).values("version_id")})
+        if not current_only:
+            matching |= Q(**{f"{version_field}__in": _history_versions(word)})
+            score = score + _HistoryScore(F(version_field), word)
+        queryset = queryset.filter(matching)
         term_score = _term_score(_version_rows(word, version_ref), word)
         score = score + Coalesce(term_score, 0, output_field=IntegerField())
     ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)

@@ -17,6 +17,7 @@ from ..models import (
 )
 from ..text import QueryWord, query_terms
 from .compounds import compound_condition
+from .history import _in_list, _summed_score, _word_condition, all_rows_sql
 from .scoring import (
     COUNT_CAP,
     SCORE,
@@ -246,9 +247,15 @@ class RankedTerm:
             # Several terms: grouped by version; a compound's rows score nothing.
             f"several AS (SELECT version, title, "
             f"{_packed_split_sum(score, least, is_whole)} AS {SCORE} FROM ("
+            # The word's own rows, then its compounds' that are not (score 0): two index
+            # scans. As one ``found OR compound`` PostgreSQL read the whole table (0.6 s
+            # for "rutin" at the default size): an IN (subquery) under OR is no index
+            # condition.
             f"SELECT {version} AS version, {title} AS title, {term} AS {term}, "
-            f"CASE WHEN {found} THEN {score} ELSE 0 END AS {score} FROM {table} "
-            f"WHERE ({found} OR {compound}) AND NOT ({one}) "
+            f"{score} AS {score} FROM {table} WHERE {found} AND NOT ({one}) "
+            f"AND (SELECT prefix FROM grp) IS NULL AND {shown} "
+            f"UNION ALL SELECT {version}, {title}, {term}, 0 FROM {table} "
+            f"WHERE {compound} AND NOT ({found}) AND NOT ({one}) "
             f"AND (SELECT prefix FROM grp) IS NULL AND {shown}) rows_found "
             "GROUP BY version, title) "
             # The total, then the page: (kind, a, b, title).
@@ -274,8 +281,9 @@ class RankedTerm:
             *whole_params,  # twice: the title's whole and other counts
             *whole_params,
             *found_params,
-            *found_params,
+            *shown_params,
             *compound_params,
+            *found_params,
             *shown_params,
             *shown_params,
             *shown_params,
@@ -327,18 +335,20 @@ def _grouped_scores_sql(terms: list[QueryWord], current_only: bool, connection) 
     """
     quote = connection.ops.quote_name
     meta = SearchTerm._meta
-    table = quote(meta.db_table)
-    term_c, version_c, field_c, count_c, current_c = (
-        quote(meta.get_field(name).column)
-        for name in ("term", "version", "field", "count", "is_current")
+    term_c, version_c, field_c, count_c = (
+        quote(meta.get_field(name).column) for name in ("term", "version", "field", "count")
     )
     least = "MIN" if connection.vendor == "sqlite" else "LEAST"
-    current = f"{current_c} AND " if current_only else ""
+    # Valid versions only: SearchTerm's rows; else with the history's candidates unpacked.
+    table, table_params = quote(meta.db_table), []
+    if not current_only:
+        rows, table_params = all_rows_sql(connection, terms)
+        table = f"({rows}) searched"
 
     def grouped(score: str, where: str) -> str:
         return (
             f"SELECT {version_c} AS version, {score} AS {SCORE} "
-            f"FROM {table} WHERE {current}({where}) GROUP BY {version_c}"
+            f"FROM {table} WHERE ({where}) GROUP BY {version_c}"
         )
 
     # One exact term: a version has at most one row per field of the term, so its score
@@ -355,7 +365,7 @@ def _grouped_scores_sql(terms: list[QueryWord], current_only: bool, connection) 
         )
         where = f"{term_c} = %s OR {compound}"
         word = terms[0].term
-        return grouped(one_term_score, where), [word, word, *compound_params]
+        return grouped(one_term_score, where), [word, *table_params, word, *compound_params]
 
     own = [_word_condition(term_c, word) for word in terms]
     conditions = [
@@ -367,8 +377,8 @@ def _grouped_scores_sql(terms: list[QueryWord], current_only: bool, connection) 
     if len(terms) != 1:
         having, having_params = _every_term_matches(conditions)
         sql = f"{grouped(score, where)} HAVING {having}"
-        return sql, [*select_params, *where_params, *having_params]
-    return grouped(score, where), [*select_params, *where_params]
+        return sql, [*select_params, *table_params, *where_params, *having_params]
+    return grouped(score, where), [*select_params, *table_params, *where_params]
 
 
 def _with_compounds(
@@ -377,65 +387,6 @@ def _with_compounds(
     """The word's own condition, or its compounds' (``compounds.compound_condition``)."""
     compound, compound_params = compound_condition(term_c, word, connection)
     return f"({own[0]} OR {compound})", [*own[1], *compound_params]
-
-
-def _in_list(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(['%s'] * len(values))})"
-
-
-def _word_condition(term_c: str, word: QueryWord) -> tuple[str, list]:
-    """The condition on the term column a query word's rows meet, and its parameters (a
-    prefix: a range, served by a btree, or one of the whole-word stems it completes to)."""
-    if not word.is_prefix:
-        return f"{term_c} = %s", [word.term]
-    condition = f"({term_c} >= %s AND {term_c} < %s)"
-    params = [word.term, _successor(word.term)]
-    if word.whole:
-        condition = f"({condition} OR {_in_list(term_c, word.whole)})"
-        params.extend(word.whole)
-    return condition, params
-
-
-def _whole_condition(term_c: str, word: QueryWord) -> tuple[str, list]:
-    """The condition a word's rows of whole-word hits meet (all of an exact word's)."""
-    if not word.is_prefix:
-        return f"{term_c} = %s", [word.term]
-    values = (word.term, *word.whole)
-    return _in_list(term_c, values), list(values)
-
-
-def _summed_score(
-    terms: list[QueryWord],
-    conditions: list[tuple[str, list]],
-    term_c: str,
-    field_c: str,
-    count_c: str,
-    least: str,
-) -> tuple[str, list]:
-    """The score of a version's rows as SQL, and its parameters: per word and field, the
-    capped sum of the counts times the field's weight; in the title, whole-word hits apart
-    at ``WHOLE_TITLE_WEIGHT``. Only the word's own rows (``conditions``) count: the rows
-    of its compounds, read with them, score nothing."""
-    select_parts, select_params = [], []
-
-    def part(when: str, params: list, weight: int) -> None:
-        select_parts.append(
-            f"{least}(SUM(CASE WHEN {when} THEN {count_c} ELSE 0 END), {COUNT_CAP}) * {weight}"
-        )
-        select_params.extend(params)
-
-    for word, (condition, condition_params) in zip(terms, conditions, strict=True):
-        own, own_params = f" AND {condition}", condition_params
-        whole, whole_params = _whole_condition(term_c, word)
-        title = f"{field_c} = {int(SearchField.TITLE)}{own}"
-        part(f"{title} AND {whole}", [*own_params, *whole_params], WHOLE_TITLE_WEIGHT)
-        if word.is_prefix:
-            part(
-                f"{title} AND NOT {whole}", [*own_params, *whole_params], WEIGHTS[SearchField.TITLE]
-            )
-        for field in (SearchField.SUMMARY, SearchField.TEXT):
-            part(f"{field_c} = {int(field)}{own}", own_params, WEIGHTS[field])
-    return " + ".join(select_parts), select_params
 
 
 def _every_term_matches(conditions: list[tuple[str, list]]) -> tuple[str, list]:

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, OutputWrapper
 from django.db import transaction
 
 from config.jobs import run_alone
-from documents.models import DocumentVersion, SearchTerm
+from documents.models import DocumentVersion, SearchHistory, SearchTerm
 from documents.search import (
     SEARCHABLE_STATUSES,
     choose_prefixes,
@@ -86,6 +86,7 @@ class Command(BaseCommand):
             # Rows of versions no longer indexed (e.g. drafts after a run with --all) go too.
             if not options["all"]:
                 SearchTerm.objects.exclude(version__status__in=SEARCHABLE_STATUSES).delete()
+                SearchHistory.objects.exclude(version__status__in=SEARCHABLE_STATUSES).delete()
             # The compounds' parts are written again from the words indexed below.
             forget_compounds()
         for start in range(0, len(ids), batch_size):

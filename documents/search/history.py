@@ -1,0 +1,216 @@
+"""The terms of versions that are not valid (``SearchHistory``): one row per version, read
+only by the searches among superseded or repealed versions and on a past date.
+
+A valid version's terms are rows of ``SearchTerm`` (version, term, field, count), which the
+default search and the ranked index read. When a version stops being valid its rows move
+here as one JSON object of its terms with their packed scores (``pack``: per field, the
+count capped at ``COUNT_CAP`` times the field's weight, as ``SearchRank.score`` packs
+them), written without spaces: ``{"rutin":90001,"samverk":3}``. Four fifths of the index
+belong to such versions; as a row per version they take a fifth of the room.
+
+A search that may find such versions reads them in two steps inside its own statement
+(``rows_sql``): the candidate rows by ``LIKE`` on their text (``'%"rutin":%'`` for a word,
+``'%"samverk%'`` for a prefix, the word's compounds by an ``EXISTS`` over
+``SearchCompound``), a scan of the table, then only the candidates' terms unpacked into
+(version, term, field, count) rows (``json_each`` on SQLite, ``json_each_text`` on
+PostgreSQL) and matched by the same conditions as ``SearchTerm``'s rows. So the hits and
+their scores are the same as if the rows were in ``SearchTerm``. The ``LIKE`` only narrows
+(SQLite's is case-insensitive for ASCII; terms are lower case), the conditions decide.
+
+Also here: the SQL conditions on term rows that the searches share (a word's own rows,
+its whole-word rows, the summed score).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+
+from ..models import SearchField, SearchHistory, SearchTerm
+from ..text import QueryWord
+from .compounds import compound_sql
+from .scoring import COUNT_CAP, FIELD_SPAN, WEIGHTS, WHOLE_TITLE_WEIGHT, _successor
+
+
+def pack(counts: Mapping[int, int]) -> int:
+    """A term's packed score from its count per field (``SearchField`` values)."""
+    return sum(
+        min(count, COUNT_CAP) * WEIGHTS[SearchField(field)] for field, count in counts.items()
+    )
+
+
+def terms_text(packed: Mapping[str, int]) -> str:
+    """``SearchHistory.terms`` of the terms' packed scores (sorted, no spaces)."""
+    return json.dumps(dict(sorted(packed.items())), ensure_ascii=False, separators=(",", ":"))
+
+
+def unpack(terms: str) -> set[tuple[str, int, int]]:
+    """The (term, field, count) rows of a ``SearchHistory.terms`` (counts capped)."""
+    return {
+        (term, int(field), packed // WEIGHTS[field] % FIELD_SPAN)
+        for term, packed in json.loads(terms).items()
+        for field in SearchField
+        if packed // WEIGHTS[field] % FIELD_SPAN
+    }
+
+
+def terms_of(rows: Iterable[tuple[str, int, int]]) -> str:
+    """``SearchHistory.terms`` of a version's (term, field, count) rows."""
+    counts: dict[str, dict[int, int]] = {}
+    for term, field, count in rows:
+        counts.setdefault(term, {})[field] = count
+    return terms_text({term: pack(fields) for term, fields in counts.items()})
+
+
+def history_row(version_id: int, rows: Iterable[tuple[str, int, int]]) -> SearchHistory:
+    """The history row of a version's (term, field, count) rows."""
+    return SearchHistory(version_id=version_id, terms=terms_of(rows))
+
+
+def move_sql(connection, versions_sql: str) -> str:
+    """``INSERT … SELECT`` of the history rows of the ``SearchTerm`` rows of the versions
+    whose ids ``versions_sql`` selects (the same text ``terms_text`` writes, unsorted)."""
+    quote = connection.ops.quote_name
+    meta = SearchTerm._meta
+    least, concat = (
+        ("MIN", "group_concat({}, ',')")
+        if connection.vendor == "sqlite"
+        else ("LEAST", "string_agg({}, ',')")
+    )
+    weight = " ".join(f"WHEN {int(f)} THEN {WEIGHTS[f]}" for f in SearchField)
+    entry = concat.format("'\"' || term || '\":' || CAST(packed AS TEXT)")
+    return (
+        f"INSERT INTO {quote(SearchHistory._meta.db_table)} (version_id, terms) "
+        f"SELECT version_id, '{{' || {entry} || '}}' FROM ("
+        f"SELECT version_id, term, SUM({least}({quote('count')}, {COUNT_CAP}) "
+        f"* CASE field {weight} END) AS packed FROM {quote(meta.db_table)} "
+        f"WHERE version_id IN ({versions_sql}) GROUP BY version_id, term) packed_terms "
+        "GROUP BY version_id"
+    )
+
+
+# --- Reading: candidates by LIKE, their terms unpacked ---------------------------------
+
+
+def _like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def prefilter(word: QueryWord, connection, alias: str = "h") -> tuple[str, list]:
+    """SQL on a history row (``alias``) that holds a term the word may match: its term,
+    a prefix's start or whole-word stems, or one of its compounds. Only narrows: the
+    unpacked rows are matched by the word's conditions."""
+    terms = f"{alias}.terms"
+    likes = [f'%"{_like(word.term)}{"" if word.is_prefix else chr(34) + ":"}%']
+    likes += [f'%"{_like(stem)}":%' for stem in word.whole]
+    sql = " OR ".join(f"{terms} LIKE %s ESCAPE '\\'" for _ in likes)
+    compounds, params = compound_sql(word, connection)
+    sql += (
+        f" OR EXISTS (SELECT 1 FROM ({compounds}) c WHERE {terms} LIKE '%%\"' || c.term || '\":%%')"
+    )
+    return f"({sql})", [*likes, *params]
+
+
+def rows_sql(connection, where: str, params: list, words: list[QueryWord] = ()) -> tuple[str, list]:
+    """The unpacked rows (version_id, term, field, count) of the history rows (alias
+    ``h``) that meet ``where``: a table expression, as ``SearchTerm``'s columns. With
+    ``words``, only the terms that match one of them (or a compound of one) are unpacked
+    into rows: the callers read no others, and a common word's candidates have thousands
+    of other terms."""
+    quote = connection.ops.quote_name
+    table = quote(SearchHistory._meta.db_table)
+    if connection.vendor == "postgresql":
+        each, key = "json_each_text(h.terms::json) e", 'e.key COLLATE "C"'
+    else:
+        each, key = "json_each(h.terms) e", "e.key"
+    if words:
+        matching = []
+        for word in words:
+            own, own_params = _word_condition(key, word)
+            compound, compound_params = compound_sql(word, connection)
+            matching.append(f"({own} OR {key} IN ({compound}))")
+            params = [*params, *own_params, *compound_params]
+        where = f"({where}) AND ({' OR '.join(matching)})"
+    weight = " ".join(f"WHEN {int(f)} THEN {WEIGHTS[f]}" for f in SearchField)
+    fields = " UNION ALL ".join(f"SELECT {int(f)} AS field" for f in SearchField)
+    count = quote("count")
+    unpacked = (
+        f"SELECT h.version_id AS version_id, {key} AS term, f.field AS field, "
+        f"CAST(e.value AS INTEGER) / CASE f.field {weight} END %% {FIELD_SPAN} AS {count} "
+        f"FROM {table} h CROSS JOIN {each} CROSS JOIN ({fields}) f WHERE {where}"
+    )
+    return f"SELECT * FROM ({unpacked}) unpacked WHERE {count} > 0", params
+
+
+def all_rows_sql(connection, words: list[QueryWord]) -> tuple[str, list]:
+    """``SearchTerm``'s rows and the unpacked history rows of the candidates for every
+    word: a table expression with ``SearchTerm``'s columns, over every searchable version."""
+    quote = connection.ops.quote_name
+    filters = [prefilter(word, connection) for word in words]
+    where = " AND ".join(sql for sql, _params in filters)
+    history, params = rows_sql(connection, where, [p for _sql, ps in filters for p in ps], words)
+    count = quote("count")
+    current = f"SELECT version_id, term, field, {count} FROM {quote(SearchTerm._meta.db_table)}"
+    return f"{current} UNION ALL {history}", params
+
+
+# --- Conditions on term rows, shared by the searches ------------------------------------
+
+
+def _in_list(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+
+def _word_condition(term_c: str, word: QueryWord) -> tuple[str, list]:
+    """The condition on the term column a query word's rows meet, and its parameters (a
+    prefix: a range, served by a btree, or one of the whole-word stems it completes to)."""
+    if not word.is_prefix:
+        return f"{term_c} = %s", [word.term]
+    condition = f"({term_c} >= %s AND {term_c} < %s)"
+    params = [word.term, _successor(word.term)]
+    if word.whole:
+        condition = f"({condition} OR {_in_list(term_c, word.whole)})"
+        params.extend(word.whole)
+    return condition, params
+
+
+def _whole_condition(term_c: str, word: QueryWord) -> tuple[str, list]:
+    """The condition a word's rows of whole-word hits meet (all of an exact word's)."""
+    if not word.is_prefix:
+        return f"{term_c} = %s", [word.term]
+    values = (word.term, *word.whole)
+    return _in_list(term_c, values), list(values)
+
+
+def _summed_score(
+    terms: list[QueryWord],
+    conditions: list[tuple[str, list]],
+    term_c: str,
+    field_c: str,
+    count_c: str,
+    least: str,
+) -> tuple[str, list]:
+    """The score of a version's rows as SQL, and its parameters: per word and field, the
+    capped sum of the counts times the field's weight; in the title, whole-word hits apart
+    at ``WHOLE_TITLE_WEIGHT``. Only the word's own rows (``conditions``) count: the rows
+    of its compounds, read with them, score nothing."""
+    select_parts, select_params = [], []
+
+    def part(when: str, params: list, weight: int) -> None:
+        select_parts.append(
+            f"{least}(SUM(CASE WHEN {when} THEN {count_c} ELSE 0 END), {COUNT_CAP}) * {weight}"
+        )
+        select_params.extend(params)
+
+    for word, (condition, condition_params) in zip(terms, conditions, strict=True):
+        own, own_params = f" AND {condition}", condition_params
+        whole, whole_params = _whole_condition(term_c, word)
+        title = f"{field_c} = {int(SearchField.TITLE)}{own}"
+        part(f"{title} AND {whole}", [*own_params, *whole_params], WHOLE_TITLE_WEIGHT)
+        if word.is_prefix:
+            part(
+                f"{title} AND NOT {whole}", [*own_params, *whole_params], WEIGHTS[SearchField.TITLE]
+            )
+        for field in (SearchField.SUMMARY, SearchField.TEXT):
+            part(f"{field_c} = {int(field)}{own}", own_params, WEIGHTS[field])
+    return " + ".join(select_parts), select_params
