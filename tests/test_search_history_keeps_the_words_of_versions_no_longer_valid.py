@@ -17,8 +17,8 @@ from documents.search.history import unpack
 from documents.services import publish_version
 from tests.factories import PublishedVersionFactory
 
-BEFORE = [("documents", "0026_imported_register_keys_and_historical_decisions")]
-AFTER = [("documents", "0027_search_history_of_versions_not_valid")]
+BEFORE = [("documents", "0027_register_import_runs")]
+AFTER = [("documents", "0028_search_history_of_versions_not_valid")]
 
 
 def revise(title: str, old_body: str, new_body: str) -> tuple[DocumentVersion, DocumentVersion]:

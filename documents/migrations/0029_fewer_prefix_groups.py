@@ -34,7 +34,7 @@ def fewer_groups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("documents", "0027_search_history_of_versions_not_valid"),
+        ("documents", "0028_search_history_of_versions_not_valid"),
     ]
 
     operations = [migrations.RunPython(fewer_groups, migrations.RunPython.noop)]

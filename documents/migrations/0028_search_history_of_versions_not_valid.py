@@ -73,7 +73,7 @@ def from_history(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0026_imported_register_keys_and_historical_decisions'),
+        ('documents', '0027_register_import_runs'),
     ]
 
     operations = [
