@@ -495,6 +495,12 @@ def reading_kinds_text(kinds: list[str]) -> str:
     return f",{','.join(kinds)}," if kinds else ""
 
 
+def reading_kinds_join_sql(kinds: str, kind: str = "p.kind") -> str:
+    """The position kind at ``kind`` is one of the kinds in the column ``kinds``
+    (``reading_kinds_text``; empty: every kind)."""
+    return f"({kinds} = '' OR {kinds} LIKE '%%,' || {kind} || ',%%')"
+
+
 def reading_audience_join_sql(
     root: str, kinds: str, path: str = "u.path", kind: str = "p.kind"
 ) -> str:
@@ -503,7 +509,7 @@ def reading_audience_join_sql(
     pattern (the root unit's path and ``%``) is the column ``root`` and whose kinds
     (``reading_kinds_text``) are the column ``kinds``: for counting many audiences in one
     statement."""
-    return f"{path} LIKE {root} AND ({kinds} = '' OR {kinds} LIKE '%%,' || {kind} || ',%%')"
+    return f"{path} LIKE {root} AND {reading_kinds_join_sql(kinds, kind)}"
 
 
 def acknowledgement_units(user) -> list[Unit]:

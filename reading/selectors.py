@@ -218,21 +218,20 @@ def _common_root(paths: list[str]) -> str:
 
 _COUNTS_SQL = (
     "WITH g (i, root, kinds) AS (VALUES {groups}), "
-    "r (i, g, doc, baseline) AS (VALUES {rows}) "
-    "SELECT 0, g.i, COUNT(DISTINCT h.user_id) FROM g "
-    "JOIN {unit} u ON u.path LIKE g.root "
-    "JOIN {position} p ON p.unit_id = u.id "
-    "JOIN {holding} h ON h.position_id = p.id "
-    'WHERE h.start <= %s AND (h."end" IS NULL OR h."end" >= %s) AND {audience} '
-    "GROUP BY g.i "
+    "r (i, g, doc, baseline) AS (VALUES {rows}), "
+    # The holdings below the rows' common root, once (materialised: read once, and
+    # PostgreSQL then hashes them instead of probing the confirmations per holding).
+    "a AS MATERIALIZED (SELECT h.user_id AS user_id, p.unit_id AS unit_id, u.path AS path, "
+    "p.kind AS kind FROM {holding} h JOIN {position} p ON p.id = h.position_id "
+    "JOIN {unit} u ON u.id = p.unit_id "
+    'WHERE h.start <= %s AND (h."end" IS NULL OR h."end" >= %s) AND u.path LIKE %s) '
+    "SELECT 0, g.i, COUNT(DISTINCT a.user_id) FROM g "
+    "JOIN {unit} u ON u.path LIKE g.root JOIN a ON a.unit_id = u.id "
+    "WHERE {kinds} GROUP BY g.i "
     "UNION ALL "
     "SELECT 1, r.i, COUNT(DISTINCT c.user_id) FROM r JOIN g ON g.i = r.g "
     "JOIN {confirmations} c ON c.document_id = r.doc AND c.version_number >= r.baseline "
-    "JOIN {holding} h ON h.user_id = c.user_id "
-    "JOIN {position} p ON p.id = h.position_id "
-    "JOIN {unit} u ON u.id = p.unit_id "
-    'WHERE h.start <= %s AND (h."end" IS NULL OR h."end" >= %s) AND u.path LIKE %s '
-    "AND {audience} GROUP BY r.i"
+    "JOIN a ON a.user_id = c.user_id WHERE {audience} GROUP BY r.i"
 )
 
 
@@ -246,15 +245,16 @@ def _counts(rows: list[OverviewRow], day, serial: bool) -> list[tuple[int, int]]
         position=Position._meta.db_table,
         holding=PositionHolding._meta.db_table,
         confirmations=ReadConfirmation._meta.db_table,
-        audience=access.reading_audience_join_sql("g.root", "g.kinds"),
+        audience=access.reading_audience_join_sql("g.root", "g.kinds", "a.path", "a.kind"),
+        kinds=access.reading_kinds_join_sql("g.kinds", "a.kind"),
     )
+    common = _common_root([root for root, _kinds in groups]) + "%"
     params: list = []
     for i, (root, kinds) in enumerate(groups):
         params += [i, root + "%", access.reading_kinds_text(list(kinds))]
     for i, row in enumerate(rows):
         params += [i, group_of[(row.root_path, tuple(row.kinds))], row.document_id, row.baseline]
-    common = _common_root([root for root, _kinds in groups]) + "%"
-    params += [day, day, day, day, common]
+    params += [day, day, common]
     serial = serial and connection.vendor == "postgresql"
     with (
         transaction.atomic(savepoint=False) if serial else nullcontext(),
