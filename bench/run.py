@@ -64,6 +64,7 @@ SCENARIO_MODULES = [
     "bench.desk",  # the registrar's desk over the generated open cases
     "bench.reading",  # Att läsa and the chief's overview of read acknowledgements
     "bench.native",  # a common word: our search vs PostgreSQL's tsvector + GIN (issue 21)
+    "bench.review_jobs",  # review report, mandate page; review, digest and mail jobs (issue 18)
 ]
 
 
@@ -323,6 +324,8 @@ def hits_of(response) -> str:
         import json
 
         return str(json.loads(content).get("count", ""))
+    if not response.get("Content-Type", "").startswith("text/"):
+        return ""  # a download (Excel, PDF)
     match = HITS_HTML.search(content.decode())
     return re.sub(r"\D", "", match.group(1)) if match else ""
 

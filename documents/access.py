@@ -489,6 +489,29 @@ def reading_audience_sql(root_path: str, kinds: list[str]) -> tuple[str, list]:
     return sql, params
 
 
+def reading_kinds_text(kinds: list[str]) -> str:
+    """The position kinds of an audience as one text for ``reading_audience_join_sql``:
+    ``",chief,official,"``, or ``""`` for every kind."""
+    return f",{','.join(kinds)}," if kinds else ""
+
+
+def reading_kinds_join_sql(kinds: str, kind: str = "p.kind") -> str:
+    """The position kind at ``kind`` is one of the kinds in the column ``kinds``
+    (``reading_kinds_text``; empty: every kind)."""
+    return f"({kinds} = '' OR {kinds} LIKE '%%,' || {kind} || ',%%')"
+
+
+def reading_audience_join_sql(
+    root: str, kinds: str, path: str = "u.path", kind: str = "p.kind"
+) -> str:
+    """``reading_audience_sql`` with the audience in columns rather than parameters: the
+    unit at ``path`` and the position kind at ``kind`` belong to the audience whose root
+    pattern (the root unit's path and ``%``) is the column ``root`` and whose kinds
+    (``reading_kinds_text``) are the column ``kinds``: for counting many audiences in one
+    statement."""
+    return f"{path} LIKE {root} AND {reading_kinds_join_sql(kinds, kind)}"
+
+
 def acknowledgement_units(user) -> list[Unit]:
     """The units whose read acknowledgements ``user`` sees (with the units below them):
     those of the chief positions they act in today, as holder or substitute."""

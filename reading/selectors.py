@@ -14,6 +14,7 @@ when its version number is at least the baseline.
 
 from __future__ import annotations
 
+import os
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -189,23 +190,7 @@ def _completed(rows: list[OverviewRow]) -> list[OverviewRow]:
     return rows
 
 
-_HOLDINGS_SQL = (
-    "FROM {holding} h JOIN {position} p ON p.id = h.position_id "
-    "JOIN {unit} u ON u.id = p.unit_id "
-    'WHERE h.start <= %s AND (h."end" IS NULL OR h."end" >= %s)'
-)
-
-
-def _holdings_sql() -> str:
-    return _HOLDINGS_SQL.format(
-        holding=PositionHolding._meta.db_table,
-        position=Position._meta.db_table,
-        unit=Unit._meta.db_table,
-    )
-
-
-# Rows per statement: one UNION ALL part per row and per distinct audience, and SQLite
-# allows 500 parts in one compound statement.
+# Rows per statement: the VALUES lists grow with the rows, the statement's shape does not.
 _ROWS_PER_QUERY = 200
 
 
@@ -213,46 +198,78 @@ def counts(rows: list[OverviewRow], day, *, serial: bool = True) -> list[tuple[i
     """For each row: the people in its audience (holders on ``day`` below its root unit,
     of its kinds), and those of them whose confirmation counts (at least its baseline).
     One query for up to 200 rows, in SQL written out (an ORM aggregate of 50 conditional
-    counts cost more to build than to run): each distinct audience counted from the
-    holdings below its unit, each document's confirmations from its own index range,
-    joined to the holdings of its audience. ``serial``: on PostgreSQL without parallel
-    workers (two statements more)."""
+    counts cost more to build than to run) and of a fixed shape: the distinct audiences
+    and the rows are two VALUES lists; each audience is counted once from the units
+    below its root, and every row's confirmations (its own index range of
+    ``reading_document_version``) in one grouped join to the holdings below the rows'
+    common root. (A UNION ALL part per row, as before, cost PostgreSQL more to plan than
+    to run.) ``serial``: on PostgreSQL without parallel workers (two statements more)."""
     found: list[tuple[int, int]] = []
     for start in range(0, len(rows), _ROWS_PER_QUERY):
         found += _counts(rows[start : start + _ROWS_PER_QUERY], day, serial)
     return found
 
 
+def _common_root(paths: list[str]) -> str:
+    """The path of the deepest unit at or above every unit of ``paths``."""
+    common = os.path.commonprefix(paths)
+    return common[: common.rfind("/") + 1]
+
+
+_COUNTS_SQL = (
+    "WITH g (i, root, kinds) AS (VALUES {groups}), "
+    "r (i, g, doc, baseline) AS (VALUES {rows}), "
+    # The holdings below the rows' common root, once (materialised: read once, and
+    # PostgreSQL then hashes them instead of probing the confirmations per holding).
+    "a AS MATERIALIZED (SELECT h.user_id AS user_id, p.unit_id AS unit_id, u.path AS path, "
+    "p.kind AS kind FROM {holding} h JOIN {position} p ON p.id = h.position_id "
+    "JOIN {unit} u ON u.id = p.unit_id "
+    'WHERE h.start <= %s AND (h."end" IS NULL OR h."end" >= %s) AND u.path LIKE %s), '
+    # Each audience's units (a few hundred LIKE tests), then their holdings by unit: SQLite
+    # otherwise tested every holding against every audience's root.
+    "gu AS MATERIALIZED (SELECT g.i AS i, g.kinds AS kinds, u.id AS unit_id FROM g "
+    "JOIN {unit} u ON u.path LIKE g.root) "
+    "SELECT 0, gu.i, COUNT(DISTINCT a.user_id) FROM gu JOIN a ON a.unit_id = gu.unit_id "
+    "WHERE {kinds} GROUP BY gu.i "
+    "UNION ALL "
+    "SELECT 1, r.i, COUNT(DISTINCT c.user_id) FROM r JOIN g ON g.i = r.g "
+    "JOIN {confirmations} c ON c.document_id = r.doc AND c.version_number >= r.baseline "
+    "JOIN a ON a.user_id = c.user_id WHERE {audience} GROUP BY r.i"
+)
+
+
 def _counts(rows: list[OverviewRow], day, serial: bool) -> list[tuple[int, int]]:
     groups = sorted({(row.root_path, tuple(row.kinds)) for row in rows})
-    holdings = _holdings_sql()
-    confirmations = ReadConfirmation._meta.db_table
-    parts, params = [], []
+    group_of = {group: i for i, group in enumerate(groups)}
+    sql = _COUNTS_SQL.format(
+        groups=", ".join(["(%s, %s, %s)"] * len(groups)),
+        rows=", ".join(["(%s, %s, %s, %s)"] * len(rows)),
+        unit=Unit._meta.db_table,
+        position=Position._meta.db_table,
+        holding=PositionHolding._meta.db_table,
+        confirmations=ReadConfirmation._meta.db_table,
+        audience=access.reading_audience_join_sql("g.root", "g.kinds", "a.path", "a.kind"),
+        kinds=access.reading_kinds_join_sql("gu.kinds", "a.kind"),
+    )
+    common = _common_root([root for root, _kinds in groups]) + "%"
+    params: list = []
     for i, (root, kinds) in enumerate(groups):
-        audience, audience_params = access.reading_audience_sql(root, list(kinds))
-        parts.append(f"SELECT 0, {i}, COUNT(DISTINCT h.user_id) {holdings} AND {audience}")
-        params += [day, day, *audience_params]
-    joined = holdings.replace("WHERE", f"JOIN {confirmations} c ON c.user_id = h.user_id WHERE", 1)
+        params += [i, root + "%", access.reading_kinds_text(list(kinds))]
     for i, row in enumerate(rows):
-        audience, audience_params = access.reading_audience_sql(row.root_path, row.kinds)
-        parts.append(
-            f"SELECT 1, {i}, COUNT(DISTINCT c.user_id) {joined} "
-            f"AND c.document_id = %s AND c.version_number >= %s AND {audience}"
-        )
-        params += [day, day, row.document_id, row.baseline, *audience_params]
+        params += [i, group_of[(row.root_path, tuple(row.kinds))], row.document_id, row.baseline]
+    params += [day, day, common]
     serial = serial and connection.vendor == "postgresql"
     with (
         transaction.atomic(savepoint=False) if serial else nullcontext(),
         connection.cursor() as cursor,
     ):
         if serial:
-            # PostgreSQL plans the UNION ALL as a Parallel Append; each part reads a few
-            # hundred index entries, and starting the workers cost more than the work
-            # (overview p50 74-113 ms with them, 38-76 ms without, measured alternately).
+            # The work is a few thousand index entries; starting parallel workers cost more
+            # than that (overview p50 74-113 ms with them, 38-76 ms without, measured
+            # alternately with the earlier UNION ALL shape; not measured again since).
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(sql, params)
         found = {(kind, i): n for kind, i, n in cursor.fetchall()}
-    group_of = {group: i for i, group in enumerate(groups)}
     return [
         (found.get((0, group_of[(row.root_path, tuple(row.kinds))]), 0), found.get((1, i), 0))
         for i, row in enumerate(rows)

@@ -363,3 +363,26 @@ def test_the_page_asks_as_many_queries_for_twelve_documents_as_for_two(town, cli
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_page_shows_the_rows_a_page_at_a_time_and_the_exports_hold_them_all(
+    town, client, monkeypatch
+):
+    from workflows import review_report_views
+
+    monkeypatch.setattr(review_report_views, "ROWS_PER_PAGE", 2)
+    year = timezone.localdate().year
+    for n, late in enumerate((90, 60, 30)):
+        policy(town, f"Policy {n}", days(-late))
+    registrar = town.users["registrator"]
+    first = page(client, registrar, year=year)
+    second = page(client, registrar, year=year, page=2)
+    titles = [
+        [row.document.title for row in r.context["page"].object_list] for r in (first, second)
+    ]
+    # By priority (the most days overdue first), two to a page.
+    assert titles == [["Policy 0", "Policy 1"], ["Policy 2"]]
+    assert "Sida 1 av 2" in first.content.decode()
+    assert f"?year={year}&amp;body=&amp;page=2" in first.content.decode()
+    sheet = load_workbook(io.BytesIO(page(client, registrar, year=year, format="xlsx").content))
+    assert [c.value for c in sheet.active["C"][3:]] == ["Policy 0", "Policy 1", "Policy 2"]

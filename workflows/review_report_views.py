@@ -4,10 +4,12 @@ saving the PDF as a record of an open case. Who sees what: ``documents.access``.
 from __future__ import annotations
 
 import io
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +29,8 @@ from .review_report import COLUMNS, export_values, report_bodies, review_report,
 from .review_report_pdf import priority_explained, report_pdf
 
 ATTACHABLE_SHOWN = 200
+# Rows of the report per page: the exports hold them all.
+ROWS_PER_PAGE = 100
 
 
 def _body(request, value: str | None, allowed: list[Body], whole: bool) -> Body | None:
@@ -118,9 +122,12 @@ def review_report_page(request):
         if cases_q is not None
         else []
     )
+    page = Paginator(report.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     context.update(
         year=year,
         report=report,
+        page=page,
+        querystring=urlencode({"year": year, "body": body.pk if body else ""}),
         cases=cases,
         explained=priority_explained(),
         years=range(today.year - 3, today.year + 2),

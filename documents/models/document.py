@@ -424,6 +424,22 @@ class DocumentVersion(models.Model):
                 condition=Q(status="valid", reading_required=True),
                 name="documents_version_to_read",
             ),
+            # The same by title: the overview of a large unit (a sector, the whole
+            # municipality) reads its first page in title order from here, instead of
+            # sorting every valid version of its scopes (25 ms for the municipality's).
+            models.Index(
+                fields=[
+                    "title",
+                    "id",
+                    "scope_unit",
+                    "document",
+                    "number",
+                    "reading_baseline",
+                    "document_type",
+                ],
+                condition=Q(status="valid", reading_required=True),
+                name="documents_version_read_title",
+            ),
         ]
 
     def __str__(self) -> str:
