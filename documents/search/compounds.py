@@ -42,7 +42,6 @@ distinct word when it is indexed, not per document and not per query:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -75,18 +74,17 @@ PARTICLES = ("före", "samman", "tills")
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, float]:
     """wordfreq's Swedish words at least ``MIN_PART_ZIPF`` common, with their Zipf
-    frequencies (loaded once per process). A rarer word splits as an unknown one does (a
-    split wins when its rarest part, at least ``MIN_PART_ZIPF``, is more common than the
-    word), so the 31,000 words kept of 341,000 give the same splits in a tenth of the
-    memory and time."""
-    from wordfreq import get_frequency_dict
+    frequencies (loaded once per process: by the indexing hooks and by the snippets). A
+    rarer word splits as an unknown one does (a split wins when its rarest part, at least
+    ``MIN_PART_ZIPF``, is more common than the word), so the 31,000 words kept of 341,000
+    give the same splits. wordfreq's list comes in bands of a centibel, most common first
+    (band ``i`` is Zipf ``9 - i / 100``); it is read past wordfreq's own cache, which would
+    keep all 341,000 words (some 30 MB) in every process that ever split a word."""
+    from wordfreq import get_frequency_list
 
-    least = 10 ** (MIN_PART_ZIPF - 9)
-    return {
-        word: math.log10(freq * 1e9)
-        for word, freq in get_frequency_dict("sv", wordlist="large").items()
-        if freq >= least
-    }
+    read = getattr(get_frequency_list, "__wrapped__", get_frequency_list)
+    bands = read("sv", "large")[: round((9 - MIN_PART_ZIPF) * 100) + 1]
+    return {word: 9 - band / 100 for band, words in enumerate(bands) for word in words}
 
 
 def zipf(word: str) -> float:
