@@ -40,9 +40,13 @@ def version():
 
 
 def test_removing_the_last_holder_drops_the_parts(version):
-    remove_version(version)
+    with CaptureQueriesContext(connection) as queries:
+        remove_version(version)
 
     assert parts_of("alkoholmissbruk") == set()
+    # One statement finds and deletes them.
+    compound = [q["sql"] for q in queries.captured_queries if "searchcompound" in q["sql"]]
+    assert len(compound) == 1 and compound[0].startswith("DELETE")
 
 
 def test_a_compound_another_version_holds_keeps_its_parts(version):
