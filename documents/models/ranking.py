@@ -353,7 +353,8 @@ class SearchCompound(models.Model):
     word finds the compounds that begin or end with it (``documents.search.compounds``).
 
     One row per (part, compound) of the distinct index terms, whatever the number of
-    versions that have them; written by the indexing hooks when a compound is indexed.
+    versions that have them; written by the indexing hooks when a compound is indexed,
+    deleted by them when the last version holding the compound leaves the index.
     On PostgreSQL both columns use the "C" collation, as ``SearchTerm.term`` does (the
     word being typed matches parts by a range).
     """
@@ -373,6 +374,11 @@ class SearchCompound(models.Model):
     class Meta:
         verbose_name = _("search compound part")
         verbose_name_plural = _("search compound parts")
+        indexes = [
+            # The compounds whose last holder leaves the index are found by their term
+            # (documents.search.compounds.forget_unheld); searches read by part (the key).
+            models.Index(fields=["term"], name="documents_compound_term"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.part} < {self.term}"

@@ -36,9 +36,11 @@ the room). A search is one SQL query:
   "internkontroll", "grupp" "samverkansgrupp"): ``compounds`` splits each distinct word
   once, when it is indexed, with wordfreq's Swedish lexicon into ``SearchCompound`` rows
   (part, compound term), and a query word's condition gains ``OR term IN (SELECT term FROM
-  compounds WHERE part ...)``, in the same statement. Its compounds' rows score nothing
-  for it: a document found only through a compound comes after every document with the
-  word itself, and such documents are ordered by title.
+  compounds WHERE part ...)``, in the same statement. A part that is a compound itself is
+  split too ("arbete" and "miljö" find "arbetsmiljöplan"), and the rows of a compound no
+  version holds any more are deleted by the indexing hooks. Its compounds' rows score
+  nothing for it: a document found only through a compound comes after every document with
+  the word itself, and such documents are ordered by title; its snippet marks the compound.
 
 The indexed version is chosen by ``version_field``: each document's current (valid) version
 by default, or any other single-valued path to a ``DocumentVersion`` (``"pk"`` when searching

@@ -9,13 +9,24 @@ distinct word when it is indexed, not per document and not per query:
   a dropped final vowel ("arbetsmiljö" = "arbete" + "miljö"). Every part has at least
   ``MIN_PART_LENGTH`` letters and a frequency of at least ``MIN_PART_ZIPF`` (so "is", "ling",
   "ning" and other short or rare pieces never become parts). Of the possible splits the one
-  whose rarest part is the most common wins, and only if that part is more common than the
-  whole word: a word the lexicon knows better as a whole ("handling", not "hand" + "ling")
-  is left alone, as is one whose rest is no word ("kommunikation" is not "kommun" +
-  "ikation").
+  with the fewest parts wins, then the one whose rarest part is the most common, and only
+  if that part is more common than the whole word as the lexicon knows it best (itself or
+  its stem): a word the lexicon knows better as a whole ("handling", not "hand" + "ling";
+  "tjänsten", whose stem "tjänst" is more common than "tjäna" + "sten") is left alone, as is
+  one whose rest is no word ("kommunikation" is not "kommun" + "ikation") or an ending
+  ("sparande" is "spar" and "-ande").
+* Compounds inside compounds: ``part_words`` adds the runs of adjacent parts of a
+  three-part split ("internkontroll" and "kontrollplan" of "internkontrollplan") and,
+  ``MAX_NESTING`` levels down, the parts of every part that ``split`` splits itself
+  ("arbetsmiljöplan" = "arbetsmiljö" + "plan", and "arbetsmiljö" = "arbete" + "miljö"), under
+  the same rules. Only the split's own constituents: "miljöplan" is no part of
+  "arbetsmiljöplan".
 * The indexing hooks (``documents.search.indexing``) write a ``SearchCompound`` row
-  ``(part, term)`` for each part's stem and the compound's stem: a few rows per distinct
-  compound in the whole register, none per document.
+  ``(part, term)`` for each part's stem (``part_stems``) and the compound's stem: a few rows
+  per distinct compound in the whole register, none per document. They delete a compound's
+  rows when the last version holding it leaves the index (``forget_unheld``, one statement
+  where a version's search rows are replaced or removed; a version indexed for the first
+  time has none, so publication pays nothing).
 * A query word's compound terms are then ``term IN (SELECT term FROM compounds WHERE part
   ...)``, a subquery inside the search's own statement (no query of its own): an exact
   word by its stem, the word being typed by the same range and completion stems its own
@@ -23,20 +34,20 @@ distinct word when it is indexed, not per document and not per query:
 * Ranking: a hit through a compound scores nothing for that word. A document found only
   through compounds comes after every document with the word itself (in any field), and
   such documents are listed by title.
+* Snippets and highlights (``documents.search.snippets``) mark a compound a query word is
+  a part of by the same ``part_stems``.
 
-Rows are never deleted when words leave the index: a part whose compound no version has
-any more matches nothing. ``manage.py reindex_search`` rebuilds them.
+``manage.py reindex_search`` rebuilds the rows from scratch.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from functools import lru_cache
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from ..models import SearchCompound
+from ..models import SearchCompound, SearchTerm
 from ..text import STOPWORDS, QueryWord, stem
 from .scoring import _successor
 
@@ -48,28 +59,32 @@ MIN_PART_ZIPF = 3.0
 LINKING_LETTERS = "seauo"
 # Final vowels a modifier drops before the head ("arbete" -> "arbets-", "skola" -> "skol-").
 DROPPED_VOWELS = "ea"
-# Splits are recursive this deep (a compound of at most 2**MAX_DEPTH parts).
+# A split's head is split again this deep (a compound of at most MAX_DEPTH + 1 parts).
 MAX_DEPTH = 2
 # Derivational endings that are also words ("ring", "heten"): never a compound's head.
 SUFFIX_STEMS = frozenset({"het", "skap", "ring", "ning", "else", "ande", "ende", "tion", "itet"})
 SUFFIX_STARTS = ("ering", "ening", "ning", "het", "skap")
+# Particles that make derived words, not compounds, at a word's start: no cut falls
+# within or right after one ("föreskrift" is no kind of "skrift", "förebyggande" no
+# "byggande" nor "föra" + "byggande", "sammanställning" no "samme" + "anställning",
+# "tillsvidare" no "vidare"). A part made of more is fine ("föreskrifts" + "samling").
+PARTICLES = ("före", "samman", "tills")
 
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, float]:
     """wordfreq's Swedish words at least ``MIN_PART_ZIPF`` common, with their Zipf
-    frequencies (loaded once per process). A rarer word splits as an unknown one does (a
-    split wins when its rarest part, at least ``MIN_PART_ZIPF``, is more common than the
-    word), so the 31,000 words kept of 341,000 give the same splits in a tenth of the
-    memory and time."""
-    from wordfreq import get_frequency_dict
+    frequencies (loaded once per process: by the indexing hooks and by the snippets). A
+    rarer word splits as an unknown one does (a split wins when its rarest part, at least
+    ``MIN_PART_ZIPF``, is more common than the word), so the 31,000 words kept of 341,000
+    give the same splits. wordfreq's list comes in bands of a centibel, most common first
+    (band ``i`` is Zipf ``9 - i / 100``); it is read past wordfreq's own cache, which would
+    keep all 341,000 words (some 30 MB) in every process that ever split a word."""
+    from wordfreq import get_frequency_list
 
-    least = 10 ** (MIN_PART_ZIPF - 9)
-    return {
-        word: math.log10(freq * 1e9)
-        for word, freq in get_frequency_dict("sv", wordlist="large").items()
-        if freq >= least
-    }
+    read = getattr(get_frequency_list, "__wrapped__", get_frequency_list)
+    bands = read("sv", "large")[: round((9 - MIN_PART_ZIPF) * 100) + 1]
+    return {word: 9 - band / 100 for band, words in enumerate(bands) for word in words}
 
 
 def zipf(word: str) -> float:
@@ -117,7 +132,8 @@ def _best(word: str, depth: int) -> tuple[float, tuple[str, ...]]:
     if depth >= MAX_DEPTH or len(word) < 2 * MIN_PART_LENGTH or (depth and own[0]):
         return own
     found: tuple[float, tuple[str, ...]] | None = None
-    for cut in range(MIN_PART_LENGTH, len(word) - MIN_PART_LENGTH + 1):
+    particle = max((len(p) for p in PARTICLES if word.startswith(p)), default=0)
+    for cut in range(max(MIN_PART_LENGTH, particle + 1), len(word) - MIN_PART_LENGTH + 1):
         forms = modifier_forms(word[:cut])
         if not forms or _is_suffix(word[:cut], word[cut:]):
             continue
@@ -131,26 +147,69 @@ def _best(word: str, depth: int) -> tuple[float, tuple[str, ...]]:
 @lru_cache(maxsize=100_000)
 def split(word: str) -> tuple[str, ...]:
     """The parts of a normalised word as written ("samverkans", "grupp"), or () if it is
-    no compound."""
+    no compound.
+
+    The word is known as well as its best-known form, itself or its stem: "tjänsten" is
+    no "tjäna" + "sten", as "tjänst" is more common than "tjäna". And its stem must reach
+    past the first part: "sparande" (stem "spar") is "spar" and an ending, not a compound.
+    """
     score, parts = _best(word, 0)
-    return parts if len(parts) > 1 and score > zipf(word) else ()
+    if len(parts) < 2 or len(stem(word)) <= len(parts[0]):
+        return ()
+    return parts if score > max(zipf(word), zipf(stem(word))) else ()
+
+
+# A compound's parts that are compounds themselves are split too, this many levels down
+# ("arbetsmiljöplan" = "arbetsmiljö" + "plan", "arbetsmiljö" = "arbete" + "miljö").
+MAX_NESTING = 2
+
+
+def _runs(parts: tuple[str, ...]) -> list[str]:
+    """The words of a compound's runs of adjacent parts, the whole excepted: each as a
+    first part stands for ("intern" + "kontroll" of "internkontrollplan": the modifier's
+    forms, at most two), or as written when it ends with the head ("kontrollplan")."""
+    *modifiers, head = parts
+    words = []
+    for first in range(len(parts)):
+        for last in range(first, len(parts)):
+            if last - first + 1 == len(parts):
+                continue
+            written = "".join(parts[first:last])
+            if last == len(parts) - 1:
+                words.append(written + head)
+            else:
+                words += [written + form for form in modifier_forms(parts[last])[:2]]
+    return words
+
+
+@lru_cache(maxsize=100_000)
+def part_words(word: str, depth: int = 0) -> frozenset[str]:
+    """The words a normalised word is made of: its parts and runs of adjacent parts (as
+    ``_runs`` says), and theirs where they are compounds themselves (``split``'s rules
+    apply at every level: lexicon parts of at least ``MIN_PART_LENGTH`` letters, no
+    derivational ending as a head, the rarest part more common than the word split), at
+    most ``MAX_NESTING`` levels down. Empty for a word that is no compound."""
+    parts = split(word)
+    if not parts:
+        return frozenset()
+    found = set(_runs(parts))
+    if depth < MAX_NESTING:
+        for part in list(found):
+            found |= part_words(part, depth + 1)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=100_000)
+def part_stems(word: str) -> frozenset[str]:
+    """The stems of the words a normalised word is made of (``part_words``), its own stem
+    excepted: the parts a query word is matched against."""
+    term = stem(word)  # stem() keeps a term within MAX_TERM_LENGTH
+    return frozenset(s for s in map(stem, part_words(word)) if s != term)
 
 
 def compound_rows(words: Iterable[str]) -> set[tuple[str, str]]:
     """``(part's stem, compound's stem)`` for each compound among the normalised words."""
-    rows = set()
-    for word in set(words):
-        parts = split(word)
-        if not parts:
-            continue
-        term = stem(word)
-        *modifiers, head = parts
-        forms = [form for part in modifiers for form in modifier_forms(part)[:2]]
-        for form in (*forms, head):
-            part_stem = stem(form)  # stem() keeps a term within MAX_TERM_LENGTH
-            if part_stem != term:
-                rows.add((part_stem, term))
-    return rows
+    return {(part, stem(word)) for word in set(words) for part in part_stems(word)}
 
 
 def record(words: Iterable[str], using: str = "default") -> int:
@@ -203,6 +262,31 @@ def compound_condition(term_column: str, word: QueryWord, connection) -> tuple[s
     return f"{term_column} IN ({sql})", params
 
 
+def forget_unheld(version_ids: list[int], using: str = "default") -> int:
+    """Drop the compound rows of the terms no version but these holds: the versions' search
+    rows are about to be deleted (a reindexing, a removal). One ``DELETE``, run before the
+    search rows go, in their transaction; what a reindexing writes again is recorded again
+    by ``record``. Returns the rows deleted.
+
+    Two transactions removing the last two holders of a term at once may both see the
+    other's and keep its rows (harmless: a part whose compound no version has matches
+    nothing); ``manage.py reindex_search`` rebuilds the table.
+    """
+    held = SearchTerm.objects.using(using).filter(version__in=version_ids).values("term")
+    elsewhere = (
+        SearchTerm.objects.using(using)
+        .filter(term=OuterRef("term"))
+        .exclude(version__in=version_ids)
+    )
+    deleted, _ = (
+        SearchCompound.objects.using(using)
+        .filter(term__in=held)
+        .exclude(Exists(elsewhere))
+        .delete()
+    )
+    return deleted
+
+
 def forget_compounds(using: str = "default") -> int:
     """Drop every compound row; the reindexing that follows writes them again."""
     deleted, _ = SearchCompound.objects.using(using).all().delete()
@@ -214,6 +298,9 @@ __all__ = [
     "compound_rows",
     "compound_terms",
     "forget_compounds",
+    "forget_unheld",
+    "part_stems",
+    "part_words",
     "record",
     "split",
 ]

@@ -85,6 +85,7 @@ def index_versions(versions: Iterable[DocumentVersion], *, unindexed: bool = Fal
     ids = [v.pk for v in versions]
     with transaction.atomic(savepoint=False):
         if not unindexed:
+            compounds.forget_unheld(ids)
             SearchTerm.objects.filter(version__in=ids).delete()
             SearchHistory.objects.filter(version__in=ids).delete()
         SearchTerm.objects.bulk_create(rows, batch_size=2000)
@@ -119,6 +120,7 @@ def remove_version(version: DocumentVersion) -> None:
     """Drop a version's rows from the index."""
     with transaction.atomic(savepoint=False):
         _drop_ranks([version.pk])
+        compounds.forget_unheld([version.pk])
         SearchTerm.objects.filter(version=version).delete()
         SearchHistory.objects.filter(version=version).delete()
 
