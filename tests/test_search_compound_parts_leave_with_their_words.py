@@ -57,6 +57,19 @@ def test_a_compound_another_version_holds_keeps_its_parts(version):
     assert parts_of("alkoholmissbruk") == {"alkohol", "missbruk", "miss", "bruk"}
 
 
+def test_a_compound_only_a_superseded_version_holds_keeps_its_parts():
+    """The superseded version's terms are in its history row, not among the valid rows:
+    searches among earlier versions still find the compound through its parts."""
+    first = PublishedVersionFactory(title="Tillsyn", body="<p>Om alkoholmissbruk.</p>")
+    PublishedVersionFactory(document=first.document, title="Tillsyn", body="<p>Om tillsyn.</p>")
+    other = PublishedVersionFactory(title="Stöd", body="<p>Om stöd.</p>")
+    reindexed_with_file_text(other, "Alkoholmissbruket.")
+
+    reindexed_with_file_text(other, "Ingenting om det längre.")
+
+    assert parts_of("alkoholmissbruk") == {"alkohol", "missbruk", "miss", "bruk"}
+
+
 def test_a_reindexing_drops_what_the_text_no_longer_has_and_keeps_the_rest(version):
     PublishedVersionFactory(title="Stöd", body="<p>Om samverkansgrupper.</p>")
     filed = PublishedVersionFactory(title="Tillsyn", body="<p>Om tillsyn.</p>")

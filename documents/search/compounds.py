@@ -45,9 +45,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models.functions import Concat
 
-from ..models import SearchCompound, SearchTerm
+from ..models import SearchCompound, SearchHistory, SearchTerm
 from ..text import STOPWORDS, QueryWord, stem
 from .scoring import _successor
 
@@ -263,8 +264,8 @@ def compound_condition(term_column: str, word: QueryWord, connection) -> tuple[s
 
 
 def forget_unheld(version_ids: list[int], using: str = "default") -> int:
-    """Drop the compound rows of the terms no version but these holds: the versions' search
-    rows are about to be deleted (a reindexing, a removal). One ``DELETE``, run before the
+    """Drop the compound rows of the terms no version but these holds (valid versions' rows
+    or the history rows of the others): the versions' search rows are about to be deleted (a reindexing, a removal). One ``DELETE``, run before the
     search rows go, in their transaction; what a reindexing writes again is recorded again
     by ``record``. Returns the rows deleted.
 
@@ -278,10 +279,22 @@ def forget_unheld(version_ids: list[int], using: str = "default") -> int:
         .filter(term=OuterRef("term"))
         .exclude(version__in=version_ids)
     )
+    # A version that is no longer valid keeps its terms in one history row (``{"term":…}``);
+    # only the few candidate terms are looked for there.
+    in_history = (
+        SearchHistory.objects.using(using)
+        .exclude(version__in=version_ids)
+        .filter(
+            terms__contains=Concat(
+                Value('"'), OuterRef("term"), Value('":'), output_field=TextField()
+            )
+        )
+    )
     deleted, _ = (
         SearchCompound.objects.using(using)
         .filter(term__in=held)
         .exclude(Exists(elsewhere))
+        .exclude(Exists(in_history))
         .delete()
     )
     return deleted

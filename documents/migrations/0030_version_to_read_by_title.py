@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("documents", "0026_imported_register_keys_and_historical_decisions"),
+        ("documents", "0029_fewer_prefix_groups"),
         ("org", "0004_organisation_import"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

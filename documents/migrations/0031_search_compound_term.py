@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0026_imported_register_keys_and_historical_decisions'),
+        ('documents', '0030_version_to_read_by_title'),
     ]
 
     operations = [
