@@ -58,6 +58,11 @@ class _Compiled:
         self.populators = get_related_populators(klass_info, select, connection.alias)
         self.annotations = dict(compiler.annotation_col_map or {})
         self.width = compiler.col_count if compiler.has_extra_select else None
+        # What ``results_iter`` asks the backend for on every call: the same each time.
+        columns = [column[0] for column in select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("composite fields are not supported")
+        self.converters = compiler.get_converters(columns)
 
     def run(self, connection, values: dict) -> list:
         if self.locks and connection.get_autocommit():
@@ -75,7 +80,9 @@ class _Compiled:
             rows = [row[: self.width] for row in rows]
         objects = []
         alias = connection.alias
-        for row in self.compiler.results_iter([rows]):
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        for row in rows:
             obj = self.model.from_db(alias, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, obj)

@@ -56,6 +56,17 @@ def acting_users(position: Position, on: datetime.date | None = None) -> QuerySe
     return User.objects.filter(Q(pk__in=holder_ids) | Q(pk__in=substitute_ids), is_active=True)
 
 
+# Compiled once per process: the mail of every new task routed to a position asks it.
+_ACTING_USERS_QUERY = CompiledQuery(
+    lambda position_id, day: acting_users(position_id, day), ids=("position_id",), day="day"
+)
+
+
+def acting_user_list(position: Position, on: datetime.date | None = None) -> list:
+    """``acting_users`` read at once, as a list."""
+    return _ACTING_USERS_QUERY.run(position_id=position.pk, day=on or today())
+
+
 # The memo of one service call (``acting_memo``): (user id, day) -> the positions acted in.
 _call_memo: ContextVar[dict | None] = ContextVar("styrdok_acting_call_memo", default=None)
 

@@ -14,6 +14,7 @@ from viewflow.workflow.status import STATUS
 
 from audit import recording as audit
 from config.compiled_query import CompiledQuery
+from notifications import mail
 from org.selectors import acting_memo
 
 from .. import access, nodes, routing
@@ -127,7 +128,12 @@ def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
     # One atomic block and no nested one (the lock is the case read below): a transaction,
     # or a single savepoint when the caller has a transaction of its own. The step's audit
     # entries, and the links of the tasks it creates, are inserted together at its end.
-    with transaction.atomic(), audit.batched(), nodes.links_in_one_insert():
+    with (
+        transaction.atomic(),
+        audit.batched(),
+        nodes.links_in_one_insert(),
+        mail.queued_together(),
+    ):
         case = _lock_step_case(task_id)
         task = _read_task(task_id)
         task.process = case  # the activation reads the case from here: no new read
