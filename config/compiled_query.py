@@ -12,8 +12,8 @@ model instances with Django's own converters and populators, as ``QuerySet.__ite
 does. What the ORM checks when compiling, it checks once; ``select_for_update`` outside a
 transaction is refused per call, as the ORM refuses it.
 
-The placeholders are values that never occur in real data (negative ids, a day in year
-1); the queryset is built once per database connection alias.
+The placeholders (ids from 32,000, a day in year 1) must differ from the constants the
+query itself compiles to parameters; the queryset is built once per database connection alias.
 """
 
 from __future__ import annotations
@@ -26,7 +26,10 @@ from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 from django.db.transaction import TransactionManagementError
 
-_ID_BASE = -2_000_000_000  # placeholder ids: -2,000,000,000, -2,000,000,001, ...
+# Placeholder ids: 32,000, 32,001, ... Only the compiled query's own constants must differ
+# from them (real values are never compared); inside every integer column's range, the
+# smallest included (Django compiles a value outside it to "no rows", not to a parameter).
+_ID_BASE = 32_000
 _DAY = datetime.date(1, 1, 1)  # the placeholder day (one per query at most)
 
 
@@ -92,6 +95,12 @@ class _Compiled:
         return objects
 
 
+def _ordinary(value) -> bool:
+    if isinstance(value, datetime.date):
+        return True
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 2**31 - 1
+
+
 class CompiledQuery:
     """``build(**placeholders)`` returns the queryset; ``run(**values)`` its objects.
 
@@ -101,12 +110,16 @@ class CompiledQuery:
 
     def __init__(self, build: Callable[..., QuerySet], ids: tuple[str, ...], day: str = ""):
         self.build = build
-        self.slots: dict = {name: _ID_BASE - i for i, name in enumerate(ids)}
+        self.slots: dict = {name: _ID_BASE + i for i, name in enumerate(ids)}
         if day:
             self.slots[day] = _DAY
         self._compiled: dict[str, _Compiled] = {}
 
     def run(self, using: str = "default", **values) -> list:
+        if not all(_ordinary(values[name]) for name in self.slots):
+            # None, or an id outside a 32-bit column's range (from a URL, say): the ORM
+            # answers as it always has ("IS NULL", no rows, ...).
+            return list(self.build(**values).using(using))
         compiled = self._compiled.get(using)
         connection = connections[using]
         if compiled is None:

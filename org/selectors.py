@@ -222,6 +222,19 @@ def group_representatives(
     )
 
 
+_REPRESENTATIVES_QUERY = CompiledQuery(
+    lambda group_id, day: group_representatives(group_id, day), ids=("group_id",), day="day"
+)
+
+
+def group_representative_list(
+    group: SamverkanGroup, on: datetime.date | None = None
+) -> list[UnionRepresentative]:
+    """``group_representatives`` read at once, as a list; compiled once per process (a
+    case's samverkan split and its draft's routing check ask it)."""
+    return _REPRESENTATIVES_QUERY.run(group_id=group.pk, day=on or today())
+
+
 def top_unit() -> Unit | None:
     return Unit.objects.filter(parent__isnull=True).select_related("level").first()
 

@@ -16,6 +16,7 @@ from guardian.shortcuts import get_objects_for_user
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from config.compiled_query import CompiledQuery
 from documents import rules
 
 # The roles the register side needs too are defined below, in documents.access; callers
@@ -71,7 +72,17 @@ def can_start_case(user) -> Permit:
 
 
 def is_author(user, case: Case) -> bool:
-    return case.authors.filter(pk=user.pk).exists()
+    return bool(_AUTHORSHIP_QUERY.run(case_id=case.pk, user_id=user.pk))
+
+
+# Compiled once per process (config/compiled_query.py): the draft's and the decision's
+# checks ask it.
+_AUTHORSHIP_QUERY = CompiledQuery(
+    lambda case_id, user_id: Case.authors.through.objects.filter(
+        case_id=case_id, user_id=user_id
+    ).order_by()[:1],
+    ids=("case_id", "user_id"),
+)
 
 
 def eligible_for_task(user, task: Task, case: Case) -> Permit:

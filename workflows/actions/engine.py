@@ -15,7 +15,7 @@ from audit import recording as audit
 from config.compiled_query import CompiledQuery
 from documents.models import Decision, Document, DocumentStatus, DocumentVersion, VersionStatus
 from notifications import links, mail
-from org.selectors import acting_user_list, group_representatives
+from org.selectors import acting_user_list, group_representative_list
 
 from .. import access, routing
 from ..models import (
@@ -169,7 +169,7 @@ def representatives_of(case: Case, group) -> list:
     """The group's representatives today, read once per action on this case object."""
     known = getattr(case, "_representatives", None)
     if known is None or known[0] != group.pk:
-        known = (group.pk, list(group_representatives(group)))
+        known = (group.pk, group_representative_list(group))
         case._representatives = known
     return known[1]
 
@@ -183,8 +183,13 @@ def samverkan_task_data(case: Case) -> list[dict]:
 
 def mbl_demands(case: Case):
     """The statements of the case's samverkan round that demand an MBL negotiation."""
+    return round_mbl_demands(case.pk, case.round)
+
+
+def round_mbl_demands(case_id: int, round: int):
+    """The statements of a case's samverkan round (by ids) that demand an MBL negotiation."""
     return SamverkanStatement.objects.filter(
-        case=case, round=case.round, stance=UnionStance.DEMANDS_MBL
+        case_id=case_id, round=round, stance=UnionStance.DEMANDS_MBL
     )
 
 
