@@ -39,7 +39,12 @@ class _Compiled:
         sql, params = compiler.as_sql()
         self.sql = sql
         self.params = list(params)
-        self.locks = bool(queryset.query.select_for_update)
+        features = connection.features
+        self.locks = bool(
+            queryset.query.select_for_update
+            and features.has_select_for_update
+            and features.supports_transactions
+        )
         # Where each placeholder stands in the parameters, and how the backend adapted it
         # (SQLite receives days as text).
         self.positions: list[tuple[int, str, bool]] = []

@@ -58,7 +58,7 @@ STEP_CASE_RELATED = (
     "version__adoption",
     "decider_body",
     "decider_position",
-    "samverkan_group",
+    "samverkan_group__chair_position",  # where the samverkan meeting's task goes
     "diary_entry__series",
 )
 
