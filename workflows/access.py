@@ -16,7 +16,6 @@ from guardian.shortcuts import get_objects_for_user
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from config.compiled_query import CompiledQuery
 from documents import rules
 
 # The roles the register side needs too are defined below, in documents.access; callers
@@ -31,7 +30,7 @@ from org.models import Body, BodyMembership, Position, PositionKind, UnionRepres
 from org.selectors import Acting, acting_as, acting_in, today
 
 from . import routing
-from .models import Case, CaseKind, CaseReaderGrant
+from .models import AUTHORSHIP, Case, CaseKind, CaseReaderGrant
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -72,17 +71,7 @@ def can_start_case(user) -> Permit:
 
 
 def is_author(user, case: Case) -> bool:
-    return bool(_AUTHORSHIP_QUERY.run(case_id=case.pk, user_id=user.pk))
-
-
-# Compiled once per process (config/compiled_query.py): the draft's and the decision's
-# checks ask it.
-_AUTHORSHIP_QUERY = CompiledQuery(
-    lambda case_id, user_id: Case.authors.through.objects.filter(
-        case_id=case_id, user_id=user_id
-    ).order_by()[:1],
-    ids=("case_id", "user_id"),
-)
+    return bool(AUTHORSHIP.run(case_id=case.pk, user_id=user.pk))
 
 
 def eligible_for_task(user, task: Task, case: Case) -> Permit:
