@@ -31,6 +31,7 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from config.compiled_query import CompiledQuery
 from org.models import (
     BODY_RANK,
     Body,
@@ -334,7 +335,8 @@ def _unit_chief(rule: AdoptionRule, q: Question) -> Resolution:
     """The chief of the scope unit: always only their own area, since the scope is their
     own unit."""
     unit = q.scope_unit
-    position = Position.objects.filter(unit=unit, kind=PositionKind.CHIEF, is_active=True).first()
+    found = _UNIT_CHIEF_QUERY.run(unit_id=unit.pk)
+    position = found[0] if found else None
     if position is None:
         return Resolution(
             unresolved=[
@@ -350,6 +352,19 @@ def _unit_chief(rule: AdoptionRule, q: Question) -> Resolution:
         "position": position,
     }
     return Resolution(allowed=[Decider(reason, position=position)])
+
+
+def _first_chief(unit_id: int):
+    chiefs = Position.objects.filter(unit_id=unit_id, kind=PositionKind.CHIEF, is_active=True)
+    return (chiefs if chiefs.ordered else chiefs.order_by("pk"))[:1]  # as ``first()``
+
+
+# The rule set's reads, compiled once per process (config/compiled_query.py): every start,
+# draft and decision of a case asks them.
+_UNIT_CHIEF_QUERY = CompiledQuery(_first_chief, ids=("unit_id",))
+_RULES_QUERY = CompiledQuery(
+    lambda type_id: AdoptionRule.objects.filter(document_type_id=type_id), ids=("type_id",)
+)
 
 
 def _process_owner(rule: AdoptionRule, q: Question) -> Resolution:
@@ -427,7 +442,7 @@ def allowed_deciders(
     """
     question = Question(document_type, scope_unit, process)
     total = Resolution()
-    rules = list(AdoptionRule.objects.filter(document_type=document_type))
+    rules = _RULES_QUERY.run(type_id=document_type.pk)
     if not rules:
         total.unresolved.append(
             _("No one may adopt %(types)s: the rule set has no entry for the type.")

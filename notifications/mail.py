@@ -7,10 +7,12 @@ rolled back with it. ``manage.py send_queued_mail`` delivers the queue.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -30,6 +32,43 @@ def render(template: str, context: dict) -> tuple[str, str]:
     return " ".join(subject.split()), body
 
 
+# The mails of one action, queued with one INSERT when its block ends (``queued_together``).
+_pending: ContextVar[list | None] = ContextVar("styrdok_pending_mail", default=None)
+
+
+@contextmanager
+def queued_together() -> Iterator[None]:
+    """Hand the mails sent inside the block to the mail backend together when it ends: the
+    queue (django-mailer's ``DbBackend``) inserts them in one INSERT instead of one each.
+    For an action's transaction, which the block must sit inside: the mails are queued in
+    it, as before, and a block left by an exception queues none (the transaction that
+    would have held them is rolled back). A block inside another shares the outer one's."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending: list = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if pending:
+        get_connection().send_messages(pending)
+
+
+def _deliver(messages: list) -> None:
+    pending = _pending.get()
+    if pending is not None:
+        pending.extend(messages)
+    elif messages:
+        get_connection().send_messages(messages)
+
+
+def send_plain(subject: str, body: str, recipients: list[str]) -> None:
+    """One mail to all ``recipients`` (as ``django.core.mail.send_mail`` sends it)."""
+    _deliver([EmailMultiAlternatives(subject, body, None, recipients)])
+
+
 def send(template: str, context: dict, recipients: Iterable[str]) -> int:
     """One mail per recipient (nobody sees the others' addresses); returns how many."""
     addresses = sorted({address for address in recipients if address})
@@ -37,6 +76,5 @@ def send(template: str, context: dict, recipients: Iterable[str]) -> int:
         return 0
     subject, body = render(template, context)
     messages = [EmailMessage(subject, body, to=[address]) for address in addresses]
-    for message in messages:
-        message.send()
+    _deliver(messages)
     return len(messages)

@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from config.compiled_query import CompiledQuery
+
 from .models import (
     Body,
     BodyMembership,
@@ -52,6 +54,17 @@ def acting_users(position: Position, on: datetime.date | None = None) -> QuerySe
     holder_ids = PositionHolding.objects.active_on(day).filter(position=position).values("user_id")
     substitute_ids = Substitution.objects.active_on(day).filter(position=position).values("user_id")
     return User.objects.filter(Q(pk__in=holder_ids) | Q(pk__in=substitute_ids), is_active=True)
+
+
+# Compiled once per process: the mail of every new task routed to a position asks it.
+_ACTING_USERS_QUERY = CompiledQuery(
+    lambda position_id, day: acting_users(position_id, day), ids=("position_id",), day="day"
+)
+
+
+def acting_user_list(position: Position, on: datetime.date | None = None) -> list:
+    """``acting_users`` read at once, as a list."""
+    return _ACTING_USERS_QUERY.run(position_id=position.pk, day=on or today())
 
 
 # The memo of one service call (``acting_memo``): (user id, day) -> the positions acted in.
@@ -107,18 +120,25 @@ def acting_in(user, on: datetime.date | None = None) -> list[Acting]:
     return list(acting)
 
 
-def _read_acting(user, day: datetime.date) -> list[Acting]:
-    """The positions ``user`` holds or substitutes in on the day, with their units, in one
-    query: held ones first, each group in the positions' order (title)."""
-    held = PositionHolding.objects.active_on(day).filter(user=user).values("position_id")
-    substituted = Substitution.objects.active_on(day).filter(user=user).values("position_id")
-    positions = (
+def _acting_query(user_id: int, day: datetime.date) -> QuerySet:
+    held = PositionHolding.objects.active_on(day).filter(user_id=user_id).values("position_id")
+    substituted = Substitution.objects.active_on(day).filter(user_id=user_id).values("position_id")
+    return (
         Position.objects.filter(Q(pk__in=held) | Q(pk__in=substituted))
         .annotate(is_held=Q(pk__in=held))
         .select_related("unit")
         .order_by("-is_held", "title", "pk")
     )
-    return [Acting(p, not p.is_held) for p in positions]
+
+
+# Compiled once per process: every access check of a step asks it (config/compiled_query.py).
+_ACTING_QUERY = CompiledQuery(_acting_query, ids=("user_id",), day="day")
+
+
+def _read_acting(user, day: datetime.date) -> list[Acting]:
+    """The positions ``user`` holds or substitutes in on the day, with their units, in one
+    query: held ones first, each group in the positions' order (title)."""
+    return [Acting(p, not p.is_held) for p in _ACTING_QUERY.run(user_id=user.pk, day=day)]
 
 
 class ActingMemoMiddleware:
@@ -156,15 +176,32 @@ def acting_as(user, position: Position | int, on: datetime.date | None = None) -
             ),
             None,
         )
-    for manager, as_substitute in ((PositionHolding.objects, False), (Substitution.objects, True)):
-        rows = manager.active_on(day).filter(user=user, position_id=position_id)
-        if isinstance(position, int):
-            row = rows.select_related("position").first()
-            if row is not None:
-                return Acting(row.position, as_substitute)
-        elif rows.exists():
-            return Acting(position, as_substitute)
+    for query, as_substitute in ((_HOLDING_QUERY, False), (_SUBSTITUTION_QUERY, True)):
+        rows = query.run(user_id=user.pk, position_id=position_id, day=day)
+        if rows:
+            return Acting(
+                position if not isinstance(position, int) else rows[0].position, as_substitute
+            )
     return None
+
+
+def _assignment_query(model):
+    """The first of ``user_id``'s holdings (or substitutions) of ``position_id`` on the day,
+    with its position; compiled once per process (``config.compiled_query``)."""
+
+    def build(user_id: int, position_id: int, day: datetime.date) -> QuerySet:
+        return (
+            model.objects.active_on(day)
+            .filter(user_id=user_id, position_id=position_id)
+            .select_related("position")
+            .order_by("pk")[:1]
+        )
+
+    return CompiledQuery(build, ids=("user_id", "position_id"), day="day")
+
+
+_HOLDING_QUERY = _assignment_query(PositionHolding)
+_SUBSTITUTION_QUERY = _assignment_query(Substitution)
 
 
 def body_members(body: Body, on: datetime.date | None = None) -> QuerySet:
@@ -183,6 +220,19 @@ def group_representatives(
         .filter(group=group, user__is_active=True)
         .select_related("user", "union")
     )
+
+
+_REPRESENTATIVES_QUERY = CompiledQuery(
+    lambda group_id, day: group_representatives(group_id, day), ids=("group_id",), day="day"
+)
+
+
+def group_representative_list(
+    group: SamverkanGroup, on: datetime.date | None = None
+) -> list[UnionRepresentative]:
+    """``group_representatives`` read at once, as a list; compiled once per process (a
+    case's samverkan split and its draft's routing check ask it)."""
+    return _REPRESENTATIVES_QUERY.run(group_id=group.pk, day=on or today())
 
 
 def top_unit() -> Unit | None:

@@ -30,7 +30,7 @@ from org.models import Body, BodyMembership, Position, PositionKind, UnionRepres
 from org.selectors import Acting, acting_as, acting_in, today
 
 from . import routing
-from .models import Case, CaseKind, CaseReaderGrant
+from .models import AUTHORSHIP, Case, CaseKind, CaseReaderGrant
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
 
@@ -71,7 +71,7 @@ def can_start_case(user) -> Permit:
 
 
 def is_author(user, case: Case) -> bool:
-    return case.authors.filter(pk=user.pk).exists()
+    return bool(AUTHORSHIP.run(case_id=case.pk, user_id=user.pk))
 
 
 def eligible_for_task(user, task: Task, case: Case) -> Permit:

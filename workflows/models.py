@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from viewflow.workflow.models import Process
 
+from config.compiled_query import CompiledQuery
 from documents.models import Document, copy_to_versions
 from documents.models.decision import minutes_paragraph
 
@@ -240,6 +241,14 @@ def sync_open_case_flags(documents: QuerySet[Document]) -> int:
     written = documents.update(has_open_case=Exists(open_cases))
     copy_to_versions(documents, ["has_open_case"])
     return written
+
+
+# Whether a user is among a case's authors (the access checks' ``is_author``), compiled
+# once per process (config/compiled_query.py): the draft's and the decision's checks ask.
+AUTHORSHIP = CompiledQuery(
+    lambda case_id, user_id: Case.authors.through.objects.filter(case=case_id, user=user_id),
+    ids=("case_id", "user_id"),
+)
 
 
 class CaseReaderGrant(UserObjectPermissionBase):

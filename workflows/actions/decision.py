@@ -8,6 +8,7 @@ import datetime
 from django.db.models import Exists
 from django.utils import timezone
 
+from config.compiled_query import CompiledQuery
 from documents.models import Decision, DecisionKind, DecisionOutcome, VersionStatus
 
 from ..models import Case, CaseKind, Negotiation, SamverkanMeeting
@@ -23,9 +24,22 @@ from ..refusals import (
     ValidUntilBeforeValidFrom,
 )
 from .base import Step, check_decision_answer
-from .engine import mbl_demands
+from .engine import round_mbl_demands
 from .notices import tell_decision
 from .review_steps import confirm_review
+
+
+def _meeting_of_round(case_id: int, round: int):
+    return (
+        SamverkanMeeting.objects.filter(case_id=case_id, round=round)
+        .annotate(mbl_demanded=Exists(round_mbl_demands(case_id, round)))
+        .order_by("-pk")[:1]
+    )
+
+
+# The round's meeting, and whether a union demanded a negotiation, in one query compiled
+# once per process (config/compiled_query.py).
+_MEETING_QUERY = CompiledQuery(_meeting_of_round, ids=("case_id", "round"))
 
 
 def check_ready_for_decision(case: Case, decision_date: datetime.date | None = None) -> None:
@@ -38,12 +52,8 @@ def check_ready_for_decision(case: Case, decision_date: datetime.date | None = N
             raise SamverkanNotHeld()
         return
     # The round's meeting, and whether a union demanded a negotiation, in one query.
-    meeting = (
-        SamverkanMeeting.objects.filter(case=case, round=case.round)
-        .annotate(mbl_demanded=Exists(mbl_demands(case)))
-        .order_by("-pk")
-        .first()
-    )
+    found = _MEETING_QUERY.run(case_id=case.pk, round=case.round)
+    meeting = found[0] if found else None
     if meeting is None:
         raise SamverkanNotFinished()
     if decision_date and decision_date < meeting.meeting_date:

@@ -6,16 +6,16 @@ This module does not import ``workflows.flows`` (the flows import it)."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import recording as audit
+from config.compiled_query import CompiledQuery
 from documents.models import Decision, Document, DocumentStatus, DocumentVersion, VersionStatus
-from notifications import links
-from org.selectors import acting_users, group_representatives
+from notifications import links, mail
+from org.selectors import acting_user_list, group_representative_list
 
 from .. import access, routing
 from ..models import (
@@ -109,16 +109,28 @@ def task_candidates(task, case: Case | None = None, route: routing.Route | None 
     or whoever acts in the position today (holder or substitute)."""
     route = route or routing.route_of(task)
     if route.kind == "user":
+        # A union representative's task: the representatives were read with their users
+        # by the samverkan split in this action (``representatives_of``).
+        known = getattr(case, "_representatives", (None, []))[1] if case is not None else []
+        user = next((rep.user for rep in known if rep.user_id == route.user_id), None)
+        if user is not None:
+            return [user]
         return list(User.objects.filter(pk=route.user_id))
     if route.kind == routing.TO_AUTHORS:
-        case = case or Case.objects.get(pk=task.process_id)
-        return list(case.authors.all())
+        case_id = case.pk if case is not None else task.process_id
+        return _AUTHORS_QUERY.run(case_id=case_id)
     if route.kind == routing.TO_REGISTRARS:
         users = []
         for position in access.registrar_positions():
-            users.extend(acting_users(position))
+            users.extend(acting_user_list(position))
         return users
-    return list(acting_users(route.position))
+    return acting_user_list(route.position)
+
+
+# Compiled once per process (config/compiled_query.py): asked for every new drafting task.
+_AUTHORS_QUERY = CompiledQuery(
+    lambda case_id: User.objects.filter(authored_cases=case_id), ids=("case_id",)
+)
 
 
 def notify_task(task, case: Case, route: routing.Route, base: str | None = None) -> None:
@@ -141,7 +153,7 @@ def notify_task(task, case: Case, route: routing.Route, base: str | None = None)
         message = _(
             "The case was sent back to you (återremiss) in Styrdok.\n\nCase: %(dnr)s %(title)s\nStep: %(step)s\n\nMotivation:\n%(motivation)s\n\nOpen the task: %(link)s\n"
         )
-    send_mail(subject=subject, message=message % facts, from_email=None, recipient_list=recipients)
+    mail.send_plain(subject, message % facts, recipients)
 
 
 def mark_step(case: Case, step: str) -> None:
@@ -157,7 +169,7 @@ def representatives_of(case: Case, group) -> list:
     """The group's representatives today, read once per action on this case object."""
     known = getattr(case, "_representatives", None)
     if known is None or known[0] != group.pk:
-        known = (group.pk, list(group_representatives(group)))
+        known = (group.pk, group_representative_list(group))
         case._representatives = known
     return known[1]
 
@@ -171,8 +183,13 @@ def samverkan_task_data(case: Case) -> list[dict]:
 
 def mbl_demands(case: Case):
     """The statements of the case's samverkan round that demand an MBL negotiation."""
+    return round_mbl_demands(case.pk, case.round)
+
+
+def round_mbl_demands(case_id: int, round: int):
+    """The statements of a case's samverkan round (by ids) that demand an MBL negotiation."""
     return SamverkanStatement.objects.filter(
-        case=case, round=case.round, stance=UnionStance.DEMANDS_MBL
+        case_id=case_id, round=round, stance=UnionStance.DEMANDS_MBL
     )
 
 

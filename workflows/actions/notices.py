@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from config.compiled_query import CompiledQuery
 from documents.models import Decision, DecisionOutcome
 from notifications import services as notices
 
@@ -23,6 +24,18 @@ def _facts(case: Case, decision: Decision) -> dict:
     }
 
 
+def _decided_people(case_id: int):
+    stated = SamverkanStatement.objects.filter(case_id=case_id).values("representative__user")
+    return (
+        User.objects.filter(pk__in=stated) | User.objects.filter(authored_cases=case_id)
+    ).distinct()
+
+
+# Who hears of a decision: the authors and the representatives who stated a position;
+# compiled once per process (config/compiled_query.py).
+_DECIDED_PEOPLE = CompiledQuery(_decided_people, ids=("case_id",))
+
+
 def tell_decision(case: Case, decision: Decision) -> None:
     """Återremiss to the authors, with the motivation; an adoption, rejection or repeal to
     the authors and to the union representatives who stated a position on the case."""
@@ -35,10 +48,8 @@ def tell_decision(case: Case, decision: Decision) -> None:
         outcome = "repealed" if case.kind == CaseKind.REPEAL else "adopted"
     else:
         outcome = "rejected"
-    stated = SamverkanStatement.objects.filter(case=case).values("representative__user")
-    people = User.objects.filter(pk__in=stated) | case.authors.all()
     notices.case_decided(
-        people.distinct(),
+        _DECIDED_PEOPLE.run(case_id=case.pk),
         outcome=outcome,
         decision_date=decision.decision_date,
         paragraph=decision.paragraph,

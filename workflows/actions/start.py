@@ -14,6 +14,7 @@ from documents.models import (
     DocumentType,
     DocumentVersion,
 )
+from notifications import mail
 from org.models import Position, Process, Unit
 from org.selectors import Acting, acting_memo
 
@@ -105,7 +106,12 @@ def start_new_document(
     title = (title or "").strip()
     if not title:
         raise TitleMissing()
-    with transaction.atomic(), audit.batched(), nodes.links_in_one_insert():
+    with (
+        transaction.atomic(),
+        audit.batched(),
+        nodes.links_in_one_insert(),
+        mail.queued_together(),
+    ):
         document = Document(
             title=title,
             document_type=document_type,
@@ -152,7 +158,12 @@ def start_revision(*, user, document: Document) -> Case:
     permit = access.can_start_case(user)
     if not permit:
         raise refuse(permit)
-    with transaction.atomic(), audit.batched(), nodes.links_in_one_insert():
+    with (
+        transaction.atomic(),
+        audit.batched(),
+        nodes.links_in_one_insert(),
+        mail.queued_together(),
+    ):
         document = Document.objects.select_for_update().get(pk=document.pk)
         check_startable(document, CaseKind.REVISION)
         current = document.current_version
@@ -186,7 +197,12 @@ def start_repeal(*, user, document: Document, motivation: str = "") -> Case:
     permit = access.can_start_case(user)
     if not permit:
         raise refuse(permit)
-    with transaction.atomic(), audit.batched(), nodes.links_in_one_insert():
+    with (
+        transaction.atomic(),
+        audit.batched(),
+        nodes.links_in_one_insert(),
+        mail.queued_together(),
+    ):
         document = Document.objects.select_for_update().get(pk=document.pk)
         check_startable(document, CaseKind.REPEAL)
         decider = resolve_decider(document, None)

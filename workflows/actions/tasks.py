@@ -13,6 +13,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit import recording as audit
+from config.compiled_query import CompiledQuery
+from notifications import mail
 from org.selectors import acting_memo
 
 from .. import access, nodes, routing
@@ -56,8 +58,31 @@ STEP_CASE_RELATED = (
     "version__adoption",
     "decider_body",
     "decider_position",
-    "samverkan_group",
+    "samverkan_group__chair_position",  # where the samverkan meeting's task goes
     "diary_entry__series",
+)
+
+
+def _build_lock_query(task_id: int):
+    # The case found by its id from the task (a subquery), not by joining the task table:
+    # with the task in the join, PostgreSQL spent several times longer planning and running
+    # the query (bench/lifecycle.py, docs/performance.md). No ORDER BY, in the subquery
+    # either: one row at most.
+    process_id = Task.objects.filter(pk=task_id).order_by().values("process_id")
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related(*STEP_CASE_RELATED)
+        .filter(pk=Subquery(process_id))
+        .order_by()[:1]
+    )
+
+
+# Compiled once per process: building and compiling the 13-table read cost Django several
+# times what the database spends running it (config/compiled_query.py).
+_LOCK_QUERY = CompiledQuery(_build_lock_query, ids=("task_id",))
+_TASK_QUERY = CompiledQuery(
+    lambda task_id: Task.objects.select_related("owner").filter(pk=task_id).order_by(),
+    ids=("task_id",),
 )
 
 
@@ -67,23 +92,19 @@ def _lock_step_case(task_id: int) -> Case:
     case, without a savepoint of its own. The task is read after the lock, by a query of
     its own: a row read in the locking query comes from the snapshot taken before waiting
     for the lock, so a task completed meanwhile would look open."""
-    # The case found by its id from the task (a subquery), not by joining the task table:
-    # with the task in the join, PostgreSQL spent several times longer planning and running
-    # the query (bench/lifecycle.py, docs/performance.md). No ORDER BY, in the subquery
-    # either: one row at most, and compiling the task's default ordering (which the
-    # database never sees in a subquery) was half of the query's cost in Python.
-    process_id = Task.objects.filter(pk=task_id).order_by().values("process_id")
     try:
-        found = list(
-            Case.objects.select_for_update(of=("self",))
-            .select_related(*STEP_CASE_RELATED)
-            .filter(pk=Subquery(process_id))
-            .order_by()[:1]
-        )
+        found = _LOCK_QUERY.run(task_id=task_id)
     except DatabaseError as exc:
         raise Busy() from exc
     if not found:
         raise NoSuchTask()
+    return found[0]
+
+
+def _read_task(task_id: int) -> Task:
+    found = _TASK_QUERY.run(task_id=task_id)
+    if not found:
+        raise Task.DoesNotExist("Task matching query does not exist.")
     return found[0]
 
 
@@ -107,9 +128,14 @@ def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
     # One atomic block and no nested one (the lock is the case read below): a transaction,
     # or a single savepoint when the caller has a transaction of its own. The step's audit
     # entries, and the links of the tasks it creates, are inserted together at its end.
-    with transaction.atomic(), audit.batched(), nodes.links_in_one_insert():
+    with (
+        transaction.atomic(),
+        audit.batched(),
+        nodes.links_in_one_insert(),
+        mail.queued_together(),
+    ):
         case = _lock_step_case(task_id)
-        task = Task.objects.select_related("owner").get(pk=task_id)
+        task = _read_task(task_id)
         task.process = case  # the activation reads the case from here: no new read
         step_name = task.flow_task.name
         permit = access.can_execute_task(user, task, case)

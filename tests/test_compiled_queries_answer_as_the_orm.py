@@ -1,0 +1,120 @@
+"""The hot reads of a case's steps, compiled to SQL once per process
+(``config.compiled_query``), answer exactly as the ORM querysets they are built from: the
+same rows, the same related objects, one query each; odd values (None, an id beyond a
+32-bit column) go through the ORM as before, and a lock outside a transaction is refused
+where the ORM refuses it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from config.compiled_query import CompiledQuery
+from org import selectors
+from org.models import PositionHolding
+from tests.factories import SubstitutionFactory
+from tests.lifecycle import open_tasks
+from workflows.actions import tasks as task_actions
+from workflows.actions.start import start_new_document
+from workflows.actions.tasks import complete_task
+from workflows.models import Case
+from workflows.refusals import NoSuchTask
+
+
+def _values(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def _started(town) -> Case:
+    return start_new_document(
+        user=town.users["samordnare"],
+        document_type=town.types["handlingsplan"],
+        title="Handlingsplan att läsa",
+        scope_unit=town.units["unit"],
+        owner_position=town.positions["enhetschef"],
+    )
+
+
+def test_the_steps_lock_reads_the_case_and_its_relations_as_the_orm_does(town):
+    case = _started(town)
+    task = open_tasks(case)[0]
+    with transaction.atomic():
+        expected = list(task_actions._build_lock_query(task.pk))
+        with CaptureQueriesContext(connection) as queries:
+            locked = task_actions._lock_step_case(task.pk)
+    assert len(queries.captured_queries) == 1
+    assert _values(locked) == _values(expected[0])
+    for path in task_actions.STEP_CASE_RELATED:
+        mine, theirs = locked, expected[0]
+        for name in path.split("__"):
+            assert mine._meta.get_field(name).is_cached(mine), f"{path} read lazily"
+            mine, theirs = getattr(mine, name), getattr(theirs, name)
+            if mine is None or theirs is None:
+                assert mine is theirs
+                break
+            assert _values(mine) == _values(theirs)
+
+
+def test_the_positions_a_person_acts_in_are_those_the_orm_finds(town):
+    user = town.users["samordnare"]
+    held = PositionHolding.objects.filter(user=user).first().position
+    substituted = town.positions["enhetschef"]
+    today = timezone.localdate()
+    SubstitutionFactory(
+        user=user, position=substituted, start=today, end=today + datetime.timedelta(days=3)
+    )
+
+    acting = selectors._read_acting(user, today)
+    expected = list(selectors._acting_query(user.pk, today))
+
+    assert [(a.position.pk, a.as_substitute) for a in acting] == [
+        (p.pk, not p.is_held) for p in expected
+    ]
+    assert (held.pk, False) in [(a.position.pk, a.as_substitute) for a in acting]
+    assert (substituted.pk, True) in [(a.position.pk, a.as_substitute) for a in acting]
+    assert all(a.position._meta.get_field("unit").is_cached(a.position) for a in acting)
+    # Another day, another answer: the day is a parameter, not part of the compiled SQL.
+    later = selectors._read_acting(user, today + datetime.timedelta(days=10))
+    assert substituted.pk not in [a.position.pk for a in later]
+
+
+def test_a_task_id_beyond_a_32_bit_column_is_no_such_task(town):
+    with pytest.raises(NoSuchTask):
+        complete_task(user=town.users["samordnare"], task_id=2**40, data={})
+
+
+def test_none_is_asked_as_the_orm_asks_it(town):
+    query = CompiledQuery(
+        lambda user_id: PositionHolding.objects.filter(user_id=user_id), ids=("user_id",)
+    )
+    assert query.run(user_id=None) == list(PositionHolding.objects.filter(user_id=None))
+    user = town.users["samordnare"]
+    assert query.run(user_id=user.pk) == list(PositionHolding.objects.filter(user=user))
+
+
+def _refused(run) -> bool:
+    from django.db.transaction import TransactionManagementError
+
+    try:
+        run()
+    except TransactionManagementError:
+        return True
+    return False
+
+
+def test_a_lock_outside_a_transaction_is_refused_where_the_orm_refuses_it(town, monkeypatch):
+    case = _started(town)
+    task = open_tasks(case)[0]
+    task_actions._LOCK_QUERY.run(task_id=task.pk)  # compiled (inside the test's transaction)
+    # As if outside any transaction (pytest-django's own transaction would hide it).
+    monkeypatch.setattr(connection, "get_autocommit", lambda: True)
+
+    orm = _refused(lambda: list(task_actions._build_lock_query(task.pk)))
+    compiled = _refused(lambda: task_actions._LOCK_QUERY.run(task_id=task.pk))
+
+    assert compiled == orm
+    assert orm == (connection.vendor == "postgresql")  # SQLite has no row locks to refuse
