@@ -314,15 +314,19 @@ class Checker:
 
     # --- Earlier versions --------------------------------------------------------------
 
-    def earlier(self, row: Row) -> None:
+    def document_row(self, sheet, row: Row) -> Row | None:
+        """The file's row of the document a row of another sheet names, or None with the
+        refusal said."""
         main = self.rows_by_key.get(row["document"])
         if main is None:
             self.problem(
-                EARLIER,
-                row,
-                "document",
-                NOT_FOUND % {"thing": _("document"), "key": row["document"]},
+                sheet, row, "document", NOT_FOUND % {"thing": _("document"), "key": row["document"]}
             )
+        return main
+
+    def earlier(self, row: Row) -> None:
+        main = self.document_row(EARLIER, row)
+        if main is None:
             return
         self.decider(EARLIER, row)
         self.content(EARLIER, row)

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from audit import recording
-from org.importing.check import NOT_FOUND
 from org.importing.reader import Row
 
 from ..files import checked_before
@@ -92,14 +91,8 @@ def check_repeals(checker: Checker) -> set[str]:
     """The keys of the documents the file imports as repealed; refusals of bad repeals."""
     repealed: set[str] = set()
     for row in checker.book.rows(REPEALS):
-        main = checker.rows_by_key.get(row["document"])
+        main = checker.document_row(REPEALS, row)
         if main is None:
-            checker.problem(
-                REPEALS,
-                row,
-                "document",
-                NOT_FOUND % {"thing": _("document"), "key": row["document"]},
-            )
             continue
         repealed.add(row["document"])
         checker.decider(REPEALS, row)
