@@ -136,10 +136,9 @@ def test_the_overview_costs_the_same_queries_for_one_document_and_a_full_page(cl
         response = overview(client, unit)
     assert len(response.context["rows"]) == 25
     # 10 on a running server; 11 here, where the register's generation never moved on
-    # (the tests' transactions never commit) and the count is not cached; on PostgreSQL
-    # one more, the counts' planner setting (reading.selectors._counts).
-    ceiling = 12 if connection.vendor == "postgresql" else 11
-    assert len(few) == len(many) <= ceiling
+    # (the tests' transactions never commit) and the count is not cached; the same on
+    # PostgreSQL (the counts no longer need a planner setting of their own).
+    assert len(few) == len(many) <= 11
 
 
 # --- Refusals ---------------------------------------------------------------------
