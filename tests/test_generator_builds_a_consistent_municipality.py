@@ -264,3 +264,21 @@ def test_read_confirmations_are_of_people_the_documents_ask(municipality, db):
             "path", flat=True
         )
         assert any(p.startswith(c.document.scope_unit.path) for p in paths)
+
+
+def test_the_generated_organisation_is_one_the_organisation_file_takes_back(municipality, db):
+    """Exported and tried again (a dry run), the generated organisation has no error: no
+    one holds the same seat in a body twice (the previous period's seats were drawn at
+    random and could repeat a person), nothing the file refuses."""
+    from org.importing.export import export
+    from org.importing.services import import_file
+    from org.models import BodyMembership
+
+    repeated = (
+        BodyMembership.objects.values("body", "user", "start")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    assert not repeated.exists()
+    report = import_file("organisation.xlsx", export("xlsx"), dry_run=True)
+    assert report.ok, [str(p) for p in report.problems][:5]
