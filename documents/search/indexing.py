@@ -62,13 +62,17 @@ def _rows(version: DocumentVersion, summary: str, words: set[str]) -> list[tuple
     return rows
 
 
-def index_versions(versions: Iterable[DocumentVersion], *, unindexed: bool = False) -> int:
+def index_versions(
+    versions: Iterable[DocumentVersion], *, unindexed: bool = False, compounds_cleared: bool = False
+) -> int:
     """Replace the index rows of the versions, in one transaction; returns the rows written.
 
     Load the versions with ``select_related("document")`` and ``prefetch_related("files")``
     to index many at once without a query per version. ``unindexed``: the caller knows the
     versions have no rows yet (a version becoming searchable for the first time: only
     searchable versions are indexed), so there is nothing to delete first.
+    ``compounds_cleared``: the caller emptied the compound rows and writes them all again
+    (``reindex_search``), so there are none to forget.
     """
     versions = list(versions)
     if not versions:
@@ -85,7 +89,8 @@ def index_versions(versions: Iterable[DocumentVersion], *, unindexed: bool = Fal
     ids = [v.pk for v in versions]
     with transaction.atomic(savepoint=False):
         if not unindexed:
-            compounds.forget_unheld(ids)
+            if not compounds_cleared:
+                compounds.forget_unheld(ids)
             SearchTerm.objects.filter(version__in=ids).delete()
             SearchHistory.objects.filter(version__in=ids).delete()
         SearchTerm.objects.bulk_create(rows, batch_size=2000)

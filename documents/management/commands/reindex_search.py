@@ -96,7 +96,7 @@ class Command(BaseCommand):
                 .select_related("document")
                 .prefetch_related("files")
             )
-            rows += index_versions(batch)
+            rows += index_versions(batch, compounds_cleared=True)
             if progress:
                 progress.advance(len(chunk))
         if progress:
