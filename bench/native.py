@@ -11,7 +11,8 @@ Each round asks a common word both ways, in alternating order (interleaved, so a
 machine hurts both alike), for the register's first page as it opens (valid today, 25
 hits, best first, ties by title, with the total):
 
-* ours: ``documents.search.RankedTerm`` (the query the register page runs);
+* ours: ``documents.search.ranked`` in the register's view (one word: the ranked index,
+  the query the register page runs);
 * native: ``to_tsquery('swedish', word)`` over the GIN index, ``ts_rank`` ordering, the
   same page size and the total in the same statement (a CTE read twice, as ours does).
 
@@ -123,14 +124,14 @@ def compare(word: str = WORD, rounds: int = ROUNDS) -> dict:
     from django.db import connection
 
     from documents import search
-    from documents.text import query_terms
     from org.selectors import today
 
     day = today()
-    (term,) = query_terms(word)
+    view = search.RankedView(day=day, public_only=False)
 
     def ours() -> int:
-        rows = search.RankedTerm(term, day=day, public_only=False).rows(0, PAGE)
+        hits = search.ranked(word, lambda: None, current_only=True, view=view)
+        rows = hits.rows(0, PAGE)
         return rows[0][2] if rows else 0
 
     with connection.cursor() as cursor:

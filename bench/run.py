@@ -389,7 +389,7 @@ def explain(scenario: Scenario) -> str:
     for q in captured.captured_queries:
         sql = q["sql"]
         out.append(f"-- {q['time']} s\n{sql}")
-        if sql.lstrip().upper().startswith("SELECT"):
+        if sql.lstrip().upper().startswith(("SELECT", "WITH")):
             with connection.cursor() as cursor:
                 cursor.execute(prefix + sql)
                 out.extend("   " + " | ".join(str(c) for c in row) for row in cursor.fetchall())

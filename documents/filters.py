@@ -19,7 +19,6 @@ from org.models import Body, Position, Process, Unit
 from . import access, search, selectors
 from . import cache as register_cache
 from .models import DocumentType, VersionStatus
-from .text import query_terms
 from .widgets import FastCheckboxSelectMultiple, FastDateInput, FastSelect, FastTextInput
 
 
@@ -328,45 +327,45 @@ class RegisterFilter(django_filters.FilterSet):
         return (self.form.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
 
     @cached_property
-    def ranked_hits(self) -> search.RankedHits | search.RankedTerm | None:
-        """A valid search's hits ranked in one grouped pass over the index
-        (``search.RankedHits``), among the versions the other filters let through; None
-        without search terms. Where a page of hits is shown, use this rather than ``qs``
-        (which ranks with a correlated lookup per hit).
+    def ranked_hits(self) -> search.Hits | None:
+        """A valid search's hits ranked in one pass (``search.ranked``), among the versions
+        the other filters let through; None without search terms. Where a page of hits is
+        shown, use this rather than ``qs`` (which ranks with a correlated lookup per hit).
 
-        One search term and no other filter than those the ranked index holds (unit, types,
-        process, owner, review date; valid today: the register as it opens, or as a manager
-        lands on it), with the request known: the hits are read from the ranked index of
-        that view (``search.RankedTerm``). It applies the register's visibility rule
-        itself, so this filter set's queryset must be the register's
-        (``selectors.register_versions``).
+        With no other filter than those the ranked index holds (unit, types, process, owner,
+        review date; valid today: the register as it opens, or as a manager lands on it)
+        and the request known, the view is passed on, and a one-word search is read from
+        the ranked index; the search then applies the register's visibility rule itself, so
+        this filter set's queryset must be the register's (``selectors.register_versions``).
         """
         q = self.search_text()
-        terms = query_terms(q) if q else []
-        if not terms:
+        if not q:
             return None
-
         among = self.ranked_filters()
-        if len(terms) == 1 and self.request is not None and among is not None:
-            return search.RankedTerm(
-                terms[0],
+        view = None
+        if self.request is not None and among is not None:
+            view = search.RankedView(
                 day=timezone.localdate(),
                 public_only=access.register_public_only(self.request.user),
                 among=among,
                 review_before=self.form.cleaned_data.get("review_before"),
-                using=self.queryset.db,
             )
-        filtered = self._filter(self.queryset.all())
-        return search.RankedHits(filtered, q, current_only=self.only_valid_versions())
+        return search.ranked(
+            q,
+            lambda: self._filter(self.queryset.all()),
+            current_only=self.only_valid_versions(),
+            view=view,
+            using=self.queryset.db,
+        )
 
-    # Filters the ranked index (search.RankedTerm) applies itself; of them, those on a
+    # Filters the ranked index (search.RankedView) applies itself; of them, those on a
     # column of the document, which the versions and the index copy under the same name.
     RANKED_FILTERS = ("q", "unit", "type", "process", "owner", "review_before")
     RANKED_DOCUMENT_FILTERS = ("type", "process", "owner")
 
     def ranked_filters(self) -> dict[str, list[int]] | None:
         """The filters given, as the ranked index's columns and the ids each may hold
-        (``search.RankedTerm``'s ``among``; the review date is passed on its own); None if
+        (``search.RankedView``'s ``among``; the review date is passed on its own); None if
         a filter it does not hold, or a sort, is given."""
         data = self.form.cleaned_data
         if any(data.get(name) for name in self.filters if name not in self.RANKED_FILTERS):

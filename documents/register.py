@@ -21,7 +21,6 @@ from . import search, selectors
 from .filters import RegisterFilter
 from .links import route_filler
 from .models import DocumentVersion, VersionStatus
-from .text import query_terms
 
 PAGE_SIZE = 25
 
@@ -51,7 +50,7 @@ def table_rows(versions: Iterable[DocumentVersion], q: str = "") -> list[Registe
     lookups, filters and a ``{% url %}`` per cell (most of a page's rendering time);
     with a search, the snippet of the version's text around its best match."""
     url_of = route_filler("documents:detail")
-    terms = query_terms(q) if q else []
+    terms = search.query_terms(q) if q else []
     status_labels = dict(DocumentVersion._meta.get_field("status").flatchoices)
     rows: list[RegisterRow] = []
     for v in versions:

@@ -199,7 +199,7 @@ class RankedRows:
     carried through the sort is what makes common words slow; here the hits are ranked
     on their ids alone, and only the page's ids are fetched with everything a row shows.
     ``ranked`` is either a sorted ``DocumentVersion`` queryset or the hits of a search
-    (``search.RankedHits`` or ``search.RankedTerm``). A fixed number of queries per page
+    (``search.Hits``). A fixed number of queries per page
     (see ``RankedPaginator``), whatever its size.
     """
 
@@ -247,9 +247,9 @@ class RankedRows:
         and stop after the page (``COUNT(*) OVER ()`` made them read and sort every
         matching row first: 15,000 for the whole register).
         """
-        from .search import RankedHits, RankedTerm
+        from .search import Hits
 
-        if isinstance(self.ranked, (RankedHits, RankedTerm)):
+        if isinstance(self.ranked, Hits):
             return [(pk, total) for pk, _score, total in self.ranked.rows(offset, limit)]
         if self.one_pass:
             counted = self.ranked.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from documents.models import Document, DocumentVersion, SearchPrefix, SearchPrefixRank, SearchRank
-from documents.search import rank_versions
+from documents.search.indexing import rank_versions
 
 COLUMNS = (
     "version_id",

@@ -27,9 +27,9 @@ from documents.models import (
     SearchTerm,
     VersionStatus,
 )
+from documents.plain_text import html_to_text
 from documents.search import index_versions, search
 from documents.selectors import register_versions, valid_on
-from documents.text import html_to_text
 from fixtures.generator import BASE_DATE, GeneratorError, Options, generate
 from org.models import Unit
 from org.selectors import acting_users

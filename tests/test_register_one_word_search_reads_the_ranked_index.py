@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from documents.filters import RegisterFilter
 from documents.models import SearchPrefix, SearchPrefixRank, SearchRank
-from documents.search import RankedHits, RankedTerm, choose_prefixes
+from documents.search.prefixes import choose_prefixes
+from documents.search.ranking import RankedHits, RankedTerm
 from documents.selectors import register_versions
 from documents.services import publish_version
 from tests.factories import (

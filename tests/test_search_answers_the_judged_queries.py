@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from bench import judged
-from documents.text import tokens
+from documents.search.analysis import tokens
 
 # Words typed letter by letter: the judged queries' own, and some more of the demo's.
 TYPED = ["avvikelser", "arbetsmiljöarbete", "riktlinjerna", "specialkosten", "samverkan"]

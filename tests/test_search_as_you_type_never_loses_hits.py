@@ -1,7 +1,7 @@
 """As you type: the hits of a longer prefix are a subset of a shorter prefix's, and every
 prefix of three letters or more finds what the whole word finds. The word being typed
 matches the index terms that start with it and, as whole words, the shorter stems its
-completions have (``documents.text.completion_stems``), so "avvikel" finds what
+completions have (``documents.search.analysis.completion_stems``), so "avvikel" finds what
 "avvikelse" finds (its stem is "avvik")."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from documents.models import Document
 from documents.search import search
-from documents.text import MIN_PREFIX_LENGTH, completion_stems, query_terms, stem, tokens
+from documents.search.analysis import MIN_PREFIX_LENGTH, completion_stems, query_terms, stem, tokens
 from fixtures import generator_vocabulary
 from tests.factories import PublishedVersionFactory
 

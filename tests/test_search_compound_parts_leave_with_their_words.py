@@ -12,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from documents.models import DocumentVersion, SearchCompound, VersionFile
-from documents.search import index_version, remove_version
+from documents.search import remove_version
+from documents.search.indexing import index_version
 from tests.factories import PublishedVersionFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,10 @@ import pytest
 from django.utils import timezone
 
 from documents.models import DocumentVersion, SearchCompound
-from documents.search import RankedHits, RankedTerm, compound_rows, search, split
-from documents.text import query_terms
+from documents.search import search
+from documents.search.analysis import query_terms
+from documents.search.compounds import compound_rows, split
+from documents.search.ranking import RankedHits, RankedTerm
 from tests.factories import PublishedVersionFactory
 
 

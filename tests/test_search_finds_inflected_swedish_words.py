@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from documents.models import Document, SearchField, SearchHistory, SearchTerm
+from documents.plain_text import html_to_text
 from documents.search import search
-from documents.text import QueryWord, analyse, html_to_text, query_terms
+from documents.search.analysis import QueryWord, analyse, query_terms
 from tests.factories import PublishedVersionFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from documents.models import DocumentVersion, VersionStatus
-from documents.search import RankedHits, search
+from documents.search import search
+from documents.search.ranking import RankedHits
 from tests.factories import PublishedVersionFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from documents.models import DocumentVersion, SearchField, SearchHistory, SearchTerm
-from documents.search import RankedHits, history_terms, search
+from documents.search import search
+from documents.search.bulk import history_terms
 from documents.search.history import unpack
+from documents.search.ranking import RankedHits
 from documents.services import publish_version
 from tests.factories import PublishedVersionFactory
 

@@ -9,8 +9,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from documents.models import Document, SearchField, SearchTerm
-from documents.search import RankedHits, search
-from documents.text import analyse
+from documents.search import search
+from documents.search.analysis import analyse
+from documents.search.ranking import RankedHits
 from tests.factories import PublishedVersionFactory
 
 BEFORE = [("documents", "0024_version_keeps_its_reading_rule")]

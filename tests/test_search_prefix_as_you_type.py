@@ -7,7 +7,7 @@ import pytest
 
 from documents.models import Document
 from documents.search import search
-from documents.text import QueryWord, analyse, query_terms
+from documents.search.analysis import QueryWord, analyse, query_terms
 from tests.factories import PublishedVersionFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from documents.models import SearchPrefix, SearchPrefixRank, SearchRank
-from documents.search import choose_prefixes, remove_version
+from documents.search import remove_version
+from documents.search.prefixes import choose_prefixes
 from documents.services import add_version_file, repeal_document
 from tests.factories import (
     MINIMAL_PDF,

@@ -12,9 +12,9 @@ from django.apps import apps
 from django.urls import reverse
 
 from documents.models import DocumentVersion
+from documents.plain_text import html_to_text
 from documents.search import snippet
 from documents.selectors import register_rows
-from documents.text import html_to_text
 from tests.factories import DocumentVersionFactory, PublishedVersionFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from documents.search import snippet, snippets
-from documents.text import ACCENT_FOLD
+from documents.search.analysis import ACCENT_FOLD
 from tests.factories import DocumentVersionFactory, PublishedVersionFactory, VersionFileFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
 from documents.filters import RegisterFilter
-from documents.search import RankedHits
+from documents.search.analysis import query_terms
+from documents.search.ranking import RankedHits
 from documents.selectors import register_versions
-from documents.text import query_terms
 from tests.factories import PublishedVersionFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from documents.text import html_to_text
+from documents.plain_text import html_to_text
 
 
 def derive_plain_text(apps, schema_editor):

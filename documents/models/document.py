@@ -459,7 +459,7 @@ class DocumentVersion(models.Model):
         ranked = getattr(self, "_stored_status", VersionStatus.VALID) == VersionStatus.VALID
         adding = self._state.adding
         if update_fields is None or "body" in update_fields:
-            from ..text import html_to_text
+            from ..plain_text import html_to_text
 
             self.plain_text = html_to_text(self.body)
             if update_fields is not None:

@@ -24,7 +24,7 @@ class SearchTerm(models.Model):
     """One row of the portable full-text index of valid versions: a term of a version, its
     field and count.
 
-    Written only by ``documents.search`` from ``documents.text.analyse``, so SQLite and
+    Written only by ``documents.search`` from ``documents.search.analysis.analyse``, so SQLite and
     PostgreSQL hold the same terms. On PostgreSQL the ``term`` column uses the "C" collation
     (set by the migration) so prefix ranges compare by code point, as on SQLite; keep that
     if a later migration alters the column.
@@ -59,7 +59,7 @@ class SearchTerm(models.Model):
     term = models.CharField(
         _("term"),
         max_length=64,
-        help_text=_("A stemmed, normalised word (see documents.text)."),
+        help_text=_("A stemmed, normalised word (see documents.search.analysis)."),
     )
 
     # The largest count stored (the column is a small integer); the search caps at 9.
@@ -206,7 +206,7 @@ class SearchRank(RankedRow):
     term = models.CharField(
         _("term"),
         max_length=64,
-        help_text=_("A stemmed, normalised word (see documents.text)."),
+        help_text=_("A stemmed, normalised word (see documents.search.analysis)."),
     )
     score = models.PositiveIntegerField(
         _("score"),
@@ -363,7 +363,9 @@ class SearchCompound(models.Model):
     part = models.CharField(
         _("part"),
         max_length=64,
-        help_text=_("The stem of a lexicon word the compound is made of (see documents.text)."),
+        help_text=_(
+            "The stem of a lexicon word the compound is made of (see documents.search.analysis)."
+        ),
     )
     term = models.CharField(
         _("compound term"),

@@ -1,6 +1,6 @@
 """Full-text search in Swedish over document versions, the same on SQLite and PostgreSQL.
 
-A portable inverted index written from ``documents.text.analyse``; no tsvector, no FTS5:
+A portable inverted index written from ``analysis.analyse``; no tsvector, no FTS5:
 ``SearchTerm`` rows (version, term, field: the key; count) for the valid versions, and for
 every other searchable version (superseded, repealed) one ``SearchHistory`` row with its
 terms and their packed scores (``history``: four fifths of the index's words, in a fifth of
@@ -14,7 +14,7 @@ the room). A search is one SQL query:
   last character incremented, so a plain btree serves it on both databases (on PostgreSQL
   the column uses the "C" collation, so the order is the code point order SQLite uses);
   ``p`` is the typed word itself, not its stem, and it also matches, as whole words, the
-  shorter stems its completions have (``documents.text.completion_stems``: "avvikel" also
+  shorter stems its completions have (``analysis.completion_stems``: "avvikel" also
   matches "avvik", the stem of "avvikelse"). So a longer prefix never finds more than a
   shorter one, and every prefix of three letters or more finds what the whole word finds;
 * a query that finds nothing may be corrected (``spelling.correct``): each word that
@@ -46,67 +46,56 @@ The indexed version is chosen by ``version_field``: each document's current (val
 by default, or any other single-valued path to a ``DocumentVersion`` (``"pk"`` when searching
 a ``DocumentVersion`` queryset).
 
-The package's modules, bottom to top: ``scoring`` (weights, cap, packed scores, prefix
-ranges), ``compounds`` (the lexicon's split, the compound parts' rows and conditions),
-``history`` (the rows of versions that are not valid, and the SQL conditions on term rows
-the searches share), ``prefixes`` (the kept prefix groups), ``indexing`` (the search rows and the
-ranked index), ``matching`` (``search``), ``ranking`` (``RankedHits``, ``RankedTerm``),
-``snippets`` (``snippet``, ``highlight``) and ``spelling`` (``correct``). What other code uses is importable from here.
-Patch a name in the module that reads it: the snippet caches (``TEXT_CACHE_MAX_CHARS``,
-``_body_text``, ``_folded``) live in ``documents.search.snippets``.
+The package's modules, bottom to top: ``analysis`` (Swedish text to terms: tokens,
+stopwords, stems, query words, completions), ``scoring`` (weights, cap, packed scores,
+prefix ranges), ``compounds`` (the lexicon's split, the compound parts' rows and
+conditions), ``history`` (the rows of versions that are not valid, and the SQL conditions
+on term rows the searches share), ``prefixes`` (the kept prefix groups), ``indexing`` (the
+search rows and the ranked index), ``matching`` (``search``), ``ranking`` (``ranked``:
+``RankedHits``, ``RankedTerm``), ``snippets`` (``snippet``, ``highlight``) and ``spelling``
+(``correct``).
+
+**The interface.** Code outside the package imports only from here (the register, the
+API and the document services' indexing hooks) or from ``documents.search.bulk`` (the
+generator's and ``reindex_search``'s bulk writers); an import-linter contract
+(pyproject.toml, ``search-interface``) refuses any other import of its modules. Tests may
+reach inside; patch a name in the module that reads it: the snippet caches
+(``TEXT_CACHE_MAX_CHARS``, ``_body_text``, ``_folded``) live in ``snippets``.
 """
 
-from ..models import copy_rank_columns
-from .compounds import compound_rows, forget_compounds, split
-from .compounds import record as record_compounds
-from .history import terms_of as history_terms
+from .analysis import QueryWord, query_terms
 from .indexing import (
     index_version,
     index_versions,
     mark_not_current,
-    rank_versions,
     reindex_if_searchable,
     remove_version,
     version_file,
-    version_text,
 )
 from .matching import search, search_documents
-from .prefixes import PREFIX_MIN_VERSIONS, choose_prefixes
-from .ranking import MAX_LIMIT, RankedHits, RankedTerm
-from .scoring import COUNT_CAP, FIELD_SPAN, SCORE, SEARCHABLE_STATUSES, WEIGHTS
-from .snippets import TEXT_CACHE_SIZE, highlight, snippet
+from .ranking import Hits, RankedView, ranked
+from .snippets import highlight, snippet
 from .spelling import Correction, correct
 
 __all__ = [
-    "COUNT_CAP",
-    "Correction",
-    "FIELD_SPAN",
-    "MAX_LIMIT",
-    "PREFIX_MIN_VERSIONS",
-    "SCORE",
-    "SEARCHABLE_STATUSES",
-    "TEXT_CACHE_SIZE",
-    "WEIGHTS",
-    "RankedHits",
-    "RankedTerm",
-    "choose_prefixes",
-    "compound_rows",
-    "copy_rank_columns",
+    # Querying: the register, the API, the document list's search.
+    "QueryWord",
+    "query_terms",
+    "search",
+    "search_documents",
+    "ranked",
+    "RankedView",
+    "Hits",
     "correct",
-    "forget_compounds",
+    "Correction",
+    "snippet",
     "highlight",
-    "history_terms",
+    # The document services' hooks: a version indexed, no longer valid, changed, removed.
     "index_version",
     "index_versions",
     "mark_not_current",
-    "rank_versions",
-    "record_compounds",
     "reindex_if_searchable",
     "remove_version",
-    "search",
-    "search_documents",
-    "snippet",
-    "split",
+    # Which uploaded file a version's searchable text is read from.
     "version_file",
-    "version_text",
 ]

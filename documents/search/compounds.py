@@ -49,7 +49,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 
 from ..models import SearchCompound, SearchHistory, SearchTerm
-from ..text import STOPWORDS, QueryWord, stem
+from .analysis import STOPWORDS, QueryWord, stem
 from .scoring import _successor
 
 # A part is a lexicon word of at least this many letters (after its linking letter)...
@@ -70,6 +70,27 @@ SUFFIX_STARTS = ("ering", "ening", "ning", "het", "skap")
 # "byggande" nor "föra" + "byggande", "sammanställning" no "samme" + "anställning",
 # "tillsvidare" no "vidare"). A part made of more is fine ("föreskrifts" + "samling").
 PARTICLES = ("före", "samman", "tills")
+# Where the lexicon's frequencies mislead, as written in the words: first parts that are
+# verb particles or inflected forms rather than a word the compound is about
+# ("fortsätta", "innehåll", "försvinna", "uppskatta", "lösenord", "angelägenhet",
+# "tjänsteman" is no "tjäna" + "teman")...
+NOT_MODIFIERS = frozenset(
+    {"ange", "beta", "fort", "förs", "fört", "förut", "inne", "leda", "löse", "mesta",
+     "port", "tjäns", "uppe", "upps", "utom", "vans"}
+)  # fmt: skip
+# ...heads that are endings or inflected verbs ("långsamt", "betalade", "ledamöter")...
+NOT_HEADS = frozenset(
+    {"dels", "just", "katta", "kattas", "kattat", "lade", "lyck", "lyckas", "lyckades",
+     "lyckats", "möter", "samt", "tals", "teman", "vann", "vinna", "vinner", "vunnit"}
+)  # fmt: skip
+# ...and words read as one word though their parts are words ("livsmedel" is no kind of
+# "medel" a reader searches for), with their forms whose stem differs.
+LEXICALISED = frozenset(
+    {"livsmedel", "livsmedlet", "livsmedlen", "porträtt", "framtid", "framgång",
+     "självklar", "självklart", "självklara", "självständig", "självständigt",
+     "grundläggande", "misstänkt", "rättvisa", "glasögon", "flertal",
+     "vansinne", "förtjust", "verkstad", "uppehåll", "plattform"}
+)  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -135,14 +156,20 @@ def _best(word: str, depth: int) -> tuple[float, tuple[str, ...]]:
     found: tuple[float, tuple[str, ...]] | None = None
     particle = max((len(p) for p in PARTICLES if word.startswith(p)), default=0)
     for cut in range(max(MIN_PART_LENGTH, particle + 1), len(word) - MIN_PART_LENGTH + 1):
-        forms = modifier_forms(word[:cut])
-        if not forms or _is_suffix(word[:cut], word[cut:]):
+        modifier, rest = word[:cut], word[cut:]
+        if modifier in NOT_MODIFIERS or rest in NOT_HEADS:
+            continue
+        forms = modifier_forms(modifier)
+        if not forms or _is_suffix(modifier, rest):
             continue
         head_score, head = _best(word[cut:], depth + 1)
         score = min(_as_part(forms[0]), head_score)
         if score and (found is None or (-len(head), score) > (1 - len(found[1]), found[0])):
             found = (score, (word[:cut], *head))
     return found or own
+
+
+_LEXICALISED_STEMS = frozenset(map(stem, LEXICALISED))
 
 
 @lru_cache(maxsize=100_000)
@@ -154,6 +181,8 @@ def split(word: str) -> tuple[str, ...]:
     no "tjäna" + "sten", as "tjänst" is more common than "tjäna". And its stem must reach
     past the first part: "sparande" (stem "spar") is "spar" and an ending, not a compound.
     """
+    if word in LEXICALISED or stem(word) in _LEXICALISED_STEMS:
+        return ()
     score, parts = _best(word, 0)
     if len(parts) < 2 or len(stem(word)) <= len(parts[0]):
         return ()
@@ -260,6 +289,10 @@ def compound_sql(word: QueryWord, connection) -> tuple[str, list]:
 def compound_condition(term_column: str, word: QueryWord, connection) -> tuple[str, list]:
     """``term IN (<the word's compound terms>)`` on ``term_column``, and its parameters."""
     sql, params = compound_sql(word, connection)
+    if connection.vendor == "postgresql":
+        # An array computed once (an InitPlan): the term index serves it, alone or OR-ed
+        # with the word's own range (``IN (subquery)`` made PostgreSQL scan the table).
+        return f"{term_column} = ANY (ARRAY({sql}))", params
     return f"{term_column} IN ({sql})", params
 
 

@@ -27,8 +27,8 @@ import json
 from collections.abc import Iterable, Mapping
 
 from ..models import SearchField, SearchHistory, SearchTerm
-from ..text import QueryWord
-from .compounds import compound_sql
+from .analysis import QueryWord
+from .compounds import compound_condition, compound_sql
 from .scoring import COUNT_CAP, FIELD_SPAN, WEIGHTS, WHOLE_TITLE_WEIGHT, _successor
 
 
@@ -105,9 +105,13 @@ def prefilter(word: QueryWord, connection, alias: str = "h") -> tuple[str, list]
     likes += [f'%"{_like(stem)}":%' for stem in word.whole]
     sql = " OR ".join(f"{terms} LIKE %s ESCAPE '\\'" for _ in likes)
     compounds, params = compound_sql(word, connection)
-    sql += (
-        f" OR EXISTS (SELECT 1 FROM ({compounds}) c WHERE {terms} LIKE '%%\"' || c.term || '\":%%')"
-    )
+    pattern = "'%%\"' || c.term || '\":%%'"
+    if connection.vendor == "postgresql":
+        # The compounds' patterns computed once for the scan (an InitPlan), not looked up
+        # again for each history row.
+        sql += f" OR {terms} LIKE ANY (ARRAY(SELECT {pattern} FROM ({compounds}) c))"
+    else:
+        sql += f" OR EXISTS (SELECT 1 FROM ({compounds}) c WHERE {terms} LIKE {pattern})"
     return f"({sql})", [*likes, *params]
 
 
@@ -127,8 +131,8 @@ def rows_sql(connection, where: str, params: list, words: list[QueryWord] = ()) 
         matching = []
         for word in words:
             own, own_params = _word_condition(key, word)
-            compound, compound_params = compound_sql(word, connection)
-            matching.append(f"({own} OR {key} IN ({compound}))")
+            compound, compound_params = compound_condition(key, word, connection)
+            matching.append(f"({own} OR {compound})")
             params = [*params, *own_params, *compound_params]
         where = f"({where}) AND ({' OR '.join(matching)})"
     weight = " ".join(f"WHEN {int(f)} THEN {WEIGHTS[f]}" for f in SearchField)
@@ -142,16 +146,39 @@ def rows_sql(connection, where: str, params: list, words: list[QueryWord] = ()) 
     return f"SELECT * FROM ({unpacked}) unpacked WHERE {count} > 0", params
 
 
-def all_rows_sql(connection, words: list[QueryWord]) -> tuple[str, list]:
-    """``SearchTerm``'s rows and the unpacked history rows of the candidates for every
-    word: a table expression with ``SearchTerm``'s columns, over every searchable version."""
+def all_rows_sql(
+    connection,
+    words: list[QueryWord],
+    matching: tuple[str, list],
+    among: tuple[str, list] | None = None,
+) -> tuple[str, list]:
+    """The rows that meet ``matching`` (a condition on ``SearchTerm``'s columns, and its
+    parameters) among ``SearchTerm``'s and the unpacked history rows of the candidates
+    for every word: a table expression with ``SearchTerm``'s columns, over every
+    searchable version. The condition is applied to ``SearchTerm``'s part, so that its
+    rows are read through its term index (applied only outside the ``UNION ALL``,
+    PostgreSQL read them all); the history part unpacks only the words' terms.
+
+    ``among``: SQL selecting the ids of the versions searched (and its parameters). Only
+    their history rows are read: a search on a past date looks at a fraction of the
+    history, and unpacking the candidates is most of its cost.
+    """
     quote = connection.ops.quote_name
     filters = [prefilter(word, connection) for word in words]
     where = " AND ".join(sql for sql, _params in filters)
-    history, params = rows_sql(connection, where, [p for _sql, ps in filters for p in ps], words)
+    params = [p for _sql, ps in filters for p in ps]
+    if among is not None:
+        where = f"h.version_id IN ({among[0]}) AND {where}"
+        params = [*among[1], *params]
+    history, params = rows_sql(connection, where, params, words)
     count = quote("count")
-    current = f"SELECT version_id, term, field, {count} FROM {quote(SearchTerm._meta.db_table)}"
-    return f"{current} UNION ALL {history}", params
+    condition, condition_params = matching
+    current = (
+        f"SELECT version_id, term, field, {count} FROM {quote(SearchTerm._meta.db_table)} "
+        f"WHERE {condition}"
+    )
+    # The history part's rows meet it already: only the words' terms are unpacked.
+    return f"{current} UNION ALL {history}", [*condition_params, *params]
 
 
 # --- Conditions on term rows, shared by the searches ------------------------------------

@@ -21,8 +21,9 @@ from ..models import (
     VersionFile,
     VersionStatus,
 )
-from ..text import html_to_text, indexable_words, stem
+from ..plain_text import html_to_text
 from . import compounds, history
+from .analysis import indexable_words, stem
 from .prefixes import _lock_prefixes, _rank_prefixes, _span_prefixes
 from .scoring import COUNT_CAP, SEARCHABLE_STATUSES, WEIGHTS
 

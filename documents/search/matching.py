@@ -21,8 +21,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Least
 
 from ..models import Document, SearchField, SearchHistory, SearchTerm
-from ..text import QueryWord, query_terms
 from . import history
+from .analysis import QueryWord, query_terms
 from .compounds import compound_condition, compound_terms
 from .scoring import COUNT_CAP, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT, _successor
 

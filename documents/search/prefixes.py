@@ -15,7 +15,7 @@ from ..models import (
     SearchPrefixRank,
     SearchRank,
 )
-from ..text import MIN_PREFIX_LENGTH
+from .analysis import MIN_PREFIX_LENGTH
 from .scoring import _packed_split_sum, _successor
 
 # --- Prefix groups --------------------------------------------------------------

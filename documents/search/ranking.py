@@ -1,7 +1,11 @@
 """Ranking hits in one pass: grouped over the search rows (``RankedHits``), or read
-from the ranked index (``RankedTerm``)."""
+from the ranked index (``RankedTerm``); :func:`ranked` chooses between them."""
 
 from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.db import connections
 from django.db.models import F, QuerySet
@@ -15,7 +19,7 @@ from ..models import (
     SearchRank,
     SearchTerm,
 )
-from ..text import QueryWord, query_terms
+from .analysis import QueryWord, query_terms
 from .compounds import compound_condition
 from .history import _in_list, _summed_score, _word_condition, all_rows_sql
 from .scoring import (
@@ -29,7 +33,64 @@ from .scoring import (
 )
 
 
-class RankedHits:
+class Hits:
+    """A search's hits, best first: what :func:`ranked` returns. Each call to :meth:`rows`
+    or :meth:`count` is one query."""
+
+    def rows(self, offset: int = 0, limit: int | None = None) -> list[tuple[int, int, int]]:
+        """``(version id, score, number of hits)`` from ``offset``, at most ``limit`` rows."""
+        raise NotImplementedError
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class RankedView:
+    """The register's view that the ranked index (``SearchRank``) holds: the versions valid
+    on ``day`` (today), public ones only for ``public_only``, each column named in ``among``
+    (``RANK_DOCUMENT_COLUMNS``: unit, type, process, owner) one of its ids, and due for
+    review by ``review_before``."""
+
+    day: datetime.date
+    public_only: bool
+    among: dict[str, list[int]] = field(default_factory=dict)
+    review_before: datetime.date | None = None
+
+
+def ranked(
+    q: str,
+    versions: Callable[[], QuerySet[DocumentVersion]],
+    *,
+    current_only: bool,
+    view: RankedView | None = None,
+    using: str = "default",
+) -> Hits | None:
+    """The hits of ``q`` ranked in one pass, or None when ``q`` has no search terms.
+
+    A one-word query in a view the ranked index holds (``view``) is read from that index
+    (:class:`RankedTerm`, a page in index order); any other is grouped over the search rows
+    among ``versions()`` (:class:`RankedHits`; called only then, as building the filtered
+    queryset costs a little). Both give the same hits, scores and order. ``current_only``:
+    ``versions()`` holds valid versions only, so the rows of versions that are not valid are
+    not read.
+    """
+    terms = query_terms(q)
+    if not terms:
+        return None
+    if view is not None and len(terms) == 1:
+        return RankedTerm(
+            terms[0],
+            day=view.day,
+            public_only=view.public_only,
+            among=view.among,
+            review_before=view.review_before,
+            using=using,
+        )
+    return RankedHits(versions(), q, current_only=current_only)
+
+
+class RankedHits(Hits):
     """The hits of a search among some versions, best first, ranked in one grouped pass.
 
     The same hits, scores and order as :func:`search` (``version_field="pk"``), computed the
@@ -49,7 +110,12 @@ class RankedHits:
         if not terms:
             raise ValueError("ranking needs a query with search terms; see query_terms()")
         self.db = versions.db
-        self.groups = _grouped_scores_sql(terms, current_only, connections[self.db])
+        # Versions that are not valid are found in their history rows: only those of the
+        # versions searched are read.
+        among = None
+        if not current_only:
+            among = versions.order_by().values("pk").query.sql_with_params()
+        self.groups = _grouped_scores_sql(terms, current_only, connections[self.db], among)
         columns: dict[str, F] = {"_id": F("pk")}
         self.ordering: list[tuple[str, bool]] = []
         for i, name in enumerate(_ordering(versions)):
@@ -98,7 +164,7 @@ class RankedHits:
             return cursor.fetchone()[0]
 
 
-class RankedTerm:
+class RankedTerm(Hits):
     """The hits of a one-term search in the register's default view, read from
     ``SearchRank``: valid today (and public, for ``public_only``; with each column named in
     ``among`` one of its ids; due for review by ``review_before``), best first, equal scores by title, then id. The same hits,
@@ -216,10 +282,9 @@ class RankedTerm:
         edge_params = [*span_params, *span_params, *whole, *compound_params, *found_params]
         is_whole = _in_list(term, (self.term, *whole))
         whole_params = [self.term, *whole]
-        one = (
-            "COALESCE((SELECT lo FROM span) = (SELECT hi FROM span), 1 = 0) "
-            "AND (SELECT nc FROM span) = 0"
-        )
+        # One own term found (its compounds aside): its rows are read in index order, and
+        # the versions found only through a compound follow them (``compound_hits``, by title).
+        one = "COALESCE((SELECT lo FROM span) = (SELECT hi FROM span), 1 = 0)"
         single = f"{term} = (SELECT lo FROM span) AND {one} AND {shown}"
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"
         groups, grouped = (quote(m.db_table) for m in (SearchPrefix._meta, SearchPrefixRank._meta))
@@ -241,6 +306,13 @@ class RankedTerm:
         # (the prefix's own term, or a whole-word stem: then it is the only term found).
         promote = "(SELECT lo FROM span) = %s OR (SELECT nx FROM span) > 0"
         one_score = f"CASE WHEN {promote} THEN {_promoted(score)} ELSE {score} END"
+        # The promotion is the same for every row and keeps the stored scores' order (the
+        # title's count stays the leading digit pair), so the page is read in the index's
+        # order of the stored score and stops after it (by the promoted alias it sorted
+        # every row of the term: 7,683 for "rutin").
+        stored_order = (
+            f"ORDER BY {table}.{score} DESC, {title} ASC, {version} ASC LIMIT %s OFFSET %s"
+        )
         sql = (
             f"WITH span AS (SELECT MIN(t) AS lo, MAX(t) AS hi, SUM(x) AS nx, SUM(c) AS nc "
             f"FROM ({' UNION ALL '.join(edges)}) edges), {group}, "
@@ -257,19 +329,32 @@ class RankedTerm:
             f"UNION ALL SELECT {version}, {title}, {term}, 0 FROM {table} "
             f"WHERE {compound} AND NOT ({found}) AND NOT ({one}) "
             f"AND (SELECT prefix FROM grp) IS NULL AND {shown}) rows_found "
-            "GROUP BY version, title) "
+            "GROUP BY version, title), "
+            # One own term: the versions that have it (read once, for their count and for
+            # the hashed anti-join), and those with a compound of the word but not the term.
+            f"own_versions AS (SELECT {version} AS version FROM {table} WHERE {single}), "
+            f"compound_hits AS (SELECT {version} AS version, {title} AS title FROM {table} "
+            f"WHERE {compound} AND NOT ({found}) AND {one} AND {shown} "
+            f"AND {version} NOT IN (SELECT version FROM own_versions) "
+            "GROUP BY version, title), "
+            "own_hits AS (SELECT COUNT(*) AS n FROM own_versions) "
             # The total, then the page: (kind, a, b, title).
-            f"SELECT 1 AS kind, (SELECT COUNT(*) FROM {table} WHERE {single}) "
+            f"SELECT 1 AS kind, (SELECT n FROM own_hits) "
             f"+ (SELECT COUNT(*) FROM {grouped} WHERE {in_group}) "
-            "+ (SELECT COUNT(*) FROM several) AS a, CAST(NULL AS INTEGER) AS b, NULL AS title "
+            "+ (SELECT COUNT(*) FROM several) + (SELECT COUNT(*) FROM compound_hits) AS a, "
+            "CAST(NULL AS INTEGER) AS b, NULL AS title "
             f"UNION ALL SELECT 2, version, {SCORE}, title FROM ("
             f"SELECT {version} AS version, {one_score} AS {SCORE}, {title} AS title "
-            f"FROM {table} WHERE {single} {order}) one_term "
+            f"FROM {table} WHERE {single} {stored_order}) one_term "
             f"UNION ALL SELECT 2, version, {SCORE}, title FROM ("
             f"SELECT {version} AS version, {score} AS {SCORE}, {title} AS title FROM {grouped} "
             f"WHERE {in_group} {order}) kept_group "
             f"UNION ALL SELECT 2, version, {SCORE}, title FROM (SELECT version, {SCORE}, title "
             f"FROM several {order}) several_terms "
+            # After the term's own hits (the page's positions past them), score 0.
+            "UNION ALL SELECT 2, version, 0, title FROM (SELECT version, title, "
+            "ROW_NUMBER() OVER (ORDER BY title ASC, version ASC) + (SELECT n FROM own_hits) AS pos "
+            "FROM compound_hits) compound_only WHERE pos > %s AND pos <= %s "
             "ORDER BY kind, b DESC, title, a"
         )
         params = [
@@ -285,8 +370,14 @@ class RankedTerm:
             *compound_params,
             *found_params,
             *shown_params,
+            # own versions, compound hits
             *shown_params,
+            *compound_params,
+            *found_params,
             *shown_params,
+            # the total
+            *shown_params,
+            # the pages: one term, kept group, several terms, compound only
             self.term,
             *shown_params,
             limit,
@@ -296,6 +387,8 @@ class RankedTerm:
             offset,
             limit,
             offset,
+            offset,
+            offset + limit,
         ]
         return sql, params
 
@@ -322,7 +415,12 @@ class RankedTerm:
 MAX_LIMIT = 2**62
 
 
-def _grouped_scores_sql(terms: list[QueryWord], current_only: bool, connection) -> tuple[str, list]:
+def _grouped_scores_sql(
+    terms: list[QueryWord],
+    current_only: bool,
+    connection,
+    among: tuple[str, list] | None = None,
+) -> tuple[str, list]:
     """Per version with every term: ``version`` and ``score`` (as ``search`` scores).
 
     Written as SQL rather than built with the ORM: it is the same short statement for
@@ -330,6 +428,8 @@ def _grouped_scores_sql(terms: list[QueryWord], current_only: bool, connection) 
     standard SQL (CASE, SUM, GROUP BY, HAVING) plus the databases' two-argument minimum.
     The rows read are the words' own and their compounds' (``compounds``): a version
     must have one or the other for every word (``HAVING``), and only its own rows score.
+    ``among`` (SQL selecting the searched versions' ids) limits the history rows read when
+    versions that are not valid are searched (``history.all_rows_sql``).
     With one word there is nothing to check in ``HAVING``; with one exact word, a version
     has one own row per field and its score is a single sum.
     """
@@ -339,17 +439,19 @@ def _grouped_scores_sql(terms: list[QueryWord], current_only: bool, connection) 
         quote(meta.get_field(name).column) for name in ("term", "version", "field", "count")
     )
     least = "MIN" if connection.vendor == "sqlite" else "LEAST"
-    # Valid versions only: SearchTerm's rows; else with the history's candidates unpacked.
-    table, table_params = quote(meta.db_table), []
-    if not current_only:
-        rows, table_params = all_rows_sql(connection, terms)
-        table = f"({rows}) searched"
 
-    def grouped(score: str, where: str) -> str:
-        return (
+    def grouped(score: str, where: tuple[str, list]) -> tuple[str, list]:
+        # Valid versions only: SearchTerm's rows; else with the history's candidates
+        # unpacked, the rows' condition applied in each part.
+        table, table_params = quote(meta.db_table), []
+        if not current_only:
+            rows, table_params = all_rows_sql(connection, terms, where, among)
+            table = f"({rows}) searched"
+        sql = (
             f"SELECT {version_c} AS version, {score} AS {SCORE} "
-            f"FROM {table} WHERE ({where}) GROUP BY {version_c}"
+            f"FROM {table} WHERE ({where[0]}) GROUP BY {version_c}"
         )
+        return sql, [*table_params, *where[1]]
 
     # One exact term: a version has at most one row per field of the term, so its score
     # is one sum of those rows' capped, weighted counts (its compounds' rows add nothing).
@@ -363,9 +465,11 @@ def _grouped_scores_sql(terms: list[QueryWord], current_only: bool, connection) 
             f"SUM(CASE WHEN {term_c} = %s THEN {least}({count_c}, {COUNT_CAP}) "
             f"* CASE {field_c} {weight} END ELSE 0 END)"
         )
-        where = f"{term_c} = %s OR {compound}"
         word = terms[0].term
-        return grouped(one_term_score, where), [word, *table_params, word, *compound_params]
+        sql, params = grouped(
+            one_term_score, (f"{term_c} = %s OR {compound}", [word, *compound_params])
+        )
+        return sql, [word, *params]
 
     own = [_word_condition(term_c, word) for word in terms]
     conditions = [
@@ -374,11 +478,11 @@ def _grouped_scores_sql(terms: list[QueryWord], current_only: bool, connection) 
     where = " OR ".join(condition for condition, _params in conditions)
     where_params = [value for _condition, params in conditions for value in params]
     score, select_params = _summed_score(terms, own, term_c, field_c, count_c, least)
+    sql, params = grouped(score, (where, where_params))
     if len(terms) != 1:
         having, having_params = _every_term_matches(conditions)
-        sql = f"{grouped(score, where)} HAVING {having}"
-        return sql, [*select_params, *table_params, *where_params, *having_params]
-    return grouped(score, where), [*select_params, *table_params, *where_params]
+        return f"{sql} HAVING {having}", [*select_params, *params, *having_params]
+    return sql, [*select_params, *params]
 
 
 def _with_compounds(

@@ -4,7 +4,7 @@ the range of index terms a prefix covers."""
 from __future__ import annotations
 
 from ..models import SearchField, VersionStatus
-from ..text import MAX_QUERY_TERMS
+from .analysis import MAX_QUERY_TERMS
 
 # Versions the register can show; ``reindex_search`` indexes these (or all, with --all).
 SEARCHABLE_STATUSES = (VersionStatus.VALID, VersionStatus.SUPERSEDED, VersionStatus.REPEALED)

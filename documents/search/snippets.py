@@ -11,11 +11,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import DocumentVersion
-from ..text import (
+from ..plain_text import html_to_text
+from .analysis import (
     ACCENT_FOLD,
     TOKEN_RE,
     QueryWord,
-    html_to_text,
     is_indexable,
     query_terms,
     stem,

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from django.db import connections
 
 from ..models import SearchRank
-from ..text import MIN_PREFIX_LENGTH, QueryWord, is_indexable, query_terms, stem, tokens
+from .analysis import MIN_PREFIX_LENGTH, QueryWord, is_indexable, query_terms, stem, tokens
 from .compounds import compound_condition
 from .scoring import _successor
 

@@ -1,4 +1,4 @@
-"""Rebuild the full-text search index (after changing documents.text, or to repair it)."""
+"""Rebuild the full-text search index (after changing documents.search.analysis, or to repair it)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db import transaction
 
 from config.jobs import run_alone
 from documents.models import DocumentVersion, SearchHistory, SearchTerm
-from documents.search import (
+from documents.search.bulk import (
     SEARCHABLE_STATUSES,
     choose_prefixes,
     forget_compounds,

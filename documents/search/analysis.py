@@ -21,7 +21,6 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
-from html.parser import HTMLParser
 from typing import NamedTuple
 
 import snowballstemmer
@@ -286,46 +285,3 @@ def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
         for word in tokens(match.group()):
             if is_indexable(word):
                 yield match.start(), match.end(), stem(word)
-
-
-# --- HTML to text -------------------------------------------------------------
-
-_INLINE_TAGS = frozenset(
-    {"a", "abbr", "b", "code", "del", "em", "i", "ins", "mark", "s", "small", "span",
-     "strong", "sub", "sup", "u"}
-)  # fmt: skip
-
-
-class _TextParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in {"script", "style"}:
-            self._skip += 1
-        elif tag not in _INLINE_TAGS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag in {"script", "style"}:
-            self._skip = max(0, self._skip - 1)
-        elif tag not in _INLINE_TAGS:
-            self.parts.append(" ")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    """The visible text of an HTML fragment; block elements separate words."""
-    if not html:
-        return ""
-    if "<" not in html and "&" not in html:
-        return html
-    parser = _TextParser()
-    parser.feed(html)
-    parser.close()
-    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
