@@ -33,20 +33,21 @@ class PublicationError(Exception):
     pass
 
 
-def _lock_for_publication(version: DocumentVersion, document: Document) -> DocumentVersion | None:
-    """Lock and read again the version and the document's valid version (the one it will
-    replace), in one query; the version object takes the values read, as refresh_from_db
-    would. Returns the valid version, if any."""
+def _lock_for_publication(version: DocumentVersion) -> tuple[Document, DocumentVersion | None]:
+    """Lock and read again the version, its document (with its type and scope unit) and
+    the document's valid version (the one it will replace), in one query; the version
+    object takes the values read, as refresh_from_db would. Returns the document and the
+    valid version, if any."""
     rows = {
         row.pk: row
-        for row in DocumentVersion.objects.select_for_update().filter(
-            Q(pk=version.pk) | Q(document=document, status=VersionStatus.VALID)
-        )
+        for row in DocumentVersion.objects.select_for_update(of=("self", "document"))
+        .select_related("document__document_type", "document__scope_unit")
+        .filter(Q(pk=version.pk) | Q(document=version.document_id, status=VersionStatus.VALID))
     }
     current = rows.pop(version.pk)
     for field in version._meta.concrete_fields:
         setattr(version, field.attname, getattr(current, field.attname))
-    return next(iter(rows.values()), None)
+    return current.document, next(iter(rows.values()), None)
 
 
 def _supersede(previous: DocumentVersion, day: datetime.date, case) -> None:
@@ -84,12 +85,7 @@ def publish_version(
     """
     day = on or timezone.localdate()
     with transaction.atomic(savepoint=False):
-        document = (
-            Document.objects.select_for_update(of=("self",))
-            .select_related("document_type", "scope_unit")
-            .get(pk=version.document_id)
-        )
-        previous = _lock_for_publication(version, document)
+        document, previous = _lock_for_publication(version)
         if version.status == VersionStatus.VALID:
             return
         if version.status != VersionStatus.ADOPTED:

@@ -71,6 +71,11 @@ def can_start_case(user) -> Permit:
 
 
 def is_author(user, case: Case) -> bool:
+    # Read with the step's lock (``actions.tasks``) for the one doing the step, until the
+    # step's access check is done.
+    read = getattr(case, "authorship_read", None)
+    if read is not None and read[0] == user.pk:
+        return read[1]
     return bool(AUTHORSHIP.run(case_id=case.pk, user_id=user.pk))
 
 

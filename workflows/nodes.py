@@ -5,14 +5,14 @@ from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.timezone import now
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.context import context
 from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.nodes import Split, View
 from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.func import FunctionActivation
@@ -148,20 +148,28 @@ class LeanEndActivation(InsertedOnCompletion, EndActivation):
         with self.exception_guard(), _callback_guard():
             self.task.started = now()
             task_started.send(sender=self.flow_class, process=self.process, task=self.task)
-            still_open = (
-                self.flow_class.task_class._default_manager.filter(
-                    process=self.process, finished__isnull=True
-                )
-                .exclude(pk=self.task.pk)
-                .exists()
-            )
-            if not still_open:
-                self.process.status = PROCESS.DONE
-                self.process.finished = now()
-                self.process.save(update_fields=["status", "finished"])
+            still_open = not self._finish_unless_open()
             task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
             if not still_open:
                 flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+    def _finish_unless_open(self) -> bool:
+        """Finish the process unless another of its tasks is open, in one conditional
+        UPDATE (the question and the write were two queries); True if it finished."""
+        process = self.process
+        finish = getattr(process, "finish_in_place", None)
+        others = self.flow_class.task_class._default_manager.filter(
+            process=OuterRef("pk"), finished__isnull=True
+        ).exclude(pk=self.task.pk)
+        rows = Process._default_manager.filter(pk=process.pk).exclude(Exists(others))
+        if finish is None:  # a process of viewflow's own: saved as viewflow saves it
+            if rows.exists():
+                process.status, process.finished = PROCESS.DONE, now()
+                process.save(update_fields=["status", "finished"])
+                return True
+            return False
+        return finish(rows)
 
 
 class MultiSplitActivation(InsertedOnCompletion, SplitActivation):
