@@ -207,8 +207,39 @@ class Case(Process):
         case._was_open = case.finished is None if "finished" in field_names else None
         return case
 
+    # Fields of this table a step has changed and not yet written (``save_later``): None
+    # outside a step that writes them together.
+    _later: set[str] | None = None
+
+    def write_later(self) -> None:
+        """From now on, ``save_later`` keeps the fields for the case's next UPDATE."""
+        self._later = set()
+
+    def save_later(self, fields: list[str]) -> None:
+        """Write ``fields`` with the case's next UPDATE in this step (the mark of its next
+        step, ``routing.apply_route``, or a save) or when the step ends (``save_pending``),
+        instead of an UPDATE of their own; at once outside such a step."""
+        if self._later is None:
+            self.save(update_fields=fields)
+        else:
+            self._later.update(fields)
+
+    def pending_values(self) -> dict:
+        """The fields kept by ``save_later`` and their values, now counted as written."""
+        later, self._later = self._later, (set() if self._later is not None else None)
+        return {name: getattr(self, name) for name in sorted(later or ())}
+
+    def save_pending(self) -> None:
+        if self._later:
+            self.save(update_fields=[])
+
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            update_fields = [*update_fields, *self.pending_values()]
+            kwargs["update_fields"] = update_fields
+        elif self._later:
+            self._later = set()
         is_open = self.finished is None
         opened_or_closed = getattr(self, "_was_open", None) is not is_open and (
             update_fields is None or "finished" in update_fields

@@ -153,7 +153,6 @@ class LeanEndActivation(InsertedOnCompletion, EndActivation):
             if not still_open:
                 flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
 
-
     def _finish_unless_open(self) -> bool:
         """Finish the process unless another of its tasks is open, in one conditional
         UPDATE (the question and the write were two queries); True if it finished."""

@@ -157,7 +157,9 @@ def notify_task(task, case: Case, route: routing.Route, base: str | None = None)
 
 
 def mark_step(case: Case, step: str) -> None:
-    Case.objects.filter(pk=case.pk).update(current_step=step, step_since=timezone.now())
+    Case.objects.filter(pk=case.pk).update(
+        current_step=step, step_since=timezone.now(), **case.pending_values()
+    )
     case.current_step = step
 
 

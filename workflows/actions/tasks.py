@@ -148,6 +148,7 @@ def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
         case.authorship_read = None  # the step may add authors: asked again, it is read
         if not permit:
             raise refuse(permit)
+        case.write_later()  # the handler's changes go with the case's next UPDATE
         step = Step(user=user, acting=permit.acting, case=case, task=task)
         activation = task.flow_task.activation_class(task)
         if task.status == STATUS.NEW:
@@ -169,6 +170,8 @@ def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
         after = STEP_AFTER.get(step_name)
         if after is not None:
             after(step)
+        case.save_pending()
+        case._later = None
     return case
 
 
