@@ -196,6 +196,11 @@ def round_mbl_demands(case_id: int, round: int):
 
 
 def negotiation_demanded(case: Case) -> bool:
+    # Read with the step's lock (``actions.tasks``) for the round the case was in then,
+    # unless the step gave a statement since (``samverkan.give_statement`` forgets it).
+    read = getattr(case, "mbl_read", None)
+    if read is not None and read[0] == case.round:
+        return read[1]
     return mbl_demands(case).exists()
 
 

@@ -18,7 +18,7 @@ from notifications import mail
 from org.selectors import acting_memo
 
 from .. import access, nodes, routing
-from ..models import Case
+from ..models import Case, SamverkanStatement, UnionStance
 from ..refusals import Busy, NoSuchTask, refuse
 from . import decision, drafting, preparation, registration, review, review_steps, samverkan
 from .base import Step, check_files_first, step_files
@@ -71,11 +71,16 @@ def _build_lock_query(task_id: int, user_id: int):
     # Whether the one doing the step is among the case's authors (the draft's and the
     # decision's access checks ask) comes with the case: no query of its own.
     process_id = Task.objects.filter(pk=task_id).order_by().values("process_id")
+    # So does whether a union demanded an MBL negotiation in the case's round (the
+    # gateway after the samverkan meeting asks).
     authorship = Case.authors.through.objects.filter(case=OuterRef("pk"), user=user_id)
+    demands = SamverkanStatement.objects.filter(
+        case=OuterRef("pk"), round=OuterRef("round"), stance=UnionStance.DEMANDS_MBL
+    )
     return (
         Case.objects.select_for_update(of=("self",))
         .select_related(*STEP_CASE_RELATED)
-        .annotate(doer_is_author=Exists(authorship))
+        .annotate(doer_is_author=Exists(authorship), mbl_demanded_read=Exists(demands))
         .filter(pk=Subquery(process_id))
         .order_by()[:1]
     )
@@ -104,6 +109,7 @@ def _lock_step_case(task_id: int, user) -> Case:
         raise NoSuchTask()
     case = found[0]
     case.authorship_read = (user.pk, case.doer_is_author)
+    case.mbl_read = (case.round, case.mbl_demanded_read)
     return case
 
 
