@@ -44,7 +44,7 @@ def link_previous(task, previous) -> None:
 def links_in_one_insert() -> Iterator[None]:
     """Write the previous-task links of the tasks the flow creates inside the block with
     one INSERT when it ends (inside the caller's transaction). Nothing inside the block
-    reads those links back: the join, which does, writes its own at once."""
+    reads those links back: a waiting join, which does, writes its own at once."""
     pending: list = []
     token = _pending_links.set(pending)
     try:
@@ -295,9 +295,14 @@ class LeanJoinActivation(JoinActivation):
     def __hash__(self):
         return hash(self.task) if self.task.pk is not None else id(self)
 
-    def _insert(self) -> None:
+    def _insert(self, *, done: bool = False) -> None:
         self.task.save()
-        self.task.previous.add(self._arrived)
+        if done:
+            # Inserted done: no later arrival reads its links (a waiting join's are read
+            # by the next branch to arrive, perhaps in this block, so they are written now).
+            link_previous(self.task, self._arrived)
+        else:
+            self.task.previous.add(self._arrived)
         self._arrived = None
 
     def _join_token_prefixes(self):
@@ -325,7 +330,7 @@ class LeanJoinActivation(JoinActivation):
                 )
             self.task.finished = now()
             if self.task.pk is None:
-                self._insert()
+                self._insert(done=True)
             else:
                 self.task.save()
             task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
