@@ -25,6 +25,7 @@ from documents.access import (  # noqa: F401
     is_registrar,
     registrar_acting,
     registrar_positions,
+    registrar_users,
 )
 from org.models import Body, BodyMembership, Position, PositionKind, UnionRepresentative
 from org.selectors import Acting, acting_as, acting_in, today

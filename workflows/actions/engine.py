@@ -120,10 +120,7 @@ def task_candidates(task, case: Case | None = None, route: routing.Route | None 
         case_id = case.pk if case is not None else task.process_id
         return _AUTHORS_QUERY.run(case_id=case_id)
     if route.kind == routing.TO_REGISTRARS:
-        users = []
-        for position in access.registrar_positions():
-            users.extend(acting_user_list(position))
-        return users
+        return access.registrar_users()
     return acting_user_list(route.position)
 
 
