@@ -11,9 +11,10 @@ from guardian.models import UserObjectPermissionBase
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import PROCESS
 
-from config.compiled_query import CompiledQuery
+from config.compiled_query import CompiledQuery, CompiledUpdate
 from documents.models import Document, copy_to_versions
 from documents.models.decision import minutes_paragraph
+from documents.models.document import COPY_OPEN_CASE_FLAG
 
 
 class CaseKind(models.TextChoices):
@@ -251,7 +252,7 @@ class Case(Process):
             if opened_or_closed:
                 # Viewflow sets ``finished`` (end, cancel, undo) and saves the case: every way
                 # a case opens or closes passes here.
-                sync_open_case_flags(Document.objects.filter(pk=self.document_id))
+                sync_open_case_flag(self.document_id)
         self._was_open = is_open
 
     def finish_in_place(self, rows: QuerySet) -> bool:
@@ -263,7 +264,7 @@ class Case(Process):
             return False
         self.status, self.finished = PROCESS.DONE, finished
         if getattr(self, "_was_open", None) is not False:
-            sync_open_case_flags(Document.objects.filter(pk=self.document_id))
+            sync_open_case_flag(self.document_id)
         self._was_open = False
         return True
 
@@ -276,14 +277,33 @@ class Case(Process):
         return self.decider_body or self.decider_position
 
 
+def _open_case_flag() -> dict:
+    open_cases = Case.objects.filter(document=OuterRef("pk"), finished__isnull=True).exclude(
+        kind=CaseKind.REVIEW
+    )
+    return {"has_open_case": Exists(open_cases)}
+
+
+# ``sync_open_case_flags`` of one document (a case opened or closed), compiled once per
+# process: the document's flag, then its versions' copies.
+_SYNC_OPEN_CASE_FLAG = CompiledUpdate(
+    lambda document_id: (Document.objects.filter(pk=document_id), _open_case_flag()),
+    ids=("document_id",),
+)
+
+
+def sync_open_case_flag(document_id: int) -> int:
+    """``sync_open_case_flags`` of the one document ``document_id``."""
+    written = _SYNC_OPEN_CASE_FLAG.run(document_id=document_id)
+    COPY_OPEN_CASE_FLAG.run(document_id=document_id)
+    return written
+
+
 def sync_open_case_flags(documents: QuerySet[Document]) -> int:
     """Set the documents' ``has_open_case`` from their cases (the register's "under
     revision"); returns how many documents were written. A review (aktualitetsprövning)
     does not count: the document is being checked, not revised."""
-    open_cases = Case.objects.filter(document=OuterRef("pk"), finished__isnull=True).exclude(
-        kind=CaseKind.REVIEW
-    )
-    written = documents.update(has_open_case=Exists(open_cases))
+    written = documents.update(**_open_case_flag())
     copy_to_versions(documents, ["has_open_case"])
     return written
 
