@@ -25,7 +25,6 @@ from documents.access import (  # noqa: F401
     is_registrar,
     registrar_acting,
     registrar_positions,
-    registrar_users,
 )
 from org.models import Body, BodyMembership, Position, PositionKind, UnionRepresentative
 from org.selectors import Acting, acting_as, acting_in, today
@@ -72,9 +71,7 @@ def can_start_case(user) -> Permit:
 
 
 def is_author(user, case: Case) -> bool:
-    # Read with the step's lock (``actions.tasks``) for the one doing the step, until the
-    # step's access check is done.
-    read = getattr(case, "authorship_read", None)
+    read = getattr(case, "authorship_read", None)  # with the step's lock (actions.tasks)
     if read is not None and read[0] == user.pk:
         return read[1]
     return bool(AUTHORSHIP.run(case_id=case.pk, user_id=user.pk))

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from viewflow.workflow.models import Process
-from viewflow.workflow.status import PROCESS
 
-from config.compiled_query import CompiledQuery, CompiledUpdate
+from config.compiled_query import CompiledQuery
 from documents.models import Document, copy_to_versions
 from documents.models.decision import minutes_paragraph
-from documents.models.document import COPY_OPEN_CASE_FLAG
+
+from .case_writes import StepWrites, open_case_flag, sync_open_case_flag
 
 
 class CaseKind(models.TextChoices):
@@ -42,7 +42,7 @@ class CaseOutcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Case(Process):
+class Case(StepWrites, Process):
     """A case (ärende) about one governing document, driven by a viewflow flow."""
 
     kind = models.CharField(
@@ -208,39 +208,8 @@ class Case(Process):
         case._was_open = case.finished is None if "finished" in field_names else None
         return case
 
-    # Fields of this table a step has changed and not yet written (``save_later``): None
-    # outside a step that writes them together.
-    _later: set[str] | None = None
-
-    def write_later(self) -> None:
-        """From now on, ``save_later`` keeps the fields for the case's next UPDATE."""
-        self._later = set()
-
-    def save_later(self, fields: list[str]) -> None:
-        """Write ``fields`` with the case's next UPDATE in this step (the mark of its next
-        step, ``routing.apply_route``, or a save) or when the step ends (``save_pending``),
-        instead of an UPDATE of their own; at once outside such a step."""
-        if self._later is None:
-            self.save(update_fields=fields)
-        else:
-            self._later.update(fields)
-
-    def pending_values(self) -> dict:
-        """The fields kept by ``save_later`` and their values, now counted as written."""
-        later, self._later = self._later, (set() if self._later is not None else None)
-        return {name: getattr(self, name) for name in sorted(later or ())}
-
-    def save_pending(self) -> None:
-        if self._later:
-            self.save(update_fields=[])
-
     def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            update_fields = [*update_fields, *self.pending_values()]
-            kwargs["update_fields"] = update_fields
-        elif self._later:
-            self._later = set()
+        update_fields = self.with_pending(kwargs)
         is_open = self.finished is None
         opened_or_closed = getattr(self, "_was_open", None) is not is_open and (
             update_fields is None or "finished" in update_fields
@@ -255,19 +224,6 @@ class Case(Process):
                 sync_open_case_flag(self.document_id)
         self._was_open = is_open
 
-    def finish_in_place(self, rows: QuerySet) -> bool:
-        """Finish the case with one UPDATE of its process row in ``rows`` (the End node's
-        condition, that no other task is open, in its WHERE); True if it was written. The
-        documents' open-case flags follow, as ``save`` keeps them."""
-        finished = timezone.now()
-        if not rows.update(status=PROCESS.DONE, finished=finished):
-            return False
-        self.status, self.finished = PROCESS.DONE, finished
-        if getattr(self, "_was_open", None) is not False:
-            sync_open_case_flag(self.document_id)
-        self._was_open = False
-        return True
-
     @property
     def diarienummer(self) -> str:
         return self.diary_entry.diarienummer
@@ -277,33 +233,11 @@ class Case(Process):
         return self.decider_body or self.decider_position
 
 
-def _open_case_flag() -> dict:
-    open_cases = Case.objects.filter(document=OuterRef("pk"), finished__isnull=True).exclude(
-        kind=CaseKind.REVIEW
-    )
-    return {"has_open_case": Exists(open_cases)}
-
-
-# ``sync_open_case_flags`` of one document (a case opened or closed), compiled once per
-# process: the document's flag, then its versions' copies.
-_SYNC_OPEN_CASE_FLAG = CompiledUpdate(
-    lambda document_id: (Document.objects.filter(pk=document_id), _open_case_flag()),
-    ids=("document_id",),
-)
-
-
-def sync_open_case_flag(document_id: int) -> int:
-    """``sync_open_case_flags`` of the one document ``document_id``."""
-    written = _SYNC_OPEN_CASE_FLAG.run(document_id=document_id)
-    COPY_OPEN_CASE_FLAG.run(document_id=document_id)
-    return written
-
-
 def sync_open_case_flags(documents: QuerySet[Document]) -> int:
     """Set the documents' ``has_open_case`` from their cases (the register's "under
     revision"); returns how many documents were written. A review (aktualitetsprövning)
     does not count: the document is being checked, not revised."""
-    written = documents.update(**_open_case_flag())
+    written = documents.update(**open_case_flag())
     copy_to_versions(documents, ["has_open_case"])
     return written
 

@@ -574,8 +574,7 @@ class DocumentVersion(models.Model):
         return decision.historical_diarienummer if decision is not None else ""
 
 
-# ``refresh_reading`` of a document's versions from a number on (a version saved with what
-# its reading columns come from: every decision's adoption), compiled once per process.
+# ``refresh_reading`` of a document's versions from a number on, compiled once per process.
 _REFRESH_READING_FROM = CompiledUpdate(
     lambda document_id, number: (
         DocumentVersion.objects.filter(document=document_id, number__gte=number),
@@ -585,9 +584,8 @@ _REFRESH_READING_FROM = CompiledUpdate(
 )
 
 
-def _copy_columns(names: list[str]) -> dict:
-    source = Document.objects.filter(pk=OuterRef("document"))
-    return {name: Subquery(source.values(name)) for name in names}
+def copy_columns(names: list[str]) -> dict:
+    return {n: Subquery(Document.objects.filter(pk=OuterRef("document")).values(n)) for n in names}
 
 
 def copy_to_versions(documents: QuerySet[Document], names: Iterable[str] | None = None) -> int:
@@ -596,18 +594,7 @@ def copy_to_versions(documents: QuerySet[Document], names: Iterable[str] | None 
     rank rows; returns the versions updated. Run in the transaction that changed them."""
     names = list(Document.VERSION_COLUMNS if names is None else names)
     versions = DocumentVersion.objects.filter(document__in=documents.values("pk"))
-    updated = versions.update(**_copy_columns(names))
+    updated = versions.update(**copy_columns(names))
     if updated and not set(names).isdisjoint(RANK_DOCUMENT_COLUMNS):
         copy_rank_columns(versions.values("pk"))
     return updated
-
-
-# ``copy_to_versions`` of one document's open-case flag (every case's start and end),
-# compiled once per process.
-COPY_OPEN_CASE_FLAG = CompiledUpdate(
-    lambda document_id: (
-        DocumentVersion.objects.filter(document=document_id),
-        _copy_columns(["has_open_case"]),
-    ),
-    ids=("document_id",),
-)

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from audit import recording as audit
 from config.compiled_query import CompiledQuery
+from documents.access import registrar_users
 from documents.models import Decision, Document, DocumentStatus, DocumentVersion, VersionStatus
 from notifications import links, mail
 from org.selectors import acting_user_list, group_representative_list
 
-from .. import access, routing
+from .. import routing
 from ..models import (
     Case,
     CaseKind,
@@ -120,7 +121,7 @@ def task_candidates(task, case: Case | None = None, route: routing.Route | None 
         case_id = case.pk if case is not None else task.process_id
         return _AUTHORS_QUERY.run(case_id=case_id)
     if route.kind == routing.TO_REGISTRARS:
-        return access.registrar_users()
+        return registrar_users()
     return acting_user_list(route.position)
 
 
