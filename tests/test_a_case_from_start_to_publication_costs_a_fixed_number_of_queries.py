@@ -54,8 +54,8 @@ from workflows.models import CaseOutcome
 # step are also inserted together, ``notifications.mail.queued_together``; the tests'
 # in-memory mail backend runs no query.)
 #
-# Lowered from 121 and 190 to 113 and 181 (the handlingsplan 112 with ``Position``'s
-# content type already cached), the same statements and rows otherwise: whether the doer
+# Lowered from 121 and 190 to 113 and 181 (a second handlingsplan in the same process
+# runs 111, Django's per-process caches warm), the same statements and rows otherwise: whether the doer
 # is an author, and whether a union demanded an MBL negotiation, come with the step's lock
 # (3 reads); publication locks the version, its document and the valid version in one
 # query (was two); the End node finishes the case with one conditional UPDATE (was a
