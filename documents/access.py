@@ -26,9 +26,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from config.compiled_query import CompiledQuery
 from org.access import is_administrator
 from org.models import Position, PositionHolding, PositionKind, Unit
-from org.selectors import Acting, acting_in, today
+from org.selectors import Acting, acting_in, acting_users_of_kind, today
 
 from .models import (
     DiaryCaseFacts,
@@ -151,6 +152,18 @@ def registrar_positions() -> QuerySet[Position]:
     """The registrar positions: whoever acts in one (holder or substitute on the day) is
     a registrar, gets the registrar's tasks and is told of them."""
     return Position.objects.filter(kind=PositionKind.REGISTRAR)
+
+
+# Compiled once per process: the mail of every new registration task asks it.
+_REGISTRAR_USERS_QUERY = CompiledQuery(
+    lambda day: acting_users_of_kind(PositionKind.REGISTRAR, day), ids=(), day="day"
+)
+
+
+def registrar_users() -> list:
+    """Whoever acts in a registrar position today (holder or substitute), each once, in
+    one query (``registrar_positions`` and each position's acting users)."""
+    return _REGISTRAR_USERS_QUERY.run(day=today())
 
 
 def registrar_acting(user) -> Acting | None:

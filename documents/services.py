@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit import recording as audit
+from config.compiled_query import CompiledQuery
 from org.selectors import Acting
 
 from .dates import add_months
@@ -33,20 +34,29 @@ class PublicationError(Exception):
     pass
 
 
-def _lock_for_publication(version: DocumentVersion, document: Document) -> DocumentVersion | None:
-    """Lock and read again the version and the document's valid version (the one it will
-    replace), in one query; the version object takes the values read, as refresh_from_db
-    would. Returns the valid version, if any."""
-    rows = {
-        row.pk: row
-        for row in DocumentVersion.objects.select_for_update().filter(
-            Q(pk=version.pk) | Q(document=document, status=VersionStatus.VALID)
-        )
-    }
+def _build_publication_lock(version_id: int, document_id: int):
+    return (
+        DocumentVersion.objects.select_for_update(of=("self", "document"))
+        .select_related("document__document_type", "document__scope_unit")
+        .filter(Q(pk=version_id) | Q(document=document_id, status=VersionStatus.VALID))
+    )
+
+
+# Compiled once per process (config/compiled_query.py): every publication runs it.
+_PUBLICATION_LOCK = CompiledQuery(_build_publication_lock, ids=("version_id", "document_id"))
+
+
+def _lock_for_publication(version: DocumentVersion) -> tuple[Document, DocumentVersion | None]:
+    """Lock and read again the version, its document (with its type and scope unit) and
+    the document's valid version (the one it will replace), in one query; the version
+    object takes the values read, as refresh_from_db would. Returns the document and the
+    valid version, if any."""
+    found = _PUBLICATION_LOCK.run(version_id=version.pk, document_id=version.document_id)
+    rows = {row.pk: row for row in found}
     current = rows.pop(version.pk)
     for field in version._meta.concrete_fields:
         setattr(version, field.attname, getattr(current, field.attname))
-    return next(iter(rows.values()), None)
+    return current.document, next(iter(rows.values()), None)
 
 
 def _supersede(previous: DocumentVersion, day: datetime.date, case) -> None:
@@ -84,12 +94,7 @@ def publish_version(
     """
     day = on or timezone.localdate()
     with transaction.atomic(savepoint=False):
-        document = (
-            Document.objects.select_for_update(of=("self",))
-            .select_related("document_type", "scope_unit")
-            .get(pk=version.document_id)
-        )
-        previous = _lock_for_publication(version, document)
+        document, previous = _lock_for_publication(version)
         if version.status == VersionStatus.VALID:
             return
         if version.status != VersionStatus.ADOPTED:

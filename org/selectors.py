@@ -56,6 +56,19 @@ def acting_users(position: Position, on: datetime.date | None = None) -> QuerySe
     return User.objects.filter(Q(pk__in=holder_ids) | Q(pk__in=substitute_ids), is_active=True)
 
 
+def acting_users_of_kind(kind: str, on: datetime.date | None = None) -> QuerySet:
+    """Users who may act in any position of ``kind`` on the day (``acting_users`` of each
+    such position together, each user once)."""
+    day = on or today()
+    holder_ids = (
+        PositionHolding.objects.active_on(day).filter(position__kind=kind).values("user_id")
+    )
+    substitute_ids = (
+        Substitution.objects.active_on(day).filter(position__kind=kind).values("user_id")
+    )
+    return User.objects.filter(Q(pk__in=holder_ids) | Q(pk__in=substitute_ids), is_active=True)
+
+
 # Compiled once per process: the mail of every new task routed to a position asks it.
 _ACTING_USERS_QUERY = CompiledQuery(
     lambda position_id, day: acting_users(position_id, day), ids=("position_id",), day="day"

@@ -39,15 +39,21 @@ def _started(town) -> Case:
     )
 
 
-def test_the_steps_lock_reads_the_case_and_its_relations_as_the_orm_does(town):
+@pytest.mark.parametrize("doer", ["samordnare", "enhetschef"])  # an author, and not
+def test_the_steps_lock_reads_the_case_and_its_relations_as_the_orm_does(town, doer):
     case = _started(town)
     task = open_tasks(case)[0]
+    user = town.users[doer]
     with transaction.atomic():
-        expected = list(task_actions._build_lock_query(task.pk))
+        expected = list(task_actions._build_lock_query(task.pk, user.pk))
         with CaptureQueriesContext(connection) as queries:
-            locked = task_actions._lock_step_case(task.pk)
+            locked = task_actions._lock_step_case(task.pk, user)
     assert len(queries.captured_queries) == 1
     assert _values(locked) == _values(expected[0])
+    # What the step's checks ask of the lock: whether the doer is an author, whether a
+    # union demanded an MBL negotiation in the case's round.
+    assert locked.authorship_read == (user.pk, doer == "samordnare")
+    assert locked.mbl_read == (case.round, expected[0].mbl_demanded_read) == (0, False)
     for path in task_actions.STEP_CASE_RELATED:
         mine, theirs = locked, expected[0]
         for name in path.split("__"):
@@ -109,12 +115,13 @@ def _refused(run) -> bool:
 def test_a_lock_outside_a_transaction_is_refused_where_the_orm_refuses_it(town, monkeypatch):
     case = _started(town)
     task = open_tasks(case)[0]
-    task_actions._LOCK_QUERY.run(task_id=task.pk)  # compiled (inside the test's transaction)
+    user_id = town.users["samordnare"].pk
+    task_actions._LOCK_QUERY.run(task_id=task.pk, user_id=user_id)  # compiled, in a transaction
     # As if outside any transaction (pytest-django's own transaction would hide it).
     monkeypatch.setattr(connection, "get_autocommit", lambda: True)
 
-    orm = _refused(lambda: list(task_actions._build_lock_query(task.pk)))
-    compiled = _refused(lambda: task_actions._LOCK_QUERY.run(task_id=task.pk))
+    orm = _refused(lambda: list(task_actions._build_lock_query(task.pk, user_id)))
+    compiled = _refused(lambda: task_actions._LOCK_QUERY.run(task_id=task.pk, user_id=user_id))
 
     assert compiled == orm
     assert orm == (connection.vendor == "postgresql")  # SQLite has no row locks to refuse

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import SubstitutionFactory
+from org.models import Position, PositionKind
+from tests.factories import (
+    PositionFactory,
+    PositionHoldingFactory,
+    SubstitutionFactory,
+    UserFactory,
+)
 from tests.lifecycle import days, open_tasks, run_until
 
 
@@ -106,3 +112,47 @@ def test_the_registrar_is_mailed_the_registration(town, django_capture_on_commit
     # (The authors and the union that stated a position hear of the outcome: another mail.)
     task_mails = [m for m in mail.outbox if m.subject.startswith(("New task", "Ny uppgift"))]
     assert [m.to for m in task_mails] == [["registrator@example.invalid"]]
+
+
+def test_every_registrar_and_substitute_is_mailed_the_registration_once(
+    town, django_capture_on_commit_callbacks
+):
+    registrar = Position.objects.get(kind=PositionKind.REGISTRAR)
+    second = PositionFactory(kind=PositionKind.REGISTRAR, unit=registrar.unit)
+    PositionHoldingFactory(position=second, user=town.users["registrator"])  # holds both
+    PositionHoldingFactory(position=second, user=UserFactory(email="andra@example.invalid"))
+    SubstitutionFactory(
+        position=registrar,
+        user=UserFactory(email="vikarie@example.invalid"),
+        start=days(-1),
+        end=days(7),
+    )
+    SubstitutionFactory(  # an old substitution: no mail
+        position=second,
+        user=UserFactory(email="forra@example.invalid"),
+        start=days(-60),
+        end=days(-30),
+    )
+    PositionHoldingFactory(  # a holder whose account is closed: no mail
+        position=second, user=UserFactory(email="stangd@example.invalid", is_active=False)
+    )
+    case = town.desk("samordnare").start_document(
+        document_type=town.types["handlingsplan"],
+        title="Handlingsplan 2027",
+        scope_unit=town.units["unit"],
+        owner_position=town.positions["enhetschef"],
+    )
+    run_until(town, case, "decision")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        town.desk("enhetschef").complete(
+            case, "decision", outcome="adopted", decision_date=days(0), valid_from=days(0)
+        )
+
+    [message] = [m for m in mail.outbox if m.subject.startswith(("New task", "Ny uppgift"))]
+    assert message.to == [
+        "andra@example.invalid",
+        "registrator@example.invalid",
+        "vikarie@example.invalid",
+    ]

@@ -71,6 +71,9 @@ def can_start_case(user) -> Permit:
 
 
 def is_author(user, case: Case) -> bool:
+    read = getattr(case, "authorship_read", None)  # with the step's lock (actions.tasks)
+    if read is not None and read[0] == user.pk:
+        return read[1]
     return bool(AUTHORSHIP.run(case_id=case.pk, user_id=user.pk))
 
 

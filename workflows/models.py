@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
@@ -13,6 +13,8 @@ from viewflow.workflow.models import Process
 from config.compiled_query import CompiledQuery
 from documents.models import Document, copy_to_versions
 from documents.models.decision import minutes_paragraph
+
+from .case_writes import StepWrites, open_case_flag, sync_open_case_flag
 
 
 class CaseKind(models.TextChoices):
@@ -40,7 +42,7 @@ class CaseOutcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Case(Process):
+class Case(StepWrites, Process):
     """A case (ärende) about one governing document, driven by a viewflow flow."""
 
     kind = models.CharField(
@@ -207,7 +209,7 @@ class Case(Process):
         return case
 
     def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
+        update_fields = self.with_pending(kwargs)
         is_open = self.finished is None
         opened_or_closed = getattr(self, "_was_open", None) is not is_open and (
             update_fields is None or "finished" in update_fields
@@ -219,7 +221,7 @@ class Case(Process):
             if opened_or_closed:
                 # Viewflow sets ``finished`` (end, cancel, undo) and saves the case: every way
                 # a case opens or closes passes here.
-                sync_open_case_flags(Document.objects.filter(pk=self.document_id))
+                sync_open_case_flag(self.document_id)
         self._was_open = is_open
 
     @property
@@ -235,10 +237,7 @@ def sync_open_case_flags(documents: QuerySet[Document]) -> int:
     """Set the documents' ``has_open_case`` from their cases (the register's "under
     revision"); returns how many documents were written. A review (aktualitetsprövning)
     does not count: the document is being checked, not revised."""
-    open_cases = Case.objects.filter(document=OuterRef("pk"), finished__isnull=True).exclude(
-        kind=CaseKind.REVIEW
-    )
-    written = documents.update(has_open_case=Exists(open_cases))
+    written = documents.update(**open_case_flag())
     copy_to_versions(documents, ["has_open_case"])
     return written
 

@@ -4,15 +4,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import connection, connections, router, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery
 from django.utils.timezone import now
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.context import context
 from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.nodes import Split, View
 from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.func import FunctionActivation
@@ -44,7 +46,7 @@ def link_previous(task, previous) -> None:
 def links_in_one_insert() -> Iterator[None]:
     """Write the previous-task links of the tasks the flow creates inside the block with
     one INSERT when it ends (inside the caller's transaction). Nothing inside the block
-    reads those links back: the join, which does, writes its own at once."""
+    reads those links back: a waiting join, which does, writes its own at once."""
     pending: list = []
     token = _pending_links.set(pending)
     try:
@@ -53,6 +55,58 @@ def links_in_one_insert() -> Iterator[None]:
         _pending_links.reset(token)
     if pending:
         Task.previous.through.objects.bulk_create(pending, ignore_conflicts=True)
+
+
+# A new task's INSERT, compiled once per process.
+#
+# Viewflow's nodes insert about twenty task rows per case; Django's ``save`` builds and
+# compiles the 17-column INSERT each time. ``insert_task`` does what ``task.save()`` does
+# for a new row (viewflow's flow_task_type, the related fields' check, ``pre_save`` and
+# ``post_save`` with the same arguments, each field's ``pre_save`` and database value, the
+# primary key from RETURNING) with the SQL compiled once per model and database.
+_TASK_INSERTS: dict[tuple[type, str], tuple[str, list, list]] = {}
+
+
+def _compile_task_insert(model: type, using: str) -> tuple[str, list, list]:
+    meta = model._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+    returning = list(meta.db_returning_fields)
+    connection = connections[using]
+    if meta.parents or not connection.features.can_return_columns_from_insert:
+        raise RuntimeError("insert_task: a task model of one table, on a database with RETURNING")
+    query = InsertQuery(model)
+    query.insert_values(fields, [model()])
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = returning
+    [(sql, _params)] = compiler.as_sql()
+    return sql, fields, returning
+
+
+def insert_task(task) -> None:
+    """``task.save()`` of a new task row (no primary key yet), compiled once per process."""
+    model = type(task)
+    if task.flow_task and not task.flow_task_type:  # as viewflow's Task.save
+        task.flow_task_type = task.flow_task.task_type
+    using = router.db_for_write(model, instance=task)
+    key = (model, using)
+    if key not in _TASK_INSERTS:
+        _TASK_INSERTS[key] = _compile_task_insert(model, using)
+    sql, fields, returning = _TASK_INSERTS[key]
+    connection = connections[using]
+    task._prepare_related_fields_for_save(operation_name="save")
+    pre_save.send(sender=model, instance=task, raw=False, using=using, update_fields=None)
+    with transaction.mark_for_rollback_on_error(using=using):
+        params = [f.get_db_prep_save(f.pre_save(task, True), connection) for f in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = connection.ops.fetch_returned_insert_columns(cursor, None)
+    for value, field in zip(row, returning, strict=True):
+        setattr(task, field.attname, value)
+    task._state.db = using
+    task._state.adding = False
+    post_save.send(
+        sender=model, instance=task, created=True, update_fields=None, raw=False, using=using
+    )
 
 
 # Gateways that write their task row once.
@@ -96,7 +150,7 @@ class InsertedOnCompletion(Activation):
         return hash(self.task) if self.task.pk is not None else id(self)
 
     def _insert(self) -> None:
-        self.task.save()
+        insert_task(self.task)
         if self._previous is not None:
             link_previous(self.task, self._previous)
             self._previous = None
@@ -148,20 +202,27 @@ class LeanEndActivation(InsertedOnCompletion, EndActivation):
         with self.exception_guard(), _callback_guard():
             self.task.started = now()
             task_started.send(sender=self.flow_class, process=self.process, task=self.task)
-            still_open = (
-                self.flow_class.task_class._default_manager.filter(
-                    process=self.process, finished__isnull=True
-                )
-                .exclude(pk=self.task.pk)
-                .exists()
-            )
-            if not still_open:
-                self.process.status = PROCESS.DONE
-                self.process.finished = now()
-                self.process.save(update_fields=["status", "finished"])
+            still_open = not self._finish_unless_open()
             task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
             if not still_open:
                 flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+    def _finish_unless_open(self) -> bool:
+        """Finish the process unless another of its tasks is open, in one conditional
+        UPDATE (the question and the write were two queries); True if it finished."""
+        process = self.process
+        finish = getattr(process, "finish_in_place", None)
+        others = self.flow_class.task_class._default_manager.filter(
+            process=OuterRef("pk"), finished__isnull=True
+        ).exclude(pk=self.task.pk)
+        rows = Process._default_manager.filter(pk=process.pk).exclude(Exists(others))
+        if finish is None:  # a process of viewflow's own: saved as viewflow saves it
+            if rows.exists():
+                process.status, process.finished = PROCESS.DONE, now()
+                process.save(update_fields=["status", "finished"])
+                return True
+            return False
+        return finish(rows)
 
 
 class MultiSplitActivation(InsertedOnCompletion, SplitActivation):
@@ -216,7 +277,7 @@ class RoutedViewActivation(ViewActivation):
         task.seed = seed
         activation = cls(task)
         routing.write_route(task, activation.process)
-        task.save()
+        insert_task(task)
         link_previous(task, prev_activation.task)
         if flow_task._on_create is not None:
             flow_task._on_create(activation)
@@ -288,9 +349,14 @@ class LeanJoinActivation(JoinActivation):
     def __hash__(self):
         return hash(self.task) if self.task.pk is not None else id(self)
 
-    def _insert(self) -> None:
-        self.task.save()
-        self.task.previous.add(self._arrived)
+    def _insert(self, *, done: bool = False) -> None:
+        insert_task(self.task)
+        if done:
+            # Inserted done: no later arrival reads its links (a waiting join's are read
+            # by the next branch to arrive, perhaps in this block, so they are written now).
+            link_previous(self.task, self._arrived)
+        else:
+            self.task.previous.add(self._arrived)
         self._arrived = None
 
     def _join_token_prefixes(self):
@@ -318,7 +384,7 @@ class LeanJoinActivation(JoinActivation):
                 )
             self.task.finished = now()
             if self.task.pk is None:
-                self._insert()
+                self._insert(done=True)
             else:
                 self.task.save()
             task_finished.send(sender=self.flow_class, process=self.process, task=self.task)

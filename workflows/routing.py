@@ -156,7 +156,7 @@ def apply_route(task, case: Case) -> Route:
         case.step_marked = None  # inserted at this step (engine.init_case)
         return route
     Case.objects.filter(pk=case.pk).update(
-        current_step=task.flow_task.name, step_since=timezone.now()
+        current_step=task.flow_task.name, step_since=timezone.now(), **case.pending_values()
     )
     case.current_step = task.flow_task.name
     return route

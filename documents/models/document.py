@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.compiled_query import CompiledUpdate
 from org.models import Position, Process, Unit
 
 from .decision import minutes_paragraph
@@ -487,9 +488,7 @@ class DocumentVersion(models.Model):
         if not self.adoption_id and self.status == VersionStatus.DRAFT:
             return
         if update_fields is None or not self.READING_SOURCES.isdisjoint(update_fields):
-            DocumentVersion.refresh_reading(
-                DocumentVersion.objects.filter(document=self.document_id, number__gte=self.number)
-            )
+            _REFRESH_READING_FROM.run(document_id=self.document_id, number=self.number)
 
     @classmethod
     def refresh_reading(cls, versions: QuerySet[DocumentVersion]) -> int:
@@ -498,6 +497,11 @@ class DocumentVersion(models.Model):
         one place the rule is stated: the decision's choice, else the type's; a
         confirmation counts from the latest version up to this one adopted as a material
         change."""
+        return versions.update(**cls.reading_changes())
+
+    @classmethod
+    def reading_changes(cls) -> dict:
+        """The changes of ``refresh_reading``'s UPDATE."""
         decision = cls._meta.get_field("adoption").related_model
         kind = cls._meta.get_field("document_type").related_model
         chosen = decision.objects.filter(pk=OuterRef("adoption")).values("requires_reading")
@@ -511,10 +515,10 @@ class DocumentVersion(models.Model):
             .order_by("-number")
             .values("number")[:1]
         )
-        return versions.update(
-            reading_required=Coalesce(Subquery(chosen), Subquery(typed), Value(False)),
-            reading_baseline=Coalesce(Subquery(material), Value(0)),
-        )
+        return {
+            "reading_required": Coalesce(Subquery(chosen), Subquery(typed), Value(False)),
+            "reading_baseline": Coalesce(Subquery(material), Value(0)),
+        }
 
     def copy_columns_from(self, document: Document) -> DocumentVersion:
         """Take the document's copied columns from ``document`` as it is in memory, for a
@@ -570,14 +574,27 @@ class DocumentVersion(models.Model):
         return decision.historical_diarienummer if decision is not None else ""
 
 
+# ``refresh_reading`` of a document's versions from a number on, compiled once per process.
+_REFRESH_READING_FROM = CompiledUpdate(
+    lambda document_id, number: (
+        DocumentVersion.objects.filter(document=document_id, number__gte=number),
+        DocumentVersion.reading_changes(),
+    ),
+    ids=("document_id", "number"),
+)
+
+
+def copy_columns(names: list[str]) -> dict:
+    return {n: Subquery(Document.objects.filter(pk=OuterRef("document")).values(n)) for n in names}
+
+
 def copy_to_versions(documents: QuerySet[Document], names: Iterable[str] | None = None) -> int:
     """Copy the documents' columns ``names`` (all of ``Document.VERSION_COLUMNS`` by
     default) from the database into every version of theirs, and on into the versions'
     rank rows; returns the versions updated. Run in the transaction that changed them."""
     names = list(Document.VERSION_COLUMNS if names is None else names)
-    source = Document.objects.filter(pk=OuterRef("document"))
     versions = DocumentVersion.objects.filter(document__in=documents.values("pk"))
-    updated = versions.update(**{name: Subquery(source.values(name)) for name in names})
+    updated = versions.update(**copy_columns(names))
     if updated and not set(names).isdisjoint(RANK_DOCUMENT_COLUMNS):
         copy_rank_columns(versions.values("pk"))
     return updated

@@ -159,7 +159,7 @@ def decide(
     elif outcome == DecisionOutcome.RETURNED:
         case.return_motivation = motivation
         case.preparation_index = 0
-        case.save(update_fields=["return_motivation", "preparation_index"])
+        case.save_later(["return_motivation", "preparation_index"])
     step.record(
         "decision",
         target=decision,

@@ -69,7 +69,7 @@ def _apply_decider(case: Case, key: str) -> list[str]:
     if (chosen.body, chosen.position) == (case.decider_body, case.decider_position):
         return []
     case.decider_body, case.decider_position = chosen.body, chosen.position
-    case.save(update_fields=["decider_body", "decider_position"])
+    case.save_later(["decider_body", "decider_position"])
     return ["decider"]
 
 
@@ -175,7 +175,7 @@ def submit_draft(step: Step, **data) -> None:
     case.samverkan_note = answer.reason
     case.round += 1
     case.preparation_index = 0
-    case.save(update_fields=["samverkan_group", "samverkan_note", "round", "preparation_index"])
+    case.save_later(["samverkan_group", "samverkan_note", "round", "preparation_index"])
 
 
 def submit_repeal_draft(step: Step, *, motivation: str = "", decider=None, **ignored) -> None:
@@ -189,12 +189,6 @@ def submit_repeal_draft(step: Step, *, motivation: str = "", decider=None, **ign
         case.decider_body, case.decider_position = chosen.body, chosen.position
     case.round += 1
     case.preparation_index = 0
-    case.save(
-        update_fields=[
-            "repeal_motivation",
-            "decider_body",
-            "decider_position",
-            "round",
-            "preparation_index",
-        ]
+    case.save_later(
+        ["repeal_motivation", "decider_body", "decider_position", "round", "preparation_index"]
     )

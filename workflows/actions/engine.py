@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from audit import recording as audit
 from config.compiled_query import CompiledQuery
+from documents.access import registrar_users
 from documents.models import Decision, Document, DocumentStatus, DocumentVersion, VersionStatus
 from notifications import links, mail
 from org.selectors import acting_user_list, group_representative_list
 
-from .. import access, routing
+from .. import routing
 from ..models import (
     Case,
     CaseKind,
@@ -120,10 +121,7 @@ def task_candidates(task, case: Case | None = None, route: routing.Route | None 
         case_id = case.pk if case is not None else task.process_id
         return _AUTHORS_QUERY.run(case_id=case_id)
     if route.kind == routing.TO_REGISTRARS:
-        users = []
-        for position in access.registrar_positions():
-            users.extend(acting_user_list(position))
-        return users
+        return registrar_users()
     return acting_user_list(route.position)
 
 
@@ -157,7 +155,9 @@ def notify_task(task, case: Case, route: routing.Route, base: str | None = None)
 
 
 def mark_step(case: Case, step: str) -> None:
-    Case.objects.filter(pk=case.pk).update(current_step=step, step_since=timezone.now())
+    Case.objects.filter(pk=case.pk).update(
+        current_step=step, step_since=timezone.now(), **case.pending_values()
+    )
     case.current_step = step
 
 
@@ -194,6 +194,11 @@ def round_mbl_demands(case_id: int, round: int):
 
 
 def negotiation_demanded(case: Case) -> bool:
+    # Read with the step's lock (``actions.tasks``) for the round the case was in then,
+    # unless the step gave a statement since (``samverkan.give_statement`` forgets it).
+    read = getattr(case, "mbl_read", None)
+    if read is not None and read[0] == case.round:
+        return read[1]
     return mbl_demands(case).exists()
 
 

@@ -18,7 +18,7 @@ def write_proposal(step: Step, *, proposal: str) -> None:
         raise ProposalMissing()
     step.case.proposal = proposal
     step.case.preparation_index = 0
-    step.case.save(update_fields=["proposal", "preparation_index"])
+    step.case.save_later(["proposal", "preparation_index"])
     step.record("proposal_written")
 
 
@@ -44,7 +44,7 @@ def record_preparation(
     else:
         case.preparation_index = 0
         case.return_motivation = note
-    case.save(update_fields=["preparation_index", "return_motivation"])
+    case.save_later(["preparation_index", "return_motivation"])
     step.record(
         "preparation",
         target=case,

@@ -70,7 +70,7 @@ def _await_valid_from_if_later(step: Step) -> None:
         and case.version.valid_from > timezone.localdate()
     ):
         case.outcome = CaseOutcome.ADOPTED
-        case.save(update_fields=["outcome"])
+        case.save_later(["outcome"])
         mark_step(case, "await_valid_from")
 
 

@@ -26,6 +26,7 @@ def give_statement(step: Step, *, stance: str, comment: str = "") -> None:
         comment=comment,
         version=step.case.version,
     )
+    step.case.mbl_read = None  # read with the lock, before this statement
     step.record(
         "samverkan_statement",
         to_state=stance,

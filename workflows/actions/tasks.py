@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import DatabaseError, transaction
-from django.db.models import Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -18,7 +18,7 @@ from notifications import mail
 from org.selectors import acting_memo
 
 from .. import access, nodes, routing
-from ..models import Case
+from ..models import Case, SamverkanStatement, UnionStance
 from ..refusals import Busy, NoSuchTask, refuse
 from . import decision, drafting, preparation, registration, review, review_steps, samverkan
 from .base import Step, check_files_first, step_files
@@ -63,15 +63,24 @@ STEP_CASE_RELATED = (
 )
 
 
-def _build_lock_query(task_id: int):
+def _build_lock_query(task_id: int, user_id: int):
     # The case found by its id from the task (a subquery), not by joining the task table:
     # with the task in the join, PostgreSQL spent several times longer planning and running
     # the query (bench/lifecycle.py, docs/performance.md). No ORDER BY, in the subquery
     # either: one row at most.
+    # Whether the one doing the step is among the case's authors (the draft's and the
+    # decision's access checks ask) comes with the case: no query of its own.
     process_id = Task.objects.filter(pk=task_id).order_by().values("process_id")
+    # So does whether a union demanded an MBL negotiation in the case's round (the
+    # gateway after the samverkan meeting asks).
+    authorship = Case.authors.through.objects.filter(case=OuterRef("pk"), user=user_id)
+    demands = SamverkanStatement.objects.filter(
+        case=OuterRef("pk"), round=OuterRef("round"), stance=UnionStance.DEMANDS_MBL
+    )
     return (
         Case.objects.select_for_update(of=("self",))
         .select_related(*STEP_CASE_RELATED)
+        .annotate(doer_is_author=Exists(authorship), mbl_demanded_read=Exists(demands))
         .filter(pk=Subquery(process_id))
         .order_by()[:1]
     )
@@ -79,26 +88,29 @@ def _build_lock_query(task_id: int):
 
 # Compiled once per process: building and compiling the 13-table read cost Django several
 # times what the database spends running it (config/compiled_query.py).
-_LOCK_QUERY = CompiledQuery(_build_lock_query, ids=("task_id",))
+_LOCK_QUERY = CompiledQuery(_build_lock_query, ids=("task_id", "user_id"))
 _TASK_QUERY = CompiledQuery(
     lambda task_id: Task.objects.select_related("owner").filter(pk=task_id).order_by(),
     ids=("task_id",),
 )
 
 
-def _lock_step_case(task_id: int) -> Case:
+def _lock_step_case(task_id: int, user) -> Case:
     """Lock the row of the task's case and read the case with what the steps need: the
     flows' lock (``CASE_LOCK``, a row lock on PostgreSQL) in the same query that reads the
     case, without a savepoint of its own. The task is read after the lock, by a query of
     its own: a row read in the locking query comes from the snapshot taken before waiting
     for the lock, so a task completed meanwhile would look open."""
     try:
-        found = _LOCK_QUERY.run(task_id=task_id)
+        found = _LOCK_QUERY.run(task_id=task_id, user_id=user.pk)
     except DatabaseError as exc:
         raise Busy() from exc
     if not found:
         raise NoSuchTask()
-    return found[0]
+    case = found[0]
+    case.authorship_read = (user.pk, case.doer_is_author)
+    case.mbl_read = (case.round, case.mbl_demanded_read)
+    return case
 
 
 def _read_task(task_id: int) -> Task:
@@ -134,13 +146,15 @@ def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
         nodes.links_in_one_insert(),
         mail.queued_together(),
     ):
-        case = _lock_step_case(task_id)
+        case = _lock_step_case(task_id, user)
         task = _read_task(task_id)
         task.process = case  # the activation reads the case from here: no new read
         step_name = task.flow_task.name
         permit = access.can_execute_task(user, task, case)
+        case.authorship_read = None  # the step may add authors: asked again, it is read
         if not permit:
             raise refuse(permit)
+        case.write_later()  # the handler's changes go with the case's next UPDATE
         step = Step(user=user, acting=permit.acting, case=case, task=task)
         activation = task.flow_task.activation_class(task)
         if task.status == STATUS.NEW:
@@ -162,6 +176,8 @@ def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
         after = STEP_AFTER.get(step_name)
         if after is not None:
             after(step)
+        case.save_pending()
+        case._later = None
     return case
 
 
