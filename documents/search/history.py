@@ -11,7 +11,9 @@ belong to such versions; as a row per version they take a fifth of the room.
 A search that may find such versions reads them in two steps inside its own statement
 (``rows_sql``): the candidate rows by ``LIKE`` on their text (``'%"rutin":%'`` for a word,
 ``'%"samverk%'`` for a prefix, the word's compounds by an ``EXISTS`` over
-``SearchCompound``), a scan of the table, then only the candidates' terms unpacked into
+``SearchCompound``; on PostgreSQL ``LIKE ANY`` of an array computed once), a scan of the
+table, of the searched versions' rows only where the search knows them (the grouped
+ranking: a past date, a status), then only the candidates' terms unpacked into
 (version, term, field, count) rows (``json_each`` on SQLite, ``json_each_text`` on
 PostgreSQL) and matched by the same conditions as ``SearchTerm``'s rows. So the hits and
 their scores are the same as if the rows were in ``SearchTerm``. The ``LIKE`` only narrows

@@ -190,9 +190,12 @@ class RankedTerm(Hits):
     term itself, or is the group's prefix.
 
     Compounds of the word (``compounds``: "internkontroll" for "kontroll") are found too,
-    and score nothing: where one that is not among the word's own terms is in the index
-    (``nc``, an ``EXISTS`` in the same statement), the hits are grouped, never read from a
-    single term's or a kept group's rows.
+    and score nothing. Where the word has one own term in the index, its rows are still read
+    in index order, and the versions found only through a compound (``compound_hits``:
+    with a compound, not the term) follow them, by title, score 0. Where it has several,
+    and one of its compounds that is not among them is in the index (``nc``, an
+    ``EXISTS`` in the same statement), the hits are grouped, never read from a kept
+    group's rows.
     """
 
     def __init__(
