@@ -6,6 +6,7 @@ parameter."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from documents.diarium import allocate
 from tests.desk_support import ks_policy
@@ -43,7 +45,9 @@ def test_an_unmarked_record_shows_its_number_date_registry_and_status_only(town)
     assert answer.status_code == 200
     [record] = [r for r in answer.json()["results"] if r["id"] == entry.pk]
     assert record["diarienummer"] == entry.diarienummer
-    assert record["registered"].startswith(today().isoformat())
+    # An instant with its offset (UTC): its day is the local one (Stockholm) of that instant.
+    registered = datetime.datetime.fromisoformat(record["registered"])
+    assert timezone.localtime(registered).date() == today()
     assert record["registry"] == town.bodies["KS"].name
     assert (record["public"], record["subject"], record["decided_by"]) == (False, "", "")
     assert record["documents"] == []

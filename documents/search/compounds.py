@@ -145,6 +145,16 @@ def _head(word: str) -> float:
     return max(_as_part(word), _as_part(stem(word)))
 
 
+def _modifier_forms_at(word: str, cut: int) -> tuple[str, ...]:
+    """The lexicon words the part before ``cut`` may stand for (``modifier_forms``); none
+    where the cut is refused: a modifier or head the lexicon misleads on, or a head that
+    is a derivational ending."""
+    modifier, rest = word[:cut], word[cut:]
+    if modifier in NOT_MODIFIERS or rest in NOT_HEADS or _is_suffix(modifier, rest):
+        return ()
+    return modifier_forms(modifier)
+
+
 def _best(word: str, depth: int) -> tuple[float, tuple[str, ...]]:
     """The best split of ``word``: (its rarest part's frequency, the parts as written);
     (the word's own frequency as a part, (word,)) if it cannot be split. Fewer parts are
@@ -156,11 +166,8 @@ def _best(word: str, depth: int) -> tuple[float, tuple[str, ...]]:
     found: tuple[float, tuple[str, ...]] | None = None
     particle = max((len(p) for p in PARTICLES if word.startswith(p)), default=0)
     for cut in range(max(MIN_PART_LENGTH, particle + 1), len(word) - MIN_PART_LENGTH + 1):
-        modifier, rest = word[:cut], word[cut:]
-        if modifier in NOT_MODIFIERS or rest in NOT_HEADS:
-            continue
-        forms = modifier_forms(modifier)
-        if not forms or _is_suffix(modifier, rest):
+        forms = _modifier_forms_at(word, cut)
+        if not forms:
             continue
         head_score, head = _best(word[cut:], depth + 1)
         score = min(_as_part(forms[0]), head_score)
