@@ -62,15 +62,13 @@ def _unit_people(announcement: Announcement) -> list[tuple[int, str | None]]:
     )
 
 
-def told(announcement: Announcement, only: str | None = None) -> dict[int, dict[str, list[str]]]:
-    """Person id -> the reasons they are told (``UNIT``, ``FOLLOWED``: [""], ``SEARCH``:
-    the followed searches' labels), for those who may see the document; with ``only`` (a
-    ``Frequency``), for those who chose it."""
-    reasons: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    choices: dict[int, str | None] = {}
-    for user_id, choice in _unit_people(announcement):
-        reasons[user_id][UNIT].append("")
-        choices[user_id] = choice
+def _add_followers(
+    announcement: Announcement,
+    reasons: dict[int, dict[str, list[str]]],
+    choices: dict[int, str | None],
+) -> None:
+    """Add the document's followers and the followers of the searches that find the
+    version to ``reasons``, and their choices to ``choices``."""
     # The document's followers and every followed search, in one query.
     follows = Follow.objects.filter(document=announcement.document_id)
     if announcement.version_id is not None:
@@ -88,18 +86,37 @@ def told(announcement: Announcement, only: str | None = None) -> dict[int, dict[
             found[follow.query] = matches_search(follow.user, follow, announcement.version_id)
         if found[follow.query]:
             reasons[follow.user_id][SEARCH].append(follow.label or follow.query)
+
+
+def told(announcement: Announcement, only: str | None = None) -> dict[int, dict[str, list[str]]]:
+    """Person id -> the reasons they are told (``UNIT``, ``FOLLOWED``: [""], ``SEARCH``:
+    the followed searches' labels), for those who may see the document; with ``only`` (a
+    ``Frequency``), for those who chose it."""
+    return {person.pk: reasons for person, reasons in told_people(announcement, only)}
+
+
+def told_people(
+    announcement: Announcement, only: str | None = None
+) -> list[tuple[User, dict[str, list[str]]]]:
+    """``told`` with each person's row (for their address), in the order of their ids."""
+    reasons: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    choices: dict[int, str | None] = {}
+    for user_id, choice in _unit_people(announcement):
+        reasons[user_id][UNIT].append("")
+        choices[user_id] = choice
+    _add_followers(announcement, reasons, choices)
     if not reasons:
-        return {}
+        return []
     ids = [user_id for user_id in reasons if only is None or _chosen(choices[user_id]) == only]
     if not ids:
-        return {}
-    people = User.objects.filter(pk__in=ids, is_active=True).exclude(email="")
+        return []
+    people = User.objects.filter(pk__in=ids, is_active=True).exclude(email="").order_by("pk")
     document = announcement.document
-    return {
-        person.pk: {key: list(value) for key, value in reasons[person.pk].items()}
+    return [
+        (person, {key: list(value) for key, value in reasons[person.pk].items()})
         for person in people
         if access.can_view_document(person, document)
-    }
+    ]
 
 
 def _chosen(choice: str | None) -> str:
