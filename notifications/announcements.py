@@ -41,14 +41,9 @@ def _item(announcement: Announcement, reasons: dict[str, list[str]]) -> dict:
 
 
 def _tell_now(announcement: Announcement) -> int:
-    reasons = selectors.told(announcement, only=Frequency.IMMEDIATELY)
-    if not reasons:
-        return 0
     sent = 0
-    for person in User.objects.filter(pk__in=list(reasons)).order_by("pk"):
-        sent += mail.send(
-            "document_news", {"item": _item(announcement, reasons[person.pk])}, [person.email]
-        )
+    for person, reasons in selectors.told_people(announcement, only=Frequency.IMMEDIATELY):
+        sent += mail.send("document_news", {"item": _item(announcement, reasons)}, [person.email])
     return sent
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -39,23 +40,35 @@ def matches_search(user, follow: Follow, version_id: int) -> bool:
     return filterset.is_valid() and filterset.qs.exists()
 
 
-def _unit_people(announcement: Announcement) -> list[int]:
-    """The people the document applies to: told of its new versions and of its repeal
-    alike (issue 18), as each chose (immediately, weekly, never)."""
+def _choice(user_field: str) -> Subquery:
+    """The person's choice (``Preference.documents``) read with the row that names them,
+    so the people told and their choices come in the same queries."""
+    return Subquery(Preference.objects.filter(user_id=OuterRef(user_field)).values("documents")[:1])
+
+
+def _unit_people(announcement: Announcement) -> list[tuple[int, str | None]]:
+    """The people the document applies to, each with their choice (None: never chose):
+    told of its new versions and of its repeal alike (issue 18), as each chose
+    (immediately, weekly, never)."""
     scope = announcement.document.scope_unit
     holdings = PositionHolding.objects.active_on(timezone.localdate()).filter(
         position__unit__path__startswith=scope.path
     )
-    return list(holdings.order_by().values_list("user_id", flat=True).distinct())
+    return list(
+        holdings.order_by()
+        .annotate(choice=_choice("user_id"))
+        .values_list("user_id", "choice")
+        .distinct()
+    )
 
 
-def told(announcement: Announcement, only: str | None = None) -> dict[int, dict[str, list[str]]]:
-    """Person id -> the reasons they are told (``UNIT``, ``FOLLOWED``: [""], ``SEARCH``:
-    the followed searches' labels), for those who may see the document; with ``only`` (a
-    ``Frequency``), for those who chose it."""
-    reasons: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for user_id in _unit_people(announcement):
-        reasons[user_id][UNIT].append("")
+def _add_followers(
+    announcement: Announcement,
+    reasons: dict[int, dict[str, list[str]]],
+    choices: dict[int, str | None],
+) -> None:
+    """Add the document's followers and the followers of the searches that find the
+    version to ``reasons``, and their choices to ``choices``."""
     # The document's followers and every followed search, in one query.
     follows = Follow.objects.filter(document=announcement.document_id)
     if announcement.version_id is not None:
@@ -64,7 +77,8 @@ def told(announcement: Announcement, only: str | None = None) -> dict[int, dict[
     # tell them apart; who may see the document is asked below): each distinct search is
     # run once, however many people follow it.
     found: dict[str, bool] = {}
-    for follow in follows.select_related("user").order_by("pk"):
+    for follow in follows.select_related("user").annotate(choice=_choice("user_id")).order_by("pk"):
+        choices[follow.user_id] = follow.choice
         if follow.document_id is not None:
             reasons[follow.user_id][FOLLOWED].append("")
             continue
@@ -72,27 +86,41 @@ def told(announcement: Announcement, only: str | None = None) -> dict[int, dict[
             found[follow.query] = matches_search(follow.user, follow, announcement.version_id)
         if found[follow.query]:
             reasons[follow.user_id][SEARCH].append(follow.label or follow.query)
+
+
+def told(announcement: Announcement, only: str | None = None) -> dict[int, dict[str, list[str]]]:
+    """Person id -> the reasons they are told (``UNIT``, ``FOLLOWED``: [""], ``SEARCH``:
+    the followed searches' labels), for those who may see the document; with ``only`` (a
+    ``Frequency``), for those who chose it."""
+    return {person.pk: reasons for person, reasons in told_people(announcement, only)}
+
+
+def told_people(
+    announcement: Announcement, only: str | None = None
+) -> list[tuple[User, dict[str, list[str]]]]:
+    """``told`` with each person's row (for their address), in the order of their ids."""
+    reasons: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    choices: dict[int, str | None] = {}
+    for user_id, choice in _unit_people(announcement):
+        reasons[user_id][UNIT].append("")
+        choices[user_id] = choice
+    _add_followers(announcement, reasons, choices)
     if not reasons:
-        return {}
-    chosen = frequencies(reasons)
-    ids = [user_id for user_id in reasons if only is None or chosen[user_id] == only]
+        return []
+    ids = [user_id for user_id in reasons if only is None or _chosen(choices[user_id]) == only]
     if not ids:
-        return {}
-    people = User.objects.filter(pk__in=ids, is_active=True).exclude(email="")
+        return []
+    people = User.objects.filter(pk__in=ids, is_active=True).exclude(email="").order_by("pk")
     document = announcement.document
-    return {
-        person.pk: {key: list(value) for key, value in reasons[person.pk].items()}
+    return [
+        (person, {key: list(value) for key, value in reasons[person.pk].items()})
         for person in people
         if access.can_view_document(person, document)
-    }
+    ]
 
 
-def frequencies(user_ids) -> dict[int, str]:
-    """Each person's choice; the weekly digest for those who never chose."""
-    chosen = dict(
-        Preference.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "documents")
-    )
-    return {user_id: chosen.get(user_id, Frequency.WEEKLY) for user_id in user_ids}
+def _chosen(choice: str | None) -> str:
+    return Frequency.WEEKLY if choice is None else choice
 
 
 def frequency_of(user) -> str:
