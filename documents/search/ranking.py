@@ -333,14 +333,15 @@ class RankedTerm(Hits):
             f"WHERE {compound} AND NOT ({found}) AND NOT ({one}) "
             f"AND (SELECT prefix FROM grp) IS NULL AND {shown}) rows_found "
             "GROUP BY version, title), "
-            # One own term: the versions that have it (read once, for their count and for
-            # the hashed anti-join), and those with a compound of the word but not the term.
-            f"own_versions AS (SELECT {version} AS version FROM {table} WHERE {single}), "
+            # One own term: the versions with a compound of the word but not the term (a
+            # hashed anti-join, built only when a compound row is found: most words have
+            # none, and a CTE of the term's versions was materialised for every word), and
+            # how many have the term (counted in the index).
             f"compound_hits AS (SELECT {version} AS version, {title} AS title FROM {table} "
             f"WHERE {compound} AND NOT ({found}) AND {one} AND {shown} "
-            f"AND {version} NOT IN (SELECT version FROM own_versions) "
+            f"AND {version} NOT IN (SELECT {version} FROM {table} WHERE {single}) "
             "GROUP BY version, title), "
-            "own_hits AS (SELECT COUNT(*) AS n FROM own_versions) "
+            f"own_hits AS (SELECT COUNT(*) AS n FROM {table} WHERE {single}) "
             # The total, then the page: (kind, a, b, title).
             f"SELECT 1 AS kind, (SELECT n FROM own_hits) "
             f"+ (SELECT COUNT(*) FROM {grouped} WHERE {in_group}) "
@@ -373,10 +374,11 @@ class RankedTerm(Hits):
             *compound_params,
             *found_params,
             *shown_params,
-            # own versions, compound hits
-            *shown_params,
+            # compound hits, own hits
             *compound_params,
             *found_params,
+            *shown_params,
+            *shown_params,
             *shown_params,
             # the total
             *shown_params,
