@@ -446,17 +446,14 @@ def _grouped_scores_sql(
     least = "MIN" if connection.vendor == "sqlite" else "LEAST"
 
     def grouped(score: str, where: tuple[str, list]) -> tuple[str, list]:
-        # Valid versions only: SearchTerm's rows; else with the history's candidates
-        # unpacked, the rows' condition applied in each part.
-        table, table_params = quote(meta.db_table), []
-        if not current_only:
-            rows, table_params = all_rows_sql(connection, terms, where, among)
-            table = f"({rows}) searched"
-        sql = (
-            f"SELECT {version_c} AS version, {score} AS {SCORE} "
-            f"FROM {table} WHERE ({where[0]}) GROUP BY {version_c}"
-        )
-        return sql, [*table_params, *where[1]]
+        # Valid versions only: SearchTerm's rows that meet the condition; else with the
+        # history's candidates unpacked, the condition applied within each part.
+        select = f"SELECT {version_c} AS version, {score} AS {SCORE} FROM "
+        if current_only:
+            table = quote(meta.db_table)
+            return f"{select}{table} WHERE ({where[0]}) GROUP BY {version_c}", where[1]
+        rows, params = all_rows_sql(connection, terms, where, among)
+        return f"{select}({rows}) searched GROUP BY {version_c}", params
 
     # One exact term: a version has at most one row per field of the term, so its score
     # is one sum of those rows' capped, weighted counts (its compounds' rows add nothing).
