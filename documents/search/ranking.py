@@ -278,6 +278,7 @@ class RankedTerm(Hits):
         # terms is in the index; if so the hits are grouped, as such rows score nothing.
         found = f"({span} OR {_in_list(term, whole)})" if whole else span
         found_params = [*span_params, *whole]
+
         compound, compound_params = compound_condition(term, self.word, connection)
         edges.append(
             "SELECT NULL, 0, CASE WHEN EXISTS "
@@ -289,6 +290,15 @@ class RankedTerm(Hits):
         # One own term found (its compounds aside): its rows are read in index order, and
         # the versions found only through a compound follow them (``compound_hits``, by title).
         one = "COALESCE((SELECT lo FROM span) = (SELECT hi FROM span), 1 = 0)"
+        # The stems' own rows among the grouped hits, apart from the range's (``several``).
+        stems, stems_params = "", []
+        if whole:
+            stems = (
+                f"UNION ALL SELECT {version}, {title}, {term}, {score} FROM {table} "
+                f"WHERE {_in_list(term, whole)} AND NOT ({span}) AND NOT ({one}) "
+                f"AND (SELECT prefix FROM grp) IS NULL AND {shown}"
+            )
+            stems_params = [*whole, *span_params, *shown_params]
         single = f"{term} = (SELECT lo FROM span) AND {one} AND {shown}"
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"
         groups, grouped = (quote(m.db_table) for m in (SearchPrefix._meta, SearchPrefixRank._meta))
@@ -323,13 +333,16 @@ class RankedTerm(Hits):
             # Several terms: grouped by version; a compound's rows score nothing.
             f"several AS (SELECT version, title, "
             f"{_packed_split_sum(score, least, is_whole)} AS {SCORE} FROM ("
-            # The word's own rows, then its compounds' that are not (score 0): two index
-            # scans. As one ``found OR compound`` PostgreSQL read the whole table (0.6 s
-            # for "rutin" at the default size): an IN (subquery) under OR is no index
-            # condition.
+            # The word's own rows (its range, then its whole-word stems outside it), then
+            # its compounds' that are not (score 0): each an index scan. As one ``found OR
+            # compound`` PostgreSQL read the whole table (0.6 s for "rutin" at the default
+            # size): an IN (subquery) under OR is no index condition; and with the range
+            # and the stems under one OR it read the rows from the table, not the index
+            # (6,000 pages for "kontroll").
             f"SELECT {version} AS version, {title} AS title, {term} AS {term}, "
-            f"{score} AS {score} FROM {table} WHERE {found} AND NOT ({one}) "
+            f"{score} AS {score} FROM {table} WHERE {span} AND NOT ({one}) "
             f"AND (SELECT prefix FROM grp) IS NULL AND {shown} "
+            f"{stems} "
             f"UNION ALL SELECT {version}, {title}, {term}, 0 FROM {table} "
             f"WHERE {compound} AND NOT ({found}) AND NOT ({one}) "
             f"AND (SELECT prefix FROM grp) IS NULL AND {shown}) rows_found "
@@ -382,8 +395,9 @@ class RankedTerm(Hits):
             self.term,
             *whole_params,  # twice: the title's whole and other counts
             *whole_params,
-            *found_params,
+            *span_params,
             *shown_params,
+            *stems_params,
             *compound_params,
             *found_params,
             *shown_params,
