@@ -46,7 +46,8 @@ def _matching(word: QueryWord) -> QuerySet[SearchTerm]:
 
 def _history_versions(word: QueryWord) -> RawSQL:
     """The versions that are not valid with the word or a compound of it, from their
-    ``SearchHistory`` rows (``history``): candidates by ``LIKE``, their terms unpacked."""
+    ``SearchHistory`` rows (``history``): the candidates (``history.prefilter``), the
+    word's terms read from each."""
     connection = connections[SearchHistory.objects.db]
     where, params = history.prefilter(word, connection)
     rows, params = history.rows_sql(connection, where, params, [word])
