@@ -259,26 +259,69 @@ def all_rows_sql(
     for every word: a table expression with ``SearchTerm``'s columns, over every
     searchable version. The condition is applied to ``SearchTerm``'s part, so that its
     rows are read through its term index (applied only outside the ``UNION ALL``,
-    PostgreSQL read them all); the history part unpacks only the words' terms.
+    PostgreSQL read them all; on PostgreSQL part by part, ``_current_rows_sql``); the
+    history part unpacks only the words' terms.
 
     ``among``: SQL selecting the ids of the versions searched (and its parameters). Only
     their history rows are read: a search on a past date looks at a fraction of the
     history, and unpacking the candidates is most of its cost.
     """
-    quote = connection.ops.quote_name
     where, params = candidates(words, connection)
     if among is not None:
         where = f"h.version_id IN ({among[0]}) AND {where}"
         params = [*among[1], *params]
     history, params = rows_sql(connection, where, params, words)
-    count = quote("count")
-    condition, condition_params = matching
-    current = (
-        f"SELECT version_id, term, field, {count} FROM {quote(SearchTerm._meta.db_table)} "
-        f"WHERE {condition}"
-    )
+    current, current_params = _current_rows_sql(connection, words, matching)
     # The history part's rows meet it already: only the words' terms are unpacked.
-    return f"{current} UNION ALL {history}", [*condition_params, *params]
+    return f"{current} UNION ALL {history}", [*current_params, *params]
+
+
+# Parts of ``SearchTerm``'s rows read apart (below): more, and the conditions that keep
+# them apart cost more to plan than the index-only scans save.
+MAX_INDEX_PARTS = 6
+
+
+def _index_parts(term_c: str, words: list[QueryWord], connection) -> list[tuple[str, list]]:
+    """Conditions on the term column whose OR is the words' rows (their own and their
+    compounds', as ``matching`` is built), each one a single index range or list."""
+    parts = []
+    for word in words:
+        if word.is_prefix:
+            parts.append((f"{term_c} >= %s AND {term_c} < %s", [word.term, _successor(word.term)]))
+            if word.whole:
+                parts.append((_in_list(term_c, word.whole), list(word.whole)))
+        else:
+            parts.append((f"{term_c} = %s", [word.term]))
+        parts.append(compound_condition(term_c, word, connection))
+    return parts
+
+
+def _current_rows_sql(
+    connection, words: list[QueryWord], matching: tuple[str, list]
+) -> tuple[str, list]:
+    """``SearchTerm``'s rows that meet ``matching`` (the OR of the words' own and compound
+    conditions), and the parameters. On PostgreSQL, as a ``UNION ALL`` of one index-only
+    scan of the (term, version, field, count) index per part (``_index_parts``), each
+    without the rows of the parts before it: given the OR, PostgreSQL reads the rows' table
+    through a bitmap instead (5,000 pages for 'rutin' at the default size: 27-118 ms
+    against 6-8 ms)."""
+    quote = connection.ops.quote_name
+    select = (
+        f"SELECT version_id, term, field, {quote('count')} "
+        f"FROM {quote(SearchTerm._meta.db_table)} WHERE "
+    )
+    term_c = quote(SearchTerm._meta.get_field("term").column)
+    parts = _index_parts(term_c, words, connection)
+    if connection.vendor != "postgresql" or len(parts) > MAX_INDEX_PARTS:
+        return f"{select}{matching[0]}", list(matching[1])
+    selects, params = [], []
+    for i, (condition, condition_params) in enumerate(parts):
+        earlier = parts[:i]
+        if earlier:
+            condition = f"({condition}) AND NOT ({' OR '.join(f'({c})' for c, _p in earlier)})"
+        selects.append(f"{select}{condition}")
+        params += [*condition_params, *(p for _c, ps in earlier for p in ps)]
+    return " UNION ALL ".join(selects), params
 
 
 # --- Conditions on term rows, shared by the searches ------------------------------------
