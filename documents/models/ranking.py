@@ -89,8 +89,11 @@ class SearchHistory(models.Model):
     (``{"rutin":90001,"samverk":3}``): per field, the term's count capped at 9 times the
     field's weight, as ``SearchRank.score`` packs it (lossless for the search, which caps
     every count at 9). A search among such versions or on a past date finds its candidates
-    with ``LIKE '%"term":%'`` (a prefix ``'%"term%'``) over these rows, then unpacks only
-    theirs into (term, field, count) rows (``documents.search.history``). One row per
+    on PostgreSQL through a GIN index of each row's keys (the expression
+    ``documents_history_lexemes(terms)``, a tsvector, migration ``documents.0033``; it
+    follows every write of the table by itself), on SQLite with ``LIKE '%"term":%'`` (a
+    prefix ``'%"term%'``), then reads only the query words' terms of those rows
+    (``documents.search.history``). One row per
     version instead of a row per (version, term, field): these versions hold four fifths
     of the index, and a search among them is rare.
     """

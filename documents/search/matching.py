@@ -46,9 +46,15 @@ def _matching(word: QueryWord) -> QuerySet[SearchTerm]:
 
 def _history_versions(word: QueryWord) -> RawSQL:
     """The versions that are not valid with the word or a compound of it, from their
-    ``SearchHistory`` rows (``history``): candidates by ``LIKE``, their terms unpacked."""
+    ``SearchHistory`` rows (``history``): the candidates (``history.prefilter``); on
+    SQLite, whose ``LIKE`` only narrows, those with one of the word's terms among theirs.
+    On PostgreSQL the index's candidates are exactly the rows with a term of the word
+    (its range, stems and compounds as lexemes): nothing more to read."""
     connection = connections[SearchHistory.objects.db]
     where, params = history.prefilter(word, connection)
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(SearchHistory._meta.db_table)
+        return RawSQL(f"SELECT h.version_id FROM {table} h WHERE {where}", params)
     rows, params = history.rows_sql(connection, where, params, [word])
     own, own_params = history._word_condition("term", word)
     compound, compound_params = compound_condition("term", word, connection)

@@ -1,0 +1,192 @@
+"""The searches among versions that are no longer valid find their candidates through an
+index of each history row's terms on PostgreSQL (``documents_history_lexemes``, migration
+``documents.0033``; on SQLite ``LIKE`` over the text) and read only the query words' keys
+from each candidate (issue 21: a past date and superseded versions under 50 ms). After
+every change that writes history rows (publication, repeal, reindexing, removal, the
+register import's earlier versions) the candidates are exactly the rows that hold a term
+of every word, and a version keeps the hits and scores it had while it was valid."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from documents.importing.services import import_register
+from documents.importing.sources import Zip
+from documents.models import DocumentVersion, SearchCompound, SearchHistory
+from documents.search import remove_version
+from documents.search.analysis import QueryWord, query_terms
+from documents.search.compounds import part_q
+from documents.search.history import candidates, unpack
+from documents.search.ranking import RankedHits
+from documents.services import publish_version, repeal_document
+from tests.factories import DecisionFactory, PublishedVersionFactory, build_municipality
+from tests.registerfile import kf_policy, xlsx, zip_of
+from tests.upload_support import docx
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = ("rutin", "rutiner", "brandla", "larm", "kontroll", "grupp", "avvikel", "cykl rutin")
+
+
+def expected(q: str) -> set[int]:
+    """The history rows with a term of every word (its own or a compound's), read in
+    Python from the rows' text."""
+    words = query_terms(q)
+    compounds = {
+        word: set(SearchCompound.objects.filter(part_q(word)).values_list("term", flat=True))
+        for word in words
+    }
+    found = set()
+    for version_id, terms in SearchHistory.objects.values_list("version_id", "terms"):
+        held = {term for term, _field, _count in unpack(terms)}
+        if all(any(w.matches(t) or t in compounds[w] for t in held) for w in words):
+            found.add(version_id)
+    return found
+
+
+def by_index(q: str | QueryWord) -> set[int]:
+    """The history rows ``candidates`` selects; on PostgreSQL read through the index
+    (sequential scans off), which the plan must show."""
+    words = [q] if isinstance(q, QueryWord) else query_terms(q)
+    sql, params = candidates(words, connection)
+    table = SearchHistory._meta.db_table
+    query = f"SELECT h.version_id FROM {table} h WHERE {sql}"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {query}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "documents_history_lexemes" in plan, plan
+        cursor.execute(query, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def assert_in_step() -> None:
+    assert SearchHistory.objects.exists()
+    for q in QUERIES:
+        assert by_index(q) == expected(q), q
+
+
+def scores(versions, q: str) -> dict[int, int]:
+    return {pk: score for pk, score, _total in RankedHits(versions, q).rows()}
+
+
+def everything():
+    return DocumentVersion.objects.filter(status__in=["valid", "superseded", "repealed"])
+
+
+@pytest.fixture
+def versions():
+    first = PublishedVersionFactory(
+        title="Rutin för brandlarm",
+        document__title="Rutin för brandlarm",
+        document__summary="Internkontroll av larmen.",
+        body="<p>Brandlarmet testas. Rutiner för avvikelser, kontrollplan och "
+        "samverkansgruppen.</p>",
+        valid_from=datetime.date(2020, 1, 1),
+    )
+    other = PublishedVersionFactory(
+        title="Cyklar i tjänsten",
+        body="<p>Rutin för cykelparkering och arbetsgruppen.</p>",
+        valid_from=datetime.date(2020, 1, 1),
+    )
+    return first, other
+
+
+def test_a_superseded_version_keeps_its_hits_and_scores(versions):
+    first, other = versions
+    before = {q: scores(everything(), q) for q in QUERIES}
+    assert first.pk in before["kontroll"] and first.pk in before["grupp"]
+    newer = PublishedVersionFactory(
+        document=first.document,
+        title="Rutin för brandlarm",
+        body="<p>Sprinkler.</p>",
+        publish=False,
+    )
+    publish_version(newer)
+
+    assert set(SearchHistory.objects.values_list("version_id", flat=True)) == {first.pk}
+    assert_in_step()
+    after = {q: scores(everything(), q) for q in QUERIES}
+    for q in QUERIES:
+        # The superseded version as it was; the new one as its own text says.
+        assert after[q].get(first.pk) == before[q].get(first.pk), q
+        assert after[q].get(other.pk) == before[q].get(other.pk), q
+
+
+def test_repeal_moves_the_rows_into_the_index(versions):
+    first, _other = versions
+    repeal_document(
+        first.document,
+        DecisionFactory(document=first.document, decision_date=datetime.date(2027, 1, 1)),
+    )
+
+    assert SearchHistory.objects.filter(version=first).exists()
+    assert_in_step()
+    assert first.pk in by_index("brandla")
+    assert first.pk not in by_index("sprinkl")
+
+
+def test_reindexing_and_removal_keep_the_index_in_step(versions):
+    first, _other = versions
+    newer = PublishedVersionFactory(
+        document=first.document,
+        title="Rutin för sprinkler",
+        body="<p>Sprinkler.</p>",
+        publish=False,
+    )
+    publish_version(newer)
+    SearchHistory.objects.filter(version=first).update(terms='{"sprinkl":1}')
+    assert by_index("brandla") == set()  # the text as it was changed
+
+    call_command("reindex_search", "--no-progress", stdout=io.StringIO())
+    assert_in_step()
+    assert first.pk in by_index("brandla")
+
+    remove_version(first)
+    assert first.pk not in by_index("brandla")
+    assert not SearchHistory.objects.filter(version=first).exists()
+
+
+def test_the_register_imports_earlier_versions_into_the_index():
+    m = build_municipality()
+    earlier = {
+        "Dokument": "POL-1", "Version": "1", "Titel": "Policy, version 1",
+        "Text": "Sekretessklassning av handlingar.", "Beslutande organ": "KS",
+        "Beslutsdatum": "2011-05-02", "Paragraf": "§ 88", "Diarienummer": "KS 2011/40",
+    }  # fmt: skip
+    files = Zip(
+        io.BytesIO(zip_of({"policy.docx": docx("<w:p><w:r><w:t>Policy.</w:t></w:r></w:p>")}))
+    )
+    report = import_register("register.xlsx", xlsx([kf_policy(m)], [earlier]), files)
+    assert report.ok, report.problems
+
+    added = DocumentVersion.objects.get(document__import_key="POL-1", number=1)
+    assert SearchHistory.objects.filter(version=added).exists()
+    assert_in_step()
+    assert by_index("sekretessklassning") == {added.pk}
+    assert set(scores(everything(), "sekretessklassning")) == {added.pk}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL's")
+def test_the_index_function_reads_every_key_as_it_is():
+    terms = '{"rutin":1,"samverkansgrupp":20000,"o\'neil":3,"back\\\\slash":4,"åtgärd":5}'
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT unnest(tsvector_to_array(documents_history_lexemes(%s)))", [terms])
+        assert {row[0] for row in cursor.fetchall()} == {
+            "rutin",
+            "samverkansgrupp",
+            "o'neil",
+            "back\\slash",
+            "åtgärd",
+        }
+    # A term with a quote or a backslash is found as it is.
+    version = PublishedVersionFactory()
+    SearchHistory.objects.create(version=version, terms=terms)
+    for term in ("o'neil", "back\\slash"):
+        assert by_index(QueryWord(term, is_prefix=False)) == {version.pk}, term
