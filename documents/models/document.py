@@ -363,6 +363,14 @@ class DocumentVersion(models.Model):
                 fields=["document", "status", "valid_from", "valid_until", "superseded_on"],
                 name="documents_version_in_force",
             ),
+            # The same filter per version, for the search's hits among versions no longer
+            # valid (a past date): a key lookup without reading the table (PostgreSQL;
+            # other databases have no INCLUDE and skip it).
+            models.Index(
+                fields=["id"],
+                include=["status", "valid_from", "valid_until", "superseded_on"],
+                name="documents_version_in_force_id",
+            ),
             # Valid versions in the register's default order: an index walk with LIMIT, and
             # covering for counting what is valid on a day and for joining search hits.
             models.Index(
