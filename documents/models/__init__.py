@@ -2,8 +2,10 @@
 the search index: the documents app's models, one module per family. Import them from
 here (``documents.models``); the modules are where they are defined.
 
-Within the package each module imports only ``fields`` and ``ranking`` of its siblings (and
-only ``document`` imports ``ranking``); keys to models of other modules name them by string.
+Within the package each module imports only ``fields`` of its siblings, except ``document``,
+which also imports ``ranking``, ``decision``'s paragraph format and ``version_indexes`` (the
+version's indexes, apart for their length), and ``version_file``, which imports ``document``;
+keys to models of other modules name them by string.
 """
 
 from .adoption import (
