@@ -21,8 +21,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.db import connections, transaction
+from django.db import connections, router, transaction
 from django.db.models import QuerySet
+from django.db.models.constants import OnConflict
 from django.db.models.query import get_related_populators
 from django.db.models.sql import UpdateQuery
 from django.db.transaction import TransactionManagementError
@@ -187,3 +188,74 @@ class CompiledUpdate:
         ):
             cursor.execute(sql, params)
             return cursor.rowcount
+
+
+# Compiled multi-row INSERTs, by model, database, number of rows and conflict handling.
+_INSERTS: dict[tuple, tuple[str, list, list]] = {}
+
+
+def _compile_insert(model: type, using: str, rows: int, ignore_conflicts: bool):
+    meta = model._meta
+    connection = connections[using]
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+    if (
+        meta.parents
+        or meta.auto_field is None
+        or any(f.has_db_default() for f in fields)
+        or not connection.features.can_return_rows_from_bulk_insert
+    ):
+        raise ValueError("insert_rows: a model of one table with an automatic key, no db_default")
+    quote, on_conflict = connection.ops.quote_name, OnConflict.IGNORE if ignore_conflicts else None
+    returning = [] if ignore_conflicts else list(meta.db_returning_fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"{connection.ops.insert_statement(on_conflict=on_conflict)} {quote(meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) VALUES {', '.join([row] * rows)} "
+        + connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
+    ).rstrip()
+    if returning:
+        sql += " RETURNING " + ", ".join(quote(f.column) for f in returning)
+    return sql, fields, returning
+
+
+def insert_rows(objs: list, *, ignore_conflicts: bool = False) -> None:
+    """``Model.objects.bulk_create(objs, ignore_conflicts=...)`` of new rows of one model
+    (no primary key yet), with the SQL compiled once per model, database and number of
+    rows: for the few INSERTs every step of a case repeats (its audit entries, its task
+    links), whose SQL Django otherwise builds each time. As ``bulk_create``: no signals,
+    each field's ``pre_save`` and database value, the primary keys from RETURNING (not
+    with ``ignore_conflicts``), the objects then saved. One query; a batch larger than the
+    database takes in one statement goes to ``bulk_create``."""
+    if not objs:
+        return
+    model = type(objs[0])
+    using = router.db_for_write(model, instance=objs[0])
+    connection = connections[using]
+    if len(objs) > connection.ops.bulk_batch_size(model._meta.concrete_fields, objs):
+        model._default_manager.db_manager(using).bulk_create(
+            objs, ignore_conflicts=ignore_conflicts
+        )
+        return
+    key = (model, using, len(objs), ignore_conflicts)
+    compiled = _INSERTS.get(key)
+    if compiled is None:
+        compiled = _INSERTS[key] = _compile_insert(model, using, len(objs), ignore_conflicts)
+    sql, fields, returning = compiled
+    params = []
+    for obj in objs:
+        if obj.pk is not None:
+            raise ValueError("insert_rows: new rows only")
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
+    with (
+        transaction.mark_for_rollback_on_error(using=using),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, params)
+        written = cursor.fetchall() if returning else ()
+    for obj, row in zip(objs, written, strict=False):
+        for value, field in zip(row, returning, strict=True):
+            setattr(obj, field.attname, value)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using

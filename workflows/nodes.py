@@ -27,6 +27,8 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
 
+from config.compiled_query import insert_rows
+
 from . import routing
 
 # The links from new tasks to the tasks before them (viewflow's ``Task.previous``), written
@@ -54,7 +56,7 @@ def links_in_one_insert() -> Iterator[None]:
     finally:
         _pending_links.reset(token)
     if pending:
-        Task.previous.through.objects.bulk_create(pending, ignore_conflicts=True)
+        insert_rows(pending, ignore_conflicts=True)  # bulk_create, compiled once
 
 
 # A new task's INSERT, compiled once per process.
@@ -106,6 +108,68 @@ def insert_task(task) -> None:
     task._state.adding = False
     post_save.send(
         sender=model, instance=task, created=True, update_fields=None, raw=False, using=using
+    )
+
+
+# A task's full-row UPDATE, compiled once per process.
+#
+# Viewflow saves a human task's whole row when it completes (``Activation.complete``), and
+# the start task's row when the case starts; Django's ``save`` builds and compiles the
+# UPDATE of the 16 columns each time. ``save_task`` writes the same columns with the same
+# signals and SQL compiled once per model and database; a new row goes to ``insert_task``.
+_TASK_UPDATES: dict[tuple[type, str], tuple[str, list]] = {}
+
+
+def _compile_task_update(model: type, using: str) -> tuple[str, list]:
+    meta = model._meta
+    fields = [f for f in meta.local_concrete_fields if not f.primary_key and not f.generated]
+    if meta.parents:
+        raise RuntimeError("save_task: a task model of one table")
+    quote = connections[using].ops.quote_name
+    table = quote(meta.db_table)
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {table} SET {assignments} WHERE {table}.{quote(meta.pk.column)} = %s"
+    return sql, fields
+
+
+def save_task(task) -> None:
+    """``task.save()`` (viewflow's ``AbstractTask.save``), compiled once per process: a new
+    row is inserted (``insert_task``), an existing one has all its columns updated, with
+    ``pre_save`` and ``post_save`` sent as Django sends them."""
+    if task.pk is None or task._state.adding:
+        insert_task(task)
+        return
+    model = type(task)
+    if task.flow_task and not task.flow_task_type:  # as viewflow's Task.save
+        task.flow_task_type = task.flow_task.task_type
+    using = router.db_for_write(model, instance=task)
+    key = (model, using)
+    if key not in _TASK_UPDATES:
+        _TASK_UPDATES[key] = _compile_task_update(model, using)
+    sql, fields = _TASK_UPDATES[key]
+    connection = connections[using]
+    task._prepare_related_fields_for_save(operation_name="save")
+    pre_save.send(sender=model, instance=task, raw=False, using=using, update_fields=None)
+    with transaction.mark_for_rollback_on_error(using=using):
+        params = [f.get_db_prep_save(f.pre_save(task, False), connection) for f in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, task.pk])
+            updated = cursor.rowcount
+    if not updated:  # the row is gone: Django's save decides (it inserts it again)
+        task.save()
+        return
+    task._state.db = using
+    post_save.send(
+        sender=model, instance=task, created=False, update_fields=None, raw=False, using=using
+    )
+
+
+def complete_task_row(activation) -> None:
+    """Viewflow's ``Activation.complete``, the row saved by ``save_task``."""
+    activation.task.finished = now()
+    save_task(activation.task)
+    task_finished.send(
+        sender=activation.flow_class, process=activation.process, task=activation.task
     )
 
 
@@ -283,6 +347,10 @@ class RoutedViewActivation(ViewActivation):
             flow_task._on_create(activation)
         return activation
 
+    @Activation.status.super()
+    def complete(self):
+        complete_task_row(self)
+
 
 class RoutedView(View):
     activation_class = RoutedViewActivation
@@ -410,6 +478,10 @@ class CaseStartActivation(StartHandleActivation):
         self.complete()
         flow_started.send(sender=self.flow_class, process=self.process, task=self.task)
         self.activate_next()
+
+    @Activation.status.super()
+    def complete(self):
+        complete_task_row(self)
 
 
 class StartHandle(flow.StartHandle):
