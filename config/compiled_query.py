@@ -111,28 +111,56 @@ def _ordinary(value) -> bool:
 class CompiledQuery:
     """``build(**placeholders)`` returns the queryset; ``run(**values)`` its objects.
 
-    ``ids`` names the integer values (ids), ``day`` the one date value, if any. The
-    queryset must use each value only as a parameter, compared as it is given (no
-    arithmetic on it, no ``__in`` of a list that changes length)."""
+    ``ids`` names the integer values (ids), ``day`` the one date value, if any, ``lists``
+    lists of ids (for ``__in``; compiled once per length). The queryset must use each
+    value only as a parameter, compared as it is given (no arithmetic on it)."""
 
-    def __init__(self, build: Callable[..., QuerySet], ids: tuple[str, ...], day: str = ""):
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        ids: tuple[str, ...],
+        day: str = "",
+        lists: tuple[str, ...] = (),
+    ):
         self.build = build
         self.slots: dict = {name: _ID_BASE + i for i, name in enumerate(ids)}
         if day:
             self.slots[day] = _DAY
-        self._compiled: dict[str, _Compiled] = {}
+        self.lists = lists
+        self._compiled: dict[tuple, _Compiled] = {}
+
+    def _list_slots(self, values: dict) -> tuple[dict, dict] | None:
+        """The placeholders and values of the id lists, one slot per element (the SQL is
+        compiled once per list length); None if a list is empty, repeats an id or holds
+        anything but an ordinary id (the ORM answers those)."""
+        slots, flat = {}, {}
+        for j, name in enumerate(self.lists):
+            given = list(values[name])
+            if not given or len(set(given)) != len(given) or not all(map(_ordinary, given)):
+                return None
+            for k, value in enumerate(given):
+                slots[f"{name}#{k}"] = _ID_BASE + 1000 * (j + 1) + k
+                flat[f"{name}#{k}"] = value
+        return slots, flat
 
     def run(self, using: str = "default", **values) -> list:
-        if not all(_ordinary(values[name]) for name in self.slots):
+        lists = self._list_slots(values) if self.lists else ({}, {})
+        if lists is None or not all(_ordinary(values[name]) for name in self.slots):
             # None, or an id outside a 32-bit column's range (from a URL, say): the ORM
             # answers as it always has ("IS NULL", no rows, ...).
             return list(self.build(**values).using(using))
-        compiled = self._compiled.get(using)
+        list_slots, list_values = lists
+        key = (using, *(len(values[name]) for name in self.lists))
+        compiled = self._compiled.get(key)
         connection = connections[using]
         if compiled is None:
-            compiled = _Compiled(self.build(**self.slots), self.slots, connection)
-            self._compiled[using] = compiled
-        return compiled.run(connection, values)
+            placeholders = {**self.slots}
+            for name in self.lists:
+                placeholders[name] = [list_slots[f"{name}#{k}"] for k in range(len(values[name]))]
+            slots = {**self.slots, **list_slots}
+            compiled = _Compiled(self.build(**placeholders), slots, connection)
+            self._compiled[key] = compiled
+        return compiled.run(connection, {**values, **list_values})
 
 
 class CompiledUpdate:

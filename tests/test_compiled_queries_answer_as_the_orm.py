@@ -125,3 +125,28 @@ def test_a_lock_outside_a_transaction_is_refused_where_the_orm_refuses_it(town, 
 
     assert compiled == orm
     assert orm == (connection.vendor == "postgresql")  # SQLite has no row locks to refuse
+
+
+def test_a_list_of_ids_is_compiled_once_per_length_and_answers_as_the_orm(town):
+    from org.models import Unit
+
+    query = CompiledQuery(
+        lambda unit_ids, level_id: (
+            Unit.objects.filter(pk__in=unit_ids).exclude(level=level_id).order_by("pk")
+        ),
+        ids=("level_id",),
+        lists=("unit_ids",),
+    )
+    units = list(Unit.objects.order_by("pk"))
+    level = units[0].level_id
+    for ids in ([units[-1].pk], [u.pk for u in units[:3]], [units[2].pk, units[0].pk]):
+        expected = list(Unit.objects.filter(pk__in=ids).exclude(level=level).order_by("pk"))
+        assert [_values(u) for u in query.run(unit_ids=ids, level_id=level)] == [
+            _values(u) for u in expected
+        ]
+    assert sorted(key[1] for key in query._compiled) == [1, 2, 3]
+    # What the compiled form does not take is asked of the ORM: none, a repeated id.
+    assert query.run(unit_ids=[], level_id=level) == []
+    repeated = query.run(unit_ids=[units[1].pk, units[1].pk], level_id=-1)
+    assert [u.pk for u in repeated] == [units[1].pk]
+    assert sorted(key[1] for key in query._compiled) == [1, 2, 3]
