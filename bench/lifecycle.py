@@ -12,7 +12,8 @@ The bare flow: viewflow's own ``Process`` and a chain of as many human ``View`` 
 case completed, each assigned, started and executed under the same lock and in its own
 transaction, as ``complete_task`` does, with nothing else.
 
-Both run in a transaction that is rolled back, so the benchmark database is unchanged.
+Both run in a transaction that is rolled back, so the benchmark database is unchanged. 20
+cases each (5 with ``--quick``); ``BENCH_LIFECYCLE_CASES=60`` runs 60.
 
 Only the engine's calls are measured, on both sides: ``start_new_document`` and each
 ``complete_task`` for ours, the bare flow's start and each locked step for the reference.
@@ -24,6 +25,7 @@ used to add 18 queries to our side only.
 from __future__ import annotations
 
 import datetime
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -220,7 +222,8 @@ def benchmarks(data, quick: bool) -> list:
         may_start.filter(position__unit=data.unit).order_by("pk").first()
         or may_start.order_by("pk").first()
     ).user
-    count = 5 if quick else 20
+    # More cases per run (``BENCH_LIFECYCLE_CASES``) narrow the spread from one run to the next.
+    count = int(os.environ.get("BENCH_LIFECYCLE_CASES") or (5 if quick else 20))
     ours, steps, ours_meter = _rate(lambda i, m: one_case(data, author, registrar, i, m), count)
     if steps > BARE_STEPS:
         raise RuntimeError(f"our case took {steps} steps; make BARE_STEPS at least that")
