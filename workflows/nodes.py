@@ -7,7 +7,6 @@ from contextvars import ContextVar
 from django.db import connection, connections, router, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_save, pre_save
-from django.db.models.sql import InsertQuery
 from django.utils.timezone import now
 from viewflow import this
 from viewflow.workflow import flow
@@ -27,7 +26,7 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
 
-from config.compiled_query import insert_rows
+from config.compiled_query import insert_rows, save_new
 
 from . import routing
 
@@ -63,52 +62,17 @@ def links_in_one_insert() -> Iterator[None]:
 #
 # Viewflow's nodes insert about twenty task rows per case; Django's ``save`` builds and
 # compiles the 17-column INSERT each time. ``insert_task`` does what ``task.save()`` does
-# for a new row (viewflow's flow_task_type, the related fields' check, ``pre_save`` and
-# ``post_save`` with the same arguments, each field's ``pre_save`` and database value, the
-# primary key from RETURNING) with the SQL compiled once per model and database.
-_TASK_INSERTS: dict[tuple[type, str], tuple[str, list, list]] = {}
-
-
-def _compile_task_insert(model: type, using: str) -> tuple[str, list, list]:
-    meta = model._meta
-    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
-    returning = list(meta.db_returning_fields)
-    connection = connections[using]
-    if meta.parents or not connection.features.can_return_columns_from_insert:
-        raise RuntimeError("insert_task: a task model of one table, on a database with RETURNING")
-    query = InsertQuery(model)
-    query.insert_values(fields, [model()])
-    compiler = query.get_compiler(using=using)
-    compiler.returning_fields = returning
-    [(sql, _params)] = compiler.as_sql()
-    return sql, fields, returning
+# for a new row (viewflow's flow_task_type, then ``config.compiled_query.save_new``: the
+# related fields' check, ``pre_save`` and ``post_save`` with the same arguments, each
+# field's ``pre_save`` and database value, the primary key from RETURNING) with the SQL
+# compiled once per model and database.
 
 
 def insert_task(task) -> None:
     """``task.save()`` of a new task row (no primary key yet), compiled once per process."""
-    model = type(task)
     if task.flow_task and not task.flow_task_type:  # as viewflow's Task.save
         task.flow_task_type = task.flow_task.task_type
-    using = router.db_for_write(model, instance=task)
-    key = (model, using)
-    if key not in _TASK_INSERTS:
-        _TASK_INSERTS[key] = _compile_task_insert(model, using)
-    sql, fields, returning = _TASK_INSERTS[key]
-    connection = connections[using]
-    task._prepare_related_fields_for_save(operation_name="save")
-    pre_save.send(sender=model, instance=task, raw=False, using=using, update_fields=None)
-    with transaction.mark_for_rollback_on_error(using=using):
-        params = [f.get_db_prep_save(f.pre_save(task, True), connection) for f in fields]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = connection.ops.fetch_returned_insert_columns(cursor, None)
-    for value, field in zip(row, returning, strict=True):
-        setattr(task, field.attname, value)
-    task._state.db = using
-    task._state.adding = False
-    post_save.send(
-        sender=model, instance=task, created=True, update_fields=None, raw=False, using=using
-    )
+    save_new(task)
 
 
 # A task's full-row UPDATE, compiled once per process.
