@@ -8,7 +8,7 @@ import os
 from django.db import connections, transaction
 from django.db.models import OuterRef, Subquery
 
-from config.compiled_query import CompiledUpdate
+from config.compiled_query import CompiledQuery, CompiledUpdate
 
 from ..models import (
     RANK_DOCUMENT_COLUMNS,
@@ -46,7 +46,11 @@ def _lock_prefixes() -> bool:
     each statement sees the groups as they committed (READ COMMITTED). Returns whether
     there are any: without groups there are no group rows to keep (a register too small
     to have a prefix with ``PREFIX_MIN_VERSIONS``, or not yet reindexed)."""
-    return bool(list(SearchPrefix.objects.select_for_update().values_list("pk", flat=True)))
+    return bool(_LOCK.run(using=SearchPrefix.objects.db))
+
+
+# Compiled once per process (config/compiled_query.py): every publication locks the groups.
+_LOCK = CompiledQuery(lambda: SearchPrefix.objects.select_for_update().only("pk"), ids=())
 
 
 def _rank_prefixes(version_ids: list[int] | None, *, unranked: bool = False) -> None:
