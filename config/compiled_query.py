@@ -24,7 +24,7 @@ from collections.abc import Callable
 from django.db import connections, router, transaction
 from django.db.models import QuerySet
 from django.db.models.constants import OnConflict
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import UpdateQuery
 from django.db.transaction import TransactionManagementError
@@ -48,26 +48,23 @@ class _Compiled:
             and features.has_select_for_update
             and features.supports_transactions
         )
-        # Where each placeholder stands in the parameters, and how the backend adapted it
-        # (SQLite receives days as text).
-        self.positions: list[tuple[int, str, bool]] = []
-        for index, value in enumerate(self.params):
-            for name, placeholder in slots.items():
-                if value == placeholder:
-                    self.positions.append((index, name, False))
-                elif isinstance(placeholder, datetime.date) and value == str(placeholder):
-                    self.positions.append((index, name, True))
-        missing = set(slots) - {name for _, name, _ in self.positions}
-        if missing:
-            raise ValueError(f"placeholders not found in the compiled query: {missing}")
+        self.positions = _positions(self.params, slots, connection)
         self.compiler = compiler
         klass_info, select = compiler.klass_info, compiler.select
-        self.model = klass_info["model"]
-        fields = klass_info["select_fields"]
-        self.start, self.end = fields[0], fields[-1] + 1
-        self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
-        self.populators = get_related_populators(klass_info, select, connection.alias)
-        self.annotations = dict(compiler.annotation_col_map or {})
+        iterable = queryset._iterable_class
+        self.model = None if iterable is ValuesListIterable else klass_info["model"]
+        if self.model is None:  # values_list(): rows as tuples, in the order asked for
+            query = queryset.query
+            if list(queryset._fields) != [*query.values_select, *query.annotation_select]:
+                raise ValueError("values_list(): the fields first, then the annotations")
+        elif not issubclass(iterable, ModelIterable):
+            raise ValueError("model instances or values_list() tuples only")
+        else:
+            fields = klass_info["select_fields"]
+            self.start, self.end = fields[0], fields[-1] + 1
+            self.init_list = [c[0].target.attname for c in select[self.start : self.end]]
+            self.populators = get_related_populators(klass_info, select, connection.alias)
+            self.annotations = dict(compiler.annotation_col_map or {})
         self.width = compiler.col_count if compiler.has_extra_select else None
         # What ``results_iter`` asks the backend for on every call: the same each time.
         columns = [column[0] for column in select[: compiler.col_count]]
@@ -81,9 +78,8 @@ class _Compiled:
                 "select_for_update cannot be used outside of a transaction."
             )
         params = list(self.params)
-        for index, name, as_text in self.positions:
-            value = values[name]
-            params[index] = str(value) if as_text else value
+        for index, name, how in self.positions:
+            params[index] = _as_param(values[name], how, connection)
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
@@ -93,6 +89,8 @@ class _Compiled:
         alias = connection.alias
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
+        if self.model is None:
+            return [tuple(row) for row in rows]
         for row in rows:
             obj = self.model.from_db(alias, self.init_list, row[self.start : self.end])
             for populator in self.populators:
@@ -101,6 +99,45 @@ class _Compiled:
                 setattr(obj, name, row[position])
             objects.append(obj)
         return objects
+
+
+# How a value stands in the compiled parameters: as given, as text (SQLite receives days
+# as text), as the pattern of ``__startswith`` (a text's LIKE prefix).
+_AS_GIVEN, _AS_TEXT, _AS_PREFIX = "", "text", "prefix"
+
+
+def _positions(params: list, slots: dict, connection) -> list[tuple[int, str, str]]:
+    """Where each placeholder stands in the parameters, and how the backend adapted it."""
+    found = []
+    for index, value in enumerate(params):
+        for name, placeholder in slots.items():
+            if value == placeholder:
+                found.append((index, name, _AS_GIVEN))
+            elif isinstance(placeholder, datetime.date) and value == str(placeholder):
+                found.append((index, name, _AS_TEXT))
+            elif isinstance(placeholder, str) and value == _like_prefix(placeholder, connection):
+                found.append((index, name, _AS_PREFIX))
+    missing = set(slots) - {name for _, name, _ in found}
+    if missing:
+        raise ValueError(f"placeholders not found in the compiled query: {missing}")
+    return found
+
+
+def _like_prefix(text: str, connection) -> str:
+    return f"{connection.ops.prep_for_like_query(text)}%"  # as Django's StartsWith
+
+
+def _as_param(value, how: str, connection):
+    if how == _AS_TEXT:
+        return str(value)
+    if how == _AS_PREFIX:
+        return _like_prefix(value, connection)
+    return value
+
+
+def _fits(value, placeholder) -> bool:
+    """Whether ``value`` can take the place of ``placeholder`` in the compiled SQL."""
+    return isinstance(value, str) if isinstance(placeholder, str) else _ordinary(value)
 
 
 def _ordinary(value) -> bool:
@@ -113,8 +150,9 @@ class CompiledQuery:
     """``build(**placeholders)`` returns the queryset; ``run(**values)`` its objects.
 
     ``ids`` names the integer values (ids), ``day`` the one date value, if any, ``lists``
-    lists of ids (for ``__in``; compiled once per length). The queryset must use each
-    value only as a parameter, compared as it is given (no arithmetic on it)."""
+    lists of ids (for ``__in``; compiled once per length), ``texts`` text values (compared
+    as they are, or as ``__startswith``). The queryset must use each value only as a
+    parameter (no arithmetic on it). A ``values_list()`` queryset gives tuples."""
 
     def __init__(
         self,
@@ -122,11 +160,14 @@ class CompiledQuery:
         ids: tuple[str, ...],
         day: str = "",
         lists: tuple[str, ...] = (),
+        texts: tuple[str, ...] = (),
     ):
         self.build = build
         self.slots: dict = {name: _ID_BASE + i for i, name in enumerate(ids)}
         if day:
             self.slots[day] = _DAY
+        # Placeholder texts: nothing a query compares with, no LIKE wildcard or escape.
+        self.slots.update({name: f"\x1estyrdok-{name}\x1e" for name in texts})
         self.lists = lists
         self._compiled: dict[tuple, _Compiled] = {}
 
@@ -146,7 +187,7 @@ class CompiledQuery:
 
     def run(self, using: str = "default", **values) -> list:
         lists = self._list_slots(values) if self.lists else ({}, {})
-        if lists is None or not all(_ordinary(values[name]) for name in self.slots):
+        if lists is None or not all(_fits(values[n], p) for n, p in self.slots.items()):
             # None, or an id outside a 32-bit column's range (from a URL, say): the ORM
             # answers as it always has ("IS NULL", no rows, ...).
             return list(self.build(**values).using(using))

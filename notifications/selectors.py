@@ -52,15 +52,21 @@ def _unit_people(announcement: Announcement) -> list[tuple[int, str | None]]:
     told of its new versions and of its repeal alike (issue 18), as each chose
     (immediately, weekly, never)."""
     scope = announcement.document.scope_unit
-    holdings = PositionHolding.objects.active_on(timezone.localdate()).filter(
-        position__unit__path__startswith=scope.path
-    )
-    return list(
+    return _UNIT_PEOPLE.run(day=timezone.localdate(), path=scope.path)
+
+
+def _holders_under(day, path: str):
+    holdings = PositionHolding.objects.active_on(day).filter(position__unit__path__startswith=path)
+    return (
         holdings.order_by()
         .annotate(choice=_choice("user_id"))
         .values_list("user_id", "choice")
         .distinct()
     )
+
+
+# Compiled once per process (config/compiled_query.py): every publication asks.
+_UNIT_PEOPLE = CompiledQuery(_holders_under, ids=(), day="day", texts=("path",))
 
 
 def _follows(document_id: int, *, searches: bool):

@@ -150,3 +150,28 @@ def test_a_list_of_ids_is_compiled_once_per_length_and_answers_as_the_orm(town):
     repeated = query.run(unit_ids=[units[1].pk, units[1].pk], level_id=-1)
     assert [u.pk for u in repeated] == [units[1].pk]
     assert sorted(key[1] for key in query._compiled) == [1, 2, 3]
+
+
+def test_texts_compared_and_as_prefixes_answer_as_the_orm_in_tuples(town):
+    from org.models import Unit
+
+    def build(prefix, code):
+        return (
+            Unit.objects.filter(name__startswith=prefix)
+            .exclude(code=code)
+            .order_by("pk")
+            .values_list("pk", "name")
+        )
+
+    query = CompiledQuery(build, ids=(), texts=("prefix", "code"))
+    some = Unit.objects.order_by("pk").first()
+    Unit.objects.filter(pk=some.pk).update(name="Enhet_100% klar")
+    for prefix, code in (("", "x"), ("Enh", some.code), ("Enhet_1", "x"), ("Enhet_100%", "x")):
+        assert query.run(prefix=prefix, code=code) == list(build(prefix, code))
+    # The wildcards of LIKE in a prefix are taken as the letters they are.
+    assert query.run(prefix="Enhet%", code="x") == list(build("Enhet%", "x")) == []
+    assert query.run(prefix="Enhet_100%", code="x") == [(some.pk, "Enhet_100% klar")]
+    assert len(query._compiled) == 1
+    # A value that is not text is asked of the ORM ("IS NULL").
+    assert query.run(prefix="Enh", code=None) == list(build("Enh", None))
+    assert len(query._compiled) == 1

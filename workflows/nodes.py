@@ -26,7 +26,7 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
 
-from config.compiled_query import insert_rows, save_new
+from config.compiled_query import CompiledQuery, insert_rows, save_new
 
 from . import routing
 
@@ -325,6 +325,28 @@ class RoutedView(View):
         return None
 
 
+# Per join node, the query of its arrivals, compiled once per process (CompiledQuery).
+_ARRIVALS: dict = {}
+
+
+def _arrivals_query(flow_task) -> CompiledQuery:
+    """A join already waiting at ``flow_task`` in a process, and the tasks of the branches
+    that share its token prefix and still run."""
+    if flow_task not in _ARRIVALS:
+        finished = [STATUS.DONE, STATUS.CANCELED, STATUS.REVIVED]
+        _ARRIVALS[flow_task] = CompiledQuery(
+            lambda process_id, prefix: flow_task.flow_class.task_class._default_manager.filter(
+                process=process_id
+            ).filter(
+                Q(flow_task=flow_task, status__in=[STATUS.NEW, STATUS.STARTED])
+                | (Q(token__startswith=prefix) & ~Q(status__in=finished))
+            ),
+            ids=("process_id",),
+            texts=("prefix",),
+        )
+    return _ARRIVALS[flow_task]
+
+
 class LeanJoinActivation(JoinActivation):
     """Viewflow's join, with the same rows. The first branch to arrive makes the join task;
     when it is also the last (one union representative), the row is inserted once, done,
@@ -348,13 +370,7 @@ class LeanJoinActivation(JoinActivation):
         prefix = arrived.token.get_common_split_prefix(join_token, arrived.pk)
         # One query: a join already waiting, and the branches still running (what
         # ``is_done`` asks when this arrival makes the join).
-        finished = [STATUS.DONE, STATUS.CANCELED, STATUS.REVIVED]
-        rows = list(
-            task_class._default_manager.filter(process=prev_activation.process).filter(
-                Q(flow_task=flow_task, status__in=[STATUS.NEW, STATUS.STARTED])
-                | (Q(token__startswith=prefix) & ~Q(status__in=finished))
-            )
-        )
+        rows = _arrivals_query(flow_task).run(process_id=prev_activation.process.pk, prefix=prefix)
         waiting = [
             t for t in rows if t.flow_task == flow_task and t.status in (STATUS.NEW, STATUS.STARTED)
         ]
