@@ -6,7 +6,9 @@ derived columns (``config.compiled_query.CompiledUpdate``)."""
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models.signals import post_save, pre_save
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 
@@ -115,6 +117,19 @@ def test_a_task_row_gone_is_saved_as_django_saves_it(town):
     task.status = "DONE"
     save_task(task)  # the UPDATE finds no row: Django's save inserts it again
     assert Task.objects.filter(pk=pk, status="DONE").exists()
+
+
+def test_a_task_with_deferred_columns_is_saved_as_django_saves_it(town):
+    case = _started(town)
+    task = open_tasks(case)[0]
+    Task.objects.filter(pk=task.pk).update(data={"kept": True})
+    partial = Task.objects.only("id", "status", "process").get(pk=task.pk)
+    partial.status = "CANCELED"
+    with CaptureQueriesContext(connection) as queries:
+        save_task(partial)  # only the loaded columns, as Django's save of a deferred row
+    assert len(queries.captured_queries) == 1  # no read of the columns it did not load
+    row = Task.objects.filter(pk=task.pk).values("status", "data").get()
+    assert row == {"status": "CANCELED", "data": {"kept": True}}
 
 
 def _entry(**given) -> AuditEntry:

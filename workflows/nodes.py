@@ -103,6 +103,9 @@ def save_task(task) -> None:
     if task.pk is None or task._state.adding:
         insert_task(task)
         return
+    if task.get_deferred_fields():  # Django saves only the loaded ones: its own save
+        task.save()
+        return
     model = type(task)
     if task.flow_task and not task.flow_task_type:  # as viewflow's Task.save
         task.flow_task_type = task.flow_task.task_type
