@@ -332,36 +332,27 @@ def insert_rows(objs: list, *, ignore_conflicts: bool = False) -> None:
 
 
 # Compiled one-row UPDATEs of given columns, by model, database and the columns' names.
-_ROW_UPDATES: dict[tuple, tuple[str, list]] = {}
+_ROW_UPDATES: dict[tuple, str] = {}
 
 
-def _compile_row_update(model: type, using: str, names: tuple[str, ...]) -> tuple[str, list]:
+def _row_update_sql(model: type, using: str, fields: tuple) -> str:
     meta = model._meta
-    fields = [meta.get_field(name) for name in names]
     if any(f not in meta.local_concrete_fields or f.primary_key for f in fields):
         raise ValueError("update_row: columns of the model's own table, not its key")
     quote = connections[using].ops.quote_name
     table = quote(meta.db_table)
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {table} SET {assignments} WHERE {table}.{quote(meta.pk.column)} = %s"
-    return sql, fields
+    return f"UPDATE {table} SET {assignments} WHERE {table}.{quote(meta.pk.column)} = %s"
 
 
-def update_row(model: type, pk, values: dict) -> int:
-    """``model.objects.filter(pk=pk).update(**values)`` with values (no expressions) for
-    columns of the model's own table, the SQL compiled once per model, database and set
-    of columns: for the UPDATEs of a case's row that every step repeats (the mark of its
-    next step). As ``update``: no signals, related rows written as their keys, each
-    field's database value; returns the rows written."""
-    using = router.db_for_write(model)
-    key = (model, using, tuple(values))
-    compiled = _ROW_UPDATES.get(key)
-    if compiled is None:
-        compiled = _ROW_UPDATES[key] = _compile_row_update(model, using, tuple(values))
-    sql, fields = compiled
+def _update_fields(model: type, using: str, pk, fields: tuple, values) -> int:
+    key = (model, using, fields)
+    sql = _ROW_UPDATES.get(key)
+    if sql is None:
+        sql = _ROW_UPDATES[key] = _row_update_sql(model, using, fields)
     connection = connections[using]
     params = []
-    for field, value in zip(fields, values.values(), strict=True):
+    for field, value in zip(fields, values, strict=True):
         if hasattr(value, "resolve_expression"):
             raise ValueError("update_row: values, not expressions")
         if hasattr(value, "prepare_database_save"):
@@ -373,6 +364,43 @@ def update_row(model: type, pk, values: dict) -> int:
     ):
         cursor.execute(sql, [*params, pk])
         return cursor.rowcount
+
+
+def update_row(model: type, pk, values: dict) -> int:
+    """``model.objects.filter(pk=pk).update(**values)`` with values (no expressions) for
+    columns of the model's own table, the SQL compiled once per model, database and set
+    of columns: for the UPDATEs of a case's row that every step repeats (the mark of its
+    next step). As ``update``: no signals, related rows written as their keys, each
+    field's database value; returns the rows written."""
+    fields = tuple(model._meta.get_field(name) for name in values)
+    return _update_fields(model, router.db_for_write(model), pk, fields, values.values())
+
+
+class CompiledSaves:
+    """Model mixin: the UPDATE of ``save`` (every column, or ``update_fields``) with its SQL
+    compiled once per model, database and set of columns (``update_row``'s) instead of
+    built by the ORM each time; what Django's ``_do_update`` does otherwise stays its own
+    (an expression among the values, a field with a placeholder of its own,
+    ``select_on_save``, a manager that filters). For the models every case saves several
+    times with a ``save`` of their own (a document, its versions, a decision, the case),
+    whose logic around the write is unchanged."""
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        if (
+            not values
+            or self._meta.select_on_save
+            or base_qs.query.where
+            or any(
+                hasattr(value, "resolve_expression") or hasattr(field, "get_placeholder")
+                for field, _model, value in values
+            )
+        ):
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        fields = tuple(field for field, _model, _value in values)
+        written = _update_fields(
+            base_qs.model, using, pk_val, fields, [value for _f, _m, value in values]
+        )
+        return written > 0
 
 
 def save_new(obj) -> None:

@@ -6,6 +6,8 @@ derived columns (``config.compiled_query.CompiledUpdate``)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import connection
 from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
@@ -217,3 +219,38 @@ def test_the_reading_columns_are_derived_as_the_orm_derives_them(town):
     DocumentVersion.refresh_reading(versions.filter(number__gte=1))
     assert compiled == list(versions.values_list("reading_required", "reading_baseline"))
     assert compiled != [(True, 9)]
+
+
+def test_the_case_models_saves_write_what_the_orms_update_writes(town, monkeypatch):
+    from django.db import models
+
+    from config.compiled_query import CompiledSaves
+
+    case = _started(town)
+    rows = []
+    for compiled in (True, False):
+        if not compiled:
+            monkeypatch.setattr(CompiledSaves, "_do_update", models.Model._do_update)
+        version = DocumentVersion.objects.get(pk=case.version_id)
+        version.title, version.body = f"Ny titel {compiled}", "<p>Ny <b>text</b></p>"
+        version.save()
+        version.valid_until = datetime.date(2030, 1, 1)
+        version.save(update_fields=["valid_until"])
+        saved = Case.objects.get(pk=case.pk)
+        saved.current_step, saved.outcome = "decision", ""
+        saved.save(update_fields=["current_step", "outcome"])  # the child table only
+        row = DocumentVersion.objects.filter(pk=case.version_id).values().get()
+        row["title"] = row["title"].removesuffix(f" {compiled}")
+        rows.append((row, Case.objects.filter(pk=case.pk).values("current_step").get()))
+    assert rows[0] == rows[1]
+    assert rows[0][0]["plain_text"].strip() == "Ny text"
+
+
+def test_an_expression_in_a_save_is_left_to_the_orm(town):
+    from django.db.models import F
+
+    case = _started(town)
+    version = DocumentVersion.objects.get(pk=case.version_id)
+    version.number = F("number") + 1
+    version.save(update_fields=["number"])
+    assert DocumentVersion.objects.get(pk=case.version_id).number == 2
