@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from django.db import models, transaction
 from django.utils import timezone
 
+from config.compiled_query import insert_rows
+
 from .models import AuditEntry
 
 if TYPE_CHECKING:  # only for the annotations: audit imports no app above it
@@ -89,7 +91,7 @@ def batched() -> Iterator[None]:
     if pending:
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("audit.recording.batched() ends outside the change's transaction.")
-        AuditEntry.objects.bulk_create(pending)
+        insert_rows(pending)  # bulk_create, its SQL compiled once per process
 
 
 def current_actor():

@@ -12,7 +12,13 @@ The bare flow: viewflow's own ``Process`` and a chain of as many human ``View`` 
 case completed, each assigned, started and executed under the same lock and in its own
 transaction, as ``complete_task`` does, with nothing else.
 
-Both run in a transaction that is rolled back, so the benchmark database is unchanged.
+Both run in a transaction that is rolled back, so the benchmark database is unchanged. 20
+cases each (5 with ``--quick``); ``BENCH_LIFECYCLE_CASES=60`` runs 60.
+
+``python -m bench.lifecycle_interleaved [N]`` runs the two case by case in one process instead (one of
+ours, one bare, N times after one warm-up each) and prints the CPU time per case of each
+and their ratio: on a shared machine the bare flow's cost drifts from one minute to the
+next, and alternating puts both in the same minutes.
 
 Only the engine's calls are measured, on both sides: ``start_new_document`` and each
 ``complete_task`` for ours, the bare flow's start and each locked step for the reference.
@@ -24,6 +30,7 @@ used to add 18 queries to our side only.
 from __future__ import annotations
 
 import datetime
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -204,23 +211,10 @@ def _rate(run, count: int) -> tuple[float, int, Meter]:
 
 def benchmarks(data, quick: bool) -> list:
     from bench.run import Outcome
-    from org.models import PositionHolding, PositionKind
-    from org.selectors import holders
-    from workflows.access import registrar_acting, registrar_positions
 
-    registrar = next(
-        (u for p in registrar_positions() for u in holders(p) if registrar_acting(u)), None
-    )
-    # The author is an official other than the unit's chief, who decides (four-eyes
-    # principle); people in positions of the kind "other" may not start cases.
-    may_start = PositionHolding.objects.exclude(user=data.manager).exclude(
-        position__kind=PositionKind.OTHER
-    )
-    author = (
-        may_start.filter(position__unit=data.unit).order_by("pk").first()
-        or may_start.order_by("pk").first()
-    ).user
-    count = 5 if quick else 20
+    author, registrar = _people(data)
+    # More cases per run (``BENCH_LIFECYCLE_CASES``) narrow the spread from one run to the next.
+    count = int(os.environ.get("BENCH_LIFECYCLE_CASES") or (5 if quick else 20))
     ours, steps, ours_meter = _rate(lambda i, m: one_case(data, author, registrar, i, m), count)
     if steps > BARE_STEPS:
         raise RuntimeError(f"our case took {steps} steps; make BARE_STEPS at least that")
@@ -253,3 +247,40 @@ def benchmarks(data, quick: bool) -> list:
             ),
         )
     ]
+
+
+def _people(data):
+    from org.models import PositionHolding, PositionKind
+    from org.selectors import holders
+    from workflows.access import registrar_acting, registrar_positions
+
+    registrar = next(
+        (u for p in registrar_positions() for u in holders(p) if registrar_acting(u)), None
+    )
+    # The author is an official other than the unit's chief, who decides (four-eyes
+    # principle); people in positions of the kind "other" may not start cases.
+    may_start = PositionHolding.objects.exclude(user=data.manager).exclude(
+        position__kind=PositionKind.OTHER
+    )
+    author = (
+        may_start.filter(position__unit=data.unit).order_by("pk").first()
+        or may_start.order_by("pk").first()
+    ).user
+    return author, registrar
+
+
+def interleaved(data, count: int) -> tuple[Meter, Meter]:
+    """Ours and the bare flow alternating case by case, rolled back: their meters."""
+    author, registrar = _people(data)
+    ours, bare = Meter(), Meter()
+    try:
+        with transaction.atomic():
+            steps = one_case(data, author, registrar, 0)
+            one_bare(data.manager, steps)
+            for i in range(1, count + 1):
+                one_case(data, author, registrar, i, ours)
+                one_bare(data.manager, steps, bare)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return ours, bare

@@ -21,9 +21,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.db import connections, transaction
+from django.db import connections, router, transaction
 from django.db.models import QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.constants import OnConflict
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import UpdateQuery
 from django.db.transaction import TransactionManagementError
 
@@ -46,26 +48,23 @@ class _Compiled:
             and features.has_select_for_update
             and features.supports_transactions
         )
-        # Where each placeholder stands in the parameters, and how the backend adapted it
-        # (SQLite receives days as text).
-        self.positions: list[tuple[int, str, bool]] = []
-        for index, value in enumerate(self.params):
-            for name, placeholder in slots.items():
-                if value == placeholder:
-                    self.positions.append((index, name, False))
-                elif isinstance(placeholder, datetime.date) and value == str(placeholder):
-                    self.positions.append((index, name, True))
-        missing = set(slots) - {name for _, name, _ in self.positions}
-        if missing:
-            raise ValueError(f"placeholders not found in the compiled query: {missing}")
+        self.positions = _positions(self.params, slots, connection)
         self.compiler = compiler
         klass_info, select = compiler.klass_info, compiler.select
-        self.model = klass_info["model"]
-        fields = klass_info["select_fields"]
-        self.start, self.end = fields[0], fields[-1] + 1
-        self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
-        self.populators = get_related_populators(klass_info, select, connection.alias)
-        self.annotations = dict(compiler.annotation_col_map or {})
+        iterable = queryset._iterable_class
+        self.model = None if iterable is ValuesListIterable else klass_info["model"]
+        if self.model is None:  # values_list(): rows as tuples, in the order asked for
+            query = queryset.query
+            if list(queryset._fields) != [*query.values_select, *query.annotation_select]:
+                raise ValueError("values_list(): the fields first, then the annotations")
+        elif not issubclass(iterable, ModelIterable):
+            raise ValueError("model instances or values_list() tuples only")
+        else:
+            fields = klass_info["select_fields"]
+            self.start, self.end = fields[0], fields[-1] + 1
+            self.init_list = [c[0].target.attname for c in select[self.start : self.end]]
+            self.populators = get_related_populators(klass_info, select, connection.alias)
+            self.annotations = dict(compiler.annotation_col_map or {})
         self.width = compiler.col_count if compiler.has_extra_select else None
         # What ``results_iter`` asks the backend for on every call: the same each time.
         columns = [column[0] for column in select[: compiler.col_count]]
@@ -79,9 +78,8 @@ class _Compiled:
                 "select_for_update cannot be used outside of a transaction."
             )
         params = list(self.params)
-        for index, name, as_text in self.positions:
-            value = values[name]
-            params[index] = str(value) if as_text else value
+        for index, name, how in self.positions:
+            params[index] = _as_param(values[name], how, connection)
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
@@ -91,6 +89,8 @@ class _Compiled:
         alias = connection.alias
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
+        if self.model is None:
+            return [tuple(row) for row in rows]
         for row in rows:
             obj = self.model.from_db(alias, self.init_list, row[self.start : self.end])
             for populator in self.populators:
@@ -99,6 +99,45 @@ class _Compiled:
                 setattr(obj, name, row[position])
             objects.append(obj)
         return objects
+
+
+# How a value stands in the compiled parameters: as given, as text (SQLite receives days
+# as text), as the pattern of ``__startswith`` (a text's LIKE prefix).
+_AS_GIVEN, _AS_TEXT, _AS_PREFIX = "", "text", "prefix"
+
+
+def _positions(params: list, slots: dict, connection) -> list[tuple[int, str, str]]:
+    """Where each placeholder stands in the parameters, and how the backend adapted it."""
+    found = []
+    for index, value in enumerate(params):
+        for name, placeholder in slots.items():
+            if value == placeholder:
+                found.append((index, name, _AS_GIVEN))
+            elif isinstance(placeholder, datetime.date) and value == str(placeholder):
+                found.append((index, name, _AS_TEXT))
+            elif isinstance(placeholder, str) and value == _like_prefix(placeholder, connection):
+                found.append((index, name, _AS_PREFIX))
+    missing = set(slots) - {name for _, name, _ in found}
+    if missing:
+        raise ValueError(f"placeholders not found in the compiled query: {missing}")
+    return found
+
+
+def _like_prefix(text: str, connection) -> str:
+    return f"{connection.ops.prep_for_like_query(text)}%"  # as Django's StartsWith
+
+
+def _as_param(value, how: str, connection):
+    if how == _AS_TEXT:
+        return str(value)
+    if how == _AS_PREFIX:
+        return _like_prefix(value, connection)
+    return value
+
+
+def _fits(value, placeholder) -> bool:
+    """Whether ``value`` can take the place of ``placeholder`` in the compiled SQL."""
+    return isinstance(value, str) if isinstance(placeholder, str) else _ordinary(value)
 
 
 def _ordinary(value) -> bool:
@@ -110,28 +149,60 @@ def _ordinary(value) -> bool:
 class CompiledQuery:
     """``build(**placeholders)`` returns the queryset; ``run(**values)`` its objects.
 
-    ``ids`` names the integer values (ids), ``day`` the one date value, if any. The
-    queryset must use each value only as a parameter, compared as it is given (no
-    arithmetic on it, no ``__in`` of a list that changes length)."""
+    ``ids`` names the integer values (ids), ``day`` the one date value, if any, ``lists``
+    lists of ids (for ``__in``; compiled once per length), ``texts`` text values (compared
+    as they are, or as ``__startswith``). The queryset must use each value only as a
+    parameter (no arithmetic on it). A ``values_list()`` queryset gives tuples."""
 
-    def __init__(self, build: Callable[..., QuerySet], ids: tuple[str, ...], day: str = ""):
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        ids: tuple[str, ...],
+        day: str = "",
+        lists: tuple[str, ...] = (),
+        texts: tuple[str, ...] = (),
+    ):
         self.build = build
         self.slots: dict = {name: _ID_BASE + i for i, name in enumerate(ids)}
         if day:
             self.slots[day] = _DAY
-        self._compiled: dict[str, _Compiled] = {}
+        # Placeholder texts: nothing a query compares with, no LIKE wildcard or escape.
+        self.slots.update({name: f"\x1estyrdok-{name}\x1e" for name in texts})
+        self.lists = lists
+        self._compiled: dict[tuple, _Compiled] = {}
+
+    def _list_slots(self, values: dict) -> tuple[dict, dict] | None:
+        """The placeholders and values of the id lists, one slot per element (the SQL is
+        compiled once per list length); None if a list is empty, repeats an id or holds
+        anything but an ordinary id (the ORM answers those)."""
+        slots, flat = {}, {}
+        for j, name in enumerate(self.lists):
+            given = list(values[name])
+            if not given or len(set(given)) != len(given) or not all(map(_ordinary, given)):
+                return None
+            for k, value in enumerate(given):
+                slots[f"{name}#{k}"] = _ID_BASE + 1000 * (j + 1) + k
+                flat[f"{name}#{k}"] = value
+        return slots, flat
 
     def run(self, using: str = "default", **values) -> list:
-        if not all(_ordinary(values[name]) for name in self.slots):
+        lists = self._list_slots(values) if self.lists else ({}, {})
+        if lists is None or not all(_fits(values[n], p) for n, p in self.slots.items()):
             # None, or an id outside a 32-bit column's range (from a URL, say): the ORM
             # answers as it always has ("IS NULL", no rows, ...).
             return list(self.build(**values).using(using))
-        compiled = self._compiled.get(using)
+        list_slots, list_values = lists
+        key = (using, *(len(values[name]) for name in self.lists))
+        compiled = self._compiled.get(key)
         connection = connections[using]
         if compiled is None:
-            compiled = _Compiled(self.build(**self.slots), self.slots, connection)
-            self._compiled[using] = compiled
-        return compiled.run(connection, values)
+            placeholders = {**self.slots}
+            for name in self.lists:
+                placeholders[name] = [list_slots[f"{name}#{k}"] for k in range(len(values[name]))]
+            slots = {**self.slots, **list_slots}
+            compiled = _Compiled(self.build(**placeholders), slots, connection)
+            self._compiled[key] = compiled
+        return compiled.run(connection, {**values, **list_values})
 
 
 class CompiledUpdate:
@@ -187,3 +258,180 @@ class CompiledUpdate:
         ):
             cursor.execute(sql, params)
             return cursor.rowcount
+
+
+# Compiled multi-row INSERTs, by model, database, number of rows and conflict handling.
+_INSERTS: dict[tuple, tuple[str, list, list]] = {}
+
+
+def _compile_insert(model: type, using: str, rows: int, ignore_conflicts: bool):
+    meta = model._meta
+    connection = connections[using]
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+    if (
+        meta.parents
+        or meta.auto_field is None
+        or any(f.has_db_default() for f in fields)
+        or not connection.features.can_return_rows_from_bulk_insert
+    ):
+        raise ValueError("insert_rows: a model of one table with an automatic key, no db_default")
+    quote, on_conflict = connection.ops.quote_name, OnConflict.IGNORE if ignore_conflicts else None
+    returning = [] if ignore_conflicts else list(meta.db_returning_fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"{connection.ops.insert_statement(on_conflict=on_conflict)} {quote(meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) VALUES {', '.join([row] * rows)} "
+        + connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
+    ).rstrip()
+    if returning:
+        sql += " RETURNING " + ", ".join(quote(f.column) for f in returning)
+    return sql, fields, returning
+
+
+def insert_rows(objs: list, *, ignore_conflicts: bool = False) -> None:
+    """``Model.objects.bulk_create(objs, ignore_conflicts=...)`` of new rows of one model
+    (no primary key yet), with the SQL compiled once per model, database and number of
+    rows: for the few INSERTs every step of a case repeats (its audit entries, its task
+    links), whose SQL Django otherwise builds each time. As ``bulk_create``: no signals,
+    each field's ``pre_save`` and database value, the primary keys from RETURNING (not
+    with ``ignore_conflicts``), the objects then saved. One query; a batch larger than the
+    database takes in one statement goes to ``bulk_create``."""
+    if not objs:
+        return
+    model = type(objs[0])
+    using = router.db_for_write(model, instance=objs[0])
+    connection = connections[using]
+    if len(objs) > connection.ops.bulk_batch_size(model._meta.concrete_fields, objs):
+        model._default_manager.db_manager(using).bulk_create(
+            objs, ignore_conflicts=ignore_conflicts
+        )
+        return
+    key = (model, using, len(objs), ignore_conflicts)
+    compiled = _INSERTS.get(key)
+    if compiled is None:
+        compiled = _INSERTS[key] = _compile_insert(model, using, len(objs), ignore_conflicts)
+    sql, fields, returning = compiled
+    params = []
+    for obj in objs:
+        if obj.pk is not None:
+            raise ValueError("insert_rows: new rows only")
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
+    with (
+        transaction.mark_for_rollback_on_error(using=using),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, params)
+        written = cursor.fetchall() if returning else ()
+    for obj, row in zip(objs, written, strict=False):
+        for value, field in zip(row, returning, strict=True):
+            setattr(obj, field.attname, value)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using
+
+
+# Compiled one-row UPDATEs of given columns, by model, database and the columns' names.
+_ROW_UPDATES: dict[tuple, str] = {}
+
+
+def _row_update_sql(model: type, using: str, fields: tuple) -> str:
+    meta = model._meta
+    if any(f not in meta.local_concrete_fields or f.primary_key for f in fields):
+        raise ValueError("update_row: columns of the model's own table, not its key")
+    quote = connections[using].ops.quote_name
+    table = quote(meta.db_table)
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    return f"UPDATE {table} SET {assignments} WHERE {table}.{quote(meta.pk.column)} = %s"
+
+
+def _update_fields(model: type, using: str, pk, fields: tuple, values) -> int:
+    key = (model, using, fields)
+    sql = _ROW_UPDATES.get(key)
+    if sql is None:
+        sql = _ROW_UPDATES[key] = _row_update_sql(model, using, fields)
+    connection = connections[using]
+    params = []
+    for field, value in zip(fields, values, strict=True):
+        if hasattr(value, "resolve_expression"):
+            raise ValueError("update_row: values, not expressions")
+        if hasattr(value, "prepare_database_save"):
+            value = value.prepare_database_save(field)
+        params.append(field.get_db_prep_save(value, connection))
+    with (
+        transaction.mark_for_rollback_on_error(using=using),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [*params, pk])
+        return cursor.rowcount
+
+
+def update_row(model: type, pk, values: dict) -> int:
+    """``model.objects.filter(pk=pk).update(**values)`` with values (no expressions) for
+    columns of the model's own table, the SQL compiled once per model, database and set
+    of columns: for the UPDATEs of a case's row that every step repeats (the mark of its
+    next step). As ``update``: no signals, related rows written as their keys, each
+    field's database value; returns the rows written."""
+    fields = tuple(model._meta.get_field(name) for name in values)
+    return _update_fields(model, router.db_for_write(model), pk, fields, values.values())
+
+
+class CompiledSaves:
+    """Model mixin: the UPDATE of ``save`` (every column, or ``update_fields``) with its SQL
+    compiled once per model, database and set of columns (``update_row``'s) instead of
+    built by the ORM each time; what Django's ``_do_update`` does otherwise stays its own
+    (an expression among the values, a field with a placeholder of its own,
+    ``select_on_save``, a manager that filters). For the models every case saves several
+    times with a ``save`` of their own (a document, its versions, a decision, the case),
+    whose logic around the write is unchanged."""
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        if (
+            not values
+            or self._meta.select_on_save
+            or base_qs.query.where
+            or any(
+                hasattr(value, "resolve_expression") or hasattr(field, "get_placeholder")
+                for field, _model, value in values
+            )
+        ):
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        fields = tuple(field for field, _model, _value in values)
+        written = _update_fields(
+            base_qs.model, using, pk_val, fields, [value for _f, _m, value in values]
+        )
+        return written > 0
+
+
+def save_new(obj) -> None:
+    """``obj.save()`` of a new row (no primary key yet) of a model of one table, with the
+    INSERT compiled once per model and database (``insert_rows``'s): ``pre_save`` and
+    ``post_save`` with the arguments ``save`` sends, the related fields' check, each
+    field's ``pre_save`` and database value, the primary key from RETURNING. Only for a
+    model whose ``save`` is Django's own (a model's own ``save`` is called by nobody
+    here). Viewflow's task rows (``workflows.nodes.insert_task``) and the records every
+    case adds (a union's statement, a samverkan meeting, an announcement) go this way."""
+    model = type(obj)
+    if obj.pk is not None or not obj._state.adding:
+        raise ValueError("save_new: a new row only")
+    using = router.db_for_write(model, instance=obj)
+    key = (model, using, 1, False)
+    compiled = _INSERTS.get(key)
+    if compiled is None:
+        compiled = _INSERTS[key] = _compile_insert(model, using, 1, False)
+    sql, fields, returning = compiled
+    connection = connections[using]
+    obj._prepare_related_fields_for_save(operation_name="save")
+    pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
+    with transaction.mark_for_rollback_on_error(using=using):
+        params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    for value, field in zip(row, returning, strict=True):
+        setattr(obj, field.attname, value)
+    obj._state.db = using
+    obj._state.adding = False
+    post_save.send(
+        sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
+    )

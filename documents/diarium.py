@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import recording as audit
+from config.compiled_query import CompiledQuery
 from org.models import Body, Unit
 
 from . import access
@@ -45,6 +46,18 @@ class NoDiarySeries(Exception):
     """No series is configured for the case and there is no default series."""
 
 
+# A body's series and the default one, compiled once per process (config/compiled_query.py):
+# every case's diarienummer asks. ``first()``: in the model's order, else by id.
+def _first(queryset):
+    return (queryset if queryset.ordered else queryset.order_by("pk"))[:1]
+
+
+_BODY_SERIES = CompiledQuery(
+    lambda body_id: _first(DiarySeries.objects.filter(body=body_id)), ids=("body_id",)
+)
+_DEFAULT_SERIES = CompiledQuery(lambda: _first(DiarySeries.objects.filter(is_default=True)), ids=())
+
+
 def series_for(*, body: Body | None = None, scope_unit: Unit | None = None) -> DiarySeries:
     """The series a case is registered in: the deciding body's, else the body responsible
     for the scope's, else the default series."""
@@ -56,10 +69,11 @@ def series_for(*, body: Body | None = None, scope_unit: Unit | None = None) -> D
         if responsible is not None:
             candidates.append(responsible)
     for b in candidates:
-        series = DiarySeries.objects.filter(body=b).first()
-        if series:
-            return series
-    series = DiarySeries.objects.filter(is_default=True).first()
+        found = _BODY_SERIES.run(body_id=b.pk)
+        if found:
+            return found[0]
+    found = _DEFAULT_SERIES.run()
+    series = found[0] if found else None
     if series is None:
         raise NoDiarySeries("No diary series is configured; add a default series in the admin.")
     return series

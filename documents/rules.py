@@ -489,6 +489,17 @@ def check_decider(
     return Verdict(False, " ".join(p for p in [reason, deciders.refusal(key)] if p))
 
 
+# The active samverkan groups of a scope's units, compiled once per process and depth
+# (config/compiled_query.py): every submitted draft asks.
+_SAMVERKAN_GROUPS = CompiledQuery(
+    lambda unit_ids: SamverkanGroup.objects.filter(
+        unit_id__in=unit_ids, is_active=True
+    ).select_related("unit", "chair_position"),
+    ids=(),
+    lists=("unit_ids",),
+)
+
+
 def samverkan_for(document_type: DocumentType, scope_unit: Unit) -> SamverkanRouting:
     """Which samverkan group consults on a document: the closest one above its scope."""
     if not document_type.samverkan_required:
@@ -497,12 +508,7 @@ def samverkan_for(document_type: DocumentType, scope_unit: Unit) -> SamverkanRou
             reason=_("Samverkan is not required for %(types)s under the rule set.")
             % {"types": document_type.name_plural},
         )
-    groups = {
-        g.unit_id: g
-        for g in SamverkanGroup.objects.filter(
-            unit_id__in=scope_unit.ancestor_ids, is_active=True
-        ).select_related("unit", "chair_position")
-    }
+    groups = {g.unit_id: g for g in _SAMVERKAN_GROUPS.run(unit_ids=scope_unit.ancestor_ids)}
     for unit_id in reversed(scope_unit.ancestor_ids):
         group = groups.get(unit_id)
         if group is None:

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from config.compiled_query import save_new
 from documents.models import Document, DocumentVersion
 
 from . import mail, selectors
@@ -52,9 +53,8 @@ def version_published(version: DocumentVersion) -> Announcement:
     kind = AnnouncementKind.REVISED if version.replaces_id else AnnouncementKind.NEW
     # The version's document as the publication left it (read with its scope unit, which
     # tells who is told): no re-read.
-    announcement = Announcement.objects.create(
-        kind=kind, document=version.document, version=version
-    )
+    announcement = Announcement(kind=kind, document=version.document, version=version)
+    save_new(announcement)  # Announcement.objects.create, its INSERT compiled once
     _tell_now(announcement)
     return announcement
 

@@ -15,6 +15,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import translation
+from mailer.backend import DbBackend
+from mailer.models import Message
+
+from config.compiled_query import insert_rows
 
 
 def in_site_language(function, *args) -> str:
@@ -53,7 +57,18 @@ def queued_together() -> Iterator[None]:
     finally:
         _pending.reset(token)
     if pending:
-        get_connection().send_messages(pending)
+        _queue(pending)
+
+
+def _queue(messages: list) -> None:
+    """Hand ``messages`` to the mail backend. The queue's own backend inserts its rows with
+    ``bulk_create``; here the same rows go in with the INSERT compiled once per process
+    (``config.compiled_query.insert_rows``), as every step that mails repeats it."""
+    backend = get_connection()
+    if type(backend) is DbBackend and not getattr(settings, "MAILER_MESSAGES_BATCH_SIZE", None):
+        insert_rows([Message(email=message) for message in messages])
+    else:
+        backend.send_messages(messages)
 
 
 def _deliver(messages: list) -> None:

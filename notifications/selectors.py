@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import QueryDict
 from django.utils import timezone
 
+from config.compiled_query import CompiledQuery
 from documents import access
 from documents.filters import RegisterFilter
 from documents.selectors import register_versions
@@ -51,15 +52,39 @@ def _unit_people(announcement: Announcement) -> list[tuple[int, str | None]]:
     told of its new versions and of its repeal alike (issue 18), as each chose
     (immediately, weekly, never)."""
     scope = announcement.document.scope_unit
-    holdings = PositionHolding.objects.active_on(timezone.localdate()).filter(
-        position__unit__path__startswith=scope.path
-    )
-    return list(
+    return _UNIT_PEOPLE.run(day=timezone.localdate(), path=scope.path)
+
+
+def _holders_under(day, path: str):
+    holdings = PositionHolding.objects.active_on(day).filter(position__unit__path__startswith=path)
+    return (
         holdings.order_by()
         .annotate(choice=_choice("user_id"))
         .values_list("user_id", "choice")
         .distinct()
     )
+
+
+# Compiled once per process (config/compiled_query.py): every publication asks.
+_UNIT_PEOPLE = CompiledQuery(_holders_under, ids=(), day="day", texts=("path",))
+
+
+def _follows(document_id: int, *, searches: bool):
+    """A document's follows, with every followed search's (``searches``), each with its
+    person and their choice."""
+    follows = Follow.objects.filter(document=document_id)
+    if searches:
+        follows |= Follow.objects.filter(document__isnull=True)
+    return follows.select_related("user").annotate(choice=_choice("user_id")).order_by("pk")
+
+
+# Compiled once per process (config/compiled_query.py): every publication asks.
+_FOLLOWS = CompiledQuery(
+    lambda document_id: _follows(document_id, searches=True), ids=("document_id",)
+)
+_DOCUMENT_FOLLOWS = CompiledQuery(
+    lambda document_id: _follows(document_id, searches=False), ids=("document_id",)
+)
 
 
 def _add_followers(
@@ -70,14 +95,12 @@ def _add_followers(
     """Add the document's followers and the followers of the searches that find the
     version to ``reasons``, and their choices to ``choices``."""
     # The document's followers and every followed search, in one query.
-    follows = Follow.objects.filter(document=announcement.document_id)
-    if announcement.version_id is not None:
-        follows |= Follow.objects.filter(document__isnull=True)
+    query = _FOLLOWS if announcement.version_id is not None else _DOCUMENT_FOLLOWS
     # A search finds the same for every logged-in person (the register's visibility does not
     # tell them apart; who may see the document is asked below): each distinct search is
     # run once, however many people follow it.
     found: dict[str, bool] = {}
-    for follow in follows.select_related("user").annotate(choice=_choice("user_id")).order_by("pk"):
+    for follow in query.run(document_id=announcement.document_id):
         choices[follow.user_id] = follow.choice
         if follow.document_id is not None:
             reasons[follow.user_id][FOLLOWED].append("")

@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.compiled_query import CompiledQuery
+
 
 class DateRangeQuerySet(models.QuerySet):
     """Rows with ``start``/``end`` dates (``end`` null = open-ended)."""
@@ -194,16 +196,24 @@ class Unit(models.Model):
     def effective_responsible_body(self) -> Body | None:
         """The responsible body of this unit or of the closest unit above it that has one."""
         responsible = {
-            u.pk: u.responsible_body
-            for u in Unit.objects.filter(
-                pk__in=self.ancestor_ids, responsible_body__isnull=False
-            ).select_related("responsible_body")
+            u.pk: u.responsible_body for u in _RESPONSIBLE_UNITS.run(unit_ids=self.ancestor_ids)
         }
         return next((responsible[i] for i in reversed(self.ancestor_ids) if i in responsible), None)
 
     @property
     def chief_position(self) -> Position | None:
         return self.positions.filter(kind=PositionKind.CHIEF, is_active=True).first()
+
+
+# The units above a unit that have a responsible body, compiled once per process and depth
+# (config/compiled_query.py): every case's diarienummer asks.
+_RESPONSIBLE_UNITS = CompiledQuery(
+    lambda unit_ids: Unit.objects.filter(
+        pk__in=unit_ids, responsible_body__isnull=False
+    ).select_related("responsible_body"),
+    ids=(),
+    lists=("unit_ids",),
+)
 
 
 class BodyKind(models.TextChoices):

@@ -125,3 +125,53 @@ def test_a_lock_outside_a_transaction_is_refused_where_the_orm_refuses_it(town, 
 
     assert compiled == orm
     assert orm == (connection.vendor == "postgresql")  # SQLite has no row locks to refuse
+
+
+def test_a_list_of_ids_is_compiled_once_per_length_and_answers_as_the_orm(town):
+    from org.models import Unit
+
+    query = CompiledQuery(
+        lambda unit_ids, level_id: (
+            Unit.objects.filter(pk__in=unit_ids).exclude(level=level_id).order_by("pk")
+        ),
+        ids=("level_id",),
+        lists=("unit_ids",),
+    )
+    units = list(Unit.objects.order_by("pk"))
+    level = units[0].level_id
+    for ids in ([units[-1].pk], [u.pk for u in units[:3]], [units[2].pk, units[0].pk]):
+        expected = list(Unit.objects.filter(pk__in=ids).exclude(level=level).order_by("pk"))
+        assert [_values(u) for u in query.run(unit_ids=ids, level_id=level)] == [
+            _values(u) for u in expected
+        ]
+    assert sorted(key[1] for key in query._compiled) == [1, 2, 3]
+    # What the compiled form does not take is asked of the ORM: none, a repeated id.
+    assert query.run(unit_ids=[], level_id=level) == []
+    repeated = query.run(unit_ids=[units[1].pk, units[1].pk], level_id=-1)
+    assert [u.pk for u in repeated] == [units[1].pk]
+    assert sorted(key[1] for key in query._compiled) == [1, 2, 3]
+
+
+def test_texts_compared_and_as_prefixes_answer_as_the_orm_in_tuples(town):
+    from org.models import Unit
+
+    def build(prefix, code):
+        return (
+            Unit.objects.filter(name__startswith=prefix)
+            .exclude(code=code)
+            .order_by("pk")
+            .values_list("pk", "name")
+        )
+
+    query = CompiledQuery(build, ids=(), texts=("prefix", "code"))
+    some = Unit.objects.order_by("pk").first()
+    Unit.objects.filter(pk=some.pk).update(name="Enhet_100% klar")
+    for prefix, code in (("", "x"), ("Enh", some.code), ("Enhet_1", "x"), ("Enhet_100%", "x")):
+        assert query.run(prefix=prefix, code=code) == list(build(prefix, code))
+    # The wildcards of LIKE in a prefix are taken as the letters they are.
+    assert query.run(prefix="Enhet%", code="x") == list(build("Enhet%", "x")) == []
+    assert query.run(prefix="Enhet_100%", code="x") == [(some.pk, "Enhet_100% klar")]
+    assert len(query._compiled) == 1
+    # A value that is not text is asked of the ORM ("IS NULL").
+    assert query.run(prefix="Enh", code=None) == list(build("Enh", None))
+    assert len(query._compiled) == 1

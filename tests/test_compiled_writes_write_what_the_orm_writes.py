@@ -1,20 +1,28 @@
 """The writes every case repeats, compiled once per process, write what the ORM writes: a
-new task row (``workflows.nodes.insert_task``, with ``save``'s model signals) and the
-UPDATEs of a document's derived columns (``config.compiled_query.CompiledUpdate``)."""
+new task row and a completed one (``workflows.nodes.insert_task`` and ``save_task``, with
+``save``'s model signals), a step's audit entries and task links
+(``config.compiled_query.insert_rows``, as ``bulk_create``) and the UPDATEs of a document's
+derived columns (``config.compiled_query.CompiledUpdate``)."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.db import connection
 from django.db.models.signals import post_save, pre_save
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 
+from audit.models import AuditEntry
+from config.compiled_query import insert_rows
 from documents.models import Document, DocumentVersion
 from documents.models.document import _REFRESH_READING_FROM
 from tests.lifecycle import open_tasks
 from workflows.actions.start import start_new_document
 from workflows.case_writes import sync_open_case_flag
 from workflows.models import Case, sync_open_case_flags
-from workflows.nodes import insert_task
+from workflows.nodes import insert_task, save_task
 
 
 def _started(town) -> Case:
@@ -68,6 +76,114 @@ def test_a_task_inserted_compiled_is_the_row_and_the_signals_of_save(town):
     assert len(sent) == 4 and sent[2:] == sent[:2]  # pre_save, post_save: the same arguments
 
 
+def test_a_task_saved_compiled_is_the_row_and_the_signals_of_save(town):
+    case = _started(town)
+    task = open_tasks(case)[0]
+    twin = Task.objects.get(pk=task.pk)
+    twin.pk = twin.id = None
+    twin._state.adding = True
+    twin.save()
+    sent = []
+
+    def heard(sender, instance, **kwargs):
+        kwargs.pop("signal")
+        sent.append((sender, instance.pk, instance._state.adding, kwargs))
+
+    pre_save.connect(heard, sender=Task)
+    post_save.connect(heard, sender=Task)
+    finished = timezone.now()
+    try:
+        for saved, save in ((twin, Task.save), (task, save_task)):
+            saved.owner, saved.status, saved.finished = town.users["enhetschef"], "DONE", finished
+            saved.data = {"representative_id": 7}
+            save(saved)
+    finally:
+        pre_save.disconnect(heard, sender=Task)
+        post_save.disconnect(heard, sender=Task)
+
+    assert _row(task) == _row(twin)
+    assert _row(task)["status"] == "DONE" and _row(task)["owner_id"] == town.users["enhetschef"].pk
+    assert len(sent) == 4
+    assert [(s, adding, kw) for s, _pk, adding, kw in sent[:2]] == [
+        (s, adding, kw) for s, _pk, adding, kw in sent[2:]
+    ]
+    assert sent[3][3]["created"] is False and sent[3][3]["update_fields"] is None
+
+
+def test_a_task_row_gone_is_saved_as_django_saves_it(town):
+    case = _started(town)
+    task = open_tasks(case)[0]
+    pk = task.pk
+    Task.previous.through.objects.filter(from_task=pk).delete()
+    Task.objects.filter(pk=pk).delete()
+    task.status = "DONE"
+    save_task(task)  # the UPDATE finds no row: Django's save inserts it again
+    assert Task.objects.filter(pk=pk, status="DONE").exists()
+
+
+def test_a_task_with_deferred_columns_is_saved_as_django_saves_it(town):
+    case = _started(town)
+    task = open_tasks(case)[0]
+    Task.objects.filter(pk=task.pk).update(data={"kept": True})
+    done = []
+    for save in (Task.save, save_task):
+        partial = Task.objects.only("id", "status", "process").get(pk=task.pk)
+        partial.status = "CANCELED"
+        with CaptureQueriesContext(connection) as queries:
+            save(partial)  # only the loaded columns, as Django's save of a deferred row
+        done.append([q["sql"] for q in queries.captured_queries])
+    assert done[0] == done[1]
+    assert [sql.split()[0] for sql in done[1]][-1] == "UPDATE"
+    assert '"data"' not in done[1][-1]
+    row = Task.objects.filter(pk=task.pk).values("status", "data").get()
+    assert row == {"status": "CANCELED", "data": {"kept": True}}
+
+
+def _entry(**given) -> AuditEntry:
+    return AuditEntry(action="task_completed", target_type="workflows.case", **given)
+
+
+def test_rows_inserted_compiled_are_the_rows_bulk_create_writes(town):
+    case = _started(town)
+    user = town.users["samordnare"]
+
+    def entries() -> list[AuditEntry]:
+        return [
+            _entry(actor=user, case=case, comment="först", changes={"title": ["a", "b"]}),
+            _entry(actor=None, case=case, from_state="draft", ip_address="192.0.2.1"),
+        ]
+
+    compiled, expected = entries(), entries()
+    insert_rows(compiled)
+    AuditEntry.objects.bulk_create(expected)
+    assert all(e.pk is not None and not e._state.adding for e in compiled)
+    assert [e.pk for e in compiled] == sorted(e.pk for e in compiled)
+
+    def row(entry: AuditEntry) -> dict:
+        values = AuditEntry.objects.filter(pk=entry.pk).values().get()
+        return {k: v for k, v in values.items() if k not in ("id", "at")}
+
+    assert [row(e) for e in compiled] == [row(e) for e in expected]
+    assert row(compiled[0])["comment"] == "först" and row(compiled[1])["ip_address"] == "192.0.2.1"
+
+
+def test_links_inserted_compiled_skip_the_ones_that_exist(town):
+    case = _started(town)
+    first, second = Task.objects.filter(process=case).order_by("pk")[:2]
+    link = Task.previous.through
+    before = link.objects.filter(from_task=second).count()
+    insert_rows(
+        [
+            link(from_task_id=second.pk, to_task_id=first.pk),
+            link(from_task_id=first.pk, to_task_id=second.pk),
+        ],
+        ignore_conflicts=True,
+    )
+    assert link.objects.filter(from_task=second, to_task=first).count() == 1
+    assert link.objects.filter(from_task=second).count() == before + (0 if before else 1)
+    assert link.objects.filter(from_task=first, to_task=second).count() == 1
+
+
 def _flags(document: Document) -> list[bool]:
     document.refresh_from_db(fields=["has_open_case"])
     versions = DocumentVersion.objects.filter(document=document).order_by("number")
@@ -103,3 +219,38 @@ def test_the_reading_columns_are_derived_as_the_orm_derives_them(town):
     DocumentVersion.refresh_reading(versions.filter(number__gte=1))
     assert compiled == list(versions.values_list("reading_required", "reading_baseline"))
     assert compiled != [(True, 9)]
+
+
+def test_the_case_models_saves_write_what_the_orms_update_writes(town, monkeypatch):
+    from django.db import models
+
+    from config.compiled_query import CompiledSaves
+
+    case = _started(town)
+    rows = []
+    for compiled in (True, False):
+        if not compiled:
+            monkeypatch.setattr(CompiledSaves, "_do_update", models.Model._do_update)
+        version = DocumentVersion.objects.get(pk=case.version_id)
+        version.title, version.body = f"Ny titel {compiled}", "<p>Ny <b>text</b></p>"
+        version.save()
+        version.valid_until = datetime.date(2030, 1, 1)
+        version.save(update_fields=["valid_until"])
+        saved = Case.objects.get(pk=case.pk)
+        saved.current_step, saved.outcome = "decision", ""
+        saved.save(update_fields=["current_step", "outcome"])  # the child table only
+        row = DocumentVersion.objects.filter(pk=case.version_id).values().get()
+        row["title"] = row["title"].removesuffix(f" {compiled}")
+        rows.append((row, Case.objects.filter(pk=case.pk).values("current_step").get()))
+    assert rows[0] == rows[1]
+    assert rows[0][0]["plain_text"].strip() == "Ny text"
+
+
+def test_an_expression_in_a_save_is_left_to_the_orm(town):
+    from django.db.models import F
+
+    case = _started(town)
+    version = DocumentVersion.objects.get(pk=case.version_id)
+    version.number = F("number") + 1
+    version.save(update_fields=["number"])
+    assert DocumentVersion.objects.get(pk=case.version_id).number == 2

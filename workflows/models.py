@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from viewflow.workflow.models import Process
 
-from config.compiled_query import CompiledQuery
+from config.compiled_query import CompiledQuery, CompiledSaves
 from documents.models import Document, copy_to_versions
 from documents.models.decision import minutes_paragraph
 
@@ -42,7 +42,7 @@ class CaseOutcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Case(StepWrites, Process):
+class Case(CompiledSaves, StepWrites, Process):
     """A case (ärende) about one governing document, driven by a viewflow flow."""
 
     kind = models.CharField(

@@ -7,7 +7,6 @@ from contextvars import ContextVar
 from django.db import connection, connections, router, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_save, pre_save
-from django.db.models.sql import InsertQuery
 from django.utils.timezone import now
 from viewflow import this
 from viewflow.workflow import flow
@@ -26,6 +25,8 @@ from viewflow.workflow.nodes.switch import SwitchActivation
 from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
+
+from config.compiled_query import CompiledQuery, insert_rows, save_new
 
 from . import routing
 
@@ -54,58 +55,88 @@ def links_in_one_insert() -> Iterator[None]:
     finally:
         _pending_links.reset(token)
     if pending:
-        Task.previous.through.objects.bulk_create(pending, ignore_conflicts=True)
+        insert_rows(pending, ignore_conflicts=True)  # bulk_create, compiled once
 
 
 # A new task's INSERT, compiled once per process.
 #
 # Viewflow's nodes insert about twenty task rows per case; Django's ``save`` builds and
 # compiles the 17-column INSERT each time. ``insert_task`` does what ``task.save()`` does
-# for a new row (viewflow's flow_task_type, the related fields' check, ``pre_save`` and
-# ``post_save`` with the same arguments, each field's ``pre_save`` and database value, the
-# primary key from RETURNING) with the SQL compiled once per model and database.
-_TASK_INSERTS: dict[tuple[type, str], tuple[str, list, list]] = {}
-
-
-def _compile_task_insert(model: type, using: str) -> tuple[str, list, list]:
-    meta = model._meta
-    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
-    returning = list(meta.db_returning_fields)
-    connection = connections[using]
-    if meta.parents or not connection.features.can_return_columns_from_insert:
-        raise RuntimeError("insert_task: a task model of one table, on a database with RETURNING")
-    query = InsertQuery(model)
-    query.insert_values(fields, [model()])
-    compiler = query.get_compiler(using=using)
-    compiler.returning_fields = returning
-    [(sql, _params)] = compiler.as_sql()
-    return sql, fields, returning
+# for a new row (viewflow's flow_task_type, then ``config.compiled_query.save_new``: the
+# related fields' check, ``pre_save`` and ``post_save`` with the same arguments, each
+# field's ``pre_save`` and database value, the primary key from RETURNING) with the SQL
+# compiled once per model and database.
 
 
 def insert_task(task) -> None:
     """``task.save()`` of a new task row (no primary key yet), compiled once per process."""
+    if task.flow_task and not task.flow_task_type:  # as viewflow's Task.save
+        task.flow_task_type = task.flow_task.task_type
+    save_new(task)
+
+
+# A task's full-row UPDATE, compiled once per process.
+#
+# Viewflow saves a human task's whole row when it completes (``Activation.complete``), and
+# the start task's row when the case starts; Django's ``save`` builds and compiles the
+# UPDATE of the 16 columns each time. ``save_task`` writes the same columns with the same
+# signals and SQL compiled once per model and database; a new row goes to ``insert_task``.
+_TASK_UPDATES: dict[tuple[type, str], tuple[str, list]] = {}
+
+
+def _compile_task_update(model: type, using: str) -> tuple[str, list]:
+    meta = model._meta
+    fields = [f for f in meta.local_concrete_fields if not f.primary_key and not f.generated]
+    if meta.parents:
+        raise RuntimeError("save_task: a task model of one table")
+    quote = connections[using].ops.quote_name
+    table = quote(meta.db_table)
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {table} SET {assignments} WHERE {table}.{quote(meta.pk.column)} = %s"
+    return sql, fields
+
+
+def save_task(task) -> None:
+    """``task.save()`` (viewflow's ``AbstractTask.save``), compiled once per process: a new
+    row is inserted (``insert_task``), an existing one has all its columns updated, with
+    ``pre_save`` and ``post_save`` sent as Django sends them."""
+    if task.pk is None or task._state.adding:
+        insert_task(task)
+        return
+    if task.get_deferred_fields():  # Django saves only the loaded ones: its own save
+        task.save()
+        return
     model = type(task)
     if task.flow_task and not task.flow_task_type:  # as viewflow's Task.save
         task.flow_task_type = task.flow_task.task_type
     using = router.db_for_write(model, instance=task)
     key = (model, using)
-    if key not in _TASK_INSERTS:
-        _TASK_INSERTS[key] = _compile_task_insert(model, using)
-    sql, fields, returning = _TASK_INSERTS[key]
+    if key not in _TASK_UPDATES:
+        _TASK_UPDATES[key] = _compile_task_update(model, using)
+    sql, fields = _TASK_UPDATES[key]
     connection = connections[using]
     task._prepare_related_fields_for_save(operation_name="save")
     pre_save.send(sender=model, instance=task, raw=False, using=using, update_fields=None)
     with transaction.mark_for_rollback_on_error(using=using):
-        params = [f.get_db_prep_save(f.pre_save(task, True), connection) for f in fields]
+        params = [f.get_db_prep_save(f.pre_save(task, False), connection) for f in fields]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = connection.ops.fetch_returned_insert_columns(cursor, None)
-    for value, field in zip(row, returning, strict=True):
-        setattr(task, field.attname, value)
+            cursor.execute(sql, [*params, task.pk])
+            updated = cursor.rowcount
+    if not updated:  # the row is gone: Django's save decides (it inserts it again)
+        task.save()
+        return
     task._state.db = using
-    task._state.adding = False
     post_save.send(
-        sender=model, instance=task, created=True, update_fields=None, raw=False, using=using
+        sender=model, instance=task, created=False, update_fields=None, raw=False, using=using
+    )
+
+
+def complete_task_row(activation) -> None:
+    """Viewflow's ``Activation.complete``, the row saved by ``save_task``."""
+    activation.task.finished = now()
+    save_task(activation.task)
+    task_finished.send(
+        sender=activation.flow_class, process=activation.process, task=activation.task
     )
 
 
@@ -283,6 +314,10 @@ class RoutedViewActivation(ViewActivation):
             flow_task._on_create(activation)
         return activation
 
+    @Activation.status.super()
+    def complete(self):
+        complete_task_row(self)
+
 
 class RoutedView(View):
     activation_class = RoutedViewActivation
@@ -291,6 +326,28 @@ class RoutedView(View):
         # Where viewflow itself asks (not on creation, see above): the route, on the task.
         routing.write_route(activation.task, activation.process)
         return None
+
+
+# Per join node, the query of its arrivals, compiled once per process (CompiledQuery).
+_ARRIVALS: dict = {}
+
+
+def _arrivals_query(flow_task) -> CompiledQuery:
+    """A join already waiting at ``flow_task`` in a process, and the tasks of the branches
+    that share its token prefix and still run."""
+    if flow_task not in _ARRIVALS:
+        finished = [STATUS.DONE, STATUS.CANCELED, STATUS.REVIVED]
+        _ARRIVALS[flow_task] = CompiledQuery(
+            lambda process_id, prefix: flow_task.flow_class.task_class._default_manager.filter(
+                process=process_id
+            ).filter(
+                Q(flow_task=flow_task, status__in=[STATUS.NEW, STATUS.STARTED])
+                | (Q(token__startswith=prefix) & ~Q(status__in=finished))
+            ),
+            ids=("process_id",),
+            texts=("prefix",),
+        )
+    return _ARRIVALS[flow_task]
 
 
 class LeanJoinActivation(JoinActivation):
@@ -316,13 +373,7 @@ class LeanJoinActivation(JoinActivation):
         prefix = arrived.token.get_common_split_prefix(join_token, arrived.pk)
         # One query: a join already waiting, and the branches still running (what
         # ``is_done`` asks when this arrival makes the join).
-        finished = [STATUS.DONE, STATUS.CANCELED, STATUS.REVIVED]
-        rows = list(
-            task_class._default_manager.filter(process=prev_activation.process).filter(
-                Q(flow_task=flow_task, status__in=[STATUS.NEW, STATUS.STARTED])
-                | (Q(token__startswith=prefix) & ~Q(status__in=finished))
-            )
-        )
+        rows = _arrivals_query(flow_task).run(process_id=prev_activation.process.pk, prefix=prefix)
         waiting = [
             t for t in rows if t.flow_task == flow_task and t.status in (STATUS.NEW, STATUS.STARTED)
         ]
@@ -410,6 +461,10 @@ class CaseStartActivation(StartHandleActivation):
         self.complete()
         flow_started.send(sender=self.flow_class, process=self.process, task=self.task)
         self.activate_next()
+
+    @Activation.status.super()
+    def complete(self):
+        complete_task_row(self)
 
 
 class StartHandle(flow.StartHandle):

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.compiled_query import update_row
 from org.models import Body, Position
 
 from .models import Case
@@ -155,8 +156,15 @@ def apply_route(task, case: Case) -> Route:
     if getattr(case, "step_marked", None) == task.flow_task.name:
         case.step_marked = None  # inserted at this step (engine.init_case)
         return route
-    Case.objects.filter(pk=case.pk).update(
-        current_step=task.flow_task.name, step_since=timezone.now(), **case.pending_values()
+    # The case's UPDATE, compiled once per set of columns (config/compiled_query.py).
+    update_row(
+        Case,
+        case.pk,
+        {
+            "current_step": task.flow_task.name,
+            "step_since": timezone.now(),
+            **case.pending_values(),
+        },
     )
     case.current_step = task.flow_task.name
     return route

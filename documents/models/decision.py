@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.compiled_query import CompiledSaves
 from org.models import Body, Position
 
 _BARE_PARAGRAPH = re.compile(r"^§?\s*(\d+)\s*$")
@@ -35,7 +36,7 @@ class DecisionOutcome(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class Decision(models.Model):
+class Decision(CompiledSaves, models.Model):
     """A decision on a document: by a political body (minutes paragraph) or an official."""
 
     document = models.ForeignKey(

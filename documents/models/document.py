@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.compiled_query import CompiledUpdate
+from config.compiled_query import CompiledSaves, CompiledUpdate
 from org.models import Position, Process, Unit
 
 from .decision import minutes_paragraph
@@ -28,7 +28,7 @@ class DocumentStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class Document(models.Model):
+class Document(CompiledSaves, models.Model):
     """A governing document across all its versions."""
 
     title = models.CharField(_("title"), max_length=300, help_text=_("The document's title."))
@@ -193,7 +193,7 @@ class VersionStatus(models.TextChoices):
     REPEALED = "repealed", _("Repealed")
 
 
-class DocumentVersion(models.Model):
+class DocumentVersion(CompiledSaves, models.Model):
     """One version of a document: its text, file, decision and validity."""
 
     document = models.ForeignKey(

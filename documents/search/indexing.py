@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from django.db import connections, transaction
 from django.db.models import QuerySet
 
+from config.compiled_query import CompiledQuery
+
 from ..models import (
     RANK_DOCUMENT_COLUMNS,
     RANK_VERSION_COLUMNS,
@@ -30,10 +32,26 @@ from .scoring import COUNT_CAP, SEARCHABLE_STATUSES, WEIGHTS
 # --- Indexing -------------------------------------------------------------------
 
 
+# A version's files, compiled once per process (config/compiled_query.py): every
+# publication asks, without ``files`` prefetched.
+_VERSION_FILES = CompiledQuery(
+    lambda version_id: VersionFile.objects.filter(version=version_id), ids=("version_id",)
+)
+
+
+def _files(version: DocumentVersion) -> list[VersionFile]:
+    if "files" in getattr(version, "_prefetched_objects_cache", {}):
+        return list(version.files.all())
+    files = _VERSION_FILES.run(version_id=version.pk)
+    for file in files:
+        file.version = version  # as the related manager gives them
+    return files
+
+
 def version_file(version: DocumentVersion) -> VersionFile | None:
     """The version's file: the newest upload, first in VersionFile's ordering (uploaded,
     then id; worked out here, so prefetched ``files`` in any order give the same one)."""
-    files = list(version.files.all())
+    files = _files(version)
     return max(files, key=lambda f: (f.uploaded_at, f.pk)) if files else None
 
 

@@ -8,6 +8,8 @@ import os
 from django.db import connections, transaction
 from django.db.models import OuterRef, Subquery
 
+from config.compiled_query import CompiledQuery, CompiledUpdate
+
 from ..models import (
     RANK_DOCUMENT_COLUMNS,
     RANK_VERSION_COLUMNS,
@@ -44,7 +46,11 @@ def _lock_prefixes() -> bool:
     each statement sees the groups as they committed (READ COMMITTED). Returns whether
     there are any: without groups there are no group rows to keep (a register too small
     to have a prefix with ``PREFIX_MIN_VERSIONS``, or not yet reindexed)."""
-    return bool(list(SearchPrefix.objects.select_for_update().values_list("pk", flat=True)))
+    return bool(_LOCK.run(using=SearchPrefix.objects.db))
+
+
+# Compiled once per process (config/compiled_query.py): every publication locks the groups.
+_LOCK = CompiledQuery(lambda: SearchPrefix.objects.select_for_update().only("pk"), ids=())
 
 
 def _rank_prefixes(version_ids: list[int] | None, *, unranked: bool = False) -> None:
@@ -89,13 +95,21 @@ def _rank_prefixes(version_ids: list[int] | None, *, unranked: bool = False) -> 
     _span_prefixes()
 
 
+def _spans() -> tuple:
+    terms = SearchRank.objects.filter(term__gte=OuterRef("prefix"), term__lt=OuterRef("upper"))
+    return SearchPrefix.objects.all(), {
+        "lowest": Subquery(terms.order_by("term").values("term")[:1]),
+        "highest": Subquery(terms.order_by("-term").values("term")[:1]),
+    }
+
+
+# Compiled once per process (config/compiled_query.py): every publication runs it.
+_SPANS = CompiledUpdate(_spans, ids=())
+
+
 def _span_prefixes() -> None:
     """Each group's lowest and highest term, from the rank rows (two index seeks each)."""
-    terms = SearchRank.objects.filter(term__gte=OuterRef("prefix"), term__lt=OuterRef("upper"))
-    SearchPrefix.objects.update(
-        lowest=Subquery(terms.order_by("term").values("term")[:1]),
-        highest=Subquery(terms.order_by("-term").values("term")[:1]),
-    )
+    _SPANS.run(using=SearchPrefix.objects.db)
 
 
 def _branches(terms: list[str]) -> set[str]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import recording as audit
-from config.compiled_query import CompiledQuery
+from config.compiled_query import CompiledQuery, update_row
 from documents.access import registrar_users
 from documents.models import Decision, Document, DocumentStatus, DocumentVersion, VersionStatus
 from notifications import links, mail
@@ -155,8 +155,8 @@ def notify_task(task, case: Case, route: routing.Route, base: str | None = None)
 
 
 def mark_step(case: Case, step: str) -> None:
-    Case.objects.filter(pk=case.pk).update(
-        current_step=step, step_since=timezone.now(), **case.pending_values()
+    update_row(
+        Case, case.pk, {"current_step": step, "step_since": timezone.now(), **case.pending_values()}
     )
     case.current_step = step
 
