@@ -14,8 +14,16 @@ from tests.factories import (
     UserFactory,
 )
 
-TODAY = timezone.localdate()
-FAR = TODAY + datetime.timedelta(days=2000)
+# Today, read per test (a module-level date goes stale when a run crosses midnight).
+TODAY: datetime.date
+FAR: datetime.date
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    global TODAY, FAR  # noqa: PLW0603
+    TODAY = timezone.localdate()
+    FAR = TODAY + datetime.timedelta(days=2000)
 
 
 def published(title, org_tree, *, owner, **kw):

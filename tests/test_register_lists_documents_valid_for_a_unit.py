@@ -16,7 +16,16 @@ from tests.factories import (
     UserFactory,
 )
 
-TODAY = timezone.localdate()
+# Today, read per test (a module-level date goes stale when a run crosses midnight).
+TODAY: datetime.date
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    global TODAY  # noqa: PLW0603
+    TODAY = timezone.localdate()
+
+
 LONG_AGO = datetime.date(2020, 1, 1)
 
 

@@ -33,7 +33,15 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+# Today, read per test (a module-level date goes stale when a run crosses midnight).
+TODAY: datetime.date
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    global TODAY  # noqa: PLW0603
+    TODAY = timezone.localdate()
+
 
 QUERIES = [
     "brandskydd",  # an exact word typed whole: a prefix covering one term
