@@ -80,9 +80,9 @@ class _Compiled:
         params = list(self.params)
         for index, name, how in self.positions:
             params[index] = _as_param(values[name], how, connection)
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+        cursor = statement_cursor(connection)
+        cursor.execute(self.sql, params)
+        rows = cursor.fetchall()
         if self.width is not None:
             rows = [row[: self.width] for row in rows]
         objects = []
@@ -99,6 +99,27 @@ class _Compiled:
                 setattr(obj, name, row[position])
             objects.append(obj)
         return objects
+
+
+def statement_cursor(connection):
+    """A cursor of ``connection`` for the compiled statements, kept and used again while
+    the database connection and its query logging stay the same (``connection.cursor()``
+    otherwise: Django's wrapper, so query counting, ``execute_wrappers`` and the
+    transaction apply as to any query). A psycopg cursor made for one statement looks up
+    how to send and read each type again; one kept does so once (about 20 µs a statement
+    on PostgreSQL). The connection's health check and reconnection are asked as
+    ``connection.cursor()`` asks them. Elsewhere than on PostgreSQL a new cursor each
+    time (SQLite's is released when dropped, its statement reset before the commit)."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw, logged = connection.connection, connection.queries_logged
+    kept = connection.__dict__.get("_styrdok_statement_cursor")
+    if kept is None or kept[0] is not raw or kept[1] != logged or kept[2].cursor.closed:
+        kept = (raw, logged, connection.cursor())
+        connection.__dict__["_styrdok_statement_cursor"] = kept
+    return kept[2]
 
 
 # How a value stands in the compiled parameters: as given, as text (SQLite receives days
@@ -252,10 +273,8 @@ class CompiledUpdate:
         params = list(params)
         for index, name in positions:
             params[index] = values[name]
-        with (
-            transaction.mark_for_rollback_on_error(using=using),
-            connections[using].cursor() as cursor,
-        ):
+        with transaction.mark_for_rollback_on_error(using=using):
+            cursor = statement_cursor(connections[using])
             cursor.execute(sql, params)
             return cursor.rowcount
 
@@ -317,10 +336,8 @@ def insert_rows(objs: list, *, ignore_conflicts: bool = False) -> None:
             raise ValueError("insert_rows: new rows only")
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
         params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
-    with (
-        transaction.mark_for_rollback_on_error(using=using),
-        connection.cursor() as cursor,
-    ):
+    with transaction.mark_for_rollback_on_error(using=using):
+        cursor = statement_cursor(connection)
         cursor.execute(sql, params)
         written = cursor.fetchall() if returning else ()
     for obj, row in zip(objs, written, strict=False):
@@ -358,10 +375,8 @@ def _update_fields(model: type, using: str, pk, fields: tuple, values) -> int:
         if hasattr(value, "prepare_database_save"):
             value = value.prepare_database_save(field)
         params.append(field.get_db_prep_save(value, connection))
-    with (
-        transaction.mark_for_rollback_on_error(using=using),
-        connection.cursor() as cursor,
-    ):
+    with transaction.mark_for_rollback_on_error(using=using):
+        cursor = statement_cursor(connection)
         cursor.execute(sql, [*params, pk])
         return cursor.rowcount
 
@@ -376,14 +391,75 @@ def update_row(model: type, pk, values: dict) -> int:
     return _update_fields(model, router.db_for_write(model), pk, fields, values.values())
 
 
+# Compiled one-row INSERTs of ``save``: by table model, database, columns and the columns
+# returned; None where the ORM writes it (a field with a placeholder of its own, a returned
+# column the database's value is converted from).
+_SAVE_INSERTS: dict[tuple, str | None] = {}
+
+
+def _save_insert_sql(model: type, connection, fields: tuple, returning: tuple) -> str | None:
+    ops = connection.ops
+    if any(getattr(f, "get_placeholder", None) is not None for f in fields):
+        return None
+    if any(
+        ops.get_db_converters(f.get_col(model._meta.db_table)) + f.get_db_converters(connection)
+        for f in returning
+    ):
+        return None
+    quote = ops.quote_name
+    # As SQLInsertCompiler.as_sql writes the INSERT of one row that returns its columns.
+    sql = (
+        f"{ops.insert_statement(on_conflict=None)} {quote(model._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    returning_sql, returning_params = ops.return_insert_columns(list(returning))
+    if returning_params:
+        return None
+    return f"{sql} {returning_sql}" if returning_sql else sql
+
+
 class CompiledSaves:
     """Model mixin: the UPDATE of ``save`` (every column, or ``update_fields``) with its SQL
     compiled once per model, database and set of columns (``update_row``'s) instead of
     built by the ORM each time; what Django's ``_do_update`` does otherwise stays its own
     (an expression among the values, a field with a placeholder of its own,
-    ``select_on_save``, a manager that filters). For the models every case saves several
-    times with a ``save`` of their own (a document, its versions, a decision, the case),
-    whose logic around the write is unchanged."""
+    ``select_on_save``, a manager that filters). The same for the INSERT of a new row
+    (``_do_insert``: each table of an inherited model, its columns' ``pre_save`` and
+    database values, the returned key), where the database returns the inserted columns.
+    For the models every case saves several times with a ``save`` of their own (a
+    document, its versions, a decision, the case, its diarienummer), whose logic around the
+    write is unchanged."""
+
+    def _do_insert(self, manager, using, fields, returning_fields, raw):
+        connection = connections[using]
+        model = manager.model
+        values = [getattr(self, f.attname) for f in fields]
+        if (
+            not fields
+            or not connection.features.can_return_columns_from_insert
+            or any(hasattr(value, "resolve_expression") for value in values)
+        ):
+            return super()._do_insert(manager, using, fields, returning_fields, raw)
+        fields, returning = tuple(fields), tuple(returning_fields or ())
+        key = (model, using, fields, returning)
+        if key not in _SAVE_INSERTS:
+            _SAVE_INSERTS[key] = _save_insert_sql(model, connection, fields, returning)
+        sql = _SAVE_INSERTS[key]
+        if sql is None:
+            return super()._do_insert(manager, using, fields, returning_fields, raw)
+        params = []
+        for field, value in zip(fields, values, strict=True):
+            if not raw:
+                value = field.pre_save(self, True)
+                if hasattr(value, "resolve_expression"):  # compiled by the ORM's INSERT
+                    return super()._do_insert(manager, using, fields, returning_fields, raw)
+            params.append(field.get_db_prep_save(value, connection))
+        cursor = statement_cursor(connection)
+        cursor.execute(sql, params)
+        if not returning:
+            return []
+        return [connection.ops.fetch_returned_insert_columns(cursor, ())]
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
         if (
@@ -425,9 +501,9 @@ def save_new(obj) -> None:
     pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     with transaction.mark_for_rollback_on_error(using=using):
         params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+        cursor = statement_cursor(connection)
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
     for value, field in zip(row, returning, strict=True):
         setattr(obj, field.attname, value)
     obj._state.db = using

@@ -16,7 +16,7 @@ from viewflow.workflow.models import Process, Task
 
 from audit.models import AuditEntry
 from config.compiled_query import insert_rows
-from documents.models import Document, DocumentVersion
+from documents.models import DiaryEntry, Document, DocumentVersion
 from documents.models.document import _REFRESH_READING_FROM
 from tests.lifecycle import open_tasks
 from workflows.actions.start import start_new_document
@@ -254,3 +254,90 @@ def test_an_expression_in_a_save_is_left_to_the_orm(town):
     version.number = F("number") + 1
     version.save(update_fields=["number"])
     assert DocumentVersion.objects.get(pk=case.version_id).number == 2
+
+
+_STARTED_ROWS = (  # the rows a case's start inserts through a save of their own
+    "documents_document",
+    "documents_diaryentry",
+    "documents_documentversion",
+    "viewflow_process",
+    "workflows_case",
+)
+
+
+def _rows_of_a_start(town, title: str) -> tuple[list[tuple], list[dict]]:
+    with CaptureQueriesContext(connection) as queries:
+        case = start_new_document(
+            user=town.users["samordnare"],
+            document_type=town.types["handlingsplan"],
+            title=title,
+            scope_unit=town.units["unit"],
+            owner_position=town.positions["enhetschef"],
+        )
+    # The statements' text without the values (each written into it by the capture).
+    inserts = [
+        (q["sql"].partition(" VALUES ")[0], q["sql"].rpartition(")")[2])
+        for q in queries.captured_queries
+        if q["sql"].startswith("INSERT") and q["sql"].split('"')[1] in _STARTED_ROWS
+    ]
+    own = {"id", "process_ptr_id", "document_id", "version_id", "diary_entry_id", "number"}
+    rows = []
+    for model, pk in (
+        (Document, case.document_id),
+        (DiaryEntry, case.diary_entry_id),
+        (DocumentVersion, case.version_id),
+        (Process, case.pk),
+        (Case, case.pk),
+    ):
+        values = model.objects.filter(pk=pk).values().get()
+        rows.append(
+            {
+                k: v
+                for k, v in values.items()
+                if k not in own and not isinstance(v, datetime.datetime) and v != title
+            }
+        )
+    return inserts, rows
+
+
+def test_the_rows_a_start_inserts_compiled_are_the_orms(town, monkeypatch):
+    from django.db import models
+
+    from config.compiled_query import CompiledSaves
+
+    compiled = _rows_of_a_start(town, "Handlingsplan kompilerad")
+    monkeypatch.setattr(CompiledSaves, "_do_insert", models.Model._do_insert)
+    orm = _rows_of_a_start(town, "Handlingsplan av ORM")
+    assert len(compiled[0]) == len(_STARTED_ROWS)
+    assert compiled == orm
+
+
+def test_an_expression_in_an_insert_is_left_to_the_orm(town):
+    from django.db.models import Value
+
+    document = Document(
+        title="Uttryckets dokument",
+        summary=Value("Sammanfattning ur ett uttryck"),
+        document_type=town.types["handlingsplan"],
+        scope_unit=town.units["unit"],
+        owner_position=town.positions["enhetschef"],
+    )
+    document.save()
+    assert document.pk is not None
+    assert Document.objects.get(pk=document.pk).summary == "Sammanfattning ur ett uttryck"
+
+
+def test_the_compiled_statements_keep_one_cursor_while_nothing_changes(town):
+    from config.compiled_query import statement_cursor
+
+    first = statement_cursor(connection)
+    again = statement_cursor(connection)
+    with CaptureQueriesContext(connection) as queries:
+        logged = statement_cursor(connection)
+        logged.execute("SELECT 1")
+    assert len(queries.captured_queries) == 1  # counted as any query
+    if connection.vendor == "postgresql":
+        assert again is first  # the same while nothing changes
+        assert logged is not first  # another while queries are logged
+    else:
+        assert again is not first  # a new one each time

@@ -26,7 +26,7 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
 
-from config.compiled_query import CompiledQuery, insert_rows, save_new
+from config.compiled_query import CompiledQuery, insert_rows, save_new, statement_cursor
 
 from . import routing
 
@@ -119,9 +119,9 @@ def save_task(task) -> None:
     pre_save.send(sender=model, instance=task, raw=False, using=using, update_fields=None)
     with transaction.mark_for_rollback_on_error(using=using):
         params = [f.get_db_prep_save(f.pre_save(task, False), connection) for f in fields]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, task.pk])
-            updated = cursor.rowcount
+        cursor = statement_cursor(connection)
+        cursor.execute(sql, [*params, task.pk])
+        updated = cursor.rowcount
     if not updated:  # the row is gone: Django's save decides (it inserts it again)
         task.save()
         return

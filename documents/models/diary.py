@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from config.compiled_query import CompiledSaves
 from org.models import Body, Position
 
 
@@ -87,7 +88,7 @@ def format_diarienummer(series_code: str, year: int, number: int) -> str:
     return f"{series_code} {year}/{number}"
 
 
-class DiaryEntry(models.Model):
+class DiaryEntry(CompiledSaves, models.Model):
     """A case registered in the diarium under a diarienummer such as 'KS 2026/17'."""
 
     series = models.ForeignKey(
