@@ -50,3 +50,31 @@ def test_a_refused_step_queues_no_task_mail(town):
 
     assert response.status_code == 400
     assert Message.objects.count() == 0
+
+
+def test_the_first_draft_task_mail_goes_to_the_author_without_reading_the_authors(town):
+    from django.core import mail
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workflows.actions.start import start_new_document
+
+    author = town.users["samordnare"]
+    with CaptureQueriesContext(connection) as queries:
+        case = start_new_document(
+            user=author,
+            document_type=town.types["handlingsplan"],
+            title="Handlingsplan att skriva",
+            scope_unit=town.units["unit"],
+            owner_position=town.positions["enhetschef"],
+        )
+    [message] = [m for m in mail.outbox if case.diarienummer in m.subject]
+    assert message.to == [author.email]
+    # The new case's one author is known to the start: the authors' table is not read.
+    assert not [q for q in queries.captured_queries if "authored" in q["sql"]]
+    assert not [
+        q
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and "workflows_case_authors" in q["sql"]
+    ]
+    assert not hasattr(case, "_authors_known")  # asked again later, they are read

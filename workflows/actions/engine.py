@@ -64,6 +64,8 @@ def init_case(
         version.diary_entry = diary_entry
         version.save(update_fields=["diary_entry"])
     case.authors.add(user)
+    # Its one author, for the first task's mail in this start (``start._start`` forgets it).
+    case._authors_known = [user]
     audit.record(
         "case_started",
         actor=user,
@@ -118,6 +120,9 @@ def task_candidates(task, case: Case | None = None, route: routing.Route | None 
             return [user]
         return list(User.objects.filter(pk=route.user_id))
     if route.kind == routing.TO_AUTHORS:
+        known = getattr(case, "_authors_known", None)
+        if known is not None:
+            return list(known)
         case_id = case.pk if case is not None else task.process_id
         return _AUTHORS_QUERY.run(case_id=case_id)
     if route.kind == routing.TO_REGISTRARS:
