@@ -110,15 +110,21 @@ def statement_cursor(connection):
     on PostgreSQL). The connection's health check and reconnection are asked as
     ``connection.cursor()`` asks them. Elsewhere than on PostgreSQL a new cursor each
     time (SQLite's is released when dropped, its statement reset before the commit)."""
+    kept = connection.__dict__.get("_styrdok_statement_cursor")
+    if (
+        kept is not None
+        and kept[0] is connection.connection
+        and kept[1] == connection.queries_logged
+        and (connection.health_check_done or not connection.health_check_enabled)
+        and not kept[2].cursor.closed
+    ):
+        return kept[2]
     if connection.vendor != "postgresql":
         return connection.cursor()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
-    raw, logged = connection.connection, connection.queries_logged
-    kept = connection.__dict__.get("_styrdok_statement_cursor")
-    if kept is None or kept[0] is not raw or kept[1] != logged or kept[2].cursor.closed:
-        kept = (raw, logged, connection.cursor())
-        connection.__dict__["_styrdok_statement_cursor"] = kept
+    kept = (connection.connection, connection.queries_logged, connection.cursor())
+    connection.__dict__["_styrdok_statement_cursor"] = kept
     return kept[2]
 
 
@@ -232,19 +238,34 @@ class CompiledUpdate:
     returns the rows written, as ``update`` does.
 
     For the few UPDATEs every case runs whose SQL Django rebuilds each time (the derived
-    columns of a document and its versions). ``ids`` names the integer values; the changes
-    are expressions of the rows (no value of the call) and the UPDATE writes one table (no
-    parent table of an inherited model, no join in its filter)."""
+    columns of a document and its versions, the End node's finishing UPDATE). ``ids``
+    names the integer values; ``values`` the values written as they are (a change
+    ``column=value``), each with a placeholder of the column's type that nothing else in
+    the statement equals; the other changes are constants or expressions of the rows. The
+    UPDATE writes one table (no parent table of an inherited model, no join in its
+    filter)."""
 
-    def __init__(self, build: Callable[..., tuple[QuerySet, dict]], ids: tuple[str, ...]):
+    def __init__(
+        self,
+        build: Callable[..., tuple[QuerySet, dict]],
+        ids: tuple[str, ...],
+        values: dict | None = None,
+    ):
         self.build = build
         self.slots: dict = {name: _ID_BASE + i for i, name in enumerate(ids)}
-        self._compiled: dict[str, tuple[str, list, list]] = {}
+        self.value_slots: dict = dict(values or {})
+        self._compiled: dict[str, tuple[str, list, list, list]] = {}
 
-    def _compile(self, using: str) -> tuple[str, list, list]:
-        queryset, changes = self.build(**self.slots)
+    def _compile(self, using: str) -> tuple[str, list, list, list]:
+        queryset, changes = self.build(**self.slots, **self.value_slots)
         query = queryset.query.chain(UpdateQuery)
         query.add_update_values(changes)
+        written = {
+            name: field
+            for field, _model, value in query.values
+            for name, placeholder in self.value_slots.items()
+            if value is placeholder
+        }
         compiler = query.get_compiler(using=using)
         compiler.pre_sql_setup()
         if query.related_updates:
@@ -257,26 +278,51 @@ class CompiledUpdate:
             for name, placeholder in self.slots.items()
             if value == placeholder
         ]
-        missing = set(self.slots) - {name for _, name in positions}
-        if missing:
-            raise ValueError(f"placeholders not found in the compiled UPDATE: {missing}")
-        return sql, params, positions
+        connection = compiler.connection
+        prepared = {
+            name: field.get_db_prep_save(self.value_slots[name], connection)
+            for name, field in written.items()
+        }
+        value_positions = [
+            (index, name, written[name])
+            for index, value in enumerate(params)
+            for name in written
+            if value == prepared[name]
+        ]
+        found = {name for _, name in positions} | {name for _, name, _ in value_positions}
+        missing = (set(self.slots) | set(self.value_slots)) - found
+        if missing or len(value_positions) != len(written):
+            raise ValueError(f"placeholders not found once in the compiled UPDATE: {missing}")
+        return sql, params, positions, value_positions
 
     def run(self, using: str = "default", **values) -> int:
-        if not all(_ordinary(values[name]) for name in self.slots):
+        if not all(_ordinary(values[name]) for name in self.slots) or not all(
+            _plain(values[name]) for name in self.value_slots
+        ):
             queryset, changes = self.build(**values)
             return queryset.using(using).update(**changes)
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
-        sql, params, positions = compiled
+        sql, params, positions, value_positions = compiled
+        connection = connections[using]
         params = list(params)
         for index, name in positions:
             params[index] = values[name]
+        for index, name, field in value_positions:
+            params[index] = field.get_db_prep_save(values[name], connection)
         with transaction.mark_for_rollback_on_error(using=using):
-            cursor = statement_cursor(connections[using])
+            cursor = statement_cursor(connection)
             cursor.execute(sql, params)
             return cursor.rowcount
+
+
+def _plain(value) -> bool:
+    """A value an UPDATE writes through a parameter of its own (not NULL, no expression,
+    no model instance)."""
+    return value is not None and not (
+        hasattr(value, "resolve_expression") or hasattr(value, "prepare_database_save")
+    )
 
 
 # Compiled multi-row INSERTs, by model, database, number of rows and conflict handling.

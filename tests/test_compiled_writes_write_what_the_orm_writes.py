@@ -7,6 +7,7 @@ derived columns (``config.compiled_query.CompiledUpdate``)."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db import connection
 from django.db.models.signals import post_save, pre_save
@@ -341,3 +342,28 @@ def test_the_compiled_statements_keep_one_cursor_while_nothing_changes(town):
         assert logged is not first  # another while queries are logged
     else:
         assert again is not first  # a new one each time
+
+
+def test_the_end_nodes_update_is_the_orms(town):
+    from workflows.case_writes import _finishing, unfinished_rows
+
+    finished = timezone.now()
+    cases = [_started(town), _started(town)]
+    texts, answers = [], []
+    for compiled, case in zip((True, False), cases, strict=True):
+        for _ in range(2):  # an open task stops it; with none open, it finishes
+            with CaptureQueriesContext(connection) as queries:
+                if compiled:
+                    written = _finishing(Task).run(process_id=case.pk, finished=finished)
+                else:
+                    rows, changes = unfinished_rows(Task, case.pk, None, finished)
+                    written = rows.update(**changes)
+            texts.append(queries.captured_queries[-1]["sql"].partition(" WHERE ")[2])
+            answers.append(written)
+            Task.objects.filter(process=case).update(finished=finished)
+    assert answers == [0, 1, 0, 1]
+    # The same statement: only the process's id differs.
+    texts = [re.sub(r'("viewflow_process"\."id" = )\d+', r"\1?", text) for text in texts]
+    assert texts[0] == texts[1] == texts[2] == texts[3]
+    rows = Process.objects.filter(pk__in=[c.pk for c in cases]).values_list("status", "finished")
+    assert list(rows) == [("DONE", finished), ("DONE", finished)]

@@ -4,8 +4,11 @@ opening or closing (compiled once per process, config/compiled_query.py)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from viewflow.workflow.models import Process
 from viewflow.workflow.status import PROCESS
 
 from config.compiled_query import CompiledUpdate
@@ -85,15 +88,49 @@ class StepWrites:
         if self._later:
             self.save(update_fields=[])
 
-    def finish_in_place(self, rows: QuerySet) -> bool:
-        """Finish the case with one UPDATE of its process row in ``rows`` (the End node's
-        condition, that no other task is open, in its WHERE); True if it was written. The
-        documents' open-case flags follow, as ``save`` keeps them."""
+    def finish_in_place(self, task_class: type, task_id: int | None) -> bool:
+        """Finish the case with one UPDATE of its process row, on the End node's condition
+        that no task other than its own (``task_id``; None: not yet inserted) is open, in
+        its WHERE; True if it was written. The documents' open-case flags follow, as
+        ``save`` keeps them."""
         finished = timezone.now()
-        if not rows.update(status=PROCESS.DONE, finished=finished):
+        if task_id is None:
+            written = _finishing(task_class).run(process_id=self.pk, finished=finished)
+        else:
+            rows, changes = unfinished_rows(task_class, self.pk, task_id, finished)
+            written = rows.update(**changes)
+        if not written:
             return False
         self.status, self.finished = PROCESS.DONE, finished
         if getattr(self, "_was_open", None) is not False:
             sync_open_case_flag(self.document_id)
         self._was_open = False
         return True
+
+
+def unfinished_rows(
+    task_class: type, process_id: int, task_id: int | None, finished
+) -> tuple[QuerySet, dict]:
+    """The End node's UPDATE: the process row ``process_id`` while no task of it other
+    than ``task_id`` is open, and its changes (done, finished then)."""
+    others = task_class._default_manager.filter(
+        process=OuterRef("pk"), finished__isnull=True
+    ).exclude(pk=task_id)
+    rows = Process._default_manager.filter(pk=process_id).exclude(Exists(others))
+    return rows, {"status": PROCESS.DONE, "finished": finished}
+
+
+# The End node's UPDATE of a case, per task model, compiled once per process: its task is
+# inserted when it completes, after the case is finished (workflows.nodes).
+_FINISHING: dict[type, CompiledUpdate] = {}
+_SOME_TIME = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)  # the placeholder of ``finished``
+
+
+def _finishing(task_class: type) -> CompiledUpdate:
+    if task_class not in _FINISHING:
+        _FINISHING[task_class] = CompiledUpdate(
+            lambda process_id, finished: unfinished_rows(task_class, process_id, None, finished),
+            ids=("process_id",),
+            values={"finished": _SOME_TIME},
+        )
+    return _FINISHING[task_class]

@@ -242,18 +242,19 @@ class LeanEndActivation(InsertedOnCompletion, EndActivation):
         """Finish the process unless another of its tasks is open, in one conditional
         UPDATE (the question and the write were two queries); True if it finished."""
         process = self.process
+        task_class = self.flow_class.task_class
         finish = getattr(process, "finish_in_place", None)
-        others = self.flow_class.task_class._default_manager.filter(
+        if finish is not None:  # a case: compiled once (workflows.case_writes)
+            return finish(task_class, self.task.pk)
+        # A process of viewflow's own: saved as viewflow saves it.
+        others = task_class._default_manager.filter(
             process=OuterRef("pk"), finished__isnull=True
         ).exclude(pk=self.task.pk)
-        rows = Process._default_manager.filter(pk=process.pk).exclude(Exists(others))
-        if finish is None:  # a process of viewflow's own: saved as viewflow saves it
-            if rows.exists():
-                process.status, process.finished = PROCESS.DONE, now()
-                process.save(update_fields=["status", "finished"])
-                return True
-            return False
-        return finish(rows)
+        if Process._default_manager.filter(pk=process.pk).exclude(Exists(others)).exists():
+            process.status, process.finished = PROCESS.DONE, now()
+            process.save(update_fields=["status", "finished"])
+            return True
+        return False
 
 
 class MultiSplitActivation(InsertedOnCompletion, SplitActivation):
