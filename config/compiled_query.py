@@ -278,22 +278,26 @@ class CompiledUpdate:
             for name, placeholder in self.slots.items()
             if value == placeholder
         ]
-        connection = compiler.connection
-        prepared = {
-            name: field.get_db_prep_save(self.value_slots[name], connection)
-            for name, field in written.items()
-        }
-        value_positions = [
-            (index, name, written[name])
-            for index, value in enumerate(params)
-            for name in written
-            if value == prepared[name]
-        ]
+        value_positions = self._value_positions(params, written, compiler.connection)
         found = {name for _, name in positions} | {name for _, name, _ in value_positions}
         missing = (set(self.slots) | set(self.value_slots)) - found
         if missing or len(value_positions) != len(written):
             raise ValueError(f"placeholders not found once in the compiled UPDATE: {missing}")
         return sql, params, positions, value_positions
+
+    def _value_positions(self, params: list, written: dict, connection) -> list:
+        """Where each value's placeholder stands in the parameters, as its column's
+        database value."""
+        prepared = {
+            name: field.get_db_prep_save(self.value_slots[name], connection)
+            for name, field in written.items()
+        }
+        return [
+            (index, name, written[name])
+            for index, value in enumerate(params)
+            for name in written
+            if value == prepared[name]
+        ]
 
     def run(self, using: str = "default", **values) -> int:
         if not all(_ordinary(values[name]) for name in self.slots) or not all(

@@ -367,3 +367,50 @@ def test_the_end_nodes_update_is_the_orms(town):
     assert texts[0] == texts[1] == texts[2] == texts[3]
     rows = Process.objects.filter(pk__in=[c.pk for c in cases]).values_list("status", "finished")
     assert list(rows) == [("DONE", finished), ("DONE", finished)]
+
+
+def test_the_search_rows_inserted_compiled_are_what_bulk_create_writes(town):
+    from config.compiled_bulk import insert_keyed_rows
+    from documents.models import SearchCompound, SearchTerm
+
+    case = _started(town)
+
+    def terms(words: list[str]) -> list[SearchTerm]:
+        return [SearchTerm(version_id=case.version_id, term=w, field=1, count=2) for w in words]
+
+    def compound_rows(words: list[str]) -> list[SearchCompound]:
+        return [SearchCompound(part="kompil", term=w) for w in words]
+
+    texts = []
+    for insert in (insert_keyed_rows, None):
+        with CaptureQueriesContext(connection) as queries:
+            if insert is None:
+                SearchTerm.objects.bulk_create(terms(["orm", "ormen"]), batch_size=2000)
+                SearchCompound.objects.bulk_create(
+                    compound_rows(["båda", "orm"]), ignore_conflicts=True, batch_size=2000
+                )
+            else:
+                written = terms(["kompilerad", "kompilerade"])
+                insert(written, batch_size=2000)
+                insert(compound_rows(["båda", "kompil"]), ignore_conflicts=True, batch_size=2000)
+                assert all(not t._state.adding and t._state.db == "default" for t in written)
+        # The statements without their values (PostgreSQL: UNNEST's arrays, SQLite: VALUES).
+        texts.append(
+            [
+                q["sql"].partition(" FROM ")[0].partition(" VALUES ")[0]
+                for q in queries.captured_queries
+            ]
+        )
+    assert texts[0] == texts[1] and len(texts[0]) == 2
+    stored = SearchTerm.objects.filter(version=case.version_id, field=1)
+    assert sorted(stored.values_list("term", "count")) == [
+        ("kompilerad", 2),
+        ("kompilerade", 2),
+        ("orm", 2),
+        ("ormen", 2),
+    ]
+    assert sorted(SearchCompound.objects.filter(part="kompil").values_list("term", flat=True)) == [
+        "båda",
+        "kompil",
+        "orm",
+    ]

@@ -48,6 +48,8 @@ from functools import lru_cache
 from django.db.models import Exists, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 
+from config.compiled_bulk import insert_keyed_rows
+
 from ..models import SearchCompound, SearchHistory, SearchTerm
 from .analysis import STOPWORDS, QueryWord, stem
 from .scoring import _successor
@@ -254,10 +256,11 @@ def record(words: Iterable[str], using: str = "default") -> int:
     the words hold no compound); returns the rows offered."""
     rows = compound_rows(words)
     if rows:
-        SearchCompound.objects.using(using).bulk_create(
+        insert_keyed_rows(  # bulk_create, compiled once
             [SearchCompound(part=part, term=term) for part, term in sorted(rows)],
             ignore_conflicts=True,
             batch_size=2000,
+            using=using,
         )
     return len(rows)
 

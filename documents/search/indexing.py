@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.db import connections, transaction
 from django.db.models import QuerySet
 
+from config.compiled_bulk import insert_keyed_rows
 from config.compiled_query import CompiledQuery
 
 from ..models import (
@@ -112,7 +113,7 @@ def index_versions(
                 compounds.forget_unheld(ids)
             SearchTerm.objects.filter(version__in=ids).delete()
             SearchHistory.objects.filter(version__in=ids).delete()
-        SearchTerm.objects.bulk_create(rows, batch_size=2000)
+        insert_keyed_rows(rows, batch_size=2000)  # bulk_create, compiled once
         if past:
             SearchHistory.objects.bulk_create(past, batch_size=500)
         rank_versions(ids, unranked=unindexed)

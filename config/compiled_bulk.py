@@ -1,0 +1,98 @@
+"""The INSERT of many rows that carry their whole key (a composite one: the search
+index's rows), compiled once per model and database on PostgreSQL: one statement for any
+number of rows, written as ``bulk_create`` writes them (PostgreSQL's UNNEST). A sibling
+of ``config.compiled_query``'s compiled writes, for the rows a publication adds."""
+
+from __future__ import annotations
+
+from django.db import connections, router, transaction
+from django.db.models.constants import OnConflict
+
+from .compiled_query import statement_cursor
+
+# Compiled INSERTs of rows that carry their whole key, by model, database and conflict
+# handling: one statement for any number of rows (PostgreSQL's UNNEST, as bulk_create).
+_KEYED_INSERTS: dict[tuple, tuple[str, list] | None] = {}
+
+
+def _compile_keyed_insert(model: type, connection, ignore_conflicts: bool):
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.generated]
+    if (
+        meta.parents
+        or meta.db_returning_fields
+        or any(f.has_db_default() or hasattr(f, "get_placeholder") for f in fields)
+        or any(
+            (f.target_field if f.is_relation else f).get_internal_type()
+            not in connection.data_types
+            for f in fields
+        )
+    ):
+        return None
+    ops, on_conflict = connection.ops, OnConflict.IGNORE if ignore_conflicts else None
+    quote = ops.quote_name
+    # As bulk_create writes it (SQLInsertCompiler.as_sql with PostgreSQL's UNNEST).
+    arrays = ", ".join(f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in fields)
+    sql = (
+        f"{ops.insert_statement(on_conflict=on_conflict)} {quote(meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) SELECT * FROM UNNEST({arrays})"
+    )
+    suffix = ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
+    return (f"{sql} {suffix}" if suffix else sql), fields
+
+
+def _compiled_for(model: type, using: str, ignore_conflicts: bool, objs: list, batch_size):
+    """The compiled INSERT of ``objs``, or None where ``bulk_create`` writes them."""
+    connection = connections[using]
+    key = (model, using, ignore_conflicts)
+    if key not in _KEYED_INSERTS and connection.vendor == "postgresql":
+        _KEYED_INSERTS[key] = _compile_keyed_insert(model, connection, ignore_conflicts)
+    compiled = _KEYED_INSERTS.get(key)
+    if compiled is None or len(objs) < 2 or (batch_size is not None and len(objs) > batch_size):
+        return None
+    return compiled if all(obj._is_pk_set() for obj in objs) else None
+
+
+def _column_values(objs: list, fields: list, connection) -> list | None:
+    """The rows' database values, column by column, as ``bulk_create`` prepares them; None
+    if one is an expression (``bulk_create`` compiles those)."""
+    rows = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        values = [f.pre_save(obj, True) for f in fields]
+        if any(hasattr(value, "as_sql") for value in values):
+            return None
+        rows.append(
+            [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+        )
+    return [list(column) for column in zip(*rows, strict=True)]
+
+
+def insert_keyed_rows(
+    objs: list, *, ignore_conflicts: bool = False, batch_size: int | None = None, using=None
+) -> None:
+    """``bulk_create(objs, ignore_conflicts=..., batch_size=...)`` of new rows that carry
+    their whole key (a composite one: the search index's rows), on PostgreSQL with the
+    SQL compiled once per model and database: for the rows a publication writes, whose
+    INSERT Django builds each time. As ``bulk_create``: no signals, the related fields'
+    check, each field's ``pre_save`` and database value, the objects then saved; one
+    statement for the rows of one batch. What it does not cover goes to ``bulk_create``
+    (another database, one row or more than a batch, a value that is an expression, a
+    model whose INSERT returns columns)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    using = using or router.db_for_write(model, instance=objs[0])
+    compiled = _compiled_for(model, using, ignore_conflicts, objs, batch_size)
+    connection = connections[using]
+    columns = _column_values(objs, compiled[1], connection) if compiled is not None else None
+    if columns is None:
+        model._default_manager.db_manager(using).bulk_create(
+            objs, ignore_conflicts=ignore_conflicts, batch_size=batch_size
+        )
+        return
+    with transaction.mark_for_rollback_on_error(using=using):
+        statement_cursor(connection).execute(compiled[0], columns)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using
