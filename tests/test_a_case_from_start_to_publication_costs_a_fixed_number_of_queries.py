@@ -66,9 +66,12 @@ from workflows.models import CaseOutcome
 #
 # Lowered from 113 and 181 to 112 and 180: the announcement reads each person's choice
 # (immediately, weekly, never) with the row that names them (was one read of the choices).
+#
+# Lowered from 112 and 180 to 111 and 179: a new case's first mail goes to the one who
+# started it without reading the authors' table (``engine.init_case`` knows its author).
 CEILING = {
-    "handlingsplan": {"sqlite": 112, "postgresql": 112},
-    "policy": {"sqlite": 180, "postgresql": 180},
+    "handlingsplan": {"sqlite": 111, "postgresql": 111},
+    "policy": {"sqlite": 179, "postgresql": 179},
 }
 
 
