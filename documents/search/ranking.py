@@ -18,6 +18,7 @@ from ..models import (
     SearchPrefixRank,
     SearchRank,
     SearchTerm,
+    SearchTermCount,
 )
 from .analysis import QueryWord, query_terms
 from .compounds import compound_condition
@@ -243,6 +244,35 @@ class RankedTerm(Hits):
             params.append(connection.ops.adapt_datefield_value(self.review_before))
         return shown, params
 
+    def _own_count(
+        self, connection, single: str, one: str, shown: str, shown_params: list
+    ) -> tuple[str, list]:
+        """How many versions shown have the one own term (``single``), and its parameters:
+        in the register as it opens (no ``among``, no review date) the term's kept count
+        (``SearchTermCount``, if it holds on the day) plus its rows of versions valid for a
+        limited time shown (a partial index); else every row counted (7,682 for "rutin")."""
+        quote = connection.ops.quote_name
+        table = quote(SearchRank._meta.db_table)
+        counted = f"(SELECT COUNT(*) FROM {table} WHERE {single})"
+        if self.among or self.review_before is not None:
+            return counted, [*shown_params]
+        # Columns named as their fields (the rank rows' term and valid_until too).
+        term, versions, public, latest, until = map(
+            quote, ("term", "versions", "public", "latest_start", "valid_until")
+        )
+        counts = quote(SearchTermCount._meta.db_table)
+        kept = (
+            f"(SELECT {public if self.public_only else versions} FROM {counts} "
+            f"WHERE {term} = (SELECT lo FROM span) AND ({latest} IS NULL OR {latest} <= %s))"
+        )
+        limited = (
+            f"(SELECT COUNT(*) FROM {table} WHERE {term} = (SELECT lo FROM span) "
+            f"AND {until} IS NOT NULL AND {shown})"
+        )
+        sql = f"CASE WHEN {one} THEN COALESCE({kept} + {limited}, {counted}) ELSE 0 END"
+        day = connection.ops.adapt_datefield_value(self.day)
+        return sql, [day, *shown_params, *shown_params]
+
     def _sql(self, offset: int, limit: int) -> tuple[str, list]:
         connection = connections[self.db]
         quote = connection.ops.quote_name
@@ -300,6 +330,7 @@ class RankedTerm(Hits):
             )
             stems_params = [*whole, *span_params, *shown_params]
         single = f"{term} = (SELECT lo FROM span) AND {one} AND {shown}"
+        own_count, own_params = self._own_count(connection, single, one, shown, shown_params)
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"
         groups, grouped = (quote(m.db_table) for m in (SearchPrefix._meta, SearchPrefixRank._meta))
         group_column = quote(SearchPrefixRank._meta.get_field("prefix").column)
@@ -355,7 +386,7 @@ class RankedTerm(Hits):
             # lookup costs about twelve times a hashed row. "rutin": 7,682 own rows, 541
             # compound rows (probed); "grupp": 195 own rows, 16,958 compound rows (hashed).
             # The lookup is a scalar subquery, which PostgreSQL neither joins nor hashes.
-            f"own_hits AS (SELECT COUNT(*) AS n FROM {table} WHERE {single}), "
+            f"own_hits AS (SELECT {own_count} AS n), "
             f"probe AS (SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {table} "
             f"WHERE {compound} AND NOT ({found}) AND {one} AND {shown} "
             "LIMIT (SELECT n FROM own_hits) / 12) few) < (SELECT n FROM own_hits) / 12 AS yes), "
@@ -389,10 +420,7 @@ class RankedTerm(Hits):
         )
         params = [
             *edge_params,
-            self.term,
-            self.term,
-            self.term,
-            self.term,
+            *[self.term] * 4,
             *whole_params,  # twice: the title's whole and other counts
             *whole_params,
             *span_params,
@@ -402,7 +430,7 @@ class RankedTerm(Hits):
             *found_params,
             *shown_params,
             # own hits, probe, compound hits
-            *shown_params,
+            *own_params,
             *compound_params,
             *found_params,
             *shown_params,
