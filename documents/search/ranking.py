@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.db import connections
 from django.db.models import F, QuerySet
 
+from config.prepared import prepared_cursor
+
 from ..models import (
     RANK_DOCUMENT_COLUMNS,
     DocumentVersion,
@@ -463,14 +465,14 @@ class RankedTerm(Hits):
                 raise ValueError("an offset needs a limit")
             limit = MAX_LIMIT
         sql, params = self._sql(offset, limit)
-        with connections[self.db].cursor() as cursor:
+        with prepared_cursor(self.db) as cursor:
             cursor.execute(sql, params)
             (_kind, total, _b, _title), *page = cursor.fetchall()
         return [(version, score, total) for _kind, version, score, _title in page]
 
     def count(self) -> int:
         sql, params = self._sql(0, 0)
-        with connections[self.db].cursor() as cursor:
+        with prepared_cursor(self.db) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()[1]
 
