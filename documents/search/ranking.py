@@ -246,14 +246,12 @@ class RankedTerm(Hits):
             params.append(connection.ops.adapt_datefield_value(self.review_before))
         return shown, params
 
-    def _own_count(
-        self, connection, single: str, one: str, shown: str, shown_params: list
-    ) -> tuple[str, list]:
-        """How many versions shown have the one own term (``single``), and its parameters:
+    def _own_count(self, connection, single: str, one: str, view: tuple) -> tuple[str, list]:
+        """How many versions shown (``view``: ``_shown``) have the one own term (``single``):
         in the register as it opens (no ``among``, no review date) the term's kept count
         (``SearchTermCount``, if it holds on the day) plus its rows of versions valid for a
         limited time shown (a partial index); else every row counted (7,682 for "rutin")."""
-        quote = connection.ops.quote_name
+        (shown, shown_params), quote = view, connection.ops.quote_name
         table = quote(SearchRank._meta.db_table)
         counted = f"(SELECT COUNT(*) FROM {table} WHERE {single})"
         if self.among or self.review_before is not None:
@@ -293,9 +291,8 @@ class RankedTerm(Hits):
         # The terms found (S): the range, and the whole-word stems a prefix completes to
         # that are in the index. ``lo``/``hi``: S's lowest and highest term (two index
         # seeks for the range, one per stem); ``nx``: how many of those stems are found.
-        # Not MIN and MAX over the range in one subquery: they make SQLite read the whole
-        # range, and PostgreSQL, which estimates a prefix's range at one row, aggregated
-        # all of it (7,000 rows, 2 ms each, for "risk*").
+        # Not MIN and MAX over the range in one subquery: SQLite read the whole range, and
+        # PostgreSQL (a prefix's range estimated at one row) aggregated it: 2 ms for "risk*".
         edges = [
             f"SELECT (SELECT {term} FROM {table} WHERE {span} ORDER BY {term} {d} LIMIT 1) "
             "AS t, 0 AS x, 0 AS c"
@@ -332,7 +329,11 @@ class RankedTerm(Hits):
             )
             stems_params = [*whole, *span_params, *shown_params]
         single = f"{term} = (SELECT lo FROM span) AND {one} AND {shown}"
-        own_count, own_params = self._own_count(connection, single, one, shown, shown_params)
+        # The total's compound rows with the term: one scan of the key for all (not 541 seeks).
+        in_crow = "IN (SELECT version FROM crow)"
+        if connection.vendor == "postgresql":
+            in_crow = "= ANY (ARRAY(SELECT version FROM crow))"
+        own_count, own_params = self._own_count(connection, single, one, (shown, shown_params))
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"
         groups, grouped = (quote(m.db_table) for m in (SearchPrefix._meta, SearchPrefixRank._meta))
         group_column = quote(SearchPrefixRank._meta.get_field("prefix").column)
@@ -353,10 +354,8 @@ class RankedTerm(Hits):
         # (the prefix's own term, or a whole-word stem: then it is the only term found).
         promote = "(SELECT lo FROM span) = %s OR (SELECT nx FROM span) > 0"
         one_score = f"CASE WHEN {promote} THEN {_promoted(score)} ELSE {score} END"
-        # The promotion is the same for every row and keeps the stored scores' order (the
-        # title's count stays the leading digit pair), so the page is read in the index's
-        # order of the stored score and stops after it (by the promoted alias it sorted
-        # every row of the term: 7,683 for "rutin").
+        # The promotion keeps the stored scores' order: the page is read in the index's order
+        # and stops after it (by the promoted alias it sorted all 7,683 rows of "rutin").
         stored_order = (
             f"ORDER BY {table}.{score} DESC, {title} ASC, {version} ASC LIMIT %s OFFSET %s"
         )
@@ -389,8 +388,9 @@ class RankedTerm(Hits):
             # compound rows (probed); "grupp": 195 own rows, 16,958 compound rows (hashed).
             # The lookup is a scalar subquery, which PostgreSQL neither joins nor hashes.
             f"own_hits AS (SELECT {own_count} AS n), "
-            f"probe AS (SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {table} "
-            f"WHERE {compound} AND NOT ({found}) AND {one} AND {shown} "
+            f"crow AS (SELECT {version} AS version FROM {table} "
+            f"WHERE {compound} AND NOT ({found}) AND {one} AND {shown}), "
+            "probe AS (SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM crow "
             "LIMIT (SELECT n FROM own_hits) / 12) few) < (SELECT n FROM own_hits) / 12 AS yes), "
             f"compound_hits AS (SELECT {version} AS version, {title} AS title FROM {table} c "
             f"WHERE {compound} AND NOT ({found}) AND {one} AND {shown} "
@@ -401,8 +401,10 @@ class RankedTerm(Hits):
             # The total, then the page: (kind, a, b, title).
             f"SELECT 1 AS kind, (SELECT n FROM own_hits) "
             f"+ (SELECT COUNT(*) FROM {grouped} WHERE {in_group}) "
-            "+ (SELECT COUNT(*) FROM several) + (SELECT COUNT(DISTINCT version) FROM compound_hits) "
-            "AS a, "
+            "+ (SELECT COUNT(*) FROM several) + CASE WHEN (SELECT yes FROM probe) "
+            f"THEN (SELECT COUNT(DISTINCT version) FROM crow) - (SELECT COUNT(*) FROM {table} "
+            f"WHERE {term} = (SELECT lo FROM span) AND {version} {in_crow}) "
+            "ELSE (SELECT COUNT(DISTINCT version) FROM compound_hits) END AS a, "
             "CAST(NULL AS INTEGER) AS b, NULL AS title "
             f"UNION ALL SELECT 2, version, {SCORE}, title FROM ("
             f"SELECT {version} AS version, {one_score} AS {SCORE}, {title} AS title "
