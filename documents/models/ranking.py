@@ -386,10 +386,11 @@ RANK_VERSION_COLUMNS = ("title", "valid_from", "valid_until", "next_review")
 RANK_DOCUMENT_COLUMNS = ("is_public", "scope_unit", "document_type", "process", "owner_position")
 
 
-def copy_rank_columns(version_ids: QuerySet | list[int]) -> int:
+def copy_rank_columns(version_ids: QuerySet | list[int], *, recount: bool = True) -> int:
     """Copy the versions' columns (``RANK_VERSION_COLUMNS``, and ``RANK_DOCUMENT_COLUMNS``,
     which the versions copy from their documents) into their rank rows again, after a
-    change to one of them; returns the rows updated."""
+    change to one of them; returns the rows updated. ``recount``: the dates or the public
+    flag may have changed, which ``SearchTermCount`` counts by."""
     # The version model by the rank row's key: this module imports nothing of .document,
     # which imports this function.
     version = SearchRank._meta.get_field("version").related_model.objects.filter(
@@ -400,10 +401,11 @@ def copy_rank_columns(version_ids: QuerySet | list[int]) -> int:
         for name in (*RANK_VERSION_COLUMNS, *RANK_DOCUMENT_COLUMNS)
     }
     SearchPrefixRank.objects.filter(version__in=version_ids).update(**copied)
-    # The copied dates and public flag decide what SearchTermCount counts.
-    count_ranks(version_ids, -1)
+    if recount:
+        count_ranks(version_ids, -1)
     updated = SearchRank.objects.filter(version__in=version_ids).update(**copied)
-    count_ranks(version_ids, 1)
+    if recount:
+        count_ranks(version_ids, 1)
     return updated
 
 
@@ -440,11 +442,14 @@ def count_ranks(version_ids: QuerySet | list[int] | None, sign: int = 1) -> None
         for name in ("term", "versions", "public", "latest_start")
     )
     # Taking rows away leaves latest_start as it is (a day on or after every counted
-    # start is still one); terms in their order, so two writers lock the rows alike.
+    # start is still one). The rows are written in term order after an empty term's row,
+    # which every writer so locks first and holds to its commit: writers of the counts
+    # queue there, and cannot deadlock over the rows of the terms they share.
     start = "c.s" if sign > 0 else "NULL"
     sql = (
         f"INSERT INTO {table} ({term}, {versions}, {public}, {latest}) "
-        f"SELECT c.term, %s * c.n, %s * c.p, {start} FROM ({select}) c WHERE 1 = 1 "
+        f"SELECT c.term, %s * c.n, %s * c.p, {start} FROM "
+        f"(SELECT '' AS term, 0 AS n, 0 AS p, NULL AS s UNION ALL {select}) c WHERE 1 = 1 "
         f"ORDER BY c.term ON CONFLICT ({term}) DO UPDATE SET "
         f"{versions} = {table}.{versions} + excluded.{versions}, "
         f"{public} = {table}.{public} + excluded.{public}, "
