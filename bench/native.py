@@ -41,6 +41,7 @@ OUR_TABLES = (
     "documents_searchrank",
     "documents_searchprefix",
     "documents_searchprefixrank",
+    "documents_searchtermcount",
 )
 
 _BUILD = f"""

@@ -176,8 +176,8 @@ class RankedTerm(Hits):
 
     An exact term, or a prefix that covers a single index term (as a word typed whole
     usually does), is read in the order of the (term, score, title) index: the page from
-    its start, the total by counting the term's entries. A prefix that covers several
-    terms reads a kept group's rows (``SearchPrefixRank``) in the same way, where one
+    its start, the total from the term's kept count (``_own_count``). A prefix that covers
+    several terms reads a kept group's rows (``SearchPrefixRank``) in the same way, where one
     covers the same terms; else it groups their rank rows by version. Its score is
     computed per field again from the packed scores: with every field's count capped,
     ``min(sum of capped counts, cap)`` is ``min(sum of counts, cap)``, as the grouped
