@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from documents.models import Document, DocumentVersion, SearchPrefix, SearchPrefixRank, SearchRank
+from documents.models import (
+    Document,
+    DocumentVersion,
+    SearchPrefix,
+    SearchPrefixRank,
+    SearchRank,
+    SearchTermCount,
+)
 from documents.search.indexing import rank_versions
 
 COLUMNS = (
@@ -37,18 +44,41 @@ def rebuilt() -> list[tuple]:
     return rebuilt_state()[0]
 
 
-def state() -> tuple[list[tuple], list[tuple], list[tuple]]:
-    """Every rank row, every prefix group's row and every group's span, sorted."""
+def term_counts() -> list[tuple]:
+    """The kept counts of the terms' open-ended rank rows (``SearchTermCount``), sorted;
+    a term counted at zero is left out (a rebuild writes no row for it), and so is the
+    latest start (kept on or after the latest counted start: see ``counted_starts_hold``)."""
+    return sorted(
+        SearchTermCount.objects.exclude(versions=0, public=0).values_list(
+            "term", "versions", "public"
+        )
+    )
+
+
+def counted_starts_hold() -> bool:
+    """Whether every term's ``latest_start`` is on or after each counted version's start."""
+    starts = dict(SearchTermCount.objects.values_list("term", "latest_start"))
+    counted = SearchRank.objects.filter(valid_until__isnull=True, valid_from__isnull=False)
+    return all(
+        starts.get(term) is not None and starts[term] >= start
+        for term, start in counted.values_list("term", "valid_from")
+    )
+
+
+def state() -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
+    """Every rank row, every prefix group's row, every group's span and the terms' kept
+    counts, sorted."""
     return (
         ranks(),
         sorted(SearchPrefixRank.objects.values_list(*PREFIX_COLUMNS)),
         sorted(SearchPrefix.objects.values_list("prefix", "upper", "lowest", "highest")),
+        term_counts(),
     )
 
 
-def rebuilt_state() -> tuple[list[tuple], list[tuple], list[tuple]]:
-    """What a rebuild of the ranked index and its prefix groups (the same prefixes) from
-    the search rows gives, without keeping it."""
+def rebuilt_state() -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
+    """What a rebuild of the ranked index, its prefix groups (the same prefixes) and the
+    terms' counts from the search rows gives, without keeping it."""
     with transaction.atomic():
         rank_versions()
         found = state()

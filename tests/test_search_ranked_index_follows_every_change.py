@@ -30,7 +30,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
-from tests.search_ranks import rebuilt_state, stale_copies, state
+from tests.search_ranks import counted_starts_hold, rebuilt_state, stale_copies, state
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,7 @@ pytestmark = pytest.mark.django_db
 def assert_in_step() -> None:
     # The rebuild reads the document's columns from the versions' copies: they too.
     assert stale_copies() == []
+    assert counted_starts_hold()
     assert state() == rebuilt_state()
 
 

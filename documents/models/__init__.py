@@ -47,7 +47,9 @@ from .ranking import (
     SearchPrefixRank,
     SearchRank,
     SearchTerm,
+    SearchTermCount,
     copy_rank_columns,
+    count_ranks,
 )
 from .register_import import RegisterImport, RegisterImportStatus
 from .version_file import VersionFile, version_upload_to
@@ -87,9 +89,11 @@ __all__ = [
     "SearchRank",
     "SearchHistory",
     "SearchTerm",
+    "SearchTermCount",
     "VersionFile",
     "VersionStatus",
     "copy_rank_columns",
+    "count_ranks",
     "kinds_of",
     "copy_to_versions",
     "version_upload_to",

@@ -395,7 +395,10 @@ class DocumentVersion(CompiledSaves, models.Model):
             # Only valid versions have rank rows (a version that becomes valid is indexed,
             # and so ranked, after this save).
             if not adding and copied and ranked and self.status == VersionStatus.VALID:
-                copy_rank_columns([self.pk])
+                dated = update_fields is None or not {"valid_from", "valid_until"}.isdisjoint(
+                    update_fields
+                )
+                copy_rank_columns([self.pk], recount=dated)
         self._stored_status = self.status
 
     def _keep_reading(self, update_fields) -> None:
@@ -513,5 +516,5 @@ def copy_to_versions(documents: QuerySet[Document], names: Iterable[str] | None 
     versions = DocumentVersion.objects.filter(document__in=documents.values("pk"))
     updated = versions.update(**copy_columns(names))
     if updated and not set(names).isdisjoint(RANK_DOCUMENT_COLUMNS):
-        copy_rank_columns(versions.values("pk"))
+        copy_rank_columns(versions.values("pk"), recount="is_public" in names)
     return updated

@@ -3,8 +3,8 @@ writes them); the columns rank rows copy and ``copy_rank_columns``."""
 
 from __future__ import annotations
 
-from django.db import models
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db import connections, models
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Position, Process, Unit
@@ -228,11 +228,63 @@ class SearchRank(RankedRow):
             models.Index(
                 fields=["term", "-score", *RankedRow.INDEX_TAIL],
                 name="documents_rank_term_order",
-            )
+            ),
+            # The rows of versions valid for a limited time, which ``SearchTermCount`` does
+            # not count: a term's total counts them here, by the day (a sixth of the rows).
+            models.Index(
+                fields=["term", "valid_until", "valid_from", "is_public"],
+                condition=models.Q(valid_until__isnull=False),
+                name="documents_rank_term_limited",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.term}: {self.score}"
+
+
+class SearchTermCount(models.Model):
+    """How many of a term's rank rows (``SearchRank``) are of versions valid from a day
+    without an end (``valid_from`` set, ``valid_until`` empty), all and public ones: kept
+    with the rank rows (``count_ranks``, in the transaction that writes them), so that a
+    one-word search's total in the register as it opens is this count plus the term's rows
+    of versions valid for a limited time (the partial index ``documents_rank_term_limited``)
+    shown that day, instead of every row counted.
+
+    Such a version is shown on every day from its ``valid_from`` on; ``latest_start`` is on
+    or after the latest ``valid_from`` counted (it is never moved back when a version
+    leaves, only when the counts are rebuilt), so the count holds for every day from it on,
+    with nothing to do at midnight; before it (a version valid from a later day) the search
+    counts the rows. On PostgreSQL ``term`` uses the "C" collation, as ``SearchRank.term``
+    does.
+    """
+
+    term = models.CharField(
+        _("term"),
+        max_length=64,
+        primary_key=True,
+        help_text=_("A stemmed, normalised word (see documents.search.analysis)."),
+    )
+    versions = models.IntegerField(
+        _("versions"),
+        help_text=_("The term's rank rows of versions valid from a day without an end."),
+    )
+    public = models.IntegerField(
+        _("public versions"), help_text=_("Of those, the rows of public versions.")
+    )
+    latest_start = models.DateField(
+        _("latest start"),
+        null=True,
+        help_text=_(
+            "A day on or after every counted version's first day: the counts hold from it on."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("search term count")
+        verbose_name_plural = _("search term counts")
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.versions}"
 
 
 class SearchPrefix(models.Model):
@@ -334,10 +386,11 @@ RANK_VERSION_COLUMNS = ("title", "valid_from", "valid_until", "next_review")
 RANK_DOCUMENT_COLUMNS = ("is_public", "scope_unit", "document_type", "process", "owner_position")
 
 
-def copy_rank_columns(version_ids: QuerySet | list[int]) -> int:
+def copy_rank_columns(version_ids: QuerySet | list[int], *, recount: bool = True) -> int:
     """Copy the versions' columns (``RANK_VERSION_COLUMNS``, and ``RANK_DOCUMENT_COLUMNS``,
     which the versions copy from their documents) into their rank rows again, after a
-    change to one of them; returns the rows updated."""
+    change to one of them; returns the rows updated. ``recount``: the dates or the public
+    flag may have changed, which ``SearchTermCount`` counts by."""
     # The version model by the rank row's key: this module imports nothing of .document,
     # which imports this function.
     version = SearchRank._meta.get_field("version").related_model.objects.filter(
@@ -348,7 +401,63 @@ def copy_rank_columns(version_ids: QuerySet | list[int]) -> int:
         for name in (*RANK_VERSION_COLUMNS, *RANK_DOCUMENT_COLUMNS)
     }
     SearchPrefixRank.objects.filter(version__in=version_ids).update(**copied)
-    return SearchRank.objects.filter(version__in=version_ids).update(**copied)
+    if recount:
+        count_ranks(version_ids, -1)
+    updated = SearchRank.objects.filter(version__in=version_ids).update(**copied)
+    if recount:
+        count_ranks(version_ids, 1)
+    return updated
+
+
+def count_ranks(version_ids: QuerySet | list[int] | None, sign: int = 1) -> None:
+    """Add (``sign`` 1) the versions' rank rows to ``SearchTermCount``, or take them away
+    (-1: before they are deleted or changed); ``None``: count every rank row again. Run in
+    the transaction that writes the rank rows. One statement (two for ``None``)."""
+    using = SearchRank.objects.db
+    counts = SearchTermCount.objects.using(using)
+    rows = SearchRank.objects.using(using).filter(
+        valid_from__isnull=False, valid_until__isnull=True
+    )
+    if version_ids is None:
+        counts.all().delete()
+    else:
+        if isinstance(version_ids, list) and not version_ids:
+            return
+        rows = rows.filter(version__in=version_ids)
+    grouped = (
+        rows.order_by()
+        .values("term")
+        .annotate(
+            n=Count("term"),
+            p=Count("term", filter=Q(is_public=True)),
+            s=Max("valid_from"),
+        )
+    )
+    select, params = grouped.query.get_compiler(using).as_sql()
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    table = quote(SearchTermCount._meta.db_table)
+    term, versions, public, latest = (
+        quote(SearchTermCount._meta.get_field(name).column)
+        for name in ("term", "versions", "public", "latest_start")
+    )
+    # Taking rows away leaves latest_start as it is (a day on or after every counted
+    # start is still one). The rows are written in term order after an empty term's row,
+    # which every writer so locks first and holds to its commit: writers of the counts
+    # queue there, and cannot deadlock over the rows of the terms they share.
+    start = "c.s" if sign > 0 else "NULL"
+    sql = (
+        f"INSERT INTO {table} ({term}, {versions}, {public}, {latest}) "
+        f"SELECT c.term, %s * c.n, %s * c.p, {start} FROM "
+        f"(SELECT '' AS term, 0 AS n, 0 AS p, NULL AS s UNION ALL {select}) c WHERE 1 = 1 "
+        f"ORDER BY c.term ON CONFLICT ({term}) DO UPDATE SET "
+        f"{versions} = {table}.{versions} + excluded.{versions}, "
+        f"{public} = {table}.{public} + excluded.{public}, "
+        f"{latest} = CASE WHEN {table}.{latest} IS NULL OR excluded.{latest} > {table}.{latest} "
+        f"THEN excluded.{latest} ELSE {table}.{latest} END"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [sign, sign, *params])
 
 
 class SearchCompound(models.Model):

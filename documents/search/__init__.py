@@ -34,6 +34,14 @@ the room). A search is one SQL query:
   above one with "avvikelsehantering". Its cost grows with the
   number of hits (a few microseconds each), as every hit is ranked.
 
+* a one-word search in the register as it opens (``ranking.RankedTerm``) reads its page
+  from ``SearchRank``, the valid versions' (version, term) rows with their score and the
+  view's columns, in the order of a (term, score, title) index, and its total from the
+  term's kept count (``SearchTermCount``: its versions valid from a day without an end,
+  kept by the indexing hooks, holding from a stored day on) plus its rows of versions
+  valid for a limited time shown that day; on PostgreSQL the statement is prepared
+  (``config.prepared``) and planned once per connection;
+
 * a word also finds the compounds that begin or end with it ("kontroll" finds
   "internkontroll", "grupp" "samverkansgrupp"): ``compounds`` splits each distinct word
   once, when it is indexed, with wordfreq's Swedish lexicon into ``SearchCompound`` rows

@@ -23,6 +23,7 @@ from ..models import (
     SearchTerm,
     VersionFile,
     VersionStatus,
+    count_ranks,
 )
 from ..plain_text import html_to_text
 from . import compounds, history
@@ -242,9 +243,12 @@ def rank_versions(version_ids: list[int] | None = None, *, unranked: bool = Fals
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
         kept = _lock_prefixes()
         if not (unranked and version_ids):
+            if version_ids is not None:
+                count_ranks(version_ids, -1)
             ranks.delete()
         cursor.execute(sql, params)
         written = cursor.rowcount
+        count_ranks(version_ids)
         if kept:
             _rank_prefixes(version_ids, unranked=unranked)
         return written
@@ -254,6 +258,7 @@ def _drop_ranks(version_ids: QuerySet | list[int]) -> None:
     """The versions leave the ranked index (no longer valid, or removed)."""
     with transaction.atomic(using=SearchRank.objects.db, savepoint=False):
         kept = _lock_prefixes()
+        count_ranks(version_ids, -1)
         SearchRank.objects.filter(version__in=version_ids).delete()
         if kept:
             SearchPrefixRank.objects.filter(version__in=version_ids).delete()

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.db import connections
 from django.db.models import F, QuerySet
 
+from config.prepared import prepared_cursor
+
 from ..models import (
     RANK_DOCUMENT_COLUMNS,
     DocumentVersion,
@@ -18,6 +20,7 @@ from ..models import (
     SearchPrefixRank,
     SearchRank,
     SearchTerm,
+    SearchTermCount,
 )
 from .analysis import QueryWord, query_terms
 from .compounds import compound_condition
@@ -173,8 +176,8 @@ class RankedTerm(Hits):
 
     An exact term, or a prefix that covers a single index term (as a word typed whole
     usually does), is read in the order of the (term, score, title) index: the page from
-    its start, the total by counting the term's entries. A prefix that covers several
-    terms reads a kept group's rows (``SearchPrefixRank``) in the same way, where one
+    its start, the total from the term's kept count (``_own_count``). A prefix that covers
+    several terms reads a kept group's rows (``SearchPrefixRank``) in the same way, where one
     covers the same terms; else it groups their rank rows by version. Its score is
     computed per field again from the packed scores: with every field's count capped,
     ``min(sum of capped counts, cap)`` is ``min(sum of counts, cap)``, as the grouped
@@ -243,6 +246,33 @@ class RankedTerm(Hits):
             params.append(connection.ops.adapt_datefield_value(self.review_before))
         return shown, params
 
+    def _own_count(self, connection, single: str, one: str, view: tuple) -> tuple[str, list]:
+        """How many versions shown (``view``: ``_shown``) have the one own term (``single``):
+        in the register as it opens (no ``among``, no review date) the term's kept count
+        (``SearchTermCount``, if it holds on the day) plus its rows of versions valid for a
+        limited time shown (a partial index); else every row counted (7,682 for "rutin")."""
+        (shown, shown_params), quote = view, connection.ops.quote_name
+        table = quote(SearchRank._meta.db_table)
+        counted = f"(SELECT COUNT(*) FROM {table} WHERE {single})"
+        if self.among or self.review_before is not None:
+            return counted, [*shown_params]
+        # Columns named as their fields (the rank rows' term and valid_until too).
+        term, versions, public, latest, until = map(
+            quote, ("term", "versions", "public", "latest_start", "valid_until")
+        )
+        counts = quote(SearchTermCount._meta.db_table)
+        kept = (
+            f"(SELECT {public if self.public_only else versions} FROM {counts} "
+            f"WHERE {term} = (SELECT lo FROM span) AND ({latest} IS NULL OR {latest} <= %s))"
+        )
+        limited = (
+            f"(SELECT COUNT(*) FROM {table} WHERE {term} = (SELECT lo FROM span) "
+            f"AND {until} IS NOT NULL AND {shown})"
+        )
+        sql = f"CASE WHEN {one} THEN COALESCE({kept} + {limited}, {counted}) ELSE 0 END"
+        day = connection.ops.adapt_datefield_value(self.day)
+        return sql, [day, *shown_params, *shown_params]
+
     def _sql(self, offset: int, limit: int) -> tuple[str, list]:
         connection = connections[self.db]
         quote = connection.ops.quote_name
@@ -261,9 +291,8 @@ class RankedTerm(Hits):
         # The terms found (S): the range, and the whole-word stems a prefix completes to
         # that are in the index. ``lo``/``hi``: S's lowest and highest term (two index
         # seeks for the range, one per stem); ``nx``: how many of those stems are found.
-        # Not MIN and MAX over the range in one subquery: they make SQLite read the whole
-        # range, and PostgreSQL, which estimates a prefix's range at one row, aggregated
-        # all of it (7,000 rows, 2 ms each, for "risk*").
+        # Not MIN and MAX over the range in one subquery: SQLite read the whole range, and
+        # PostgreSQL (a prefix's range estimated at one row) aggregated it: 2 ms for "risk*".
         edges = [
             f"SELECT (SELECT {term} FROM {table} WHERE {span} ORDER BY {term} {d} LIMIT 1) "
             "AS t, 0 AS x, 0 AS c"
@@ -300,6 +329,11 @@ class RankedTerm(Hits):
             )
             stems_params = [*whole, *span_params, *shown_params]
         single = f"{term} = (SELECT lo FROM span) AND {one} AND {shown}"
+        # The total's compound rows with the term: one scan of the key for all (not 541 seeks).
+        in_crow = "IN (SELECT version FROM crow)"
+        if connection.vendor == "postgresql":
+            in_crow = "= ANY (ARRAY(SELECT version FROM crow))"
+        own_count, own_params = self._own_count(connection, single, one, (shown, shown_params))
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"
         groups, grouped = (quote(m.db_table) for m in (SearchPrefix._meta, SearchPrefixRank._meta))
         group_column = quote(SearchPrefixRank._meta.get_field("prefix").column)
@@ -320,10 +354,8 @@ class RankedTerm(Hits):
         # (the prefix's own term, or a whole-word stem: then it is the only term found).
         promote = "(SELECT lo FROM span) = %s OR (SELECT nx FROM span) > 0"
         one_score = f"CASE WHEN {promote} THEN {_promoted(score)} ELSE {score} END"
-        # The promotion is the same for every row and keeps the stored scores' order (the
-        # title's count stays the leading digit pair), so the page is read in the index's
-        # order of the stored score and stops after it (by the promoted alias it sorted
-        # every row of the term: 7,683 for "rutin").
+        # The promotion keeps the stored scores' order: the page is read in the index's order
+        # and stops after it (by the promoted alias it sorted all 7,683 rows of "rutin").
         stored_order = (
             f"ORDER BY {table}.{score} DESC, {title} ASC, {version} ASC LIMIT %s OFFSET %s"
         )
@@ -355,9 +387,10 @@ class RankedTerm(Hits):
             # lookup costs about twelve times a hashed row. "rutin": 7,682 own rows, 541
             # compound rows (probed); "grupp": 195 own rows, 16,958 compound rows (hashed).
             # The lookup is a scalar subquery, which PostgreSQL neither joins nor hashes.
-            f"own_hits AS (SELECT COUNT(*) AS n FROM {table} WHERE {single}), "
-            f"probe AS (SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {table} "
-            f"WHERE {compound} AND NOT ({found}) AND {one} AND {shown} "
+            f"own_hits AS (SELECT {own_count} AS n), "
+            f"crow AS (SELECT {version} AS version FROM {table} "
+            f"WHERE {compound} AND NOT ({found}) AND {one} AND {shown}), "
+            "probe AS (SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM crow "
             "LIMIT (SELECT n FROM own_hits) / 12) few) < (SELECT n FROM own_hits) / 12 AS yes), "
             f"compound_hits AS (SELECT {version} AS version, {title} AS title FROM {table} c "
             f"WHERE {compound} AND NOT ({found}) AND {one} AND {shown} "
@@ -368,8 +401,10 @@ class RankedTerm(Hits):
             # The total, then the page: (kind, a, b, title).
             f"SELECT 1 AS kind, (SELECT n FROM own_hits) "
             f"+ (SELECT COUNT(*) FROM {grouped} WHERE {in_group}) "
-            "+ (SELECT COUNT(*) FROM several) + (SELECT COUNT(DISTINCT version) FROM compound_hits) "
-            "AS a, "
+            "+ (SELECT COUNT(*) FROM several) + CASE WHEN (SELECT yes FROM probe) "
+            f"THEN (SELECT COUNT(DISTINCT version) FROM crow) - (SELECT COUNT(*) FROM {table} "
+            f"WHERE {term} = (SELECT lo FROM span) AND {version} {in_crow}) "
+            "ELSE (SELECT COUNT(DISTINCT version) FROM compound_hits) END AS a, "
             "CAST(NULL AS INTEGER) AS b, NULL AS title "
             f"UNION ALL SELECT 2, version, {SCORE}, title FROM ("
             f"SELECT {version} AS version, {one_score} AS {SCORE}, {title} AS title "
@@ -389,10 +424,7 @@ class RankedTerm(Hits):
         )
         params = [
             *edge_params,
-            self.term,
-            self.term,
-            self.term,
-            self.term,
+            *[self.term] * 4,
             *whole_params,  # twice: the title's whole and other counts
             *whole_params,
             *span_params,
@@ -402,7 +434,7 @@ class RankedTerm(Hits):
             *found_params,
             *shown_params,
             # own hits, probe, compound hits
-            *shown_params,
+            *own_params,
             *compound_params,
             *found_params,
             *shown_params,
@@ -435,14 +467,14 @@ class RankedTerm(Hits):
                 raise ValueError("an offset needs a limit")
             limit = MAX_LIMIT
         sql, params = self._sql(offset, limit)
-        with connections[self.db].cursor() as cursor:
+        with prepared_cursor(self.db) as cursor:
             cursor.execute(sql, params)
             (_kind, total, _b, _title), *page = cursor.fetchall()
         return [(version, score, total) for _kind, version, score, _title in page]
 
     def count(self) -> int:
         sql, params = self._sql(0, 0)
-        with connections[self.db].cursor() as cursor:
+        with prepared_cursor(self.db) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()[1]
 

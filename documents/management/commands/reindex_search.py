@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, OutputWrapper
 from django.db import transaction
 
 from config.jobs import run_alone
-from documents.models import DocumentVersion, SearchHistory, SearchTerm
+from documents.models import DocumentVersion, SearchHistory, SearchTerm, count_ranks
 from documents.search.bulk import (
     SEARCHABLE_STATUSES,
     choose_prefixes,
@@ -103,6 +103,9 @@ class Command(BaseCommand):
             progress.close()
         # The prefixes whose rank rows are also kept grouped, chosen from the new index.
         groups = choose_prefixes()
+        # The terms' kept counts, counted again from the rank rows (a repair, if they drifted).
+        with transaction.atomic():
+            count_ranks(None)
 
         seconds = time.monotonic() - started
         self.stdout.write(
