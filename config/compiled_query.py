@@ -29,6 +29,8 @@ from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import UpdateQuery
 from django.db.transaction import TransactionManagementError
 
+from .prepared import prepared_cursor
+
 # Placeholder ids: 32,000, 32,001, ... Only the compiled query's own constants must differ
 # from them (real values are never compared); inside every integer column's range, the
 # smallest included (Django compiles a value outside it to "no rows", not to a parameter).
@@ -37,6 +39,8 @@ _DAY = datetime.date(1, 1, 1)  # the placeholder day (one per query at most)
 
 
 class _Compiled:
+    prepared = False  # run on a cursor that binds on the server (config.prepared)
+
     def __init__(self, queryset: QuerySet, slots: dict, connection) -> None:
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
@@ -80,9 +84,14 @@ class _Compiled:
         params = list(self.params)
         for index, name, how in self.positions:
             params[index] = _as_param(values[name], how, connection)
-        cursor = statement_cursor(connection)
-        cursor.execute(self.sql, params)
-        rows = cursor.fetchall()
+        if self.prepared:
+            with prepared_cursor(connection.alias) as cursor:
+                cursor.execute(self.sql, params)
+                rows = cursor.fetchall()
+        else:
+            cursor = statement_cursor(connection)
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
         if self.width is not None:
             rows = [row[: self.width] for row in rows]
         objects = []
@@ -188,8 +197,10 @@ class CompiledQuery:
         day: str = "",
         lists: tuple[str, ...] = (),
         texts: tuple[str, ...] = (),
+        prepared: bool = False,
     ):
         self.build = build
+        self.prepared = prepared
         self.slots: dict = {name: _ID_BASE + i for i, name in enumerate(ids)}
         if day:
             self.slots[day] = _DAY
@@ -228,6 +239,7 @@ class CompiledQuery:
                 placeholders[name] = [list_slots[f"{name}#{k}"] for k in range(len(values[name]))]
             slots = {**self.slots, **list_slots}
             compiled = _Compiled(self.build(**placeholders), slots, connection)
+            compiled.prepared = self.prepared
             self._compiled[key] = compiled
         return compiled.run(connection, {**values, **list_values})
 

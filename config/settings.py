@@ -154,7 +154,7 @@ else:
     # JIT compilation costs ~250 ms on the register's search queries and saves nothing
     # on queries of this size.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-    # The statements run through config.prepared (the register's one-word search) are
+    # The statements run through config.prepared (the one-word search, a step's lock) are
     # prepared on a connection after this many runs there, and planned once; Django's own
     # queries never are. "none" turns it off (a pooler in transaction mode before
     # PgBouncer 1.21 cannot keep prepared statements).

@@ -88,7 +88,9 @@ def _build_lock_query(task_id: int, user_id: int):
 
 # Compiled once per process: building and compiling the 13-table read cost Django several
 # times what the database spends running it (config/compiled_query.py).
-_LOCK_QUERY = CompiledQuery(_build_lock_query, ids=("task_id", "user_id"))
+# Prepared on PostgreSQL (config.prepared): planning the 13-table join took 4-5 ms at
+# every step against 0.3 ms of running it.
+_LOCK_QUERY = CompiledQuery(_build_lock_query, ids=("task_id", "user_id"), prepared=True)
 _TASK_QUERY = CompiledQuery(
     lambda task_id: Task.objects.select_related("owner").filter(pk=task_id).order_by(),
     ids=("task_id",),
