@@ -25,10 +25,14 @@ def _facts(case: Case, decision: Decision) -> dict:
 
 
 def _decided_people(case_id: int):
-    stated = SamverkanStatement.objects.filter(case_id=case_id).values("representative__user")
-    return (
-        User.objects.filter(pk__in=stated) | User.objects.filter(authored_cases=case_id)
-    ).distinct()
+    # One id list (a UNION) read through the users' key: an OR of the two conditions over
+    # a join of the authors' table read every author of every case (6 ms on the generated
+    # municipality, growing with the register).
+    stated = (
+        SamverkanStatement.objects.filter(case_id=case_id).values("representative__user").order_by()
+    )
+    authors = Case.authors.through.objects.filter(case_id=case_id).values("user")
+    return User.objects.filter(pk__in=stated.union(authors))
 
 
 # Who hears of a decision: the authors and the representatives who stated a position;
