@@ -130,4 +130,14 @@ def scenarios(data) -> list:
                 target_ms=INBOX_TARGET_MS,
             )
         )
+    if data.manager is not None:
+        out.append(
+            Scenario(
+                "case-list",
+                "pages",
+                "the cases a unit's chief may see (the case list, 200 newest)",
+                "/work/cases/",
+                data.manager,
+            )
+        )
     return out

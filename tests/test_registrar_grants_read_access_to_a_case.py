@@ -70,3 +70,22 @@ def test_an_unknown_name_is_explained_and_changes_nothing(town):
     response = registrar.post(readers, {"username": "ekonom", "action": "revoke"}, follow=True)
     assert shows(response, "This person has no read access granted to this case.")
     assert audit_actions(case) == before
+
+
+def test_a_permission_given_to_a_group_lets_its_members_see_the_case_in_lists(town):
+    """A guardian permission on the case given to a group (through guardian's own admin,
+    not the registrar's page) reaches its members in the one-case check and the lists
+    alike, and no one outside the group."""
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    case = _draft_case(town)
+    reader, outsider = town.users["ekonom"], town.users["hrstrateg"]
+    group = Group.objects.create(name="Revisorer")
+    reader.groups.add(group)
+    assign_perm("workflows.view_case", group, case)
+
+    assert access.can_view_case(reader, case)
+    assert access.visible_cases(reader).filter(pk=case.pk).exists()
+    assert not access.can_view_case(outsider, case)
+    assert not access.visible_cases(outsider).filter(pk=case.pk).exists()

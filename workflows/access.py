@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import CharField, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BigIntegerField, CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
-from guardian.shortcuts import get_objects_for_user
+from guardian.models import GroupObjectPermission
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -396,22 +397,37 @@ def visible_cases(user) -> QuerySet:
     ).values("pk")
     political_reached = Task.objects.filter(_step_q(POLITICAL_STEPS)).values("process_id")
     # Rule 6.
-    granted = get_objects_for_user(
-        user,
-        "view_case",
-        klass=Case,
-        with_superuser=False,
-        accept_global_perms=False,
-    ).values("pk")
+    granted = _granted_case_ids(user)
+    # One UNION of the rules' case ids, read through the cases' key: each rule is a seek
+    # in its own index. An OR of the rules made PostgreSQL read every case with its joins
+    # (about 200 ms on the generated municipality).
+    case_ids = Case.objects.values("pk").order_by()
     return qs.filter(
-        Q(started_by=user)
-        | Q(pk__in=Case.authors.through.objects.filter(user=user).values("case_id"))
-        | Q(document__owner_position__unit_id__in=chief_units)
-        | Q(pk__in=task_cases)
-        | Q(samverkan_group_id__in=my_groups, pk__in=samverkan_reached)
-        | Q(decider_body_id__in=my_bodies, pk__in=political_reached)
-        | Q(pk__in=granted)
+        pk__in=case_ids.filter(started_by=user).union(
+            Case.authors.through.objects.filter(user=user).values("case_id").order_by(),
+            case_ids.filter(document__owner_position__unit_id__in=chief_units),
+            task_cases.order_by(),
+            case_ids.filter(samverkan_group_id__in=my_groups, pk__in=samverkan_reached),
+            case_ids.filter(decider_body_id__in=my_bodies, pk__in=political_reached),
+            *granted,
+        )
     )
+
+
+def _granted_case_ids(user) -> list[QuerySet]:
+    """Rule 6 for lists: the ids of the cases granted to ``user`` (``CaseReaderGrant``) and
+    to their groups (guardian's generic table), what ``has_reader_grant`` answers for one
+    case, as two id subqueries for ``visible_cases``' UNION."""
+    own = CaseReaderGrant.objects.filter(user=user, permission__codename="view_case")
+    groups = GroupObjectPermission.objects.filter(
+        group__user=user,
+        permission__codename="view_case",
+        content_type=ContentType.objects.get_for_model(Case),
+    )
+    return [
+        own.values("content_object_id").order_by(),
+        groups.annotate(case_id=Cast("object_pk", BigIntegerField())).values("case_id").order_by(),
+    ]
 
 
 def case_material_in(user, rows: QuerySet) -> QuerySet:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, F, Q, QuerySet
+from django.db.models import CharField, F, QuerySet
 from django.db.models.functions import Cast
 from viewflow.workflow.models import Task
 
@@ -108,11 +108,11 @@ def row(values: dict[str, Any], user) -> dict[str, Any]:
 
 def open_cases_of(user, limit: int = 50) -> QuerySet[Case]:
     """The open cases ``user`` writes or has a task waiting in, newest first."""
-    waiting = access.inbox(user).values("process_id")
-    written = Case.authors.through.objects.filter(user=user).values("case_id")
+    waiting = access.inbox(user).values("process_id").order_by()
+    written = Case.authors.through.objects.filter(user=user).values("case_id").order_by()
     return (
         access.visible_cases(user)
-        .filter(Q(pk__in=written) | Q(pk__in=waiting), finished__isnull=True)
+        .filter(pk__in=written.union(waiting), finished__isnull=True)
         .order_by("-created")[:limit]
     )
 
