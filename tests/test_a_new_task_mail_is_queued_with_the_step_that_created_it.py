@@ -10,6 +10,7 @@ from mailer.models import Message
 
 from tests import mail_support as transports
 from tests.lifecycle import open_tasks
+from workflows.actions import engine
 
 
 def _policy(town):
@@ -77,4 +78,8 @@ def test_the_first_draft_task_mail_goes_to_the_author_without_reading_the_author
         for q in queries.captured_queries
         if q["sql"].startswith("SELECT") and "workflows_case_authors" in q["sql"]
     ]
-    assert not hasattr(case, "_authors_known")  # asked again later, they are read
+    # Asked after the start, the authors are read: a co-author added since is among them.
+    co_author = town.users["hrstrateg"]
+    case.authors.add(co_author)
+    [draft] = open_tasks(case, "draft")
+    assert set(engine.task_candidates(draft, case)) == {author, co_author}

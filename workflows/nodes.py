@@ -298,7 +298,12 @@ class RoutedViewActivation(ViewActivation):
     the route (a position, the authors, the registrars or one person) onto the new task,
     which is then inserted once, routed (viewflow would insert it, then let the
     task-created hook update it); its link to the task before it follows
-    ``links_in_one_insert``. The nodes give no owner of viewflow's own (``Assign``)."""
+    ``links_in_one_insert``. The nodes give no owner of viewflow's own (``Assign``).
+
+    ``authors``: the case's authors when the task follows the start, which added them
+    (``CaseStartActivation.authors``), for its task-created hook; else None (read)."""
+
+    authors: list | None = None
 
     @classmethod
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
@@ -308,6 +313,8 @@ class RoutedViewActivation(ViewActivation):
         task.data = data if data is not None else {}
         task.seed = seed
         activation = cls(task)
+        if isinstance(prev_activation, CaseStartActivation):
+            activation.authors = prev_activation.authors
         routing.write_route(task, activation.process)
         insert_task(task)
         link_previous(task, prev_activation.task)
@@ -450,7 +457,10 @@ class CaseStartActivation(StartHandleActivation):
     """Starts a case whose row the start callback has already inserted (in the caller's
     transaction, which must be open). Viewflow would save the case again and lock it, in
     two savepoints; a row inserted in this transaction is seen by no other, so neither is
-    needed."""
+    needed. ``authors``: the new case's authors, as the start callback added them
+    (``engine.init_case``), handed to the task after the start (``RoutedViewActivation``)."""
+
+    authors: list | None = None
 
     @Activation.status.super()
     def execute(self):
