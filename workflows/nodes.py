@@ -26,7 +26,8 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
 
-from config.compiled_query import CompiledQuery, insert_rows, save_new, statement_cursor
+from config.compiled_bulk import insert_values
+from config.compiled_query import CompiledQuery, save_new, statement_cursor
 
 from . import routing
 
@@ -40,7 +41,7 @@ def link_previous(task, previous) -> None:
     if pending is None:
         task.previous.add(previous)
     else:
-        pending.append(Task.previous.through(from_task_id=task.pk, to_task_id=previous.pk))
+        pending.append((task.pk, previous.pk))  # (from_task, to_task): the link's columns
 
 
 @contextmanager
@@ -55,7 +56,8 @@ def links_in_one_insert() -> Iterator[None]:
     finally:
         _pending_links.reset(token)
     if pending:
-        insert_rows(pending, ignore_conflicts=True)  # bulk_create, compiled once
+        # bulk_create's statement, compiled once, from the ids (no model instances).
+        insert_values(Task.previous.through, pending, ignore_conflicts=True)
 
 
 # A new task's INSERT, compiled once per process.
