@@ -116,15 +116,7 @@ def insert_values(model: type, rows: list[tuple], *, ignore_conflicts: bool = Fa
         objs = [model(**dict(zip(names, row, strict=True))) for row in rows]
         insert_rows(objs, ignore_conflicts=ignore_conflicts)
         return
-    key = (model, using, len(rows), ignore_conflicts)
-    compiled = _INSERTS.get(key)
-    if compiled is None:
-        compiled = _INSERTS[key] = _compile_insert(model, using, len(rows), ignore_conflicts)
-    sql, fields, returning = compiled
-    if returning or any(
-        getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields
-    ):
-        raise ValueError("insert_values: rows nobody reads back (ignore_conflicts), set values")
+    sql, fields = _values_insert(model, using, len(rows), ignore_conflicts)
     params = []
     for row in rows:
         params.extend(
@@ -132,3 +124,18 @@ def insert_values(model: type, rows: list[tuple], *, ignore_conflicts: bool = Fa
         )
     with transaction.mark_for_rollback_on_error(using=using):
         statement_cursor(connection).execute(sql, params)
+
+
+def _values_insert(model: type, using: str, rows: int, ignore_conflicts: bool) -> tuple:
+    """``insert_rows``'s compiled INSERT of ``rows`` rows and its fields, for values given
+    as they are: refused for a statement that returns keys or a field that sets its own."""
+    key = (model, using, rows, ignore_conflicts)
+    compiled = _INSERTS.get(key)
+    if compiled is None:
+        compiled = _INSERTS[key] = _compile_insert(model, using, rows, ignore_conflicts)
+    sql, fields, returning = compiled
+    if returning or any(
+        getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields
+    ):
+        raise ValueError("insert_values: rows nobody reads back (ignore_conflicts), set values")
+    return sql, fields
