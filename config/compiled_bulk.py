@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import connections, router, transaction
 from django.db.models.constants import OnConflict
 
-from .compiled_query import statement_cursor
+from .compiled_query import _INSERTS, _compile_insert, insert_rows, statement_cursor
 
 # Compiled INSERTs of rows that carry their whole key, by model, database and conflict
 # handling: one statement for any number of rows (PostgreSQL's UNNEST, as bulk_create).
@@ -96,3 +96,46 @@ def insert_keyed_rows(
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using
+
+
+def insert_values(model: type, rows: list[tuple], *, ignore_conflicts: bool = False) -> None:
+    """``insert_rows`` of new rows given as tuples of their columns' values (the model's
+    fields but its automatic key, in their order), without model instances: the same
+    statement, compiled once per model, database and number of rows, each value through
+    its field's database value. For rows nobody reads back (a step's task links, whose
+    key the database makes): no ``pre_save`` (a field that sets its own value, such as
+    ``auto_now``, is refused), no keys returned (only with ``ignore_conflicts``)."""
+    if not rows:
+        return
+    using = router.db_for_write(model)
+    connection = connections[using]
+    meta = model._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+    if len(rows) > connection.ops.bulk_batch_size(fields, rows):
+        names = [f.attname for f in fields]
+        objs = [model(**dict(zip(names, row, strict=True))) for row in rows]
+        insert_rows(objs, ignore_conflicts=ignore_conflicts)
+        return
+    sql, fields = _values_insert(model, using, len(rows), ignore_conflicts)
+    params = []
+    for row in rows:
+        params.extend(
+            f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True)
+        )
+    with transaction.mark_for_rollback_on_error(using=using):
+        statement_cursor(connection).execute(sql, params)
+
+
+def _values_insert(model: type, using: str, rows: int, ignore_conflicts: bool) -> tuple:
+    """``insert_rows``'s compiled INSERT of ``rows`` rows and its fields, for values given
+    as they are: refused for a statement that returns keys or a field that sets its own."""
+    key = (model, using, rows, ignore_conflicts)
+    compiled = _INSERTS.get(key)
+    if compiled is None:
+        compiled = _INSERTS[key] = _compile_insert(model, using, rows, ignore_conflicts)
+    sql, fields, returning = compiled
+    if returning or any(
+        getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields
+    ):
+        raise ValueError("insert_values: rows nobody reads back (ignore_conflicts), set values")
+    return sql, fields

@@ -10,6 +10,7 @@ from mailer.models import Message
 
 from tests import mail_support as transports
 from tests.lifecycle import open_tasks
+from workflows.actions import engine
 
 
 def _policy(town):
@@ -77,4 +78,28 @@ def test_the_first_draft_task_mail_goes_to_the_author_without_reading_the_author
         for q in queries.captured_queries
         if q["sql"].startswith("SELECT") and "workflows_case_authors" in q["sql"]
     ]
-    assert not hasattr(case, "_authors_known")  # asked again later, they are read
+    # Asked after the start, the authors are read: a co-author added since is among them.
+    co_author = town.users["hrstrateg"]
+    case.authors.add(co_author)
+    [draft] = open_tasks(case, "draft")
+    assert set(engine.task_candidates(draft, case)) == {author, co_author}
+
+
+def test_the_task_link_is_reverses_path_built_once():
+    from unittest import mock
+
+    from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+    engine._TASK_PATHS.clear()
+    with mock.patch.object(engine, "reverse", wraps=reverse) as reversed_:
+        paths = [engine.task_path(pk) for pk in (1, 42, 987_654_321, 2**31 - 1)]
+    assert paths == [reverse("workflows:task", args=[pk]) for pk in (1, 42, 987_654_321, 2**31 - 1)]
+    assert reversed_.call_count == 1
+    set_script_prefix("/styrdok/")
+    try:
+        assert (
+            engine.task_path(7) == reverse("workflows:task", args=[7]) == "/styrdok/work/tasks/7/"
+        )
+    finally:
+        clear_script_prefix()
+    assert engine.task_path(7) == "/work/tasks/7/"

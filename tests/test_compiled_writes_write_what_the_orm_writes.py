@@ -16,6 +16,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Process, Task
 
 from audit.models import AuditEntry
+from config.compiled_bulk import insert_values
 from config.compiled_query import insert_rows
 from documents.models import DiaryEntry, Document, DocumentVersion
 from documents.models.document import _REFRESH_READING_FROM
@@ -183,6 +184,50 @@ def test_links_inserted_compiled_skip_the_ones_that_exist(town):
     assert link.objects.filter(from_task=second, to_task=first).count() == 1
     assert link.objects.filter(from_task=second).count() == before + (0 if before else 1)
     assert link.objects.filter(from_task=first, to_task=second).count() == 1
+
+
+def test_links_inserted_from_ids_are_the_statement_and_rows_of_insert_rows(town):
+    case = _started(town)
+    first, second, third = _three_tasks(case)
+    link = Task.previous.through
+    with CaptureQueriesContext(connection) as from_objects:
+        insert_rows(
+            [
+                link(from_task_id=second.pk, to_task_id=first.pk),
+                link(from_task_id=third.pk, to_task_id=second.pk),
+            ],
+            ignore_conflicts=True,
+        )
+    rows = sorted(
+        link.objects.filter(from_task__in=[second, third]).values_list("from_task_id", "to_task_id")
+    )
+    link.objects.filter(from_task__in=[second, third]).delete()
+    with CaptureQueriesContext(connection) as from_ids:
+        insert_values(link, [(second.pk, first.pk), (third.pk, second.pk)], ignore_conflicts=True)
+
+    assert [q["sql"] for q in from_ids.captured_queries] == [
+        q["sql"] for q in from_objects.captured_queries
+    ]
+    assert (
+        sorted(
+            link.objects.filter(from_task__in=[second, third]).values_list(
+                "from_task_id", "to_task_id"
+            )
+        )
+        == rows
+        == [(second.pk, first.pk), (third.pk, second.pk)]
+    )
+
+
+def _three_tasks(case: Case) -> list[Task]:
+    """Three new task rows of the case, like its first one."""
+    model = Task.objects.filter(process=case).order_by("pk").first()
+    made = []
+    for _ in range(3):
+        task = Task(process=case, flow_task=model.flow_task, token=model.token)
+        insert_task(task)
+        made.append(task)
+    return made
 
 
 def _flags(document: Document) -> list[bool]:

@@ -26,7 +26,8 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
 
-from config.compiled_query import CompiledQuery, insert_rows, save_new, statement_cursor
+from config.compiled_bulk import insert_values
+from config.compiled_query import CompiledQuery, save_new, statement_cursor
 
 from . import routing
 
@@ -40,7 +41,7 @@ def link_previous(task, previous) -> None:
     if pending is None:
         task.previous.add(previous)
     else:
-        pending.append(Task.previous.through(from_task_id=task.pk, to_task_id=previous.pk))
+        pending.append((task.pk, previous.pk))  # (from_task, to_task): the link's columns
 
 
 @contextmanager
@@ -55,7 +56,8 @@ def links_in_one_insert() -> Iterator[None]:
     finally:
         _pending_links.reset(token)
     if pending:
-        insert_rows(pending, ignore_conflicts=True)  # bulk_create, compiled once
+        # bulk_create's statement, compiled once, from the ids (no model instances).
+        insert_values(Task.previous.through, pending, ignore_conflicts=True)
 
 
 # A new task's INSERT, compiled once per process.
@@ -298,7 +300,12 @@ class RoutedViewActivation(ViewActivation):
     the route (a position, the authors, the registrars or one person) onto the new task,
     which is then inserted once, routed (viewflow would insert it, then let the
     task-created hook update it); its link to the task before it follows
-    ``links_in_one_insert``. The nodes give no owner of viewflow's own (``Assign``)."""
+    ``links_in_one_insert``. The nodes give no owner of viewflow's own (``Assign``).
+
+    ``authors``: the case's authors when the task follows the start, which added them
+    (``CaseStartActivation.authors``), for its task-created hook; else None (read)."""
+
+    authors: list | None = None
 
     @classmethod
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
@@ -308,6 +315,8 @@ class RoutedViewActivation(ViewActivation):
         task.data = data if data is not None else {}
         task.seed = seed
         activation = cls(task)
+        if isinstance(prev_activation, CaseStartActivation):
+            activation.authors = prev_activation.authors
         routing.write_route(task, activation.process)
         insert_task(task)
         link_previous(task, prev_activation.task)
@@ -450,7 +459,10 @@ class CaseStartActivation(StartHandleActivation):
     """Starts a case whose row the start callback has already inserted (in the caller's
     transaction, which must be open). Viewflow would save the case again and lock it, in
     two savepoints; a row inserted in this transaction is seen by no other, so neither is
-    needed."""
+    needed. ``authors``: the new case's authors, as the start callback added them
+    (``engine.init_case``), handed to the task after the start (``RoutedViewActivation``)."""
+
+    authors: list | None = None
 
     @Activation.status.super()
     def execute(self):

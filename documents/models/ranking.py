@@ -412,17 +412,58 @@ def copy_rank_columns(version_ids: QuerySet | list[int], *, recount: bool = True
 def count_ranks(version_ids: QuerySet | list[int] | None, sign: int = 1) -> None:
     """Add (``sign`` 1) the versions' rank rows to ``SearchTermCount``, or take them away
     (-1: before they are deleted or changed); ``None``: count every rank row again. Run in
-    the transaction that writes the rank rows. One statement (two for ``None``)."""
+    the transaction that writes the rank rows. One statement (two for ``None``); for a
+    list of distinct ids, its SQL is built once per database and number of ids
+    (``_count_statement``), as every publication counts its version."""
     using = SearchRank.objects.db
-    counts = SearchTermCount.objects.using(using)
+    if version_ids is None:
+        SearchTermCount.objects.using(using).all().delete()
+    elif isinstance(version_ids, list) and not version_ids:
+        return
+    sql, params = _count_statement(using, version_ids, sign > 0)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [sign, sign, *params])
+
+
+# count_ranks's statement for a list of ids, by database, number of ids and whether it adds:
+# its SQL, its parameters with placeholder ids and where each id stands in them.
+_COUNT_STATEMENTS: dict[tuple[str, int, bool], tuple[str, list, list[int]]] = {}
+_COUNT_PLACEHOLDER = 32_000  # placeholder ids from here: no constant of the statement
+
+
+def _count_statement(
+    using: str, version_ids: QuerySet | list[int] | None, adds: bool
+) -> tuple[str, list]:
+    """count_ranks's INSERT (the sign's two parameters first) and its other parameters."""
+    if not (
+        isinstance(version_ids, list)
+        and len(set(version_ids)) == len(version_ids)
+        and all(type(pk) is int and 0 <= pk < 2**31 for pk in version_ids)
+    ):
+        return _count_sql(using, version_ids, adds)
+    key = (using, len(version_ids), adds)
+    if key not in _COUNT_STATEMENTS:
+        placeholders = [_COUNT_PLACEHOLDER + k for k in range(len(version_ids))]
+        sql, params = _count_sql(using, placeholders, adds)
+        if [params.count(pk) for pk in placeholders] != [1] * len(placeholders):
+            raise ValueError("count_ranks: a placeholder id is not one parameter of its own")
+        where = [params.index(pk) for pk in placeholders]
+        _COUNT_STATEMENTS[key] = (sql, params, where)
+    sql, params, where = _COUNT_STATEMENTS[key]
+    params = list(params)
+    for index, pk in zip(where, version_ids, strict=True):
+        params[index] = pk
+    return sql, params
+
+
+def _count_sql(
+    using: str, version_ids: QuerySet | list[int] | None, adds: bool
+) -> tuple[str, list]:
+    """count_ranks's INSERT built by the ORM (the sign's two parameters first)."""
     rows = SearchRank.objects.using(using).filter(
         valid_from__isnull=False, valid_until__isnull=True
     )
-    if version_ids is None:
-        counts.all().delete()
-    else:
-        if isinstance(version_ids, list) and not version_ids:
-            return
+    if version_ids is not None:
         rows = rows.filter(version__in=version_ids)
     grouped = (
         rows.order_by()
@@ -445,7 +486,7 @@ def count_ranks(version_ids: QuerySet | list[int] | None, sign: int = 1) -> None
     # start is still one). The rows are written in term order after an empty term's row,
     # which every writer so locks first and holds to its commit: writers of the counts
     # queue there, and cannot deadlock over the rows of the terms they share.
-    start = "c.s" if sign > 0 else "NULL"
+    start = "c.s" if adds else "NULL"
     sql = (
         f"INSERT INTO {table} ({term}, {versions}, {public}, {latest}) "
         f"SELECT c.term, %s * c.n, %s * c.p, {start} FROM "
@@ -456,8 +497,7 @@ def count_ranks(version_ids: QuerySet | list[int] | None, sign: int = 1) -> None
         f"{latest} = CASE WHEN {table}.{latest} IS NULL OR excluded.{latest} > {table}.{latest} "
         f"THEN excluded.{latest} ELSE {table}.{latest} END"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [sign, sign, *params])
+    return sql, list(params)
 
 
 class SearchCompound(models.Model):

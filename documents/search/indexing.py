@@ -223,28 +223,42 @@ def _rank_insert_sql(connection, version_filter: str = "") -> str:
     )
 
 
+# The rank rows' INSERT, by database and number of versions (None: all), built once: every
+# publication runs it.
+_RANK_INSERTS: dict[tuple[str, int | None], str] = {}
+
+
+def _rank_insert_statement(connection, versions: int | None) -> str:
+    """``_rank_insert_sql`` of every version (None) or of ``versions`` versions, whose ids
+    are its parameters."""
+    key = (connection.alias, versions)
+    sql = _RANK_INSERTS.get(key)
+    if sql is None:
+        narrowed = ""
+        if versions is not None:
+            column = connection.ops.quote_name(SearchTerm._meta.get_field("version").column)
+            narrowed = f" WHERE t.{column} IN ({', '.join(['%s'] * versions)})"
+        sql = _RANK_INSERTS[key] = _rank_insert_sql(connection, narrowed)
+    return sql
+
+
 def rank_versions(version_ids: list[int] | None = None, *, unranked: bool = False) -> int:
     """Rebuild the ``SearchRank`` rows of the versions (of every version, with None) from
     their current search rows, and their ``SearchPrefixRank`` rows from those; returns the
     rank rows written. Versions that are not valid get none. Run in the transaction that
     writes their search rows. ``unranked``: the versions have no rank rows yet."""
     connection = connections[SearchRank.objects.db]
-    ranks = SearchRank.objects.all()
-    sql, params = _rank_insert_sql(connection), []
-    if version_ids is not None:
-        if not version_ids:
-            return 0
-        ranks = ranks.filter(version__in=version_ids)
-        column = connection.ops.quote_name(SearchTerm._meta.get_field("version").column)
-        sql = _rank_insert_sql(
-            connection, f" WHERE t.{column} IN ({', '.join(['%s'] * len(version_ids))})"
-        )
-        params = list(version_ids)
+    if version_ids is not None and not version_ids:
+        return 0
+    sql = _rank_insert_statement(connection, None if version_ids is None else len(version_ids))
+    params = [] if version_ids is None else list(version_ids)
     with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
         kept = _lock_prefixes()
         if not (unranked and version_ids):
+            ranks = SearchRank.objects.all()
             if version_ids is not None:
                 count_ranks(version_ids, -1)
+                ranks = ranks.filter(version__in=version_ids)
             ranks.delete()
         cursor.execute(sql, params)
         written = cursor.rowcount

@@ -49,14 +49,37 @@ def _lock_prefixes() -> bool:
     return bool(_LOCK.run(using=SearchPrefix.objects.db))
 
 
-# Compiled once per process (config/compiled_query.py): every publication locks the groups.
-_LOCK = CompiledQuery(lambda: SearchPrefix.objects.select_for_update().only("pk"), ids=())
+# Compiled once per process (config/compiled_query.py): every publication locks the groups
+# (their keys read as tuples: no model instances).
+_LOCK = CompiledQuery(lambda: SearchPrefix.objects.select_for_update().values_list("pk"), ids=())
 
 
 def _rank_prefixes(version_ids: list[int] | None, *, unranked: bool = False) -> None:
     """Rebuild the versions' ``SearchPrefixRank`` rows (every version's, with None) from
     their rank rows, then the groups' spans. ``unranked``: the versions have none yet."""
     connection = connections[SearchPrefixRank.objects.db]
+    key = (connection.alias, None if version_ids is None else len(version_ids))
+    sql = _PREFIX_INSERTS.get(key)
+    if sql is None:
+        sql = _PREFIX_INSERTS[key] = _prefix_insert_sql(connection, key[1])
+    if not (unranked and version_ids):
+        rows = SearchPrefixRank.objects.all()
+        if version_ids is not None:
+            rows = rows.filter(version__in=version_ids)
+        rows.delete()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [] if version_ids is None else list(version_ids))
+    _span_prefixes()
+
+
+# The INSERT of the prefix groups' rows, by database and number of versions (None: all),
+# built once: every publication runs it.
+_PREFIX_INSERTS: dict[tuple[str, int | None], str] = {}
+
+
+def _prefix_insert_sql(connection, versions: int | None) -> str:
+    """The INSERT of the groups' rows of ``versions`` versions (their ids its parameters),
+    or of every version's (None)."""
     quote = connection.ops.quote_name
     rank, group, grouped = SearchRank._meta, SearchPrefix._meta, SearchPrefixRank._meta
 
@@ -72,27 +95,19 @@ def _rank_prefixes(version_ids: list[int] | None, *, unranked: bool = False) -> 
         for name in ("version", "prefix", "score", *RANK_VERSION_COLUMNS, *RANK_DOCUMENT_COLUMNS)
     )
     version = f"r.{column(rank, 'version')}"
-    rows = SearchPrefixRank.objects.all()
-    narrowed, params = "", []
-    if version_ids is not None:
-        rows = rows.filter(version__in=version_ids)
-        narrowed = f" WHERE {version} IN ({', '.join(['%s'] * len(version_ids))})"
-        params = list(version_ids)
+    narrowed = ""
+    if versions is not None:
+        narrowed = f" WHERE {version} IN ({', '.join(['%s'] * versions)})"
     term, prefix = f"r.{column(rank, 'term')}", f"g.{column(group, 'prefix')}"
     # The group's own prefix, where it is a term, counts as the whole word typed.
     score = _packed_split_sum(f"r.{column(rank, 'score')}", least, f"{term} = {prefix}")
-    sql = (
+    return (
         f"INSERT INTO {quote(grouped.db_table)} ({targets}) "
         f"SELECT {version}, {prefix}, {score}, "
         f"{copied} FROM {quote(group.db_table)} g INNER JOIN {quote(rank.db_table)} r "
         f"ON {term} >= {prefix} AND {term} < g.{column(group, 'upper')}{narrowed} "
         f"GROUP BY {version}, {prefix}, {copied}"
     )
-    if not (unranked and version_ids):
-        rows.delete()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    _span_prefixes()
 
 
 def _spans() -> tuple:

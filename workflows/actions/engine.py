@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.http import Http404
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,8 +64,8 @@ def init_case(
         version.diary_entry = diary_entry
         version.save(update_fields=["diary_entry"])
     case.authors.add(user)
-    # Its one author, for the first task's mail in this start (``start._start`` forgets it).
-    case._authors_known = [user]
+    # Its one author, handed by the start to its first task's mail (``on_task_created``).
+    activation.authors = [user]
     audit.record(
         "case_started",
         actor=user,
@@ -78,6 +78,8 @@ def init_case(
 
 
 def on_task_created(activation) -> None:
+    """Route, audit and announce a new human task. ``activation.authors`` is the case's
+    authors when the task is the first after the start (which added them), else None."""
     case: Case = activation.process
     task = activation.task
     route = routing.apply_route(task, case)
@@ -90,7 +92,7 @@ def on_task_created(activation) -> None:
     )
     # Queued in the database (the mail queue) in this transaction: rolled back with a
     # refused step, never lost between the commit and the sending.
-    notify_task(task, case, route, links.origin())
+    notify_task(task, case, route, links.origin(), authors=activation.authors)
 
 
 def _describe_route(route: routing.Route, case: Case) -> str:
@@ -107,9 +109,15 @@ def _describe_route(route: routing.Route, case: Case) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
-def task_candidates(task, case: Case | None = None, route: routing.Route | None = None) -> list:
+def task_candidates(
+    task,
+    case: Case | None = None,
+    route: routing.Route | None = None,
+    authors: list | None = None,
+) -> list:
     """Who can do ``task``: the user it is routed to, the case's authors, the registrars,
-    or whoever acts in the position today (holder or substitute)."""
+    or whoever acts in the position today (holder or substitute). ``authors``, when given,
+    are the case's authors as known to the caller (the start that added them): not read."""
     route = route or routing.route_of(task)
     if route.kind == "user":
         # A union representative's task: the representatives were read with their users
@@ -120,9 +128,8 @@ def task_candidates(task, case: Case | None = None, route: routing.Route | None 
             return [user]
         return list(User.objects.filter(pk=route.user_id))
     if route.kind == routing.TO_AUTHORS:
-        known = getattr(case, "_authors_known", None)
-        if known is not None:
-            return list(known)
+        if authors is not None:
+            return list(authors)
         case_id = case.pk if case is not None else task.process_id
         return _AUTHORS_QUERY.run(case_id=case_id)
     if route.kind == routing.TO_REGISTRARS:
@@ -136,14 +143,20 @@ _AUTHORS_QUERY = CompiledQuery(
 )
 
 
-def notify_task(task, case: Case, route: routing.Route, base: str | None = None) -> None:
+def notify_task(
+    task,
+    case: Case,
+    route: routing.Route,
+    base: str | None = None,
+    authors: list | None = None,
+) -> None:
     """E-mail whoever can do a new task, queued in the transaction that created it (the
     mail queue, ``notifications.mail``); links start with ``base``
-    (``notifications.links.origin``)."""
-    recipients = sorted({u.email for u in task_candidates(task, case, route) if u.email})
+    (``notifications.links.origin``); ``authors`` as for ``task_candidates``."""
+    recipients = sorted({u.email for u in task_candidates(task, case, route, authors) if u.email})
     if not recipients:
         return
-    link = links.absolute_url(reverse("workflows:task", args=[task.pk]), base)
+    link = links.absolute_url(task_path(task.pk), base)
     step = routing.step_title(task.flow_task.name)
     facts = {"dnr": case.diarienummer, "title": case.document.title, "step": step, "link": link}
     subject = _("New task: %(step)s in case %(dnr)s") % facts
@@ -157,6 +170,25 @@ def notify_task(task, case: Case, route: routing.Route, base: str | None = None)
             "The case was sent back to you (återremiss) in Styrdok.\n\nCase: %(dnr)s %(title)s\nStep: %(step)s\n\nMotivation:\n%(motivation)s\n\nOpen the task: %(link)s\n"
         )
     mail.send_plain(subject, message % facts, recipients)
+
+
+# The task page's path around its id, by script prefix and URL configuration: ``reverse``
+# asked once with a placeholder id (about 60 µs a call; every new task's mail links it).
+_TASK_PATHS: dict[tuple, tuple[str, str]] = {}
+_PLACEHOLDER_ID = 987_654_321
+
+
+def task_path(task_id: int) -> str:
+    """``reverse("workflows:task", args=[task_id])``, the path built once."""
+    key = (get_script_prefix(), get_urlconf())
+    around = _TASK_PATHS.get(key)
+    if around is None:
+        path = reverse("workflows:task", args=[_PLACEHOLDER_ID])
+        before, found, after = path.partition(str(_PLACEHOLDER_ID))
+        if not found or str(_PLACEHOLDER_ID) in after:
+            return reverse("workflows:task", args=[task_id])
+        around = _TASK_PATHS[key] = (before, after)
+    return f"{around[0]}{int(task_id)}{around[1]}"
 
 
 def mark_step(case: Case, step: str) -> None:

@@ -72,7 +72,7 @@ def _start(
     entry: DiaryEntry | None = None,
 ) -> Case:
     entry = entry or _allocate(document, decider, user)
-    case = flow_class.start.run(
+    return flow_class.start.run(
         user=user,
         document=document,
         version=version,
@@ -82,8 +82,6 @@ def _start(
         motivation=motivation,
         acting=acting,
     )
-    case.__dict__.pop("_authors_known", None)  # read again by whoever asks later
-    return case
 
 
 @acting_memo()
