@@ -19,7 +19,8 @@ from django.utils import timezone
 from documents.filters import RegisterFilter
 from documents.models import SearchPrefix, SearchPrefixRank, SearchRank
 from documents.search.prefixes import choose_prefixes
-from documents.search.ranking import RankedHits, RankedTerm
+from documents.search.ranked_term import RankedTerm
+from documents.search.ranking import RankedHits
 from documents.selectors import register_versions
 from documents.services import publish_version
 from tests.factories import (

@@ -34,7 +34,7 @@ the room). A search is one SQL query:
   above one with "avvikelsehantering". Its cost grows with the
   number of hits (a few microseconds each), as every hit is ranked.
 
-* a one-word search in the register as it opens (``ranking.RankedTerm``) reads its page
+* a one-word search in the register as it opens (``ranked_term.RankedTerm``) reads its page
   from ``SearchRank``, the valid versions' (version, term) rows with their score and the
   view's columns, in the order of a (term, score, title) index, and its total from the
   term's kept count (``SearchTermCount``: its versions valid from a day without an end,
@@ -61,8 +61,9 @@ stopwords, stems, query words, completions), ``scoring`` (weights, cap, packed s
 prefix ranges), ``compounds`` (the lexicon's split, the compound parts' rows and
 conditions), ``history`` (the rows of versions that are not valid, and the SQL conditions
 on term rows the searches share), ``prefixes`` (the kept prefix groups), ``indexing`` (the
-search rows and the ranked index), ``matching`` (``search``), ``ranking`` (``ranked``:
-``RankedHits``, ``RankedTerm``), ``snippets`` (``snippet``, ``highlight``) and ``spelling``
+search rows and the ranked index), ``matching`` (``search``), ``hits`` (``Hits``, what a
+ranked search returns), ``ranked_term`` (``RankedTerm``: a one-word search read from the
+ranked index), ``ranking`` (``ranked``, which chooses it or ``RankedHits``), ``snippets`` (``snippet``, ``highlight``) and ``spelling``
 (``correct``).
 
 **The interface.** Code outside the package imports only from here (the register, the
@@ -74,6 +75,7 @@ reach inside; patch a name in the module that reads it: the snippet caches
 """
 
 from .analysis import QueryWord, query_terms
+from .hits import Hits
 from .indexing import (
     index_version,
     index_versions,
@@ -83,7 +85,7 @@ from .indexing import (
     version_file,
 )
 from .matching import search, search_documents
-from .ranking import Hits, RankedView, ranked
+from .ranking import RankedView, ranked
 from .snippets import highlight, snippet
 from .spelling import Correction, correct
 
