@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import connections
 
 from config.prepared import prepared_cursor
@@ -19,6 +21,40 @@ from .compounds import compound_condition
 from .history import _in_list
 from .hits import Hits
 from .scoring import SCORE, _packed_split_sum, _promoted, _successor
+
+
+def shown_sql(
+    connection,
+    day: datetime.date,
+    public_only: bool,
+    among: dict[str, list[int]],
+    review_before: datetime.date | None,
+    alias: str = "",
+) -> tuple[str, list]:
+    """Conditions on a rank row (``alias``, or the table) in a register's view: valid on
+    ``day``, public for ``public_only``, each column named in ``among`` one of its ids,
+    due for review by ``review_before``; and their parameters."""
+    quote = connection.ops.quote_name
+    meta = SearchRank._meta
+    prefix = f"{alias}." if alias else ""
+    valid_from, valid_until, public, review = (
+        prefix + quote(meta.get_field(name).column)
+        for name in ("valid_from", "valid_until", "is_public", "next_review")
+    )
+    value = connection.ops.adapt_datefield_value(day)
+    shown = f"{valid_from} <= %s AND ({valid_until} IS NULL OR {valid_until} >= %s)"
+    params: list = [value, value]
+    if public_only:
+        shown += f" AND {public} = %s"
+        params.append(True)
+    for name, allowed in among.items():
+        column = prefix + quote(meta.get_field(name).column)
+        shown += f" AND {column} IN ({', '.join(['%s'] * len(allowed)) or 'NULL'})"
+        params.extend(allowed)
+    if review_before is not None:
+        shown += f" AND {review} <= %s"
+        params.append(connection.ops.adapt_datefield_value(review_before))
+    return shown, params
 
 
 class RankedTerm(Hits):
@@ -79,26 +115,7 @@ class RankedTerm(Hits):
     def _shown(self, connection) -> tuple[str, list]:
         """The default view's conditions on a rank row (valid today, public, ``among``,
         review date), and their parameters."""
-        quote = connection.ops.quote_name
-        meta = SearchRank._meta
-        valid_from, valid_until, public, review = (
-            quote(meta.get_field(name).column)
-            for name in ("valid_from", "valid_until", "is_public", "next_review")
-        )
-        day = connection.ops.adapt_datefield_value(self.day)
-        shown = f"{valid_from} <= %s AND ({valid_until} IS NULL OR {valid_until} >= %s)"
-        params: list = [day, day]
-        if self.public_only:
-            shown += f" AND {public} = %s"
-            params.append(True)
-        for name, allowed in self.among.items():
-            column = quote(meta.get_field(name).column)
-            shown += f" AND {column} IN ({', '.join(['%s'] * len(allowed)) or 'NULL'})"
-            params.extend(allowed)
-        if self.review_before is not None:
-            shown += f" AND {review} <= %s"
-            params.append(connection.ops.adapt_datefield_value(self.review_before))
-        return shown, params
+        return shown_sql(connection, self.day, self.public_only, self.among, self.review_before)
 
     def _own_count(self, connection, single: str, one: str, view: tuple) -> tuple[str, list]:
         """How many versions shown (``view``: ``_shown``) have the one own term (``single``):

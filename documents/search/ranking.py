@@ -9,22 +9,25 @@ from dataclasses import dataclass, field
 
 from django.db import connections
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from ..models import DocumentVersion, SearchField, SearchTerm
 from .analysis import QueryWord, query_terms
 from .compounds import compound_condition
 from .history import _summed_score, _word_condition, all_rows_sql
 from .hits import Hits
+from .past import RankedPast
 from .ranked_term import RankedTerm
 from .scoring import COUNT_CAP, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT
 
 
 @dataclass(frozen=True)
 class RankedView:
-    """The register's view that the ranked index (``SearchRank``) holds: the versions valid
-    on ``day`` (today), public ones only for ``public_only``, each column named in ``among``
+    """A register's view that the search tables hold: the versions valid on ``day`` (today,
+    or a past day: then also those no longer valid that were in force that day), public
+    ones only for ``public_only``, each column named in ``among``
     (``RANK_DOCUMENT_COLUMNS``: unit, type, process, owner) one of its ids, and due for
-    review by ``review_before``."""
+    review by ``review_before``; ordered by title."""
 
     day: datetime.date
     public_only: bool
@@ -43,15 +46,28 @@ def ranked(
     """The hits of ``q`` ranked in one pass, or None when ``q`` has no search terms.
 
     A one-word query in a view the ranked index holds (``view``) is read from that index
-    (:class:`RankedTerm`, a page in index order); any other is grouped over the search rows
-    among ``versions()`` (:class:`RankedHits`; called only then, as building the filtered
-    queryset costs a little). Both give the same hits, scores and order. ``current_only``:
+    (:class:`RankedTerm`, a page in index order); a view of a day before today from the
+    search tables that hold the versions' dates (:class:`RankedPast`: the rank rows of the
+    valid versions and the history rows in force that day); any other is grouped over the
+    search rows among ``versions()`` (:class:`RankedHits`; called only where needed, as
+    building the filtered queryset costs a little). All give the same hits, scores and
+    order. ``current_only``:
     ``versions()`` holds valid versions only, so the rows of versions that are not valid are
     not read.
     """
     terms = query_terms(q)
     if not terms:
         return None
+    if view is not None and view.day < timezone.localdate():
+        return RankedPast(
+            terms,
+            versions,
+            day=view.day,
+            public_only=view.public_only,
+            among=view.among,
+            review_before=view.review_before,
+            using=using,
+        )
     if view is not None and len(terms) == 1:
         return RankedTerm(
             terms[0],
