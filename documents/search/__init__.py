@@ -42,6 +42,13 @@ the room). A search is one SQL query:
   valid for a limited time shown that day; on PostgreSQL the statement is prepared
   (``config.prepared``) and planned once per connection;
 
+* a search of the register on a past date (``past.RankedPast``) reads the versions in
+  force that day from the tables that hold their dates: the valid versions' rank rows
+  (``SearchRank``, in the term index with the view's conditions) and the history rows of
+  the day (each carries its version's days in force; on PostgreSQL their months are in
+  its lexeme index), scored from their packed scores; only the hits a page reaches are
+  looked up for their titles;
+
 * a word also finds the compounds that begin or end with it ("kontroll" finds
   "internkontroll", "grupp" "samverkansgrupp"): ``compounds`` splits each distinct word
   once, when it is indexed, with wordfreq's Swedish lexicon into ``SearchCompound`` rows
@@ -63,7 +70,9 @@ conditions), ``history`` (the rows of versions that are not valid, and the SQL c
 on term rows the searches share), ``prefixes`` (the kept prefix groups), ``indexing`` (the
 search rows and the ranked index), ``matching`` (``search``), ``hits`` (``Hits``, what a
 ranked search returns), ``ranked_term`` (``RankedTerm``: a one-word search read from the
-ranked index), ``ranking`` (``ranked``, which chooses it or ``RankedHits``), ``snippets`` (``snippet``, ``highlight``) and ``spelling``
+ranked index), ``past`` (``RankedPast``: a search on a past date), ``ranking``
+(``ranked``, which chooses one of them or ``RankedHits``), ``snippets`` (``snippet``,
+``highlight``) and ``spelling``
 (``correct``).
 
 **The interface.** Code outside the package imports only from here (the register, the

@@ -6,7 +6,9 @@ default search and the ranked index read. When a version stops being valid its r
 here as one JSON object of its terms with their packed scores (``pack``: per field, the
 count capped at ``COUNT_CAP`` times the field's weight, as ``SearchRank.score`` packs
 them), written without spaces: ``{"rutin":90001,"samverk":3}``. Four fifths of the index
-belong to such versions; as a row per version they take a fifth of the room.
+belong to such versions; as a row per version they take a fifth of the room. The row
+also carries the version's first and last day in force (``in_force``, copied when the row
+is written; a superseded or repealed version's dates never change again).
 
 A search that may find such versions reads them in two steps inside its own statement
 (``candidates``, ``rows_sql``), of the searched versions' rows only where the search
@@ -15,11 +17,13 @@ knows them (the grouped ranking: a past date, a status):
 * the candidate rows, those that hold a term of every query word (its own term, a
   prefix's terms, the whole-word stems it completes to, its compounds from
   ``SearchCompound``). On PostgreSQL one tsquery of those terms (a prefix as a prefix
-  lexeme ``'samverk':*``) against ``documents_history_lexemes(terms)``, the row's keys as
-  a tsvector, read through its GIN index (migration ``documents.0033``, 12 MB at the
-  default size; the index follows every write of the table by itself). On SQLite
-  ``LIKE`` on the text (``'%"rutin":%'`` for a word, ``'%"samverk%'`` for a prefix, a
-  compound's by an ``EXISTS``): a scan, small at a tenth of the default size.
+  lexeme ``'samverk':*``) against ``documents_history_lexemes(terms, in_force_from,
+  in_force_until)``, the row's keys and its months in force as a tsvector, read through
+  its GIN index (migrations ``documents.0033`` and ``0036``, 18-27 MB at the default
+  size; the index follows every write of the table by itself); a search on a past day
+  ANDs the day's month (``month_lexeme``), and the row's dates decide the day. On SQLite
+  the dates, then ``LIKE`` on the text (``'%"rutin":%'`` for a word, ``'%"samverk%'`` for
+  a prefix, a compound's by an ``EXISTS``): a scan, small at a tenth of the default size.
 * their terms that match a query word as (version, term, field, count) rows, matched by
   the same conditions as ``SearchTerm``'s rows. On PostgreSQL only the words' keys are
   read from the text, by cutting it at each key start (``_keys_sql``: a tenth of the cost
