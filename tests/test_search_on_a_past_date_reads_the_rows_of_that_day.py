@@ -27,7 +27,7 @@ from documents.models import DocumentVersion, SearchCompound, SearchHistory, Ver
 from documents.search import remove_version
 from documents.search.analysis import query_terms
 from documents.search.compounds import part_q
-from documents.search.history import candidates, in_force, unpack
+from documents.search.history import candidates, in_force, month_lexeme, unpack
 from documents.search.past import RankedPast
 from documents.search.ranking import RankedHits
 from documents.selectors import register_versions, valid_on
@@ -263,3 +263,23 @@ def test_a_page_and_its_count_are_one_query_each(history):
         total = found.count()
     assert len(queries) == 1
     assert len(rows) == 2 and all(t == total for _pk, _s, t in rows)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL's")
+def test_the_index_holds_a_lexeme_per_month_in_force():
+    def lexemes(first, last) -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT unnest(tsvector_to_array(documents_history_lexemes(%s, %s, %s)))",
+                ['{"rutin":1}', first, last],
+            )
+            return {row[0] for row in cursor.fetchall()}
+
+    assert lexemes(D(2024, 11, 20), D(2025, 1, 5)) == {"rutin", "@24298", "@24299", "@24300"}
+    assert month_lexeme(D(2024, 12, 4)) == "@24299"
+    assert lexemes(D(2024, 11, 20), None) == {"rutin", "@"}  # no end: every later month
+    assert lexemes(None, None) == {"rutin"}  # never in force
+    # Superseded on its first day: never in force, but the months only narrow (the dates
+    # decide), so its month is there; a month later, none.
+    assert lexemes(D(2024, 11, 20), D(2024, 11, 19)) == {"rutin", "@24298"}
+    assert lexemes(D(2024, 11, 20), D(2024, 10, 19)) == {"rutin"}

@@ -90,7 +90,8 @@ class SearchHistory(models.Model):
     field's weight, as ``SearchRank.score`` packs it (lossless for the search, which caps
     every count at 9). A search among such versions or on a past date finds its candidates
     on PostgreSQL through a GIN index of each row's keys (the expression
-    ``documents_history_lexemes(terms)``, a tsvector, migration ``documents.0033``; it
+    ``documents_history_lexemes(terms, in_force_from, in_force_until)``, a tsvector,
+    migrations ``documents.0033`` and ``0036``; it
     follows every write of the table by itself), on SQLite with ``LIKE '%"term":%'`` (a
     prefix ``'%"term%'``), then reads only the query words' terms of those rows
     (``documents.search.history``). ``in_force_from`` and ``in_force_until`` (copied from
