@@ -282,12 +282,12 @@ def scenarios(data: Data) -> list[Scenario]:
         Scenario(
             "search-past", "search", "search on a past date: 'rutin' valid two years ago",
             f"{search}?q=rutin&valid_on={past}", manager,
-            note="reads the history rows (versions no longer valid) by LIKE",
+            note="the rank rows and the history rows in force that day (search.RankedPast)",
         ),
         Scenario(
             "search-superseded", "search", f"search among superseded versions: '{RARE_WORD}'",
             f"{search}?q={RARE_WORD}&status=superseded", manager,
-            note="reads the history rows (versions no longer valid) by LIKE",
+            note="the history rows (versions no longer valid) through their lexeme index",
         ),
         Scenario(
             "search-varied", "search", "search: a different inflected word each request",

@@ -333,9 +333,11 @@ class RegisterFilter(django_filters.FilterSet):
         shown, use this rather than ``qs`` (which ranks with a correlated lookup per hit).
 
         With no other filter than those the ranked index holds (unit, types, process, owner,
-        review date; valid today: the register as it opens, or as a manager lands on it)
-        and the request known, the view is passed on, and a one-word search is read from
-        the ranked index; the search then applies the register's visibility rule itself, so
+        review date; valid today: the register as it opens, or as a manager lands on it;
+        or valid on a past date) and the request known, the view is passed on: a one-word
+        search today is read from the ranked index, a search on a past date from the rank
+        and history rows of that day; the search then applies the register's visibility
+        rule itself (for the history rows through ``versions()``), so
         this filter set's queryset must be the register's (``selectors.register_versions``).
         """
         q = self.search_text()
@@ -344,8 +346,9 @@ class RegisterFilter(django_filters.FilterSet):
         among = self.ranked_filters()
         view = None
         if self.request is not None and among is not None:
+            past = self.form.cleaned_data.get("valid_on")
             view = search.RankedView(
-                day=timezone.localdate(),
+                day=past or timezone.localdate(),
                 public_only=access.register_public_only(self.request.user),
                 among=among,
                 review_before=self.form.cleaned_data.get("review_before"),
@@ -365,10 +368,12 @@ class RegisterFilter(django_filters.FilterSet):
 
     def ranked_filters(self) -> dict[str, list[int]] | None:
         """The filters given, as the ranked index's columns and the ids each may hold
-        (``search.RankedView``'s ``among``; the review date is passed on its own); None if
-        a filter it does not hold, or a sort, is given."""
+        (``search.RankedView``'s ``among``; the review date and a past date are passed on
+        their own); None if a filter it does not hold, or a sort, is given."""
         data = self.form.cleaned_data
-        if any(data.get(name) for name in self.filters if name not in self.RANKED_FILTERS):
+        others = [n for n in self.filters if n not in self.RANKED_FILTERS and data.get(n)]
+        # A past date is a view of its own (``search.RankedPast``); a later one is not.
+        if others and (others != ["valid_on"] or data["valid_on"] >= timezone.localdate()):
             return None
         among: dict[str, list[int]] = {}
         if data.get("unit") is not None:

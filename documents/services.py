@@ -133,11 +133,15 @@ def repeal_document(document: Document, decision: Decision, *, case=None) -> Non
         if document.status == DocumentStatus.REPEALED:
             return
         # In force until the day before the repeal decision's date.
-        valid = DocumentVersion.objects.filter(document=document, status=VersionStatus.VALID)
-        mark_not_current(valid)  # search index: before the status changes
-        valid.update(
+        DocumentVersion.objects.filter(document=document, status=VersionStatus.VALID).update(
             status=VersionStatus.REPEALED,
             valid_until=decision.decision_date - datetime.timedelta(days=1),
+        )
+        # Search index: after the status and dates change (the history row copies its days
+        # in force); a version leaves the valid state only here, so the document's
+        # repealed versions are those just repealed.
+        mark_not_current(
+            DocumentVersion.objects.filter(document=document, status=VersionStatus.REPEALED)
         )
         old = document.status
         document.status = DocumentStatus.REPEALED

@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from documents.filters import RegisterFilter
 from documents.models import SearchPrefix, SearchPrefixRank, SearchRank
+from documents.search.past import RankedPast
 from documents.search.prefixes import choose_prefixes
-from documents.search.ranking import RankedHits, RankedTerm
+from documents.search.ranked_term import RankedTerm
+from documents.search.ranking import RankedHits
 from documents.selectors import register_versions
 from documents.services import publish_version
 from tests.factories import (
@@ -250,10 +252,11 @@ def test_a_one_word_search_is_one_query(world, django_assert_num_queries, q):
     [
         {"body": "1"},
         {"status": "expired"},
-        {"valid_on": "2020-01-01"},
+        {"valid_on": "2999-01-01"},  # a later day: not a view of its own
+        {"valid_on": "2020-01-01", "sort": "title"},
         {"sort": "title"},
     ],
-    ids=lambda extra: next(iter(extra)),
+    ids=lambda extra: "+".join(extra),
 )
 def test_any_other_filter_uses_the_grouped_ranking(world, extra):
     """Filters the ranked index does not hold (it holds unit, types, process, owner and the
@@ -265,6 +268,16 @@ def test_any_other_filter_uses_the_grouped_ranking(world, extra):
     found = RegisterFilter(request.GET, queryset=register_versions(request.user), request=request)
     assert found.is_valid(), found.errors
     assert isinstance(found.ranked_hits, RankedHits)
+
+
+@pytest.mark.parametrize("q", ["cykel", "brandskydd larm"])
+def test_a_past_date_reads_the_rows_of_that_day(world, q):
+    """A past date, alone or with the filters the rank rows hold, is a view of its own."""
+    request = RequestFactory().get("/register/", {"q": q, "valid_on": "2020-01-01"})
+    request.user = UserFactory()
+    found = RegisterFilter(request.GET, queryset=register_versions(request.user), request=request)
+    assert found.is_valid(), found.errors
+    assert isinstance(found.ranked_hits, RankedPast)
 
 
 def test_several_words_use_the_grouped_ranking(world):

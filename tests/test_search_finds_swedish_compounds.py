@@ -12,7 +12,8 @@ from documents.models import DocumentVersion, SearchCompound
 from documents.search import search
 from documents.search.analysis import query_terms
 from documents.search.compounds import compound_rows, split
-from documents.search.ranking import RankedHits, RankedTerm
+from documents.search.ranked_term import RankedTerm
+from documents.search.ranking import RankedHits
 from tests.factories import PublishedVersionFactory
 
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from documents.models import DocumentVersion
 from documents.search.analysis import query_terms
-from documents.search.ranking import RankedHits, RankedTerm
+from documents.search.ranked_term import RankedTerm
+from documents.search.ranking import RankedHits
 from tests.factories import PublishedVersionFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from documents.models import SearchRank, SearchTermCount, count_ranks
 from documents.search import query_terms, remove_version
-from documents.search.ranking import RankedTerm
+from documents.search.ranked_term import RankedTerm
 from documents.services import publish_version, repeal_document
 from org.models import Unit
 from tests.factories import DecisionFactory, PublishedVersionFactory

@@ -90,10 +90,15 @@ class SearchHistory(models.Model):
     field's weight, as ``SearchRank.score`` packs it (lossless for the search, which caps
     every count at 9). A search among such versions or on a past date finds its candidates
     on PostgreSQL through a GIN index of each row's keys (the expression
-    ``documents_history_lexemes(terms)``, a tsvector, migration ``documents.0033``; it
+    ``documents_history_lexemes(terms, in_force_from, in_force_until)``, a tsvector,
+    migrations ``documents.0033`` and ``0036``; it
     follows every write of the table by itself), on SQLite with ``LIKE '%"term":%'`` (a
     prefix ``'%"term%'``), then reads only the query words' terms of those rows
-    (``documents.search.history``). One row per
+    (``documents.search.history``). ``in_force_from`` and ``in_force_until`` (copied from
+    the version when the row is written; a superseded or repealed version's dates never
+    change again) let a search on a past date keep only the rows in force that day: on
+    PostgreSQL the GIN index also holds a lexeme per month in force (migration
+    ``documents.0036``), so the index finds them. One row per
     version instead of a row per (version, term, field): these versions hold four fifths
     of the index, and a search among them is rare.
     """
@@ -111,6 +116,22 @@ class SearchHistory(models.Model):
         help_text=_(
             "The version's index terms with their packed scores, as a JSON object without "
             "spaces (see documents.search.history)."
+        ),
+    )
+    in_force_from = models.DateField(
+        _("in force from"),
+        null=True,
+        help_text=_(
+            "The version's first day in force (copied from its valid from date; empty for "
+            "a version that was never in the register)."
+        ),
+    )
+    in_force_until = models.DateField(
+        _("in force until"),
+        null=True,
+        help_text=_(
+            "The version's last day in force: the day before it was superseded, or its "
+            "valid until date if earlier (copied; empty for no end)."
         ),
     )
 

@@ -34,13 +34,20 @@ the room). A search is one SQL query:
   above one with "avvikelsehantering". Its cost grows with the
   number of hits (a few microseconds each), as every hit is ranked.
 
-* a one-word search in the register as it opens (``ranking.RankedTerm``) reads its page
+* a one-word search in the register as it opens (``ranked_term.RankedTerm``) reads its page
   from ``SearchRank``, the valid versions' (version, term) rows with their score and the
   view's columns, in the order of a (term, score, title) index, and its total from the
   term's kept count (``SearchTermCount``: its versions valid from a day without an end,
   kept by the indexing hooks, holding from a stored day on) plus its rows of versions
   valid for a limited time shown that day; on PostgreSQL the statement is prepared
   (``config.prepared``) and planned once per connection;
+
+* a search of the register on a past date (``past.RankedPast``) reads the versions in
+  force that day from the tables that hold their dates: the valid versions' rank rows
+  (``SearchRank``, in the term index with the view's conditions) and the history rows of
+  the day (each carries its version's days in force; on PostgreSQL their months are in
+  its lexeme index), scored from their packed scores; only the hits a page reaches are
+  looked up for their titles;
 
 * a word also finds the compounds that begin or end with it ("kontroll" finds
   "internkontroll", "grupp" "samverkansgrupp"): ``compounds`` splits each distinct word
@@ -61,8 +68,11 @@ stopwords, stems, query words, completions), ``scoring`` (weights, cap, packed s
 prefix ranges), ``compounds`` (the lexicon's split, the compound parts' rows and
 conditions), ``history`` (the rows of versions that are not valid, and the SQL conditions
 on term rows the searches share), ``prefixes`` (the kept prefix groups), ``indexing`` (the
-search rows and the ranked index), ``matching`` (``search``), ``ranking`` (``ranked``:
-``RankedHits``, ``RankedTerm``), ``snippets`` (``snippet``, ``highlight``) and ``spelling``
+search rows and the ranked index), ``matching`` (``search``), ``hits`` (``Hits``, what a
+ranked search returns), ``ranked_term`` (``RankedTerm``: a one-word search read from the
+ranked index), ``past`` (``RankedPast``: a search on a past date), ``ranking``
+(``ranked``, which chooses one of them or ``RankedHits``), ``snippets`` (``snippet``,
+``highlight``) and ``spelling``
 (``correct``).
 
 **The interface.** Code outside the package imports only from here (the register, the
@@ -74,6 +84,7 @@ reach inside; patch a name in the module that reads it: the snippet caches
 """
 
 from .analysis import QueryWord, query_terms
+from .hits import Hits
 from .indexing import (
     index_version,
     index_versions,
@@ -83,7 +94,7 @@ from .indexing import (
     version_file,
 )
 from .matching import search, search_documents
-from .ranking import Hits, RankedView, ranked
+from .ranking import RankedView, ranked
 from .snippets import highlight, snippet
 from .spelling import Correction, correct
 

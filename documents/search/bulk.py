@@ -8,6 +8,7 @@ from ..models import copy_rank_columns
 from .analysis import analyse, indexable_words, stem
 from .compounds import forget_compounds
 from .compounds import record as record_compounds
+from .history import in_force
 from .history import terms_of as history_terms
 from .indexing import index_versions, rank_versions
 from .prefixes import PREFIX_MIN_VERSIONS, choose_prefixes
@@ -21,6 +22,7 @@ __all__ = [
     "copy_rank_columns",
     "forget_compounds",
     "history_terms",
+    "in_force",
     "index_versions",
     "indexable_words",
     "rank_versions",

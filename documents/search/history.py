@@ -6,7 +6,9 @@ default search and the ranked index read. When a version stops being valid its r
 here as one JSON object of its terms with their packed scores (``pack``: per field, the
 count capped at ``COUNT_CAP`` times the field's weight, as ``SearchRank.score`` packs
 them), written without spaces: ``{"rutin":90001,"samverk":3}``. Four fifths of the index
-belong to such versions; as a row per version they take a fifth of the room.
+belong to such versions; as a row per version they take a fifth of the room. The row
+also carries the version's first and last day in force (``in_force``, copied when the row
+is written; a superseded or repealed version's dates never change again).
 
 A search that may find such versions reads them in two steps inside its own statement
 (``candidates``, ``rows_sql``), of the searched versions' rows only where the search
@@ -15,11 +17,13 @@ knows them (the grouped ranking: a past date, a status):
 * the candidate rows, those that hold a term of every query word (its own term, a
   prefix's terms, the whole-word stems it completes to, its compounds from
   ``SearchCompound``). On PostgreSQL one tsquery of those terms (a prefix as a prefix
-  lexeme ``'samverk':*``) against ``documents_history_lexemes(terms)``, the row's keys as
-  a tsvector, read through its GIN index (migration ``documents.0033``, 12 MB at the
-  default size; the index follows every write of the table by itself). On SQLite
-  ``LIKE`` on the text (``'%"rutin":%'`` for a word, ``'%"samverk%'`` for a prefix, a
-  compound's by an ``EXISTS``): a scan, small at a tenth of the default size.
+  lexeme ``'samverk':*``) against ``documents_history_lexemes(terms, in_force_from,
+  in_force_until)``, the row's keys and its months in force as a tsvector, read through
+  its GIN index (migrations ``documents.0033`` and ``0036``, 18-27 MB at the default
+  size; the index follows every write of the table by itself); a search on a past day
+  ANDs the day's month (``month_lexeme``), and the row's dates decide the day. On SQLite
+  the dates, then ``LIKE`` on the text (``'%"rutin":%'`` for a word, ``'%"samverk%'`` for
+  a prefix, a compound's by an ``EXISTS``): a scan, small at a tenth of the default size.
 * their terms that match a query word as (version, term, field, count) rows, matched by
   the same conditions as ``SearchTerm``'s rows. On PostgreSQL only the words' keys are
   read from the text, by cutting it at each key start (``_keys_sql``: a tenth of the cost
@@ -36,10 +40,11 @@ its whole-word rows, the summed score).
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterable, Mapping
 
-from ..models import SearchField, SearchHistory, SearchTerm
+from ..models import DocumentVersion, SearchField, SearchHistory, SearchTerm
 from .analysis import QueryWord
 from .compounds import compound_condition, compound_sql
 from .scoring import COUNT_CAP, FIELD_SPAN, WEIGHTS, WHOLE_TITLE_WEIGHT, _successor
@@ -75,14 +80,66 @@ def terms_of(rows: Iterable[tuple[str, int, int]]) -> str:
     return terms_text({term: pack(fields) for term, fields in counts.items()})
 
 
-def history_row(version_id: int, rows: Iterable[tuple[str, int, int]]) -> SearchHistory:
-    """The history row of a version's (term, field, count) rows."""
-    return SearchHistory(version_id=version_id, terms=terms_of(rows))
+# Versions that have been in force (``documents.selectors.REGISTER_STATUSES``): only
+# their history rows have days in force.
+IN_FORCE_STATUSES = ("valid", "superseded", "repealed")
+
+
+def in_force(
+    status: str,
+    valid_from: datetime.date | None,
+    valid_until: datetime.date | None,
+    superseded_on: datetime.date | None,
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """A version's first and last day in force (``SearchHistory.in_force_from``, ``…_until``),
+    as ``documents.selectors.valid_on`` of a past day reads its columns: valid from its
+    ``valid_from`` to its ``valid_until`` and before its ``superseded_on``. No first day for
+    a version that was never in the register (a draft after ``reindex_search --all``)."""
+    if status not in IN_FORCE_STATUSES or valid_from is None:
+        return None, None
+    ends = [day for day in (valid_until, superseded_on and superseded_on - ONE_DAY) if day]
+    return valid_from, min(ends, default=None)
+
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def history_row(version, rows: Iterable[tuple[str, int, int]]) -> SearchHistory:
+    """The history row of a version's (term, field, count) rows, with its days in force."""
+    first, last = in_force(
+        version.status, version.valid_from, version.valid_until, version.superseded_on
+    )
+    return SearchHistory(
+        version_id=version.pk, terms=terms_of(rows), in_force_from=first, in_force_until=last
+    )
+
+
+def in_force_sql(connection, alias: str = "v") -> tuple[str, str]:
+    """``in_force`` as SQL on a ``documents_documentversion`` row (``alias``): the first
+    and the last day in force."""
+    quote = connection.ops.quote_name
+    status, valid_from, valid_until, superseded_on = (
+        f"{alias}.{quote(name)}"
+        for name in ("status", "valid_from", "valid_until", "superseded_on")
+    )
+    if connection.vendor == "sqlite":
+        before = f"date({superseded_on}, '-1 day')"
+    else:
+        before = f"({superseded_on} - 1)"
+    statuses = ", ".join(f"'{name}'" for name in IN_FORCE_STATUSES)
+    shown = f"{status} IN ({statuses}) AND {valid_from} IS NOT NULL"
+    last = (
+        f"CASE WHEN {superseded_on} IS NULL THEN {valid_until} "
+        f"WHEN {valid_until} IS NOT NULL AND {valid_until} < {before} THEN {valid_until} "
+        f"ELSE {before} END"
+    )
+    return f"CASE WHEN {shown} THEN {valid_from} END", f"CASE WHEN {shown} THEN {last} END"
 
 
 def move_sql(connection, versions_sql: str) -> str:
     """``INSERT … SELECT`` of the history rows of the ``SearchTerm`` rows of the versions
-    whose ids ``versions_sql`` selects (the same text ``terms_text`` writes, unsorted)."""
+    whose ids ``versions_sql`` selects (the same text ``terms_text`` writes, unsorted), with
+    the versions' days in force as they are (``in_force_sql``)."""
     quote = connection.ops.quote_name
     meta = SearchTerm._meta
     least, concat = (
@@ -92,13 +149,17 @@ def move_sql(connection, versions_sql: str) -> str:
     )
     weight = " ".join(f"WHEN {int(f)} THEN {WEIGHTS[f]}" for f in SearchField)
     entry = concat.format("'\"' || term || '\":' || CAST(packed AS TEXT)")
+    first, last = in_force_sql(connection)
     return (
-        f"INSERT INTO {quote(SearchHistory._meta.db_table)} (version_id, terms) "
-        f"SELECT version_id, '{{' || {entry} || '}}' FROM ("
+        f"INSERT INTO {quote(SearchHistory._meta.db_table)} "
+        "(version_id, terms, in_force_from, in_force_until) "
+        f"SELECT t.version_id, t.terms, {first}, {last} FROM ("
+        f"SELECT version_id, '{{' || {entry} || '}}' AS terms FROM ("
         f"SELECT version_id, term, SUM({least}({quote('count')}, {COUNT_CAP}) "
         f"* CASE field {weight} END) AS packed FROM {quote(meta.db_table)} "
         f"WHERE version_id IN ({versions_sql}) GROUP BY version_id, term) packed_terms "
-        "GROUP BY version_id"
+        f"GROUP BY version_id) t INNER JOIN {quote(DocumentVersion._meta.db_table)} v "
+        "ON v.id = t.version_id"
     )
 
 
@@ -138,22 +199,60 @@ def _tsquery_sql(word: QueryWord, connection) -> tuple[str, list]:
     return text, [own, *params]
 
 
-def candidates(words: list[QueryWord], connection, alias: str = "h") -> tuple[str, list]:
+def month_lexeme(day: datetime.date) -> str:
+    """The lexeme of ``day``'s month among a history row's lexemes (``LEXEMES``): ``@`` and
+    the months since year 0 (``@24299`` for December 2024); ``@`` alone marks a row in
+    force without an end. Terms hold letters and digits only, so none is such a lexeme."""
+    return f"@{day.year * 12 + day.month - 1}"
+
+
+def lexemes_sql(alias: str = "h") -> str:
+    """The indexed expression of a history row (``alias``): its keys and months in force as
+    a tsvector (``LEXEMES``, PostgreSQL)."""
+    return f"{LEXEMES}({alias}.terms, {alias}.in_force_from, {alias}.in_force_until)"
+
+
+def in_force_on(alias: str, day: datetime.date, connection) -> tuple[str, list]:
+    """SQL on a history row (``alias``): in force on ``day``, and its parameters."""
+    value = connection.ops.adapt_datefield_value(day)
+    return (
+        f"{alias}.in_force_from <= %s AND "
+        f"({alias}.in_force_until IS NULL OR {alias}.in_force_until >= %s)",
+        [value, value],
+    )
+
+
+def candidates(
+    words: list[QueryWord], connection, alias: str = "h", day: datetime.date | None = None
+) -> tuple[str, list]:
     """SQL on a history row (``alias``) that holds, for every word, a term it may match:
     its term, a prefix's start or whole-word stems, or one of its compounds. Only
-    narrows: the terms read are matched by the words' conditions.
+    narrows: the terms read are matched by the words' conditions. With ``day``, of the
+    rows in force that day only (exactly: ``in_force_on``).
 
     PostgreSQL: one tsquery of every word's terms against the row's keys (``LEXEMES``,
     read through its GIN index); a prefix is a prefix lexeme, so the index finds exactly
-    the rows with a term in its range. SQLite: ``LIKE`` on the text, a scan (a tenth of
-    the default size is a few MB there)."""
+    the rows with a term in its range; a day adds its month's lexeme (or ``@``, no end),
+    so the index finds only the rows in force in that month. SQLite: ``LIKE`` on the
+    text, a scan (a tenth of the default size is a few MB there)."""
+    dated, dated_params = in_force_on(alias, day, connection) if day else ("", [])
     if connection.vendor != "postgresql":
         filters = [prefilter(word, connection, alias) for word in words]
-        return " AND ".join(sql for sql, _p in filters), [p for _s, ps in filters for p in ps]
+        sql = " AND ".join(sql for sql, _p in filters)
+        params = [p for _s, ps in filters for p in ps]
+        if day:
+            return f"{dated} AND {sql}", [*dated_params, *params]
+        return sql, params
     parts = [_tsquery_sql(word, connection) for word in words]
     text = " || ' & ' || ".join(sql for sql, _params in parts)
     params = [p for _sql, ps in parts for p in ps]
-    return f"{LEXEMES}({alias}.terms) @@ CAST({text} AS tsquery)", params
+    if day:
+        text += " || %s"
+        params.append(f" & ({_lexeme(month_lexeme(day))} | {_lexeme('@')})")
+    sql = f"{lexemes_sql(alias)} @@ CAST({text} AS tsquery)"
+    if day:
+        return f"{sql} AND {dated}", [*params, *dated_params]
+    return sql, params
 
 
 def prefilter(word: QueryWord, connection, alias: str = "h") -> tuple[str, list]:
@@ -171,41 +270,71 @@ def prefilter(word: QueryWord, connection, alias: str = "h") -> tuple[str, list]
     return f"({sql})", [*likes, *params]
 
 
-def _starts_sql(words: list[QueryWord], connection) -> tuple[str, list]:
-    """PostgreSQL: the starts of the keys to read, ``(start, exact)`` rows: each word's
-    term (a prefix: every key that begins with it), its whole-word stems and its
-    compounds' terms (exact keys)."""
+def _exact_starts_sql(words: list[QueryWord], connection) -> tuple[str, list]:
+    """PostgreSQL: the keys read whole, as a table (``start``): an exact word's term, the
+    whole-word stems a prefix completes to, and every word's compounds' terms."""
     rows, params = [], []
     for word in words:
-        rows.append("SELECT CAST(%s AS text) AS start, %s AS exact")
-        params += [word.term, not word.is_prefix]
-        for whole in word.whole:
-            rows.append("SELECT CAST(%s AS text), TRUE")
-            params.append(whole)
+        for term in ([] if word.is_prefix else [word.term]) + list(word.whole):
+            rows.append("SELECT CAST(%s AS text) AS start")
+            params.append(term)
         compounds, compound_params = compound_sql(word, connection)
-        rows.append(f"SELECT CAST(c.term AS text), TRUE FROM ({compounds}) c")
+        rows.append(f"SELECT CAST(c.term AS text) AS start FROM ({compounds}) c")
         params += compound_params
     return " UNION ".join(rows), params
 
 
-def _keys_sql(connection, where: str, words: list[QueryWord]) -> tuple[str, list]:
+def _cut_sql(starts: str, exact: bool, where: str) -> str:
+    """PostgreSQL: ``_keys_sql``'s rows of the history rows (``h``) that meet ``where``,
+    cut at each of ``starts`` (SQL of a text array), read as exact keys or as prefixes.
+    Exact keys: a text without the start is not cut (``strpos`` first: a row holds some of
+    them, and cutting copies the text); a prefix: cut at once (nearly every candidate
+    holds it, and ``strpos`` reads the text too)."""
+    table = SearchHistory._meta.db_table
+    rest = "split_part(p.piece, '\"', 1)"
+    value = "rtrim(split_part(split_part(p.piece, '\":', 2), ',', 1), '}')"
+    pieces = "(string_to_array(h.terms, '\"' || n.start))[2:]"
+    if exact:
+        pieces = f"CASE WHEN strpos(h.terms, '\"' || n.start) > 0 THEN {pieces} END"
+    return (
+        f"SELECT h.version_id AS version_id, n.start || {rest} AS term, "
+        f"CAST({value} AS INTEGER) AS packed FROM {table} h CROSS JOIN unnest({starts}) n(start) "
+        f"CROSS JOIN LATERAL unnest({pieces}) p(piece) "
+        f"WHERE {f'{rest} = {chr(39) * 2}' if exact else 'TRUE'} AND ({where})"
+    )
+
+
+def _keys_sql(
+    connection, where: str, where_params: list, words: list[QueryWord]
+) -> tuple[str, list]:
     """PostgreSQL: ``(version_id, term, packed)`` of the words' keys in the history rows
     (alias ``h``) that meet ``where``, read from the text without parsing its JSON: the
     text cut at each ``"start`` (``string_to_array``, one pass per start), each piece after
     a cut the rest of a key that begins so, ``":`` and its packed score. Terms hold no
     ``"`` (letters and digits, ``analysis``), so every cut is at a key's start. About a
     tenth of the cost of unpacking every key (``json_each_text``). A key that two starts
-    reach (a prefix and a compound in its range) is read once (``DISTINCT``)."""
-    starts, params = _starts_sql(words, connection)
-    table = connection.ops.quote_name(SearchHistory._meta.db_table)
-    rest = "split_part(p.piece, '\"', 1)"
-    value = "rtrim(split_part(split_part(p.piece, '\":', 2), ',', 1), '}')"
-    sql = (
-        f"SELECT DISTINCT h.version_id AS version_id, n.start || {rest} AS term, "
-        f"CAST({value} AS INTEGER) AS packed FROM {table} h CROSS JOIN ({starts}) n "
-        "CROSS JOIN LATERAL unnest((string_to_array(h.terms, '\"' || n.start))[2:]) p(piece) "
-        f"WHERE ({where}) AND (NOT n.exact OR {rest} = '')"
+    reach (a prefix and a compound in its range) is read once (``DISTINCT``).
+
+    The starts are arrays, computed once per statement (as a table expression PostgreSQL
+    planned them again for every candidate row). A prefix word's term is cut in every
+    candidate; the keys read whole (``_exact_starts_sql``) only in the candidates that hold
+    one of them, found through the lexeme index too: each cut copies the text, and most
+    candidates of a prefix hold none of its compounds (164 of 3,598 for 'rutin' on a past
+    date at the default size)."""
+    exact, exact_params = _exact_starts_sql(words, connection)
+    whole = f"ARRAY(SELECT start FROM ({exact}) s)"
+    prefixes = [word.term for word in words if word.is_prefix]
+    if not prefixes:
+        sql = _cut_sql(whole, True, where)
+        return f"SELECT DISTINCT * FROM ({sql}) k", [*exact_params, *where_params]
+    held = (
+        f"COALESCE((SELECT string_agg({_lexeme_sql('s.start')}, ' | ') FROM ({exact}) s), "
+        f"{_lexeme(_lexeme(chr(34)))})"
     )
+    by_prefix = _cut_sql(f"ARRAY[{', '.join(['CAST(%s AS text)'] * len(prefixes))}]", False, where)
+    by_key = _cut_sql(whole, True, f"({where}) AND {lexemes_sql()} @@ CAST({held} AS tsquery)")
+    sql = f"SELECT DISTINCT * FROM ({by_prefix} UNION ALL {by_key}) k"
+    params = [*prefixes, *where_params, *exact_params, *where_params, *exact_params]
     return sql, params
 
 
@@ -216,11 +345,18 @@ def rows_sql(connection, where: str, params: list, words: list[QueryWord] = ()) 
     the callers read no others, and a common word's candidates have thousands of other
     terms. On PostgreSQL only those keys are read from the text (``_keys_sql``); on SQLite
     every key is unpacked (``json_each``) and the words' conditions pick them."""
-    quote = connection.ops.quote_name
-    table = quote(SearchHistory._meta.db_table)
+    packed, params = packed_rows_sql(connection, where, params, words)
+    return unpack_sql(connection, packed), params
+
+
+def packed_rows_sql(
+    connection, where: str, params: list, words: list[QueryWord] = ()
+) -> tuple[str, list]:
+    """``rows_sql``'s rows before unpacking: (version_id, term, packed), a term's packed
+    score as ``SearchRank.score`` holds it."""
+    table = connection.ops.quote_name(SearchHistory._meta.db_table)
     if connection.vendor == "postgresql" and words:
-        keys, key_params = _keys_sql(connection, where, words)
-        params = [*key_params, *params]
+        keys, params = _keys_sql(connection, where, params, words)
         source, version, where = f"({keys}) e", "e.version_id", "1 = 1"
         key, packed = 'e.term COLLATE "C"', "e.packed"
     elif connection.vendor == "postgresql":
@@ -237,15 +373,25 @@ def rows_sql(connection, where: str, params: list, words: list[QueryWord] = ()) 
             matching.append(f"({own} OR {compound})")
             params = [*params, *own_params, *compound_params]
         where = f"({where}) AND ({' OR '.join(matching)})"
+    sql = (
+        f"SELECT {version} AS version_id, {key} AS term, {packed} AS packed "
+        f"FROM {source} WHERE {where}"
+    )
+    return sql, params
+
+
+def unpack_sql(connection, packed: str) -> str:
+    """(version_id, term, field, count) rows, ``SearchTerm``'s columns, of the (version_id,
+    term, packed) rows of ``packed`` (SQL): a row per field the term occurs in."""
     weight = " ".join(f"WHEN {int(f)} THEN {WEIGHTS[f]}" for f in SearchField)
     fields = " UNION ALL ".join(f"SELECT {int(f)} AS field" for f in SearchField)
-    count = quote("count")
+    count = connection.ops.quote_name("count")
     unpacked = (
-        f"SELECT {version} AS version_id, {key} AS term, f.field AS field, "
-        f"{packed} / CASE f.field {weight} END %% {FIELD_SPAN} AS {count} "
-        f"FROM {source} CROSS JOIN ({fields}) f WHERE {where}"
+        f"SELECT p.version_id AS version_id, p.term AS term, f.field AS field, "
+        f"p.packed / CASE f.field {weight} END %% {FIELD_SPAN} AS {count} "
+        f"FROM ({packed}) p CROSS JOIN ({fields}) f"
     )
-    return f"SELECT * FROM ({unpacked}) unpacked WHERE {count} > 0", params
+    return f"SELECT * FROM ({unpacked}) unpacked WHERE {count} > 0"
 
 
 def all_rows_sql(
@@ -253,6 +399,7 @@ def all_rows_sql(
     words: list[QueryWord],
     matching: tuple[str, list],
     among: tuple[str, list] | None = None,
+    day: datetime.date | None = None,
 ) -> tuple[str, list]:
     """The rows that meet ``matching`` (a condition on ``SearchTerm``'s columns, and its
     parameters) among ``SearchTerm``'s and the unpacked history rows of the candidates
@@ -264,9 +411,11 @@ def all_rows_sql(
 
     ``among``: SQL selecting the ids of the versions searched (and its parameters). Only
     their history rows are read: a search on a past date looks at a fraction of the
-    history, and unpacking the candidates is most of its cost.
+    history, and unpacking the candidates is most of its cost. ``day``: the versions
+    searched are in force that day (a past date), so only the rows in force then are
+    candidates (``candidates``: found so through the index).
     """
-    where, params = candidates(words, connection)
+    where, params = candidates(words, connection, day=day)
     if among is not None:
         where = f"h.version_id IN ({among[0]}) AND {where}"
         params = [*among[1], *params]

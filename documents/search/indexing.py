@@ -106,7 +106,7 @@ def index_versions(
         if v.status == VersionStatus.VALID:
             rows += [SearchTerm(version_id=v.pk, term=t, field=f, count=c) for t, f, c in found]
         elif found:
-            past.append(history.history_row(v.pk, found))
+            past.append(history.history_row(v, found))
     ids = [v.pk for v in versions]
     with transaction.atomic(savepoint=False):
         if not unindexed:
@@ -154,7 +154,8 @@ def remove_version(version: DocumentVersion) -> None:
 def mark_not_current(versions: QuerySet[DocumentVersion] | Iterable[DocumentVersion]) -> int:
     """The versions are no longer valid (superseded, repealed): their rows leave the
     default search's part of the index: their ``SearchTerm`` rows move to one
-    ``SearchHistory`` row each. Call in the transaction that changes the status. Returns
+    ``SearchHistory`` row each, with the versions' days in force as they are now. Call in
+    the transaction that changes the status, after the status and dates change. Returns
     the versions moved."""
     if isinstance(versions, QuerySet):
         ids = versions.values("pk")

@@ -1,0 +1,193 @@
+"""A search of the register on a past date (``RankedPast``), which ``ranking.ranked``
+chooses for a view of a day before today: the versions in force that day, from the
+search tables that hold their dates, ranked in one statement."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.db import connections
+from django.db.models import QuerySet
+
+from ..models import DocumentVersion, SearchField, SearchRank
+from .analysis import QueryWord
+from .compounds import compound_condition
+from .history import _index_parts, _whole_condition, _word_condition, candidates, packed_rows_sql
+from .hits import Hits
+from .ranked_term import shown_sql
+from .scoring import COUNT_CAP, FIELD_SPAN, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT
+
+
+class RankedPast(Hits):
+    """The hits of a search among the versions in force on a past ``day`` in a register's
+    view (public ones only for ``public_only``, each column named in ``among`` one of its
+    ids, due for review by ``review_before``), best first, equal scores by title, then id:
+    the same hits, scores and order as ``ranking.RankedHits`` over those versions (by
+    title). Each call to :meth:`rows` or :meth:`count` is one query.
+
+    The versions in force that day are of two kinds, read apart and ranked together:
+
+    * valid versions (valid from the day or earlier, and not ended before it): their rank
+      rows (``SearchRank``: a row per version and term with its packed score, dates, title
+      and the view's columns), read in the (term, score, title, …) index, the view's
+      conditions applied there, one index range per part of the words' terms
+      (``history._index_parts``), without a lookup of each version;
+    * versions no longer valid: their history rows in force that day (``history.candidates``
+      with the day: on PostgreSQL found through the lexeme index, which holds each row's
+      months in force), only the words' keys read from the text. The view's other
+      conditions (public, ``among``, review date) are the columns of the version, not of
+      the row: the versions searched (``versions()``, called only then) are looked up for
+      those rows alone.
+
+    Both give (version, term, packed score) rows; unpacked per field, they are grouped by
+    version and scored as the grouped ranking scores them (every word must match). Only
+    the hits a page reaches are looked up for their titles: those scoring at least the
+    page's last row (the score at ``offset + limit``); the total is counted from the
+    grouped hits.
+    """
+
+    def __init__(
+        self,
+        terms: list[QueryWord],
+        versions: Callable[[], QuerySet[DocumentVersion]],
+        *,
+        day: datetime.date,
+        public_only: bool,
+        among: dict[str, list[int]] | None = None,
+        review_before: datetime.date | None = None,
+        using: str = "default",
+    ) -> None:
+        if not terms:
+            raise ValueError("ranking needs a query with search terms; see query_terms()")
+        self.terms, self.versions = terms, versions
+        self.day, self.public_only = day, public_only
+        self.among, self.review_before = among or {}, review_before
+        self.db = using
+
+    def _rank_rows(self, connection) -> tuple[str, list]:
+        """(version_id, term, packed) of the valid versions' rank rows in the view."""
+        quote = connection.ops.quote_name
+        meta = SearchRank._meta
+        table = quote(meta.db_table)
+        term, version, score = (
+            quote(meta.get_field(name).column) for name in ("term", "version", "score")
+        )
+        shown, shown_params = shown_sql(
+            connection, self.day, self.public_only, self.among, self.review_before
+        )
+        parts = _index_parts(term, self.terms, connection)
+        selects, params = [], []
+        for i, (condition, condition_params) in enumerate(parts):
+            # Each part without the rows of the parts before it: one index range each (an
+            # OR of them is no index condition).
+            earlier = parts[:i]
+            if earlier:
+                condition = f"({condition}) AND NOT ({' OR '.join(f'({c})' for c, _p in earlier)})"
+            selects.append(
+                f"SELECT {version} AS version_id, {term} AS term, {score} AS packed "
+                f"FROM {table} WHERE {condition} AND {shown}"
+            )
+            params += [*condition_params, *(p for _c, ps in earlier for p in ps), *shown_params]
+        return " UNION ALL ".join(selects), params
+
+    def _history_rows(self, connection) -> tuple[str, list]:
+        """(version_id, term, packed) of the words' keys in the history rows in force on
+        the day (and, with the view's other conditions, of the versions searched)."""
+        where, params = candidates(self.terms, connection, day=self.day)
+        if self.public_only or self.among or self.review_before is not None:
+            among, among_params = self.versions().order_by().values("pk").query.sql_with_params()
+            where = f"{where} AND h.version_id IN ({among})"
+            params = [*params, *among_params]
+        return packed_rows_sql(connection, where, params, self.terms)
+
+    def _hits(self, connection) -> tuple[str, list]:
+        """(version, score) of every hit: the rows grouped by version."""
+        rank, rank_params = self._rank_rows(connection)
+        past, past_params = self._history_rows(connection)
+        rows = f"{rank} UNION ALL {past}"
+        term_c = "term"
+        least = "MIN" if connection.vendor == "sqlite" else "LEAST"
+        own = [_word_condition(term_c, word) for word in self.terms]
+        score, score_params = _summed_packed_score(self.terms, own, term_c, "packed", least)
+        sql = (
+            f"SELECT version_id AS version, {score} AS {SCORE} FROM ({rows}) found "
+            "GROUP BY version_id"
+        )
+        params = [*score_params, *rank_params, *past_params]
+        if len(self.terms) > 1:
+            having, having_params = [], []
+            for word, (condition, condition_params) in zip(self.terms, own, strict=True):
+                compound, compound_params = compound_condition(term_c, word, connection)
+                having.append(f"SUM(CASE WHEN {condition} OR {compound} THEN 1 ELSE 0 END) > 0")
+                having_params += [*condition_params, *compound_params]
+            sql += f" HAVING {' AND '.join(having)}"
+            params += having_params
+        return sql, params
+
+    def rows(self, offset: int = 0, limit: int | None = None) -> list[tuple[int, int, int]]:
+        """``(version id, score, number of hits)`` from ``offset``, at most ``limit`` rows."""
+        if limit is None and offset:
+            raise ValueError("an offset needs a limit")
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        hits, params = self._hits(connection)
+        versions = quote(DocumentVersion._meta.db_table)
+        title = quote(DocumentVersion._meta.get_field("title").column)
+        # The page's last row's score: only the hits scoring at least that are looked up for
+        # their titles (ties are ordered by title). None (a page past the hits, or every
+        # row asked for): all are.
+        reached, tail, tail_params = "", "", []
+        if limit is not None:
+            reached = (
+                f"WHERE h.{SCORE} >= COALESCE((SELECT {SCORE} FROM hits "
+                f"ORDER BY {SCORE} DESC LIMIT 1 OFFSET %s), -1)"
+            )
+            tail, tail_params = " LIMIT %s OFFSET %s", [limit, offset]
+        sql = (
+            f"WITH hits AS ({hits}) SELECT version, {SCORE}, (SELECT COUNT(*) FROM hits) FROM ("
+            f"SELECT h.version AS version, h.{SCORE} AS {SCORE}, v.{title} AS title FROM hits h "
+            f"INNER JOIN {versions} v ON v.id = h.version {reached}) page "
+            f"ORDER BY {SCORE} DESC, title ASC, version ASC{tail}"
+        )
+        if limit is not None:
+            params = [*params, max(offset + limit - 1, 0), *tail_params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [tuple(row) for row in cursor.fetchall()]
+
+    def count(self) -> int:
+        connection = connections[self.db]
+        hits, params = self._hits(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({hits}) hits", params)
+            return cursor.fetchone()[0]
+
+
+def _summed_packed_score(
+    terms: list[QueryWord], own: list[tuple[str, list]], term_c: str, packed_c: str, least: str
+) -> tuple[str, list]:
+    """``history._summed_score`` of (version, term, packed) rows, each field's count read
+    from the packed score (``FIELD_SPAN``) rather than from a row per field: per word and
+    field, the capped sum of the word's own rows' counts times the field's weight; in the
+    title, whole-word hits apart at ``WHOLE_TITLE_WEIGHT``. The same sums: every stored
+    count is capped already, and the sum of capped counts capped again is the sum capped."""
+    parts, params = [], []
+
+    def part(when: str, when_params: list, field: SearchField, weight: int) -> None:
+        count = f"({packed_c} / {WEIGHTS[field]}) %% {FIELD_SPAN}"
+        parts.append(
+            f"{least}(SUM(CASE WHEN {when} THEN {count} ELSE 0 END), {COUNT_CAP}) * {weight}"
+        )
+        params.extend(when_params)
+
+    for word, (condition, condition_params) in zip(terms, own, strict=True):
+        whole, whole_params = _whole_condition(term_c, word)
+        title = SearchField.TITLE
+        both = [*condition_params, *whole_params]
+        part(f"{condition} AND {whole}", both, title, WHOLE_TITLE_WEIGHT)
+        if word.is_prefix:
+            part(f"{condition} AND NOT {whole}", both, title, WEIGHTS[title])
+        for field in (SearchField.SUMMARY, SearchField.TEXT):
+            part(condition, condition_params, field, WEIGHTS[field])
+    return " + ".join(parts), params
