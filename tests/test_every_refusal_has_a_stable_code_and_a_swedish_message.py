@@ -9,10 +9,11 @@ from pathlib import Path
 
 from django.utils import translation
 
-from workflows import access, refusals
+from workflows import access, desk_access, refusals
 
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
-ACCESS = Path(access.__file__)
+# The access modules whose refusals (``_no(...)``) are read.
+ACCESS_FILES = (Path(access.__file__), Path(desk_access.__file__))
 
 
 def test_every_refusal_class_has_its_own_snake_case_code():
@@ -45,9 +46,10 @@ def test_every_refusal_message_is_translated_to_swedish():
 
 
 def _permit_refusals() -> list[tuple[str, str | None]]:
-    """(code, literal English reason or None) of every ``_no(...)`` in the access module."""
+    """(code, literal English reason or None) of every ``_no(...)`` in the access modules."""
     found = []
-    for node in ast.walk(ast.parse(ACCESS.read_text())):
+    nodes = [n for path in ACCESS_FILES for n in ast.walk(ast.parse(path.read_text()))]
+    for node in nodes:
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_no":
             reason, code = node.args
             assert isinstance(code, ast.Constant), ast.unparse(node)
