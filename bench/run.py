@@ -380,18 +380,25 @@ def explain(scenario: Scenario) -> str:
     if scenario.user is not None:
         client.force_login(scenario.user)
     client.get(scenario.url_at(0))
-    with CaptureQueriesContext(connection) as captured:
+    # The statements as sent, with their parameters: the text Django logs of a statement
+    # bound on the server (config.prepared) holds $1, $2, ... and no values.
+    sent: list[tuple[str, object]] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(record):
         client.get(scenario.url_at(0))
     out = []
     prefix = (
         "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
     )
-    for q in captured.captured_queries:
-        sql = q["sql"]
-        out.append(f"-- {q['time']} s\n{sql}")
+    for q, (sql, params) in zip(captured.captured_queries, sent, strict=True):
+        out.append(f"-- {q['time']} s\n{q['sql']}")
         if sql.lstrip().upper().startswith(("SELECT", "WITH")):
             with connection.cursor() as cursor:
-                cursor.execute(prefix + sql)
+                cursor.execute(prefix + sql, params)
                 out.extend("   " + " | ".join(str(c) for c in row) for row in cursor.fetchall())
     return "\n".join(out)
 
