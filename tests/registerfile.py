@@ -57,3 +57,21 @@ def kf_policy(m: Municipality, **cells) -> dict:
         "Nästa översyn": "2027-03-26",
         **cells,
     }
+
+
+def import_policy_with_an_earlier_version(m: Municipality):
+    """Import KS's policy POL-1 (``kf_policy``) with an earlier version 1 adopted in 2011
+    and its file; returns the import's report."""
+    from documents.importing.services import import_register
+    from documents.importing.sources import Zip
+    from tests.upload_support import docx
+
+    earlier = {
+        "Dokument": "POL-1", "Version": "1", "Titel": "Policy, version 1",
+        "Text": "Sekretessklassning av handlingar.", "Beslutande organ": "KS",
+        "Beslutsdatum": "2011-05-02", "Paragraf": "§ 88", "Diarienummer": "KS 2011/40",
+    }  # fmt: skip
+    files = Zip(
+        io.BytesIO(zip_of({"policy.docx": docx("<w:p><w:r><w:t>Policy.</w:t></w:r></w:p>")}))
+    )
+    return import_register("register.xlsx", xlsx([kf_policy(m)], [earlier]), files)

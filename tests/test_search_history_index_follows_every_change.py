@@ -15,8 +15,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from documents.importing.services import import_register
-from documents.importing.sources import Zip
 from documents.models import DocumentVersion, SearchCompound, SearchHistory
 from documents.search import remove_version
 from documents.search.analysis import QueryWord, query_terms
@@ -25,8 +23,7 @@ from documents.search.history import candidates, unpack
 from documents.search.ranking import RankedHits
 from documents.services import publish_version, repeal_document
 from tests.factories import DecisionFactory, PublishedVersionFactory, build_municipality
-from tests.registerfile import kf_policy, xlsx, zip_of
-from tests.upload_support import docx
+from tests.registerfile import import_policy_with_an_earlier_version
 
 pytestmark = pytest.mark.django_db
 
@@ -155,15 +152,7 @@ def test_reindexing_and_removal_keep_the_index_in_step(versions):
 
 def test_the_register_imports_earlier_versions_into_the_index():
     m = build_municipality()
-    earlier = {
-        "Dokument": "POL-1", "Version": "1", "Titel": "Policy, version 1",
-        "Text": "Sekretessklassning av handlingar.", "Beslutande organ": "KS",
-        "Beslutsdatum": "2011-05-02", "Paragraf": "§ 88", "Diarienummer": "KS 2011/40",
-    }  # fmt: skip
-    files = Zip(
-        io.BytesIO(zip_of({"policy.docx": docx("<w:p><w:r><w:t>Policy.</w:t></w:r></w:p>")}))
-    )
-    report = import_register("register.xlsx", xlsx([kf_policy(m)], [earlier]), files)
+    report = import_policy_with_an_earlier_version(m)
     assert report.ok, report.problems
 
     added = DocumentVersion.objects.get(document__import_key="POL-1", number=1)

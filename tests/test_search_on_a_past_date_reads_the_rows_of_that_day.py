@@ -21,8 +21,6 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from documents.importing.services import import_register
-from documents.importing.sources import Zip
 from documents.models import DocumentVersion, SearchCompound, SearchHistory, VersionStatus
 from documents.search import remove_version
 from documents.search.analysis import query_terms
@@ -39,8 +37,7 @@ from tests.factories import (
     UserFactory,
     build_municipality,
 )
-from tests.registerfile import kf_policy, xlsx, zip_of
-from tests.upload_support import docx
+from tests.registerfile import import_policy_with_an_earlier_version
 
 pytestmark = pytest.mark.django_db
 
@@ -197,15 +194,7 @@ def test_reindexing_removal_and_drafts_keep_the_days_in_step(history):
 
 def test_the_register_import_writes_the_days_of_earlier_versions():
     m = build_municipality()
-    earlier = {
-        "Dokument": "POL-1", "Version": "1", "Titel": "Policy, version 1",
-        "Text": "Sekretessklassning av handlingar.", "Beslutande organ": "KS",
-        "Beslutsdatum": "2011-05-02", "Paragraf": "§ 88", "Diarienummer": "KS 2011/40",
-    }  # fmt: skip
-    files = Zip(
-        io.BytesIO(zip_of({"policy.docx": docx("<w:p><w:r><w:t>Policy.</w:t></w:r></w:p>")}))
-    )
-    report = import_register("register.xlsx", xlsx([kf_policy(m)], [earlier]), files)
+    report = import_policy_with_an_earlier_version(m)
     assert report.ok, report.problems
 
     added = DocumentVersion.objects.get(document__import_key="POL-1", number=1)
