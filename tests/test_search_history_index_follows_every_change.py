@@ -13,17 +13,18 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 
 from documents.models import DocumentVersion, SearchCompound, SearchHistory
 from documents.search import remove_version
 from documents.search.analysis import QueryWord, query_terms
 from documents.search.compounds import part_q
-from documents.search.history import candidates, unpack
+from documents.search.history import unpack
 from documents.search.ranking import RankedHits
 from documents.services import publish_version, repeal_document
 from tests.factories import DecisionFactory, PublishedVersionFactory, build_municipality
 from tests.registerfile import import_policy_with_an_earlier_version
+from tests.search_history_support import history_by_index as by_index
 
 pytestmark = pytest.mark.django_db
 
@@ -44,23 +45,6 @@ def expected(q: str) -> set[int]:
         if all(any(w.matches(t) or t in compounds[w] for t in held) for w in words):
             found.add(version_id)
     return found
-
-
-def by_index(q: str | QueryWord) -> set[int]:
-    """The history rows ``candidates`` selects; on PostgreSQL read through the index
-    (sequential scans off), which the plan must show."""
-    words = [q] if isinstance(q, QueryWord) else query_terms(q)
-    sql, params = candidates(words, connection)
-    table = SearchHistory._meta.db_table
-    query = f"SELECT h.version_id FROM {table} h WHERE {sql}"
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(f"EXPLAIN {query}", params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert "documents_history_lexemes" in plan, plan
-        cursor.execute(query, params)
-        return {row[0] for row in cursor.fetchall()}
 
 
 def assert_in_step() -> None:

@@ -18,14 +18,14 @@ import io
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from documents.models import DocumentVersion, SearchCompound, SearchHistory, VersionStatus
 from documents.search import remove_version
 from documents.search.analysis import query_terms
 from documents.search.compounds import part_q
-from documents.search.history import candidates, in_force, month_lexeme, unpack
+from documents.search.history import in_force, month_lexeme, unpack
 from documents.search.past import RankedPast
 from documents.search.ranking import RankedHits
 from documents.selectors import register_versions, valid_on
@@ -38,6 +38,7 @@ from tests.factories import (
     build_municipality,
 )
 from tests.registerfile import import_policy_with_an_earlier_version
+from tests.search_history_support import history_by_index as by_index
 
 pytestmark = pytest.mark.django_db
 
@@ -55,21 +56,6 @@ def assert_days_in_step() -> None:
         v = row.version
         expected = in_force(v.status, v.valid_from, v.valid_until, v.superseded_on)
         assert (row.in_force_from, row.in_force_until) == expected, v
-
-
-def by_index(q: str, day: datetime.date) -> set[int]:
-    """The history rows ``candidates`` selects for the day; on PostgreSQL read through the
-    index (sequential scans off), which the plan must show."""
-    sql, params = candidates(query_terms(q), connection, day=day)
-    query = f"SELECT h.version_id FROM {SearchHistory._meta.db_table} h WHERE {sql}"
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute(f"EXPLAIN {query}", params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert "documents_history_lexemes" in plan, plan
-        cursor.execute(query, params)
-        return {row[0] for row in cursor.fetchall()}
 
 
 def in_force_on(q: str, day: datetime.date) -> set[int]:

@@ -1,0 +1,28 @@
+"""The history rows a search selects (``documents.search.history.candidates``), read the
+way the history index's tests ask: on PostgreSQL through the index, which the plan must
+show (sequential scans off)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection, transaction
+
+from documents.models import SearchHistory
+from documents.search.analysis import QueryWord, query_terms
+from documents.search.history import candidates
+
+
+def history_by_index(q: str | QueryWord, day: datetime.date | None = None) -> set[int]:
+    """The version ids of the history rows ``candidates`` selects for ``q`` (on ``day``)."""
+    words = [q] if isinstance(q, QueryWord) else query_terms(q)
+    sql, params = candidates(words, connection, day=day)
+    query = f"SELECT h.version_id FROM {SearchHistory._meta.db_table} h WHERE {sql}"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {query}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "documents_history_lexemes" in plan, plan
+        cursor.execute(query, params)
+        return {row[0] for row in cursor.fetchall()}
