@@ -8,9 +8,10 @@ import datetime
 
 from django.db import connection, transaction
 
-from documents.models import SearchHistory
+from documents.models import SearchCompound, SearchHistory
 from documents.search.analysis import QueryWord, query_terms
-from documents.search.history import candidates
+from documents.search.compounds import part_q
+from documents.search.history import candidates, unpack
 
 
 def history_by_index(q: str | QueryWord, day: datetime.date | None = None) -> set[int]:
@@ -26,3 +27,22 @@ def history_by_index(q: str | QueryWord, day: datetime.date | None = None) -> se
             assert "documents_history_lexemes" in plan, plan
         cursor.execute(query, params)
         return {row[0] for row in cursor.fetchall()}
+
+
+def history_holding(q: str, among: set[int] | None = None) -> set[int]:
+    """The version ids (of ``among``, if given) of the history rows with a term of every
+    word of ``q`` (its own or a compound's), read in Python from the rows' text: what the
+    index must find."""
+    words = query_terms(q)
+    compounds = {
+        word: set(SearchCompound.objects.filter(part_q(word)).values_list("term", flat=True))
+        for word in words
+    }
+    found = set()
+    for version_id, terms in SearchHistory.objects.values_list("version_id", "terms"):
+        if among is not None and version_id not in among:
+            continue
+        held = {term for term, _field, _count in unpack(terms)}
+        if all(any(w.matches(t) or t in compounds[w] for t in held) for w in words):
+            found.add(version_id)
+    return found

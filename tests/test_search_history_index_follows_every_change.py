@@ -15,36 +15,19 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from documents.models import DocumentVersion, SearchCompound, SearchHistory
+from documents.models import DocumentVersion, SearchHistory
 from documents.search import remove_version
-from documents.search.analysis import QueryWord, query_terms
-from documents.search.compounds import part_q
-from documents.search.history import unpack
+from documents.search.analysis import QueryWord
 from documents.search.ranking import RankedHits
 from documents.services import publish_version, repeal_document
 from tests.factories import DecisionFactory, PublishedVersionFactory, build_municipality
 from tests.registerfile import import_policy_with_an_earlier_version
 from tests.search_history_support import history_by_index as by_index
+from tests.search_history_support import history_holding as expected
 
 pytestmark = pytest.mark.django_db
 
 QUERIES = ("rutin", "rutiner", "brandla", "larm", "kontroll", "grupp", "avvikel", "cykl rutin")
-
-
-def expected(q: str) -> set[int]:
-    """The history rows with a term of every word (its own or a compound's), read in
-    Python from the rows' text."""
-    words = query_terms(q)
-    compounds = {
-        word: set(SearchCompound.objects.filter(part_q(word)).values_list("term", flat=True))
-        for word in words
-    }
-    found = set()
-    for version_id, terms in SearchHistory.objects.values_list("version_id", "terms"):
-        held = {term for term, _field, _count in unpack(terms)}
-        if all(any(w.matches(t) or t in compounds[w] for t in held) for w in words):
-            found.add(version_id)
-    return found
 
 
 def assert_in_step() -> None:

@@ -21,11 +21,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from documents.models import DocumentVersion, SearchCompound, SearchHistory, VersionStatus
+from documents.models import DocumentVersion, SearchHistory, VersionStatus
 from documents.search import remove_version
 from documents.search.analysis import query_terms
-from documents.search.compounds import part_q
-from documents.search.history import in_force, month_lexeme, unpack
+from documents.search.history import in_force, month_lexeme
 from documents.search.past import RankedPast
 from documents.search.ranking import RankedHits
 from documents.selectors import register_versions, valid_on
@@ -39,6 +38,7 @@ from tests.factories import (
 )
 from tests.registerfile import import_policy_with_an_earlier_version
 from tests.search_history_support import history_by_index as by_index
+from tests.search_history_support import history_holding
 
 pytestmark = pytest.mark.django_db
 
@@ -62,19 +62,7 @@ def in_force_on(q: str, day: datetime.date) -> set[int]:
     """The history rows of versions valid on the day (``selectors.valid_on``) that hold a
     term of every word (its own or a compound's), read in Python."""
     shown = set(DocumentVersion.objects.filter(valid_on(day)).values_list("pk", flat=True))
-    words = query_terms(q)
-    compounds = {
-        word: set(SearchCompound.objects.filter(part_q(word)).values_list("term", flat=True))
-        for word in words
-    }
-    found = set()
-    for version_id, terms in SearchHistory.objects.values_list("version_id", "terms"):
-        held = {term for term, _field, _count in unpack(terms)}
-        if version_id in shown and all(
-            any(w.matches(t) or t in compounds[w] for t in held) for w in words
-        ):
-            found.add(version_id)
-    return found
+    return history_holding(q, among=shown)
 
 
 def past(q: str, day: datetime.date, user=None, view=None, **filters) -> RankedPast:
