@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import connections, router, transaction
 from django.db.models.constants import OnConflict
 
-from .compiled_query import _INSERTS, _compile_insert, insert_rows, statement_cursor
+from .compiled_query import compiled_insert, insert_rows, statement_cursor
 
 # Compiled INSERTs of rows that carry their whole key, by model, database and conflict
 # handling: one statement for any number of rows (PostgreSQL's UNNEST, as bulk_create).
@@ -129,11 +129,7 @@ def insert_values(model: type, rows: list[tuple], *, ignore_conflicts: bool = Fa
 def _values_insert(model: type, using: str, rows: int, ignore_conflicts: bool) -> tuple:
     """``insert_rows``'s compiled INSERT of ``rows`` rows and its fields, for values given
     as they are: refused for a statement that returns keys or a field that sets its own."""
-    key = (model, using, rows, ignore_conflicts)
-    compiled = _INSERTS.get(key)
-    if compiled is None:
-        compiled = _INSERTS[key] = _compile_insert(model, using, rows, ignore_conflicts)
-    sql, fields, returning = compiled
+    sql, fields, returning = compiled_insert(model, using, rows, ignore_conflicts)
     if returning or any(
         getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in fields
     ):

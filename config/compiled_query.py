@@ -369,6 +369,17 @@ def _compile_insert(model: type, using: str, rows: int, ignore_conflicts: bool):
     return sql, fields, returning
 
 
+def compiled_insert(model: type, using: str, rows: int, ignore_conflicts: bool) -> tuple:
+    """The multi-row INSERT of ``rows`` new rows of ``model`` (its SQL, the fields whose
+    values it takes in order, the fields it returns), compiled once per model, database,
+    number of rows and conflict handling."""
+    key = (model, using, rows, ignore_conflicts)
+    compiled = _INSERTS.get(key)
+    if compiled is None:
+        compiled = _INSERTS[key] = _compile_insert(model, using, rows, ignore_conflicts)
+    return compiled
+
+
 def insert_rows(objs: list, *, ignore_conflicts: bool = False) -> None:
     """``Model.objects.bulk_create(objs, ignore_conflicts=...)`` of new rows of one model
     (no primary key yet), with the SQL compiled once per model, database and number of
@@ -387,11 +398,7 @@ def insert_rows(objs: list, *, ignore_conflicts: bool = False) -> None:
             objs, ignore_conflicts=ignore_conflicts
         )
         return
-    key = (model, using, len(objs), ignore_conflicts)
-    compiled = _INSERTS.get(key)
-    if compiled is None:
-        compiled = _INSERTS[key] = _compile_insert(model, using, len(objs), ignore_conflicts)
-    sql, fields, returning = compiled
+    sql, fields, returning = compiled_insert(model, using, len(objs), ignore_conflicts)
     params = []
     for obj in objs:
         if obj.pk is not None:
@@ -553,11 +560,7 @@ def save_new(obj) -> None:
     if obj.pk is not None or not obj._state.adding:
         raise ValueError("save_new: a new row only")
     using = router.db_for_write(model, instance=obj)
-    key = (model, using, 1, False)
-    compiled = _INSERTS.get(key)
-    if compiled is None:
-        compiled = _INSERTS[key] = _compile_insert(model, using, 1, False)
-    sql, fields, returning = compiled
+    sql, fields, returning = compiled_insert(model, using, 1, False)
     connection = connections[using]
     obj._prepare_related_fields_for_save(operation_name="save")
     pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
