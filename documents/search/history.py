@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from ..models import DocumentVersion, SearchField, SearchHistory, SearchTerm
 from .analysis import QueryWord
@@ -368,7 +368,7 @@ def packed_rows_sql(
     if words:
         matching = []
         for word in words:
-            own, own_params = _word_condition(key, word)
+            own, own_params = word_condition(key, word)
             compound, compound_params = compound_condition(key, word, connection)
             matching.append(f"({own} OR {compound})")
             params = [*params, *own_params, *compound_params]
@@ -430,7 +430,7 @@ def all_rows_sql(
 MAX_INDEX_PARTS = 6
 
 
-def _index_parts(term_c: str, words: list[QueryWord], connection) -> list[tuple[str, list]]:
+def index_parts(term_c: str, words: list[QueryWord], connection) -> list[tuple[str, list]]:
     """Conditions on the term column whose OR is the words' rows (their own and their
     compounds', as ``matching`` is built), each one a single index range or list."""
     parts = []
@@ -450,7 +450,7 @@ def _current_rows_sql(
 ) -> tuple[str, list]:
     """``SearchTerm``'s rows that meet ``matching`` (the OR of the words' own and compound
     conditions), and the parameters. On PostgreSQL, as a ``UNION ALL`` of one index-only
-    scan of the (term, version, field, count) index per part (``_index_parts``), each
+    scan of the (term, version, field, count) index per part (``index_parts``), each
     without the rows of the parts before it: given the OR, PostgreSQL reads the rows' table
     through a bitmap instead (5,000 pages for 'rutin' at the default size: 27-118 ms
     against 6-8 ms)."""
@@ -460,7 +460,7 @@ def _current_rows_sql(
         f"FROM {quote(SearchTerm._meta.db_table)} WHERE "
     )
     term_c = quote(SearchTerm._meta.get_field("term").column)
-    parts = _index_parts(term_c, words, connection)
+    parts = index_parts(term_c, words, connection)
     if connection.vendor != "postgresql" or len(parts) > MAX_INDEX_PARTS:
         return f"{select}{matching[0]}", list(matching[1])
     selects, params = [], []
@@ -480,7 +480,7 @@ def _in_list(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(['%s'] * len(values))})"
 
 
-def _word_condition(term_c: str, word: QueryWord) -> tuple[str, list]:
+def word_condition(term_c: str, word: QueryWord) -> tuple[str, list]:
     """The condition on the term column a query word's rows meet, and its parameters (a
     prefix: a range, served by a btree, or one of the whole-word stems it completes to)."""
     if not word.is_prefix:
@@ -493,7 +493,7 @@ def _word_condition(term_c: str, word: QueryWord) -> tuple[str, list]:
     return condition, params
 
 
-def _whole_condition(term_c: str, word: QueryWord) -> tuple[str, list]:
+def whole_condition(term_c: str, word: QueryWord) -> tuple[str, list]:
     """The condition a word's rows of whole-word hits meet (all of an exact word's)."""
     if not word.is_prefix:
         return f"{term_c} = %s", [word.term]
@@ -501,35 +501,42 @@ def _whole_condition(term_c: str, word: QueryWord) -> tuple[str, list]:
     return _in_list(term_c, values), list(values)
 
 
-def _summed_score(
+def rows_by_field(field_c: str, count_c: str) -> Callable[[SearchField], tuple[str, str]]:
+    """``summed_score``'s ``field_count`` for rows of one field each (a field column and a
+    count column)."""
+    return lambda field: (f"{field_c} = {int(field)}", count_c)
+
+
+def summed_score(
     terms: list[QueryWord],
     conditions: list[tuple[str, list]],
     term_c: str,
-    field_c: str,
-    count_c: str,
     least: str,
+    field_count: Callable[[SearchField], tuple[str, str]],
 ) -> tuple[str, list]:
     """The score of a version's rows as SQL, and its parameters: per word and field, the
     capped sum of the counts times the field's weight; in the title, whole-word hits apart
     at ``WHOLE_TITLE_WEIGHT``. Only the word's own rows (``conditions``) count: the rows
-    of its compounds, read with them, score nothing."""
+    of its compounds, read with them, score nothing. ``field_count(field)`` is how a row
+    holds a field: the condition that it is the field's row ("" when every row holds every
+    field) and the SQL of its count there."""
     select_parts, select_params = [], []
 
-    def part(when: str, params: list, weight: int) -> None:
+    def part(when: list[str], params: list, field: SearchField, weight: int) -> None:
+        is_field, count = field_count(field)
+        when = " AND ".join(c for c in [is_field, *when] if c)
         select_parts.append(
-            f"{least}(SUM(CASE WHEN {when} THEN {count_c} ELSE 0 END), {COUNT_CAP}) * {weight}"
+            f"{least}(SUM(CASE WHEN {when} THEN {count} ELSE 0 END), {COUNT_CAP}) * {weight}"
         )
         select_params.extend(params)
 
     for word, (condition, condition_params) in zip(terms, conditions, strict=True):
-        own, own_params = f" AND {condition}", condition_params
-        whole, whole_params = _whole_condition(term_c, word)
-        title = f"{field_c} = {int(SearchField.TITLE)}{own}"
-        part(f"{title} AND {whole}", [*own_params, *whole_params], WHOLE_TITLE_WEIGHT)
+        whole, whole_params = whole_condition(term_c, word)
+        both = [*condition_params, *whole_params]
+        title = SearchField.TITLE
+        part([condition, whole], both, title, WHOLE_TITLE_WEIGHT)
         if word.is_prefix:
-            part(
-                f"{title} AND NOT {whole}", [*own_params, *whole_params], WEIGHTS[SearchField.TITLE]
-            )
+            part([condition, f"NOT {whole}"], both, title, WEIGHTS[title])
         for field in (SearchField.SUMMARY, SearchField.TEXT):
-            part(f"{field_c} = {int(field)}{own}", own_params, WEIGHTS[field])
+            part([condition], condition_params, field, WEIGHTS[field])
     return " + ".join(select_parts), select_params

@@ -56,7 +56,7 @@ def _history_versions(word: QueryWord) -> RawSQL:
         table = connection.ops.quote_name(SearchHistory._meta.db_table)
         return RawSQL(f"SELECT h.version_id FROM {table} h WHERE {where}", params)
     rows, params = history.rows_sql(connection, where, params, [word])
-    own, own_params = history._word_condition("term", word)
+    own, own_params = history.word_condition("term", word)
     compound, compound_params = compound_condition("term", word, connection)
     return RawSQL(
         f"SELECT version_id FROM ({rows}) found WHERE {own} OR {compound}",
@@ -79,10 +79,10 @@ class _HistoryScore(Func):
         rows, params = history.rows_sql(
             connection, f"h.version_id = {version_sql}", [], [self.word]
         )
-        own = history._word_condition("term", self.word)
+        own = history.word_condition("term", self.word)
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"
-        score, score_params = history._summed_score(
-            [self.word], [own], "term", "field", '"count"', least
+        score, score_params = history.summed_score(
+            [self.word], [own], "term", least, history.rows_by_field("field", '"count"')
         )
         # Grouped: a version without a history row has no group, so no score (on
         # PostgreSQL LEAST(NULL, 9) is 9, where SQLite's MIN(NULL, 9) is NULL).

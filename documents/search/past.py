@@ -13,10 +13,10 @@ from django.db.models import QuerySet
 from ..models import DocumentVersion, SearchField, SearchRank
 from .analysis import QueryWord
 from .compounds import compound_condition
-from .history import _index_parts, _whole_condition, _word_condition, candidates, packed_rows_sql
+from .history import candidates, index_parts, packed_rows_sql, summed_score, word_condition
 from .hits import Hits
 from .ranked_term import shown_sql
-from .scoring import COUNT_CAP, FIELD_SPAN, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT
+from .scoring import FIELD_SPAN, SCORE, WEIGHTS
 
 
 class RankedPast(Hits):
@@ -32,7 +32,7 @@ class RankedPast(Hits):
       rows (``SearchRank``: a row per version and term with its packed score, dates, title
       and the view's columns), read in the (term, score, title, …) index, the view's
       conditions applied there, one index range per part of the words' terms
-      (``history._index_parts``), without a lookup of each version;
+      (``history.index_parts``), without a lookup of each version;
     * versions no longer valid: their history rows in force that day (``history.candidates``
       with the day: on PostgreSQL found through the lexeme index, which holds each row's
       months in force), only the words' keys read from the text. The view's other
@@ -76,7 +76,7 @@ class RankedPast(Hits):
         shown, shown_params = shown_sql(
             connection, self.day, self.public_only, self.among, self.review_before
         )
-        parts = _index_parts(term, self.terms, connection)
+        parts = index_parts(term, self.terms, connection)
         selects, params = [], []
         for i, (condition, condition_params) in enumerate(parts):
             # Each part without the rows of the parts before it: one index range each (an
@@ -108,8 +108,10 @@ class RankedPast(Hits):
         rows = f"{rank} UNION ALL {past}"
         term_c = "term"
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"
-        own = [_word_condition(term_c, word) for word in self.terms]
-        score, score_params = _summed_packed_score(self.terms, own, term_c, "packed", least)
+        own = [word_condition(term_c, word) for word in self.terms]
+        # Each field's count read from the packed score (``FIELD_SPAN``) rather than from a
+        # row per field: the same sums, since every stored count is capped already.
+        score, score_params = summed_score(self.terms, own, term_c, least, _packed_counts)
         sql = (
             f"SELECT version_id AS version, {score} AS {SCORE} FROM ({rows}) found "
             "GROUP BY version_id"
@@ -164,30 +166,7 @@ class RankedPast(Hits):
             return cursor.fetchone()[0]
 
 
-def _summed_packed_score(
-    terms: list[QueryWord], own: list[tuple[str, list]], term_c: str, packed_c: str, least: str
-) -> tuple[str, list]:
-    """``history._summed_score`` of (version, term, packed) rows, each field's count read
-    from the packed score (``FIELD_SPAN``) rather than from a row per field: per word and
-    field, the capped sum of the word's own rows' counts times the field's weight; in the
-    title, whole-word hits apart at ``WHOLE_TITLE_WEIGHT``. The same sums: every stored
-    count is capped already, and the sum of capped counts capped again is the sum capped."""
-    parts, params = [], []
-
-    def part(when: str, when_params: list, field: SearchField, weight: int) -> None:
-        count = f"({packed_c} / {WEIGHTS[field]}) %% {FIELD_SPAN}"
-        parts.append(
-            f"{least}(SUM(CASE WHEN {when} THEN {count} ELSE 0 END), {COUNT_CAP}) * {weight}"
-        )
-        params.extend(when_params)
-
-    for word, (condition, condition_params) in zip(terms, own, strict=True):
-        whole, whole_params = _whole_condition(term_c, word)
-        title = SearchField.TITLE
-        both = [*condition_params, *whole_params]
-        part(f"{condition} AND {whole}", both, title, WHOLE_TITLE_WEIGHT)
-        if word.is_prefix:
-            part(f"{condition} AND NOT {whole}", both, title, WEIGHTS[title])
-        for field in (SearchField.SUMMARY, SearchField.TEXT):
-            part(condition, condition_params, field, WEIGHTS[field])
-    return " + ".join(parts), params
+def _packed_counts(field: SearchField) -> tuple[str, str]:
+    """``history.summed_score``'s ``field_count`` of (version, term, packed) rows: every
+    row holds every field, its count there cut from the packed score."""
+    return "", f"(packed / {WEIGHTS[field]}) %% {FIELD_SPAN}"

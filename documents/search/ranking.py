@@ -14,7 +14,7 @@ from django.utils import timezone
 from ..models import DocumentVersion, SearchField, SearchTerm
 from .analysis import QueryWord, query_terms
 from .compounds import compound_condition
-from .history import _summed_score, _word_condition, all_rows_sql
+from .history import all_rows_sql, rows_by_field, summed_score, word_condition
 from .hits import Hits
 from .past import RankedPast
 from .ranked_term import RankedTerm
@@ -207,13 +207,13 @@ def _grouped_scores_sql(
         )
         return sql, [word, *params]
 
-    own = [_word_condition(term_c, word) for word in terms]
+    own = [word_condition(term_c, word) for word in terms]
     conditions = [
         _with_compounds(term_c, word, c, connection) for word, c in zip(terms, own, strict=True)
     ]
     where = " OR ".join(condition for condition, _params in conditions)
     where_params = [value for _condition, params in conditions for value in params]
-    score, select_params = _summed_score(terms, own, term_c, field_c, count_c, least)
+    score, select_params = summed_score(terms, own, term_c, least, rows_by_field(field_c, count_c))
     sql, params = grouped(score, (where, where_params))
     if len(terms) != 1:
         having, having_params = _every_term_matches(conditions)
