@@ -1,6 +1,6 @@
-"""The history rows a search selects (``documents.search.history.candidates``), read the
-way the history index's tests ask: on PostgreSQL through the index, which the plan must
-show (sequential scans off)."""
+"""The history rows a search selects (``documents.search.history_index.candidates``), read
+the way the history index's tests ask: through the index, which the plan must show (on
+PostgreSQL with sequential scans off; on SQLite the FTS5 table)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from django.db import connection, transaction
 from documents.models import SearchCompound, SearchHistory
 from documents.search.analysis import QueryWord, query_terms
 from documents.search.compounds import part_q
-from documents.search.history import candidates, unpack
+from documents.search.history import unpack
+from documents.search.history_index import KEYS, candidates
 
 
 def history_by_index(q: str | QueryWord, day: datetime.date | None = None) -> set[int]:
@@ -25,6 +26,10 @@ def history_by_index(q: str | QueryWord, day: datetime.date | None = None) -> se
             cursor.execute(f"EXPLAIN {query}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "documents_history_lexemes" in plan, plan
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {query}", params)
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            assert f"{KEYS} VIRTUAL TABLE" in plan, plan
         cursor.execute(query, params)
         return {row[0] for row in cursor.fetchall()}
 

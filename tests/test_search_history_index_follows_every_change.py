@@ -148,3 +148,20 @@ def test_the_index_function_reads_every_key_as_it_is():
     SearchHistory.objects.create(version=version, terms=terms)
     for term in ("o'neil", "back\\slash"):
         assert by_index(QueryWord(term, is_prefix=False)) == {version.pk}, term
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table is SQLite's")
+def test_the_sqlite_index_reads_every_key_as_it_is():
+    terms = '{"rutin":1,"samverkansgrupp":20000,"åtgärd":5,"μg":3,"för":2}'
+    version = PublishedVersionFactory()
+    SearchHistory.objects.filter(version=version).delete()
+    SearchHistory.objects.create(version=version, terms=terms)
+    for term in ("rutin", "samverkansgrupp", "åtgärd", "μg", "för"):
+        assert by_index(QueryWord(term, is_prefix=False)) == {version.pk}, term
+    # Diacritics are kept: "for" is not "för"; a part of a key is not a key.
+    for term in ("for", "atgard", "samverk", "grupp"):
+        assert by_index(QueryWord(term, is_prefix=False)) == set(), term
+    assert by_index(QueryWord("samverk", is_prefix=True)) == {version.pk}
+    # A key's score is a token too, but the words' conditions decide: no hit for "20000".
+    assert set(scores(everything(), "20000")) == set()
+    assert set(scores(everything(), "µg")) == {version.pk}  # the micro sign is mu

@@ -24,7 +24,8 @@ from django.test.utils import CaptureQueriesContext
 from documents.models import DocumentVersion, SearchHistory, VersionStatus
 from documents.search import remove_version
 from documents.search.analysis import query_terms
-from documents.search.history import in_force, month_lexeme
+from documents.search.history import in_force
+from documents.search.history_index import KEYS, month_lexeme
 from documents.search.past import RankedPast
 from documents.search.ranking import RankedHits
 from documents.selectors import register_versions, valid_on
@@ -246,3 +247,47 @@ def test_the_index_holds_a_lexeme_per_month_in_force():
     # decide), so its month is there; a month later, none.
     assert lexemes(D(2024, 11, 20), D(2024, 11, 19)) == {"rutin", "@24298"}
     assert lexemes(D(2024, 11, 20), D(2024, 10, 19)) == {"rutin"}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table is SQLite's")
+def test_the_sqlite_index_holds_a_token_per_month_in_force_and_follows_changes():
+    version = PublishedVersionFactory()
+    version_id = version.pk
+    SearchHistory.objects.filter(version=version).delete()
+    months = ["@24297", "@24298", "@24299", "@24300", "@24301", "@"]
+
+    def tokens() -> set[str]:
+        with connection.cursor() as cursor:
+            found = set()
+            for token in [*months, "rutin"]:
+                cursor.execute(f"SELECT rowid FROM {KEYS} WHERE {KEYS} MATCH %s", [f'"{token}"'])
+                if version_id in {row[0] for row in cursor.fetchall()}:
+                    found.add(token)
+            return found
+
+    row = SearchHistory.objects.create(
+        version=version,
+        terms='{"rutin":1}',
+        in_force_from=D(2024, 11, 20),
+        in_force_until=D(2025, 1, 5),
+    )
+    assert tokens() == {"rutin", "@24298", "@24299", "@24300"}
+    assert month_lexeme(D(2024, 12, 4)) == "@24299"
+    # The trigger removes a row's tokens with the values they were added with.
+    row.in_force_until = None
+    row.save()
+    assert tokens() == {"rutin", "@"}  # no end: every later month
+    row.in_force_from = None
+    row.save()
+    assert tokens() == {"rutin"}  # never in force
+    row.in_force_from, row.in_force_until = D(2024, 11, 20), D(2024, 11, 19)
+    row.save()
+    assert tokens() == {"rutin", "@24298"}  # superseded on its first day: the dates decide
+    row.in_force_until = D(2024, 10, 19)
+    row.save()
+    assert tokens() == {"rutin"}
+    row.in_force_from, row.in_force_until = D(1990, 1, 1), D(2200, 1, 1)
+    row.save()
+    assert tokens() == {"rutin", "@"}  # longer than MAX_MONTHS: a candidate every day
+    row.delete()
+    assert tokens() == set()

@@ -92,13 +92,14 @@ class SearchHistory(models.Model):
     on PostgreSQL through a GIN index of each row's keys (the expression
     ``documents_history_lexemes(terms, in_force_from, in_force_until)``, a tsvector,
     migrations ``documents.0033`` and ``0036``; it
-    follows every write of the table by itself), on SQLite with ``LIKE '%"term":%'`` (a
-    prefix ``'%"term%'``), then reads only the query words' terms of those rows
-    (``documents.search.history``). ``in_force_from`` and ``in_force_until`` (copied from
-    the version when the row is written; a superseded or repealed version's dates never
-    change again) let a search on a past date keep only the rows in force that day: on
-    PostgreSQL the GIN index also holds a lexeme per month in force (migration
-    ``documents.0036``), so the index finds them. One row per
+    follows every write of the table by itself), on SQLite through an FTS5 table of the
+    same keys (``documents_history_keys``, migration ``documents.0037``, kept in step by
+    triggers: a migration that rebuilds this table on SQLite must create them again),
+    then reads only the query words' terms of those rows (``documents.search.history``).
+    ``in_force_from`` and ``in_force_until`` (copied from the version when the row is
+    written; a superseded or repealed version's dates never change again) let a search on
+    a past date keep only the rows in force that day: both indexes also hold a token per
+    month in force (migrations ``documents.0036`` and ``0037``), so they find them. One row per
     version instead of a row per (version, term, field): these versions hold four fifths
     of the index, and a search among them is rare.
     """

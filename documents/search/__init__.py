@@ -10,8 +10,8 @@ the room). A search is one SQL query:
   per term, uncorrelated, served by the (term, version, field, count) index; a search that
   may find versions that are not valid (a status or a past date) also reads the history
   rows that hold the word (on PostgreSQL found through a GIN index of each row's terms,
-  on SQLite by ``LIKE``; of the searched versions' rows where they are known), only the
-  word's terms read from each, in the same statement;
+  on SQLite through an FTS5 table of them; of the searched versions' rows where they are
+  known), only the word's terms read from each, in the same statement;
 * the last query word is a prefix: ``term >= p AND term < p'`` where ``p'`` is ``p`` with its
   last character incremented, so a plain btree serves it on both databases (on PostgreSQL
   the column uses the "C" collation, so the order is the code point order SQLite uses);

@@ -10,29 +10,19 @@ belong to such versions; as a row per version they take a fifth of the room. The
 also carries the version's first and last day in force (``in_force``, copied when the row
 is written; a superseded or repealed version's dates never change again).
 
-A search that may find such versions reads them in two steps inside its own statement
-(``candidates``, ``rows_sql``), of the searched versions' rows only where the search
-knows them (the grouped ranking: a past date, a status):
+A search that may find such versions reads them in two steps inside its own statement,
+of the searched versions' rows only where the search knows them (the grouped ranking: a
+past date, a status; ``among_sql``):
 
-* the candidate rows, those that hold a term of every query word (its own term, a
-  prefix's terms, the whole-word stems it completes to, its compounds from
-  ``SearchCompound``). On PostgreSQL one tsquery of those terms (a prefix as a prefix
-  lexeme ``'samverk':*``) against ``documents_history_lexemes(terms, in_force_from,
-  in_force_until)``, the row's keys and its months in force as a tsvector, read through
-  its GIN index (migrations ``documents.0033`` and ``0036``, 18-27 MB at the default
-  size; the index follows every write of the table by itself); a search on a past day
-  ANDs the day's month (``month_lexeme``), and the row's dates decide the day. On SQLite
-  the dates, then ``LIKE`` on the text (``'%"rutin":%'`` for a word, ``'%"samverk%'`` for
-  a prefix, a compound's by an ``EXISTS``): a scan, small at a tenth of the default size.
-* their terms that match a query word as (version, term, field, count) rows, matched by
-  the same conditions as ``SearchTerm``'s rows. On PostgreSQL only the words' keys are
-  read from the text, by cutting it at each key start (``_keys_sql``: a tenth of the cost
-  of parsing the JSON); on SQLite every key is unpacked (``json_each``) and the
-  conditions pick the words'.
+* the candidate rows, found through an index of the rows' keys and months in force
+  (``history_index.candidates``: a GIN index on PostgreSQL, an FTS5 table on SQLite);
+* their terms that match a query word, as (version, term, field, count) rows matched by
+  the same conditions as ``SearchTerm``'s rows (``rows_sql``). Only the words' keys are
+  read from the text (``history_index.keys_sql``), not every key of every candidate.
 
 So the hits and their scores are the same as if the rows were in ``SearchTerm``. The
-candidates only narrow (SQLite's ``LIKE`` is case-insensitive for ASCII; terms are lower
-case), the conditions decide.
+candidates only narrow (the indexes hold more than the words' keys: SQLite's folds case
+and also holds the scores as tokens), the conditions decide.
 
 Also here: the SQL conditions on term rows that the searches share (a word's own rows,
 its whole-word rows, the summed score).
@@ -44,9 +34,13 @@ import datetime
 import json
 from collections.abc import Callable, Iterable, Mapping
 
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
 from ..models import DocumentVersion, SearchField, SearchHistory, SearchTerm
 from .analysis import QueryWord
-from .compounds import compound_condition, compound_sql
+from .compounds import compound_condition
+from .history_index import candidates, keys_sql
 from .scoring import COUNT_CAP, FIELD_SPAN, WEIGHTS, WHOLE_TITLE_WEIGHT, _successor
 
 
@@ -163,179 +157,7 @@ def move_sql(connection, versions_sql: str) -> str:
     )
 
 
-# --- Reading: the candidates, then the words' terms of each -----------------------------
-
-# On PostgreSQL, a history row's keys as a tsvector (migration ``documents.0033``): each key
-# a lexeme as it is, nothing parsed or stemmed; its GIN index finds the candidates.
-LEXEMES = "documents_history_lexemes"
-
-
-def _like(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _lexeme(term: str) -> str:
-    """A term as a tsquery lexeme: quoted, as it is (no parsing, no stemming)."""
-    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def _lexeme_sql(column: str) -> str:
-    """``_lexeme`` in SQL, of a text column."""
-    return f"'''' || replace(replace({column}, '\\', '\\\\'), '''', '''''') || ''''"
-
-
-def _tsquery_sql(word: QueryWord, connection) -> tuple[str, list]:
-    """The word's terms as tsquery text (SQL): its term (a prefix ``'samverk':*``), the
-    whole-word stems it completes to, and its compounds' terms (read from
-    ``SearchCompound`` within the statement), OR-ed."""
-    own = " | ".join(
-        [_lexeme(word.term) + (":*" if word.is_prefix else ""), *map(_lexeme, word.whole)]
-    )
-    compounds, params = compound_sql(word, connection)
-    text = (
-        f"'(' || %s || COALESCE((SELECT string_agg(' | ' || {_lexeme_sql('c.term')}, '') "
-        f"FROM ({compounds}) c), '') || ')'"
-    )
-    return text, [own, *params]
-
-
-def month_lexeme(day: datetime.date) -> str:
-    """The lexeme of ``day``'s month among a history row's lexemes (``LEXEMES``): ``@`` and
-    the months since year 0 (``@24299`` for December 2024); ``@`` alone marks a row in
-    force without an end. Terms hold letters and digits only, so none is such a lexeme."""
-    return f"@{day.year * 12 + day.month - 1}"
-
-
-def lexemes_sql(alias: str = "h") -> str:
-    """The indexed expression of a history row (``alias``): its keys and months in force as
-    a tsvector (``LEXEMES``, PostgreSQL)."""
-    return f"{LEXEMES}({alias}.terms, {alias}.in_force_from, {alias}.in_force_until)"
-
-
-def in_force_on(alias: str, day: datetime.date, connection) -> tuple[str, list]:
-    """SQL on a history row (``alias``): in force on ``day``, and its parameters."""
-    value = connection.ops.adapt_datefield_value(day)
-    return (
-        f"{alias}.in_force_from <= %s AND "
-        f"({alias}.in_force_until IS NULL OR {alias}.in_force_until >= %s)",
-        [value, value],
-    )
-
-
-def candidates(
-    words: list[QueryWord], connection, alias: str = "h", day: datetime.date | None = None
-) -> tuple[str, list]:
-    """SQL on a history row (``alias``) that holds, for every word, a term it may match:
-    its term, a prefix's start or whole-word stems, or one of its compounds. Only
-    narrows: the terms read are matched by the words' conditions. With ``day``, of the
-    rows in force that day only (exactly: ``in_force_on``).
-
-    PostgreSQL: one tsquery of every word's terms against the row's keys (``LEXEMES``,
-    read through its GIN index); a prefix is a prefix lexeme, so the index finds exactly
-    the rows with a term in its range; a day adds its month's lexeme (or ``@``, no end),
-    so the index finds only the rows in force in that month. SQLite: ``LIKE`` on the
-    text, a scan (a tenth of the default size is a few MB there)."""
-    dated, dated_params = in_force_on(alias, day, connection) if day else ("", [])
-    if connection.vendor != "postgresql":
-        filters = [prefilter(word, connection, alias) for word in words]
-        sql = " AND ".join(sql for sql, _p in filters)
-        params = [p for _s, ps in filters for p in ps]
-        if day:
-            return f"{dated} AND {sql}", [*dated_params, *params]
-        return sql, params
-    parts = [_tsquery_sql(word, connection) for word in words]
-    text = " || ' & ' || ".join(sql for sql, _params in parts)
-    params = [p for _sql, ps in parts for p in ps]
-    if day:
-        text += " || %s"
-        params.append(f" & ({_lexeme(month_lexeme(day))} | {_lexeme('@')})")
-    sql = f"{lexemes_sql(alias)} @@ CAST({text} AS tsquery)"
-    if day:
-        return f"{sql} AND {dated}", [*params, *dated_params]
-    return sql, params
-
-
-def prefilter(word: QueryWord, connection, alias: str = "h") -> tuple[str, list]:
-    """SQL on a history row (``alias``) that holds a term the word may match: one word's
-    ``candidates`` (on SQLite a ``LIKE`` per pattern, a compound's by an ``EXISTS``)."""
-    if connection.vendor == "postgresql":
-        return candidates([word], connection, alias)
-    terms = f"{alias}.terms"
-    likes = [f'%"{_like(word.term)}{"" if word.is_prefix else chr(34) + ":"}%']
-    likes += [f'%"{_like(stem)}":%' for stem in word.whole]
-    sql = " OR ".join(f"{terms} LIKE %s ESCAPE '\\'" for _ in likes)
-    compounds, params = compound_sql(word, connection)
-    pattern = "'%%\"' || c.term || '\":%%'"
-    sql += f" OR EXISTS (SELECT 1 FROM ({compounds}) c WHERE {terms} LIKE {pattern})"
-    return f"({sql})", [*likes, *params]
-
-
-def _exact_starts_sql(words: list[QueryWord], connection) -> tuple[str, list]:
-    """PostgreSQL: the keys read whole, as a table (``start``): an exact word's term, the
-    whole-word stems a prefix completes to, and every word's compounds' terms."""
-    rows, params = [], []
-    for word in words:
-        for term in ([] if word.is_prefix else [word.term]) + list(word.whole):
-            rows.append("SELECT CAST(%s AS text) AS start")
-            params.append(term)
-        compounds, compound_params = compound_sql(word, connection)
-        rows.append(f"SELECT CAST(c.term AS text) AS start FROM ({compounds}) c")
-        params += compound_params
-    return " UNION ".join(rows), params
-
-
-def _cut_sql(starts: str, exact: bool, where: str) -> str:
-    """PostgreSQL: ``_keys_sql``'s rows of the history rows (``h``) that meet ``where``,
-    cut at each of ``starts`` (SQL of a text array), read as exact keys or as prefixes.
-    Exact keys: a text without the start is not cut (``strpos`` first: a row holds some of
-    them, and cutting copies the text); a prefix: cut at once (nearly every candidate
-    holds it, and ``strpos`` reads the text too)."""
-    table = SearchHistory._meta.db_table
-    rest = "split_part(p.piece, '\"', 1)"
-    value = "rtrim(split_part(split_part(p.piece, '\":', 2), ',', 1), '}')"
-    pieces = "(string_to_array(h.terms, '\"' || n.start))[2:]"
-    if exact:
-        pieces = f"CASE WHEN strpos(h.terms, '\"' || n.start) > 0 THEN {pieces} END"
-    return (
-        f"SELECT h.version_id AS version_id, n.start || {rest} AS term, "
-        f"CAST({value} AS INTEGER) AS packed FROM {table} h CROSS JOIN unnest({starts}) n(start) "
-        f"CROSS JOIN LATERAL unnest({pieces}) p(piece) "
-        f"WHERE {f'{rest} = {chr(39) * 2}' if exact else 'TRUE'} AND ({where})"
-    )
-
-
-def _keys_sql(
-    connection, where: str, where_params: list, words: list[QueryWord]
-) -> tuple[str, list]:
-    """PostgreSQL: ``(version_id, term, packed)`` of the words' keys in the history rows
-    (alias ``h``) that meet ``where``, read from the text without parsing its JSON: the
-    text cut at each ``"start`` (``string_to_array``, one pass per start), each piece after
-    a cut the rest of a key that begins so, ``":`` and its packed score. Terms hold no
-    ``"`` (letters and digits, ``analysis``), so every cut is at a key's start. About a
-    tenth of the cost of unpacking every key (``json_each_text``). A key that two starts
-    reach (a prefix and a compound in its range) is read once (``DISTINCT``).
-
-    The starts are arrays, computed once per statement (as a table expression PostgreSQL
-    planned them again for every candidate row). A prefix word's term is cut in every
-    candidate; the keys read whole (``_exact_starts_sql``) only in the candidates that hold
-    one of them, found through the lexeme index too: each cut copies the text, and most
-    candidates of a prefix hold none of its compounds (164 of 3,598 for 'rutin' on a past
-    date at the default size)."""
-    exact, exact_params = _exact_starts_sql(words, connection)
-    whole = f"ARRAY(SELECT start FROM ({exact}) s)"
-    prefixes = [word.term for word in words if word.is_prefix]
-    if not prefixes:
-        sql = _cut_sql(whole, True, where)
-        return f"SELECT DISTINCT * FROM ({sql}) k", [*exact_params, *where_params]
-    held = (
-        f"COALESCE((SELECT string_agg({_lexeme_sql('s.start')}, ' | ') FROM ({exact}) s), "
-        f"{_lexeme(_lexeme(chr(34)))})"
-    )
-    by_prefix = _cut_sql(f"ARRAY[{', '.join(['CAST(%s AS text)'] * len(prefixes))}]", False, where)
-    by_key = _cut_sql(whole, True, f"({where}) AND {lexemes_sql()} @@ CAST({held} AS tsquery)")
-    sql = f"SELECT DISTINCT * FROM ({by_prefix} UNION ALL {by_key}) k"
-    params = [*prefixes, *where_params, *exact_params, *where_params, *exact_params]
-    return sql, params
+# --- Reading: the candidates' rows, the words' terms of each ---------------------------
 
 
 def rows_sql(connection, where: str, params: list, words: list[QueryWord] = ()) -> tuple[str, list]:
@@ -355,10 +177,11 @@ def packed_rows_sql(
     """``rows_sql``'s rows before unpacking: (version_id, term, packed), a term's packed
     score as ``SearchRank.score`` holds it."""
     table = connection.ops.quote_name(SearchHistory._meta.db_table)
-    if connection.vendor == "postgresql" and words:
-        keys, params = _keys_sql(connection, where, params, words)
+    if words:
+        keys, params = keys_sql(connection, where, params, words)
         source, version, where = f"({keys}) e", "e.version_id", "1 = 1"
-        key, packed = 'e.term COLLATE "C"', "e.packed"
+        key = 'e.term COLLATE "C"' if connection.vendor == "postgresql" else "e.term"
+        packed = "e.packed"
     elif connection.vendor == "postgresql":
         source, version = f"{table} h CROSS JOIN json_each_text(h.terms::json) e", "h.version_id"
         key, packed = 'e.key COLLATE "C"', "CAST(e.value AS INTEGER)"
@@ -398,7 +221,7 @@ def all_rows_sql(
     connection,
     words: list[QueryWord],
     matching: tuple[str, list],
-    among: tuple[str, list] | None = None,
+    among: QuerySet[DocumentVersion] | None = None,
     day: datetime.date | None = None,
 ) -> tuple[str, list]:
     """The rows that meet ``matching`` (a condition on ``SearchTerm``'s columns, and its
@@ -409,20 +232,37 @@ def all_rows_sql(
     PostgreSQL read them all; on PostgreSQL part by part, ``_current_rows_sql``); the
     history part unpacks only the words' terms.
 
-    ``among``: SQL selecting the ids of the versions searched (and its parameters). Only
-    their history rows are read: a search on a past date looks at a fraction of the
+    ``among``: the versions searched (``among_sql``). Only their history rows are read: a search on a past date looks at a fraction of the
     history, and unpacking the candidates is most of its cost. ``day``: the versions
     searched are in force that day (a past date), so only the rows in force then are
     candidates (``candidates``: found so through the index).
     """
     where, params = candidates(words, connection, day=day)
     if among is not None:
-        where = f"h.version_id IN ({among[0]}) AND {where}"
-        params = [*among[1], *params]
+        among_where, among_params = among_sql(among, connection)
+        where = f"{where} AND {among_where}"
+        params = [*params, *among_params]
     history, params = rows_sql(connection, where, params, words)
     current, current_params = _current_rows_sql(connection, words, matching)
     # The history part's rows meet it already: only the words' terms are unpacked.
     return f"{current} UNION ALL {history}", [*current_params, *params]
+
+
+def among_sql(
+    versions: QuerySet[DocumentVersion], connection, alias: str = "h"
+) -> tuple[str, list]:
+    """SQL on a history row (``alias``): its version is one of ``versions``, and the
+    parameters. On SQLite a lookup of the row's version (``EXISTS``), so that the
+    candidates the index finds drive the statement: given ``IN (…)`` SQLite built the list
+    of every version searched first (75,000 superseded versions at the default size: 25 ms
+    for a word 9 rows hold)."""
+    versions = versions.order_by()
+    if connection.vendor == "sqlite":
+        found = versions.filter(pk=RawSQL(f"{alias}.version_id", ())).values("pk")
+        sql, params = found.query.sql_with_params()
+        return f"EXISTS ({sql})", list(params)
+    sql, params = versions.values("pk").query.sql_with_params()
+    return f"{alias}.version_id IN ({sql})", list(params)
 
 
 # Parts of ``SearchTerm``'s rows read apart (below): more, and the conditions that keep

@@ -21,7 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Least
 
 from ..models import Document, SearchField, SearchHistory, SearchTerm
-from . import history
+from . import history, history_index
 from .analysis import QueryWord, query_terms
 from .compounds import compound_condition, compound_terms
 from .scoring import COUNT_CAP, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT, _successor
@@ -46,12 +46,13 @@ def _matching(word: QueryWord) -> QuerySet[SearchTerm]:
 
 def _history_versions(word: QueryWord) -> RawSQL:
     """The versions that are not valid with the word or a compound of it, from their
-    ``SearchHistory`` rows (``history``): the candidates (``history.prefilter``); on
-    SQLite, whose ``LIKE`` only narrows, those with one of the word's terms among theirs.
-    On PostgreSQL the index's candidates are exactly the rows with a term of the word
-    (its range, stems and compounds as lexemes): nothing more to read."""
+    ``SearchHistory`` rows (``history``): the candidates (``history_index.prefilter``); on
+    SQLite, whose index only narrows (its tokens are case-folded, and the scores are
+    tokens too), those with one of the word's terms among theirs. On PostgreSQL the
+    index's candidates are exactly the rows with a term of the word (its range, stems and
+    compounds as lexemes): nothing more to read."""
     connection = connections[SearchHistory.objects.db]
-    where, params = history.prefilter(word, connection)
+    where, params = history_index.prefilter(word, connection)
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(SearchHistory._meta.db_table)
         return RawSQL(f"SELECT h.version_id FROM {table} h WHERE {where}", params)

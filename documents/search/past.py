@@ -13,7 +13,14 @@ from django.db.models import QuerySet
 from ..models import DocumentVersion, SearchField, SearchRank
 from .analysis import QueryWord
 from .compounds import compound_condition
-from .history import candidates, index_parts, packed_rows_sql, summed_score, word_condition
+from .history import (
+    among_sql,
+    index_parts,
+    packed_rows_sql,
+    summed_score,
+    word_condition,
+)
+from .history_index import candidates
 from .hits import Hits
 from .ranked_term import shown_sql
 from .scoring import FIELD_SPAN, SCORE, WEIGHTS
@@ -33,7 +40,7 @@ class RankedPast(Hits):
       and the view's columns), read in the (term, score, title, …) index, the view's
       conditions applied there, one index range per part of the words' terms
       (``history.index_parts``), without a lookup of each version;
-    * versions no longer valid: their history rows in force that day (``history.candidates``
+    * versions no longer valid: their history rows in force that day (``history_index.candidates``
       with the day: on PostgreSQL found through the lexeme index, which holds each row's
       months in force), only the words' keys read from the text. The view's other
       conditions (public, ``among``, review date) are the columns of the version, not of
@@ -96,8 +103,8 @@ class RankedPast(Hits):
         the day (and, with the view's other conditions, of the versions searched)."""
         where, params = candidates(self.terms, connection, day=self.day)
         if self.public_only or self.among or self.review_before is not None:
-            among, among_params = self.versions().order_by().values("pk").query.sql_with_params()
-            where = f"{where} AND h.version_id IN ({among})"
+            among, among_params = among_sql(self.versions(), connection)
+            where = f"{where} AND {among}"
             params = [*params, *among_params]
         return packed_rows_sql(connection, where, params, self.terms)
 

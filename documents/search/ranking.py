@@ -102,9 +102,7 @@ class RankedHits(Hits):
         self.db = versions.db
         # Versions that are not valid are found in their history rows: only those of the
         # versions searched are read.
-        among = None
-        if not current_only:
-            among = versions.order_by().values("pk").query.sql_with_params()
+        among = None if current_only else versions
         self.groups = _grouped_scores_sql(terms, current_only, connections[self.db], among)
         columns: dict[str, F] = {"_id": F("pk")}
         self.ordering: list[tuple[str, bool]] = []
@@ -158,7 +156,7 @@ def _grouped_scores_sql(
     terms: list[QueryWord],
     current_only: bool,
     connection,
-    among: tuple[str, list] | None = None,
+    among: QuerySet[DocumentVersion] | None = None,
 ) -> tuple[str, list]:
     """Per version with every term: ``version`` and ``score`` (as ``search`` scores).
 
@@ -167,7 +165,7 @@ def _grouped_scores_sql(
     standard SQL (CASE, SUM, GROUP BY, HAVING) plus the databases' two-argument minimum.
     The rows read are the words' own and their compounds' (``compounds``): a version
     must have one or the other for every word (``HAVING``), and only its own rows score.
-    ``among`` (SQL selecting the searched versions' ids) limits the history rows read when
+    ``among`` (the versions searched) limits the history rows read when
     versions that are not valid are searched (``history.all_rows_sql``).
     With one word there is nothing to check in ``HAVING``; with one exact word, a version
     has one own row per field and its score is a single sum.
