@@ -77,3 +77,27 @@ def test_terms_compare_by_code_point_on_postgresql():
             "WHERE table_name = 'documents_searchterm' AND column_name = 'term'"
         )
         assert cursor.fetchone()[0] == "C"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table is SQLite's")
+def test_repairs_a_drifted_history_index_on_sqlite():
+    from django.db import DatabaseError
+
+    from documents.search.bulk import check_history_index
+    from documents.search.history_index import KEYS
+    from tests.search_history_support import history_by_index
+
+    first = PublishedVersionFactory(title="Rutin för brandskydd")
+    PublishedVersionFactory(document=first.document, title="Rutin för sprinkler")
+    assert history_by_index("brandskydd") == {first.pk}
+    check_history_index(connection)
+    # Written behind the history table's back (its triggers keep the two in step).
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {KEYS}(rowid, terms) VALUES (%s, %s)", [999999, "brandskydd"])
+    with pytest.raises(DatabaseError):
+        check_history_index(connection)
+
+    run()
+
+    check_history_index(connection)
+    assert history_by_index("brandskydd") == {first.pk}

@@ -10,10 +10,12 @@
 # its months in force are tokens as on PostgreSQL ('@24299' for December 2024, '@' for a
 # row in force without an end; documents.search.history.month_lexeme). A search looks up
 # words ("rutin"), prefixes ("samverk"*) and the day's month. The table keeps no copy of
-# the text (contentless) and no positions (detail=none): about 10 MB at the default size.
-# Triggers keep it in step with every write of the history table, as PostgreSQL's
-# expression index follows the table by itself; a row's tokens are removed with the
-# values they were added with, so the month tokens are computed the same way both times.
+# the text and no positions (detail=none): about 10 MB at the default size. Its content is
+# a view of the history table (documents_history_documents: each row's terms and month
+# tokens), so the indexed text is defined once; triggers keep the index in step with
+# every write of the history table, as PostgreSQL's expression index follows the table by
+# itself (a row's tokens are removed before it changes, with the text they were added
+# with), 'rebuild' fills it again from the view, and 'integrity-check' compares the two.
 #
 # The tokenizer keeps diacritics (för is not for) and counts every letter, digit, mark,
 # symbol, not yet assigned character and '@' as part of a token, so that each term
@@ -28,6 +30,7 @@ from django.db import migrations
 
 TABLE = "documents_searchhistory"
 KEYS = "documents_history_keys"
+DOCUMENTS = "documents_history_documents"
 # A row in force longer than this many months is indexed as if without an end.
 MAX_MONTHS = 1200
 TOKENIZE = "unicode61 remove_diacritics 0 categories 'L* N* Co Cn M* S*' tokenchars '@'"
@@ -42,10 +45,10 @@ def _month(column: str) -> str:
 
 
 def _document(row: str) -> str:
-    """The indexed text of a history row (``new`` or ``old``, or a table alias): its terms'
-    JSON, then a token per month from its first to its last day in force, or '@' for no
-    last day (or a last day more than ``MAX_MONTHS`` after the first: a candidate on
-    every day, the row's dates decide)."""
+    """The indexed text of a history row (a table alias): its terms' JSON, then a token per
+    month from its first to its last day in force, or '@' for no last day (or a last day
+    more than ``MAX_MONTHS`` after the first: a candidate on every day, the row's dates
+    decide)."""
     first, last = f"{row}.in_force_from", f"{row}.in_force_until"
     span = f"{_month(last)} - {_month(first)}"
     months = (
@@ -62,21 +65,18 @@ def _document(row: str) -> str:
     return f"{row}.terms || ' ' || COALESCE({months}, '') || {no_end}"
 
 
-def _add(row: str) -> str:
-    return f"INSERT INTO {KEYS}(rowid, terms) VALUES ({row}.version_id, {_document(row)});"
+def _indexed(row: str) -> str:
+    """SELECT of the view's row of a history row (``new`` or ``old``): its id and text."""
+    return f"SELECT version_id, terms FROM {DOCUMENTS} WHERE version_id = {row}.version_id"
 
 
-def _remove(row: str) -> str:
-    return (
-        f"INSERT INTO {KEYS}({KEYS}, rowid, terms) "
-        f"VALUES ('delete', {row}.version_id, {_document(row)});"
-    )
-
-
+_ADD = f"INSERT INTO {KEYS}(rowid, terms) "
+_REMOVE = f"INSERT INTO {KEYS}({KEYS}, rowid, terms) SELECT 'delete', d.version_id, d.terms FROM "
 TRIGGERS = {
-    "ai": f"AFTER INSERT ON {TABLE} BEGIN {_add('new')} END",
-    "ad": f"AFTER DELETE ON {TABLE} BEGIN {_remove('old')} END",
-    "au": f"AFTER UPDATE ON {TABLE} BEGIN {_remove('old')} {_add('new')} END",
+    "ai": f"AFTER INSERT ON {TABLE} BEGIN {_ADD}{_indexed('new')}; END",
+    "bd": f"BEFORE DELETE ON {TABLE} BEGIN {_REMOVE}({_indexed('old')}) d; END",
+    "bu": f"BEFORE UPDATE ON {TABLE} BEGIN {_REMOVE}({_indexed('old')}) d; END",
+    "au": f"AFTER UPDATE ON {TABLE} BEGIN {_ADD}{_indexed('new')}; END",
 }
 
 
@@ -92,14 +92,16 @@ def create(apps, schema_editor):
                 "python.org, Debian, Ubuntu, Fedora and Homebrew builds have it) or PostgreSQL."
             )
     schema_editor.execute(
-        f"CREATE VIRTUAL TABLE {KEYS} USING fts5(terms, content='', detail=none, "
-        f"tokenize=\"{TOKENIZE}\")"
+        f"CREATE VIEW {DOCUMENTS} AS SELECT h.version_id AS version_id, "
+        f"{_document('h')} AS terms FROM {TABLE} h"
+    )
+    schema_editor.execute(
+        f"CREATE VIRTUAL TABLE {KEYS} USING fts5(terms, content='{DOCUMENTS}', "
+        f"content_rowid='version_id', detail=none, tokenize=\"{TOKENIZE}\")"
     )
     for name, body in TRIGGERS.items():
         schema_editor.execute(f"CREATE TRIGGER {KEYS}_{name} {body}")
-    schema_editor.execute(
-        f"INSERT INTO {KEYS}(rowid, terms) SELECT h.version_id, {_document('h')} FROM {TABLE} h"
-    )
+    schema_editor.execute(f"INSERT INTO {KEYS}({KEYS}) VALUES ('rebuild')")
 
 
 def drop(apps, schema_editor):
@@ -108,6 +110,7 @@ def drop(apps, schema_editor):
     for name in TRIGGERS:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {KEYS}_{name}")
     schema_editor.execute(f"DROP TABLE IF EXISTS {KEYS}")
+    schema_editor.execute(f"DROP VIEW IF EXISTS {DOCUMENTS}")
 
 
 class Migration(migrations.Migration):

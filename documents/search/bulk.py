@@ -10,6 +10,8 @@ from .compounds import forget_compounds
 from .compounds import record as record_compounds
 from .history import in_force
 from .history import terms_of as history_terms
+from .history_index import check_index as check_history_index
+from .history_index import rebuild_index as rebuild_history_index
 from .indexing import index_versions, rank_versions
 from .prefixes import PREFIX_MIN_VERSIONS, choose_prefixes
 from .scoring import SEARCHABLE_STATUSES
@@ -18,6 +20,7 @@ __all__ = [
     "PREFIX_MIN_VERSIONS",
     "SEARCHABLE_STATUSES",
     "analyse",
+    "check_history_index",
     "choose_prefixes",
     "copy_rank_columns",
     "forget_compounds",
@@ -26,6 +29,7 @@ __all__ = [
     "index_versions",
     "indexable_words",
     "rank_versions",
+    "rebuild_history_index",
     "record_compounds",
     "stem",
 ]

@@ -128,6 +128,23 @@ def prefilter(word: QueryWord, connection, alias: str = "h") -> tuple[str, list]
 KEYS = "documents_history_keys"
 
 
+def rebuild_index(connection) -> None:
+    """SQLite: fill the FTS5 table of the history rows' keys and months again from the
+    history table (a repair, should it have drifted; its triggers keep it in step). On
+    PostgreSQL nothing: its index is an expression index, which cannot drift."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {KEYS}({KEYS}) VALUES ('rebuild')")
+
+
+def check_index(connection) -> None:
+    """SQLite: raise ``DatabaseError`` unless the FTS5 table holds exactly the tokens of the
+    history rows as they are (FTS5's ``integrity-check`` against its content)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {KEYS}({KEYS}, rank) VALUES ('integrity-check', 1)")
+
+
 def _fts_phrase_sql(column: str) -> str:
     """A text column as an FTS5 string (double quotes doubled), in SQL."""
     return f"'\"' || replace({column}, '\"', '\"\"') || '\"'"

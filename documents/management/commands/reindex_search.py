@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand, OutputWrapper
-from django.db import transaction
+from django.db import connection, transaction
 
 from config.jobs import run_alone
 from documents.models import DocumentVersion, SearchHistory, SearchTerm, count_ranks
@@ -14,6 +14,7 @@ from documents.search.bulk import (
     choose_prefixes,
     forget_compounds,
     index_versions,
+    rebuild_history_index,
 )
 
 
@@ -103,9 +104,11 @@ class Command(BaseCommand):
             progress.close()
         # The prefixes whose rank rows are also kept grouped, chosen from the new index.
         groups = choose_prefixes()
-        # The terms' kept counts, counted again from the rank rows (a repair, if they drifted).
+        # The terms' kept counts, counted again from the rank rows (a repair, if they drifted);
+        # on SQLite the history's index of keys filled again from its rows (the same).
         with transaction.atomic():
             count_ranks(None)
+            rebuild_history_index(connection)
 
         seconds = time.monotonic() - started
         self.stdout.write(
