@@ -345,8 +345,10 @@ class RegisterFilter(django_filters.FilterSet):
             return None
         among = self.ranked_filters()
         view = None
+        past = self.form.cleaned_data.get("valid_on")
+        if past is not None and past >= timezone.localdate():
+            past = None
         if self.request is not None and among is not None:
-            past = self.form.cleaned_data.get("valid_on")
             view = search.RankedView(
                 day=past or timezone.localdate(),
                 public_only=access.register_public_only(self.request.user),
@@ -358,6 +360,7 @@ class RegisterFilter(django_filters.FilterSet):
             lambda: self._filter(self.queryset.all()),
             current_only=self.only_valid_versions(),
             view=view,
+            in_force_on=past,
             using=self.queryset.db,
         )
 

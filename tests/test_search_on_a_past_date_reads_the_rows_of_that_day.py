@@ -202,6 +202,32 @@ def test_the_page_is_the_grouped_rankings(history, day):
             assert past(q, day).rows(offset, limit) == expected[offset : offset + limit]
 
 
+@pytest.mark.parametrize("day", DAYS)
+def test_a_sorted_search_on_a_past_date_reads_only_that_months_history(history, day):
+    # A sort makes the register group the rows (RankedHits); told the day, it reads only
+    # the history rows in force that month (the index's month token in its statement).
+    user = UserFactory()
+    versions = register_versions(user).filter(valid_on(day)).order_by("-valid_from", "pk")
+    for q in QUERIES:
+        narrowed = RankedHits(versions, q, in_force_on=day)
+        assert narrowed.rows() == RankedHits(versions, q).rows(), q
+        with CaptureQueriesContext(connection) as queries:
+            narrowed.rows(0, 25)
+        assert month_lexeme(day) in queries[0]["sql"], q
+
+
+def test_the_register_passes_its_past_date_to_a_sorted_search(history, client):
+    first, _second, _third, _repealed = history
+    client.force_login(UserFactory())
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(
+            "/register/", {"q": "brandla", "valid_on": "2021-01-15", "sort": "-valid_from"}
+        )
+    assert response.status_code == 200
+    assert first.title in response.content.decode()
+    assert any(month_lexeme(D(2021, 1, 15)) in q["sql"] for q in queries)
+
+
 def test_the_view_applies_to_valid_and_earlier_versions_alike(history):
     first, second, third, repealed = history
     day = D(2021, 7, 1)

@@ -41,6 +41,7 @@ def ranked(
     *,
     current_only: bool,
     view: RankedView | None = None,
+    in_force_on: datetime.date | None = None,
     using: str = "default",
 ) -> Hits | None:
     """The hits of ``q`` ranked in one pass, or None when ``q`` has no search terms.
@@ -53,7 +54,9 @@ def ranked(
     building the filtered queryset costs a little). All give the same hits, scores and
     order. ``current_only``:
     ``versions()`` holds valid versions only, so the rows of versions that are not valid are
-    not read.
+    not read. ``in_force_on``: ``versions()`` holds only versions in force on that past day
+    (the register's past date with a sort, which the grouped ranking serves), so only the
+    history rows in force then are read.
     """
     terms = query_terms(q)
     if not terms:
@@ -77,7 +80,7 @@ def ranked(
             review_before=view.review_before,
             using=using,
         )
-    return RankedHits(versions(), q, current_only=current_only)
+    return RankedHits(versions(), q, current_only=current_only, in_force_on=in_force_on)
 
 
 class RankedHits(Hits):
@@ -88,13 +91,19 @@ class RankedHits(Hits):
     (every term must match: ``HAVING``), instead of a correlated score lookup per hit and
     term, and the groups are joined to ``versions`` (filtered, not searched) by id. Ties
     keep ``versions``' own ordering, then the id. Each call to :meth:`rows` is one query.
+    ``in_force_on``: every version of ``versions`` was in force that day (``ranked``).
 
     Django cannot join a derived table, so the query is composed: the grouped scores as
     SQL, the versions as their compiled queryset; every value in it is a query parameter.
     """
 
     def __init__(
-        self, versions: QuerySet[DocumentVersion], q: str, *, current_only: bool = False
+        self,
+        versions: QuerySet[DocumentVersion],
+        q: str,
+        *,
+        current_only: bool = False,
+        in_force_on: datetime.date | None = None,
     ) -> None:
         terms = query_terms(q)
         if not terms:
@@ -103,7 +112,9 @@ class RankedHits(Hits):
         # Versions that are not valid are found in their history rows: only those of the
         # versions searched are read.
         among = None if current_only else versions
-        self.groups = _grouped_scores_sql(terms, current_only, connections[self.db], among)
+        self.groups = _grouped_scores_sql(
+            terms, current_only, connections[self.db], among, in_force_on
+        )
         columns: dict[str, F] = {"_id": F("pk")}
         self.ordering: list[tuple[str, bool]] = []
         for i, name in enumerate(_ordering(versions)):
@@ -157,6 +168,7 @@ def _grouped_scores_sql(
     current_only: bool,
     connection,
     among: QuerySet[DocumentVersion] | None = None,
+    in_force_on: datetime.date | None = None,
 ) -> tuple[str, list]:
     """Per version with every term: ``version`` and ``score`` (as ``search`` scores).
 
@@ -165,6 +177,8 @@ def _grouped_scores_sql(
     standard SQL (CASE, SUM, GROUP BY, HAVING) plus the databases' two-argument minimum.
     The rows read are the words' own and their compounds' (``compounds``): a version
     must have one or the other for every word (``HAVING``), and only its own rows score.
+    ``in_force_on``: every version searched was in force that day (a past date), so only
+    the history rows in force then are read (found so through their index).
     ``among`` (the versions searched) limits the history rows read when
     versions that are not valid are searched (``history.all_rows_sql``).
     With one word there is nothing to check in ``HAVING``; with one exact word, a version
@@ -184,7 +198,7 @@ def _grouped_scores_sql(
         if current_only:
             table = quote(meta.db_table)
             return f"{select}{table} WHERE ({where[0]}) GROUP BY {version_c}", where[1]
-        rows, params = all_rows_sql(connection, terms, where, among)
+        rows, params = all_rows_sql(connection, terms, where, among, in_force_on)
         return f"{select}({rows}) searched GROUP BY {version_c}", params
 
     # One exact term: a version has at most one row per field of the term, so its score
