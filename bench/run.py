@@ -315,7 +315,7 @@ def varied_words() -> list[str]:
     return list(dict.fromkeys(words))[:120]
 
 
-HITS_HTML = re.compile(r'role="status">\s*([\d\s\u00a0]+)')
+HITS_HTML = re.compile(r'role="status"[^>]*>\s*([\d\s\u00a0]+)')
 
 
 def hits_of(response) -> str:
