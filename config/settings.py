@@ -123,6 +123,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'styrdok.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with each statement's text converted to SQLite's style once
+    # (config/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite3"
     # BEGIN IMMEDIATE takes the write lock at the start of each transaction, so
     # concurrent writers queue on the busy timeout instead of failing with
     # "database is locked" when a read transaction tries to upgrade.
