@@ -147,7 +147,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = ""
+    # In memory, named as such: pytest-django gives each xdist worker a database of its
+    # own by suffixing the name, except for an in-memory one, which it recognises by
+    # ":memory:" or, with no name, by Django's own engine (this one is config.sqlite3).
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = ":memory:"
     # Keep the connection between requests: opening it and running the pragmas above on
     # every request was a large part of a cached page's time under gunicorn.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
