@@ -123,6 +123,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'styrdok.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with each statement's text converted to SQLite's style once
+    # (config/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite3"
     # BEGIN IMMEDIATE takes the write lock at the start of each transaction, so
     # concurrent writers queue on the busy timeout instead of failing with
     # "database is locked" when a read transaction tries to upgrade.
@@ -144,7 +147,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = ""
+    # In memory, named as such: pytest-django gives each xdist worker a database of its
+    # own by suffixing the name, except for an in-memory one, which it recognises by
+    # ":memory:" or, with no name, by Django's own engine (this one is config.sqlite3).
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = ":memory:"
     # Keep the connection between requests: opening it and running the pragmas above on
     # every request was a large part of a cached page's time under gunicorn.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
