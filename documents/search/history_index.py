@@ -20,6 +20,8 @@ that may hold its words, and reads only the words' keys out of their text.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..models import SearchHistory
 from .analysis import QueryWord
@@ -39,21 +41,6 @@ def _lexeme(term: str) -> str:
 def _lexeme_sql(column: str) -> str:
     """``_lexeme`` in SQL, of a text column."""
     return f"'''' || replace(replace({column}, '\\', '\\\\'), '''', '''''') || ''''"
-
-
-def _tsquery_sql(word: QueryWord, connection) -> tuple[str, list]:
-    """The word's terms as tsquery text (SQL): its term (a prefix ``'samverk':*``), the
-    whole-word stems it completes to, and its compounds' terms (read from
-    ``SearchCompound`` within the statement), OR-ed."""
-    own = " | ".join(
-        [_lexeme(word.term) + (":*" if word.is_prefix else ""), *map(_lexeme, word.whole)]
-    )
-    compounds, params = compound_sql(word, connection)
-    text = (
-        f"'(' || %s || COALESCE((SELECT string_agg(' | ' || {_lexeme_sql('c.term')}, '') "
-        f"FROM ({compounds}) c), '') || ')'"
-    )
-    return text, [own, *params]
 
 
 def month_lexeme(day: datetime.date) -> str:
@@ -91,28 +78,22 @@ def candidates(
     read through its GIN index); a prefix is a prefix lexeme, so the index finds exactly
     the rows with a term in its range; a day adds its month's lexeme (or ``@``, no end),
     so the index finds only the rows in force in that month. SQLite: the same question
-    as an FTS5 query (``_match_sql``) to the table of the rows' keys and months
+    as an FTS5 query (``_query_sql``) to the table of the rows' keys and months
     (``KEYS``), whose row ids are the rows' versions."""
-    dated, dated_params = in_force_on(alias, day, connection) if day else ("", [])
-    if connection.vendor != "postgresql":
-        parts = [_match_sql(word, connection) for word in words]
-        text = " || ' AND ' || ".join(sql for sql, _params in parts)
-        params = [p for _sql, ps in parts for p in ps]
-        if day:
-            text += " || %s"
-            params.append(f" AND ({_fts_phrase(month_lexeme(day))} OR {_fts_phrase('@')})")
-        sql = f"{alias}.version_id IN (SELECT rowid FROM {KEYS} WHERE {KEYS} MATCH {text})"
-        if day:
-            return f"{sql} AND {dated}", [*params, *dated_params]
-        return sql, params
-    parts = [_tsquery_sql(word, connection) for word in words]
-    text = " || ' & ' || ".join(sql for sql, _params in parts)
+    syntax = _syntax(connection)
+    parts = [_query_sql(word, connection) for word in words]
+    text = f" || '{syntax.conjunction}' || ".join(sql for sql, _params in parts)
     params = [p for _sql, ps in parts for p in ps]
     if day:
         text += " || %s"
-        params.append(f" & ({_lexeme(month_lexeme(day))} | {_lexeme('@')})")
-    sql = f"{lexemes_sql(alias)} @@ CAST({text} AS tsquery)"
+        month, no_end = syntax.token(month_lexeme(day)), syntax.token("@")
+        params.append(f"{syntax.conjunction}({month}{syntax.alternative}{no_end})")
+    if connection.vendor == "postgresql":
+        sql = f"{lexemes_sql(alias)} @@ CAST({text} AS tsquery)"
+    else:
+        sql = f"{alias}.version_id IN (SELECT rowid FROM {KEYS} WHERE {KEYS} MATCH {text})"
     if day:
+        dated, dated_params = in_force_on(alias, day, connection)
         return f"{sql} AND {dated}", [*params, *dated_params]
     return sql, params
 
@@ -154,17 +135,41 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _match_sql(word: QueryWord, connection) -> tuple[str, list]:
-    """SQLite: the word's terms as an FTS5 query (SQL of its text), as ``_tsquery_sql``:
-    its term (a prefix ``"samverk"*``), its whole-word stems and its compounds' terms
-    (read from ``SearchCompound`` within the statement), OR-ed."""
-    own = " OR ".join(
-        [_fts_phrase(word.term) + ("*" if word.is_prefix else ""), *map(_fts_phrase, word.whole)]
+@dataclass(frozen=True)
+class _Syntax:
+    """How a database's index is asked for terms: a term as a token, and SQL of a column
+    as one; the marks of a prefix, of "or" and of "and"; the text aggregate."""
+
+    token: Callable[[str], str]
+    token_sql: Callable[[str], str]
+    prefix: str
+    alternative: str
+    conjunction: str
+    aggregate: str
+
+
+_TSQUERY = _Syntax(_lexeme, _lexeme_sql, ":*", " | ", " & ", "string_agg")
+_FTS5 = _Syntax(_fts_phrase, _fts_phrase_sql, "*", " OR ", " AND ", "group_concat")
+
+
+def _syntax(connection) -> _Syntax:
+    return _TSQUERY if connection.vendor == "postgresql" else _FTS5
+
+
+def _query_sql(word: QueryWord, connection) -> tuple[str, list]:
+    """The word's terms as the index's query text (SQL): its term (a prefix
+    ``'samverk':*`` on PostgreSQL, ``"samverk"*`` on SQLite), the whole-word stems it
+    completes to, and its compounds' terms (read from ``SearchCompound`` within the
+    statement), OR-ed."""
+    syntax = _syntax(connection)
+    own = syntax.alternative.join(
+        [syntax.token(word.term) + (syntax.prefix if word.is_prefix else "")]
+        + [syntax.token(stem) for stem in word.whole]
     )
     compounds, params = compound_sql(word, connection)
     text = (
-        f"'(' || %s || COALESCE((SELECT group_concat(' OR ' || {_fts_phrase_sql('c.term')}, '') "
-        f"FROM ({compounds}) c), '') || ')'"
+        f"'(' || %s || COALESCE((SELECT {syntax.aggregate}('{syntax.alternative}' || "
+        f"{syntax.token_sql('c.term')}, '') FROM ({compounds}) c), '') || ')'"
     )
     return text, [own, *params]
 
