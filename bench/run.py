@@ -290,6 +290,12 @@ def scenarios(data: Data) -> list[Scenario]:
             note="the history rows (versions no longer valid) through their lexeme index",
         ),
         Scenario(
+            "search-superseded-common", "search", "search among superseded versions: 'rutin'",
+            f"{search}?q=rutin&status=superseded", manager,
+            note="every superseded version holding the word is ranked: its key read from "
+            "each of about 36,000 history rows",
+        ),
+        Scenario(
             "search-varied", "search", "search: a different inflected word each request",
             search, manager, urls=[f"{search}?q={quote(w)}" for w in varied_words()],
             note="hits of the last word",
