@@ -232,8 +232,9 @@ def all_rows_sql(
     PostgreSQL read them all; on PostgreSQL part by part, ``_current_rows_sql``); the
     history part unpacks only the words' terms.
 
-    ``among``: the versions searched (``among_sql``). Only their history rows are read: a search on a past date looks at a fraction of the
-    history, and unpacking the candidates is most of its cost. ``day``: the versions
+    ``among``: the versions searched (``among_sql``). Only their history rows are read: a
+    search on a past date looks at a fraction of the history, and unpacking the
+    candidates is most of its cost. ``day``: the versions
     searched are in force that day (a past date), so only the rows in force then are
     candidates (``candidates``: found so through the index).
     """
