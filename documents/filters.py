@@ -361,6 +361,7 @@ class RegisterFilter(django_filters.FilterSet):
             current_only=self.only_valid_versions(),
             view=view,
             in_force_on=past,
+            history_only=self.only_versions_no_longer_valid(),
             using=self.queryset.db,
         )
 
@@ -402,3 +403,11 @@ class RegisterFilter(django_filters.FilterSet):
         if status in ("under_revision", "expired"):
             return True
         return not status and (day is None or day >= timezone.localdate())
+
+    # The statuses of versions whose search rows are all history rows (``filter_status``).
+    NO_LONGER_VALID = ("superseded", "repealed")
+
+    def only_versions_no_longer_valid(self) -> bool:
+        """Whether the filters let only versions that are no longer valid through (then the
+        search reads only their history rows)."""
+        return self.form.cleaned_data.get("status") in self.NO_LONGER_VALID

@@ -41,7 +41,7 @@ from ..models import DocumentVersion, SearchField, SearchHistory, SearchTerm
 from .analysis import QueryWord
 from .compounds import compound_condition
 from .history_index import candidates, keys_sql
-from .scoring import COUNT_CAP, FIELD_SPAN, WEIGHTS, WHOLE_TITLE_WEIGHT, _successor
+from .scoring import COUNT_CAP, FIELD_SPAN, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT, _successor
 
 
 def pack(counts: Mapping[int, int]) -> int:
@@ -340,6 +340,39 @@ def whole_condition(term_c: str, word: QueryWord) -> tuple[str, list]:
         return f"{term_c} = %s", [word.term]
     values = (word.term, *word.whole)
     return _in_list(term_c, values), list(values)
+
+
+def packed_counts(field: SearchField) -> tuple[str, str]:
+    """``summed_score``'s ``field_count`` of (version, term, packed) rows: every row holds
+    every field, its count there cut from the packed score."""
+    return "", f"(packed / {WEIGHTS[field]}) %% {FIELD_SPAN}"
+
+
+def grouped_packed_sql(
+    rows: str, rows_params: list, terms: list[QueryWord], connection
+) -> tuple[str, list]:
+    """(version, score) per version of ``rows`` (SQL of (version_id, term, packed) rows, the
+    words' own and compound terms): scored as the grouped ranking scores the same rows
+    unpacked, every word matched (``HAVING``, with more than one). Each field's count is
+    read from the packed score (``FIELD_SPAN``) rather than from a row per field: the same
+    sums, since every stored count is capped already."""
+    term_c = "term"
+    least = "MIN" if connection.vendor == "sqlite" else "LEAST"
+    own = [word_condition(term_c, word) for word in terms]
+    score, score_params = summed_score(terms, own, term_c, least, packed_counts)
+    sql = (
+        f"SELECT version_id AS version, {score} AS {SCORE} FROM ({rows}) found GROUP BY version_id"
+    )
+    params = [*score_params, *rows_params]
+    if len(terms) > 1:
+        having, having_params = [], []
+        for word, (condition, condition_params) in zip(terms, own, strict=True):
+            compound, compound_params = compound_condition(term_c, word, connection)
+            having.append(f"SUM(CASE WHEN {condition} OR {compound} THEN 1 ELSE 0 END) > 0")
+            having_params += [*condition_params, *compound_params]
+        sql += f" HAVING {' AND '.join(having)}"
+        params += having_params
+    return sql, params
 
 
 def rows_by_field(field_c: str, count_c: str) -> Callable[[SearchField], tuple[str, str]]:

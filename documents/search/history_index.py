@@ -223,8 +223,9 @@ def _postgresql_keys_sql(
     text cut at each ``"start`` (``string_to_array``, one pass per start), each piece after
     a cut the rest of a key that begins so, ``":`` and its packed score. Terms hold no
     ``"`` (letters and digits, ``analysis``), so every cut is at a key's start. About a
-    tenth of the cost of unpacking every key (``json_each_text``). A key that two starts
-    reach (a prefix and a compound in its range) is read once (``DISTINCT``).
+    tenth of the cost of unpacking every key (``json_each_text``). No key is reached twice:
+    the keys read whole are distinct and none in a prefix word's range
+    (``_exact_starts_sql``), a key is in a text once, and a query has one prefix word.
 
     The starts are arrays, computed once per statement (as a table expression PostgreSQL
     planned them again for every candidate row). A prefix word's term is cut in every
@@ -236,15 +237,14 @@ def _postgresql_keys_sql(
     whole = f"ARRAY(SELECT start FROM ({exact}) s)"
     prefixes = [word.term for word in words if word.is_prefix]
     if not prefixes:
-        sql = _cut_sql(whole, True, where)
-        return f"SELECT DISTINCT * FROM ({sql}) k", [*exact_params, *where_params]
+        return _cut_sql(whole, True, where), [*exact_params, *where_params]
     held = (
         f"COALESCE((SELECT string_agg({_lexeme_sql('s.start')}, ' | ') FROM ({exact}) s), "
         f"{_lexeme(_lexeme(chr(34)))})"
     )
     by_prefix = _cut_sql(f"ARRAY[{', '.join(['CAST(%s AS text)'] * len(prefixes))}]", False, where)
     by_key = _cut_sql(whole, True, f"({where}) AND {lexemes_sql()} @@ CAST({held} AS tsquery)")
-    sql = f"SELECT DISTINCT * FROM ({by_prefix} UNION ALL {by_key}) k"
+    sql = f"{by_prefix} UNION ALL {by_key}"
     params = [*prefixes, *where_params, *exact_params, *where_params, *exact_params]
     return sql, params
 
@@ -291,6 +291,6 @@ def _sqlite_keys_sql(
             f"FROM {table} h CROSS JOIN json_each(h.terms) e WHERE ({where}) AND ({ranges})"
         )
         bounds = [value for word in prefixes for value in (word.term, _successor(word.term))]
-        sql = f"{by_prefix} UNION {sql}"
+        sql = f"{by_prefix} UNION ALL {sql}"
         params = [*where_params, *bounds, *params]
     return sql, params

@@ -10,20 +10,13 @@ from collections.abc import Callable
 from django.db import connections
 from django.db.models import QuerySet
 
-from ..models import DocumentVersion, SearchField, SearchRank
+from ..models import DocumentVersion, SearchRank
 from .analysis import QueryWord
-from .compounds import compound_condition
-from .history import (
-    among_sql,
-    index_parts,
-    packed_rows_sql,
-    summed_score,
-    word_condition,
-)
+from .history import among_sql, grouped_packed_sql, index_parts, packed_rows_sql
 from .history_index import candidates
 from .hits import Hits
 from .ranked_term import shown_sql
-from .scoring import FIELD_SPAN, SCORE, WEIGHTS
+from .scoring import SCORE
 
 
 class RankedPast(Hits):
@@ -113,26 +106,7 @@ class RankedPast(Hits):
         rank, rank_params = self._rank_rows(connection)
         past, past_params = self._history_rows(connection)
         rows = f"{rank} UNION ALL {past}"
-        term_c = "term"
-        least = "MIN" if connection.vendor == "sqlite" else "LEAST"
-        own = [word_condition(term_c, word) for word in self.terms]
-        # Each field's count read from the packed score (``FIELD_SPAN``) rather than from a
-        # row per field: the same sums, since every stored count is capped already.
-        score, score_params = summed_score(self.terms, own, term_c, least, _packed_counts)
-        sql = (
-            f"SELECT version_id AS version, {score} AS {SCORE} FROM ({rows}) found "
-            "GROUP BY version_id"
-        )
-        params = [*score_params, *rank_params, *past_params]
-        if len(self.terms) > 1:
-            having, having_params = [], []
-            for word, (condition, condition_params) in zip(self.terms, own, strict=True):
-                compound, compound_params = compound_condition(term_c, word, connection)
-                having.append(f"SUM(CASE WHEN {condition} OR {compound} THEN 1 ELSE 0 END) > 0")
-                having_params += [*condition_params, *compound_params]
-            sql += f" HAVING {' AND '.join(having)}"
-            params += having_params
-        return sql, params
+        return grouped_packed_sql(rows, [*rank_params, *past_params], self.terms, connection)
 
     def rows(self, offset: int = 0, limit: int | None = None) -> list[tuple[int, int, int]]:
         """``(version id, score, number of hits)`` from ``offset``, at most ``limit`` rows."""
@@ -171,9 +145,3 @@ class RankedPast(Hits):
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({hits}) hits", params)
             return cursor.fetchone()[0]
-
-
-def _packed_counts(field: SearchField) -> tuple[str, str]:
-    """``history.summed_score``'s ``field_count`` of (version, term, packed) rows: every
-    row holds every field, its count there cut from the packed score."""
-    return "", f"(packed / {WEIGHTS[field]}) %% {FIELD_SPAN}"
