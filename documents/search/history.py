@@ -40,7 +40,7 @@ from django.db.models.expressions import RawSQL
 from ..models import DocumentVersion, SearchField, SearchHistory, SearchTerm
 from .analysis import QueryWord
 from .compounds import compound_condition
-from .history_index import candidates, keys_sql
+from .history_index import HistoryRows, keys_sql
 from .scoring import COUNT_CAP, FIELD_SPAN, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT, _successor
 
 
@@ -160,45 +160,30 @@ def move_sql(connection, versions_sql: str) -> str:
 # --- Reading: the candidates' rows, the words' terms of each ---------------------------
 
 
-def rows_sql(connection, where: str, params: list, words: list[QueryWord] = ()) -> tuple[str, list]:
-    """The unpacked rows (version_id, term, field, count) of the history rows (alias
-    ``h``) that meet ``where``: a table expression, as ``SearchTerm``'s columns. With
-    ``words``, only the terms that match one of them (or a compound of one) become rows:
-    the callers read no others, and a common word's candidates have thousands of other
-    terms. On PostgreSQL only those keys are read from the text (``_keys_sql``); on SQLite
-    every key is unpacked (``json_each``) and the words' conditions pick them."""
-    packed, params = packed_rows_sql(connection, where, params, words)
+def rows_sql(connection, rows: HistoryRows, words: list[QueryWord]) -> tuple[str, list]:
+    """The unpacked rows (version_id, term, field, count) of the history rows ``rows``
+    (``history_index.HistoryRows``): a table expression, as ``SearchTerm``'s columns. Only
+    the terms that match one of ``words`` (or a compound of one) become rows: the callers
+    read no others, and a common word's candidates have thousands of other terms; only
+    those keys are read from the text (``history_index.keys_sql``)."""
+    packed, params = packed_rows_sql(connection, rows, words)
     return unpack_sql(connection, packed), params
 
 
-def packed_rows_sql(
-    connection, where: str, params: list, words: list[QueryWord] = ()
-) -> tuple[str, list]:
+def packed_rows_sql(connection, rows: HistoryRows, words: list[QueryWord]) -> tuple[str, list]:
     """``rows_sql``'s rows before unpacking: (version_id, term, packed), a term's packed
     score as ``SearchRank.score`` holds it."""
-    table = connection.ops.quote_name(SearchHistory._meta.db_table)
-    if words:
-        keys, params = keys_sql(connection, where, params, words)
-        source, version, where = f"({keys}) e", "e.version_id", "1 = 1"
-        key = 'e.term COLLATE "C"' if connection.vendor == "postgresql" else "e.term"
-        packed = "e.packed"
-    elif connection.vendor == "postgresql":
-        source, version = f"{table} h CROSS JOIN json_each_text(h.terms::json) e", "h.version_id"
-        key, packed = 'e.key COLLATE "C"', "CAST(e.value AS INTEGER)"
-    else:
-        source, version = f"{table} h CROSS JOIN json_each(h.terms) e", "h.version_id"
-        key, packed = "e.key", "CAST(e.value AS INTEGER)"
-    if words:
-        matching = []
-        for word in words:
-            own, own_params = word_condition(key, word)
-            compound, compound_params = compound_condition(key, word, connection)
-            matching.append(f"({own} OR {compound})")
-            params = [*params, *own_params, *compound_params]
-        where = f"({where}) AND ({' OR '.join(matching)})"
+    keys, params = keys_sql(connection, rows, words)
+    key = 'e.term COLLATE "C"' if connection.vendor == "postgresql" else "e.term"
+    matching = []
+    for word in words:
+        own, own_params = word_condition(key, word)
+        compound, compound_params = compound_condition(key, word, connection)
+        matching.append(f"({own} OR {compound})")
+        params = [*params, *own_params, *compound_params]
     sql = (
-        f"SELECT {version} AS version_id, {key} AS term, {packed} AS packed "
-        f"FROM {source} WHERE {where}"
+        f"SELECT e.version_id AS version_id, {key} AS term, e.packed AS packed "
+        f"FROM ({keys}) e WHERE {' OR '.join(matching)}"
     )
     return sql, params
 
@@ -238,12 +223,8 @@ def all_rows_sql(
     searched are in force that day (a past date), so only the rows in force then are
     candidates (``candidates``: found so through the index).
     """
-    where, params = candidates(words, connection, day=day)
-    if among is not None:
-        among_where, among_params = among_sql(among, connection)
-        where = f"{where} AND {among_where}"
-        params = [*params, *among_params]
-    history, params = rows_sql(connection, where, params, words)
+    also = among_sql(among, connection) if among is not None else ("", [])
+    history, params = rows_sql(connection, HistoryRows(day=day, also=also), words)
     current, current_params = _current_rows_sql(connection, words, matching)
     # The history part's rows meet it already: only the words' terms are unpacked.
     return f"{current} UNION ALL {history}", [*current_params, *params]

@@ -83,8 +83,16 @@ def candidates(
     so the index finds only the rows in force in that month. SQLite: the same question
     as an FTS5 query (``_query_sql``) to the table of the rows' keys and months
     (``KEYS``), whose row ids are the rows' versions."""
-    syntax = _syntax(connection)
     parts = [_query_sql(word, connection) for word in words]
+    return _indexed_sql(parts, connection, alias, day)
+
+
+def _indexed_sql(
+    parts: list[tuple[str, list]], connection, alias: str, day: datetime.date | None
+) -> tuple[str, list]:
+    """SQL on a history row (``alias``) that the index finds for every one of ``parts``
+    (each the SQL of an index query text, and its parameters), and on ``day`` in force."""
+    syntax = _syntax(connection)
     text = f" || '{syntax.conjunction}' || ".join(sql for sql, _params in parts)
     params = [p for _sql, ps in parts for p in ps]
     if day:
@@ -99,6 +107,45 @@ def candidates(
         dated, dated_params = in_force_on(alias, day, connection)
         return f"{sql} AND {dated}", [*params, *dated_params]
     return sql, params
+
+
+@dataclass(frozen=True)
+class HistoryRows:
+    """The history rows (alias ``h``) a search reads: the candidates of its words
+    (``candidates``; with ``day``, those in force that day) that also meet ``also`` (SQL
+    and its parameters: the versions searched, ``history.among_sql``); or, not
+    ``indexed``, the rows ``also`` selects alone (one version's, looked up by id)."""
+
+    day: datetime.date | None = None
+    also: tuple[str, tuple] = ("", ())
+    indexed: bool = True
+
+    def where(self, words: list[QueryWord], connection) -> tuple[str, list]:
+        """The rows as SQL on ``h``, and its parameters."""
+        return self._with_also(
+            candidates(words, connection, day=self.day) if self.indexed else None
+        )
+
+    def holding(
+        self, words: list[QueryWord], keys: tuple[str, list], connection
+    ) -> tuple[str, list]:
+        """Of the rows, those that hold one of ``keys`` (the SQL of an index query text of
+        the keys a search reads whole, in parentheses, and its parameters: every key is a
+        term of some word, or of its compounds). One word's candidates holding such a key are the rows the index finds
+        for the keys alone (and the day's month): the word's own query (a prefix's, a
+        common word's: 36,000 rows for 'rutin') is not read for them."""
+        if not self.indexed:
+            return self._with_also(_indexed_sql([keys], connection, "h", None))
+        others = [] if len(words) == 1 else [_query_sql(word, connection) for word in words]
+        return self._with_also(_indexed_sql([keys, *others], connection, "h", self.day))
+
+    def _with_also(self, found: tuple[str, list] | None) -> tuple[str, list]:
+        conditions = [c for c in (found, self.also if self.also[0] else None) if c is not None]
+        if not conditions:
+            return "1 = 1", []
+        # Each is a conjunction already: no parentheses (SQLite's parser nests at most so deep).
+        sql = " AND ".join(condition for condition, _params in conditions)
+        return sql, [p for _condition, params in conditions for p in params]
 
 
 def prefilter(word: QueryWord, connection, alias: str = "h") -> tuple[str, list]:
@@ -215,76 +262,74 @@ def _cut_sql(starts: str, exact: bool, where: str) -> str:
     )
 
 
-def _postgresql_keys_sql(
-    connection, where: str, where_params: list, words: list[QueryWord]
-) -> tuple[str, list]:
+def _postgresql_keys_sql(connection, rows: HistoryRows, words: list[QueryWord]) -> tuple[str, list]:
     """PostgreSQL: ``(version_id, term, packed)`` of the words' keys in the history rows
-    (alias ``h``) that meet ``where``, read from the text without parsing its JSON: the
-    text cut at each ``"start`` (``string_to_array``, one pass per start), each piece after
-    a cut the rest of a key that begins so, ``":`` and its packed score. Terms hold no
-    ``"`` (letters and digits, ``analysis``), so every cut is at a key's start. About a
-    tenth of the cost of unpacking every key (``json_each_text``). No key is reached twice:
-    the keys read whole are distinct and none in a prefix word's range
-    (``_exact_starts_sql``), a key is in a text once, and a query has one prefix word.
+    ``rows``, read from the text without parsing its JSON: the text cut at each
+    ``"start`` (``string_to_array``, one pass per start), each piece after a cut the rest
+    of a key that begins so, ``":`` and its packed score. Terms hold no ``"`` (letters and
+    digits, ``analysis``), so every cut is at a key's start. About a tenth of the cost of
+    unpacking every key (``json_each_text``). No key is reached twice: the keys read whole
+    are distinct and none in a prefix word's range (``_exact_starts_sql``), a key is in a
+    text once, and a query has one prefix word.
 
     The starts are arrays, computed once per statement (as a table expression PostgreSQL
     planned them again for every candidate row). A prefix word's term is cut in every
     candidate; the keys read whole (``_exact_starts_sql``) only in the candidates that hold
-    one of them, found through the lexeme index too: each cut copies the text, and most
-    candidates of a prefix hold none of its compounds (164 of 3,598 for 'rutin' on a past
-    date at the default size)."""
+    one of them, found through the lexeme index (``HistoryRows.holding``): each cut copies
+    the text, and most candidates of a prefix hold none of its compounds (164 of 3,598 for
+    'rutin' on a past date at the default size)."""
     exact, exact_params = _exact_starts_sql(words, connection)
     whole = f"ARRAY(SELECT start FROM ({exact}) s)"
-    prefixes = [word.term for word in words if word.is_prefix]
-    if not prefixes:
-        return _cut_sql(whole, True, where), [*exact_params, *where_params]
     held = (
-        f"COALESCE((SELECT string_agg({_lexeme_sql('s.start')}, ' | ') FROM ({exact}) s), "
+        f"COALESCE((SELECT '(' || string_agg({_lexeme_sql('s.start')}, ' | ') || ')' "
+        f"FROM ({exact}) s), "
         f"{_lexeme(_lexeme(chr(34)))})"
     )
+    holding, holding_params = rows.holding(words, (held, exact_params), connection)
+    by_key = _cut_sql(whole, True, holding)
+    prefixes = [word.term for word in words if word.is_prefix]
+    if not prefixes:
+        return by_key, [*exact_params, *holding_params]
+    where, where_params = rows.where(words, connection)
     by_prefix = _cut_sql(f"ARRAY[{', '.join(['CAST(%s AS text)'] * len(prefixes))}]", False, where)
-    by_key = _cut_sql(whole, True, f"({where}) AND {lexemes_sql()} @@ CAST({held} AS tsquery)")
     sql = f"{by_prefix} UNION ALL {by_key}"
-    params = [*prefixes, *where_params, *exact_params, *where_params, *exact_params]
-    return sql, params
+    return sql, [*prefixes, *where_params, *exact_params, *holding_params]
 
 
-def keys_sql(
-    connection, where: str, where_params: list, words: list[QueryWord]
-) -> tuple[str, list]:
+def keys_sql(connection, rows: HistoryRows, words: list[QueryWord]) -> tuple[str, list]:
     """``(version_id, term, packed)`` of the words' keys (and of keys near them: a key a
-    prefix reaches, a compound's) in the history rows (alias ``h``) that meet ``where``,
-    each key once; the callers apply the words' conditions."""
+    prefix reaches, a compound's) in the history rows ``rows``, each key once; the
+    callers apply the words' conditions."""
     if connection.vendor == "postgresql":
-        return _postgresql_keys_sql(connection, where, where_params, words)
-    return _sqlite_keys_sql(connection, where, where_params, words)
+        return _postgresql_keys_sql(connection, rows, words)
+    return _sqlite_keys_sql(connection, rows, words)
 
 
-def _sqlite_keys_sql(
-    connection, where: str, where_params: list, words: list[QueryWord]
-) -> tuple[str, list]:
+def _sqlite_keys_sql(connection, rows: HistoryRows, words: list[QueryWord]) -> tuple[str, list]:
     """SQLite: ``keys_sql``'s rows. The keys read whole (``_exact_starts_sql``) are found
     in the text with ``instr`` (``"key":``; the packed score is the number after it, which
-    ``CAST`` reads), only in the candidates the index says hold one of them; a prefix
-    word's keys by unpacking the candidates' keys (``json_each``) and keeping those in its
-    range. Testing every unpacked key against the compounds' list as well cost 13 ms of
-    about 45 for 'rutin' on a past date at the default size."""
+    ``CAST`` reads), only in the rows the index says hold one of them
+    (``HistoryRows.holding``); a prefix word's keys by unpacking the candidates' keys
+    (``json_each``) and keeping those in its range. Testing every unpacked key against the
+    compounds' list as well cost 13 ms of about 45 for 'rutin' on a past date at the
+    default size."""
     table = SearchHistory._meta.db_table
     exact, exact_params = _exact_starts_sql(words, connection)
-    prefixes = [word for word in words if word.is_prefix]
     held = (
-        f"COALESCE((SELECT group_concat({_fts_phrase_sql('s.start')}, ' OR ') "
+        f"COALESCE((SELECT '(' || group_concat({_fts_phrase_sql('s.start')}, ' OR ') || ')' "
         f"FROM ({exact}) s), '\"\"')"
     )
+    holding, holding_params = rows.holding(words, (held, exact_params), connection)
     found = "instr(h.terms, '\"' || n.start || '\":')"
     sql = (
         f"SELECT h.version_id AS version_id, n.start AS term, "
         f"CAST(substr(h.terms, {found} + length(n.start) + 3) AS INTEGER) AS packed "
-        f"FROM {table} h CROSS JOIN ({exact}) n WHERE {found} > 0 AND ({where}) "
-        f"AND h.version_id IN (SELECT rowid FROM {KEYS} WHERE {KEYS} MATCH {held})"
+        f"FROM {table} h CROSS JOIN ({exact}) n WHERE {found} > 0 AND {holding}"
     )
-    params = [*exact_params, *where_params, *exact_params]
+    params = [*exact_params, *holding_params]
+    prefixes = [word for word in words if word.is_prefix]
     if prefixes:
+        where, where_params = rows.where(words, connection)
         ranges = " OR ".join(["(e.key >= %s AND e.key < %s)"] * len(prefixes))
         by_prefix = (
             "SELECT h.version_id AS version_id, e.key AS term, CAST(e.value AS INTEGER) AS packed "

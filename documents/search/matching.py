@@ -56,7 +56,7 @@ def _history_versions(word: QueryWord) -> RawSQL:
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(SearchHistory._meta.db_table)
         return RawSQL(f"SELECT h.version_id FROM {table} h WHERE {where}", params)
-    rows, params = history.rows_sql(connection, where, params, [word])
+    rows, params = history.rows_sql(connection, history_index.HistoryRows(), [word])
     own, own_params = history.word_condition("term", word)
     compound, compound_params = compound_condition("term", word, connection)
     return RawSQL(
@@ -77,9 +77,9 @@ class _HistoryScore(Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         version_sql, version_params = compiler.compile(self.get_source_expressions()[0])
-        rows, params = history.rows_sql(
-            connection, f"h.version_id = {version_sql}", [], [self.word]
-        )
+        # One version's row, looked up by id (the version's SQL is a column: no parameters).
+        one = history_index.HistoryRows(also=(f"h.version_id = {version_sql}", ()), indexed=False)
+        rows, params = history.rows_sql(connection, one, [self.word])
         own = history.word_condition("term", self.word)
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"
         score, score_params = history.summed_score(

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from ..models import DocumentVersion, SearchRank
 from .analysis import QueryWord
 from .history import among_sql, grouped_packed_sql, index_parts, packed_rows_sql
-from .history_index import candidates
+from .history_index import HistoryRows
 from .hits import Hits
 from .ranked_term import shown_sql
 from .scoring import SCORE
@@ -94,12 +94,10 @@ class RankedPast(Hits):
     def _history_rows(self, connection) -> tuple[str, list]:
         """(version_id, term, packed) of the words' keys in the history rows in force on
         the day (and, with the view's other conditions, of the versions searched)."""
-        where, params = candidates(self.terms, connection, day=self.day)
+        also = ("", [])
         if self.public_only or self.among or self.review_before is not None:
-            among, among_params = among_sql(self.versions(), connection)
-            where = f"{where} AND {among}"
-            params = [*params, *among_params]
-        return packed_rows_sql(connection, where, params, self.terms)
+            also = among_sql(self.versions(), connection)
+        return packed_rows_sql(connection, HistoryRows(day=self.day, also=also), self.terms)
 
     def _hits(self, connection) -> tuple[str, list]:
         """(version, score) of every hit: the rows grouped by version."""

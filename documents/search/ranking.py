@@ -23,7 +23,7 @@ from .history import (
     summed_score,
     word_condition,
 )
-from .history_index import candidates
+from .history_index import HistoryRows
 from .hits import Hits
 from .past import RankedPast
 from .ranked_term import RankedTerm
@@ -309,11 +309,8 @@ def _history_scores_sql(
     ``version`` and ``score`` (as ``search`` scores). The rows read are the candidates'
     (``in_force_on``: those in force that day) of the versions searched (``among_sql``),
     only the words' keys (``packed_rows_sql``), grouped as the past date groups them."""
-    where, params = candidates(terms, connection, day=in_force_on)
-    among, among_params = among_sql(versions, connection)
-    rows, rows_params = packed_rows_sql(
-        connection, f"{where} AND {among}", [*params, *among_params], terms
-    )
+    searched = HistoryRows(day=in_force_on, also=among_sql(versions, connection))
+    rows, rows_params = packed_rows_sql(connection, searched, terms)
     return grouped_packed_sql(rows, rows_params, terms, connection)
 
 
