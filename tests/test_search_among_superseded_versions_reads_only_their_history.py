@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 QUERIES = [
     "brandskydd",
-    "brandsk",  # a prefix
+    "brandsk",  # a prefix (its keys through the index's vocabulary on SQLite)
+    "cyk",  # a prefix of three letters (its keys unpacked on SQLite)
+    "sam",
     "rutiner brandskydd",
     "rutin larm",
     "samverk",  # a prefix of a compound's head
