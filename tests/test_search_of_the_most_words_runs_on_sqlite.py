@@ -19,7 +19,18 @@ from tests.factories import PublishedVersionFactory
 
 pytestmark = pytest.mark.django_db
 
-WORDS = "brand larm rutin cykel grupp kontroll avvikelse skola vård samverk".split()
+WORDS = [
+    "brand",
+    "larm",
+    "rutin",
+    "cykel",
+    "grupp",
+    "kontroll",
+    "avvikelse",
+    "skola",
+    "vård",
+    "samverk",
+]
 BODY = "<p>Brand larm rutin cykel grupp kontroll avvikelse skola vård samverkan.</p>"
 
 
