@@ -9,6 +9,7 @@ from django.db import connections, router, transaction
 from django.db.models.constants import OnConflict
 
 from .compiled_query import compiled_insert, insert_rows, statement_cursor
+from .field_values import db_value
 
 # Compiled INSERTs of rows that carry their whole key, by model, database and conflict
 # handling: one statement for any number of rows (PostgreSQL's UNNEST, as bulk_create).
@@ -62,9 +63,7 @@ def _column_values(objs: list, fields: list, connection) -> list | None:
         values = [f.pre_save(obj, True) for f in fields]
         if any(hasattr(value, "as_sql") for value in values):
             return None
-        rows.append(
-            [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
-        )
+        rows.append([db_value(f, v, connection) for f, v in zip(fields, values, strict=True)])
     return [list(column) for column in zip(*rows, strict=True)]
 
 
@@ -119,9 +118,7 @@ def insert_values(model: type, rows: list[tuple], *, ignore_conflicts: bool = Fa
     sql, fields = _values_insert(model, using, len(rows), ignore_conflicts)
     params = []
     for row in rows:
-        params.extend(
-            f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True)
-        )
+        params.extend(db_value(f, value, connection) for f, value in zip(fields, row, strict=True))
     with transaction.mark_for_rollback_on_error(using=using):
         statement_cursor(connection).execute(sql, params)
 

@@ -29,6 +29,7 @@ from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import UpdateQuery
 from django.db.transaction import TransactionManagementError
 
+from .field_values import db_value, save_values
 from .prepared import prepared_cursor
 
 # Placeholder ids: 32,000, 32,001, ... Only the compiled query's own constants must differ
@@ -404,7 +405,7 @@ def insert_rows(objs: list, *, ignore_conflicts: bool = False) -> None:
         if obj.pk is not None:
             raise ValueError("insert_rows: new rows only")
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
+        params.extend(save_values(fields, obj, True, connection))
     with transaction.mark_for_rollback_on_error(using=using):
         cursor = statement_cursor(connection)
         cursor.execute(sql, params)
@@ -443,7 +444,7 @@ def _update_fields(model: type, using: str, pk, fields: tuple, values) -> int:
             raise ValueError("update_row: values, not expressions")
         if hasattr(value, "prepare_database_save"):
             value = value.prepare_database_save(field)
-        params.append(field.get_db_prep_save(value, connection))
+        params.append(db_value(field, value, connection))
     with transaction.mark_for_rollback_on_error(using=using):
         cursor = statement_cursor(connection)
         cursor.execute(sql, [*params, pk])
@@ -523,7 +524,7 @@ class CompiledSaves:
                 value = field.pre_save(self, True)
                 if hasattr(value, "resolve_expression"):  # compiled by the ORM's INSERT
                     return super()._do_insert(manager, using, fields, returning_fields, raw)
-            params.append(field.get_db_prep_save(value, connection))
+            params.append(db_value(field, value, connection))
         cursor = statement_cursor(connection)
         cursor.execute(sql, params)
         if not returning:
@@ -565,7 +566,7 @@ def save_new(obj) -> None:
     obj._prepare_related_fields_for_save(operation_name="save")
     pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     with transaction.mark_for_rollback_on_error(using=using):
-        params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+        params = save_values(fields, obj, True, connection)
         cursor = statement_cursor(connection)
         cursor.execute(sql, params)
         row = cursor.fetchone()
