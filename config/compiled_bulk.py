@@ -18,10 +18,8 @@ from .field_values import db_value
 _KEYED_INSERTS: dict[tuple, tuple | None] = {}
 
 
-def _compile_keyed_insert(model: type, connection, ignore_conflicts: bool):
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.generated]
-    if (
+def _compilable(meta, fields: list, connection) -> bool:
+    return not (
         meta.parents
         or meta.db_returning_fields
         or any(f.has_db_default() or hasattr(f, "get_placeholder") for f in fields)
@@ -30,7 +28,13 @@ def _compile_keyed_insert(model: type, connection, ignore_conflicts: bool):
             not in connection.data_types
             for f in fields
         )
-    ):
+    )
+
+
+def _compile_keyed_insert(model: type, connection, ignore_conflicts: bool):
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.generated]
+    if not _compilable(meta, fields, connection):
         return None
     ops, on_conflict = connection.ops, OnConflict.IGNORE if ignore_conflicts else None
     quote = ops.quote_name
