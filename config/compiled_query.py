@@ -30,6 +30,7 @@ from django.db.models.sql import UpdateQuery
 from django.db.transaction import TransactionManagementError
 
 from .field_values import db_value, save_values
+from .model_rows import builder, building
 from .prepared import prepared_cursor
 
 # Placeholder ids: 32,000, 32,001, ... Only the compiled query's own constants must differ
@@ -68,7 +69,8 @@ class _Compiled:
             fields = klass_info["select_fields"]
             self.start, self.end = fields[0], fields[-1] + 1
             self.init_list = [c[0].target.attname for c in select[self.start : self.end]]
-            self.populators = get_related_populators(klass_info, select, connection.alias)
+            self.build = builder(self.model, self.init_list)
+            self.populators = building(get_related_populators(klass_info, select, connection.alias))
             self.annotations = dict(compiler.annotation_col_map or {})
         self.width = compiler.col_count if compiler.has_extra_select else None
         # What ``results_iter`` asks the backend for on every call: the same each time.
@@ -102,7 +104,7 @@ class _Compiled:
         if self.model is None:
             return [tuple(row) for row in rows]
         for row in rows:
-            obj = self.model.from_db(alias, self.init_list, row[self.start : self.end])
+            obj = self.build(alias, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, obj)
             for name, position in self.annotations.items():
