@@ -9,8 +9,8 @@ converted text is kept per text (up to ``KEPT`` of them, then all forgotten and 
 anew), so a statement that comes again is looked up. A case also writes about 90
 datetimes (its tasks' and audit entries' times), each made naive in the connection's time
 zone and written as text (``adapt_datetimefield_value``, 3 µs): for the usual one, in UTC
-for a connection in UTC, that is its text without the zone (1.5 µs). Everything else is
-Django's backend. Selected by ``config.settings`` for SQLite (``ENGINE``)."""
+for a connection in UTC, that is its text without the zone (1.5 µs); read back, the
+naive datetime is given the zone. Everything else is Django's backend. Selected by ``config.settings`` for SQLite (``ENGINE``)."""
 
 from __future__ import annotations
 
@@ -43,6 +43,17 @@ class DatabaseOperations(operations.DatabaseOperations):
         ):
             return str(value.replace(tzinfo=None))  # as make_naive in UTC, then str
         return super().adapt_datetimefield_value(value)
+
+    def convert_datetimefield_value(self, value, expression, connection):
+        # Read back: SQLite's converter has parsed the text; Django makes it aware in the
+        # connection's zone, here directly for UTC.
+        if (
+            type(value) is datetime.datetime
+            and value.tzinfo is None
+            and self.connection.timezone is datetime.UTC
+        ):
+            return value.replace(tzinfo=datetime.UTC)  # as make_aware in UTC
+        return super().convert_datetimefield_value(value, expression, connection)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
