@@ -1,7 +1,8 @@
 """The INSERT of many rows that carry their whole key (a composite one: the search
-index's rows), compiled once per model and database on PostgreSQL: one statement for any
-number of rows, written as ``bulk_create`` writes them (PostgreSQL's UNNEST). A sibling
-of ``config.compiled_query``'s compiled writes, for the rows a publication adds."""
+index's rows), compiled once per model and database: one statement for the rows of a
+batch, written as ``bulk_create`` writes them (PostgreSQL's UNNEST, SQLite's VALUES with
+a row of placeholders per row). A sibling of ``config.compiled_query``'s compiled
+writes, for the rows a publication adds."""
 
 from __future__ import annotations
 
@@ -9,16 +10,16 @@ from django.db import connections, router, transaction
 from django.db.models.constants import OnConflict
 
 from .compiled_query import compiled_insert, insert_rows, statement_cursor
+from .field_values import db_value
 
 # Compiled INSERTs of rows that carry their whole key, by model, database and conflict
-# handling: one statement for any number of rows (PostgreSQL's UNNEST, as bulk_create).
-_KEYED_INSERTS: dict[tuple, tuple[str, list] | None] = {}
+# handling: the statement (PostgreSQL: for any number of rows; SQLite: up to VALUES), its
+# fields and, on SQLite, the placeholders of one row and what follows the rows.
+_KEYED_INSERTS: dict[tuple, tuple | None] = {}
 
 
-def _compile_keyed_insert(model: type, connection, ignore_conflicts: bool):
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.generated]
-    if (
+def _compilable(meta, fields: list, connection) -> bool:
+    return not (
         meta.parents
         or meta.db_returning_fields
         or any(f.has_db_default() or hasattr(f, "get_placeholder") for f in fields)
@@ -27,29 +28,40 @@ def _compile_keyed_insert(model: type, connection, ignore_conflicts: bool):
             not in connection.data_types
             for f in fields
         )
-    ):
+    )
+
+
+def _compile_keyed_insert(model: type, connection, ignore_conflicts: bool):
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.generated]
+    if not _compilable(meta, fields, connection):
         return None
     ops, on_conflict = connection.ops, OnConflict.IGNORE if ignore_conflicts else None
     quote = ops.quote_name
-    # As bulk_create writes it (SQLInsertCompiler.as_sql with PostgreSQL's UNNEST).
-    arrays = ", ".join(f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in fields)
-    sql = (
+    # As bulk_create writes it (SQLInsertCompiler.as_sql: PostgreSQL's UNNEST, or VALUES).
+    insert = (
         f"{ops.insert_statement(on_conflict=on_conflict)} {quote(meta.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)}) SELECT * FROM UNNEST({arrays})"
+        f"({', '.join(quote(f.column) for f in fields)})"
     )
     suffix = ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
-    return (f"{sql} {suffix}" if suffix else sql), fields
+    if connection.vendor == "sqlite":
+        return f"{insert} VALUES ", fields, "(" + ", ".join(["%s"] * len(fields)) + ")", suffix
+    arrays = ", ".join(f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in fields)
+    sql = f"{insert} SELECT * FROM UNNEST({arrays})"
+    return (f"{sql} {suffix}" if suffix else sql), fields, None, None
 
 
 def _compiled_for(model: type, using: str, ignore_conflicts: bool, objs: list, batch_size):
     """The compiled INSERT of ``objs``, or None where ``bulk_create`` writes them."""
     connection = connections[using]
     key = (model, using, ignore_conflicts)
-    if key not in _KEYED_INSERTS and connection.vendor == "postgresql":
+    if key not in _KEYED_INSERTS and connection.vendor in ("postgresql", "sqlite"):
         _KEYED_INSERTS[key] = _compile_keyed_insert(model, connection, ignore_conflicts)
     compiled = _KEYED_INSERTS.get(key)
     if compiled is None or len(objs) < 2 or (batch_size is not None and len(objs) > batch_size):
         return None
+    if compiled[2] is not None and len(objs) > connection.ops.bulk_batch_size(compiled[1], objs):
+        return None  # more parameters than SQLite takes in one statement: bulk_create's batches
     return compiled if all(obj._is_pk_set() for obj in objs) else None
 
 
@@ -62,9 +74,7 @@ def _column_values(objs: list, fields: list, connection) -> list | None:
         values = [f.pre_save(obj, True) for f in fields]
         if any(hasattr(value, "as_sql") for value in values):
             return None
-        rows.append(
-            [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
-        )
+        rows.append([db_value(f, v, connection) for f, v in zip(fields, values, strict=True)])
     return [list(column) for column in zip(*rows, strict=True)]
 
 
@@ -72,13 +82,13 @@ def insert_keyed_rows(
     objs: list, *, ignore_conflicts: bool = False, batch_size: int | None = None, using=None
 ) -> None:
     """``bulk_create(objs, ignore_conflicts=..., batch_size=...)`` of new rows that carry
-    their whole key (a composite one: the search index's rows), on PostgreSQL with the
-    SQL compiled once per model and database: for the rows a publication writes, whose
-    INSERT Django builds each time. As ``bulk_create``: no signals, the related fields'
+    their whole key (a composite one: the search index's rows), with the SQL compiled once
+    per model and database: for the rows a publication writes, whose INSERT Django builds
+    each time. As ``bulk_create``: no signals, the related fields'
     check, each field's ``pre_save`` and database value, the objects then saved; one
     statement for the rows of one batch. What it does not cover goes to ``bulk_create``
-    (another database, one row or more than a batch, a value that is an expression, a
-    model whose INSERT returns columns)."""
+    (another database, one row or more than a batch, more values than SQLite takes in
+    one statement, a value that is an expression, a model whose INSERT returns columns)."""
     if not objs:
         return
     model = type(objs[0])
@@ -91,8 +101,12 @@ def insert_keyed_rows(
             objs, ignore_conflicts=ignore_conflicts, batch_size=batch_size
         )
         return
+    sql, params = compiled[0], columns
+    if compiled[2] is not None:  # SQLite: a row of placeholders per row, the rows' values
+        sql = f"{sql}{', '.join([compiled[2]] * len(objs))} {compiled[3]}".rstrip()
+        params = [value for row in zip(*columns, strict=True) for value in row]
     with transaction.mark_for_rollback_on_error(using=using):
-        statement_cursor(connection).execute(compiled[0], columns)
+        statement_cursor(connection).execute(sql, params)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using
@@ -119,9 +133,7 @@ def insert_values(model: type, rows: list[tuple], *, ignore_conflicts: bool = Fa
     sql, fields = _values_insert(model, using, len(rows), ignore_conflicts)
     params = []
     for row in rows:
-        params.extend(
-            f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True)
-        )
+        params.extend(db_value(f, value, connection) for f, value in zip(fields, row, strict=True))
     with transaction.mark_for_rollback_on_error(using=using):
         statement_cursor(connection).execute(sql, params)
 

@@ -29,6 +29,8 @@ from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import UpdateQuery
 from django.db.transaction import TransactionManagementError
 
+from .field_values import db_value, save_values
+from .model_rows import builder, building
 from .prepared import prepared_cursor
 
 # Placeholder ids: 32,000, 32,001, ... Only the compiled query's own constants must differ
@@ -67,7 +69,8 @@ class _Compiled:
             fields = klass_info["select_fields"]
             self.start, self.end = fields[0], fields[-1] + 1
             self.init_list = [c[0].target.attname for c in select[self.start : self.end]]
-            self.populators = get_related_populators(klass_info, select, connection.alias)
+            self.build = builder(self.model, self.init_list)
+            self.populators = building(get_related_populators(klass_info, select, connection.alias))
             self.annotations = dict(compiler.annotation_col_map or {})
         self.width = compiler.col_count if compiler.has_extra_select else None
         # What ``results_iter`` asks the backend for on every call: the same each time.
@@ -84,7 +87,7 @@ class _Compiled:
         params = list(self.params)
         for index, name, how in self.positions:
             params[index] = _as_param(values[name], how, connection)
-        if self.prepared:
+        if self.prepared and connection.vendor == "postgresql":  # elsewhere: the usual cursor
             with prepared_cursor(connection.alias) as cursor:
                 cursor.execute(self.sql, params)
                 rows = cursor.fetchall()
@@ -101,7 +104,7 @@ class _Compiled:
         if self.model is None:
             return [tuple(row) for row in rows]
         for row in rows:
-            obj = self.model.from_db(alias, self.init_list, row[self.start : self.end])
+            obj = self.build(alias, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, obj)
             for name, position in self.annotations.items():
@@ -116,19 +119,21 @@ def statement_cursor(connection):
     otherwise: Django's wrapper, so query counting, ``execute_wrappers`` and the
     transaction apply as to any query). A psycopg cursor made for one statement looks up
     how to send and read each type again; one kept does so once (about 20 µs a statement
-    on PostgreSQL). The connection's health check and reconnection are asked as
-    ``connection.cursor()`` asks them. Elsewhere than on PostgreSQL a new cursor each
-    time (SQLite's is released when dropped, its statement reset before the commit)."""
+    on PostgreSQL). On SQLite making Django's cursor is most of what Django adds to a
+    statement (5 of 8 µs). The connection's health check and reconnection are asked as
+    ``connection.cursor()`` asks them. Every compiled statement's result is read to its
+    end (all rows, or the one row of a key), which on SQLite resets the statement, so a
+    kept cursor holds no statement open at the commit."""
     kept = connection.__dict__.get("_styrdok_statement_cursor")
     if (
         kept is not None
         and kept[0] is connection.connection
         and kept[1] == connection.queries_logged
         and (connection.health_check_done or not connection.health_check_enabled)
-        and not kept[2].cursor.closed
+        and not getattr(kept[2].cursor, "closed", False)  # psycopg's; SQLite's has none
     ):
         return kept[2]
-    if connection.vendor != "postgresql":
+    if connection.vendor not in ("postgresql", "sqlite"):
         return connection.cursor()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
@@ -404,7 +409,7 @@ def insert_rows(objs: list, *, ignore_conflicts: bool = False) -> None:
         if obj.pk is not None:
             raise ValueError("insert_rows: new rows only")
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
+        params.extend(save_values(fields, obj, True, connection))
     with transaction.mark_for_rollback_on_error(using=using):
         cursor = statement_cursor(connection)
         cursor.execute(sql, params)
@@ -443,7 +448,7 @@ def _update_fields(model: type, using: str, pk, fields: tuple, values) -> int:
             raise ValueError("update_row: values, not expressions")
         if hasattr(value, "prepare_database_save"):
             value = value.prepare_database_save(field)
-        params.append(field.get_db_prep_save(value, connection))
+        params.append(db_value(field, value, connection))
     with transaction.mark_for_rollback_on_error(using=using):
         cursor = statement_cursor(connection)
         cursor.execute(sql, [*params, pk])
@@ -523,7 +528,7 @@ class CompiledSaves:
                 value = field.pre_save(self, True)
                 if hasattr(value, "resolve_expression"):  # compiled by the ORM's INSERT
                     return super()._do_insert(manager, using, fields, returning_fields, raw)
-            params.append(field.get_db_prep_save(value, connection))
+            params.append(db_value(field, value, connection))
         cursor = statement_cursor(connection)
         cursor.execute(sql, params)
         if not returning:
@@ -565,7 +570,7 @@ def save_new(obj) -> None:
     obj._prepare_related_fields_for_save(operation_name="save")
     pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     with transaction.mark_for_rollback_on_error(using=using):
-        params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+        params = save_values(fields, obj, True, connection)
         cursor = statement_cursor(connection)
         cursor.execute(sql, params)
         row = cursor.fetchone()

@@ -90,7 +90,7 @@ def test_the_task_link_is_reverses_path_built_once():
 
     from django.urls import clear_script_prefix, reverse, set_script_prefix
 
-    engine._TASK_PATHS.clear()
+    engine._PATHS.clear()
     with mock.patch.object(engine, "reverse", wraps=reverse) as reversed_:
         paths = [engine.task_path(pk) for pk in (1, 42, 987_654_321, 2**31 - 1)]
     assert paths == [reverse("workflows:task", args=[pk]) for pk in (1, 42, 987_654_321, 2**31 - 1)]
@@ -103,3 +103,5 @@ def test_the_task_link_is_reverses_path_built_once():
     finally:
         clear_script_prefix()
     assert engine.task_path(7) == "/work/tasks/7/"
+    # The decision mail's link to its case, built the same way.
+    assert engine.object_path("workflows:case", 9) == reverse("workflows:case", args=[9])

@@ -382,11 +382,8 @@ def test_the_compiled_statements_keep_one_cursor_while_nothing_changes(town):
         logged = statement_cursor(connection)
         logged.execute("SELECT 1")
     assert len(queries.captured_queries) == 1  # counted as any query
-    if connection.vendor == "postgresql":
-        assert again is first  # the same while nothing changes
-        assert logged is not first  # another while queries are logged
-    else:
-        assert again is not first  # a new one each time
+    assert again is first  # the same while nothing changes
+    assert logged is not first  # another while queries are logged
 
 
 def test_the_end_nodes_update_is_the_orms(town):

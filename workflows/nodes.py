@@ -28,6 +28,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from config.compiled_bulk import insert_values
 from config.compiled_query import CompiledQuery, save_new, statement_cursor
+from config.field_values import save_values
 
 from . import routing
 
@@ -120,7 +121,7 @@ def save_task(task) -> None:
     task._prepare_related_fields_for_save(operation_name="save")
     pre_save.send(sender=model, instance=task, raw=False, using=using, update_fields=None)
     with transaction.mark_for_rollback_on_error(using=using):
-        params = [f.get_db_prep_save(f.pre_save(task, False), connection) for f in fields]
+        params = save_values(fields, task, False, connection)
         cursor = statement_cursor(connection)
         cursor.execute(sql, [*params, task.pk])
         updated = cursor.rowcount

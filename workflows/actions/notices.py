@@ -4,13 +4,13 @@ the decision step inside its transaction (the mail is queued with the decision).
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 
 from config.compiled_query import CompiledQuery
 from documents.models import Decision, DecisionOutcome
 from notifications import services as notices
 
 from ..models import Case, CaseKind, SamverkanStatement
+from .engine import object_path
 
 User = get_user_model()
 
@@ -20,7 +20,7 @@ def _facts(case: Case, decision: Decision) -> dict:
         "diarienummer": case.diarienummer,
         "title": case.document.title,
         "decider": decision.decider_name,
-        "case_path": reverse("workflows:case", args=[case.pk]),
+        "case_path": object_path("workflows:case", case.pk),
     }
 
 
