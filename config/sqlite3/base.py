@@ -10,7 +10,8 @@ anew), so a statement that comes again is looked up. A case also writes about 90
 datetimes (its tasks' and audit entries' times), each made naive in the connection's time
 zone and written as text (``adapt_datetimefield_value``, 3 µs): for the usual one, in UTC
 for a connection in UTC, that is its text without the zone (1.5 µs); read back, the
-naive datetime is given the zone. Everything else is Django's backend. Selected by ``config.settings`` for SQLite (``ENGINE``)."""
+naive datetime is given the zone. Everything else is Django's backend. Selected by
+``config.settings`` for SQLite (``ENGINE``)."""
 
 from __future__ import annotations
 
