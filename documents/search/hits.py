@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from django.db import connections
+
+from .scoring import SCORE
+
 
 class Hits:
     """A search's hits, best first: what :func:`ranked` returns. Each call to :meth:`rows`
@@ -14,3 +18,39 @@ class Hits:
 
     def count(self) -> int:
         raise NotImplementedError
+
+
+def reached_page(
+    using: str,
+    hits: tuple[str, list],
+    versions: tuple[str, list],
+    columns: list[tuple[str, bool]],
+    offset: int,
+    limit: int | None,
+) -> list[tuple[int, int, int]]:
+    """``Hits.rows`` of ``hits`` (SQL of (version, score) rows, each a version searched, and
+    its parameters): best first, ties ordered by ``columns`` of ``versions`` (SQL of a
+    table or table expression ``v`` with the version's id as ``_id``, and its parameters;
+    each column a name and whether descending), then the id. Only the hits scoring at least
+    the page's last row (the score at ``offset + limit``) are joined to ``versions``; without
+    a limit all are. The total is counted from the hits. One query."""
+    if limit is None and offset:
+        raise ValueError("an offset needs a limit")
+    selected = "".join(f", v.{name}" for name, _descending in columns)
+    order = "".join(f"{name} {'DESC' if descending else 'ASC'}, " for name, descending in columns)
+    reached, tail, tail_params = "", "", []
+    if limit is not None:
+        reached = (
+            f"WHERE h.{SCORE} >= COALESCE((SELECT {SCORE} FROM hits "
+            f"ORDER BY {SCORE} DESC LIMIT 1 OFFSET %s), -1)"
+        )
+        tail, tail_params = " LIMIT %s OFFSET %s", [max(offset + limit - 1, 0), limit, offset]
+    sql = (
+        f"WITH hits AS ({hits[0]}) SELECT version, {SCORE}, (SELECT COUNT(*) FROM hits) "
+        f"FROM (SELECT h.version AS version, h.{SCORE} AS {SCORE}{selected} FROM hits h "
+        f"INNER JOIN {versions[0]} v ON v._id = h.version {reached}) page "
+        f"ORDER BY {SCORE} DESC, {order}version ASC{tail}"
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [*hits[1], *versions[1], *tail_params])
+        return [tuple(row) for row in cursor.fetchall()]

@@ -14,9 +14,8 @@ from ..models import DocumentVersion, SearchRank
 from .analysis import QueryWord
 from .history import among_sql, grouped_packed_sql, index_parts, packed_rows_sql
 from .history_index import HistoryRows
-from .hits import Hits
+from .hits import Hits, reached_page
 from .ranked_term import shown_sql
-from .scoring import SCORE
 
 
 class RankedPast(Hits):
@@ -107,35 +106,17 @@ class RankedPast(Hits):
         return grouped_packed_sql(rows, [*rank_params, *past_params], self.terms, connection)
 
     def rows(self, offset: int = 0, limit: int | None = None) -> list[tuple[int, int, int]]:
-        """``(version id, score, number of hits)`` from ``offset``, at most ``limit`` rows."""
-        if limit is None and offset:
-            raise ValueError("an offset needs a limit")
+        """``(version id, score, number of hits)`` from ``offset``, at most ``limit`` rows:
+        only the hits a page reaches are looked up for their titles (``reached_page``)."""
         connection = connections[self.db]
         quote = connection.ops.quote_name
-        hits, params = self._hits(connection)
-        versions = quote(DocumentVersion._meta.db_table)
         title = quote(DocumentVersion._meta.get_field("title").column)
-        # The page's last row's score: only the hits scoring at least that are looked up for
-        # their titles (ties are ordered by title). None (a page past the hits, or every
-        # row asked for): all are.
-        reached, tail, tail_params = "", "", []
-        if limit is not None:
-            reached = (
-                f"WHERE h.{SCORE} >= COALESCE((SELECT {SCORE} FROM hits "
-                f"ORDER BY {SCORE} DESC LIMIT 1 OFFSET %s), -1)"
-            )
-            tail, tail_params = " LIMIT %s OFFSET %s", [limit, offset]
-        sql = (
-            f"WITH hits AS ({hits}) SELECT version, {SCORE}, (SELECT COUNT(*) FROM hits) FROM ("
-            f"SELECT h.version AS version, h.{SCORE} AS {SCORE}, v.{title} AS title FROM hits h "
-            f"INNER JOIN {versions} v ON v.id = h.version {reached}) page "
-            f"ORDER BY {SCORE} DESC, title ASC, version ASC{tail}"
+        versions = (
+            f"(SELECT id AS _id, {title} AS title FROM {quote(DocumentVersion._meta.db_table)})",
+            [],
         )
-        if limit is not None:
-            params = [*params, max(offset + limit - 1, 0), *tail_params]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [tuple(row) for row in cursor.fetchall()]
+        hits = self._hits(connection)
+        return reached_page(self.db, hits, versions, [("title", False)], offset, limit)
 
     def count(self) -> int:
         connection = connections[self.db]

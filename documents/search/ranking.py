@@ -24,7 +24,7 @@ from .history import (
     word_condition,
 )
 from .history_index import HistoryRows
-from .hits import Hits
+from .hits import Hits, reached_page
 from .past import RankedPast
 from .ranked_term import RankedTerm
 from .scoring import COUNT_CAP, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT
@@ -190,32 +190,10 @@ class RankedHits(Hits):
 
     def _reached_rows(self, offset: int, limit: int | None) -> list[tuple[int, int, int]]:
         """``rows`` of hits that are the versions searched already (``history_only``): only
-        those scoring at least the page's last row (the score at ``offset + limit``) are
-        joined to ``versions`` for their order; the total is counted from the hits."""
-        if limit is None and offset:
-            raise ValueError("an offset needs a limit")
-        groups_sql, params = self.groups
+        those whose score reaches the page are joined to ``versions`` for their order."""
         versions_sql, versions_params = self.versions.query.sql_with_params()
-        columns = "".join(f", v.{column}" for column, _descending in self.ordering)
-        reached, tail, tail_params = "", "", []
-        if limit is not None:
-            reached = (
-                f"WHERE h.{SCORE} >= COALESCE((SELECT {SCORE} FROM hits "
-                f"ORDER BY {SCORE} DESC LIMIT 1 OFFSET %s), -1)"
-            )
-            tail, tail_params = " LIMIT %s OFFSET %s", [limit, offset]
-        sql = (
-            f"WITH hits AS ({groups_sql}) SELECT version, {SCORE}, (SELECT COUNT(*) FROM hits) "
-            f"FROM (SELECT h.version AS version, h.{SCORE} AS {SCORE}{columns} FROM hits h "
-            f"INNER JOIN ({versions_sql}) v ON v._id = h.version {reached}) page "
-            f"ORDER BY {SCORE} DESC, {self._order()}version ASC{tail}"
-        )
-        params = [*params, *versions_params]
-        if limit is not None:
-            params = [*params, max(offset + limit - 1, 0), *tail_params]
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            return [tuple(row) for row in cursor.fetchall()]
+        versions = (f"({versions_sql})", list(versions_params))
+        return reached_page(self.db, self.groups, versions, self.ordering, offset, limit)
 
     def count(self) -> int:
         if self.history_only:
