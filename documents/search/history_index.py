@@ -76,7 +76,11 @@ def in_force_on(alias: str, day: datetime.date, connection) -> tuple[str, list]:
 
 
 def candidates(
-    words: list[QueryWord], connection, alias: str = "h", day: datetime.date | None = None
+    words: list[QueryWord],
+    connection,
+    alias: str = "h",
+    day: datetime.date | None = None,
+    row_id: str | None = None,
 ) -> tuple[str, list]:
     """SQL on a history row (``alias``) that holds, for every word, a term it may match:
     its term, a prefix's start or whole-word stems, or one of its compounds. Only
@@ -88,9 +92,10 @@ def candidates(
     the rows with a term in its range; a day adds its month's lexeme (or ``@``, no end),
     so the index finds only the rows in force in that month. SQLite: the same question
     as an FTS5 query (``_query_sql``) to the table of the rows' keys and months
-    (``KEYS``), whose row ids are the rows' versions."""
+    (``KEYS``), whose row ids are the rows' versions (matched with ``row_id``, the row's
+    ``version_id`` by default)."""
     parts = [_query_sql(word, connection) for word in words]
-    return _indexed_sql(parts, connection, alias, day)
+    return _indexed_sql(parts, connection, alias, day, row_id)
 
 
 def _indexed_sql(
@@ -140,8 +145,7 @@ class HistoryRows:
         matched with the index's row ids (``h.version_id`` by default)."""
         if not self.indexed:
             return self._with_also(None)
-        parts = [_query_sql(word, connection) for word in words]
-        return self._with_also(_indexed_sql(parts, connection, "h", self.day, row_id))
+        return self._with_also(candidates(words, connection, day=self.day, row_id=row_id))
 
     def holding(
         self, words: list[QueryWord], keys: tuple[str, list], connection

@@ -20,6 +20,12 @@ class Hits:
         raise NotImplementedError
 
 
+def order_sql(columns: list[tuple[str, bool]]) -> str:
+    """``ORDER BY`` terms of ``columns`` (each a name and whether descending), each followed
+    by a comma: the ties' order before the version's id."""
+    return "".join(f"{name} {'DESC' if descending else 'ASC'}, " for name, descending in columns)
+
+
 def reached_page(
     using: str,
     hits: tuple[str, list],
@@ -37,7 +43,7 @@ def reached_page(
     if limit is None and offset:
         raise ValueError("an offset needs a limit")
     selected = "".join(f", v.{name}" for name, _descending in columns)
-    order = "".join(f"{name} {'DESC' if descending else 'ASC'}, " for name, descending in columns)
+    order = order_sql(columns)
     reached, tail, tail_params = "", "", []
     if limit is not None:
         reached = (

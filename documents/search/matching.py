@@ -52,8 +52,8 @@ def _history_versions(word: QueryWord) -> RawSQL:
     index's candidates are exactly the rows with a term of the word (its range, stems and
     compounds as lexemes): nothing more to read."""
     connection = connections[SearchHistory.objects.db]
-    where, params = history_index.prefilter(word, connection)
     if connection.vendor == "postgresql":
+        where, params = history_index.prefilter(word, connection)
         table = connection.ops.quote_name(SearchHistory._meta.db_table)
         return RawSQL(f"SELECT h.version_id FROM {table} h WHERE {where}", params)
     rows, params = history.rows_sql(connection, history_index.HistoryRows(), [word])

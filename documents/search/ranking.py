@@ -24,7 +24,7 @@ from .history import (
     word_condition,
 )
 from .history_index import HistoryRows
-from .hits import Hits, reached_page
+from .hits import Hits, order_sql, reached_page
 from .past import RankedPast
 from .ranked_term import RankedTerm
 from .scoring import COUNT_CAP, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT
@@ -168,7 +168,7 @@ class RankedHits(Hits):
         if self.history_only:
             return self._reached_rows(offset, limit)
         columns = "".join(f", v.{column}" for column, _descending in self.ordering)
-        order = self._order()
+        order = order_sql(self.ordering)
         hits, params = self._query(f"h.version, h.{SCORE}{columns}")
         sql = (
             f"WITH hits AS ({hits}) SELECT version, {SCORE}, (SELECT COUNT(*) FROM hits) "
@@ -182,11 +182,6 @@ class RankedHits(Hits):
         with connections[self.db].cursor() as cursor:
             cursor.execute(sql, params)
             return [tuple(row) for row in cursor.fetchall()]
-
-    def _order(self) -> str:
-        return "".join(
-            f"{column} {'DESC' if descending else 'ASC'}, " for column, descending in self.ordering
-        )
 
     def _reached_rows(self, offset: int, limit: int | None) -> list[tuple[int, int, int]]:
         """``rows`` of hits that are the versions searched already (``history_only``): only
