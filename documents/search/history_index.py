@@ -9,13 +9,15 @@ that may hold its words, and reads only the words' keys out of their text.
   keys and its months in force as a tsvector, read through its GIN index (migrations
   ``documents.0033`` and ``0036``). On SQLite the same question to an FTS5 table of the
   rows' keys and months (``documents_history_keys``, migration ``0037``, kept in step by
-  triggers): ``("rutin" OR …) AND ("@24299" OR "@")``. Both only narrow: the rows' dates
-  decide the day, and the words' conditions decide which keys match.
+  triggers; since ``0039`` each key's token carries its packed score, ``rutin_90001``, so a
+  word is a prefix of its tokens): ``("rutin_"* OR …) AND ("@24299" OR "@")``. Both only
+  narrow: the rows' dates decide the day, and the words' conditions decide which keys
+  match.
 * The words' keys of each candidate (``keys_sql``), as (version_id, term, packed) rows,
   without unpacking every key: on PostgreSQL the text is cut at each key start
   (``string_to_array``); on SQLite the keys read whole are found with ``instr``, and a
-  prefix word's keys are the index's terms in its range (``TERMS``) that a candidate
-  holds, each read with ``instr``.
+  prefix word's keys are the index's tokens in its range (``TERMS``) that a candidate
+  holds, each token a key and its packed score.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ KEYS = "documents_history_keys"
 TERMS = "documents_history_terms"
 # A prefix word's keys are read through ``TERMS`` from this many letters on (SQLite).
 VOCABULARY_PREFIX = 4
+# On SQLite, what joins a key's term and its packed score in one token of ``KEYS``
+# (``rutin_90001``, migration ``documents.0039``); terms hold letters and digits only.
+KEY_MARK = "_"
 
 
 def _lexeme(term: str) -> str:
@@ -110,12 +115,15 @@ def _indexed_sql(
     ``row_id``: on SQLite, the column the index's row ids are matched with (the row's
     ``version_id`` by default)."""
     syntax = _syntax(connection)
-    text = f" || '{syntax.conjunction}' || ".join(sql for sql, _params in parts)
+    texts = [sql for sql, _params in parts]
     params = [p for _sql, ps in parts for p in ps]
     if day:
-        text += " || %s"
+        texts.append("%s")
         month, no_end = syntax.token(month_lexeme(day)), syntax.token("@")
-        params.append(f"{syntax.conjunction}({month}{syntax.alternative}{no_end})")
+        params.append(f"({month}{syntax.alternative}{no_end})")
+    if not texts:
+        raise ValueError("an index query needs terms or a day")
+    text = f" || '{syntax.conjunction}' || ".join(texts)
     if connection.vendor == "postgresql":
         sql = f"{lexemes_sql(alias)} @@ CAST({text} AS tsquery)"
     else:
@@ -146,6 +154,17 @@ class HistoryRows:
         if not self.indexed:
             return self._with_also(None)
         return self._with_also(candidates(words, connection, day=self.day, row_id=row_id))
+
+    def in_range(self, words: list[QueryWord], connection, row_id: str) -> tuple[str, list]:
+        """The rows whose keys in a prefix word's range the index's vocabulary gives (SQLite,
+        ``row_id`` the vocabulary's row): with one word, a row with a key in the range is a
+        candidate already, so the index is asked only for the day's month; with more,
+        ``where``."""
+        if len(words) != 1 or not self.indexed:
+            return self.where(words, connection, row_id)
+        if self.day is None:
+            return self._with_also(None)
+        return self._with_also(_indexed_sql([], connection, "h", self.day, row_id))
 
     def holding(
         self, words: list[QueryWord], keys: tuple[str, list], connection
@@ -193,30 +212,38 @@ def check_index(connection) -> None:
             cursor.execute(f"INSERT INTO {KEYS}({KEYS}, rank) VALUES ('integrity-check', 1)")
 
 
-def _fts_phrase_sql(column: str) -> str:
-    """A text column as an FTS5 string (double quotes doubled), in SQL."""
-    return f"'\"' || replace({column}, '\"', '\"\"') || '\"'"
-
-
 def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def _fts_key(term: str) -> str:
+    """The FTS5 query of a key: a prefix query of its term and ``KEY_MARK``, as each of
+    its tokens is the term, the mark and a packed score."""
+    return _fts_phrase(term + KEY_MARK) + "*"
+
+
+def _fts_key_sql(column: str) -> str:
+    """``_fts_key`` in SQL, of a text column (double quotes doubled)."""
+    return f"'\"' || replace({column}, '\"', '\"\"') || '{KEY_MARK}\"*'"
+
+
 @dataclass(frozen=True)
 class _Syntax:
-    """How a database's index is asked for terms: a term as a token, and SQL of a column
-    as one; the marks of a prefix, of "or" and of "and"; the text aggregate."""
+    """How a database's index is asked for terms: a token (a month), a key (a term with
+    any score), and SQL of a column as a key; the marks of a prefix, of "or" and of "and";
+    the text aggregate."""
 
     token: Callable[[str], str]
-    token_sql: Callable[[str], str]
+    key: Callable[[str], str]
+    key_sql: Callable[[str], str]
     prefix: str
     alternative: str
     conjunction: str
     aggregate: str
 
 
-_TSQUERY = _Syntax(_lexeme, _lexeme_sql, ":*", " | ", " & ", "string_agg")
-_FTS5 = _Syntax(_fts_phrase, _fts_phrase_sql, "*", " OR ", " AND ", "group_concat")
+_TSQUERY = _Syntax(_lexeme, _lexeme, _lexeme_sql, ":*", " | ", " & ", "string_agg")
+_FTS5 = _Syntax(_fts_phrase, _fts_key, _fts_key_sql, "*", " OR ", " AND ", "group_concat")
 
 
 def _syntax(connection) -> _Syntax:
@@ -229,14 +256,12 @@ def _query_sql(word: QueryWord, connection) -> tuple[str, list]:
     completes to, and its compounds' terms (read from ``SearchCompound`` within the
     statement), OR-ed."""
     syntax = _syntax(connection)
-    own = syntax.alternative.join(
-        [syntax.token(word.term) + (syntax.prefix if word.is_prefix else "")]
-        + [syntax.token(stem) for stem in word.whole]
-    )
+    first = syntax.token(word.term) + syntax.prefix if word.is_prefix else syntax.key(word.term)
+    own = syntax.alternative.join([first] + [syntax.key(stem) for stem in word.whole])
     compounds, params = compound_sql(word, connection)
     text = (
         f"'(' || %s || COALESCE((SELECT {syntax.aggregate}('{syntax.alternative}' || "
-        f"{syntax.token_sql('c.term')}, '') FROM ({compounds}) c), '') || ')'"
+        f"{syntax.key_sql('c.term')}, '') FROM ({compounds}) c), '') || ')'"
     )
     return text, [own, *params]
 
@@ -331,12 +356,13 @@ def _sqlite_keys_sql(connection, rows: HistoryRows, words: list[QueryWord]) -> t
     """SQLite: ``keys_sql``'s rows. The keys read whole (``_exact_starts_sql``) are found
     in the text with ``instr`` (``"key":``; the packed score is the number after it, which
     ``CAST`` reads), only in the rows the index says hold one of them
-    (``HistoryRows.holding``); a prefix word's keys through the index's vocabulary
+    (``HistoryRows.holding``; few rows, where a text is cheaper than the vocabulary's
+    every row of a key); a prefix word's keys through the index's vocabulary
     (``_sqlite_prefix_keys_sql``)."""
     table = SearchHistory._meta.db_table
     exact, exact_params = _exact_starts_sql(words, connection)
     held = (
-        f"COALESCE((SELECT '(' || group_concat({_fts_phrase_sql('s.start')}, ' OR ') || ')' "
+        f"COALESCE((SELECT '(' || group_concat({_fts_key_sql('s.start')}, ' OR ') || ')' "
         f"FROM ({exact}) s), '\"\"')"
     )
     holding, holding_params = rows.holding(words, (held, exact_params), connection)
@@ -359,12 +385,14 @@ def _sqlite_prefix_keys_sql(
     connection, rows: HistoryRows, words: list[QueryWord], prefixes: list[QueryWord]
 ) -> tuple[str, list]:
     """SQLite: the keys in a prefix word's range of the rows ``rows``. Of the candidates,
-    the (term, row) pairs in the range from the index's vocabulary (``TERMS``: read in term
-    order, kept where the row is a candidate), each key's score read from its row's text
-    with ``instr``: 15 against 31-36 ms of CPU for 'rutin' on a past date at the default
-    size, where unpacking every key of every candidate (``json_each``) read 300,000 keys
-    for 3,434. A token of the index that is not a key there (a score is a number token
-    too) is not found as ``"term":`` and is left out.
+    the (token, row) pairs in the range from the index's vocabulary (``TERMS``: read in
+    token order, kept where the row is a candidate, ``HistoryRows.in_range``), each token
+    a key's term, ``KEY_MARK`` and its packed score (migration ``documents.0039``): the
+    row's text is not read. For 'rutin' on a past date at the default size, CPU: 10 ms
+    (the rows' days from their own index), against 30 when each score was read from the
+    row's text with ``instr`` and 31-36 unpacking every key of every candidate
+    (``json_each``: 300,000 keys for 3,434). A token without the mark (a month) is left
+    out.
 
     Unpacked instead: one row's keys (not ``indexed``: the vocabulary's range is of every
     row), and a prefix shorter than ``VOCABULARY_PREFIX``, whose range holds many terms in
@@ -381,13 +409,13 @@ def _sqlite_prefix_keys_sql(
             f"FROM {table} h CROSS JOIN json_each(h.terms) e WHERE ({where}) AND ({ranges})"
         )
         return sql, [*where_params, *bounds]
-    where, where_params = rows.where(words, connection, row_id="v.doc")
+    where, where_params = rows.in_range(words, connection, row_id="v.doc")
     ranges = " OR ".join(["(v.term >= %s AND v.term < %s)"] * len(prefixes))
-    found = "instr(h.terms, '\"' || v.term || '\":')"
+    mark = f"instr(v.term, '{KEY_MARK}')"
     sql = (
-        f"SELECT h.version_id AS version_id, v.term AS term, "
-        f"CAST(substr(h.terms, {found} + length(v.term) + 3) AS INTEGER) AS packed "
+        f"SELECT v.doc AS version_id, substr(v.term, 1, {mark} - 1) AS term, "
+        f"CAST(substr(v.term, {mark} + 1) AS INTEGER) AS packed "
         f"FROM {TERMS} v CROSS JOIN {table} h ON h.version_id = v.doc "
-        f"WHERE ({ranges}) AND {where} AND {found} > 0"
+        f"WHERE ({ranges}) AND {where} AND {mark} > 0"
     )
     return sql, [*bounds, *where_params]
