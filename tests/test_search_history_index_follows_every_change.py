@@ -19,6 +19,7 @@ from documents.models import DocumentVersion, SearchHistory
 from documents.search import remove_version
 from documents.search.analysis import QueryWord
 from documents.search.bulk import check_history_index
+from documents.search.history_index import TERMS
 from documents.search.ranking import RankedHits
 from documents.services import publish_version, repeal_document
 from tests.factories import DecisionFactory, PublishedVersionFactory, build_municipality
@@ -167,3 +168,15 @@ def test_the_sqlite_index_reads_every_key_as_it_is():
     # A key's score is a token too, but the words' conditions decide: no hit for "20000".
     assert set(scores(everything(), "20000")) == set()
     assert set(scores(everything(), "µg")) == {version.pk}  # the micro sign is mu
+    # The second index's vocabulary holds each key joined to its packed score, and a
+    # prefix word's keys are read from it (history_index.TERMS, migration 0039).
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT term FROM {TERMS} WHERE doc = %s", [version.pk])
+        tokens = {row[0] for row in cursor.fetchall()}
+    assert tokens == {"rutin_1", "samverkansgrupp_20000", "åtgärd_5", "μg_3", "för_2"}
+    assert set(scores(everything(), "samverk")) == {version.pk}
+    SearchHistory.objects.filter(version=version).update(terms='{"rutin":2}')
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT term FROM {TERMS} WHERE doc = %s", [version.pk])
+        assert {row[0] for row in cursor.fetchall()} == {"rutin_2"}
+    check_history_index(connection)

@@ -80,12 +80,15 @@ def test_terms_compare_by_code_point_on_postgresql():
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 table is SQLite's")
-def test_repairs_a_drifted_history_index_on_sqlite():
+@pytest.mark.parametrize("table", ["KEYS", "SCORES"])
+def test_repairs_a_drifted_history_index_on_sqlite(table):
     from django.db import DatabaseError
 
+    from documents.search import history_index
     from documents.search.bulk import check_history_index
-    from documents.search.history_index import KEYS
     from tests.search_history_support import history_by_index
+
+    drifted = getattr(history_index, table)
 
     first = PublishedVersionFactory(title="Rutin för brandskydd")
     PublishedVersionFactory(document=first.document, title="Rutin för sprinkler")
@@ -93,7 +96,9 @@ def test_repairs_a_drifted_history_index_on_sqlite():
     check_history_index(connection)
     # Written behind the history table's back (its triggers keep the two in step).
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {KEYS}(rowid, terms) VALUES (%s, %s)", [999999, "brandskydd"])
+        cursor.execute(
+            f"INSERT INTO {drifted}(rowid, terms) VALUES (%s, %s)", [999999, "brandskydd_1"]
+        )
     with pytest.raises(DatabaseError):
         check_history_index(connection)
 

@@ -1,23 +1,26 @@
-# Written by hand: on SQLite, each key of the history's FTS5 index carries its packed
-# score, and the rows' days in force have an index of their own (issue 21, a prefix word's
-# keys on a past date and among superseded versions).
+# Written by hand: on SQLite, a second FTS5 index of the history rows whose tokens are the
+# keys with their packed scores, read through its vocabulary; and an index of the rows'
+# days in force (issue 21, a prefix word's keys on a past date and among superseded
+# versions).
 #
-# A prefix word's keys came from the index's vocabulary (0038), but each key's score was
-# then read from the row's text with instr: most of the cost of 'rutin' on a past date at
-# the default size (30 ms of CPU for 3,434 keys). The index's tokens are now the keys with
-# their scores, "rutin_90001" for "rutin":90001 in the row's JSON (the view's text has each
-# '":' replaced by '_', a token character for the tokenizer; terms hold letters and digits
-# only, so the first '_' of a token ends its term), and the vocabulary gives the term and
-# its score together: the row's text is not read (10 ms for the same keys). A word is
-# asked for as a prefix of its keys ("rutin_"*, documents.search.history_index).
+# A prefix word's keys came from the vocabulary of 0037's index (0038), but each key's
+# score was then read from the row's text with instr: most of the cost of 'rutin' on a
+# past date at the default size (30 ms of CPU for 3,434 keys). In this index each key is
+# one token with its score, "rutin_90001" for "rutin":90001 in the row's JSON (the view's
+# text has each '":' replaced by '_', a token character for its tokenizer; terms hold
+# letters and digits only, so the first '_' of a token ends its term), and its vocabulary
+# (documents_history_terms, now of this index) gives the term and its score together:
+# the row's text is not read. 0037's index stays as it is for finding rows: there a word
+# is one token, where here it is one per score (a lookup of 'rutin' would merge some
+# hundred lists: 86 against 15 million instructions).
 #
 # The rows' days in force are read for the vocabulary's candidates, and SQLite stores them
 # after each row's text, across its overflow pages: an index of (version, days) answers
-# them alone (15 against 10 ms above). PostgreSQL keeps its text out of the row (TOAST),
-# so it needs no such index: it is SQLite's only.
+# them alone. PostgreSQL keeps its text out of the row (TOAST), so it needs no such index:
+# it is SQLite's only.
 #
-# Like 0037's triggers, this index goes with the table if Django ever rebuilds it on
-# SQLite: such a migration must create it again.
+# Like 0037's triggers, these triggers and this index go with the table if Django ever
+# rebuilds it on SQLite: such a migration must create them again.
 
 import importlib
 
@@ -28,51 +31,59 @@ TERMS_0038 = importlib.import_module("documents.migrations.0038_search_history_t
 
 TABLE = KEYS_0037.TABLE
 KEYS = KEYS_0037.KEYS
-DOCUMENTS = KEYS_0037.DOCUMENTS
 TERMS = TERMS_0038.TERMS
+SCORES = "documents_history_scores"
+SCORED = "documents_history_scored"
 DAYS = "documents_history_days"
-TOKENIZE = KEYS_0037.TOKENIZE.replace("tokenchars '@'", "tokenchars '@_'")
+TOKENIZE = KEYS_0037.TOKENIZE.replace("tokenchars '@'", "tokenchars '_'")
 assert TOKENIZE != KEYS_0037.TOKENIZE
 
 
-def _document(row: str) -> str:
-    """0037's indexed text of a history row, with each key's score joined to it by '_'."""
-    text = KEYS_0037._document(row)
-    plain = f"{row}.terms"
-    assert text.startswith(plain)
-    return f"replace({plain}, '\":', '_')" + text.removeprefix(plain)
+def _indexed(row: str) -> str:
+    return f"SELECT version_id, terms FROM {SCORED} WHERE version_id = {row}.version_id"
 
 
-def _make(schema_editor, document, tokenize: str) -> None:
-    for statement in (
-        f"DROP TABLE IF EXISTS {TERMS}",
-        f"DROP TABLE IF EXISTS {KEYS}",
-        f"DROP VIEW IF EXISTS {DOCUMENTS}",
-        # 0037's triggers name the table and the view: they stay as they are.
-        f"CREATE VIEW {DOCUMENTS} AS SELECT h.version_id AS version_id, "
-        f"{document('h')} AS terms FROM {TABLE} h",
-        f"CREATE VIRTUAL TABLE {KEYS} USING fts5(terms, content='{DOCUMENTS}', "
-        f"content_rowid='version_id', detail=none, tokenize=\"{tokenize}\")",
-        f"INSERT INTO {KEYS}({KEYS}) VALUES ('rebuild')",
-        f"CREATE VIRTUAL TABLE {TERMS} USING fts5vocab({KEYS}, instance)",
-    ):
-        schema_editor.execute(statement)
+_ADD = f"INSERT INTO {SCORES}(rowid, terms) "
+_REMOVE = (
+    f"INSERT INTO {SCORES}({SCORES}, rowid, terms) SELECT 'delete', d.version_id, d.terms FROM "
+)
+TRIGGERS = {
+    "ai": f"AFTER INSERT ON {TABLE} BEGIN {_ADD}{_indexed('new')}; END",
+    "bd": f"BEFORE DELETE ON {TABLE} BEGIN {_REMOVE}({_indexed('old')}) d; END",
+    "bu": f"BEFORE UPDATE OF terms ON {TABLE} BEGIN {_REMOVE}({_indexed('old')}) d; END",
+    "au": f"AFTER UPDATE OF terms ON {TABLE} BEGIN {_ADD}{_indexed('new')}; END",
+}
 
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "sqlite":
         return
-    _make(schema_editor, _document, TOKENIZE)
-    schema_editor.execute(
-        f"CREATE INDEX {DAYS} ON {TABLE} (version_id, in_force_from, in_force_until)"
-    )
+    for statement in (
+        f"DROP TABLE IF EXISTS {TERMS}",
+        f"CREATE VIEW {SCORED} AS SELECT h.version_id AS version_id, "
+        f"replace(h.terms, '\":', '_') AS terms FROM {TABLE} h",
+        f"CREATE VIRTUAL TABLE {SCORES} USING fts5(terms, content='{SCORED}', "
+        f"content_rowid='version_id', detail=none, tokenize=\"{TOKENIZE}\")",
+        *(f"CREATE TRIGGER {SCORES}_{name} {body}" for name, body in TRIGGERS.items()),
+        f"INSERT INTO {SCORES}({SCORES}) VALUES ('rebuild')",
+        f"CREATE VIRTUAL TABLE {TERMS} USING fts5vocab({SCORES}, instance)",
+        f"CREATE INDEX {DAYS} ON {TABLE} (version_id, in_force_from, in_force_until)",
+    ):
+        schema_editor.execute(statement)
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "sqlite":
         return
-    schema_editor.execute(f"DROP INDEX IF EXISTS {DAYS}")
-    _make(schema_editor, KEYS_0037._document, KEYS_0037.TOKENIZE)
+    for statement in (
+        f"DROP INDEX IF EXISTS {DAYS}",
+        f"DROP TABLE IF EXISTS {TERMS}",
+        *(f"DROP TRIGGER IF EXISTS {SCORES}_{name}" for name in TRIGGERS),
+        f"DROP TABLE IF EXISTS {SCORES}",
+        f"DROP VIEW IF EXISTS {SCORED}",
+        f"CREATE VIRTUAL TABLE {TERMS} USING fts5vocab({KEYS}, instance)",
+    ):
+        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
