@@ -50,8 +50,8 @@ _REMOVE = (
 TRIGGERS = {
     "ai": f"AFTER INSERT ON {TABLE} BEGIN {_ADD}{_indexed('new')}; END",
     "bd": f"BEFORE DELETE ON {TABLE} BEGIN {_REMOVE}({_indexed('old')}) d; END",
-    "bu": f"BEFORE UPDATE OF terms ON {TABLE} BEGIN {_REMOVE}({_indexed('old')}) d; END",
-    "au": f"AFTER UPDATE OF terms ON {TABLE} BEGIN {_ADD}{_indexed('new')}; END",
+    "bu": f"BEFORE UPDATE OF version_id, terms ON {TABLE} BEGIN {_REMOVE}({_indexed('old')}) d; END",
+    "au": f"AFTER UPDATE OF version_id, terms ON {TABLE} BEGIN {_ADD}{_indexed('new')}; END",
 }
 
 
