@@ -93,10 +93,10 @@ class SearchHistory(models.Model):
     ``documents_history_lexemes(terms, in_force_from, in_force_until)``, a tsvector,
     migrations ``documents.0033`` and ``0036``; it
     follows every write of the table by itself), on SQLite through an FTS5 table of the
-    same keys with their scores (``documents_history_keys``, migrations ``documents.0037``
-    and ``0039``, kept in step by triggers; ``0039`` also indexes the rows' days: a
-    migration that rebuilds this table on SQLite must create the triggers and that index
-    again),
+    same keys (``documents_history_keys``, migration ``documents.0037``; and of the keys
+    with their scores, ``documents_history_scores``, ``0039``), kept in step by triggers
+    (``0039`` also indexes the rows' days: a migration that rebuilds this table on SQLite
+    must create the triggers and that index again),
     then reads only the query words' terms of those rows (``documents.search.history``).
     ``in_force_from`` and ``in_force_until`` (copied from the version when the row is
     written; a superseded or repealed version's dates never change again) let a search on
