@@ -65,19 +65,26 @@ def _document(row: str) -> str:
     return f"{row}.terms || ' ' || COALESCE({months}, '') || {no_end}"
 
 
-def _indexed(row: str) -> str:
-    """SELECT of the view's row of a history row (``new`` or ``old``): its id and text."""
-    return f"SELECT version_id, terms FROM {DOCUMENTS} WHERE version_id = {row}.version_id"
+def triggers(keys: str, documents: str, update: str = "UPDATE") -> dict[str, str]:
+    """The triggers that keep the FTS5 table ``keys`` in step with the history table, its
+    content the view ``documents`` (also migration 0039's); ``update``: the updates that
+    change a row's text."""
+
+    def indexed(row: str) -> str:
+        # The view's row of a history row (``new`` or ``old``): its id and text.
+        return f"SELECT version_id, terms FROM {documents} WHERE version_id = {row}.version_id"
+
+    add = f"INSERT INTO {keys}(rowid, terms) "
+    remove = f"INSERT INTO {keys}({keys}, rowid, terms) SELECT 'delete', d.version_id, d.terms FROM "
+    return {
+        "ai": f"AFTER INSERT ON {TABLE} BEGIN {add}{indexed('new')}; END",
+        "bd": f"BEFORE DELETE ON {TABLE} BEGIN {remove}({indexed('old')}) d; END",
+        "bu": f"BEFORE {update} ON {TABLE} BEGIN {remove}({indexed('old')}) d; END",
+        "au": f"AFTER {update} ON {TABLE} BEGIN {add}{indexed('new')}; END",
+    }
 
 
-_ADD = f"INSERT INTO {KEYS}(rowid, terms) "
-_REMOVE = f"INSERT INTO {KEYS}({KEYS}, rowid, terms) SELECT 'delete', d.version_id, d.terms FROM "
-TRIGGERS = {
-    "ai": f"AFTER INSERT ON {TABLE} BEGIN {_ADD}{_indexed('new')}; END",
-    "bd": f"BEFORE DELETE ON {TABLE} BEGIN {_REMOVE}({_indexed('old')}) d; END",
-    "bu": f"BEFORE UPDATE ON {TABLE} BEGIN {_REMOVE}({_indexed('old')}) d; END",
-    "au": f"AFTER UPDATE ON {TABLE} BEGIN {_ADD}{_indexed('new')}; END",
-}
+TRIGGERS = triggers(KEYS, DOCUMENTS)
 
 
 def create(apps, schema_editor):

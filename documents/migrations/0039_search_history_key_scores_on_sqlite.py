@@ -39,20 +39,8 @@ TOKENIZE = KEYS_0037.TOKENIZE.replace("tokenchars '@'", "tokenchars '_'")
 assert TOKENIZE != KEYS_0037.TOKENIZE
 
 
-def _indexed(row: str) -> str:
-    return f"SELECT version_id, terms FROM {SCORED} WHERE version_id = {row}.version_id"
-
-
-_ADD = f"INSERT INTO {SCORES}(rowid, terms) "
-_REMOVE = (
-    f"INSERT INTO {SCORES}({SCORES}, rowid, terms) SELECT 'delete', d.version_id, d.terms FROM "
-)
-TRIGGERS = {
-    "ai": f"AFTER INSERT ON {TABLE} BEGIN {_ADD}{_indexed('new')}; END",
-    "bd": f"BEFORE DELETE ON {TABLE} BEGIN {_REMOVE}({_indexed('old')}) d; END",
-    "bu": f"BEFORE UPDATE OF version_id, terms ON {TABLE} BEGIN {_REMOVE}({_indexed('old')}) d; END",
-    "au": f"AFTER UPDATE OF version_id, terms ON {TABLE} BEGIN {_ADD}{_indexed('new')}; END",
-}
+# Only a row's text changes its tokens here (its days are not in this index).
+TRIGGERS = KEYS_0037.triggers(SCORES, SCORED, update="UPDATE OF version_id, terms")
 
 
 def create(apps, schema_editor):
