@@ -70,7 +70,7 @@ def test_the_steps_lock_reads_the_case_and_its_relations_as_the_orm_does(town, d
 
 
 def test_the_steps_lock_is_prepared_on_postgresql_and_answers_the_same_each_time(town):
-    # Bound on the server (config.prepared): PostgreSQL plans the 13-table read once per
+    # Bound on the server (config.prepared): PostgreSQL plans the 14-table read once per
     # connection instead of at every step. Each run is still one query and the same case.
     case = _started(town)
     task = open_tasks(case)[0]

@@ -17,7 +17,7 @@ from config.compiled_query import CompiledQuery
 from notifications import mail
 from org.selectors import acting_memo
 
-from .. import access, nodes, routing
+from .. import access, routing, task_rows
 from ..models import Case, SamverkanStatement, UnionStance
 from ..refusals import Busy, NoSuchTask, refuse
 from . import decision, drafting, preparation, registration, review, review_steps, samverkan
@@ -90,7 +90,7 @@ def _build_lock_query(task_id: int, user_id: int):
     )
 
 
-# Compiled once per process: building and compiling the 15-table read cost Django several
+# Compiled once per process: building and compiling the 14-table read cost Django several
 # times what the database spends running it (config/compiled_query.py).
 # Prepared on PostgreSQL (config.prepared): planning the join takes 11-12 ms (4-5 ms
 # before the task joined it) against 0.3 ms of running it; prepared, it is planned at the
@@ -140,11 +140,12 @@ def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
     _check_step_files_first(user, task_id, data)
     # One atomic block and no nested one (the lock is the case read below): a transaction,
     # or a single savepoint when the caller has a transaction of its own. The step's audit
-    # entries, and the links of the tasks it creates, are inserted together at its end.
+    # entries, and the links of the tasks it creates, are inserted together at its end; the
+    # rows of its gateways with the next task's (task_rows.step_task_rows).
     with (
         transaction.atomic(),
         audit.batched(),
-        nodes.links_in_one_insert(),
+        task_rows.step_task_rows(),
         mail.queued_together(),
     ):
         case, task = _lock_step(task_id, user)
