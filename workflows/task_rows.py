@@ -46,8 +46,9 @@ def step_task_rows() -> Iterator[None]:
 
     - the previous-task links with one INSERT when the block ends. Nothing inside the
       block reads those links back: a waiting join, which does, writes its own at once;
-    - the row of a task that is done when it is created (a gateway, a Function node, the
-      end, the start: ``insert_done_task``) with the next task row inserted in the block,
+    - the row of a task that is done when it is created (a gateway, a Function node, a
+      join whose branches are all in, the end, the start: ``insert_done_task``) with the
+      next task row inserted in the block,
       or when the block ends: the rows of a step's gateways and of the human task they
       lead to go in one INSERT, in the order viewflow inserts them (so their keys are in
       the same order). Nothing reads such a row, or its key, before then: the next task

@@ -68,9 +68,9 @@ def _build_lock_query(task_id: int, user_id: int):
     # is locked with it: on PostgreSQL a row read while waiting for the lock comes from the
     # snapshot taken before the wait, unless it is itself locked, in which case PostgreSQL
     # reads its newest version once the lock is granted. So a task completed meanwhile is
-    # seen completed. The case is locked first (the order of ``of``), as every other
-    # writer of a case's tasks locks it. In ``of``, "process" names the filtered relation
-    # (Django names it by the task's field that leads to the case).
+    # seen completed. The case is locked first (the order of ``of``), as the flows' lock
+    # (``CASE_LOCK``) is taken before a case's tasks are written. In ``of``, "process"
+    # names the filtered relation (Django names it by the task's field to the case).
     # No ORDER BY: one row at most.
     # Whether the one doing the step is among the case's authors (the draft's and the
     # decision's access checks ask) comes with the case: no query of its own.
