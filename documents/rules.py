@@ -28,7 +28,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -165,7 +164,6 @@ class Question:
     document_type: DocumentType
     scope_unit: Unit
     process: Process | None
-    unit_chief: Position | None = None  # the scope unit's chief position, read with the rules
 
     @property
     def types(self) -> str:
@@ -337,7 +335,8 @@ def _unit_chief(rule: AdoptionRule, q: Question) -> Resolution:
     """The chief of the scope unit: always only their own area, since the scope is their
     own unit."""
     unit = q.scope_unit
-    position = q.unit_chief
+    found = _UNIT_CHIEF_QUERY.run(unit_id=unit.pk)
+    position = found[0] if found else None
     if position is None:
         return Resolution(
             unresolved=[
@@ -360,31 +359,12 @@ def _first_chief(unit_id: int):
     return (chiefs if chiefs.ordered else chiefs.order_by("pk"))[:1]  # as ``first()``
 
 
-# The unit chief's columns, read with each rule (``_rules_and_chief``).
-_CHIEF_COLUMNS = {f"chief_{f.attname}": f.attname for f in Position._meta.concrete_fields}
-
-
-def _rules_and_chief(type_id: int, unit_id: int):
-    """The type's rules, each with the columns of the scope unit's chief position: the
-    question the unit chief's rule asks, in the rules' query (a subquery per column, of
-    the scope unit only, which the database runs once per query)."""
-    chief = {
-        name: Subquery(_first_chief(unit_id).values(attname))
-        for name, attname in _CHIEF_COLUMNS.items()
-    }
-    return AdoptionRule.objects.filter(document_type_id=type_id).annotate(**chief)
-
-
-def _chief_read_with(rules: list[AdoptionRule]) -> Position | None:
-    if not rules or getattr(rules[0], f"chief_{Position._meta.pk.attname}") is None:
-        return None
-    values = [getattr(rules[0], name) for name in _CHIEF_COLUMNS]
-    return Position.from_db(rules[0]._state.db, list(_CHIEF_COLUMNS.values()), values)
-
-
-# The rule set's read, compiled once per process (config/compiled_query.py): every start,
-# draft and decision of a case asks it.
-_RULES_QUERY = CompiledQuery(_rules_and_chief, ids=("type_id", "unit_id"))
+# The rule set's reads, compiled once per process (config/compiled_query.py): every start,
+# draft and decision of a case asks them.
+_UNIT_CHIEF_QUERY = CompiledQuery(_first_chief, ids=("unit_id",))
+_RULES_QUERY = CompiledQuery(
+    lambda type_id: AdoptionRule.objects.filter(document_type_id=type_id), ids=("type_id",)
+)
 
 
 def _process_owner(rule: AdoptionRule, q: Question) -> Resolution:
@@ -460,9 +440,9 @@ def allowed_deciders(
     allows higher bodies adds the bodies above the one it names. A body or position named
     by several rules is listed once, by the direct rule if there is one.
     """
-    rules = _RULES_QUERY.run(type_id=document_type.pk, unit_id=scope_unit.pk)
-    question = Question(document_type, scope_unit, process, _chief_read_with(rules))
+    question = Question(document_type, scope_unit, process)
     total = Resolution()
+    rules = _RULES_QUERY.run(type_id=document_type.pk)
     if not rules:
         total.unresolved.append(
             _("No one may adopt %(types)s: the rule set has no entry for the type.")

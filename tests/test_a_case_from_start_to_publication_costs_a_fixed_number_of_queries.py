@@ -78,12 +78,8 @@ from workflows.models import CaseOutcome
 # in the step's lock query (one query fewer per step), and the rows of a step's done tasks
 # (the start, the gateways, the join, publication's Function and the End) are inserted with
 # the next task row, or together when the step ends (``task_rows.step_task_rows``).
-#
-# Lowered from 99 to 96 for the handlingsplan: the unit chief the rule set names comes with
-# the rules' query (``documents.rules.allowed_deciders``: the start, the draft and the
-# decision ask it).
 CEILING = {
-    "handlingsplan": {"sqlite": 96, "postgresql": 96},
+    "handlingsplan": {"sqlite": 99, "postgresql": 99},
     "policy": {"sqlite": 162, "postgresql": 162},
 }
 

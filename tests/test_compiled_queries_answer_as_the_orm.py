@@ -15,9 +15,8 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from config.compiled_query import CompiledQuery
-from documents import rules
 from org import selectors
-from org.models import Position, PositionHolding, PositionKind
+from org.models import PositionHolding
 from tests.factories import SubstitutionFactory
 from tests.lifecycle import open_tasks
 from workflows.actions import tasks as task_actions
@@ -90,26 +89,6 @@ def test_the_steps_lock_is_prepared_on_postgresql_and_answers_the_same_each_time
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [row[0] for row in cursor.fetchall()]
     assert any("FOR UPDATE OF" in statement for statement in statements)
-
-
-def test_the_rules_come_with_the_unit_chief_the_orm_finds(town):
-    # The adoption rules of a type and the scope unit's chief position in one query; the
-    # chief is the position the ORM reads, or None for a unit without one.
-    handlingsplan = town.types["handlingsplan"]
-    chief = town.positions["enhetschef"]
-    for unit, expected in ((chief.unit, chief), (town.units["top"], None)):
-        if expected is None:
-            Position.objects.filter(unit=unit, kind=PositionKind.CHIEF).update(is_active=False)
-        with CaptureQueriesContext(connection) as queries:
-            found = rules.allowed_deciders(handlingsplan, unit)
-        assert len(queries.captured_queries) == 1
-        assert list(rules._first_chief(unit.pk)) == ([expected] if expected else [])
-        named = [d.position for d in found.allowed if d.position is not None]
-        if expected is None:
-            assert named == [] and len(found.unresolved) == 1  # "… has no chief position"
-        else:
-            [position] = named
-            assert _values(position) == _values(expected) and not position._state.adding
 
 
 def test_the_positions_a_person_acts_in_are_those_the_orm_finds(town):
