@@ -3,7 +3,7 @@ builds them.
 
 For the few queries every step of a case runs (the case's lock and read, the task, the
 positions a person acts in): Django spends more CPU building and compiling such a query
-(up to 2 ms for the case's 13-table read) than the database spends running it (0.1 ms).
+(up to 2 ms for the case's 14-table read) than the database spends running it (0.1 ms).
 ``CompiledQuery`` builds the queryset once with placeholder values, keeps the compiled
 SQL and the compiler's description of the columns, and then per call only puts the
 values into the parameters, runs the SQL through Django's cursor (so query counting,
@@ -559,7 +559,7 @@ def save_new(obj) -> None:
     ``post_save`` with the arguments ``save`` sends, the related fields' check, each
     field's ``pre_save`` and database value, the primary key from RETURNING. Only for a
     model whose ``save`` is Django's own (a model's own ``save`` is called by nobody
-    here). Viewflow's task rows (``workflows.nodes.insert_task``) and the records every
+    here). Viewflow's task rows (``workflows.task_rows.insert_task``) and the records every
     case adds (a union's statement, a samverkan meeting, an announcement) go this way."""
     model = type(obj)
     if obj.pk is not None or not obj._state.adding:

@@ -4,8 +4,8 @@ Django binds query parameters on the client (the values are written into the SQL
 PostgreSQL parses and plans every statement afresh. For a long statement that runs on every
 request and whose parts are chosen at run time by its own first rows (the register's
 one-word search, ``documents.search.ranked_term.RankedTerm``: 1.2–1.5 ms of planning against
-2–3 ms of execution; a case step's lock, ``workflows.actions.tasks``: a 13-table read
-planned in 4–5 ms and run in 0.3 ms), :func:`prepared_cursor` binds them on the server instead: psycopg
+2–3 ms of execution; a case step's lock, ``workflows.actions.tasks``: a 14-table read
+planned in 11–12 ms and run in 0.3 ms), :func:`prepared_cursor` binds them on the server instead: psycopg
 then prepares the statement on a connection once it has run it ``prepare_threshold``
 times there (settings: ``DB_PREPARE_THRESHOLD``), and PostgreSQL, after five custom plans,
 keeps a generic plan when it costs no more than they did.

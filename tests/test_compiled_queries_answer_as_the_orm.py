@@ -12,6 +12,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from viewflow.workflow.models import Task
 
 from config.compiled_query import CompiledQuery
 from org import selectors
@@ -47,9 +48,12 @@ def test_the_steps_lock_reads_the_case_and_its_relations_as_the_orm_does(town, d
     with transaction.atomic():
         expected = list(task_actions._build_lock_query(task.pk, user.pk))
         with CaptureQueriesContext(connection) as queries:
-            locked = task_actions._lock_step_case(task.pk, user)
+            locked, locked_task = task_actions._lock_step(task.pk, user)
     assert len(queries.captured_queries) == 1
     assert _values(locked) == _values(expected[0])
+    # The task comes with its case, locked with it, its case being the one read.
+    assert _values(locked_task) == _values(Task.objects.get(pk=task.pk))
+    assert locked_task.process is locked
     # What the step's checks ask of the lock: whether the doer is an author, whether a
     # union demanded an MBL negotiation in the case's round.
     assert locked.authorship_read == (user.pk, doer == "samordnare")
@@ -66,7 +70,7 @@ def test_the_steps_lock_reads_the_case_and_its_relations_as_the_orm_does(town, d
 
 
 def test_the_steps_lock_is_prepared_on_postgresql_and_answers_the_same_each_time(town):
-    # Bound on the server (config.prepared): PostgreSQL plans the 13-table read once per
+    # Bound on the server (config.prepared): PostgreSQL plans the 14-table read once per
     # connection instead of at every step. Each run is still one query and the same case.
     case = _started(town)
     task = open_tasks(case)[0]
@@ -75,7 +79,7 @@ def test_the_steps_lock_is_prepared_on_postgresql_and_answers_the_same_each_time
         expected = _values(list(task_actions._build_lock_query(task.pk, user.pk))[0])
         for _run in range(8):
             with CaptureQueriesContext(connection) as queries:
-                locked = task_actions._lock_step_case(task.pk, user)
+                locked = task_actions._lock_step(task.pk, user)[0]
             assert len(queries.captured_queries) == 1
             assert _values(locked) == expected
             assert locked.authorship_read == (user.pk, True)

@@ -76,7 +76,7 @@ def test_the_steps_lock_builds_its_relations_as_the_orm(town):
     )
     task = case.task_set.filter(flow_task_type="HUMAN", status="NEW").get()
     with transaction.atomic():
-        locked = task_actions._lock_step_case(task.pk, town.users["samordnare"])
+        locked = task_actions._lock_step(task.pk, town.users["samordnare"])[0]
         expected = Case.objects.select_related(*task_actions.STEP_CASE_RELATED).get(pk=case.pk)
     for path in ("document__scope_unit", "diary_entry__series", "decider_position"):
         mine, theirs = locked, expected

@@ -1,5 +1,5 @@
 """The writes every case repeats, compiled once per process, write what the ORM writes: a
-new task row and a completed one (``workflows.nodes.insert_task`` and ``save_task``, with
+new task row and a completed one (``workflows.task_rows.insert_task`` and ``save_task``, with
 ``save``'s model signals), a step's audit entries and task links
 (``config.compiled_query.insert_rows``, as ``bulk_create``) and the UPDATEs of a document's
 derived columns (``config.compiled_query.CompiledUpdate``)."""
@@ -24,7 +24,13 @@ from tests.lifecycle import open_tasks
 from workflows.actions.start import start_new_document
 from workflows.case_writes import sync_open_case_flag
 from workflows.models import Case, sync_open_case_flags
-from workflows.nodes import insert_task, save_task
+from workflows.task_rows import (
+    insert_done_task,
+    insert_task,
+    link_previous,
+    save_task,
+    step_task_rows,
+)
 
 
 def _started(town) -> Case:
@@ -76,6 +82,46 @@ def test_a_task_inserted_compiled_is_the_row_and_the_signals_of_save(town):
     assert compiled.flow_task_type == saved.flow_task_type == "HUMAN"
     assert _row(compiled) == _row(saved)
     assert len(sent) == 4 and sent[2:] == sent[:2]  # pre_save, post_save: the same arguments
+
+
+def test_done_tasks_rows_go_with_the_next_task_row_in_one_insert(town):
+    # In a step (task_rows.step_task_rows), a done task's row waits for the next task row:
+    # one INSERT of both, the keys in the order they were inserted, save's signals for each.
+    case = _started(town)
+    model = open_tasks(case)[0]
+    made = [Task(process=case, flow_task=model.flow_task, token=model.token) for _ in range(4)]
+    sent = []
+
+    def heard(sender, instance, **kwargs):
+        sent.append((kwargs["signal"] is post_save, made.index(instance), instance.pk is None))
+
+    pre_save.connect(heard, sender=Task)
+    post_save.connect(heard, sender=Task)
+    try:
+        with CaptureQueriesContext(connection) as queries, step_task_rows():
+            insert_done_task(made[0])
+            insert_done_task(made[1])
+            assert made[0].pk is None and queries.captured_queries == []
+            insert_task(made[2])
+            assert len(queries.captured_queries) == 1
+            insert_done_task(made[3])  # the last: written when the block ends
+            link_previous(made[3], made[2])
+            assert made[3].pk is None
+    finally:
+        pre_save.disconnect(heard, sender=Task)
+        post_save.disconnect(heard, sender=Task)
+
+    assert len(queries.captured_queries) == 3  # the three rows, the fourth, its link
+    keys = [task.pk for task in made]
+    assert keys == sorted(keys) and not any(task._state.adding for task in made)
+    assert list(made[3].previous.all()) == [made[2]]
+    assert sent == [
+        *[(False, i, True) for i in range(3)],
+        *[(True, i, False) for i in range(3)],
+        (False, 3, True),
+        (True, 3, False),
+    ]
+    assert all(_row(task)["flow_task_type"] == "HUMAN" for task in made)
 
 
 def test_a_task_saved_compiled_is_the_row_and_the_signals_of_save(town):

@@ -12,7 +12,17 @@ from viewflow.workflow import flow, lock
 
 from .actions import engine, publication, review_steps
 from .models import Case, ReviewAnswer
-from .nodes import End, Function, If, Join, MultiSplit, RoutedView, StartHandle, Switch
+from .nodes import (
+    End,
+    Function,
+    Handle,
+    If,
+    Join,
+    MultiSplit,
+    RoutedView,
+    StartHandle,
+    Switch,
+)
 from .routing import STEP_TITLES
 
 # A real row lock on PostgreSQL (SQLite serialises writers by itself).
@@ -123,7 +133,7 @@ class DocumentFlow(CaseFlowCallbacks, flow.Flow):
     ) = preparation_and_decision(redraft=this.draft, after_registration=this.valid_now)
     valid_now = If(this.valid_from_reached).Then(this.publish).Else(this.await_valid_from)
     await_valid_from = (
-        flow.Handle(this.on_valid_from)
+        Handle(this.on_valid_from)
         .Annotation(title=STEP_TITLES["await_valid_from"])
         .Next(this.publish)
     )

@@ -1,22 +1,20 @@
 """Viewflow node extensions."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
-from contextvars import ContextVar
+from contextlib import nullcontext
 
-from django.db import connection, connections, router, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.signals import post_save, pre_save
 from django.utils.timezone import now
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.context import context
 from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.models import Process, Task
+from viewflow.workflow.models import Process
 from viewflow.workflow.nodes import Split, View
 from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.func import FunctionActivation
+from viewflow.workflow.nodes.handle import HandleActivation
 from viewflow.workflow.nodes.if_gate import IfActivation
 from viewflow.workflow.nodes.join import JoinActivation
 from viewflow.workflow.nodes.split import SplitActivation
@@ -26,122 +24,16 @@ from viewflow.workflow.nodes.view import ViewActivation
 from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
 
-from config.compiled_bulk import insert_values
-from config.compiled_query import CompiledQuery, save_new, statement_cursor
-from config.field_values import save_values
+from config.compiled_query import CompiledQuery
 
 from . import routing
-
-# The links from new tasks to the tasks before them (viewflow's ``Task.previous``), written
-# inside ``links_in_one_insert()`` with one INSERT when the block ends instead of one each.
-_pending_links: ContextVar[list | None] = ContextVar("styrdok_pending_task_links", default=None)
-
-
-def link_previous(task, previous) -> None:
-    pending = _pending_links.get()
-    if pending is None:
-        task.previous.add(previous)
-    else:
-        pending.append((task.pk, previous.pk))  # (from_task, to_task): the link's columns
-
-
-@contextmanager
-def links_in_one_insert() -> Iterator[None]:
-    """Write the previous-task links of the tasks the flow creates inside the block with
-    one INSERT when it ends (inside the caller's transaction). Nothing inside the block
-    reads those links back: a waiting join, which does, writes its own at once."""
-    pending: list = []
-    token = _pending_links.set(pending)
-    try:
-        yield
-    finally:
-        _pending_links.reset(token)
-    if pending:
-        # bulk_create's statement, compiled once, from the ids (no model instances).
-        insert_values(Task.previous.through, pending, ignore_conflicts=True)
-
-
-# A new task's INSERT, compiled once per process.
-#
-# Viewflow's nodes insert about twenty task rows per case; Django's ``save`` builds and
-# compiles the 17-column INSERT each time. ``insert_task`` does what ``task.save()`` does
-# for a new row (viewflow's flow_task_type, then ``config.compiled_query.save_new``: the
-# related fields' check, ``pre_save`` and ``post_save`` with the same arguments, each
-# field's ``pre_save`` and database value, the primary key from RETURNING) with the SQL
-# compiled once per model and database.
-
-
-def insert_task(task) -> None:
-    """``task.save()`` of a new task row (no primary key yet), compiled once per process."""
-    if task.flow_task and not task.flow_task_type:  # as viewflow's Task.save
-        task.flow_task_type = task.flow_task.task_type
-    save_new(task)
-
-
-# A task's full-row UPDATE, compiled once per process.
-#
-# Viewflow saves a human task's whole row when it completes (``Activation.complete``), and
-# the start task's row when the case starts; Django's ``save`` builds and compiles the
-# UPDATE of the 16 columns each time. ``save_task`` writes the same columns with the same
-# signals and SQL compiled once per model and database; a new row goes to ``insert_task``.
-_TASK_UPDATES: dict[tuple[type, str], tuple[str, list]] = {}
-
-
-def _compile_task_update(model: type, using: str) -> tuple[str, list]:
-    meta = model._meta
-    fields = [f for f in meta.local_concrete_fields if not f.primary_key and not f.generated]
-    if meta.parents:
-        raise RuntimeError("save_task: a task model of one table")
-    quote = connections[using].ops.quote_name
-    table = quote(meta.db_table)
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {table} SET {assignments} WHERE {table}.{quote(meta.pk.column)} = %s"
-    return sql, fields
-
-
-def save_task(task) -> None:
-    """``task.save()`` (viewflow's ``AbstractTask.save``), compiled once per process: a new
-    row is inserted (``insert_task``), an existing one has all its columns updated, with
-    ``pre_save`` and ``post_save`` sent as Django sends them."""
-    if task.pk is None or task._state.adding:
-        insert_task(task)
-        return
-    if task.get_deferred_fields():  # Django saves only the loaded ones: its own save
-        task.save()
-        return
-    model = type(task)
-    if task.flow_task and not task.flow_task_type:  # as viewflow's Task.save
-        task.flow_task_type = task.flow_task.task_type
-    using = router.db_for_write(model, instance=task)
-    key = (model, using)
-    if key not in _TASK_UPDATES:
-        _TASK_UPDATES[key] = _compile_task_update(model, using)
-    sql, fields = _TASK_UPDATES[key]
-    connection = connections[using]
-    task._prepare_related_fields_for_save(operation_name="save")
-    pre_save.send(sender=model, instance=task, raw=False, using=using, update_fields=None)
-    with transaction.mark_for_rollback_on_error(using=using):
-        params = save_values(fields, task, False, connection)
-        cursor = statement_cursor(connection)
-        cursor.execute(sql, [*params, task.pk])
-        updated = cursor.rowcount
-    if not updated:  # the row is gone: Django's save decides (it inserts it again)
-        task.save()
-        return
-    task._state.db = using
-    post_save.send(
-        sender=model, instance=task, created=False, update_fields=None, raw=False, using=using
-    )
-
-
-def complete_task_row(activation) -> None:
-    """Viewflow's ``Activation.complete``, the row saved by ``save_task``."""
-    activation.task.finished = now()
-    save_task(activation.task)
-    task_finished.send(
-        sender=activation.flow_class, process=activation.process, task=activation.task
-    )
-
+from .task_rows import (
+    complete_task_row,
+    insert_done_task,
+    insert_task,
+    link_previous,
+    write_done_tasks,
+)
 
 # Gateways that write their task row once.
 #
@@ -162,10 +54,28 @@ def _callback_guard():
     return transaction.atomic(savepoint=True)
 
 
+# Per node, whether the row of its task, done, may wait for the next task row of a step
+# (``task_rows.insert_done_task``): only when every node after it writes its row through
+# ``insert_task`` and its link through ``link_previous`` (its activation class says so,
+# ``takes_waiting_rows``); viewflow's own nodes save their row and link it at once.
+_MAY_WAIT: dict = {}
+
+
+def _insert_done(activation) -> None:
+    flow_task = activation.flow_task
+    if flow_task not in _MAY_WAIT:
+        _MAY_WAIT[flow_task] = all(
+            getattr(edge.dst.activation_class, "takes_waiting_rows", False)
+            for edge in flow_task._outgoing()
+        )
+    (insert_done_task if _MAY_WAIT[flow_task] else insert_task)(activation.task)
+
+
 class InsertedOnCompletion(Activation):
     """Activation mixin: the task row is saved (inserted) when the node completes."""
 
     _previous = None
+    takes_waiting_rows = True
 
     @classmethod
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
@@ -183,8 +93,15 @@ class InsertedOnCompletion(Activation):
         # only itself.
         return hash(self.task) if self.task.pk is not None else id(self)
 
+    # Whether the row may wait for the next task row of the step: not a split's, whose key
+    # its branches' tokens carry.
+    _waits = True
+
     def _insert(self) -> None:
-        insert_task(self.task)
+        if self._waits:
+            _insert_done(self)
+        else:
+            insert_task(self.task)
         if self._previous is not None:
             link_previous(self.task, self._previous)
             self._previous = None
@@ -261,6 +178,8 @@ class LeanEndActivation(InsertedOnCompletion, EndActivation):
 
 
 class MultiSplitActivation(InsertedOnCompletion, SplitActivation):
+    _waits = False
+
     @SplitActivation.status.super()
     def activate(self):
         for node, cond, data_source in self.flow_task._branches:
@@ -301,12 +220,13 @@ class RoutedViewActivation(ViewActivation):
     the route (a position, the authors, the registrars or one person) onto the new task,
     which is then inserted once, routed (viewflow would insert it, then let the
     task-created hook update it); its link to the task before it follows
-    ``links_in_one_insert``. The nodes give no owner of viewflow's own (``Assign``).
+    ``step_task_rows``. The nodes give no owner of viewflow's own (``Assign``).
 
     ``authors``: the case's authors when the task follows the start, which added them
     (``CaseStartActivation.authors``), for its task-created hook; else None (read)."""
 
     authors: list | None = None
+    takes_waiting_rows = True
 
     @classmethod
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
@@ -374,12 +294,15 @@ class LeanJoinActivation(JoinActivation):
     _done = None
     _prefixes = None
     _arrived = None
+    takes_waiting_rows = True
 
     @classmethod
     def create(cls, flow_task, prev_activation, token, data=None, seed=None):
         task_class = flow_task.flow_class.task_class
         join_token = token.get_base_split_token() if token.is_split_token() else token
         arrived = prev_activation.task
+        if arrived.pk is None:  # a done task's row waiting for the next one: its key is read
+            write_done_tasks()
         # A new join's one incoming task is the one arriving: its prefix without a read.
         prefix = arrived.token.get_common_split_prefix(join_token, arrived.pk)
         # One query: a join already waiting, and the branches still running (what
@@ -412,12 +335,14 @@ class LeanJoinActivation(JoinActivation):
         return hash(self.task) if self.task.pk is not None else id(self)
 
     def _insert(self, *, done: bool = False) -> None:
-        insert_task(self.task)
         if done:
-            # Inserted done: no later arrival reads its links (a waiting join's are read
-            # by the next branch to arrive, perhaps in this block, so they are written now).
+            # Inserted done: no later arrival reads its row or its links (a waiting join's
+            # are read by the next branch to arrive, perhaps in this block, so they are
+            # written now).
+            _insert_done(self)
             link_previous(self.task, self._arrived)
         else:
+            insert_task(self.task)
             self.task.previous.add(self._arrived)
         self._arrived = None
 
@@ -478,7 +403,28 @@ class CaseStartActivation(StartHandleActivation):
 
     @Activation.status.super()
     def complete(self):
-        complete_task_row(self)
+        if self.task.pk is not None:
+            complete_task_row(self)
+            return
+        self.task.finished = now()
+        _insert_done(self)  # with the first task's row
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+class LeanHandleActivation(HandleActivation):
+    """Viewflow's handle, which saves its new row and links it to the task before at once:
+    a done row waiting for the next task row is written first."""
+
+    takes_waiting_rows = True
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        write_done_tasks()
+        return super().create(flow_task, prev_activation, token, data=data, seed=seed)
+
+
+class Handle(flow.Handle):
+    activation_class = LeanHandleActivation
 
 
 class StartHandle(flow.StartHandle):

@@ -18,7 +18,7 @@ from notifications import mail
 from org.models import Position, Process, Unit
 from org.selectors import Acting, acting_memo
 
-from .. import access, nodes
+from .. import access, task_rows
 from ..flows import DocumentFlow, RepealFlow
 from ..models import Case, CaseKind
 from ..refusals import (
@@ -109,7 +109,7 @@ def start_new_document(
     with (
         transaction.atomic(),
         audit.batched(),
-        nodes.links_in_one_insert(),
+        task_rows.step_task_rows(),
         mail.queued_together(),
     ):
         document = Document(
@@ -161,7 +161,7 @@ def start_revision(*, user, document: Document) -> Case:
     with (
         transaction.atomic(),
         audit.batched(),
-        nodes.links_in_one_insert(),
+        task_rows.step_task_rows(),
         mail.queued_together(),
     ):
         document = Document.objects.select_for_update().get(pk=document.pk)
@@ -200,7 +200,7 @@ def start_repeal(*, user, document: Document, motivation: str = "") -> Case:
     with (
         transaction.atomic(),
         audit.batched(),
-        nodes.links_in_one_insert(),
+        task_rows.step_task_rows(),
         mail.queued_together(),
     ):
         document = Document.objects.select_for_update().get(pk=document.pk)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import DatabaseError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -17,7 +17,7 @@ from config.compiled_query import CompiledQuery
 from notifications import mail
 from org.selectors import acting_memo
 
-from .. import access, nodes, routing
+from .. import access, routing, task_rows
 from ..models import Case, SamverkanStatement, UnionStance
 from ..refusals import Busy, NoSuchTask, refuse
 from . import decision, drafting, preparation, registration, review, review_steps, samverkan
@@ -64,13 +64,16 @@ STEP_CASE_RELATED = (
 
 
 def _build_lock_query(task_id: int, user_id: int):
-    # The case found by its id from the task (a subquery), not by joining the task table:
-    # with the task in the join, PostgreSQL spent several times longer planning and running
-    # the query (bench/lifecycle.py, docs/performance.md). No ORDER BY, in the subquery
-    # either: one row at most.
+    # The task comes with its case (``step_task``, a relation filtered to the one task) and
+    # is locked with it: on PostgreSQL a row read while waiting for the lock comes from the
+    # snapshot taken before the wait, unless it is itself locked, in which case PostgreSQL
+    # reads its newest version once the lock is granted. So a task completed meanwhile is
+    # seen completed. The case is locked first (the order of ``of``), as the flows' lock
+    # (``CASE_LOCK``) is taken before a case's tasks are written. In ``of``, "process"
+    # names the filtered relation (Django names it by the task's field to the case).
+    # No ORDER BY: one row at most.
     # Whether the one doing the step is among the case's authors (the draft's and the
     # decision's access checks ask) comes with the case: no query of its own.
-    process_id = Task.objects.filter(pk=task_id).order_by().values("process_id")
     # So does whether a union demanded an MBL negotiation in the case's round (the
     # gateway after the samverkan meeting asks).
     authorship = Case.authors.through.objects.filter(case=OuterRef("pk"), user=user_id)
@@ -78,31 +81,29 @@ def _build_lock_query(task_id: int, user_id: int):
         case=OuterRef("pk"), round=OuterRef("round"), stance=UnionStance.DEMANDS_MBL
     )
     return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related(*STEP_CASE_RELATED)
+        Case.objects.select_for_update(of=("self", "process"))
+        .annotate(step_task=FilteredRelation("task", condition=Q(task__pk=task_id)))
+        .select_related(*STEP_CASE_RELATED, "step_task")
         .annotate(doer_is_author=Exists(authorship), mbl_demanded_read=Exists(demands))
-        .filter(pk=Subquery(process_id))
+        .filter(step_task__pk=task_id)
         .order_by()[:1]
     )
 
 
-# Compiled once per process: building and compiling the 13-table read cost Django several
+# Compiled once per process: building and compiling the 14-table read cost Django several
 # times what the database spends running it (config/compiled_query.py).
-# Prepared on PostgreSQL (config.prepared): planning the 13-table join took 4-5 ms at
-# every step against 0.3 ms of running it.
+# Prepared on PostgreSQL (config.prepared): planning the join takes 11-12 ms (4-5 ms
+# before the task joined it) against 0.3 ms of running it; prepared, it is planned at the
+# first few steps of a database connection only.
 _LOCK_QUERY = CompiledQuery(_build_lock_query, ids=("task_id", "user_id"), prepared=True)
-_TASK_QUERY = CompiledQuery(
-    lambda task_id: Task.objects.select_related("owner").filter(pk=task_id).order_by(),
-    ids=("task_id",),
-)
 
 
-def _lock_step_case(task_id: int, user) -> Case:
-    """Lock the row of the task's case and read the case with what the steps need: the
-    flows' lock (``CASE_LOCK``, a row lock on PostgreSQL) in the same query that reads the
-    case, without a savepoint of its own. The task is read after the lock, by a query of
-    its own: a row read in the locking query comes from the snapshot taken before waiting
-    for the lock, so a task completed meanwhile would look open."""
+def _lock_step(task_id: int, user) -> tuple[Case, Task]:
+    """Lock the rows of the task and its case and read them, with what the steps need of
+    the case, in one query: the flows' lock (``CASE_LOCK``, a row lock on PostgreSQL)
+    without a savepoint of its own. The task's owner is not read with it (a row that is
+    not locked could be seen as it was before the wait): when it is the doer, it is
+    ``user``; another owner is read if asked for (the refusal names them)."""
     try:
         found = _LOCK_QUERY.run(task_id=task_id, user_id=user.pk)
     except DatabaseError as exc:
@@ -112,14 +113,12 @@ def _lock_step_case(task_id: int, user) -> Case:
     case = found[0]
     case.authorship_read = (user.pk, case.doer_is_author)
     case.mbl_read = (case.round, case.mbl_demanded_read)
-    return case
-
-
-def _read_task(task_id: int) -> Task:
-    found = _TASK_QUERY.run(task_id=task_id)
-    if not found:
-        raise Task.DoesNotExist("Task matching query does not exist.")
-    return found[0]
+    task = case.step_task
+    del case.step_task
+    if task.owner_id is not None and task.owner_id == user.pk:
+        task.owner = user
+    task.process = case  # the activation reads the case from here: no new read
+    return case, task
 
 
 def _check_step_files_first(user, task_id: int, data: dict) -> None:
@@ -141,16 +140,15 @@ def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
     _check_step_files_first(user, task_id, data)
     # One atomic block and no nested one (the lock is the case read below): a transaction,
     # or a single savepoint when the caller has a transaction of its own. The step's audit
-    # entries, and the links of the tasks it creates, are inserted together at its end.
+    # entries, and the links of the tasks it creates, are inserted together at its end; the
+    # rows of its gateways with the next task's (task_rows.step_task_rows).
     with (
         transaction.atomic(),
         audit.batched(),
-        nodes.links_in_one_insert(),
+        task_rows.step_task_rows(),
         mail.queued_together(),
     ):
-        case = _lock_step_case(task_id, user)
-        task = _read_task(task_id)
-        task.process = case  # the activation reads the case from here: no new read
+        case, task = _lock_step(task_id, user)
         step_name = task.flow_task.name
         permit = access.can_execute_task(user, task, case)
         case.authorship_read = None  # the step may add authors: asked again, it is read
