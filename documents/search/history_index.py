@@ -395,7 +395,7 @@ def _sqlite_whole_keys_sql(
     leaves 303 of them, 31 against 10 million, so a day reads them through ``instr``."""
     table = SearchHistory._meta.db_table
     where, where_params = rows.in_range(words, connection, row_id="v.doc")
-    after = chr(ord(KEY_MARK) + 1)
+    after = _successor(KEY_MARK)
     sql = (
         f"SELECT v.doc AS version_id, n.start AS term, "
         f"CAST(substr(v.term, length(n.start) + 2) AS INTEGER) AS packed "
