@@ -362,6 +362,7 @@ class RegisterFilter(django_filters.FilterSet):
             view=view,
             in_force_on=past,
             history_only=self.only_versions_no_longer_valid(),
+            statuses=self.only_statuses(),
             using=self.queryset.db,
         )
 
@@ -406,6 +407,18 @@ class RegisterFilter(django_filters.FilterSet):
 
     # The statuses of versions whose search rows are all history rows (``filter_status``).
     NO_LONGER_VALID = ("superseded", "repealed")
+
+    def only_statuses(self) -> tuple[str, ...] | None:
+        """The status given, when the versions filtered are exactly the register's versions
+        of it: no other filter than the search, and a register of every document (not an
+        anonymous visitor's, which holds the public ones only); else None."""
+        data = self.form.cleaned_data
+        given = [name for name in self.filters if data.get(name)]
+        if set(given) != {"q", "status"} or self.request is None:
+            return None
+        if access.register_public_only(self.request.user):
+            return None
+        return (data["status"],)
 
     def only_versions_no_longer_valid(self) -> bool:
         """Whether the filters let only versions that are no longer valid through (then the

@@ -138,12 +138,45 @@ class SearchHistory(models.Model):
         ),
     )
 
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        null=True,
+        help_text=_(
+            "The version's status when the row was written (copied; a superseded or "
+            "repealed version's status never changes again). Its indexes hold it, so a "
+            "search among superseded or repealed versions counts their hits in the index."
+        ),
+    )
+
     class Meta:
         verbose_name = _("search history")
         verbose_name_plural = _("search history")
 
     def __str__(self) -> str:
         return f"{self.version_id}: {self.terms[:60]}"
+
+
+class SearchHistoryKey(models.Model):
+    """A term that a history row holds or held (``SearchHistory.terms``' keys): filled by
+    database triggers on every write of a history row, never emptied (a term no history
+    row holds any more only makes a search take its general path). A search among
+    superseded or repealed versions reads a word's terms here to know whether one term
+    alone scores its hits (``documents.search.history_top``)."""
+
+    term = models.CharField(
+        _("term"),
+        max_length=64,
+        primary_key=True,
+        help_text=_("An index term (a stem) that some history row holds or held."),
+    )
+
+    class Meta:
+        verbose_name = _("history search term")
+        verbose_name_plural = _("history search terms")
+
+    def __str__(self) -> str:
+        return self.term
 
 
 class RankedRow(models.Model):

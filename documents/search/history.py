@@ -104,7 +104,11 @@ def history_row(version, rows: Iterable[tuple[str, int, int]]) -> SearchHistory:
         version.status, version.valid_from, version.valid_until, version.superseded_on
     )
     return SearchHistory(
-        version_id=version.pk, terms=terms_of(rows), in_force_from=first, in_force_until=last
+        version_id=version.pk,
+        terms=terms_of(rows),
+        in_force_from=first,
+        in_force_until=last,
+        status=version.status,
     )
 
 
@@ -133,7 +137,7 @@ def in_force_sql(connection, alias: str = "v") -> tuple[str, str]:
 def move_sql(connection, versions_sql: str) -> str:
     """``INSERT … SELECT`` of the history rows of the ``SearchTerm`` rows of the versions
     whose ids ``versions_sql`` selects (the same text ``terms_text`` writes, unsorted), with
-    the versions' days in force as they are (``in_force_sql``)."""
+    the versions' days in force and status as they are (``in_force_sql``)."""
     quote = connection.ops.quote_name
     meta = SearchTerm._meta
     least, concat = (
@@ -146,8 +150,8 @@ def move_sql(connection, versions_sql: str) -> str:
     first, last = in_force_sql(connection)
     return (
         f"INSERT INTO {quote(SearchHistory._meta.db_table)} "
-        "(version_id, terms, in_force_from, in_force_until) "
-        f"SELECT t.version_id, t.terms, {first}, {last} FROM ("
+        "(version_id, terms, in_force_from, in_force_until, status) "
+        f"SELECT t.version_id, t.terms, {first}, {last}, v.status FROM ("
         f"SELECT version_id, '{{' || {entry} || '}}' AS terms FROM ("
         f"SELECT version_id, term, SUM({least}({quote('count')}, {COUNT_CAP}) "
         f"* CASE field {weight} END) AS packed FROM {quote(meta.db_table)} "

@@ -66,9 +66,29 @@ def month_lexeme(day: datetime.date) -> str:
 
 
 def lexemes_sql(alias: str = "h") -> str:
-    """The indexed expression of a history row (``alias``): its keys and months in force as
-    a tsvector (``LEXEMES``, PostgreSQL)."""
-    return f"{LEXEMES}({alias}.terms, {alias}.in_force_from, {alias}.in_force_until)"
+    """The indexed expression of a history row (``alias``): its keys, months in force,
+    status and keys' tiers as a tsvector (``LEXEMES``, PostgreSQL)."""
+    return (
+        f"{LEXEMES}({alias}.terms, {alias}.in_force_from, {alias}.in_force_until, "
+        f"{alias}.status)"
+    )
+
+
+def status_lexeme(status: str) -> str:
+    """The token of a history row's status among its indexed tokens (``$superseded``,
+    migration ``documents.0040``): terms hold letters and digits only."""
+    return f"${status}"
+
+
+# A key's tier: its packed score over this (its counts in the title and the summary),
+# among a history row's indexed tokens as ``key#tier`` (migration ``documents.0040``).
+TIER = 100
+TIER_MARK = "#"
+
+
+def tier_lexeme(term: str, tier: int) -> str:
+    """The token of a key's tier (``rutin#102``: once in the title, twice in the summary)."""
+    return f"{term}{TIER_MARK}{tier}"
 
 
 def in_force_on(alias: str, day: datetime.date, connection) -> tuple[str, list]:

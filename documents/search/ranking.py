@@ -24,6 +24,8 @@ from .history import (
     word_condition,
 )
 from .history_index import HistoryRows
+from .history_top import applies as tiers_apply
+from .history_top import top_rows
 from .hits import Hits, order_sql, reached_page
 from .past import RankedPast
 from .ranked_term import RankedTerm
@@ -52,6 +54,7 @@ def ranked(
     view: RankedView | None = None,
     in_force_on: datetime.date | None = None,
     history_only: bool = False,
+    statuses: tuple[str, ...] | None = None,
     using: str = "default",
 ) -> Hits | None:
     """The hits of ``q`` ranked in one pass, or None when ``q`` has no search terms.
@@ -68,6 +71,9 @@ def ranked(
     (the register's past date with a sort, which the grouped ranking serves), so only the
     history rows in force then are read. ``history_only``: ``versions()`` holds no valid
     version (superseded or repealed ones), so only the history rows are read.
+    ``statuses``: ``versions()`` holds exactly the register's versions of these statuses
+    (no other filter), so a one-word search among superseded or repealed versions may be
+    read from its best tiers (``history_top``).
     """
     terms = query_terms(q)
     if not terms:
@@ -97,6 +103,7 @@ def ranked(
         current_only=current_only,
         in_force_on=in_force_on,
         history_only=history_only,
+        statuses=statuses,
     )
 
 
@@ -126,6 +133,7 @@ class RankedHits(Hits):
         current_only: bool = False,
         in_force_on: datetime.date | None = None,
         history_only: bool = False,
+        statuses: tuple[str, ...] | None = None,
     ) -> None:
         if current_only and history_only:
             raise ValueError("valid versions only and no valid version: nothing to search")
@@ -138,6 +146,14 @@ class RankedHits(Hits):
         among = None if current_only else versions
         connection = connections[self.db]
         self.history_only = history_only
+        # A one-word search among the versions of some statuses, nothing else: read from
+        # its best tiers where they answer (``history_top``).
+        self.top = (
+            terms[0]
+            if history_only and in_force_on is None and tiers_apply(terms, statuses)
+            else None
+        )
+        self.statuses = statuses
         if history_only:
             self.groups = _history_scores_sql(terms, connection, versions, in_force_on)
         else:
@@ -188,9 +204,21 @@ class RankedHits(Hits):
         those whose score reaches the page are joined to ``versions`` for their order."""
         versions_sql, versions_params = self.versions.query.sql_with_params()
         versions = (f"({versions_sql})", list(versions_params))
+        if self.top is not None and limit is not None:
+            found = top_rows(
+                self.db, self.top, self.statuses, versions, self.ordering, offset, limit
+            )
+            if found is not None:
+                return found[0]
         return reached_page(self.db, self.groups, versions, self.ordering, offset, limit)
 
     def count(self) -> int:
+        if self.top is not None:
+            versions_sql, versions_params = self.versions.query.sql_with_params()
+            versions = (f"({versions_sql})", list(versions_params))
+            found = top_rows(self.db, self.top, self.statuses, versions, self.ordering, 0, 0)
+            if found is not None:
+                return found[1]
         if self.history_only:
             sql, params = self.groups
             with connections[self.db].cursor() as cursor:

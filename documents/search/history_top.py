@@ -1,0 +1,219 @@
+"""A one-word search among superseded or repealed versions, read from its best tiers.
+
+The grouped ranking (``ranking.RankedHits``) scores every hit: 'rutin' among superseded
+versions has 37,435 at the generated municipality's default size, each a history row whose
+key is read from its text and whose version is looked up for its status (0.13-0.18 s).
+A page needs only the total and the best hits. When one term alone scores the word (its
+only own term: the dictionary of history terms, ``SearchHistoryKey``, holds no other in
+its range or among its whole-word stems) and the versions searched are those of some
+statuses (the register's status filter, nothing else), the index of the history rows'
+keys answers both (migration ``documents.0040``):
+
+* the total: the rows that hold the word (its term, or a compound of it) and one of the
+  statuses (``$superseded``) are counted in the index;
+* the best hits: the index also holds each key's tier, its counts in the title and the
+  summary (``rutin#102``: once in the title, twice in the summary). With one term, a hit's
+  score is its title count times the title's weight (the whole-word weight for a whole
+  word), plus the summary's and the text's; the text's count (at most 9) never outweighs
+  one more in the summary, so a hit of a higher tier scores more than any of a lower one.
+  The tiers are counted from the highest down until they hold the page's last hit; only
+  their rows are read and scored, and only those are looked up for their order.
+
+The same hits, scores and order as the grouped ranking, in one statement. When the tiers
+do not reach the page's last hit (hits with neither a title nor a summary count, or found
+only through a compound, score below every tier), or the word has more than one own term,
+the statement says so and the grouped ranking answers instead.
+"""
+
+from __future__ import annotations
+
+from django.db import connections
+
+from ..models import SearchField, SearchHistory, SearchHistoryKey
+from .analysis import QueryWord
+from .history import word_condition
+from .history_index import (
+    KEYS,
+    TIER,
+    TIER_MARK,
+    _lexeme,
+    _query_sql,
+    _syntax,
+    lexemes_sql,
+    status_lexeme,
+)
+from .scoring import COUNT_CAP, FIELD_SPAN, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT
+
+# The statuses whose versions have history rows only (the register's "no longer valid").
+STATUSES = ("superseded", "repealed")
+
+# The most rows a page is read from (its tiers'): a page deep in a large tier is scored
+# faster with every hit by the grouped ranking.
+MAX_READ = 2000
+
+# Every tier, best first: the title's count, then the summary's (a key with neither has
+# no tier).
+TIERS = [
+    title * TIER + summary
+    for title in range(COUNT_CAP, -1, -1)
+    for summary in range(COUNT_CAP, -1, -1)
+    if title or summary
+]
+assert WEIGHTS[SearchField.SUMMARY] == TIER and WEIGHTS[SearchField.TITLE] == FIELD_SPAN * TIER
+
+
+def applies(words: list[QueryWord], statuses: tuple[str, ...] | None) -> bool:
+    """Whether a search of ``words`` among the versions of ``statuses`` may be read from
+    the tiers (then ``top_rows`` decides whether it is)."""
+    return len(words) == 1 and bool(statuses) and all(status in STATUSES for status in statuses)
+
+
+def top_rows(
+    using: str,
+    word: QueryWord,
+    statuses: tuple[str, ...],
+    versions: tuple[str, list],
+    columns: list[tuple[str, bool]],
+    offset: int,
+    limit: int,
+) -> tuple[list[tuple[int, int, int]], int] | None:
+    """``Hits.rows`` of ``word`` among the versions of ``statuses`` from ``offset``, at most
+    ``limit``, and the total; None when the tiers cannot answer (see the module). The
+    versions searched must be exactly those of ``statuses``: ``versions`` (SQL of them as a
+    table expression with the id as ``_id`` and the ordering columns, and its parameters)
+    orders the hits of equal score by ``columns`` (each a name and whether descending),
+    then the id. One query."""
+    connection = connections[using]
+    sql, params = _statement(connection, word, statuses, versions, columns, offset, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    total, covered = found[0][2], found[0][3]
+    if not covered:
+        return None
+    rows = [(version, score, total) for version, score, _total, _c in found if version is not None]
+    return rows, total
+
+
+def _statement(
+    connection,
+    word: QueryWord,
+    statuses: tuple[str, ...],
+    versions: tuple[str, list],
+    columns: list[tuple[str, bool]],
+    offset: int,
+    limit: int,
+) -> tuple[str, list]:
+    """``top_rows``' statement and its parameters: the word's own terms (``one``: one term
+    ``k``, whether it is a whole word), the tiers counted best first until they hold the
+    page's last hit (``walk``), whether they do and the total (``state``), the rows of
+    those tiers scored (``scored``) and the page of them in order (``page``); a row of the
+    total and whether the tiers hold the page first, with the page's rows if any."""
+    quote = connection.ops.quote_name
+    postgresql = connection.vendor == "postgresql"
+    syntax = _syntax(connection)
+    held = quote(SearchHistoryKey._meta.db_table)
+    table = quote(SearchHistory._meta.db_table)
+    own, own_params = word_condition("term", word)
+    whole = (word.term, *word.whole)
+    statuses_text = (
+        "("
+        + syntax.alternative.join(syntax.token(status_lexeme(status)) for status in statuses)
+        + ")"
+    )
+    word_text, word_params = _query_sql(word, connection)
+    tiers = ", ".join(f"({i}, {tier})" for i, tier in enumerate(TIERS, 1))
+    aggregate = "string_agg" if postgresql else "group_concat"
+    nothing = _lexeme(_lexeme('"')) if postgresql else "'\"\"'"
+
+    def tier_token(tier: str) -> str:
+        # The index's query text of the one term's tier ``tier`` (SQL).
+        return syntax.token_sql(f"o.k || '{TIER_MARK}' || CAST({tier} AS text)")
+
+    def and_statuses(text: str) -> str:
+        return f"{text} || '{syntax.conjunction}' || %s"
+
+    def matching(text: str) -> str:
+        # The history rows (``h``) the index finds for the query text ``text`` (SQL).
+        if postgresql:
+            return f"{lexemes_sql('h')} @@ CAST({text} AS tsquery)"
+        return f"h.version_id IN (SELECT rowid FROM {KEYS} WHERE {KEYS} MATCH {text})"
+
+    def counted(text: str) -> str:
+        if postgresql:
+            return f"(SELECT COUNT(*) FROM {table} h WHERE {matching(text)})"
+        return f"(SELECT COUNT(*) FROM {KEYS} WHERE {KEYS} MATCH {text})"
+
+    next_tier = "(SELECT t.t FROM tiers t WHERE t.i = w.i + 1)"
+    reached_tiers = (
+        f"COALESCE((SELECT '(' || {aggregate}({tier_token('t.t')}, "
+        f"'{syntax.alternative}') || ')' FROM tiers t CROSS JOIN one o "
+        "WHERE t.i >= (SELECT start FROM state) AND t.i <= (SELECT depth FROM state)), "
+        f"{nothing})"
+    )
+    if postgresql:
+        packed = (
+            "CAST(rtrim(split_part(split_part(h.terms, '\"' || o.k || '\":', 2), ',', 1), "
+            "'}') AS INTEGER)"
+        )
+    else:
+        packed = (
+            "CAST(substr(h.terms, instr(h.terms, '\"' || o.k || '\":') + length(o.k) + 3) "
+            "AS INTEGER)"
+        )
+    title, summary = WEIGHTS[SearchField.TITLE], WEIGHTS[SearchField.SUMMARY]
+    score = (
+        f"(p.packed / {title}) %% {FIELD_SPAN} * CASE WHEN p.whole = 1 "
+        f"THEN {WHOLE_TITLE_WEIGHT} ELSE {title} END "
+        f"+ (p.packed / {summary}) %% {FIELD_SPAN} * {summary} + p.packed %% {FIELD_SPAN}"
+    )
+    order = "".join(f"v.{name} {'DESC' if descending else 'ASC'}, " for name, descending in columns)
+    sql = (
+        f"WITH RECURSIVE tiers(i, t) AS (VALUES {tiers}), "
+        "one AS (SELECT MIN(term) AS k, COUNT(*) AS n, "
+        f"MAX(CASE WHEN term IN ({', '.join(['%s'] * len(whole))}) THEN 1 ELSE 0 END) AS whole "
+        f"FROM {held} WHERE {own}), "
+        "walk(i, reached) AS (SELECT 0, CAST(0 AS bigint) UNION ALL "
+        f"SELECT w.i + 1, w.reached + {counted(and_statuses(tier_token(next_tier)))} "
+        f"FROM walk w CROSS JOIN one o WHERE o.n = 1 AND w.reached < %s AND w.i < {len(TIERS)}), "
+        # The last tier counted, and the first that holds the page's first hit.
+        "ends AS (SELECT o.n AS n, (SELECT MAX(i) FROM walk) AS depth, "
+        "(SELECT MIN(w.i) FROM walk w WHERE w.reached > %s) AS start FROM one o), "
+        "bounds AS (SELECT e.n AS n, e.start AS start, e.depth AS depth, "
+        "(SELECT w.reached FROM walk w WHERE w.i = e.depth) AS reached, "
+        "(SELECT w.reached FROM walk w WHERE w.i = e.start - 1) AS before FROM ends e), "
+        "state AS (SELECT b.start AS start, b.depth AS depth, b.before AS before, "
+        "CASE WHEN b.n = 1 AND b.reached >= %s "
+        f"AND (b.start IS NULL OR b.reached - b.before <= {MAX_READ}) "
+        "THEN 1 ELSE 0 END AS covered, "
+        f"CASE WHEN b.n = 1 THEN {counted(and_statuses(word_text))} ELSE 0 END AS total "
+        "FROM bounds b), "
+        f"found AS (SELECT h.version_id AS version, {packed} AS packed, o.whole AS whole "
+        f"FROM {table} h CROSS JOIN one o WHERE (SELECT covered FROM state) = 1 "
+        f"AND {matching(and_statuses(reached_tiers))}), "
+        f"scored AS (SELECT p.version AS version, {score} AS {SCORE} FROM found p), "
+        f"page AS (SELECT r.version AS version, r.{SCORE} AS {SCORE}, r.pos AS pos FROM "
+        f"(SELECT s.version AS version, s.{SCORE} AS {SCORE}, (SELECT before FROM state) "
+        "+ ROW_NUMBER() OVER "
+        f"(ORDER BY s.{SCORE} DESC, {order}s.version ASC) AS pos FROM scored s "
+        f"INNER JOIN {versions[0]} v ON v._id = s.version) r "
+        "WHERE r.pos > %s AND r.pos <= %s) "
+        f"SELECT page.version, page.{SCORE}, s.total, s.covered FROM state s "
+        "LEFT JOIN page ON 1 = 1 ORDER BY page.pos"
+    )
+    reach = offset + limit
+    params = [
+        *whole,
+        *own_params,
+        statuses_text,  # walk: each tier's count
+        reach,
+        offset,  # ends: the tier of the page's first hit
+        reach,  # state: covered
+        *word_params,
+        statuses_text,  # state: the total
+        statuses_text,  # found
+        *versions[1],
+        offset,
+        reach,
+    ]
+    return sql, params
