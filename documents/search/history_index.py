@@ -69,8 +69,7 @@ def lexemes_sql(alias: str = "h") -> str:
     """The indexed expression of a history row (``alias``): its keys, months in force,
     status and keys' tiers as a tsvector (``LEXEMES``, PostgreSQL)."""
     return (
-        f"{LEXEMES}({alias}.terms, {alias}.in_force_from, {alias}.in_force_until, "
-        f"{alias}.status)"
+        f"{LEXEMES}({alias}.terms, {alias}.in_force_from, {alias}.in_force_until, {alias}.status)"
     )
 
 
