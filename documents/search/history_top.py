@@ -42,6 +42,7 @@ from .history_index import (
     lexemes_sql,
     status_lexeme,
 )
+from .hits import reached_page_sql
 from .scoring import COUNT_CAP, FIELD_SPAN, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT
 
 # The statuses whose versions have history rows only (the register's "no longer valid").
@@ -76,23 +77,35 @@ def top_rows(
     columns: list[tuple[str, bool]],
     offset: int,
     limit: int,
-) -> tuple[list[tuple[int, int, int]], int] | None:
+    grouped: tuple[str, list] | None = None,
+) -> tuple[list[tuple[int, int, int]], int | None] | None:
     """``Hits.rows`` of ``word`` among the versions of ``statuses`` from ``offset``, at most
-    ``limit``, and the total; None when the tiers cannot answer (see the module). The
-    versions searched must be exactly those of ``statuses``: ``versions`` (SQL of them as a
-    table expression with the id as ``_id`` and the ordering columns, and its parameters)
-    orders the hits of equal score by ``columns`` (each a name and whether descending),
-    then the id. One query."""
+    ``limit``, and the total (None when not known: a page past the hits); None when the
+    tiers cannot answer (see the module). The versions searched must be exactly those of
+    ``statuses``: ``versions`` (SQL of them as a table expression with the id as ``_id``
+    and the ordering columns, and its parameters) orders the hits of equal score by
+    ``columns`` (each a name and whether descending), then the id. ``grouped``: the
+    grouped ranking's (version, score) rows (SQL and parameters), which then answer in the
+    same statement where the tiers cannot. One query."""
     connection = connections[using]
     sql, params = _statement(connection, word, statuses, versions, columns, offset, limit)
+    if grouped is not None:
+        page, page_params = reached_page_sql(grouped, versions, columns, offset, limit)
+        sql = (
+            f"{sql} UNION ALL SELECT g.version, g.{SCORE}, g.total, 0, g.pos FROM ({page}) g "
+            "WHERE (SELECT covered FROM state) = 0 ORDER BY 5"
+        )
+        params = [*params, *page_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    total, covered = found[0][2], found[0][3]
-    if not covered:
+    if found and found[0][3]:
+        total = found[0][2]
+        return [(row[0], row[1], total) for row in found if row[0] is not None], total
+    if grouped is None:
         return None
-    rows = [(version, score, total) for version, score, _total, _c in found if version is not None]
-    return rows, total
+    rows = [(row[0], row[1], row[2]) for row in found]
+    return rows, rows[0][2] if rows else None
 
 
 def _statement(
@@ -145,6 +158,8 @@ def _statement(
         return f"(SELECT COUNT(*) FROM {KEYS} WHERE {KEYS} MATCH {text})"
 
     next_tier = "(SELECT t.t FROM tiers t WHERE t.i = w.i + 1)"
+    # Any tier of the term: a prefix of its tiers' tokens.
+    all_tiers = syntax.token_sql(f"o.k || '{TIER_MARK}'") + f" || '{syntax.prefix}'"
     reached_tiers = (
         f"COALESCE((SELECT '(' || {aggregate}({tier_token('t.t')}, "
         f"'{syntax.alternative}') || ')' FROM tiers t CROSS JOIN one o "
@@ -173,9 +188,17 @@ def _statement(
         "one AS (SELECT MIN(term) AS k, COUNT(*) AS n, "
         f"MAX(CASE WHEN term IN ({', '.join(['%s'] * len(whole))}) THEN 1 ELSE 0 END) AS whole "
         f"FROM {held} WHERE {own}), "
+        # The hits (the word's term or a compound of it), and those with a tier.
+        f"counts AS (SELECT CASE WHEN o.n = 1 THEN {counted(and_statuses(word_text))} "
+        f"ELSE 0 END AS total, CASE WHEN o.n = 1 THEN {counted(and_statuses(all_tiers))} "
+        "ELSE 0 END AS tiered FROM one o), "
+        # The tiers from the best, each with the hits up to its end, until they reach the
+        # page's last hit or hold every hit with a tier; not at all if they cannot reach it.
         "walk(i, reached) AS (SELECT 0, CAST(0 AS bigint) UNION ALL "
         f"SELECT w.i + 1, w.reached + {counted(and_statuses(tier_token(next_tier)))} "
-        f"FROM walk w CROSS JOIN one o WHERE o.n = 1 AND w.reached < %s AND w.i < {len(TIERS)}), "
+        "FROM walk w CROSS JOIN one o CROSS JOIN counts c WHERE o.n = 1 AND w.reached < %s "
+        "AND w.reached < c.tiered AND (c.tiered >= %s OR c.tiered = c.total) "
+        f"AND w.i < {len(TIERS)}), "
         # The last tier counted, and the first that holds the page's first hit.
         "ends AS (SELECT o.n AS n, (SELECT MAX(i) FROM walk) AS depth, "
         "(SELECT MIN(w.i) FROM walk w WHERE w.reached > %s) AS start FROM one o), "
@@ -183,11 +206,10 @@ def _statement(
         "(SELECT w.reached FROM walk w WHERE w.i = e.depth) AS reached, "
         "(SELECT w.reached FROM walk w WHERE w.i = e.start - 1) AS before FROM ends e), "
         "state AS (SELECT b.start AS start, b.depth AS depth, b.before AS before, "
-        "CASE WHEN b.n = 1 AND b.reached >= %s "
+        "CASE WHEN b.n = 1 AND (b.reached >= %s OR b.reached = (SELECT total FROM counts)) "
         f"AND (b.start IS NULL OR b.reached - b.before <= {MAX_READ}) "
         "THEN 1 ELSE 0 END AS covered, "
-        f"CASE WHEN b.n = 1 THEN {counted(and_statuses(word_text))} ELSE 0 END AS total "
-        "FROM bounds b), "
+        "(SELECT total FROM counts) AS total FROM bounds b), "
         f"found AS (SELECT h.version_id AS version, {packed} AS packed, o.whole AS whole "
         f"FROM {table} h CROSS JOIN one o WHERE (SELECT covered FROM state) = 1 "
         f"AND {matching(and_statuses(reached_tiers))}), "
@@ -198,19 +220,21 @@ def _statement(
         f"(ORDER BY s.{SCORE} DESC, {order}s.version ASC) AS pos FROM scored s "
         f"INNER JOIN {versions[0]} v ON v._id = s.version) r "
         "WHERE r.pos > %s AND r.pos <= %s) "
-        f"SELECT page.version, page.{SCORE}, s.total, s.covered FROM state s "
-        "LEFT JOIN page ON 1 = 1 ORDER BY page.pos"
+        f"SELECT page.version, page.{SCORE}, s.total, s.covered, page.pos FROM state s "
+        "LEFT JOIN page ON 1 = 1 WHERE s.covered = 1"
     )
     reach = offset + limit
     params = [
         *whole,
         *own_params,
+        *word_params,
+        statuses_text,  # counts: the total
+        statuses_text,  # counts: the hits with a tier
         statuses_text,  # walk: each tier's count
+        reach,
         reach,
         offset,  # ends: the tier of the page's first hit
         reach,  # state: covered
-        *word_params,
-        statuses_text,  # state: the total
         statuses_text,  # found
         *versions[1],
         offset,

@@ -40,10 +40,25 @@ def reached_page(
     each column a name and whether descending), then the id. Only the hits scoring at least
     the page's last row (the score at ``offset + limit``) are joined to ``versions``; without
     a limit all are. The total is counted from the hits. One query."""
+    sql, params = reached_page_sql(hits, versions, columns, offset, limit)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row[:3]) for row in cursor.fetchall()]
+
+
+def reached_page_sql(
+    hits: tuple[str, list],
+    versions: tuple[str, list],
+    columns: list[tuple[str, bool]],
+    offset: int,
+    limit: int | None,
+) -> tuple[str, list]:
+    """``reached_page``'s statement and its parameters: rows of the version, its score, the
+    total and its place among the hits (``pos``, from 1), in that order."""
     if limit is None and offset:
         raise ValueError("an offset needs a limit")
     selected = "".join(f", v.{name}" for name, _descending in columns)
-    order = order_sql(columns)
+    order = f"{SCORE} DESC, {order_sql(columns)}version ASC"
     reached, tail, tail_params = "", "", []
     if limit is not None:
         reached = (
@@ -52,11 +67,10 @@ def reached_page(
         )
         tail, tail_params = " LIMIT %s OFFSET %s", [max(offset + limit - 1, 0), limit, offset]
     sql = (
-        f"WITH hits AS ({hits[0]}) SELECT version, {SCORE}, (SELECT COUNT(*) FROM hits) "
+        f"WITH hits AS ({hits[0]}) SELECT version, {SCORE}, (SELECT COUNT(*) FROM hits) AS total, "
+        f"ROW_NUMBER() OVER (ORDER BY {order}) AS pos "
         f"FROM (SELECT h.version AS version, h.{SCORE} AS {SCORE}{selected} FROM hits h "
         f"INNER JOIN {versions[0]} v ON v._id = h.version {reached}) page "
-        f"ORDER BY {SCORE} DESC, {order}version ASC{tail}"
+        f"ORDER BY {order}{tail}"
     )
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, [*hits[1], *versions[1], *tail_params])
-        return [tuple(row) for row in cursor.fetchall()]
+    return sql, [*hits[1], *versions[1], *tail_params]

@@ -205,11 +205,18 @@ class RankedHits(Hits):
         versions_sql, versions_params = self.versions.query.sql_with_params()
         versions = (f"({versions_sql})", list(versions_params))
         if self.top is not None and limit is not None:
+            # The tiers, or where they cannot answer the grouped rows, in one statement.
             found = top_rows(
-                self.db, self.top, self.statuses, versions, self.ordering, offset, limit
+                self.db,
+                self.top,
+                self.statuses,
+                versions,
+                self.ordering,
+                offset,
+                limit,
+                grouped=self.groups,
             )
-            if found is not None:
-                return found[0]
+            return found[0]
         return reached_page(self.db, self.groups, versions, self.ordering, offset, limit)
 
     def count(self) -> int:
