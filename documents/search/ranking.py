@@ -24,8 +24,8 @@ from .history import (
     word_condition,
 )
 from .history_index import HistoryRows
+from .history_top import NOT_COVERED, top_rows
 from .history_top import applies as tiers_apply
-from .history_top import top_rows
 from .hits import Hits, order_sql, reached_page
 from .past import RankedPast
 from .ranked_term import RankedTerm
@@ -154,6 +154,7 @@ class RankedHits(Hits):
             else None
         )
         self.statuses = statuses
+        self.searched = versions
         if history_only:
             self.groups = _history_scores_sql(terms, connection, versions, in_force_on)
         else:
@@ -214,7 +215,9 @@ class RankedHits(Hits):
                 self.ordering,
                 offset,
                 limit,
-                grouped=self.groups,
+                grouped=_history_scores_sql(
+                    [self.top], connections[self.db], self.searched, gate=NOT_COVERED
+                ),
             )
             return found[0]
         return reached_page(self.db, self.groups, versions, self.ordering, offset, limit)
@@ -312,12 +315,20 @@ def _history_scores_sql(
     connection,
     versions: QuerySet[DocumentVersion],
     in_force_on: datetime.date | None = None,
+    gate: str | None = None,
 ) -> tuple[str, list]:
     """Per version of ``versions`` with every term, from the history rows alone:
     ``version`` and ``score`` (as ``search`` scores). The rows read are the candidates'
     (``in_force_on``: those in force that day) of the versions searched (``among_sql``),
-    only the words' keys (``packed_rows_sql``), grouped as the past date groups them."""
-    searched = HistoryRows(day=in_force_on, also=among_sql(versions, connection))
+    only the words' keys (``packed_rows_sql``), grouped as the past date groups them.
+    ``gate``: SQL of a condition on no row, put before the others where the rows are
+    read, so that no row is read when it is false (``history_top``: the grouped rows are
+    read only where the tiers cannot answer; a condition further out did not keep SQLite
+    from grouping them all)."""
+    also, also_params = among_sql(versions, connection)
+    if gate is not None:
+        also = f"{gate} AND {also}"
+    searched = HistoryRows(day=in_force_on, also=(also, also_params))
     rows, rows_params = packed_rows_sql(connection, searched, terms)
     return grouped_packed_sql(rows, rows_params, terms, connection)
 
