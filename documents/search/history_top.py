@@ -197,7 +197,13 @@ def _statement(
         f"THEN {WHOLE_TITLE_WEIGHT} ELSE {title} END "
         f"+ (p.packed / {summary}) %% {FIELD_SPAN} * {summary} + p.packed %% {FIELD_SPAN}"
     )
-    order = "".join(f"v.{name} {'DESC' if descending else 'ASC'}, " for name, descending in columns)
+    # Each row's ordering columns looked up by its version (a join made SQLite read every
+    # version of the status first: 4 ms for 171 rows).
+    looked_up = "".join(
+        f", (SELECT v.{name} FROM {versions[0]} v WHERE v._id = p.version) AS {name}"
+        for name, _descending in columns
+    )
+    order = "".join(f"s.{name} {'DESC' if descending else 'ASC'}, " for name, descending in columns)
     sql = (
         f"WITH RECURSIVE tiers(i, t) AS (VALUES {tiers}), "
         "one AS MATERIALIZED (SELECT MIN(term) AS k, COUNT(*) AS n, "
@@ -229,12 +235,11 @@ def _statement(
         f"found AS (SELECT h.version_id AS version, {packed} AS packed, o.whole AS whole "
         f"FROM {table} h CROSS JOIN one o WHERE (SELECT covered FROM state) = 1 "
         f"AND {matching(and_statuses(reached_tiers))}), "
-        f"scored AS (SELECT p.version AS version, {score} AS {SCORE} FROM found p), "
+        f"scored AS (SELECT p.version AS version, {score} AS {SCORE}{looked_up} FROM found p), "
         f"page AS (SELECT r.version AS version, r.{SCORE} AS {SCORE}, r.pos AS pos FROM "
         f"(SELECT s.version AS version, s.{SCORE} AS {SCORE}, (SELECT before FROM state) "
         "+ ROW_NUMBER() OVER "
-        f"(ORDER BY s.{SCORE} DESC, {order}s.version ASC) AS pos FROM scored s "
-        f"INNER JOIN {versions[0]} v ON v._id = s.version) r "
+        f"(ORDER BY s.{SCORE} DESC, {order}s.version ASC) AS pos FROM scored s) r "
         "WHERE r.pos > %s AND r.pos <= %s) "
         f"SELECT page.version, page.{SCORE}, s.total, s.covered, page.pos FROM state s "
         "LEFT JOIN page ON 1 = 1 WHERE s.covered = 1"
@@ -252,7 +257,7 @@ def _statement(
         offset,  # ends: the tier of the page's first hit
         reach,  # state: covered
         statuses_text,  # found
-        *versions[1],
+        *(value for _column in columns for value in versions[1]),  # scored
         offset,
         reach,
     ]
