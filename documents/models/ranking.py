@@ -103,7 +103,11 @@ class SearchHistory(models.Model):
     a past date keep only the rows in force that day: both indexes also hold a token per
     month in force (migrations ``documents.0036`` and ``0037``), so they find them. One row per
     version instead of a row per (version, term, field): these versions hold four fifths
-    of the index, and a search among them is rare.
+    of the index, and a search among them is rare. ``status`` (copied) and each key's tier
+    (its title and summary counts) are tokens of the same indexes (``documents.0040``), for
+    a one-word search among superseded or repealed versions (``documents.search.history_top``);
+    the terms the rows hold are kept in ``SearchHistoryKey`` by triggers (a migration that
+    rebuilds this table on SQLite must create those triggers again too).
     """
 
     version = models.OneToOneField(

@@ -49,6 +49,14 @@ the room). A search is one SQL query:
   its lexeme index), scored from their packed scores; only the hits a page reaches are
   looked up for their titles;
 
+* a one-word search among superseded or repealed versions (the register's status filter
+  and nothing else, for staff) is read from the best tiers of the history rows' index
+  (``history_top``): each row's status and each of its keys' title and summary counts
+  are tokens of that index, so the hits are counted in the index and only the rows of the
+  tiers a page reaches are scored, where one term alone scores the word (the terms any
+  history row holds are kept in ``SearchHistoryKey``); otherwise, or for a page past the
+  tiers, the grouped ranking answers in the same statement;
+
 * a word also finds the compounds that begin or end with it ("kontroll" finds
   "internkontroll", "grupp" "samverkansgrupp"): ``compounds`` splits each distinct word
   once, when it is indexed, with wordfreq's Swedish lexicon into ``SearchCompound`` rows
@@ -70,7 +78,8 @@ conditions), ``history`` (the rows of versions that are not valid, and the SQL c
 on term rows the searches share), ``prefixes`` (the kept prefix groups), ``indexing`` (the
 search rows and the ranked index), ``matching`` (``search``), ``hits`` (``Hits``, what a
 ranked search returns), ``ranked_term`` (``RankedTerm``: a one-word search read from the
-ranked index), ``past`` (``RankedPast``: a search on a past date), ``ranking``
+ranked index), ``past`` (``RankedPast``: a search on a past date), ``history_top`` (a
+one-word search among superseded or repealed versions read from its best tiers), ``ranking``
 (``ranked``, which chooses one of them or ``RankedHits``), ``snippets`` (``snippet``,
 ``highlight``) and ``spelling``
 (``correct``).

@@ -17,6 +17,12 @@ that may hold its words, and reads only the words' keys out of their text.
   prefix word's keys are the tokens in its range of a second index, whose tokens are the
   keys with their scores (``SCORES``, migration ``0039``), that a candidate holds: read
   from that index's vocabulary (``TERMS``), the row's text is not read.
+* Both indexes of the rows' keys also hold each row's status (``status_lexeme``:
+  ``$superseded``) and each key's tier (``tier_lexeme``: ``rutin#102``, its title and
+  summary counts; migration ``0040``), which a one-word search among superseded or
+  repealed versions reads to count its hits and find its best ones
+  (``documents.search.history_top``). SQLite's index holds the rows' keys alone (not the
+  numbers of their JSON text), as PostgreSQL's does: both answer a count exactly.
 """
 
 from __future__ import annotations
