@@ -174,9 +174,13 @@ def rows_sql(connection, rows: HistoryRows, words: list[QueryWord]) -> tuple[str
     return unpack_sql(connection, packed), params
 
 
-def packed_rows_sql(connection, rows: HistoryRows, words: list[QueryWord]) -> tuple[str, list]:
+def packed_rows_sql(
+    connection, rows: HistoryRows, words: list[QueryWord], gate: str | None = None
+) -> tuple[str, list]:
     """``rows_sql``'s rows before unpacking: (version_id, term, packed), a term's packed
-    score as ``SearchRank.score`` holds it."""
+    score as ``SearchRank.score`` holds it. ``gate``: SQL of a table expression of one row
+    or none, read first: with none, no row is read (a condition on no row in the rows'
+    ``WHERE`` was evaluated on each of them on SQLite)."""
     keys, params = keys_sql(connection, rows, words)
     key = 'e.term COLLATE "C"' if connection.vendor == "postgresql" else "e.term"
     matching = []
@@ -185,9 +189,12 @@ def packed_rows_sql(connection, rows: HistoryRows, words: list[QueryWord]) -> tu
         compound, compound_params = compound_condition(key, word, connection)
         matching.append(f"({own} OR {compound})")
         params = [*params, *own_params, *compound_params]
+    source = f"({keys}) e"
+    if gate is not None:
+        source = f"{gate} gate CROSS JOIN {source}"
     sql = (
         f"SELECT e.version_id AS version_id, {key} AS term, e.packed AS packed "
-        f"FROM ({keys}) e WHERE {' OR '.join(matching)}"
+        f"FROM {source} WHERE {' OR '.join(matching)}"
     )
     return sql, params
 

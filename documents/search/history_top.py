@@ -48,8 +48,9 @@ from .scoring import COUNT_CAP, FIELD_SPAN, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT
 # The statuses whose versions have history rows only (the register's "no longer valid").
 STATUSES = ("superseded", "repealed")
 
-# In ``top_rows``' statement with the grouped rows: true where the tiers cannot answer.
-NOT_COVERED = "(SELECT covered FROM state) = 0"
+# In ``top_rows``' statement with the grouped rows: one row where the tiers cannot answer,
+# none where they can (the grouped rows' gate, ``ranking._history_scores_sql``).
+NOT_COVERED = "(SELECT 1 AS open FROM state WHERE covered = 0)"
 
 # A word with at most this many hits has those with a tier counted before the tiers are
 # walked: when they cannot reach the page (most of a rare word's hits are in the text

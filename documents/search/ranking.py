@@ -321,15 +321,10 @@ def _history_scores_sql(
     ``version`` and ``score`` (as ``search`` scores). The rows read are the candidates'
     (``in_force_on``: those in force that day) of the versions searched (``among_sql``),
     only the words' keys (``packed_rows_sql``), grouped as the past date groups them.
-    ``gate``: SQL of a condition on no row, put before the others where the rows are
-    read, so that no row is read when it is false (``history_top``: the grouped rows are
-    read only where the tiers cannot answer; a condition further out did not keep SQLite
-    from grouping them all)."""
-    also, also_params = among_sql(versions, connection)
-    if gate is not None:
-        also = f"{gate} AND {also}"
-    searched = HistoryRows(day=in_force_on, also=(also, also_params))
-    rows, rows_params = packed_rows_sql(connection, searched, terms)
+    ``gate``: a table expression of one row or none, read before the rows (``history_top``:
+    the grouped rows are read only where the tiers cannot answer)."""
+    searched = HistoryRows(day=in_force_on, also=among_sql(versions, connection))
+    rows, rows_params = packed_rows_sql(connection, searched, terms, gate=gate)
     return grouped_packed_sql(rows, rows_params, terms, connection)
 
 
