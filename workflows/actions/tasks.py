@@ -115,6 +115,7 @@ def _lock_step(task_id: int, user) -> tuple[Case, Task]:
     case.mbl_read = (case.round, case.mbl_demanded_read)
     task = case.step_task
     del case.step_task
+    task_rows.remember_columns(task)  # its completion writes only what changes
     if task.owner_id is not None and task.owner_id == user.pk:
         task.owner = user
     task.process = case  # the activation reads the case from here: no new read
