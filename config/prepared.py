@@ -94,7 +94,10 @@ def _preparing(binding):
                     )
                 finally:
                     if self.logs_values:
-                        logged = ClientCursor(self.connection).mogrify(query, params)
+                        try:
+                            logged = ClientCursor(self.connection).mogrify(query, params)
+                        except Exception:  # the statement's own error is the one raised
+                            logged = query
                         self._query = _Logged(logged.encode())
 
         _preparing_class = PreparingCursor
