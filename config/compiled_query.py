@@ -31,7 +31,7 @@ from django.db.transaction import TransactionManagementError
 
 from .field_values import db_value, save_values
 from .model_rows import builder, building
-from .prepared import prepared_cursor
+from .prepared import statement_cursor_of
 
 # Placeholder ids: 32,000, 32,001, ... Only the compiled query's own constants must differ
 # from them (real values are never compared); inside every integer column's range, the
@@ -41,8 +41,6 @@ _DAY = datetime.date(1, 1, 1)  # the placeholder day (one per query at most)
 
 
 class _Compiled:
-    prepared = False  # run on a cursor that binds on the server (config.prepared)
-
     def __init__(self, queryset: QuerySet, slots: dict, connection) -> None:
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
@@ -87,14 +85,9 @@ class _Compiled:
         params = list(self.params)
         for index, name, how in self.positions:
             params[index] = _as_param(values[name], how, connection)
-        if self.prepared and connection.vendor == "postgresql":  # elsewhere: the usual cursor
-            with prepared_cursor(connection.alias) as cursor:
-                cursor.execute(self.sql, params)
-                rows = cursor.fetchall()
-        else:
-            cursor = statement_cursor(connection)
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+        cursor = statement_cursor(connection)
+        cursor.execute(self.sql, params)
+        rows = cursor.fetchall()
         if self.width is not None:
             rows = [row[: self.width] for row in rows]
         objects = []
@@ -123,7 +116,9 @@ def statement_cursor(connection):
     statement (5 of 8 µs). The connection's health check and reconnection are asked as
     ``connection.cursor()`` asks them. Every compiled statement's result is read to its
     end (all rows, or the one row of a key), which on SQLite resets the statement, so a
-    kept cursor holds no statement open at the commit."""
+    kept cursor holds no statement open at the commit. On PostgreSQL the cursor binds
+    the values on the server and each statement is prepared at its first run on the
+    connection (``config.prepared.statement_cursor_of``)."""
     kept = connection.__dict__.get("_styrdok_statement_cursor")
     if (
         kept is not None
@@ -137,7 +132,7 @@ def statement_cursor(connection):
         return connection.cursor()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
-    kept = (connection.connection, connection.queries_logged, connection.cursor())
+    kept = (connection.connection, connection.queries_logged, statement_cursor_of(connection))
     connection.__dict__["_styrdok_statement_cursor"] = kept
     return kept[2]
 
@@ -202,10 +197,8 @@ class CompiledQuery:
         day: str = "",
         lists: tuple[str, ...] = (),
         texts: tuple[str, ...] = (),
-        prepared: bool = False,
     ):
         self.build = build
-        self.prepared = prepared
         self.slots: dict = {name: _ID_BASE + i for i, name in enumerate(ids)}
         if day:
             self.slots[day] = _DAY
@@ -244,7 +237,6 @@ class CompiledQuery:
                 placeholders[name] = [list_slots[f"{name}#{k}"] for k in range(len(values[name]))]
             slots = {**self.slots, **list_slots}
             compiled = _Compiled(self.build(**placeholders), slots, connection)
-            compiled.prepared = self.prepared
             self._compiled[key] = compiled
         return compiled.run(connection, {**values, **list_values})
 

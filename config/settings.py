@@ -160,10 +160,10 @@ else:
     # JIT compilation costs ~250 ms on the register's search queries and saves nothing
     # on queries of this size.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-    # The statements run through config.prepared (the one-word search, a step's lock) are
-    # prepared on a connection after this many runs there, and planned once; Django's own
-    # queries never are. "none" turns it off (a pooler in transaction mode before
-    # PgBouncer 1.21 cannot keep prepared statements).
+    # The one-word search (config.prepared) is prepared on a connection after this many
+    # runs there, the compiled statements (a case step's lock, reads and writes) at their
+    # first; Django's own queries never are. "none" turns it off (a pooler in transaction
+    # mode before PgBouncer 1.21 cannot keep prepared statements).
     _prepare = env.str("DB_PREPARE_THRESHOLD", default="2")
     DATABASES["default"]["OPTIONS"].setdefault(
         "prepare_threshold", None if _prepare.lower() == "none" else int(_prepare)

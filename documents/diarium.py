@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import recording as audit
-from config.compiled_query import CompiledQuery
+from config.compiled_query import CompiledQuery, statement_cursor
 from org.models import Body, Unit
 
 from . import access
@@ -106,14 +106,14 @@ def _take_number(series: DiarySeries, year: int) -> int:
     Both databases run the same statement (SQLite 3.35 and later have RETURNING).
     """
     table = connection.ops.quote_name(DiaryCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (series_id, year, last_number) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (series_id, year) DO UPDATE SET last_number = {table}.last_number + 1 "
-            "RETURNING last_number",
-            [series.pk, year],
-        )
-        return cursor.fetchone()[0]
+    cursor = statement_cursor(connection)  # prepared on PostgreSQL (config.prepared)
+    cursor.execute(
+        f"INSERT INTO {table} (series_id, year, last_number) VALUES (%s, %s, 1) "
+        f"ON CONFLICT (series_id, year) DO UPDATE SET last_number = {table}.last_number + 1 "
+        "RETURNING last_number",
+        [series.pk, year],
+    )
+    return cursor.fetchall()[0][0]  # read to its end: the kept cursor holds no statement
 
 
 def allocate(

@@ -1,7 +1,7 @@
 """The model instances of the compiled reads (``config.model_rows``) are those
-``Model.from_db`` builds: the same columns, state and related objects; a model with a
-``from_db`` of its own, a row without every column, or anyone listening to ``post_init``
-gets ``from_db`` itself."""
+``Model.from_db`` builds: the same columns, state and related objects, and the note of a
+model that notes what was read; a model with a ``from_db`` of its own, a row without every
+column, or anyone listening to ``post_init`` gets ``from_db`` itself."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models.signals import post_init
 
 from config.model_rows import builder
-from documents.models import Document
+from documents.models import Document, DocumentType, DocumentVersion
 from org.models import Position, Unit
 from workflows.actions import tasks as task_actions
 from workflows.actions.start import start_new_document
@@ -42,12 +42,41 @@ def test_a_plain_model_is_built_as_from_db_builds_it(town):
         _same(build("default", names, values), model.from_db("default", names, values))
 
 
-def test_a_model_with_its_own_from_db_or_a_partial_row_goes_to_from_db(town):
-    assert builder(Document, [f.attname for f in Document._meta.concrete_fields]) == (
-        Document.from_db
+def test_a_model_that_notes_what_was_read_is_built_with_its_note(town):
+    case = start_new_document(
+        user=town.users["samordnare"],
+        document_type=town.types["handlingsplan"],
+        title="Handlingsplan att läsa",
+        scope_unit=town.units["unit"],
+        owner_position=town.positions["enhetschef"],
     )
-    names = [f.attname for f in Position._meta.concrete_fields][:-1]
+    notes = {
+        Case: "_was_open",
+        Document: "_stored_type_id",
+        DocumentVersion: "_stored_status",
+        DocumentType: "_stored_reading_required",
+    }
+    for model, pk in (
+        (Case, case.pk),
+        (Document, case.document_id),
+        (DocumentVersion, case.version_id),
+        (DocumentType, case.document.document_type_id),
+    ):
+        names, values = _row(model.objects.get(pk=pk))
+        build = builder(model, names)
+        assert build is not model.from_db  # built here
+        built = build("default", names, values)
+        _same(built, model.from_db("default", names, values))
+        assert notes[model] in built.__dict__
+
+
+def test_a_model_with_its_own_from_db_or_a_partial_row_goes_to_from_db(town, monkeypatch):
+    names = [f.attname for f in Position._meta.concrete_fields]
+    own = classmethod(lambda cls, db, field_names, values: None)
+    monkeypatch.setattr(Position, "from_db", own)
     assert builder(Position, names) == Position.from_db
+    monkeypatch.undo()
+    assert builder(Position, names[:-1]) == Position.from_db
 
 
 def test_while_someone_listens_to_post_init_from_db_builds_it(town):

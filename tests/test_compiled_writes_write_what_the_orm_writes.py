@@ -28,6 +28,7 @@ from workflows.task_rows import (
     insert_done_task,
     insert_task,
     link_previous,
+    remember_columns,
     save_task,
     step_task_rows,
 )
@@ -156,6 +157,34 @@ def test_a_task_saved_compiled_is_the_row_and_the_signals_of_save(town):
         (s, adding, kw) for s, _pk, adding, kw in sent[2:]
     ]
     assert sent[3][3]["created"] is False and sent[3][3]["update_fields"] is None
+
+
+def test_a_task_read_under_the_steps_lock_writes_what_changed_the_row_the_same(town):
+    # The step's lock remembers the task's columns as read; its completion names in SET
+    # only those that changed (and data): the row is the one Django's save writes.
+    case = _started(town)
+    task = open_tasks(case)[0]
+    twin = Task.objects.get(pk=task.pk)
+    twin.pk = twin.id = None
+    twin._state.adding = True
+    twin.save()
+    remember_columns(task)
+    finished = timezone.now()
+    for saved, save in ((twin, Task.save), (task, save_task)):
+        saved.owner, saved.status, saved.finished = town.users["enhetschef"], "DONE", finished
+        with CaptureQueriesContext(connection) as queries:
+            save(saved)
+    written = queries.captured_queries[-1]["sql"].partition(" WHERE ")[0]
+    for column in ("status", "owner_id", "finished", "data"):
+        assert f'"{column}"' in written
+    for column in ("token", "created", "flow_task", "process_id", "owner_permission"):
+        assert f'"{column}"' not in written
+    assert _row(task) == _row(twin)
+    task.status = "CANCELED"  # saved again: every column, as nothing was read since
+    with CaptureQueriesContext(connection) as queries:
+        save_task(task)
+    assert '"token"' in queries.captured_queries[-1]["sql"]
+    assert _row(task)["status"] == "CANCELED"
 
 
 def test_a_task_row_gone_is_saved_as_django_saves_it(town):

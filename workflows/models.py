@@ -11,6 +11,7 @@ from guardian.models import UserObjectPermissionBase
 from viewflow.workflow.models import Process
 
 from config.compiled_query import CompiledQuery, CompiledSaves
+from config.model_rows import NotesWhatWasRead
 from documents.models import Document, copy_to_versions
 from documents.models.decision import minutes_paragraph
 
@@ -42,7 +43,7 @@ class CaseOutcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Case(CompiledSaves, StepWrites, Process):
+class Case(NotesWhatWasRead, CompiledSaves, StepWrites, Process):
     """A case (ärende) about one governing document, driven by a viewflow flow."""
 
     kind = models.CharField(
@@ -201,12 +202,9 @@ class Case(CompiledSaves, StepWrites, Process):
     def __str__(self) -> str:
         return f"{self.diary_entry} {self.document}"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        case = super().from_db(db, field_names, values)
+    def read_from_db(self, field_names) -> None:
         # Whether the case was open when read, to tell in save() whether that changed.
-        case._was_open = case.finished is None if "finished" in field_names else None
-        return case
+        self._was_open = self.finished is None if "finished" in field_names else None
 
     def save(self, *args, **kwargs):
         update_fields = self.with_pending(kwargs)

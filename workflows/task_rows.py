@@ -136,12 +136,19 @@ def _insert_together(tasks: list) -> None:
 # the start task's row when the case starts; Django's ``save`` builds and compiles the
 # UPDATE of the 16 columns each time. ``save_task`` writes the same columns with the same
 # signals and SQL compiled once per model and database; a new row goes to ``insert_task``.
-_TASK_UPDATES: dict[tuple[type, str], tuple[str, list]] = {}
+# A task read under the step's lock (``remember_columns``) has only the columns that
+# differ from what was read written (and its JSON ``data``, which may have changed in
+# place): the row is the same, but SQLite rewrites an index entry for every column named
+# in SET, and the task table has eleven indexes (a completion changes four of them).
+_TASK_UPDATES: dict[tuple, tuple[str, list]] = {}
+_READ = "_styrdok_columns_read"
 
 
-def _compile_task_update(model: type, using: str) -> tuple[str, list]:
+def _compile_task_update(model: type, using: str, names: tuple | None = None) -> tuple[str, list]:
     meta = model._meta
     fields = [f for f in meta.local_concrete_fields if not f.primary_key and not f.generated]
+    if names is not None:
+        fields = [f for f in fields if f.attname in names]
     if meta.parents:
         raise RuntimeError("save_task: a task model of one table")
     quote = connections[using].ops.quote_name
@@ -151,10 +158,31 @@ def _compile_task_update(model: type, using: str) -> tuple[str, list]:
     return sql, fields
 
 
+def remember_columns(task) -> None:
+    """Keep the task's columns as read (under the step's lock), for ``save_task``."""
+    values = task.__dict__
+    task.__dict__[_READ] = {f.attname: values.get(f.attname) for f in task._meta.concrete_fields}
+
+
+def _changed_columns(task) -> tuple | None:
+    """The names of the columns that differ from those ``remember_columns`` kept (and
+    ``data``), or None (every column)."""
+    read = task.__dict__.get(_READ)
+    if read is None:
+        return None
+    values = task.__dict__
+    return tuple(
+        name
+        for name, value in read.items()
+        if name == "data" or name not in values or values[name] != value
+    )
+
+
 def save_task(task) -> None:
     """``task.save()`` (viewflow's ``AbstractTask.save``), compiled once per process: a new
-    row is inserted (``insert_task``), an existing one has all its columns updated, with
-    ``pre_save`` and ``post_save`` sent as Django sends them."""
+    row is inserted (``insert_task``), an existing one has all its columns updated (those
+    that changed since ``remember_columns``), with ``pre_save`` and ``post_save`` sent as
+    Django sends them (``update_fields=None``)."""
     if task.pk is None or task._state.adding:
         insert_task(task)
         return
@@ -165,13 +193,14 @@ def save_task(task) -> None:
     if task.flow_task and not task.flow_task_type:  # as viewflow's Task.save
         task.flow_task_type = task.flow_task.task_type
     using = router.db_for_write(model, instance=task)
-    key = (model, using)
-    if key not in _TASK_UPDATES:
-        _TASK_UPDATES[key] = _compile_task_update(model, using)
-    sql, fields = _TASK_UPDATES[key]
     connection = connections[using]
     task._prepare_related_fields_for_save(operation_name="save")
     pre_save.send(sender=model, instance=task, raw=False, using=using, update_fields=None)
+    names = _changed_columns(task)  # after the receivers, which may change the task
+    key = (model, using, names)
+    if key not in _TASK_UPDATES:
+        _TASK_UPDATES[key] = _compile_task_update(model, using, names)
+    sql, fields = _TASK_UPDATES[key]
     with transaction.mark_for_rollback_on_error(using=using):
         params = save_values(fields, task, False, connection)
         cursor = statement_cursor(connection)
@@ -181,6 +210,7 @@ def save_task(task) -> None:
         task.save()
         return
     task._state.db = using
+    task.__dict__.pop(_READ, None)  # written: from now on as read
     post_save.send(
         sender=model, instance=task, created=False, update_fields=None, raw=False, using=using
     )

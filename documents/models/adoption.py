@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from config.model_rows import NotesWhatWasRead
 from org.models import PositionKind
 
 
-class DocumentType(models.Model):
+class DocumentType(NotesWhatWasRead, models.Model):
     """A kind of governing document (policy, riktlinje, rutin, ...)."""
 
     code = models.SlugField(
@@ -109,12 +110,9 @@ class DocumentType(models.Model):
                 versions.refresh_reading(versions.objects.filter(document_type=self))
         self._stored_reading_required = self.reading_required
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        document_type = super().from_db(db, field_names, values)
+    def read_from_db(self, field_names) -> None:
         if "reading_required" in field_names:
-            document_type._stored_reading_required = document_type.reading_required
-        return document_type
+            self._stored_reading_required = self.reading_required
 
     @property
     def reading_kinds(self) -> list[str]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.compiled_query import CompiledSaves
+from config.model_rows import NotesWhatWasRead
 from org.models import Body, Position
 
 _BARE_PARAGRAPH = re.compile(r"^§?\s*(\d+)\s*$")
@@ -36,7 +37,7 @@ class DecisionOutcome(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class Decision(CompiledSaves, models.Model):
+class Decision(NotesWhatWasRead, CompiledSaves, models.Model):
     """A decision on a document: by a political body (minutes paragraph) or an official."""
 
     document = models.ForeignKey(
@@ -245,12 +246,9 @@ class Decision(CompiledSaves, models.Model):
                     )
         self._stored_choices = choices
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        decision = super().from_db(db, field_names, values)
-        if {"requires_reading", "material_change"} <= set(field_names):
-            decision._stored_choices = (decision.requires_reading, decision.material_change)
-        return decision
+    def read_from_db(self, field_names) -> None:
+        if "requires_reading" in field_names and "material_change" in field_names:
+            self._stored_choices = (self.requires_reading, self.material_change)
 
     @property
     def outcome_label(self) -> str:

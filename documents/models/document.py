@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.compiled_query import CompiledSaves, CompiledUpdate
+from config.model_rows import NotesWhatWasRead
 from org.models import Position, Process, Unit
 
 from .decision import minutes_paragraph
@@ -28,7 +29,7 @@ class DocumentStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class Document(CompiledSaves, models.Model):
+class Document(NotesWhatWasRead, CompiledSaves, models.Model):
     """A governing document across all its versions."""
 
     title = models.CharField(_("title"), max_length=300, help_text=_("The document's title."))
@@ -162,12 +163,9 @@ class Document(CompiledSaves, models.Model):
                     DocumentVersion.refresh_reading(DocumentVersion.objects.filter(document=self))
         self._stored_type_id = self.document_type_id
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        document = super().from_db(db, field_names, values)
+    def read_from_db(self, field_names) -> None:
         if "document_type_id" in field_names:
-            document._stored_type_id = document.document_type_id
-        return document
+            self._stored_type_id = self.document_type_id
 
     def clean(self) -> None:
         super().clean()
@@ -193,7 +191,7 @@ class VersionStatus(models.TextChoices):
     REPEALED = "repealed", _("Repealed")
 
 
-class DocumentVersion(CompiledSaves, models.Model):
+class DocumentVersion(NotesWhatWasRead, CompiledSaves, models.Model):
     """One version of a document: its text, file, decision and validity."""
 
     document = models.ForeignKey(
@@ -449,12 +447,9 @@ class DocumentVersion(CompiledSaves, models.Model):
         self._columns_copied = True
         return self
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        version = super().from_db(db, field_names, values)
+    def read_from_db(self, field_names) -> None:
         if "status" in field_names:
-            version._stored_status = version.status
-        return version
+            self._stored_status = self.status
 
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):
         super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)

@@ -7,6 +7,7 @@ from django.db import connections, models
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from config.compiled_query import statement_cursor
 from org.models import Position, Process, Unit
 
 from .fields import _copied_key
@@ -482,8 +483,7 @@ def count_ranks(version_ids: QuerySet | list[int] | None, sign: int = 1) -> None
     elif isinstance(version_ids, list) and not version_ids:
         return
     sql, params = _count_statement(using, version_ids, sign > 0)
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, [sign, sign, *params])
+    statement_cursor(connections[using]).execute(sql, [sign, sign, *params])
 
 
 # count_ranks's statement for a list of ids, by database, number of ids and whether it adds:

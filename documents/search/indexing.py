@@ -10,7 +10,7 @@ from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from config.compiled_bulk import insert_keyed_rows
-from config.compiled_query import CompiledQuery
+from config.compiled_query import CompiledQuery, statement_cursor
 
 from ..models import (
     RANK_DOCUMENT_COLUMNS,
@@ -253,7 +253,7 @@ def rank_versions(version_ids: list[int] | None = None, *, unranked: bool = Fals
         return 0
     sql = _rank_insert_statement(connection, None if version_ids is None else len(version_ids))
     params = [] if version_ids is None else list(version_ids)
-    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
+    with transaction.atomic(using=connection.alias, savepoint=False):
         kept = _lock_prefixes()
         if not (unranked and version_ids):
             ranks = SearchRank.objects.all()
@@ -261,6 +261,7 @@ def rank_versions(version_ids: list[int] | None = None, *, unranked: bool = Fals
                 count_ranks(version_ids, -1)
                 ranks = ranks.filter(version__in=version_ids)
             ranks.delete()
+        cursor = statement_cursor(connection)  # prepared on PostgreSQL (config.prepared)
         cursor.execute(sql, params)
         written = cursor.rowcount
         count_ranks(version_ids)

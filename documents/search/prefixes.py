@@ -8,7 +8,7 @@ import os
 from django.db import connections, transaction
 from django.db.models import OuterRef, Subquery
 
-from config.compiled_query import CompiledQuery, CompiledUpdate
+from config.compiled_query import CompiledQuery, CompiledUpdate, statement_cursor
 
 from ..models import (
     RANK_DOCUMENT_COLUMNS,
@@ -67,8 +67,7 @@ def _rank_prefixes(version_ids: list[int] | None, *, unranked: bool = False) -> 
         if version_ids is not None:
             rows = rows.filter(version__in=version_ids)
         rows.delete()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [] if version_ids is None else list(version_ids))
+    statement_cursor(connection).execute(sql, [] if version_ids is None else list(version_ids))
     _span_prefixes()
 
 

@@ -92,10 +92,10 @@ def _build_lock_query(task_id: int, user_id: int):
 
 # Compiled once per process: building and compiling the 14-table read cost Django several
 # times what the database spends running it (config/compiled_query.py).
-# Prepared on PostgreSQL (config.prepared): planning the join takes 11-12 ms (4-5 ms
-# before the task joined it) against 0.3 ms of running it; prepared, it is planned at the
-# first few steps of a database connection only.
-_LOCK_QUERY = CompiledQuery(_build_lock_query, ids=("task_id", "user_id"), prepared=True)
+# Prepared on PostgreSQL, as every compiled statement (config.prepared): planning the join
+# takes 11-12 ms (4-5 ms before the task joined it) against 0.3 ms of running it; prepared,
+# it is planned at the first few steps of a database connection only.
+_LOCK_QUERY = CompiledQuery(_build_lock_query, ids=("task_id", "user_id"))
 
 
 def _lock_step(task_id: int, user) -> tuple[Case, Task]:
@@ -115,6 +115,7 @@ def _lock_step(task_id: int, user) -> tuple[Case, Task]:
     case.mbl_read = (case.round, case.mbl_demanded_read)
     task = case.step_task
     del case.step_task
+    task_rows.remember_columns(task)  # its completion writes only what changes
     if task.owner_id is not None and task.owner_id == user.pk:
         task.owner = user
     task.process = case  # the activation reads the case from here: no new read
