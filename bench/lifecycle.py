@@ -15,10 +15,11 @@ transaction, as ``complete_task`` does, with nothing else.
 Both run in a transaction that is rolled back, so the benchmark database is unchanged. 20
 cases each (5 with ``--quick``); ``BENCH_LIFECYCLE_CASES=60`` runs 60.
 
-``python -m bench.lifecycle_interleaved [N]`` runs the two case by case in one process instead (one of
-ours, one bare, N times after one warm-up each) and prints the CPU time per case of each
-and their ratio: on a shared machine the bare flow's cost drifts from one minute to the
-next, and alternating puts both in the same minutes.
+Both are measured case by case, one of ours then one bare flow, N times after one warm-up
+each (``interleaved``): on a shared machine the bare flow's cost drifts from one minute to
+the next, and alternating puts both in the same minutes (until run O the benchmark
+measured all of ours, then all bare). ``python -m bench.lifecycle_interleaved [N]`` prints
+the CPU time per case of each and their ratio.
 
 Only the engine's calls are measured, on both sides: ``start_new_document`` and each
 ``complete_task`` for ours, the bare flow's start and each locked step for the reference.
@@ -194,36 +195,17 @@ def one_bare(user, steps: int, meter: Meter | None = None) -> None:
             activation.execute()
 
 
-def _rate(run, count: int) -> tuple[float, int, Meter]:
-    """Cases per second of engine time over ``count`` runs (after one warm-up), rolled back."""
-    steps = 0
-    meter = Meter()
-    try:
-        with transaction.atomic():
-            steps = run(0, None)
-            for i in range(1, count + 1):
-                run(i, meter)
-            raise _Rollback
-    except _Rollback:
-        pass
-    return count / meter.wall, steps, meter
-
-
 def benchmarks(data, quick: bool) -> list:
     from bench.run import Outcome
 
-    author, registrar = _people(data)
     # More cases per run (``BENCH_LIFECYCLE_CASES``) narrow the spread from one run to the next.
     count = int(os.environ.get("BENCH_LIFECYCLE_CASES") or (5 if quick else 20))
-    ours, steps, ours_meter = _rate(lambda i, m: one_case(data, author, registrar, i, m), count)
+    # Case by case, ours then bare, so that both sides are measured in the same minutes
+    # (measured one side after the other, the machine's drift went into the ratio).
+    ours_meter, bare_meter, steps = interleaved(data, count)
     if steps > BARE_STEPS:
         raise RuntimeError(f"our case took {steps} steps; make BARE_STEPS at least that")
-
-    def bare(i: int, meter: Meter | None) -> int:
-        one_bare(data.manager, steps, meter)
-        return steps
-
-    reference, _, bare_meter = _rate(bare, count)
+    ours, reference = count / ours_meter.wall, count / bare_meter.wall
     ratio = reference / ours
     return [
         Outcome(
@@ -237,8 +219,9 @@ def benchmarks(data, quick: bool) -> list:
             ratio <= TARGET_RATIO,
             f"{ratio:.2f}×",
             note=(
-                f"{count} cases each after one warm-up, in a rolled-back transaction; the bare "
-                f"flow completes the same {steps} human tasks under the same lock; per case: "
+                f"{count} cases each after one warm-up, alternated case by case in a "
+                f"rolled-back transaction; the bare flow completes the same {steps} human "
+                f"tasks under the same lock; per case: "
                 f"{ours_meter.queries / count:.0f} queries and "
                 f"{1000 * ours_meter.cpu / count:.1f} ms CPU (ours) against "
                 f"{bare_meter.queries / count:.0f} queries and "
@@ -269,10 +252,12 @@ def _people(data):
     return author, registrar
 
 
-def interleaved(data, count: int) -> tuple[Meter, Meter]:
-    """Ours and the bare flow alternating case by case, rolled back: their meters."""
+def interleaved(data, count: int) -> tuple[Meter, Meter, int]:
+    """Ours and the bare flow alternating case by case, rolled back: their meters, and the
+    number of human tasks a case has."""
     author, registrar = _people(data)
     ours, bare = Meter(), Meter()
+    steps = 0
     try:
         with transaction.atomic():
             steps = one_case(data, author, registrar, 0)
@@ -283,4 +268,4 @@ def interleaved(data, count: int) -> tuple[Meter, Meter]:
             raise _Rollback
     except _Rollback:
         pass
-    return ours, bare
+    return ours, bare, steps

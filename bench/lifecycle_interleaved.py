@@ -23,7 +23,7 @@ def main(argv: list[str]) -> None:
 
     count = int(argv[0]) if argv else 60
     load = os.getloadavg()[0]
-    ours, bare = lifecycle.interleaved(run.discover(), count)
+    ours, bare, _steps = lifecycle.interleaved(run.discover(), count)
     print(
         f"{count} cases each, interleaved: ours {1000 * ours.cpu / count:.1f} ms CPU and "
         f"{ours.queries / count:.0f} queries per case, bare {1000 * bare.cpu / count:.1f} ms "
