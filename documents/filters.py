@@ -351,7 +351,7 @@ class RegisterFilter(django_filters.FilterSet):
         if self.request is not None and among is not None:
             view = search.RankedView(
                 day=past or timezone.localdate(),
-                public_only=access.register_public_only(self.request.user),
+                public_only=self.public_only(),
                 among=among,
                 review_before=self.form.cleaned_data.get("review_before"),
             )
@@ -363,6 +363,7 @@ class RegisterFilter(django_filters.FilterSet):
             in_force_on=past,
             history_only=self.only_versions_no_longer_valid(),
             statuses=self.only_statuses(),
+            public_only=self.public_only(),
             using=self.queryset.db,
         )
 
@@ -410,15 +411,17 @@ class RegisterFilter(django_filters.FilterSet):
 
     def only_statuses(self) -> tuple[str, ...] | None:
         """The status given, when the versions filtered are exactly the register's versions
-        of it: no other filter than the search, and a register of every document (not an
-        anonymous visitor's, which holds the public ones only); else None."""
+        of it (of public documents only for an anonymous visitor: ``public_only``): no
+        other filter than the search; else None."""
         data = self.form.cleaned_data
         given = [name for name in self.filters if data.get(name)]
         if set(given) != {"q", "status"} or self.request is None:
             return None
-        if access.register_public_only(self.request.user):
-            return None
         return (data["status"],)
+
+    def public_only(self) -> bool:
+        """Whether the register holds public documents only (an anonymous visitor's)."""
+        return self.request is not None and access.register_public_only(self.request.user)
 
     def only_versions_no_longer_valid(self) -> bool:
         """Whether the filters let only versions that are no longer valid through (then the

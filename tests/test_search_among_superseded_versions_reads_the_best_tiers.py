@@ -151,6 +151,7 @@ def test_a_page_deep_in_a_large_tier_is_left_to_the_grouped_ranking(world, monke
 def test_the_history_row_keeps_the_status_and_its_terms_are_known(world):
     statuses = dict(SearchHistory.objects.values_list("version__title", "status").distinct())
     assert statuses["Rutin för larm"] == "superseded"
+    assert set(SearchHistory.objects.values_list("is_public", flat=True)) == {True}
     repealed = SearchHistory.objects.filter(version__status="repealed")
     assert repealed.count() == len(REPEALED)
     assert set(repealed.values_list("status", flat=True)) == {"repealed"}
@@ -158,7 +159,7 @@ def test_the_history_row_keeps_the_status_and_its_terms_are_known(world):
     assert {"rutin", "hygienrutin", "larm", "parkering"} <= known
 
 
-def test_staff_searching_a_status_get_the_tiers_and_visitors_the_grouped_ranking(world, client):
+def test_the_register_reads_the_tiers_for_a_status_alone(world, client):
     def statements(params) -> list[str]:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse("register"), params)
@@ -166,9 +167,7 @@ def test_staff_searching_a_status_get_the_tiers_and_visitors_the_grouped_ranking
         return [query["sql"] or "" for query in queries]
 
     asked = {"q": "rutin", "status": "superseded"}
-    anonymous = statements(asked)
-    assert not any("tiers(i, t)" in sql for sql in anonymous)  # public documents only
-
+    assert any("tiers(i, t)" in sql for sql in statements(asked))  # a visitor's
     client.force_login(UserFactory())
     assert any("tiers(i, t)" in sql for sql in statements(asked))
     found = client.get(reverse("register"), {**asked, "all": "1"})
@@ -178,3 +177,31 @@ def test_staff_searching_a_status_get_the_tiers_and_visitors_the_grouped_ranking
     unit = DocumentVersion.objects.get(title="Rutin för larm", status="valid").document
     with_unit = {**asked, "unit": unit.scope_unit_id}
     assert not any("tiers(i, t)" in sql for sql in statements(with_unit))
+
+
+def test_a_visitor_finds_the_public_documents_only_and_follows_a_change(world, client):
+    hidden = DocumentVersion.objects.get(title="Rutin för cykel", status="valid").document
+    hidden.is_public = False
+    hidden.save(update_fields=["is_public"])
+    assert set(
+        SearchHistory.objects.filter(version__document=hidden).values_list("is_public", flat=True)
+    ) == {False}
+
+    public = among("superseded").filter(is_public=True)
+    tiers = RankedHits(
+        public, "rutin", history_only=True, statuses=("superseded",), public_only=True
+    )
+    grouped = RankedHits(public, "rutin", history_only=True)
+    every = grouped.rows()
+    assert tiers.count() == len(every) == 10
+    for offset, limit in PAGES:
+        assert tiers.rows(offset, limit) == every[offset : offset + limit], (offset, limit)
+
+    response = client.get(reverse("register"), {"q": "rutin", "status": "superseded", "all": "1"})
+    titles = [v.title for v in response.context["page"].object_list]
+    assert "Rutin för cykel" not in titles and titles[:2] == ["Rutin för larm", "Rutin för brand"]
+
+    hidden.is_public = True
+    hidden.save(update_fields=["is_public"])
+    response = client.get(reverse("register"), {"q": "rutin", "status": "superseded", "all": "1"})
+    assert [v.title for v in response.context["page"].object_list][0] == "Rutin för cykel"

@@ -137,8 +137,8 @@ def test_the_index_function_reads_every_key_as_it_is():
     terms = '{"rutin":1,"samverkansgrupp":20000,"o\'neil":3,"back\\\\slash":4,"åtgärd":5}'
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT unnest(tsvector_to_array(documents_history_lexemes(%s, NULL, NULL, %s)))",
-            [terms, "superseded"],
+            "SELECT unnest(tsvector_to_array(documents_history_lexemes(%s, NULL, NULL, %s, %s)))",
+            [terms, "superseded", True],
         )
         assert {row[0] for row in cursor.fetchall()} == {
             "rutin",
@@ -146,8 +146,10 @@ def test_the_index_function_reads_every_key_as_it_is():
             "o'neil",
             "back\\slash",
             "åtgärd",
-            # The status, and the tier of a key with a title or summary count.
+            # The status, the public document's mark, and the tier of a key with a title or
+            # summary count.
             "$superseded",
+            "$public",
             "samverkansgrupp#200",
         }
     # A term with a quote or a backslash is found as it is.

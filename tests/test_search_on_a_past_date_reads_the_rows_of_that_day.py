@@ -260,7 +260,7 @@ def test_the_index_holds_a_lexeme_per_month_in_force():
     def lexemes(first, last) -> set[str]:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT unnest(tsvector_to_array(documents_history_lexemes(%s, %s, %s, NULL)))",
+                "SELECT unnest(tsvector_to_array(documents_history_lexemes(%s, %s, %s, NULL, NULL)))",
                 ['{"rutin":1}', first, last],
             )
             return {row[0] for row in cursor.fetchall()}

@@ -8,8 +8,10 @@
 # hits. Now:
 #
 # * the row carries its version's status (copied when it is written: a superseded or
-#   repealed version's status never changes again, documents.protection), and the index
-#   of its keys holds it as a token ('$superseded'): the hits are counted in the index;
+#   repealed version's status never changes again, documents.protection) and whether its
+#   document is public (kept with the document, as the versions' copies are), and the
+#   index of its keys holds both as tokens ('$superseded', '$public'): the hits are
+#   counted in the index;
 # * the index also holds, for each key with a title or summary count, the key's tier: the
 #   two counts as its packed score over 100 ('rutin#102': once in the title, twice in the
 #   summary). A word that one term alone scores ranks its hits by tier first, so the best
@@ -68,10 +70,11 @@ def _postgresql_function(with_status: bool) -> str:
         f"FROM json_each_text(terms::json) e WHERE CAST(e.value AS integer) >= {TIER})"
     )
     return (
-        f"CREATE FUNCTION {FUNCTION}(terms text, first date, last date, status text) "
-        "RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE COST 1000 AS "
+        f"CREATE FUNCTION {FUNCTION}(terms text, first date, last date, status text, "
+        "visible boolean) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE COST 1000 AS "
         f"$$ SELECT array_to_tsvector({KEYS_AND_MONTHS} "
         "|| CASE WHEN status IS NULL THEN ARRAY[]::text[] ELSE ARRAY['$' || status] END "
+        "|| CASE WHEN visible THEN ARRAY['$public'] ELSE ARRAY[]::text[] END "
         f"|| {tiers}) $$"
     )
 
@@ -119,7 +122,8 @@ def _sqlite_document(row: str) -> str:
     months = KEYS_0037._document(row)
     assert months.startswith(f"{row}.terms || ")
     status = f"CASE WHEN {row}.status IS NULL THEN '' ELSE ' $' || {row}.status END"
-    return f"{keys} || {months.removeprefix(f'{row}.terms || ')} || {status}"
+    public = f"CASE WHEN {row}.is_public THEN ' $public' ELSE '' END"
+    return f"{keys} || {months.removeprefix(f'{row}.terms || ')} || {status} || {public}"
 
 
 def _sqlite_keys(document: str, tokenize: str) -> list[str]:
@@ -144,6 +148,7 @@ def _sqlite_drop_keys() -> list[str]:
 def fill(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     status = "(SELECT v.status FROM documents_documentversion v WHERE v.id = h.version_id)"
+    public = "(SELECT v.is_public FROM documents_documentversion v WHERE v.id = h.version_id)"
     if vendor == "postgresql":
         schema_editor.execute(f'ALTER TABLE {HELD} ALTER COLUMN term TYPE varchar(64) COLLATE "C"')
         schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
@@ -151,12 +156,12 @@ def fill(apps, schema_editor):
         columns = "version_id, terms, in_force_from, in_force_until"
         schema_editor.execute(
             "CREATE TEMPORARY TABLE documents_history_status ON COMMIT DROP AS "
-            f"SELECT {columns}, {status} AS status FROM {TABLE} h"
+            f"SELECT {columns}, {status} AS status, {public} AS is_public FROM {TABLE} h"
         )
         schema_editor.execute(f"TRUNCATE {TABLE}")
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         schema_editor.execute(
-            f"INSERT INTO {TABLE} ({columns}, status) SELECT {columns}, status "
+            f"INSERT INTO {TABLE} ({columns}, status, is_public) SELECT {columns}, status, is_public "
             "FROM documents_history_status ORDER BY version_id"
         )
         schema_editor.execute("DROP TABLE documents_history_status")
@@ -164,7 +169,7 @@ def fill(apps, schema_editor):
         schema_editor.execute(_postgresql_function(with_status=True))
         schema_editor.execute(
             f"CREATE INDEX {INDEX} ON {TABLE} USING gin "
-            f"({FUNCTION}(terms, in_force_from, in_force_until, status))"
+            f"({FUNCTION}(terms, in_force_from, in_force_until, status, is_public))"
         )
         schema_editor.execute(
             f"INSERT INTO {HELD} (term) SELECT DISTINCT json_object_keys(terms::json) FROM {TABLE}"
@@ -180,10 +185,11 @@ def fill(apps, schema_editor):
     # The index of the keys goes first: its triggers would index every row again.
     for statement in _sqlite_drop_keys():
         schema_editor.execute(statement)
-    schema_editor.execute(
-        f"UPDATE {TABLE} SET status = (SELECT v.status FROM documents_documentversion v "
-        f"WHERE v.id = {TABLE}.version_id)"
-    )
+    for column in ("status", "is_public"):
+        schema_editor.execute(
+            f"UPDATE {TABLE} SET {column} = (SELECT v.{column} FROM documents_documentversion v "
+            f"WHERE v.id = {TABLE}.version_id)"
+        )
     schema_editor.execute(
         f"INSERT OR IGNORE INTO {HELD} (term) SELECT e.key FROM {TABLE} h, json_each(h.terms) e"
     )
@@ -200,7 +206,9 @@ def unfill(apps, schema_editor):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {HELD}_{name} ON {TABLE}")
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {HELD}_add()")
         schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}(text, date, date, text)")
+        schema_editor.execute(
+            f"DROP FUNCTION IF EXISTS {FUNCTION}(text, date, date, text, boolean)"
+        )
         schema_editor.execute(_postgresql_function(with_status=False))
         schema_editor.execute(
             f"CREATE INDEX {INDEX} ON {TABLE} USING gin "
@@ -228,14 +236,21 @@ class Migration(migrations.Migration):
             name="status",
             field=models.CharField(
                 help_text=(
-                    "The version's status when the row was written (copied; a superseded or "
-                    "repealed version's status never changes again). Its indexes hold it, so "
-                    "a search among superseded or repealed versions counts their hits in the "
-                    "index."
+                    "The version's status (copied: a superseded or repealed version's never "
+                    "changes)."
                 ),
                 max_length=20,
                 null=True,
                 verbose_name="status",
+            ),
+        ),
+        migrations.AddField(
+            model_name="searchhistory",
+            name="is_public",
+            field=models.BooleanField(
+                help_text="Whether the version's document is public (copied; kept with the document).",
+                null=True,
+                verbose_name="public",
             ),
         ),
         migrations.CreateModel(

@@ -18,7 +18,7 @@ from org.models import Position, Process, Unit
 
 from .decision import minutes_paragraph
 from .fields import _copied_key
-from .ranking import RANK_DOCUMENT_COLUMNS, copy_rank_columns
+from .ranking import RANK_DOCUMENT_COLUMNS, SearchHistory, copy_rank_columns
 from .version_indexes import VERSION_INDEXES
 
 
@@ -512,4 +512,10 @@ def copy_to_versions(documents: QuerySet[Document], names: Iterable[str] | None 
     updated = versions.update(**copy_columns(names))
     if updated and not set(names).isdisjoint(RANK_DOCUMENT_COLUMNS):
         copy_rank_columns(versions.values("pk"), recount="is_public" in names)
+    if updated and "is_public" in names:
+        # The history rows' copy too: their index holds it (``SearchHistory.is_public``).
+        shown = DocumentVersion.objects.filter(pk=OuterRef("version")).values("is_public")
+        SearchHistory.objects.filter(version__in=versions.values("pk")).update(
+            is_public=Subquery(shown)
+        )
     return updated

@@ -104,11 +104,9 @@ class SearchHistory(models.Model):
     a past date keep only the rows in force that day: both indexes also hold a token per
     month in force (migrations ``documents.0036`` and ``0037``), so they find them. One row per
     version instead of a row per (version, term, field): these versions hold four fifths
-    of the index, and a search among them is rare. ``status`` (copied) and each key's tier
-    (its title and summary counts) are tokens of the same indexes (``documents.0040``), for
-    a one-word search among superseded or repealed versions (``documents.search.history_top``);
-    the terms the rows hold are kept in ``SearchHistoryKey`` by triggers (a migration that
-    rebuilds this table on SQLite must create those triggers again too).
+    of the index, and a search among them is rare. ``status``, ``is_public`` and each key's
+    tier are tokens of the same indexes too (``documents.0040``, ``search.history_top``);
+    triggers keep ``SearchHistoryKey`` (a rebuild of this table must create them again).
     """
 
     version = models.OneToOneField(
@@ -148,10 +146,13 @@ class SearchHistory(models.Model):
         max_length=20,
         null=True,
         help_text=_(
-            "The version's status when the row was written (copied; a superseded or "
-            "repealed version's status never changes again). Its indexes hold it, so a "
-            "search among superseded or repealed versions counts their hits in the index."
+            "The version's status (copied: a superseded or repealed version's never changes)."
         ),
+    )
+    is_public = models.BooleanField(
+        _("public"),
+        null=True,
+        help_text=_("Whether the version's document is public (copied; kept with the document)."),
     )
 
     class Meta:
@@ -163,11 +164,10 @@ class SearchHistory(models.Model):
 
 
 class SearchHistoryKey(models.Model):
-    """A term that a history row holds or held (``SearchHistory.terms``' keys): filled by
-    database triggers on every write of a history row, never emptied (a term no history
-    row holds any more only makes a search take its general path). A search among
-    superseded or repealed versions reads a word's terms here to know whether one term
-    alone scores its hits (``documents.search.history_top``)."""
+    """A term that a history row holds or held: kept by triggers on the history table, never
+    emptied (a term no row holds any more only sends a search its general way). A search
+    among superseded or repealed versions reads here whether one term alone scores its
+    word (``documents.search.history_top``)."""
 
     term = models.CharField(
         _("term"),

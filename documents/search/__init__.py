@@ -50,9 +50,9 @@ the room). A search is one SQL query:
   looked up for their titles;
 
 * a one-word search among superseded or repealed versions (the register's status filter
-  and nothing else, for staff) is read from the best tiers of the history rows' index
-  (``history_top``): each row's status and each of its keys' title and summary counts
-  are tokens of that index, so the hits are counted in the index and only the rows of the
+  and nothing else) is read from the best tiers of the history rows' index
+  (``history_top``): each row's status, its document's visibility and each of its keys'
+  title and summary counts are tokens of that index, so the hits are counted in the index and only the rows of the
   tiers a page reaches are scored, where one term alone scores the word (the terms any
   history row holds are kept in ``SearchHistoryKey``); otherwise, or for a page past the
   tiers, the grouped ranking answers in the same statement;

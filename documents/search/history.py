@@ -109,6 +109,7 @@ def history_row(version, rows: Iterable[tuple[str, int, int]]) -> SearchHistory:
         in_force_from=first,
         in_force_until=last,
         status=version.status,
+        is_public=version.is_public,
     )
 
 
@@ -137,7 +138,7 @@ def in_force_sql(connection, alias: str = "v") -> tuple[str, str]:
 def move_sql(connection, versions_sql: str) -> str:
     """``INSERT … SELECT`` of the history rows of the ``SearchTerm`` rows of the versions
     whose ids ``versions_sql`` selects (the same text ``terms_text`` writes, unsorted), with
-    the versions' days in force and status as they are (``in_force_sql``)."""
+    the versions' days in force, status and visibility as they are (``in_force_sql``)."""
     quote = connection.ops.quote_name
     meta = SearchTerm._meta
     least, concat = (
@@ -150,8 +151,8 @@ def move_sql(connection, versions_sql: str) -> str:
     first, last = in_force_sql(connection)
     return (
         f"INSERT INTO {quote(SearchHistory._meta.db_table)} "
-        "(version_id, terms, in_force_from, in_force_until, status) "
-        f"SELECT t.version_id, t.terms, {first}, {last}, v.status FROM ("
+        "(version_id, terms, in_force_from, in_force_until, status, is_public) "
+        f"SELECT t.version_id, t.terms, {first}, {last}, v.status, v.is_public FROM ("
         f"SELECT version_id, '{{' || {entry} || '}}' AS terms FROM ("
         f"SELECT version_id, term, SUM({least}({quote('count')}, {COUNT_CAP}) "
         f"* CASE field {weight} END) AS packed FROM {quote(meta.db_table)} "

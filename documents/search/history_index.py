@@ -18,7 +18,7 @@ that may hold its words, and reads only the words' keys out of their text.
   keys with their scores (``SCORES``, migration ``0039``), that a candidate holds: read
   from that index's vocabulary (``TERMS``), the row's text is not read.
 * Both indexes of the rows' keys also hold each row's status (``status_lexeme``:
-  ``$superseded``) and each key's tier (``tier_lexeme``: ``rutin#102``, its title and
+  ``$superseded``), ``PUBLIC_LEXEME`` for a public document's row, and each key's tier (``tier_lexeme``: ``rutin#102``, its title and
   summary counts; migration ``0040``), which a one-word search among superseded or
   repealed versions reads to count its hits and find its best ones
   (``documents.search.history_top``). SQLite's index holds the rows' keys alone (not the
@@ -73,9 +73,11 @@ def month_lexeme(day: datetime.date) -> str:
 
 def lexemes_sql(alias: str = "h") -> str:
     """The indexed expression of a history row (``alias``): its keys, months in force,
-    status and keys' tiers as a tsvector (``LEXEMES``, PostgreSQL)."""
+    status, whether it is public and its keys' tiers as a tsvector (``LEXEMES``,
+    PostgreSQL)."""
     return (
-        f"{LEXEMES}({alias}.terms, {alias}.in_force_from, {alias}.in_force_until, {alias}.status)"
+        f"{LEXEMES}({alias}.terms, {alias}.in_force_from, {alias}.in_force_until, "
+        f"{alias}.status, {alias}.is_public)"
     )
 
 
@@ -84,6 +86,9 @@ def status_lexeme(status: str) -> str:
     migration ``documents.0040``): terms hold letters and digits only."""
     return f"${status}"
 
+
+# The token of a history row whose document is public (migration ``documents.0040``).
+PUBLIC_LEXEME = "$public"
 
 # A key's tier: its packed score over this (its counts in the title and the summary),
 # among a history row's indexed tokens as ``key#tier`` (migration ``documents.0040``).

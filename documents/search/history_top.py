@@ -6,11 +6,12 @@ key is read from its text and whose version is looked up for its status (0.13-0.
 A page needs only the total and the best hits. When one term alone scores the word (its
 only own term: the dictionary of history terms, ``SearchHistoryKey``, holds no other in
 its range or among its whole-word stems) and the versions searched are those of some
-statuses (the register's status filter, nothing else), the index of the history rows'
-keys answers both (migration ``documents.0040``):
+statuses (the register's status filter, nothing else; of public documents only in an
+anonymous visitor's register), the index of the history rows' keys answers both
+(migration ``documents.0040``):
 
 * the total: the rows that hold the word (its term, or a compound of it) and one of the
-  statuses (``$superseded``) are counted in the index;
+  statuses (``$superseded``; and ``$public`` for a visitor) are counted in the index;
 * the best hits: the index also holds each key's tier, its counts in the title and the
   summary (``rutin#102``: once in the title, twice in the summary). With one term, a hit's
   score is its title count times the title's weight (the whole-word weight for a whole
@@ -35,6 +36,7 @@ from .compounds import compound_sql
 from .history import word_condition
 from .history_index import (
     KEYS,
+    PUBLIC_LEXEME,
     TIER,
     TIER_MARK,
     _lexeme,
@@ -88,17 +90,21 @@ def top_rows(
     offset: int,
     limit: int,
     grouped: tuple[str, list] | None = None,
+    public_only: bool = False,
 ) -> tuple[list[tuple[int, int, int]], int | None] | None:
     """``Hits.rows`` of ``word`` among the versions of ``statuses`` from ``offset``, at most
     ``limit``, and the total (None when not known: a page past the hits); None when the
     tiers cannot answer (see the module). The versions searched must be exactly those of
-    ``statuses``: ``versions`` (SQL of them as a table expression with the id as ``_id``
+    ``statuses`` (``public_only``: of the public documents only): ``versions`` (SQL of
+    them as a table expression with the id as ``_id``
     and the ordering columns, and its parameters) orders the hits of equal score by
     ``columns`` (each a name and whether descending), then the id. ``grouped``: the
     grouped ranking's (version, score) rows (SQL and parameters), which then answer in the
     same statement where the tiers cannot. One query."""
     connection = connections[using]
-    sql, params = _statement(connection, word, statuses, versions, columns, offset, limit)
+    sql, params = _statement(
+        connection, word, statuses, versions, columns, offset, limit, public_only
+    )
     if grouped is not None:
         page, page_params = reached_page_sql(grouped, versions, columns, offset, limit)
         sql = (
@@ -126,6 +132,7 @@ def _statement(
     columns: list[tuple[str, bool]],
     offset: int,
     limit: int,
+    public_only: bool = False,
 ) -> tuple[str, list]:
     """``top_rows``' statement and its parameters: the word's own terms (``one``: one term
     ``k``, whether it is a whole word), the tiers counted best first until they hold the
@@ -145,6 +152,8 @@ def _statement(
         + syntax.alternative.join(syntax.token(status_lexeme(status)) for status in statuses)
         + ")"
     )
+    if public_only:
+        statuses_text += syntax.conjunction + syntax.token(PUBLIC_LEXEME)
     # The word's hits: its one term, or a compound of it, as the index's query text.
     compounds, word_params = compound_sql(word, connection)
     word_text = (

@@ -55,6 +55,7 @@ def ranked(
     in_force_on: datetime.date | None = None,
     history_only: bool = False,
     statuses: tuple[str, ...] | None = None,
+    public_only: bool = False,
     using: str = "default",
 ) -> Hits | None:
     """The hits of ``q`` ranked in one pass, or None when ``q`` has no search terms.
@@ -72,8 +73,9 @@ def ranked(
     history rows in force then are read. ``history_only``: ``versions()`` holds no valid
     version (superseded or repealed ones), so only the history rows are read.
     ``statuses``: ``versions()`` holds exactly the register's versions of these statuses
-    (no other filter), so a one-word search among superseded or repealed versions may be
-    read from its best tiers (``history_top``).
+    (no other filter; ``public_only``: of public documents only, an anonymous visitor's
+    register), so a one-word search among superseded or repealed versions may be read from
+    its best tiers (``history_top``).
     """
     terms = query_terms(q)
     if not terms:
@@ -104,6 +106,7 @@ def ranked(
         in_force_on=in_force_on,
         history_only=history_only,
         statuses=statuses,
+        public_only=public_only,
     )
 
 
@@ -134,6 +137,7 @@ class RankedHits(Hits):
         in_force_on: datetime.date | None = None,
         history_only: bool = False,
         statuses: tuple[str, ...] | None = None,
+        public_only: bool = False,
     ) -> None:
         if current_only and history_only:
             raise ValueError("valid versions only and no valid version: nothing to search")
@@ -154,6 +158,7 @@ class RankedHits(Hits):
             else None
         )
         self.statuses = statuses
+        self.public_only = public_only
         self.searched = versions
         if history_only:
             self.groups = _history_scores_sql(terms, connection, versions, in_force_on)
@@ -218,6 +223,7 @@ class RankedHits(Hits):
                 grouped=_history_scores_sql(
                     [self.top], connections[self.db], self.searched, gate=NOT_COVERED
                 ),
+                public_only=self.public_only,
             )
             return found[0]
         return reached_page(self.db, self.groups, versions, self.ordering, offset, limit)
@@ -226,7 +232,16 @@ class RankedHits(Hits):
         if self.top is not None:
             versions_sql, versions_params = self.versions.query.sql_with_params()
             versions = (f"({versions_sql})", list(versions_params))
-            found = top_rows(self.db, self.top, self.statuses, versions, self.ordering, 0, 0)
+            found = top_rows(
+                self.db,
+                self.top,
+                self.statuses,
+                versions,
+                self.ordering,
+                0,
+                0,
+                public_only=self.public_only,
+            )
             if found is not None:
                 return found[1]
         if self.history_only:
