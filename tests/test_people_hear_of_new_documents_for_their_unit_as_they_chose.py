@@ -6,6 +6,7 @@ digest is a scheduled job that sends once a week however often it runs (issue 18
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from io import StringIO
 
 import pytest
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from audit.models import AuditEntry
+from config import jobs
 from notifications.announcements import send_weekly_digest, week_of
 from notifications.models import DigestSent, Frequency, Preference
 from tests.lifecycle import days, days_pass, refresh, run_to_end, run_until, today
@@ -161,11 +163,28 @@ def _at_once(*runs) -> list:
     return results
 
 
+def _both_try_the_lock_first(monkeypatch, runs: int) -> None:
+    """Runs started at once go on only when each has tried the job's lock: else the first
+    may finish before the second tries (a fast digest, a slow new connection), and the
+    second then finds the lock free and nothing left to send."""
+    barrier = threading.Barrier(runs)
+    original = jobs.exclusive
+
+    @contextmanager
+    def exclusive(name, using="default"):
+        with original(name, using) as held:
+            barrier.wait(timeout=10)
+            yield held
+
+    monkeypatch.setattr(jobs, "exclusive", exclusive)
+
+
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_two_digest_runs_started_at_once_send_each_digest_once(town):
+def test_two_digest_runs_started_at_once_send_each_digest_once(town, monkeypatch):
     handlingsplan(town)  # samordnare and enhetschef: weekly, the default
     mail.outbox.clear()
+    _both_try_the_lock_first(monkeypatch, 2)
 
     with days_pass(7):
         commands = _at_once(digest, digest)
