@@ -17,10 +17,11 @@ that may hold its words, and reads only the words' keys out of their text.
   prefix word's keys are the tokens in its range of a second index, whose tokens are the
   keys with their scores (``SCORES``, migration ``0039``), that a candidate holds: read
   from that index's vocabulary (``TERMS``), the row's text is not read.
-* Both indexes of the rows' keys also hold each row's status (``status_lexeme``:
-  ``$superseded``), ``PUBLIC_LEXEME`` for a public document's row, and each key's tier (``tier_lexeme``: ``rutin#102``, its title and
-  summary counts; migration ``0040``), which a one-word search among superseded or
-  repealed versions reads to count its hits and find its best ones
+* The index of the rows' keys, on both databases, also holds each row's status
+  (``status_lexeme``: ``$superseded``), ``PUBLIC_LEXEME`` for a public document's row,
+  and each key's tier (``rutin#102``: the key, ``TIER_MARK`` and its title and summary
+  counts; migration ``0040``), which a one-word search among superseded or repealed
+  versions reads to count its hits and find its best ones
   (``documents.search.history_top``). SQLite's index holds the rows' keys alone (not the
   numbers of their JSON text), as PostgreSQL's does: both answer a count exactly.
 """
@@ -94,11 +95,6 @@ PUBLIC_LEXEME = "$public"
 # among a history row's indexed tokens as ``key#tier`` (migration ``documents.0040``).
 TIER = 100
 TIER_MARK = "#"
-
-
-def tier_lexeme(term: str, tier: int) -> str:
-    """The token of a key's tier (``rutin#102``: once in the title, twice in the summary)."""
-    return f"{term}{TIER_MARK}{tier}"
 
 
 def in_force_on(alias: str, day: datetime.date, connection) -> tuple[str, list]:
@@ -371,6 +367,23 @@ def _postgresql_keys_sql(connection, rows: HistoryRows, words: list[QueryWord]) 
     return sql, [*prefixes, *where_params, *exact_params, *holding_params]
 
 
+def _sqlite_key_at(row: str, key: str) -> str:
+    """SQLite: where the key ``key`` (SQL) starts in the history row ``row``'s text, 0 if
+    the row has no such key."""
+    return f"instr({row}.terms, '\"' || {key} || '\":')"
+
+
+def key_packed_sql(connection, row: str, key: str) -> str:
+    """SQL of the packed score of the key ``key`` (SQL of a term) in the history row
+    ``row``'s text, read where ``"key":`` is (the row must hold the key)."""
+    if connection.vendor == "postgresql":
+        return (
+            f"CAST(rtrim(split_part(split_part({row}.terms, '\"' || {key} || '\":', 2), "
+            "',', 1), '}') AS INTEGER)"
+        )
+    return f"CAST(substr({row}.terms, {_sqlite_key_at(row, key)} + length({key}) + 3) AS INTEGER)"
+
+
 def keys_sql(connection, rows: HistoryRows, words: list[QueryWord]) -> tuple[str, list]:
     """``(version_id, term, packed)`` of the words' keys (and of keys near them: a key a
     prefix reaches, a compound's) in the history rows ``rows``, each key once; the
@@ -398,10 +411,10 @@ def _sqlite_keys_sql(connection, rows: HistoryRows, words: list[QueryWord]) -> t
             f"|| ')' FROM ({exact}) s), '\"\"')"
         )
         holding, holding_params = rows.holding(words, (held, exact_params), connection)
-        found = "instr(h.terms, '\"' || n.start || '\":')"
+        found = _sqlite_key_at("h", "n.start")
         sql = (
             f"SELECT h.version_id AS version_id, n.start AS term, "
-            f"CAST(substr(h.terms, {found} + length(n.start) + 3) AS INTEGER) AS packed "
+            f"{key_packed_sql(connection, 'h', 'n.start')} AS packed "
             f"FROM {table} h CROSS JOIN ({exact}) n WHERE {found} > 0 AND {holding}"
         )
         params = [*exact_params, *holding_params]

@@ -41,11 +41,12 @@ from .history_index import (
     TIER_MARK,
     _lexeme,
     _syntax,
+    key_packed_sql,
     lexemes_sql,
     status_lexeme,
 )
 from .hits import reached_page_sql
-from .scoring import COUNT_CAP, FIELD_SPAN, SCORE, WEIGHTS, WHOLE_TITLE_WEIGHT
+from .scoring import COUNT_CAP, FIELD_SPAN, SCORE, WEIGHTS, _promoted
 
 # The statuses whose versions have history rows only (the register's "no longer valid").
 STATUSES = ("superseded", "repealed")
@@ -191,22 +192,10 @@ def _statement(
         "WHERE t.i >= (SELECT start FROM state) AND t.i <= (SELECT depth FROM state)), "
         f"{nothing})"
     )
-    if postgresql:
-        packed = (
-            "CAST(rtrim(split_part(split_part(h.terms, '\"' || o.k || '\":', 2), ',', 1), "
-            "'}') AS INTEGER)"
-        )
-    else:
-        packed = (
-            "CAST(substr(h.terms, instr(h.terms, '\"' || o.k || '\":') + length(o.k) + 3) "
-            "AS INTEGER)"
-        )
-    title, summary = WEIGHTS[SearchField.TITLE], WEIGHTS[SearchField.SUMMARY]
-    score = (
-        f"(p.packed / {title}) %% {FIELD_SPAN} * CASE WHEN p.whole = 1 "
-        f"THEN {WHOLE_TITLE_WEIGHT} ELSE {title} END "
-        f"+ (p.packed / {summary}) %% {FIELD_SPAN} * {summary} + p.packed %% {FIELD_SPAN}"
-    )
+    packed = key_packed_sql(connection, "h", "o.k")
+    # With one term, a hit's score is its packed score, the title's count promoted for a
+    # whole word (as a kept rank row's).
+    score = f"CASE WHEN p.whole = 1 THEN {_promoted('p.packed')} ELSE p.packed END"
     # Each row's ordering columns looked up by its version (a join made SQLite read every
     # version of the status first: 4 ms for 171 rows).
     looked_up = "".join(
