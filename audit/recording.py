@@ -92,7 +92,9 @@ def batched() -> Iterator[None]:
     if pending:
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("audit.recording.batched() ends outside the change's transaction.")
-        insert_rows(pending)  # bulk_create, its SQL compiled once per process
+        # bulk_create, its SQL compiled once per process; with the step's other last writes
+        # (config.writes_together): nobody reads the entries back or needs their keys.
+        insert_rows(pending, together=True)
 
 
 def current_actor():

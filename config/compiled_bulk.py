@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import connections, router, transaction
 from django.db.models.constants import OnConflict
 
+from . import writes_together
 from .compiled_query import compiled_insert, insert_rows, statement_cursor
 from .field_values import db_value
 
@@ -112,13 +113,17 @@ def insert_keyed_rows(
         obj._state.db = using
 
 
-def insert_values(model: type, rows: list[tuple], *, ignore_conflicts: bool = False) -> None:
+def insert_values(
+    model: type, rows: list[tuple], *, ignore_conflicts: bool = False, together: bool = False
+) -> None:
     """``insert_rows`` of new rows given as tuples of their columns' values (the model's
     fields but its automatic key, in their order), without model instances: the same
     statement, compiled once per model, database and number of rows, each value through
     its field's database value. For rows nobody reads back (a step's task links, whose
     key the database makes): no ``pre_save`` (a field that sets its own value, such as
-    ``auto_now``, is refused), no keys returned (only with ``ignore_conflicts``)."""
+    ``auto_now``, is refused), no keys returned (only with ``ignore_conflicts``).
+    ``together``: nobody reads them back inside the ``config.writes_together.together()``
+    block either, and the INSERT goes with its other writes."""
     if not rows:
         return
     using = router.db_for_write(model)
@@ -128,12 +133,14 @@ def insert_values(model: type, rows: list[tuple], *, ignore_conflicts: bool = Fa
     if len(rows) > connection.ops.bulk_batch_size(fields, rows):
         names = [f.attname for f in fields]
         objs = [model(**dict(zip(names, row, strict=True))) for row in rows]
-        insert_rows(objs, ignore_conflicts=ignore_conflicts)
+        insert_rows(objs, ignore_conflicts=ignore_conflicts, together=together)
         return
     sql, fields = _values_insert(model, using, len(rows), ignore_conflicts)
     params = []
     for row in rows:
         params.extend(db_value(f, value, connection) for f, value in zip(fields, row, strict=True))
+    if together and writes_together.later(using, sql, params):
+        return
     with transaction.mark_for_rollback_on_error(using=using):
         statement_cursor(connection).execute(sql, params)
 

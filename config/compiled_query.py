@@ -29,6 +29,7 @@ from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import UpdateQuery
 from django.db.transaction import TransactionManagementError
 
+from . import writes_together
 from .field_values import db_value, save_values
 from .model_rows import builder, building
 from .prepared import statement_cursor_of
@@ -377,14 +378,16 @@ def compiled_insert(model: type, using: str, rows: int, ignore_conflicts: bool) 
     return compiled
 
 
-def insert_rows(objs: list, *, ignore_conflicts: bool = False) -> None:
+def insert_rows(objs: list, *, ignore_conflicts: bool = False, together: bool = False) -> None:
     """``Model.objects.bulk_create(objs, ignore_conflicts=...)`` of new rows of one model
     (no primary key yet), with the SQL compiled once per model, database and number of
     rows: for the few INSERTs every step of a case repeats (its audit entries, its task
     links), whose SQL Django otherwise builds each time. As ``bulk_create``: no signals,
     each field's ``pre_save`` and database value, the primary keys from RETURNING (not
     with ``ignore_conflicts``), the objects then saved. One query; a batch larger than the
-    database takes in one statement goes to ``bulk_create``."""
+    database takes in one statement goes to ``bulk_create``. ``together``: nobody reads
+    the rows back or needs their keys (none are set), and inside a
+    ``config.writes_together.together()`` block the INSERT goes with its other writes."""
     if not objs:
         return
     model = type(objs[0])
@@ -402,10 +405,13 @@ def insert_rows(objs: list, *, ignore_conflicts: bool = False) -> None:
             raise ValueError("insert_rows: new rows only")
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
         params.extend(save_values(fields, obj, True, connection))
-    with transaction.mark_for_rollback_on_error(using=using):
-        cursor = statement_cursor(connection)
-        cursor.execute(sql, params)
-        written = cursor.fetchall() if returning else ()
+    if together and writes_together.later(using, sql, params):
+        written = ()
+    else:
+        with transaction.mark_for_rollback_on_error(using=using):
+            cursor = statement_cursor(connection)
+            cursor.execute(sql, params)
+            written = cursor.fetchall() if returning else ()
     for obj, row in zip(objs, written, strict=False):
         for value, field in zip(row, returning, strict=True):
             setattr(obj, field.attname, value)

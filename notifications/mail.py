@@ -66,7 +66,7 @@ def _queue(messages: list) -> None:
     (``config.compiled_query.insert_rows``), as every step that mails repeats it."""
     backend = get_connection()
     if type(backend) is DbBackend and not getattr(settings, "MAILER_MESSAGES_BATCH_SIZE", None):
-        insert_rows([Message(email=message) for message in messages])
+        insert_rows([Message(email=message) for message in messages], together=True)
     else:
         backend.send_messages(messages)
 

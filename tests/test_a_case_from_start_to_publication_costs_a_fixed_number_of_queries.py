@@ -21,7 +21,7 @@ from workflows.actions.start import start_new_document
 from workflows.actions.tasks import complete_task
 from workflows.models import CaseOutcome
 
-# Today's counts, the same on both databases. Target: 120 per case (issue 17; the
+# Today's counts per database. Target: 120 per case (issue 17; the
 # handlingsplan is the benchmark's case; a bare viewflow flow with as many human tasks runs
 # 58). What remains: one task row per flow node (15 for the handlingsplan, each inserted
 # once, done, by workflows/nodes.py) and the human tasks' updates; one audit INSERT and one
@@ -78,9 +78,13 @@ from workflows.models import CaseOutcome
 # in the step's lock query (one query fewer per step), and the rows of a step's done tasks
 # (the start, the gateways, the join, publication's Function and the End) are inserted with
 # the next task row, or together when the step ends (``task_rows.step_task_rows``).
+#
+# Lowered on PostgreSQL only, from 99 and 162 to 93 and 154: a step's audit entries and
+# task links (and, with the database mail queue, its mails) go in one statement when the
+# step ends (``config.writes_together``; SQLite has no data-modifying CTEs and runs each).
 CEILING = {
-    "handlingsplan": {"sqlite": 99, "postgresql": 99},
-    "policy": {"sqlite": 162, "postgresql": 162},
+    "handlingsplan": {"sqlite": 99, "postgresql": 93},
+    "policy": {"sqlite": 162, "postgresql": 154},
 }
 
 

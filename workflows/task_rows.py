@@ -67,7 +67,7 @@ def step_task_rows() -> Iterator[None]:
     if pending.links:
         # bulk_create's statement, compiled once, from the ids (no model instances).
         links = [(task.pk, previous.pk) for task, previous in pending.links]  # the columns
-        insert_values(Task.previous.through, links, ignore_conflicts=True)
+        insert_values(Task.previous.through, links, ignore_conflicts=True, together=True)
 
 
 # A new task's INSERT, compiled once per process.

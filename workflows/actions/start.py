@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit import recording as audit
+from config import writes_together
 from documents import diarium, rules
 from documents.models import (
     DiaryEntry,
@@ -108,6 +109,7 @@ def start_new_document(
         raise TitleMissing()
     with (
         transaction.atomic(),
+        writes_together.together(),
         audit.batched(),
         task_rows.step_task_rows(),
         mail.queued_together(),
@@ -160,6 +162,7 @@ def start_revision(*, user, document: Document) -> Case:
         raise refuse(permit)
     with (
         transaction.atomic(),
+        writes_together.together(),
         audit.batched(),
         task_rows.step_task_rows(),
         mail.queued_together(),
@@ -199,6 +202,7 @@ def start_repeal(*, user, document: Document, motivation: str = "") -> Case:
         raise refuse(permit)
     with (
         transaction.atomic(),
+        writes_together.together(),
         audit.batched(),
         task_rows.step_task_rows(),
         mail.queued_together(),

@@ -13,6 +13,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit import recording as audit
+from config import writes_together
 from config.compiled_query import CompiledQuery
 from notifications import mail
 from org.selectors import acting_memo
@@ -144,10 +145,12 @@ def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
     _check_step_files_first(user, task_id, data)
     # One atomic block and no nested one (the lock is the case read below): a transaction,
     # or a single savepoint when the caller has a transaction of its own. The step's audit
-    # entries, and the links of the tasks it creates, are inserted together at its end; the
-    # rows of its gateways with the next task's (task_rows.step_task_rows).
+    # entries, its mails and the links of the tasks it creates are inserted at its end, on
+    # PostgreSQL in one statement (config.writes_together); the rows of its gateways with
+    # the next task's (task_rows.step_task_rows).
     with (
         transaction.atomic(),
+        writes_together.together(),
         audit.batched(),
         task_rows.step_task_rows(),
         mail.queued_together(),
