@@ -7,7 +7,7 @@ check. Answers that refuse carry a reason a user can read.
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BigIntegerField, CharField, Q, QuerySet
+from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
@@ -382,13 +382,17 @@ def visible_cases(user) -> QuerySet:
     ).values("process_id")
     # Rule 4.
     my_groups = UnionRepresentative.objects.active_on(day).filter(user=user).values("group_id")
-    samverkan_reached = Task.objects.filter(_step_q(SAMVERKAN_STEPS)).values("process_id")
+    samverkan_reached = Exists(
+        Task.objects.filter(_step_q(SAMVERKAN_STEPS), process=OuterRef("pk")).order_by()
+    )
     # Rule 5.
     my_bodies = Body.objects.filter(
         Q(pk__in=BodyMembership.objects.active_on(day).filter(user=user).values("body_id"))
         | Q(secretary_position_id__in=[int(p) for p in position_ids])
     ).values("pk")
-    political_reached = Task.objects.filter(_step_q(POLITICAL_STEPS)).values("process_id")
+    political_reached = Exists(
+        Task.objects.filter(_step_q(POLITICAL_STEPS), process=OuterRef("pk")).order_by()
+    )
     # Rule 6.
     granted = _granted_case_ids(user)
     # One UNION of the rules' case ids, read through the cases' key: each rule is a seek
@@ -400,8 +404,11 @@ def visible_cases(user) -> QuerySet:
             Case.authors.through.objects.filter(user=user).values("case_id").order_by(),
             case_ids.filter(document__owner_position__unit_id__in=chief_units),
             task_cases.order_by(),
-            case_ids.filter(samverkan_group_id__in=my_groups, pk__in=samverkan_reached),
-            case_ids.filter(decider_body_id__in=my_bodies, pk__in=political_reached),
+            # Whether a case reached a stage is asked of its own tasks (a seek by case):
+            # the ids of every case that reached it took a scan of all tasks by their
+            # names' ends (about 40 ms on SQLite for the inbox of the generated town).
+            case_ids.filter(samverkan_reached, samverkan_group_id__in=my_groups),
+            case_ids.filter(political_reached, decider_body_id__in=my_bodies),
             *granted,
         )
     )
