@@ -29,6 +29,10 @@ from contextvars import ContextVar
 
 from django.db import connections, transaction
 
+# The values one statement may carry here: PostgreSQL takes at most 65,535 parameters; a
+# write that would bring the waiting ones past this runs at once instead.
+MAX_VALUES = 30_000
+
 _waiting: ContextVar[_Waiting | None] = ContextVar("styrdok_writes_together", default=None)
 
 
@@ -51,7 +55,7 @@ def together(using: str = "default") -> Iterator[None]:
 
 class _Waiting:
     def __init__(self, using: str, depth: int) -> None:
-        self.using, self.depth, self.statements = using, depth, []
+        self.using, self.depth, self.statements, self.values = using, depth, [], 0
 
 
 def later(using: str, sql: str, params: list) -> bool:
@@ -66,9 +70,11 @@ def later(using: str, sql: str, params: list) -> bool:
         or waiting.using != using
         or connection.vendor != "postgresql"
         or len(connection.savepoint_ids) != waiting.depth
+        or waiting.values + len(params) > MAX_VALUES
     ):
         return False
     waiting.statements.append((sql, params))
+    waiting.values += len(params)
     return True
 
 

@@ -147,3 +147,15 @@ def test_outside_a_block_a_write_runs_at_once():
     with transaction.atomic():
         insert_rows([_entry("alone")], together=True)
         assert AuditEntry.objects.filter(action="alone").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_that_would_make_the_statement_too_long_runs_at_once(monkeypatch):
+    fields = len(AuditEntry._meta.concrete_fields) - 1  # the key is the database's
+    monkeypatch.setattr(writes_together, "MAX_VALUES", fields * 3)
+    with transaction.atomic(), writes_together.together():
+        insert_rows([_entry("waits"), _entry("waits")], together=True)
+        insert_rows([_entry("too many"), _entry("too many")], together=True)
+        assert AuditEntry.objects.filter(action="too many").count() == 2
+        assert AuditEntry.objects.filter(action="waits").exists() is not ON_POSTGRES
+    assert AuditEntry.objects.filter(action="waits").count() == 2
