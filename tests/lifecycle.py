@@ -57,6 +57,7 @@ from tests.factories import (
 )
 from tests.upload_support import pdf_from_objects
 from workflows import access, routing
+from workflows.actions.start import start_new_document
 from workflows.forms import STEP_FORMS
 from workflows.models import Case
 
@@ -593,6 +594,18 @@ def advance(town: Town, case: Case) -> list[str]:
         )
         done.append(step)
     return done
+
+
+def start_unit_handlingsplan(town: Town, title: str = "Handlingsplan att skriva") -> Case:
+    """The official starts a handlingsplan for the unit through the service (no pages): its
+    chief decides, the unit's samverkan group consults."""
+    return start_new_document(
+        user=town.users["samordnare"],
+        document_type=town.types["handlingsplan"],
+        title=title,
+        scope_unit=town.units["unit"],
+        owner_position=town.positions["enhetschef"],
+    )
 
 
 def run_until(town: Town, case: Case, step: str, *, limit: int = 12) -> Task:

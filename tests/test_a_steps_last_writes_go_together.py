@@ -15,9 +15,8 @@ from viewflow.workflow.models import Task
 from audit.models import AuditEntry
 from config import writes_together
 from config.compiled_query import insert_rows
-from tests.lifecycle import default_answers, doer, open_tasks, refresh
+from tests.lifecycle import default_answers, doer, open_tasks, refresh, start_unit_handlingsplan
 from workflows.actions import tasks as task_actions
-from workflows.actions.start import start_new_document
 from workflows.actions.tasks import complete_task
 
 ON_POSTGRES = connection.vendor == "postgresql"
@@ -26,13 +25,7 @@ DB_MAIL = override_settings(EMAIL_BACKEND="mailer.backend.DbBackend")
 
 
 def _started(town):
-    return start_new_document(
-        user=town.users["samordnare"],
-        document_type=town.types["handlingsplan"],
-        title="Handlingsplan att skriva",
-        scope_unit=town.units["unit"],
-        owner_position=town.positions["enhetschef"],
-    )
+    return start_unit_handlingsplan(town, "Handlingsplan att skriva")
 
 
 def _entry(action: str) -> AuditEntry:

@@ -19,9 +19,8 @@ from config.compiled_query import CompiledQuery
 from org import selectors
 from org.models import PositionHolding
 from tests.factories import SubstitutionFactory
-from tests.lifecycle import open_tasks
+from tests.lifecycle import open_tasks, start_unit_handlingsplan
 from workflows.actions import tasks as task_actions
-from workflows.actions.start import start_new_document
 from workflows.actions.tasks import complete_task
 from workflows.models import Case
 from workflows.refusals import NoSuchTask
@@ -32,13 +31,7 @@ def _values(obj) -> dict:
 
 
 def _started(town) -> Case:
-    return start_new_document(
-        user=town.users["samordnare"],
-        document_type=town.types["handlingsplan"],
-        title="Handlingsplan att läsa",
-        scope_unit=town.units["unit"],
-        owner_position=town.positions["enhetschef"],
-    )
+    return start_unit_handlingsplan(town, "Handlingsplan att läsa")
 
 
 @pytest.mark.parametrize("doer", ["samordnare", "enhetschef"])  # an author, and not

@@ -20,7 +20,7 @@ from config.compiled_bulk import insert_values
 from config.compiled_query import insert_rows
 from documents.models import DiaryEntry, Document, DocumentVersion
 from documents.models.document import _REFRESH_READING_FROM
-from tests.lifecycle import open_tasks
+from tests.lifecycle import open_tasks, start_unit_handlingsplan
 from workflows.actions.start import start_new_document
 from workflows.case_writes import sync_open_case_flag
 from workflows.models import Case, sync_open_case_flags
@@ -35,13 +35,7 @@ from workflows.task_rows import (
 
 
 def _started(town) -> Case:
-    return start_new_document(
-        user=town.users["samordnare"],
-        document_type=town.types["handlingsplan"],
-        title="Handlingsplan att skriva",
-        scope_unit=town.units["unit"],
-        owner_position=town.positions["enhetschef"],
-    )
+    return start_unit_handlingsplan(town, "Handlingsplan att skriva")
 
 
 def _row(task: Task) -> dict:

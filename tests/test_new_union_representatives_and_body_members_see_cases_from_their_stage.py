@@ -10,7 +10,7 @@ from __future__ import annotations
 from viewflow.workflow.models import Task
 
 from tests.factories import BodyMembershipFactory, UnionRepresentativeFactory, UserFactory
-from tests.lifecycle import advance, open_tasks, refresh, run_until
+from tests.lifecycle import advance, open_tasks, refresh, run_until, start_unit_handlingsplan
 from workflows import access
 from workflows.actions.start import start_new_document
 from workflows.models import Case
@@ -21,16 +21,6 @@ def _sees(user, case: Case) -> tuple[bool, bool]:
     return (
         access.can_view_case(user, case),
         access.visible_cases(user).filter(pk=case.pk).exists(),
-    )
-
-
-def _handlingsplan(town, title: str) -> Case:
-    return start_new_document(
-        user=town.users["samordnare"],
-        document_type=town.types["handlingsplan"],
-        title=title,
-        scope_unit=town.units["unit"],
-        owner_position=town.positions["enhetschef"],
     )
 
 
@@ -45,7 +35,7 @@ def _policy(town) -> Case:
 
 
 def test_a_representative_who_joined_the_group_sees_a_case_that_reached_samverkan(town):
-    case = _handlingsplan(town, "Handlingsplan i samverkan")
+    case = start_unit_handlingsplan(town, "Handlingsplan i samverkan")
     advance(town, case)  # the draft goes out to the unit's samverkan group
     case = refresh(case)
     assert case.samverkan_group_id is not None and open_tasks(case, "union_statement")
@@ -56,12 +46,12 @@ def test_a_representative_who_joined_the_group_sees_a_case_that_reached_samverka
 
 
 def test_a_representative_does_not_see_a_case_of_their_group_before_samverkan(town):
-    reached = _handlingsplan(town, "Handlingsplan i samverkan")
+    reached = start_unit_handlingsplan(town, "Handlingsplan i samverkan")
     advance(town, reached)
     group = refresh(reached).samverkan_group
     newcomer = UnionRepresentativeFactory(group=group, user=UserFactory()).user
     # A second case of the same group still in drafting: its group set, no statement yet.
-    drafting = _handlingsplan(town, "Handlingsplan under arbete")
+    drafting = start_unit_handlingsplan(town, "Handlingsplan under arbete")
     Case.objects.filter(pk=drafting.pk).update(samverkan_group=group)
 
     assert _sees(newcomer, drafting) == (False, False)
