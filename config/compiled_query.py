@@ -386,8 +386,8 @@ def insert_rows(objs: list, *, ignore_conflicts: bool = False, together: bool = 
     each field's ``pre_save`` and database value, the primary keys from RETURNING (not
     with ``ignore_conflicts``), the objects then saved. One query; a batch larger than the
     database takes in one statement goes to ``bulk_create``. ``together``: nobody reads
-    the rows back or needs their keys (none are set), and inside a
-    ``config.writes_together.together()`` block the INSERT goes with its other writes."""
+    the rows back or needs their keys, and inside a ``config.writes_together.together()``
+    block the INSERT may go with its other writes (then no key is set)."""
     if not objs:
         return
     model = type(objs[0])
