@@ -41,6 +41,9 @@ def together(using: str = "default") -> Iterator[None]:
     """Send the writes ``later`` is given inside the block in one statement at its end
     (PostgreSQL; elsewhere each is run when it is given)."""
     connection = connections[using]
+    if connection.vendor != "postgresql":  # no data-modifying CTEs: each runs at once
+        yield
+        return
     # Writes given inside a savepoint opened within the block run at once: that savepoint
     # may be rolled back while the block goes on.
     waiting = _Waiting(using, len(connection.savepoint_ids))
@@ -60,16 +63,16 @@ class _Waiting:
 
 def later(using: str, sql: str, params: list) -> bool:
     """Let the write ``sql`` wait for the end of the ``together()`` block around it; False
-    (and nothing done) when there is none or the database runs each write at once. The
+    (and nothing done) when there is none (or it is on a database that runs each write at
+    once), or the write is inside a savepoint opened within it, or would make the
+    statement too long. The
     statement must be one the block can send with others: an INSERT whose rows nobody in
     the block reads back and whose result (a RETURNING clause's rows) nobody needs."""
     waiting = _waiting.get()
-    connection = connections[using]
     if (
         waiting is None
         or waiting.using != using
-        or connection.vendor != "postgresql"
-        or len(connection.savepoint_ids) != waiting.depth
+        or len(connections[using].savepoint_ids) != waiting.depth
         or waiting.values + len(params) > MAX_VALUES
     ):
         return False

@@ -361,9 +361,13 @@ def case_readers(case: Case) -> list:
     )
 
 
+# What a list of cases shows of each (its diarienummer, its document and type), read with it.
+CASE_LIST_RELATED = ("diary_entry__series", "document__document_type")
+
+
 def visible_cases(user) -> QuerySet:
     """Cases the user may see, for lists: the same rules as ``can_view_case``."""
-    qs = Case.objects.select_related("diary_entry__series", "document__document_type")
+    qs = Case.objects.select_related(*CASE_LIST_RELATED)
     if not _active(user):
         return qs.none()
     acting = acting_in(user)

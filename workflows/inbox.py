@@ -119,7 +119,7 @@ def open_cases_of(user, limit: int = 50) -> QuerySet[Case]:
     waiting = access.inbox(user).values("process_id").order_by()
     written = Case.authors.through.objects.filter(user=user).values("case_id").order_by()
     return (
-        Case.objects.select_related("diary_entry__series", "document__document_type")
+        Case.objects.select_related(*access.CASE_LIST_RELATED)
         .filter(pk__in=written.union(waiting), finished__isnull=True)
         .order_by("-created")[:limit]
     )

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from viewflow.workflow.models import Task
 
 from audit import recording as audit
+from config import writes_together
 from documents import rules
 from documents.files import CheckedFile, check_upload
 from documents.models import DecisionOutcome, Document
+from notifications import mail
 from org.selectors import Acting
 
+from .. import task_rows
 from ..models import Case
 from ..refusals import (
     DeciderNotAllowed,
@@ -23,6 +28,26 @@ from ..refusals import (
     OutcomeMissing,
     ParagraphMissing,
 )
+
+
+@contextmanager
+def action_block() -> Iterator[None]:
+    """The transaction of a start or a step (one atomic block: a transaction, or a single
+    savepoint inside the caller's), with what it writes at its end: its mails together
+    (``notifications.mail.queued_together``), then its done tasks' rows and task links
+    (``task_rows.step_task_rows``), then its audit entries (``audit.recording.batched``);
+    on PostgreSQL the mails, links and entries in one statement
+    (``config.writes_together``), sent before the block commits. Left by an exception, it
+    writes none of them."""
+    with (
+        transaction.atomic(),
+        writes_together.together(),
+        audit.batched(),
+        task_rows.step_task_rows(),
+        mail.queued_together(),
+    ):
+        yield
+
 
 # The step forms' fields that carry a file, and whether the file's text is kept (search).
 STEP_FILES = {"upload": True, "minutes_extract": False}

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from audit import recording as audit
-from config import writes_together
 from documents import diarium, rules
 from documents.models import (
     DiaryEntry,
@@ -15,11 +12,10 @@ from documents.models import (
     DocumentType,
     DocumentVersion,
 )
-from notifications import mail
 from org.models import Position, Process, Unit
 from org.selectors import Acting, acting_memo
 
-from .. import access, task_rows
+from .. import access
 from ..flows import DocumentFlow, RepealFlow
 from ..models import Case, CaseKind
 from ..refusals import (
@@ -32,7 +28,7 @@ from ..refusals import (
     TitleMissing,
     refuse,
 )
-from .base import resolve_decider
+from .base import action_block, resolve_decider
 
 _GIVEN_RELATIONS = ("document_type", "scope_unit", "owner_position", "process", "parent")
 
@@ -107,13 +103,7 @@ def start_new_document(
     title = (title or "").strip()
     if not title:
         raise TitleMissing()
-    with (
-        transaction.atomic(),
-        writes_together.together(),
-        audit.batched(),
-        task_rows.step_task_rows(),
-        mail.queued_together(),
-    ):
+    with action_block():
         document = Document(
             title=title,
             document_type=document_type,
@@ -160,13 +150,7 @@ def start_revision(*, user, document: Document) -> Case:
     permit = access.can_start_case(user)
     if not permit:
         raise refuse(permit)
-    with (
-        transaction.atomic(),
-        writes_together.together(),
-        audit.batched(),
-        task_rows.step_task_rows(),
-        mail.queued_together(),
-    ):
+    with action_block():
         document = Document.objects.select_for_update().get(pk=document.pk)
         check_startable(document, CaseKind.REVISION)
         current = document.current_version
@@ -200,13 +184,7 @@ def start_repeal(*, user, document: Document, motivation: str = "") -> Case:
     permit = access.can_start_case(user)
     if not permit:
         raise refuse(permit)
-    with (
-        transaction.atomic(),
-        writes_together.together(),
-        audit.batched(),
-        task_rows.step_task_rows(),
-        mail.queued_together(),
-    ):
+    with action_block():
         document = Document.objects.select_for_update().get(pk=document.pk)
         check_startable(document, CaseKind.REPEAL)
         decider = resolve_decider(document, None)

@@ -13,16 +13,14 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit import recording as audit
-from config import writes_together
 from config.compiled_query import CompiledQuery
-from notifications import mail
 from org.selectors import acting_memo
 
 from .. import access, routing, task_rows
 from ..models import Case, SamverkanStatement, UnionStance
 from ..refusals import Busy, NoSuchTask, refuse
 from . import decision, drafting, preparation, registration, review, review_steps, samverkan
-from .base import Step, check_files_first, step_files
+from .base import Step, action_block, check_files_first, step_files
 
 STEP_HANDLERS: dict[str, Callable[..., None]] = {
     "draft": drafting.submit_draft,
@@ -65,17 +63,18 @@ STEP_CASE_RELATED = (
 
 
 def _build_lock_query(task_id: int, user_id: int):
-    # The task comes with its case (``step_task``, a relation filtered to the one task) and
+    # The task comes with its case (``step_task``, the case's tasks narrowed to the one) and
     # is locked with it: on PostgreSQL a row read while waiting for the lock comes from the
     # snapshot taken before the wait, unless it is itself locked, in which case PostgreSQL
     # reads its newest version once the lock is granted. So a task completed meanwhile is
     # seen completed. The case is locked first (the order of ``of``), as the flows' lock
     # (``CASE_LOCK``) is taken before a case's tasks are written. In ``of``, "process"
     # names the filtered relation (Django names it by the task's field to the case).
-    # The task's id is named once, in WHERE, and there is no LIMIT (nor ORDER BY): the
+    # The relation's condition only says what every task row satisfies (FilteredRelation
+    # needs one); the task's id is named once, in WHERE, and there is no LIMIT: the
     # task's primary key gives one row at most. Named again in the relation's condition,
     # or with LIMIT 1, it cost PostgreSQL's planner 13 ms for each of a connection's first
-    # five custom plans and about 60 ms for its generic plan; so it is 4 ms for each.
+    # five custom plans and about 60 ms for its generic plan; without, about 4 ms each.
     # Whether the one doing the step is among the case's authors (the draft's and the
     # decision's access checks ask) comes with the case: no query of its own.
     # So does whether a union demanded an MBL negotiation in the case's round (the
@@ -143,18 +142,9 @@ def complete_task(*, user, task_id: int, data: dict | None = None) -> Case:
     """Complete a human task with the step's input; the flow moves on."""
     data = dict(data or {})
     _check_step_files_first(user, task_id, data)
-    # One atomic block and no nested one (the lock is the case read below): a transaction,
-    # or a single savepoint when the caller has a transaction of its own. The step's audit
-    # entries, its mails and the links of the tasks it creates are inserted at its end, on
-    # PostgreSQL in one statement (config.writes_together); the rows of its gateways with
-    # the next task's (task_rows.step_task_rows).
-    with (
-        transaction.atomic(),
-        writes_together.together(),
-        audit.batched(),
-        task_rows.step_task_rows(),
-        mail.queued_together(),
-    ):
+    # One atomic block and no nested one (the lock is the case read below); what the step
+    # writes at its end, see ``action_block``.
+    with action_block():
         case, task = _lock_step(task_id, user)
         step_name = task.flow_task.name
         permit = access.can_execute_task(user, task, case)
